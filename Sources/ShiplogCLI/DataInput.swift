@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import ShiplogModel
+
+/// The `--data FILE…` option shared by the commands that read data files.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files (JSON, SPEC §1); several merge.", valueName: "file"))
+    var data: [String] = []
+
+    /// Reads and validates every file; prints problems and warnings on stderr.
+    func load() throws -> LoadedData {
+        guard !data.isEmpty else { throw ValidationError("Give at least one --data FILE.") }
+        var sources: [DataSource] = []
+        for path in data {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                Console.error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
+                throw ExitStatus.io
+            }
+            sources.append(DataSource(name: path, bytes: [UInt8](contents)))
+        }
+        do {
+            let loaded = try DataLoader.load(sources)
+            for warning in loaded.warnings { Console.error("warning: \(warning)") }
+            return loaded
+        } catch {
+            for warning in error.warnings { Console.error("warning: \(warning)") }
+            for problem in error.problems { Console.error(problem.description) }
+            Console.error("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") found; nothing was written.")
+            throw ExitStatus.badData
+        }
+    }
+}
+
+/// Writes to the standard streams.
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func output(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,37 @@
+public import ArgumentParser
+
+/// The `shiplog` command: publish release pages and serve them.
+///
+/// ```
+/// shiplog build --data site/data.json --out site/public
+/// ```
+public struct ShiplogCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "shiplog",
+        abstract: "Turn release and deployment data into a release page, feeds and version JSON.",
+        discussion: """
+            Exit statuses: 0 ok, 64 usage, 65 bad data, 74 I/O error, 1 anything else.
+            """,
+        version: "0.1.0",
+        subcommands: [BuildCommand.self, CheckCommand.self]
+    )
+
+    public init() {}
+}
+
+extension ShiplogCommand {
+    /// Parses `arguments` (the process's when nil), runs the command, and exits with its status.
+    public static func start(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

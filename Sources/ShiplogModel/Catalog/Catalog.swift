@@ -1,0 +1,151 @@
+/// How a release moves its component's version (SPEC §3).
+public enum BumpKind: String, Sendable, Hashable, CaseIterable {
+    case major, minor, patch, prerelease
+}
+
+/// A product version with its members resolved (SPEC §3).
+public struct ResolvedGroup: Sendable, Hashable {
+    /// The group as given, or as made by `by-version` grouping.
+    public var group: ReleaseGroup
+    /// Indices into ``ReleaseData/releases`` of its members, in component order.
+    public var members: [Int]
+    /// Whether `by-version` grouping made it.
+    public var isImplicit: Bool
+    /// Whether every member is published and not yanked.
+    public var isComplete: Bool
+    /// The group's own date, else its latest member's.
+    public var publishedAt: Timestamp?
+    /// The members' distinct authors, in component order.
+    public var authors: [String]
+    /// The members' repos (else slugs), in component order.
+    public var repos: [String]
+}
+
+/// The computed view of a page's data: order, latest releases, groups and bump kinds.
+///
+/// ```swift
+/// let catalog = Catalog(data: loaded.data)
+/// catalog.latest(of: 0)  // index of the latest release of the first component
+/// ```
+public struct Catalog: Sendable {
+    /// The data the catalog was computed from.
+    public let data: ReleaseData
+    /// Whether drafts are shown (`--drafts`).
+    public let includeDrafts: Bool
+    /// Per component (in data order), indices of its releases, highest version first (drafts included).
+    public let releasesByComponent: [[Int]]
+    /// Per component, the index of its latest release.
+    public let latest: [Int?]
+    /// Per component, the index of its latest pre-release above the latest release.
+    public let latestPrerelease: [Int?]
+    /// Per release, its bump kind.
+    public let bumps: [BumpKind]
+    /// All groups, highest version first.
+    public let groups: [ResolvedGroup]
+    /// The index in ``groups`` of the latest complete group.
+    public let latestGroup: Int?
+    /// Component slug → index in ``ReleaseData/components``.
+    public let componentIndex: [String: Int]
+    /// Release reference → index in ``ReleaseData/releases``.
+    public let releaseIndex: [ReleaseReference: Int]
+
+    /// Computes the catalog of valid data (see ``DataLoader``).
+    public init(data: ReleaseData, includeDrafts: Bool = false) {
+        self.data = data
+        self.includeDrafts = includeDrafts
+        var componentIndex: [String: Int] = [:]
+        for (offset, component) in data.components.enumerated() { componentIndex[component.slug] = offset }
+        var releaseIndex: [ReleaseReference: Int] = [:]
+        var byComponent = Array(repeating: [Int](), count: data.components.count)
+        for (offset, release) in data.releases.enumerated() {
+            releaseIndex[release.reference] = offset
+            if let component = componentIndex[release.component] { byComponent[component].append(offset) }
+        }
+        let releases = data.releases
+        for i in byComponent.indices {
+            byComponent[i].sort { Self.isNewer(releases[$0], than: releases[$1]) || (!Self.isNewer(releases[$1], than: releases[$0]) && $0 < $1) }
+        }
+        var latest: [Int?] = []
+        var latestPrerelease: [Int?] = []
+        var bumps = Array(repeating: BumpKind.major, count: releases.count)
+        for list in byComponent {
+            let current = list.first { releases[$0].status == .published && !releases[$0].isPrerelease }
+            latest.append(current)
+            let floor = current.map { list.firstIndex(of: $0)! } ?? list.endIndex
+            latestPrerelease.append(list[..<floor].first { releases[$0].status == .published && releases[$0].isPrerelease })
+            var previous: Release? = nil
+            for index in list.reversed() {
+                let release = releases[index]
+                bumps[index] = release.isPrerelease ? .prerelease : Self.bump(from: previous, to: release)
+                if release.status == .published && !release.isPrerelease { previous = release }
+            }
+        }
+        self.componentIndex = componentIndex
+        self.releaseIndex = releaseIndex
+        self.releasesByComponent = byComponent
+        self.latest = latest
+        self.latestPrerelease = latestPrerelease
+        self.bumps = bumps
+        self.groups = Self.resolveGroups(data, componentIndex: componentIndex, releaseIndex: releaseIndex)
+        self.latestGroup = groups.firstIndex { $0.isComplete }
+    }
+
+    /// Whether a release appears on the site and in feeds (drafts only with `--drafts`).
+    public func isVisible(_ release: Release) -> Bool {
+        includeDrafts || release.status != .draft
+    }
+
+    /// SPEC §2 order: true when `a` ranks above `b` (higher version; equal rank → later date first).
+    public static func isNewer(_ a: Release, than b: Release) -> Bool {
+        let order = a.version.compare(b.version)
+        if order != 0 { return order > 0 }
+        return (a.publishedAt?.seconds ?? .min) > (b.publishedAt?.seconds ?? .min)
+    }
+
+    /// The bump from the previous published final release to `release` (`major` when there is none).
+    static func bump(from previous: Release?, to release: Release) -> BumpKind {
+        guard let previous, let old = previous.version.majorMinorPatch, let new = release.version.majorMinorPatch else { return .major }
+        if old.0 != new.0 { return .major }
+        if old.1 != new.1 { return .minor }
+        return .patch
+    }
+
+    private static func resolveGroups(_ data: ReleaseData, componentIndex: [String: Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
+        var candidates: [(ReleaseGroup, [Int], Bool)] = data.groups.map { group in
+            (group, group.members.compactMap { releaseIndex[$0] }, false)
+        }
+        if data.page.grouping == .byVersion {
+            let explicit = Set(data.groups.map(\.version.withoutPrefix))
+            var order: [String] = []
+            var members: [String: [Int]] = [:]
+            for (offset, release) in data.releases.enumerated() {
+                let key = release.version.withoutPrefix
+                if explicit.contains(key) { continue }
+                if members[key] == nil { order.append(key) }
+                members[key, default: []].append(offset)
+            }
+            for key in order {
+                candidates.append((ReleaseGroup(version: Version(key)), members[key]!, true))
+            }
+        }
+        let groups = candidates.map { group, memberIndices, implicit in
+            let sorted = memberIndices.sorted { componentIndex[data.releases[$0].component]! < componentIndex[data.releases[$1].component]! }
+            let releases = sorted.map { data.releases[$0] }
+            var authors: [String] = []
+            for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
+            let repos = releases.map { data.components[componentIndex[$0.component]!].repoOrSlug }
+            return ResolvedGroup(
+                group: group, members: sorted, isImplicit: implicit,
+                isComplete: !releases.isEmpty && releases.allSatisfy { $0.status == .published },
+                publishedAt: group.publishedAt ?? releases.compactMap(\.publishedAt).max(), authors: authors, repos: repos)
+        }
+        // Ties keep the order of appearance: the sort works on positions.
+        let order = groups.indices.sorted { a, b in
+            let rank = groups[a].group.version.compare(groups[b].group.version)
+            if rank != 0 { return rank > 0 }
+            let (x, y) = (groups[a].publishedAt?.seconds ?? .min, groups[b].publishedAt?.seconds ?? .min)
+            return x != y ? x > y : a < b
+        }
+        return order.map { groups[$0] }
+    }
+}

@@ -1,0 +1,115 @@
+/// The release page itself: its identity, title and how it is published (`page` in the data).
+public struct Page: Sendable, Hashable {
+    /// How releases of different components are bundled into product versions.
+    public enum Grouping: String, Sendable, Hashable, CaseIterable {
+        /// Only the explicit `groups` of the data.
+        case none
+        /// Explicit groups, plus one group per distinct version string across components.
+        case byVersion = "by-version"
+    }
+
+    /// The page's id (a slug), used in API paths.
+    public var id: String
+    /// The page title.
+    public var title: String
+    /// A sentence or two about the page.
+    public var description: String?
+    /// Where the static site is published; feeds and the sitemap need it for absolute links.
+    public var baseURL: String?
+    /// How releases are bundled into product versions.
+    public var grouping: Grouping
+    /// Whether the page is readable without a key.
+    public var isPublic: Bool
+    /// How many items the feeds carry at most.
+    public var feedLimit: Int
+    /// Where the live parts (subscription form, version endpoint) are served.
+    public var serverURL: String?
+
+    /// Creates a page; everything but `id` and `title` has a default.
+    public init(
+        id: String, title: String, description: String? = nil, baseURL: String? = nil, grouping: Grouping = .none,
+        isPublic: Bool = true, feedLimit: Int = 50, serverURL: String? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.baseURL = baseURL
+        self.grouping = grouping
+        self.isPublic = isPublic
+        self.feedLimit = feedLimit
+        self.serverURL = serverURL
+    }
+}
+
+/// A product part that is released on its own (`components[]`).
+public struct Component: Sendable, Hashable {
+    /// The component's slug, unique in the page.
+    public var slug: String
+    /// The display name; the slug when absent.
+    public var name: String?
+    /// The repository as `owner/name`.
+    public var repo: String?
+    /// The repository or home page URL; GitHub and GitLab URLs turn `#123` and `@name` into links.
+    public var url: String?
+    /// A sentence about the component.
+    public var description: String?
+
+    /// Creates a component.
+    public init(slug: String, name: String? = nil, repo: String? = nil, url: String? = nil, description: String? = nil) {
+        self.slug = slug
+        self.name = name
+        self.repo = repo
+        self.url = url
+        self.description = description
+    }
+
+    /// The name, else the slug.
+    public var displayName: String { name ?? slug }
+    /// The repo, else the slug (as `version.json` reports it).
+    public var repoOrSlug: String { repo ?? slug }
+}
+
+/// A place releases are deployed to (`environments[]`).
+public struct Environment: Sendable, Hashable {
+    /// The environment's name (`production`).
+    public var name: String
+    /// A frozen environment refuses rollbacks unless forced.
+    public var frozen: Bool
+
+    /// Creates an environment.
+    public init(name: String, frozen: Bool = false) {
+        self.name = name
+        self.frozen = frozen
+    }
+}
+
+/// A customer site and the releases it runs (`sites[]`).
+public struct CustomerSite: Sendable, Hashable {
+    /// The site's slug.
+    public var slug: String
+    /// The customer's name.
+    public var name: String?
+    /// The releases attached to the site.
+    public var releases: [ReleaseReference]
+
+    /// Creates a site.
+    public init(slug: String, name: String? = nil, releases: [ReleaseReference] = []) {
+        self.slug = slug
+        self.name = name
+        self.releases = releases
+    }
+}
+
+/// Names one release: a component slug and a version.
+public struct ReleaseReference: Sendable, Hashable {
+    /// The component's slug.
+    public var component: String
+    /// The version string.
+    public var version: String
+
+    /// Creates a reference.
+    public init(component: String, version: String) {
+        self.component = component
+        self.version = version
+    }
+}

@@ -1,0 +1,161 @@
+/// Data decoded from one input: its values, where each came from, and what was wrong.
+struct DecodedDocument {
+    var page: (Page, Origin)?
+    var components: [(Component, Origin)] = []
+    var releases: [(Release, Origin)] = []
+    var groups: [(ReleaseGroup, Origin)] = []
+    var environments: [(Environment, Origin)] = []
+    var deployments: [(Deployment, Origin)] = []
+    var sites: [(CustomerSite, Origin)] = []
+}
+
+/// Walks a parsed data file (SPEC §1) into model values, collecting every problem.
+struct DataDecoder {
+    static let topKeys = ["page", "components", "releases", "groups", "environments", "deployments", "sites"]
+    static let pageKeys = ["id", "title", "description", "base_url", "grouping", "public", "feed_limit", "server_url"]
+    static let componentKeys = ["slug", "name", "repo", "url", "description"]
+    static let releaseKeys = [
+        "component", "version", "title", "published_at", "author", "notes", "status", "prerelease", "commit", "tag", "url",
+        "code_name", "assets",
+    ]
+    static let assetKeys = ["name", "url", "platform", "signature", "size"]
+    static let groupKeys = ["version", "title", "published_at", "notes", "members"]
+    static let environmentKeys = ["name", "frozen"]
+    static let deploymentKeys = [
+        "component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit", "meta",
+    ]
+    static let siteKeys = ["slug", "name", "releases"]
+    static let referenceKeys = ["component", "version"]
+
+    let sink: ProblemSink
+
+    func document(_ root: JSONValue) -> DecodedDocument {
+        var document = DecodedDocument()
+        guard let top = Fields(root, at: .root, known: Self.topKeys, sink: sink) else { return document }
+        if let value = top.value("page"), let page = page(value, at: JSONPath.root.appending("page")) {
+            document.page = (page, origin(JSONPath.root.appending("page")))
+        }
+        document.components = list(top, "components", component)
+        document.releases = list(top, "releases", release)
+        document.groups = list(top, "groups", group)
+        document.environments = list(top, "environments", environment)
+        document.deployments = list(top, "deployments", deployment)
+        document.sites = list(top, "sites", site)
+        return document
+    }
+
+    private func origin(_ path: JSONPath) -> Origin { Origin(file: sink.file, path: path) }
+
+    private func list<T>(_ fields: Fields, _ key: String, _ decode: (JSONValue, JSONPath) -> T?) -> [(T, Origin)] {
+        (fields.array(key) ?? []).compactMap { value, path in decode(value, path).map { ($0, origin(path)) } }
+    }
+
+    func page(_ value: JSONValue, at path: JSONPath) -> Page? {
+        guard let f = Fields(value, at: path, known: Self.pageKeys, sink: sink) else { return nil }
+        let id = f.string("id", required: true, rule: Rules.slugProblem)
+        let title = f.nonEmptyString("title", required: true)
+        let page = Page(
+            id: id ?? "", title: title ?? "", description: f.string("description"), baseURL: f.url("base_url"),
+            grouping: f.choice("grouping", Page.Grouping.self) ?? .none, isPublic: f.bool("public") ?? true,
+            feedLimit: f.integer("feed_limit", in: 1...100_000) ?? 50, serverURL: f.url("server_url"))
+        return id == nil || title == nil ? nil : page
+    }
+
+    func component(_ value: JSONValue, at path: JSONPath) -> Component? {
+        guard let f = Fields(value, at: path, known: Self.componentKeys, sink: sink) else { return nil }
+        let slug = f.string("slug", required: true, rule: Rules.slugProblem)
+        let component = Component(
+            slug: slug ?? "", name: f.string("name"), repo: f.string("repo"), url: f.url("url"), description: f.string("description"))
+        return slug == nil ? nil : component
+    }
+
+    func release(_ value: JSONValue, at path: JSONPath) -> Release? {
+        guard let f = Fields(value, at: path, known: Self.releaseKeys, sink: sink) else { return nil }
+        let component = f.string("component", required: true, rule: Rules.slugProblem)
+        let version = f.string("version", required: true, rule: Rules.versionProblem)
+        let status = f.choice("status", Release.Status.self)
+        let statusInvalid = f.value("status") != nil && status == nil
+        let publishedAt = f.timestamp("published_at", required: !statusInvalid && (status ?? .published) == .published)
+        var assets: [Release.Asset] = []
+        for (element, elementPath) in f.array("assets") ?? [] {
+            if let asset = asset(element, at: elementPath) { assets.append(asset) }
+        }
+        let release = Release(
+            component: component ?? "", version: Version(version ?? ""), title: f.string("title"), publishedAt: publishedAt,
+            author: f.string("author"), notes: f.string("notes"), status: status ?? .published, prereleaseFlag: f.bool("prerelease"),
+            commit: f.string("commit"), tag: f.string("tag"), url: f.url("url"), codeName: f.string("code_name"), assets: assets)
+        guard component != nil, version != nil, !statusInvalid else { return nil }
+        return release
+    }
+
+    func asset(_ value: JSONValue, at path: JSONPath) -> Release.Asset? {
+        guard let f = Fields(value, at: path, known: Self.assetKeys, sink: sink) else { return nil }
+        return Release.Asset(
+            name: f.string("name"), url: f.url("url"), platform: f.string("platform"), signature: f.string("signature"),
+            size: f.integer("size", in: 0...Int.max))
+    }
+
+    func group(_ value: JSONValue, at path: JSONPath) -> ReleaseGroup? {
+        guard let f = Fields(value, at: path, known: Self.groupKeys, sink: sink) else { return nil }
+        let version = f.string("version", required: true, rule: Rules.versionProblem)
+        var members: [ReleaseReference] = []
+        if let value = f.value("members") {
+            if case .object(let entries) = value {
+                for entry in entries {
+                    let memberPath = path.appending("members").appending(entry.key)
+                    if let problem = Rules.slugProblem(entry.key) {
+                        sink.problem(memberPath, problem)
+                    } else if case .string(let member) = entry.value {
+                        members.append(ReleaseReference(component: entry.key, version: member))
+                    } else {
+                        sink.problem(memberPath, "expected a version string, found \(entry.value.typeDescription)")
+                    }
+                }
+            } else {
+                f.wrongType("members", "an object of component slug → version", value)
+            }
+        }
+        let group = ReleaseGroup(
+            version: Version(version ?? ""), title: f.string("title"), publishedAt: f.timestamp("published_at"),
+            notes: f.string("notes"), members: members)
+        return version == nil ? nil : group
+    }
+
+    func environment(_ value: JSONValue, at path: JSONPath) -> Environment? {
+        guard let f = Fields(value, at: path, known: Self.environmentKeys, sink: sink) else { return nil }
+        let name = f.string("name", required: true, rule: Rules.environmentProblem)
+        let frozen = f.bool("frozen") ?? false
+        return name.map { Environment(name: $0, frozen: frozen) }
+    }
+
+    func deployment(_ value: JSONValue, at path: JSONPath) -> Deployment? {
+        guard let f = Fields(value, at: path, known: Self.deploymentKeys, sink: sink) else { return nil }
+        let component = f.string("component", required: true, rule: Rules.slugProblem)
+        let version = f.string("version", required: true, rule: Rules.versionProblem)
+        let environment = f.string("environment", required: true, rule: Rules.environmentProblem)
+        let statusGiven = f.value("status") != nil
+        let status = f.choice("status", Deployment.Status.self)
+        let deployment = Deployment(
+            component: component ?? "", version: version ?? "", environment: environment ?? "", status: status ?? .unknown,
+            startedAt: f.timestamp("started_at"), finishedAt: f.timestamp("finished_at"), host: f.string("host"),
+            actor: f.string("actor"), commit: f.string("commit"), meta: f.value("meta"))
+        guard component != nil, version != nil, environment != nil, !statusGiven || status != nil else { return nil }
+        return deployment
+    }
+
+    func site(_ value: JSONValue, at path: JSONPath) -> CustomerSite? {
+        guard let f = Fields(value, at: path, known: Self.siteKeys, sink: sink) else { return nil }
+        let slug = f.string("slug", required: true, rule: Rules.slugProblem)
+        let name = f.string("name")
+        var references: [ReleaseReference] = []
+        for (element, elementPath) in f.array("releases") ?? [] {
+            guard let r = Fields(element, at: elementPath, known: Self.referenceKeys, sink: sink) else { continue }
+            if let component = r.string("component", required: true, rule: Rules.slugProblem),
+                let version = r.string("version", required: true, rule: Rules.versionProblem)
+            {
+                references.append(ReleaseReference(component: component, version: version))
+            }
+        }
+        return slug.map { CustomerSite(slug: $0, name: name, releases: references) }
+    }
+}

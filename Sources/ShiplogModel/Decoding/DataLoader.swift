@@ -1,0 +1,169 @@
+/// One input of the data format: a name to report problems against, and its bytes.
+public struct DataSource: Sendable {
+    /// The file name as the user gave it (`data.json`), or a label.
+    public var name: String
+    /// The raw JSON.
+    public var bytes: [UInt8]
+
+    /// Creates a source.
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
+/// Valid data, and the warnings (unknown keys) found on the way.
+public struct LoadedData: Sendable {
+    /// The merged data of every source.
+    public var data: ReleaseData
+    /// Problems that did not stop the load, such as unknown keys.
+    public var warnings: [DataProblem]
+}
+
+/// Reads, merges and validates data files (SPEC §1): all or nothing.
+///
+/// ```swift
+/// let loaded = try DataLoader.load([DataSource(name: "data.json", bytes: bytes)])
+/// ```
+public enum DataLoader {
+    /// Decodes and merges `sources`; throws a ``DataError`` listing every problem when any is invalid.
+    ///
+    /// Components, releases, groups, environments, deployments and sites concatenate in source order;
+    /// `page` must appear in exactly one source.
+    public static func load(_ sources: [DataSource]) throws(DataLoadError) -> LoadedData {
+        var problems: [DataProblem] = []
+        var warnings: [DataProblem] = []
+        var merged = DecodedDocument()
+        for source in sources {
+            let sink = ProblemSink(file: source.name)
+            let root: JSONValue
+            do {
+                root = try JSONParser.parse(source.bytes)
+            } catch {
+                problems.append(DataProblem(file: source.name, path: error.path, message: error.description))
+                continue
+            }
+            let document = DataDecoder(sink: sink).document(root)
+            problems += sink.problems
+            warnings += sink.warnings
+            if let page = document.page {
+                if let first = merged.page {
+                    problems.append(page.1.problem(nil, "the page is already defined in \(first.1.file); give \"page\" in one file only"))
+                } else {
+                    merged.page = page
+                }
+            }
+            merged.components += document.components
+            merged.releases += document.releases
+            merged.groups += document.groups
+            merged.environments += document.environments
+            merged.deployments += document.deployments
+            merged.sites += document.sites
+        }
+        if merged.page == nil && problems.isEmpty {
+            let names = sources.map(\.name).joined(separator: ", ")
+            problems.append(DataProblem(file: sources.first?.name ?? "data", path: .root, message: "missing required field \"page\" (none of \(names) has one)"))
+        }
+        problems += CrossReferences.check(merged)
+        guard problems.isEmpty, let page = merged.page?.0 else {
+            throw DataLoadError(problems: problems, warnings: warnings)
+        }
+        let data = ReleaseData(
+            page: page, components: merged.components.map(\.0), releases: merged.releases.map(\.0), groups: merged.groups.map(\.0),
+            environments: CrossReferences.environments(merged), deployments: merged.deployments.map(\.0), sites: merged.sites.map(\.0))
+        return LoadedData(data: data, warnings: warnings)
+    }
+}
+
+/// Data was rejected: every problem, and the warnings found along the way.
+public struct DataLoadError: Error, Sendable, CustomStringConvertible {
+    /// What made the data invalid.
+    public var problems: [DataProblem]
+    /// What did not, but should be looked at.
+    public var warnings: [DataProblem]
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Checks that names point at things that exist and that identities are unique.
+enum CrossReferences {
+    static func check(_ d: DecodedDocument) -> [DataProblem] {
+        var problems: [DataProblem] = []
+        var components: [String: Origin] = [:]
+        for (component, origin) in d.components {
+            if let first = components[component.slug] {
+                problems.append(origin.problem("slug", "duplicate component \(JSONWriter.quoted(component.slug)) (first at \(first.file): \(first.path))"))
+            } else {
+                components[component.slug] = origin
+            }
+        }
+        var releases: [ReleaseReference: Origin] = [:]
+        for (release, origin) in d.releases {
+            if components[release.component] == nil {
+                problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(release.component)); add it to \"components\""))
+            }
+            if let first = releases[release.reference] {
+                problems.append(
+                    origin.problem(
+                        "version",
+                        "duplicate release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) (first at \(first.file): \(first.path))"
+                    ))
+            } else {
+                releases[release.reference] = origin
+            }
+        }
+        func checkReference(_ reference: ReleaseReference, _ problem: (String) -> DataProblem) {
+            if components[reference.component] == nil {
+                problems.append(problem("unknown component \(JSONWriter.quoted(reference.component))"))
+            } else if releases[reference] == nil {
+                problems.append(problem("no release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"))
+            }
+        }
+        var groups: [String: Origin] = [:]
+        for (group, origin) in d.groups {
+            if let first = groups[group.version.text] {
+                problems.append(origin.problem("version", "duplicate group \(JSONWriter.quoted(group.version.text)) (first at \(first.file): \(first.path))"))
+            } else {
+                groups[group.version.text] = origin
+            }
+            for member in group.members {
+                checkReference(member) { Origin(file: origin.file, path: origin.path.appending("members").appending(member.component)).problem(nil, $0) }
+            }
+        }
+        var environments: [String: Origin] = [:]
+        for (environment, origin) in d.environments {
+            if let first = environments[environment.name] {
+                problems.append(origin.problem("name", "duplicate environment \(JSONWriter.quoted(environment.name)) (first at \(first.file): \(first.path))"))
+            } else {
+                environments[environment.name] = origin
+            }
+        }
+        for (deployment, origin) in d.deployments {
+            checkReference(ReleaseReference(component: deployment.component, version: deployment.version)) {
+                origin.problem(components[deployment.component] == nil ? "component" : "version", $0)
+            }
+        }
+        var sites: [String: Origin] = [:]
+        for (site, origin) in d.sites {
+            if let first = sites[site.slug] {
+                problems.append(origin.problem("slug", "duplicate site \(JSONWriter.quoted(site.slug)) (first at \(first.file): \(first.path))"))
+            } else {
+                sites[site.slug] = origin
+            }
+            for (offset, reference) in site.releases.enumerated() {
+                checkReference(reference) { Origin(file: origin.file, path: origin.path.appending("releases").appending(offset)).problem(nil, $0) }
+            }
+        }
+        return problems
+    }
+
+    /// The declared environments, then any that deployments name without declaring, in order of appearance.
+    static func environments(_ d: DecodedDocument) -> [Environment] {
+        var result = d.environments.map(\.0)
+        var known = Set(result.map(\.name))
+        for (deployment, _) in d.deployments where known.insert(deployment.environment).inserted {
+            result.append(Environment(name: deployment.environment))
+        }
+        return result
+    }
+}

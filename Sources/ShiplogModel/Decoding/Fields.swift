@@ -1,0 +1,136 @@
+/// Collects the problems and warnings of one input file while it is decoded.
+final class ProblemSink {
+    let file: String
+    var problems: [DataProblem] = []
+    var warnings: [DataProblem] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func problem(_ path: JSONPath, _ message: String) {
+        problems.append(DataProblem(file: file, path: path, message: message))
+    }
+
+    func warning(_ path: JSONPath, _ message: String) {
+        warnings.append(DataProblem(file: file, path: path, message: message))
+    }
+}
+
+/// Typed access to the members of one JSON object, reporting each problem with its path.
+///
+/// Unknown keys are warned about once, when the object is opened; a `null` member counts as absent.
+struct Fields {
+    let members: [JSONMember]
+    let path: JSONPath
+    let sink: ProblemSink
+
+    /// Opens `value` as an object whose members should be among `known`; nil (and a problem) if it is not an object.
+    init?(_ value: JSONValue, at path: JSONPath, known: [String], sink: ProblemSink) {
+        guard case .object(let members) = value else {
+            sink.problem(path, "expected an object, found \(value.typeDescription)")
+            return nil
+        }
+        self.members = members
+        self.path = path
+        self.sink = sink
+        var seen: Set<String> = []
+        for member in members {
+            if !seen.insert(member.key).inserted {
+                sink.problem(path.appending(member.key), "duplicate key \(JSONWriter.quoted(member.key))")
+            }
+            if !known.contains(member.key) {
+                sink.warning(path.appending(member.key), "unknown key \(JSONWriter.quoted(member.key)) ignored (known keys: \(known.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    func value(_ key: String) -> JSONValue? {
+        for member in members where member.key == key {
+            if case .null = member.value { return nil }
+            return member.value
+        }
+        return nil
+    }
+
+    func missing(_ key: String) {
+        sink.problem(path.appending(key), "missing required field \(JSONWriter.quoted(key))")
+    }
+
+    func wrongType(_ key: String, _ expected: String, _ found: JSONValue) {
+        sink.problem(path.appending(key), "expected \(expected), found \(found.typeDescription)")
+    }
+
+    /// A string member, checked by `rule` (a ``Rules`` function) when given.
+    func string(_ key: String, required: Bool = false, rule: ((String) -> String?)? = nil) -> String? {
+        guard let value = value(key) else {
+            if required { missing(key) }
+            return nil
+        }
+        guard case .string(let string) = value else {
+            wrongType(key, "a string", value)
+            return nil
+        }
+        if let rule, let message = rule(string) {
+            sink.problem(path.appending(key), message)
+            return nil
+        }
+        return string
+    }
+
+    /// A non-empty string member (for required names).
+    func nonEmptyString(_ key: String, required: Bool = false) -> String? {
+        string(key, required: required) { $0.isEmpty ? "must not be empty" : nil }
+    }
+
+    func url(_ key: String) -> String? {
+        string(key, rule: Rules.urlProblem)
+    }
+
+    func bool(_ key: String) -> Bool? {
+        guard let value = value(key) else { return nil }
+        guard case .bool(let flag) = value else {
+            wrongType(key, "true or false", value)
+            return nil
+        }
+        return flag
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = value(key) else { return nil }
+        guard case .number(let text) = value, let number = Int(text) else {
+            wrongType(key, "a whole number", value)
+            return nil
+        }
+        guard range.contains(number) else {
+            sink.problem(path.appending(key), "\(number) is out of range (\(range.lowerBound)…\(range.upperBound))")
+            return nil
+        }
+        return number
+    }
+
+    func timestamp(_ key: String, required: Bool = false) -> Timestamp? {
+        string(key, required: required, rule: Rules.timestampProblem).flatMap(Timestamp.init(rfc3339:))
+    }
+
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ type: Choice.Type) -> Choice? where Choice.RawValue == String {
+        guard let text = string(key) else { return nil }
+        guard let choice = Choice(rawValue: text) else {
+            let allowed = Choice.allCases.map { JSONWriter.quoted($0.rawValue) }.joined(separator: ", ")
+            sink.problem(path.appending(key), "\(JSONWriter.quoted(text)) is not one of \(allowed)")
+            return nil
+        }
+        return choice
+    }
+
+    /// The elements of an array member with their paths; nil when absent (a problem when not an array).
+    func array(_ key: String) -> [(JSONValue, JSONPath)]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let elements) = value else {
+            wrongType(key, "an array", value)
+            return nil
+        }
+        let base = path.appending(key)
+        return elements.enumerated().map { ($0.element, base.appending($0.offset)) }
+    }
+}

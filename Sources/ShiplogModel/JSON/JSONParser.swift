@@ -1,0 +1,325 @@
+/// A JSON syntax error: what went wrong, where (line and column), and in which value.
+public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What the parser expected or found.
+    public var message: String
+    /// 1-based line of the offending byte.
+    public var line: Int
+    /// 1-based column (in bytes) of the offending byte.
+    public var column: Int
+    /// The value the parser was inside when it failed.
+    public var path: JSONPath
+
+    /// `invalid JSON at line 3, column 7: expected ',' or '}'`
+    public var description: String {
+        "invalid JSON at line \(line), column \(column): \(message)"
+    }
+}
+
+/// Parses RFC 8259 JSON from UTF-8 bytes into a ``JSONValue``.
+///
+/// Strict: no comments, no trailing commas, no control characters in strings, valid UTF-8 only,
+/// at most ``maximumDepth`` nested arrays and objects. Duplicate keys are kept; the decoder
+/// reports them.
+public enum JSONParser {
+    /// How deeply arrays and objects may nest before the document is refused.
+    public static let maximumDepth = 256
+
+    /// Parses a whole document.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
+            var scanner = Scanner(bytes: buffer)
+            return try scanner.document()
+        }
+    }
+
+    /// Parses a whole document held in a string.
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+}
+
+private struct Failure: Error {
+    var message: String
+    var offset: Int
+    var path: [JSONPath.Component] = []
+}
+
+private struct Scanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    mutating func document() throws(JSONSyntaxError) -> JSONValue {
+        do throws(Failure) {
+            // A UTF-8 byte order mark is tolerated, as RFC 8259 allows.
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+            skipWhitespace()
+            let value = try parseValue()
+            skipWhitespace()
+            if index < bytes.count { throw Failure(message: "unexpected data after the document", offset: index) }
+            return value
+        } catch {
+            let (line, column) = position(of: error.offset)
+            throw JSONSyntaxError(message: error.message, line: line, column: column, path: JSONPath(components: error.path.reversed()))
+        }
+    }
+
+    func position(of offset: Int) -> (Int, Int) {
+        var line = 1
+        var lineStart = 0
+        for i in 0..<min(offset, bytes.count) where bytes[i] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = i + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    func describeCurrent() -> String {
+        guard index < bytes.count else { return "the end of the file" }
+        let byte = bytes[index]
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x\(String(byte, radix: 16, uppercase: true))"
+    }
+
+    mutating func parseValue() throws(Failure) -> JSONValue {
+        guard index < bytes.count else { throw Failure(message: "expected a value, found the end of the file", offset: index) }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw Failure(message: "expected a value, found \(describeCurrent())", offset: index)
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(Failure) {
+        let count = word.utf8CodeUnitCount
+        let start = index
+        guard start + count <= bytes.count else { throw Failure(message: "expected a value", offset: start) }
+        for i in 0..<count where bytes[start + i] != word.utf8Start[i] {
+            throw Failure(message: "expected a value, found \(describeCurrent())", offset: start)
+        }
+        index += count
+    }
+
+    mutating func enter() throws(Failure) {
+        depth += 1
+        if depth > JSONParser.maximumDepth {
+            throw Failure(message: "nested more than \(JSONParser.maximumDepth) levels deep", offset: index)
+        }
+    }
+
+    mutating func parseObject() throws(Failure) -> JSONValue {
+        try enter()
+        index += 1
+        var members: [JSONMember] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw Failure(message: "expected a member name in double quotes, found \(describeCurrent())", offset: index)
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw Failure(message: "expected ':' after the member name, found \(describeCurrent())", offset: index, path: [.key(key)])
+            }
+            index += 1
+            skipWhitespace()
+            let value: JSONValue
+            do throws(Failure) {
+                value = try parseValue()
+            } catch {
+                var failure = error
+                failure.path.append(.key(key))
+                throw failure
+            }
+            members.append(JSONMember(key, value))
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(message: "expected ',' or '}', found the end of the file", offset: index) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return .object(members)
+            }
+            throw Failure(message: "expected ',' or '}', found \(describeCurrent())", offset: index)
+        }
+    }
+
+    mutating func parseArray() throws(Failure) -> JSONValue {
+        try enter()
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            do throws(Failure) {
+                elements.append(try parseValue())
+            } catch {
+                var failure = error
+                failure.path.append(.index(elements.count))
+                throw failure
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw Failure(message: "expected ',' or ']', found the end of the file", offset: index) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return .array(elements)
+            }
+            throw Failure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
+        }
+    }
+
+    mutating func parseNumber() throws(Failure) -> String {
+        let start = index
+        func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(index) else { throw Failure(message: "expected a digit", offset: index) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if isDigit(index) { throw Failure(message: "numbers must not have leading zeros", offset: start) }
+        } else {
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(index) else { throw Failure(message: "expected a digit after '.'", offset: index) }
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { throw Failure(message: "expected a digit in the exponent", offset: index) }
+            while isDigit(index) { index += 1 }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    mutating func parseString() throws(Failure) -> String {
+        let start = index + 1
+        var i = start
+        // Fast path: no escapes.
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") {
+                index = i + 1
+                return try makeString(start..<i)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: i) }
+            i += 1
+        }
+        guard i < bytes.count else { throw Failure(message: "unterminated string", offset: index) }
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        while i < bytes.count {
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index = i + 1
+                guard let string = String(validating: buffer, as: UTF8.self) else {
+                    throw Failure(message: "string is not valid UTF-8", offset: start)
+                }
+                return string
+            case UInt8(ascii: "\\"):
+                i += 1
+                guard i < bytes.count else { throw Failure(message: "unterminated string", offset: index) }
+                switch bytes[i] {
+                case UInt8(ascii: "\""): buffer.append(0x22)
+                case UInt8(ascii: "\\"): buffer.append(0x5C)
+                case UInt8(ascii: "/"): buffer.append(0x2F)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4(at: i + 1)
+                    i += 4
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u") else {
+                            throw Failure(message: "unpaired surrogate in \\u escape", offset: i)
+                        }
+                        let low = try hex4(at: i + 3)
+                        guard (0xDC00...0xDFFF).contains(low) else { throw Failure(message: "unpaired surrogate in \\u escape", offset: i) }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw Failure(message: "unpaired surrogate in \\u escape", offset: i)
+                    }
+                    buffer.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                default:
+                    throw Failure(message: "invalid escape sequence", offset: i - 1)
+                }
+                i += 1
+            default:
+                if byte < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: i) }
+                buffer.append(byte)
+                i += 1
+            }
+        }
+        throw Failure(message: "unterminated string", offset: index)
+    }
+
+    func hex4(at position: Int) throws(Failure) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw Failure(message: "incomplete \\u escape", offset: position) }
+        var value: UInt32 = 0
+        for i in position..<position + 4 {
+            let byte = bytes[i]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
+            default: throw Failure(message: "invalid \\u escape", offset: i)
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    func makeString(_ range: Range<Int>) throws(Failure) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII needs no validation; anything else goes through the standard library's validator.
+        if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        guard let string = String(validating: slice, as: UTF8.self) else {
+            throw Failure(message: "string is not valid UTF-8", offset: range.lowerBound)
+        }
+        return string
+    }
+}

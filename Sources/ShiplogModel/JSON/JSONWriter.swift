@@ -1,0 +1,101 @@
+/// Writes ``JSONValue``s as JSON text: members in their given order, so output is reproducible.
+public enum JSONWriter {
+    /// The value as JSON text; `pretty` indents by two spaces and ends with a newline.
+    public static func write(_ value: JSONValue, pretty: Bool = true) -> String {
+        var output = ""
+        output.reserveCapacity(256)
+        append(value, to: &output, indent: pretty ? 0 : nil)
+        if pretty { output += "\n" }
+        return output
+    }
+
+    /// A string as a JSON string literal, with quotes.
+    public static func quoted(_ string: String) -> String {
+        var output = ""
+        appendString(string, to: &output)
+        return output
+    }
+
+    private static func append(_ value: JSONValue, to output: inout String, indent: Int?) {
+        switch value {
+        case .null: output += "null"
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .number(let text): output += text
+        case .string(let string): appendString(string, to: &output)
+        case .array(let elements):
+            guard !elements.isEmpty else { output += "[]"; return }
+            output += "["
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { output += "," }
+                newline(&output, indent.map { $0 + 1 })
+                append(element, to: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output += "]"
+        case .object(let members):
+            guard !members.isEmpty else { output += "{}"; return }
+            output += "{"
+            for (offset, member) in members.enumerated() {
+                if offset > 0 { output += "," }
+                newline(&output, indent.map { $0 + 1 })
+                appendString(member.key, to: &output)
+                output += indent == nil ? ":" : ": "
+                append(member.value, to: &output, indent: indent.map { $0 + 1 })
+            }
+            newline(&output, indent)
+            output += "}"
+        }
+    }
+
+    private static func newline(_ output: inout String, _ indent: Int?) {
+        guard let indent else { return }
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    private static func appendString(_ string: String, to output: inout String) {
+        output += "\""
+        var plainStart = string.unicodeScalars.startIndex
+        var index = plainStart
+        let scalars = string.unicodeScalars
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let escape: String? =
+                switch scalar {
+                case "\"": "\\\""
+                case "\\": "\\\\"
+                case "\n": "\\n"
+                case "\r": "\\r"
+                case "\t": "\\t"
+                case "\u{2028}": "\\u2028"
+                case "\u{2029}": "\\u2029"
+                default: scalar.value < 0x20 ? "\\u" + hex4(scalar.value) : nil
+                }
+            if let escape {
+                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                output += escape
+                plainStart = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        output += "\""
+    }
+
+    private static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 4 - digits.count) + digits
+    }
+}
+
+extension JSONValue {
+    /// A string value, or null when `string` is nil.
+    public static func optional(_ string: String?) -> JSONValue {
+        string.map(JSONValue.string) ?? .null
+    }
+
+    /// An integer value.
+    public static func int(_ value: Int) -> JSONValue {
+        .number(String(value))
+    }
+}

@@ -1,0 +1,170 @@
+/// A release's version string and its place in shiplog's version order (SPEC §2).
+///
+/// SemVer 2.0.0 precedence, extended: a leading `v`/`V` is ignored for order, missing minor and
+/// patch count as 0 (`1.2` = `1.2.0`), `rc2 < rc10`, build metadata is ignored, and a version
+/// that is not dotted-numeric (`spring-24`) sorts below every numeric one.
+///
+/// ```swift
+/// Version("v1.0.0-rc2").precedes(Version("1.0.0-rc10"))  // true
+/// ```
+public struct Version: Sendable, Hashable, CustomStringConvertible {
+    /// The version exactly as written, used for display, paths and identity.
+    public let text: String
+    /// The numeric core (`[1, 2, 3]` for `v1.2.3`), nil when the version is not dotted-numeric.
+    public let numbers: [Number]?
+    /// The pre-release identifiers (`["rc", "1"]` for `1.0.0-rc.1`), empty for a final release.
+    public let prerelease: [Identifier]
+
+    /// Parses a version; any string is accepted (see ``VersionRules`` for what a release may use).
+    public init(_ text: String) {
+        self.text = text
+        var body = Substring(text)
+        if let first = body.first, first == "v" || first == "V" { body = body.dropFirst() }
+        if let plus = body.firstIndex(of: "+") { body = body[..<plus] }
+        var core = body
+        var pre: Substring? = nil
+        if let dash = body.firstIndex(of: "-") {
+            core = body[..<dash]
+            pre = body[body.index(after: dash)...]
+        }
+        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        let numeric = !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(isDigit) }
+        let identifiers = pre.map { $0.split(separator: ".", omittingEmptySubsequences: false) } ?? []
+        if numeric, identifiers.allSatisfy({ !$0.isEmpty }), pre.map({ !$0.isEmpty }) ?? true {
+            numbers = parts.map { Number($0) }
+            prerelease = identifiers.map { Identifier($0) }
+        } else {
+            numbers = nil
+            prerelease = []
+        }
+    }
+
+    /// True when the version is dotted-numeric (`1`, `1.2`, `v1.2.3-rc.1+build`).
+    public var isNumeric: Bool { numbers != nil }
+
+    /// True for a numeric version with a pre-release part (`1.2.0-rc.1`).
+    public var hasPrereleasePart: Bool { !prerelease.isEmpty }
+
+    /// The version without a leading `v` or `V`, used to match versions across components.
+    public var withoutPrefix: String {
+        if let first = text.first, first == "v" || first == "V" { return String(text.dropFirst()) }
+        return text
+    }
+
+    /// The first three numbers, missing ones as 0, for bump kinds.
+    public var majorMinorPatch: (Number, Number, Number)? {
+        guard let numbers else { return nil }
+        let zero = Number("0")
+        return (numbers[0], numbers.count > 1 ? numbers[1] : zero, numbers.count > 2 ? numbers[2] : zero)
+    }
+
+    public var description: String { text }
+
+    /// Orders two versions: negative when `self` comes before `other`, 0 when they rank the same.
+    public func compare(_ other: Version) -> Int {
+        switch (numbers, other.numbers) {
+        case (nil, nil): return 0
+        case (nil, _): return -1
+        case (_, nil): return 1
+        case (let lhs?, let rhs?):
+            for i in 0..<max(lhs.count, rhs.count) {
+                let a = i < lhs.count ? lhs[i] : Number.zero
+                let b = i < rhs.count ? rhs[i] : Number.zero
+                let order = a.compare(b)
+                if order != 0 { return order }
+            }
+        }
+        // A version without a pre-release part ranks above one with.
+        switch (prerelease.isEmpty, other.prerelease.isEmpty) {
+        case (true, true): return 0
+        case (true, false): return 1
+        case (false, true): return -1
+        case (false, false): break
+        }
+        for (a, b) in zip(prerelease, other.prerelease) {
+            let order = a.compare(b)
+            if order != 0 { return order }
+        }
+        return prerelease.count < other.prerelease.count ? -1 : (prerelease.count > other.prerelease.count ? 1 : 0)
+    }
+
+    /// True when `self` ranks strictly below `other`.
+    public func precedes(_ other: Version) -> Bool { compare(other) < 0 }
+
+    /// A non-negative whole number of any size, compared by value.
+    public struct Number: Sendable, Hashable, CustomStringConvertible {
+        /// The digits without leading zeros ("0" for zero).
+        public let digits: Substring
+
+        static let zero = Number("0")
+
+        init(_ text: Substring) {
+            let trimmed = text.drop { $0 == "0" }
+            digits = trimmed.isEmpty ? "0" : trimmed
+        }
+
+        public var description: String { String(digits) }
+
+        func compare(_ other: Number) -> Int {
+            if digits.utf8.count != other.digits.utf8.count { return digits.utf8.count < other.digits.utf8.count ? -1 : 1 }
+            return digits == other.digits ? 0 : (digits < other.digits ? -1 : 1)
+        }
+    }
+
+    /// One dot-separated pre-release identifier.
+    public enum Identifier: Sendable, Hashable, CustomStringConvertible {
+        /// All digits: compared as a number.
+        case numeric(Number)
+        /// Letters, then optionally digits (`rc`, `rc10`, `beta2`): letters first, then the number.
+        case lettered(Substring, Number?)
+        /// Anything else: compared as ASCII text.
+        case text(Substring)
+
+        init(_ text: Substring) {
+            if text.utf8.allSatisfy(isDigit) {
+                self = .numeric(Number(text))
+                return
+            }
+            let letters = text.prefix { $0.isASCII && $0.isLetter }
+            let rest = text[letters.endIndex...]
+            if !letters.isEmpty, rest.utf8.allSatisfy(isDigit) {
+                self = .lettered(letters, rest.isEmpty ? nil : Number(rest))
+            } else {
+                self = .text(text)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .numeric(let number): number.description
+            case .lettered(let letters, let number): String(letters) + (number?.description ?? "")
+            case .text(let text): String(text)
+            }
+        }
+
+        func compare(_ other: Identifier) -> Int {
+            switch (self, other) {
+            case (.numeric(let a), .numeric(let b)): return a.compare(b)
+            case (.numeric, _): return -1
+            case (_, .numeric): return 1
+            case (.lettered(let a, let x), .lettered(let b, let y)):
+                if a != b { return asciiCompare(a, b) }
+                switch (x, y) {
+                case (nil, nil): return 0
+                case (nil, _): return -1
+                case (_, nil): return 1
+                case (let x?, let y?): return x.compare(y)
+                }
+            default:
+                return asciiCompare(Substring(description), Substring(other.description))
+            }
+        }
+    }
+}
+
+private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+private func asciiCompare(_ a: Substring, _ b: Substring) -> Int {
+    for (x, y) in zip(a.utf8, b.utf8) where x != y { return x < y ? -1 : 1 }
+    return a.utf8.count == b.utf8.count ? 0 : (a.utf8.count < b.utf8.count ? -1 : 1)
+}

@@ -1,0 +1,117 @@
+import CShiplogSupport
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, fast wrappers over the POSIX calls a site build makes thousands of times.
+enum FileSystem {
+    /// Writes `bytes` to `path`, replacing it.
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(SiteError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("cannot create", path) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write", path)
+            }
+            offset += written
+        }
+    }
+
+    /// Writes a string's UTF-8 to `path`, replacing it.
+    static func write(_ text: String, to path: String) throws(SiteError) {
+        var text = text
+        let failure: SiteError? = text.withUTF8 { buffer in
+            do throws(SiteError) {
+                try write(UnsafeRawBufferPointer(buffer), to: path)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads a whole file.
+    static func read(_ path: String) throws(SiteError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SiteError(.io, "\(path): cannot read the file") }
+        return [UInt8](data)
+    }
+
+    /// Creates a directory; true if it was created, false if it existed.
+    @discardableResult
+    static func makeDirectory(_ path: String) throws(SiteError) -> Bool {
+        if mkdir(path, 0o755) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw failure("cannot create the directory", path)
+    }
+
+    /// Creates a directory and its missing parents; returns the ones it created, outermost first.
+    @discardableResult
+    static func makeDirectories(_ path: String) throws(SiteError) -> [String] {
+        if mkdir(path, 0o755) == 0 { return [path] }
+        if errno == EEXIST { return [] }
+        guard errno == ENOENT else { throw failure("cannot create the directory", path) }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else { throw failure("cannot create the directory", path) }
+        let created = try makeDirectories(parent)
+        return created + (try makeDirectory(path) ? [path] : [])
+    }
+
+    static func rename(_ from: String, _ to: String) throws(SiteError) {
+        guard Glibc.rename(from, to) == 0 else { throw failure("cannot move \(from) to", to) }
+    }
+
+    /// Swaps two directories in one step where the kernel can; else moves `to` aside first.
+    static func exchange(_ first: String, _ second: String) throws(SiteError) {
+        if shiplog_exchange_paths(first, second) == 0 { return }
+        let aside = second + ".shiplog-aside"
+        try rename(second, aside)
+        try rename(first, second)
+        try rename(aside, first)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Device and inode of a path, to recognise the output directory the cache describes.
+    static func identity(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev):\(info.st_ino)"
+    }
+
+    static func remove(_ path: String) {
+        unlink(path)
+    }
+
+    static func removeDirectoryIfEmpty(_ path: String) {
+        rmdir(path)
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    static func isEmptyDirectory(_ path: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty
+    }
+
+    private static func failure(_ what: String, _ path: String) -> SiteError {
+        SiteError(.io, "\(path): \(what) (\(String(cString: strerror(errno))))")
+    }
+}

@@ -1,0 +1,143 @@
+import Crypto
+import ShiplogModel
+
+/// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
+///
+/// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
+struct Fingerprint: Sendable {
+    private var hasher = SHA256()
+
+    init() {}
+
+    init(_ kind: String) {
+        add(kind)
+    }
+
+    /// Adds a string, length-prefixed so that `("ab", "c")` and `("a", "bc")` differ.
+    mutating func add(_ string: String) {
+        var string = string
+        add(string.utf8.count)
+        string.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func add(_ string: String?) {
+        if let string {
+            add(1)
+            add(string)
+        } else {
+            add(0)
+        }
+    }
+
+    mutating func add(_ number: Int) {
+        withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) }
+    }
+
+    mutating func add(_ flag: Bool) { add(flag ? 1 : 0) }
+
+    mutating func add(_ timestamp: Timestamp?) { add(timestamp.map { Int($0.seconds) } ?? Int.min) }
+
+    mutating func add(_ digest: Digest) {
+        add(Int(bitPattern: UInt(digest.words.0)))
+        add(Int(bitPattern: UInt(digest.words.1)))
+    }
+
+    mutating func add(bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+
+    func finalize() -> Digest { Digest(hasher.finalize()) }
+
+    static func of(bytes: UnsafeRawBufferPointer) -> Digest {
+        Digest(SHA256.hash(data: bytes))
+    }
+}
+
+/// A finished fingerprint: the first 128 bits of a SHA-256.
+struct Digest: Sendable, Hashable {
+    var words: (UInt64, UInt64)
+
+    init(words: (UInt64, UInt64)) {
+        self.words = words
+    }
+
+    init(_ digest: SHA256.Digest) {
+        words = digest.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+    }
+
+    /// 32 hex digits.
+    var hex: String {
+        let a = String(words.0, radix: 16)
+        let b = String(words.1, radix: 16)
+        return String(repeating: "0", count: 16 - a.count) + a + String(repeating: "0", count: 16 - b.count) + b
+    }
+
+    /// Parses ``hex``.
+    init?(hex: Substring) {
+        guard hex.utf8.count == 32, let a = UInt64(hex.prefix(16), radix: 16), let b = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        words = (a, b)
+    }
+
+    static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
+}
+
+extension Fingerprint {
+    /// Adds every field of a release, so that any change to it changes the pages that show it.
+    mutating func add(_ release: Release) {
+        add(release.component)
+        add(release.version.text)
+        add(release.title)
+        add(release.publishedAt)
+        add(release.author)
+        add(release.notes)
+        add(release.status.rawValue)
+        add(release.prereleaseFlag.map { $0 ? "true" : "false" })
+        add(release.commit)
+        add(release.tag)
+        add(release.url)
+        add(release.codeName)
+        add(release.assets.count)
+        for asset in release.assets {
+            add(asset.name)
+            add(asset.url)
+            add(asset.platform)
+            add(asset.signature)
+            add(asset.size.map(String.init))
+        }
+    }
+
+    mutating func add(_ component: Component) {
+        add(component.slug)
+        add(component.name)
+        add(component.repo)
+        add(component.url)
+        add(component.description)
+    }
+
+    mutating func add(_ page: Page) {
+        add(page.id)
+        add(page.title)
+        add(page.description)
+        add(page.baseURL)
+        add(page.grouping.rawValue)
+        add(page.isPublic)
+        add(page.feedLimit)
+        add(page.serverURL)
+    }
+
+    mutating func add(_ deployment: Deployment) {
+        add(deployment.component)
+        add(deployment.version)
+        add(deployment.environment)
+        add(deployment.status.rawValue)
+        add(deployment.startedAt)
+        add(deployment.finishedAt)
+        add(deployment.host)
+        add(deployment.actor)
+        add(deployment.commit)
+        add(deployment.meta.map { JSONWriter.write($0, pretty: false) })
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// What producing one file did.
+struct WriteResult: Sendable {
+    var path: String
+    var key: Digest
+    var content: Digest
+    var wasWritten: Bool
+}
+
+/// Where a build writes, and how it makes the result appear all at once.
+///
+/// - A fresh build writes a complete site into a sibling staging directory, then swaps it with the
+///   output directory in one rename, and removes the old site.
+/// - An incremental build (the cache describes the output) writes each changed file next to its
+///   target (`name.shiplog-new`) and renames them into place only once every file was written;
+///   unchanged files are not touched, so their modification times stay.
+struct OutputTarget: Sendable {
+    static let newSuffix = ".shiplog-new"
+
+    let output: String
+    let inPlace: Bool
+    /// Where files are written: the staging directory, or the output itself when in place.
+    let root: String
+
+    init(output: String, inPlace: Bool) throws(SiteError) {
+        self.output = output
+        self.inPlace = inPlace && FileSystem.isDirectory(output)
+        if self.inPlace {
+            root = output
+        } else {
+            let url = URL(fileURLWithPath: output)
+            let parent = url.deletingLastPathComponent().path
+            try FileSystem.makeDirectories(parent)
+            if FileSystem.exists(output) {
+                guard FileSystem.isDirectory(output) else { throw SiteError(.io, "\(output): exists and is not a directory") }
+                let ours = FileSystem.exists(output + "/version.json") && FileSystem.exists(output + "/index.html")
+                guard ours || FileSystem.isEmptyDirectory(output) else {
+                    throw SiteError(
+                        .io, "\(output): refusing to replace a directory that shiplog did not build; remove it or choose another --out")
+                }
+            }
+            root = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-staging-\(getpid())").path
+            FileSystem.removeTree(root)
+            try FileSystem.makeDirectory(root)
+        }
+    }
+
+    /// Renders (or copies) one file and writes it unless its bytes are what the previous build wrote.
+    func produce(_ planned: PlannedOutput, renderer: PageRenderer, theme: Theme, previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
+        let destination = root + "/" + planned.path
+        let written = destination + (inPlace ? Self.newSuffix : "")
+        var bytes: [UInt8]
+        if case .asset(let name) = planned.output {
+            bytes = try FileSystem.read(theme.assets[name]!)
+        } else {
+            bytes = Array(renderer.render(planned.output).utf8)
+        }
+        let content = bytes.withUnsafeBytes(Fingerprint.of(bytes:))
+        let changed = previous?.content != content
+        if changed {
+            try ensureParent(of: destination)
+            let failure: SiteError? = bytes.withUnsafeBytes { buffer in
+                do throws(SiteError) {
+                    try FileSystem.write(buffer, to: written)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
+        }
+        return WriteResult(path: planned.path, key: planned.key, content: content, wasWritten: changed)
+    }
+
+    private func ensureParent(of path: String) throws(SiteError) {
+        let parent = (path as NSString).deletingLastPathComponent
+        if FileSystem.isDirectory(parent) { return }
+        try FileSystem.makeDirectories(parent)
+    }
+
+    /// Makes the new site visible: the swap, or the renames into place, then removals.
+    func commit(written: [String], removed: [String]) throws(SiteError) {
+        if inPlace {
+            for path in written { try FileSystem.rename(root + "/" + path + Self.newSuffix, root + "/" + path) }
+            for path in removed {
+                FileSystem.remove(root + "/" + path)
+                var directory = (path as NSString).deletingLastPathComponent
+                while !directory.isEmpty {
+                    FileSystem.removeDirectoryIfEmpty(root + "/" + directory)
+                    directory = (directory as NSString).deletingLastPathComponent
+                }
+            }
+        } else if FileSystem.exists(output) {
+            try FileSystem.exchange(root, output)
+            FileSystem.removeTree(root)
+        } else {
+            try FileSystem.rename(root, output)
+        }
+    }
+
+    /// Undoes a build that failed: the staging directory or the half-written new files go.
+    func rollback(written: [String]) {
+        if inPlace {
+            for path in written { FileSystem.remove(root + "/" + path + Self.newSuffix) }
+        } else {
+            FileSystem.removeTree(root)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import ShiplogMarkdown
+public import ShiplogModel
+
+/// What to build and where.
+public struct SiteOptions: Sendable {
+    /// The output directory (created if missing, replaced atomically).
+    public var output: String
+    /// The default theme's directory.
+    public var templates: String
+    /// A directory whose files replace the default theme's, file by file.
+    public var templateOverrides: String?
+    /// Whether drafts are shown (`--drafts`).
+    public var includeDrafts: Bool
+    /// Whether to reuse the previous build's cache (on by default).
+    public var incremental: Bool
+
+    /// Creates options; only the output and the default theme are required.
+    public init(output: String, templates: String, templateOverrides: String? = nil, includeDrafts: Bool = false, incremental: Bool = true) {
+        self.output = output
+        self.templates = templates
+        self.templateOverrides = templateOverrides
+        self.includeDrafts = includeDrafts
+        self.incremental = incremental
+    }
+}
+
+/// What a build did.
+public struct BuildReport: Sendable, Equatable {
+    /// Files in the site.
+    public var files: Int
+    /// Files rendered (their inputs changed, or there was no cache).
+    public var rendered: Int
+    /// Files written (their bytes changed).
+    public var written: Int
+    /// Files removed (they are no longer part of the site).
+    public var removed: Int
+}
+
+/// Builds the static release page (SPEC §4): atomic, reproducible, incremental and parallel.
+///
+/// ```swift
+/// let loaded = try DataLoader.load(sources)
+/// let report = try await SiteBuilder(options: SiteOptions(output: "public", templates: "templates")).build(loaded.data)
+/// ```
+public struct SiteBuilder: Sendable {
+    /// Where and how to build.
+    public let options: SiteOptions
+    /// The generator name, part of every page's fingerprint.
+    public static let generator = "shiplog 0.1"
+
+    /// Creates a builder.
+    public init(options: SiteOptions) {
+        self.options = options
+    }
+
+    /// Builds the site of `data`. On any error the previous site stays as it was.
+    public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
+        let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
+        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
+        let releaseKeys = await Parallel.map(data.releases.indices) { index in
+            var fingerprint = Fingerprint("release")
+            fingerprint.add(data.releases[index])
+            return fingerprint.finalize()
+        }
+        let plan = SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys)
+        let output = URL(fileURLWithPath: options.output).standardizedFileURL.path
+        let cache = options.incremental ? BuildCache.load(forOutput: output) : nil
+        let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
+
+        let renderer = await makeRenderer(plan: plan, theme: theme, pending: pending)
+        let target = try OutputTarget(output: output, inPlace: cache != nil)
+        let results: [WriteResult]
+        do {
+            results = try await Parallel.mapThrowing(pending.indices) { (index) throws(SiteError) -> WriteResult in
+                try target.produce(pending[index], renderer: renderer, theme: theme, previous: cache?.entries[pending[index].path])
+            }
+        } catch {
+            target.rollback(written: pending.map(\.path))
+            throw error
+        }
+        let planned = Set(plan.outputs.map(\.path))
+        var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
+        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, content: result.content) }
+        let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
+        do {
+            try target.commit(written: results.filter(\.wasWritten).map(\.path), removed: removed)
+        } catch {
+            target.rollback(written: results.filter(\.wasWritten).map(\.path))
+            throw error
+        }
+        let newCache = BuildCache(entries: entries)
+        try newCache.save(forOutput: output)
+        return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
+    }
+
+    /// Renders, in parallel, the notes that the pending pages show, and wraps them in a renderer.
+    private func makeRenderer(plan: SitePlan, theme: Theme, pending: [PlannedOutput]) async -> PageRenderer {
+        let catalog = plan.catalog
+        let data = catalog.data
+        var needed = Set<Int>()
+        var neededGroups = Set<Int>()
+        for planned in pending {
+            needed.formUnion(plan.notesNeeded(by: planned.output))
+            if case .index = planned.output { neededGroups.formUnion(plan.indexGroups()) }
+            if case .group(let group) = planned.output { neededGroups.insert(group) }
+        }
+        let links = data.components.map { $0.url.flatMap(RepositoryLinks.init(repositoryURL:)) }
+        let renderers = links.map { MarkdownRenderer(links: $0) }
+        let plainRenderer = MarkdownRenderer()
+        let wanted = needed.sorted()
+        let rendered = await Parallel.map(wanted.indices) { position in
+            let release = data.releases[wanted[position]]
+            return renderers[catalog.componentIndex[release.component]!].html(release.notes ?? "")
+        }
+        var notes = [String?](repeating: nil, count: data.releases.count)
+        for (position, index) in wanted.enumerated() { notes[index] = rendered[position] }
+        var groupNotes = [String?](repeating: nil, count: catalog.groups.count)
+        for group in neededGroups { groupNotes[group] = catalog.groups[group].group.notes.map(plainRenderer.html) }
+        let views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)
+        return PageRenderer(plan: plan, theme: theme, views: views, feeds: Feeds(views: views, plan: plan))
+    }
+}

@@ -1,0 +1,54 @@
+import ShiplogModel
+
+/// Where each page of a site lives, on disk and as a link (SPEC §4).
+enum SitePaths {
+    /// `components/<slug>/` (a link, relative to the site root).
+    static func component(_ slug: String) -> String { "components/\(slug)/" }
+
+    /// `components/<slug>/<version>/`, the version percent-encoded for use in links.
+    static func release(_ release: Release) -> String { "components/\(release.component)/\(encode(release.version.text))/" }
+
+    /// The file of a release page on disk (the version as is).
+    static func releaseFile(_ release: Release) -> String { "components/\(release.component)/\(release.version.text)/index.html" }
+
+    /// `groups/<version>/`.
+    static func group(_ version: Version) -> String { "groups/\(encode(version.text))/" }
+
+    static func groupFile(_ version: Version) -> String { "groups/\(version.text)/index.html" }
+
+    /// Percent-encodes everything but unreserved characters and a few that are safe in a path segment.
+    static func encode(_ segment: String) -> String {
+        var output = ""
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "@"),
+                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+                UInt8(ascii: ":"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                output += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return output
+    }
+
+    /// `base` joined with a site-relative link; the link itself when there is no base URL.
+    static func absolute(_ path: String, base: String?) -> String {
+        guard let base else { return path }
+        return (base.hasSuffix("/") ? base : base + "/") + path
+    }
+
+    /// How many `../` lead from a page's folder back to the root.
+    static func root(forDepth depth: Int) -> String { String(repeating: "../", count: depth) }
+
+    /// The path part of a base URL (`/releases/` for `https://acme.example/releases`), `/` without one.
+    static func basePath(_ baseURL: String?) -> String {
+        guard let baseURL, let scheme = baseURL.firstRange(of: "://") else { return "/" }
+        let afterHost = baseURL[scheme.upperBound...].drop { $0 != "/" }
+        let path = afterHost.prefix { $0 != "?" && $0 != "#" }
+        guard !path.isEmpty else { return "/" }
+        return path.hasSuffix("/") ? String(path) : path + "/"
+    }
+}

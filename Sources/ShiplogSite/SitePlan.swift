@@ -1,0 +1,219 @@
+import ShiplogModel
+
+/// One file of the site.
+enum Output: Sendable, Hashable {
+    case index, notFound, version, sitemap
+    case feed(FeedFormat)
+    case component(Int)
+    case componentLatest(Int)
+    case componentFeed(Int, FeedFormat)
+    case release(Int)
+    case group(Int)
+    case asset(String)
+}
+
+/// The two feed formats.
+enum FeedFormat: String, Sendable, Hashable {
+    case json = "feed.json"
+    case atom = "atom.xml"
+}
+
+/// A file to be written: where, what, and the fingerprint of everything it is made from.
+struct PlannedOutput: Sendable {
+    var path: String
+    var output: Output
+    var key: Digest
+}
+
+/// Decides which files a site has and fingerprints the inputs of each (SPEC §4).
+///
+/// A page's key covers everything its template can see, so an unchanged key means an unchanged page.
+struct SitePlan: Sendable {
+    let catalog: Catalog
+    let outputs: [PlannedOutput]
+    /// Release indices in feed order (newest published first), for the page feed.
+    let feedReleases: [Int]
+    /// Per component, its feed's release indices.
+    let componentFeeds: [[Int]]
+    /// Per component, its visible releases in version order (newest first).
+    let visibleReleases: [[Int]]
+    /// Indices into ``Catalog/groups`` of the groups the site shows.
+    let visibleGroups: [Int]
+    /// Release index → the visible groups it belongs to.
+    let groupsOfRelease: [Int: [Int]]
+
+    init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
+        self.catalog = catalog
+        let data = catalog.data
+        var global = Fingerprint("global")
+        global.add(generator)
+        global.add(theme.fingerprint)
+        global.add(catalog.includeDrafts)
+        global.add(data.page)
+        for component in data.components { global.add(component) }
+        let globalKey = global.finalize()
+
+        let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible(data.releases[$0]) } }
+        let inFeed = { (index: Int) in data.releases[index].status == .published || (catalog.includeDrafts && data.releases[index].status == .draft) }
+        let feedOrder = { (a: Int, b: Int) -> Bool in
+            let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)
+            if x != y { return x > y }
+            return Catalog.isNewer(data.releases[a], than: data.releases[b]) || (!Catalog.isNewer(data.releases[b], than: data.releases[a]) && a < b)
+        }
+        let limit = data.page.feedLimit
+        let feed = Array(data.releases.indices.filter(inFeed).sorted(by: feedOrder).prefix(limit))
+        let componentFeeds = visible.map { Array($0.filter(inFeed).sorted(by: feedOrder).prefix(limit)) }
+        let visibleGroups = catalog.groups.indices.filter { group in
+            catalog.groups[group].members.contains { catalog.isVisible(data.releases[$0]) }
+        }
+        var groupsOfRelease: [Int: [Int]] = [:]
+        for group in visibleGroups {
+            for member in catalog.groups[group].members { groupsOfRelease[member, default: []].append(group) }
+        }
+
+        // What a release view shows besides the release itself.
+        func releaseState(_ index: Int, into fingerprint: inout Fingerprint) {
+            fingerprint.add(releaseKeys[index])
+            fingerprint.add(catalog.bumps[index].rawValue)
+            let component = catalog.componentIndex[data.releases[index].component]!
+            fingerprint.add(catalog.latest[component] == index)
+            fingerprint.add(catalog.latestPrerelease[component] == index)
+        }
+        func groupState(_ group: Int, into fingerprint: inout Fingerprint) {
+            let resolved = catalog.groups[group]
+            fingerprint.add(resolved.group.version.text)
+            fingerprint.add(resolved.group.title)
+            fingerprint.add(resolved.group.notes)
+            fingerprint.add(resolved.publishedAt)
+            fingerprint.add(resolved.isComplete)
+            fingerprint.add(catalog.latestGroup == group)
+            for member in resolved.members where catalog.isVisible(data.releases[member]) { releaseState(member, into: &fingerprint) }
+        }
+        func key(_ kind: String, _ body: (inout Fingerprint) -> Void) -> Digest {
+            var fingerprint = Fingerprint(kind)
+            fingerprint.add(globalKey)
+            body(&fingerprint)
+            return fingerprint.finalize()
+        }
+
+        // The whole data, for the pages that summarise everything (index, sitemap).
+        let everything = key("everything") { f in
+            for list in visible { for index in list { releaseState(index, into: &f) } }
+            for group in visibleGroups { groupState(group, into: &f) }
+            for environment in data.environments {
+                f.add(environment.name)
+                f.add(environment.frozen)
+            }
+            for deployment in data.deployments { f.add(deployment) }
+            for site in data.sites {
+                f.add(site.slug)
+                f.add(site.name)
+                for reference in site.releases { f.add(reference.component + "\u{0}" + reference.version) }
+            }
+        }
+
+        var outputs: [PlannedOutput] = [
+            PlannedOutput(path: "index.html", output: .index, key: everything),
+            PlannedOutput(path: "404.html", output: .notFound, key: globalKey),
+            PlannedOutput(path: "version.json", output: .version, key: everything),
+            PlannedOutput(path: "sitemap.xml", output: .sitemap, key: everything),
+        ]
+        let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
+        outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
+        outputs.append(PlannedOutput(path: FeedFormat.atom.rawValue, output: .feed(.atom), key: feedKey))
+
+        var deploymentsOfRelease: [ReleaseReference: [Int]] = [:]
+        for (offset, deployment) in data.deployments.enumerated() {
+            deploymentsOfRelease[ReleaseReference(component: deployment.component, version: deployment.version), default: []].append(offset)
+        }
+        var sitesOfRelease: [ReleaseReference: [Int]] = [:]
+        for (offset, site) in data.sites.enumerated() {
+            for reference in site.releases { sitesOfRelease[reference, default: []].append(offset) }
+        }
+
+        for (offset, component) in data.components.enumerated() {
+            let base = SitePaths.component(component.slug)
+            outputs.append(
+                PlannedOutput(
+                    path: base + "index.html", output: .component(offset),
+                    key: key("component") { f in for index in visible[offset] { releaseState(index, into: &f) } }))
+            outputs.append(
+                PlannedOutput(
+                    path: base + "latest.json", output: .componentLatest(offset),
+                    key: key("latest") { f in
+                        for index in [catalog.latest[offset], catalog.latestPrerelease[offset]] {
+                            if let index { releaseState(index, into: &f) } else { f.add(0) }
+                        }
+                    }))
+            let componentFeedKey = key("component-feed") { f in for index in componentFeeds[offset] { releaseState(index, into: &f) } }
+            for format in [FeedFormat.json, .atom] {
+                outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
+            }
+            for (position, index) in visible[offset].enumerated() {
+                let release = data.releases[index]
+                let releaseKey = key("release") { f in
+                    releaseState(index, into: &f)
+                    for neighbour in [position - 1, position + 1] {
+                        if visible[offset].indices.contains(neighbour) { releaseState(visible[offset][neighbour], into: &f) } else { f.add(0) }
+                    }
+                    for group in groupsOfRelease[index] ?? [] {
+                        f.add(catalog.groups[group].group.version.text)
+                    }
+                    for deployment in deploymentsOfRelease[release.reference] ?? [] { f.add(data.deployments[deployment]) }
+                    for site in sitesOfRelease[release.reference] ?? [] {
+                        f.add(data.sites[site].slug)
+                        f.add(data.sites[site].name)
+                    }
+                }
+                outputs.append(PlannedOutput(path: SitePaths.releaseFile(release), output: .release(index), key: releaseKey))
+            }
+        }
+        for group in visibleGroups {
+            outputs.append(
+                PlannedOutput(
+                    path: SitePaths.groupFile(catalog.groups[group].group.version), output: .group(group),
+                    key: key("group") { f in groupState(group, into: &f) }))
+        }
+        for name in theme.assets.keys.sorted() {
+            outputs.append(PlannedOutput(path: name, output: .asset(name), key: key("asset") { $0.add(name) }))
+        }
+        self.outputs = outputs
+        self.feedReleases = feed
+        self.componentFeeds = componentFeeds
+        self.visibleReleases = visible
+        self.visibleGroups = visibleGroups
+        self.groupsOfRelease = groupsOfRelease
+    }
+
+    /// The releases whose rendered notes `output` shows.
+    func notesNeeded(by output: Output) -> [Int] {
+        switch output {
+        case .index:
+            return recentReleases() + catalog.latest.compactMap { $0 } + catalog.latestPrerelease.compactMap { $0 }
+                + indexGroups().flatMap { catalog.groups[$0].members }
+        case .feed: return feedReleases
+        case .component(let offset): return visibleReleases[offset]
+        case .componentFeed(let offset, _): return componentFeeds[offset]
+        case .componentLatest(let offset): return [catalog.latest[offset], catalog.latestPrerelease[offset]].compactMap { $0 }
+        case .release(let index): return [index]
+        case .group(let group): return catalog.groups[group].members
+        case .notFound, .version, .sitemap, .asset: return []
+        }
+    }
+
+    /// The newest visible releases by date, for the index page.
+    func recentReleases(limit: Int = 20) -> [Int] {
+        let data = catalog.data
+        let all = visibleReleases.flatMap { $0 }
+        return Array(
+            all.sorted { a, b in
+                let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)
+                return x != y ? x > y : (Catalog.isNewer(data.releases[a], than: data.releases[b]) || (!Catalog.isNewer(data.releases[b], than: data.releases[a]) && a < b))
+            }.prefix(limit))
+    }
+
+    /// The groups the index page lists (newest first).
+    func indexGroups(limit: Int = 10) -> [Int] {
+        Array(visibleGroups.prefix(limit))
+    }
+}

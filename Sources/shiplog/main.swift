@@ -1,0 +1,3 @@
+import ShiplogCLI
+
+await ShiplogCommand.start()

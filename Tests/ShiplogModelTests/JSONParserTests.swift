@@ -1,0 +1,53 @@
+import Testing
+
+@testable import ShiplogModel
+
+@Suite struct JSONParserTests {
+    @Test func parsesNestedDocument() throws {
+        let value = try JSONParser.parse(#"{"a": [1, -2.5e3, true, null, "x\u00e9\n"], "b": {}}"#)
+        #expect(value["a"] == .array([.number("1"), .number("-2.5e3"), .bool(true), .null, .string("xé\n")]))
+        #expect(value["b"] == .object([]))
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1,}"#, 1, 9),
+        ("{\n  \"a\": tru\n}", 2, 8),
+        (#"[1, 2"#, 1, 6),
+        (#"{"a": "\x"}"#, 1, 8),
+        (#"01"#, 1, 1),
+    ])
+    func reportsLineAndColumn(text: String, line: Int, column: Int) {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+        do {
+            _ = try JSONParser.parse(text)
+        } catch {
+            #expect(error.line == line)
+            #expect(error.column == column)
+        }
+    }
+
+    @Test func namesThePathOfTheFailingValue() {
+        do {
+            _ = try JSONParser.parse(#"{"releases": [{"version": "1"}, {"version": }]}"#)
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.path.description == "releases[1].version")
+        }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func writesWhatItReads() throws {
+        let text = #"{"a":[1,"é\"\\\u0001",{"b":null}],"c":false}"#
+        let value = try JSONParser.parse(text)
+        #expect(try JSONParser.parse(JSONWriter.write(value)) == value)
+        #expect(JSONWriter.write(value, pretty: false) == text)
+    }
+}

@@ -9,7 +9,11 @@ struct BuildCache: Sendable {
         var content: Digest
     }
 
-    static let header = "shiplog-cache 1"
+    static let header = "shiplog-cache 2"
+
+    /// Files whose bytes are checked against the cache before it is trusted: if any differs,
+    /// the output was changed by something else and the build starts afresh.
+    static let witnesses = ["index.html", "version.json", "sitemap.xml"]
 
     var entries: [String: Entry] = [:]
 
@@ -19,13 +23,16 @@ struct BuildCache: Sendable {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-cache").path
     }
 
-    /// The cache of `output`, when it exists and still describes that very directory.
+    /// The cache of `output`, when it exists and still describes that directory's files.
+    ///
+    /// The check reads a few files rather than comparing inodes, so a cache restored in CI
+    /// together with the output directory stays valid.
     static func load(forOutput output: String) -> BuildCache? {
-        guard let identity = FileSystem.identity(output), let data = FileManager.default.contents(atPath: path(forOutput: output)),
+        guard FileSystem.isDirectory(output), let data = FileManager.default.contents(atPath: path(forOutput: output)),
             let text = String(data: data, encoding: .utf8)
         else { return nil }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard lines.popFirst() == Substring(header), lines.popFirst() == Substring("output \(identity)") else { return nil }
+        guard lines.popFirst() == Substring(header) else { return nil }
         var cache = BuildCache()
         cache.entries.reserveCapacity(lines.count)
         for line in lines {
@@ -33,13 +40,17 @@ struct BuildCache: Sendable {
             guard fields.count == 3, let key = Digest(hex: fields[0]), let content = Digest(hex: fields[1]) else { return nil }
             cache.entries[String(fields[2])] = Entry(key: key, content: content)
         }
+        for witness in witnesses {
+            guard let entry = cache.entries[witness], let bytes = try? FileSystem.read(output + "/" + witness),
+                bytes.withUnsafeBytes(Fingerprint.of(bytes:)) == entry.content
+            else { return nil }
+        }
         return cache
     }
 
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
     func save(forOutput output: String) throws(SiteError) {
-        guard let identity = FileSystem.identity(output) else { throw SiteError(.io, "\(output): the output directory is gone") }
-        var text = "\(Self.header)\noutput \(identity)\n"
+        var text = "\(Self.header)\n"
         for path in entries.keys.sorted() {
             let entry = entries[path]!
             text += "\(entry.key.hex)\t\(entry.content.hex)\t\(path)\n"

@@ -88,13 +88,6 @@ enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Device and inode of a path, to recognise the output directory the cache describes.
-    static func identity(_ path: String) -> String? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return "\(info.st_dev):\(info.st_ino)"
-    }
-
     static func remove(_ path: String) {
         unlink(path)
     }

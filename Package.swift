@@ -40,7 +40,6 @@ let package = Package(
                 "ShiplogModel",
                 "ShiplogMarkdown",
                 "CShiplogSupport",
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -61,7 +60,11 @@ let package = Package(
         ),
         .testTarget(name: "ShiplogModelTests", dependencies: ["ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogMarkdownTests", dependencies: ["ShiplogMarkdown"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShiplogSiteTests", dependencies: ["ShiplogSite", "ShiplogModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogSiteTests",
+            dependencies: ["ShiplogSite", "ShiplogModel", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
     ]
 )

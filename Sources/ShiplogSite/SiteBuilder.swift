@@ -94,6 +94,14 @@ public struct SiteBuilder: Sendable {
         return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
     }
 
+    /// Plans the site of `data` and makes a renderer for every page of it.
+    func prepare(_ data: ReleaseData) async throws(SiteError) -> (SitePlan, PageRenderer) {
+        let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
+        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
+        let plan = SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: data.releases.map { _ in Fingerprint().finalize() })
+        return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
+    }
+
     /// Renders, in parallel, the notes that the pending pages show, and wraps them in a renderer.
     private func makeRenderer(plan: SitePlan, theme: Theme, pending: [PlannedOutput]) async -> PageRenderer {
         let catalog = plan.catalog

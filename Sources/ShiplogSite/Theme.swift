@@ -1,12 +1,11 @@
 import Foundation
-import Mustache
 
 /// The templates and static assets a site is rendered with: the default theme, overridden file by file.
 public struct Theme: Sendable {
     /// The page templates every theme must have.
     public static let requiredTemplates = ["layout", "index", "component", "release", "group", "404"]
 
-    let library: MustacheLibrary
+    let library: TemplateLibrary
     /// Output path → the file it is copied from, for every non-template file.
     let assets: [String: String]
     /// A fingerprint of every template and asset, so that a theme change re-renders the site.
@@ -17,7 +16,7 @@ public struct Theme: Sendable {
         var files: [String: String] = [:]
         try Self.collect(directory, into: &files)
         if let overrides { try Self.collect(overrides, into: &files) }
-        var templates: [String: MustacheTemplate] = [:]
+        var templates: [String: CompiledTemplate] = [:]
         var assets: [String: String] = [:]
         var fingerprint = Fingerprint("theme")
         for name in files.keys.sorted() {
@@ -32,9 +31,9 @@ public struct Theme: Sendable {
                     throw SiteError(.template, "\(source): the template is not valid UTF-8")
                 }
                 do {
-                    templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+                    templates[String(name.dropLast(".mustache".count))] = try TemplateParser.parse(text)
                 } catch {
-                    throw SiteError(.template, "\(source): the template does not parse: \(error)")
+                    throw SiteError(.template, "\(source): \(error)")
                 }
             } else {
                 assets[name] = source
@@ -43,14 +42,20 @@ public struct Theme: Sendable {
         for name in Self.requiredTemplates where templates[name] == nil {
             throw SiteError(.template, "\(directory): the theme has no \(name).mustache")
         }
-        self.library = MustacheLibrary(templates: templates)
+        let library = TemplateLibrary(templates: templates)
+        for name in templates.keys.sorted() {
+            if let missing = library.missingReferences(of: templates[name]!).first {
+                throw SiteError(.template, "\(files[name + ".mustache"]!): uses {{>\(missing)}} or {{<\(missing)}}, but the theme has no \(missing).mustache")
+            }
+        }
+        self.library = library
         self.assets = assets
         self.fingerprint = fingerprint.finalize()
     }
 
     /// Renders the template `name` with `context`.
-    func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+    func render(_ name: String, _ context: TemplateObject) -> String {
+        library.render(name, context)
     }
 
     private static func collect(_ directory: String, into files: inout [String: String]) throws(SiteError) {
@@ -71,3 +76,4 @@ public struct Theme: Sendable {
         }
     }
 }
+

@@ -12,121 +12,124 @@ struct Views: Sendable {
 
     var data: ReleaseData { catalog.data }
 
-    func release(_ index: Int) -> [String: Any] {
+    func release(_ index: Int) -> TemplateObject {
         let release = data.releases[index]
         let componentOffset = catalog.componentIndex[release.component]!
         let component = data.components[componentOffset]
         let repo = links[componentOffset]
         let bump = catalog.bumps[index]
-        var view: [String: Any] = [
-            "component_slug": component.slug,
-            "component_name": component.displayName,
-            "component_path": SitePaths.component(component.slug),
-            "version": release.version.text,
-            "heading": release.title ?? "\(component.displayName) \(release.version.text)",
-            "bump": bump.rawValue,
-            "prerelease": release.isPrerelease,
-            "yanked": release.status == .yanked,
-            "draft": release.status == .draft,
-            "is_latest": catalog.latest[componentOffset] == index,
-            "is_latest_prerelease": catalog.latestPrerelease[componentOffset] == index,
-            "notes_html": notes[index] ?? "",
-            "has_notes": !(release.notes ?? "").isEmpty,
-            "path": SitePaths.release(release),
-            "has_assets": !release.assets.isEmpty,
-            "assets": release.assets.map(asset),
+        var view: TemplateObject = [
+            "component_slug": .string(component.slug),
+            "component_name": .string(component.displayName),
+            "component_path": .string(SitePaths.component(component.slug)),
+            "version": .string(release.version.text),
+            "heading": .string(release.title ?? "\(component.displayName) \(release.version.text)"),
+            "bump": .string(bump.rawValue),
+            "prerelease": .bool(release.isPrerelease),
+            "yanked": .bool(release.status == .yanked),
+            "draft": .bool(release.status == .draft),
+            "is_latest": .bool(catalog.latest[componentOffset] == index),
+            "is_latest_prerelease": .bool(catalog.latestPrerelease[componentOffset] == index),
+            "notes_html": .string(notes[index] ?? ""),
+            "has_notes": .bool(!(release.notes ?? "").isEmpty),
+            "path": .string(SitePaths.release(release)),
+            "has_assets": .bool(!release.assets.isEmpty),
+            "assets": .objects(release.assets.map(asset)),
         ]
-        view["title"] = release.title
-        view["published_at"] = release.publishedAt?.rfc3339
-        view["date"] = release.publishedAt?.humanDate
-        view["author"] = release.author
-        view["author_url"] = release.author.flatMap { repo?.profileURL($0) }
-        view["tag"] = release.tag
-        view["tag_url"] = release.tag.flatMap { tag in repo.map { tagURL($0, tag) } }
-        view["commit"] = release.commit
-        view["commit_short"] = release.commit.map { String($0.prefix(7)) }
-        view["commit_url"] = release.commit.flatMap { commit in repo.map { commitURL($0, commit) } }
-        view["url"] = release.url
-        view["code_name"] = release.codeName
+        view[string: "title"] = release.title
+        view[string: "published_at"] = release.publishedAt?.rfc3339
+        view[string: "date"] = release.publishedAt?.humanDate
+        view[string: "author"] = release.author
+        view[string: "author_url"] = release.author.flatMap { repo?.profileURL($0) }
+        view[string: "tag"] = release.tag
+        view[string: "tag_url"] = release.tag.flatMap { tag in repo.map { tagURL($0, tag) } }
+        view[string: "commit"] = release.commit
+        view[string: "commit_short"] = release.commit.map { String($0.prefix(7)) }
+        view[string: "commit_url"] = release.commit.flatMap { commit in repo.map { commitURL($0, commit) } }
+        view[string: "url"] = release.url
+        view[string: "code_name"] = release.codeName
         return view
     }
 
     /// Slug, name and links of a component (what navigation needs).
-    func componentLink(_ offset: Int) -> [String: Any] {
+    func componentLink(_ offset: Int) -> TemplateObject {
         let component = data.components[offset]
-        var view: [String: Any] = ["slug": component.slug, "name": component.displayName, "path": SitePaths.component(component.slug)]
-        view["description"] = component.description
-        view["repo"] = component.repo
-        view["url"] = component.url
+        var view: TemplateObject = [
+            "slug": .string(component.slug), "name": .string(component.displayName), "path": .string(SitePaths.component(component.slug)),
+        ]
+        view[string: "description"] = component.description
+        view[string: "repo"] = component.repo
+        view[string: "url"] = component.url
         return view
     }
 
     /// A component with its latest releases and release count.
-    func componentSummary(_ offset: Int) -> [String: Any] {
+    func componentSummary(_ offset: Int) -> TemplateObject {
         var view = componentLink(offset)
-        view["latest"] = catalog.latest[offset].map(release)
-        view["latest_prerelease"] = catalog.latestPrerelease[offset].map(release)
-        view["release_count"] = catalog.releasesByComponent[offset].filter { catalog.isVisible(data.releases[$0]) }.count
+        view["latest"] = catalog.latest[offset].map { .object(release($0)) }
+        view["latest_prerelease"] = catalog.latestPrerelease[offset].map { .object(release($0)) }
+        view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible(data.releases[$0]) }.count)
         return view
     }
 
-    func group(_ offset: Int) -> [String: Any] {
+    func group(_ offset: Int) -> TemplateObject {
         let resolved = catalog.groups[offset]
         let group = resolved.group
-        var view: [String: Any] = [
-            "version": group.version.text,
-            "heading": group.title ?? "Version \(group.version.text)",
-            "notes_html": groupNotes[offset] ?? "",
-            "has_notes": !(group.notes ?? "").isEmpty,
-            "is_latest": catalog.latestGroup == offset,
-            "complete": resolved.isComplete,
-            "implicit": resolved.isImplicit,
-            "path": SitePaths.group(group.version),
-            "authors": resolved.authors,
-            "members": resolved.members.filter { catalog.isVisible(data.releases[$0]) }.map { index -> [String: Any] in
-                let release = data.releases[index]
-                let component = data.components[catalog.componentIndex[release.component]!]
-                return [
-                    "component_name": component.displayName, "component_slug": component.slug,
-                    "component_path": SitePaths.component(component.slug), "release": self.release(index),
-                ]
-            },
+        var view: TemplateObject = [
+            "version": .string(group.version.text),
+            "heading": .string(group.title ?? "Version \(group.version.text)"),
+            "notes_html": .string(groupNotes[offset] ?? ""),
+            "has_notes": .bool(!(group.notes ?? "").isEmpty),
+            "is_latest": .bool(catalog.latestGroup == offset),
+            "complete": .bool(resolved.isComplete),
+            "implicit": .bool(resolved.isImplicit),
+            "path": .string(SitePaths.group(group.version)),
+            "authors": .strings(resolved.authors),
+            "members": .objects(
+                resolved.members.filter { catalog.isVisible(data.releases[$0]) }.map { index -> TemplateObject in
+                    let release = data.releases[index]
+                    let component = data.components[catalog.componentIndex[release.component]!]
+                    return [
+                        "component_name": .string(component.displayName), "component_slug": .string(component.slug),
+                        "component_path": .string(SitePaths.component(component.slug)), "release": .object(self.release(index)),
+                    ]
+                }),
         ]
-        view["title"] = group.title
-        view["published_at"] = resolved.publishedAt?.rfc3339
-        view["date"] = resolved.publishedAt?.humanDate
+        view[string: "title"] = group.title
+        view[string: "published_at"] = resolved.publishedAt?.rfc3339
+        view[string: "date"] = resolved.publishedAt?.humanDate
         return view
     }
 
-    func deployment(_ deployment: Deployment) -> [String: Any] {
+    func deployment(_ deployment: Deployment) -> TemplateObject {
         let component = catalog.componentIndex[deployment.component].map { data.components[$0] }
-        var view: [String: Any] = [
-            "component_name": component?.displayName ?? deployment.component,
-            "component_slug": deployment.component,
-            "version": deployment.version,
-            "environment": deployment.environment,
-            "status": deployment.status.rawValue,
-            "is_success": deployment.status == .success,
-            "is_failure": deployment.status == .failure || deployment.status == .error,
+        var view: TemplateObject = [
+            "component_name": .string(component?.displayName ?? deployment.component),
+            "component_slug": .string(deployment.component),
+            "version": .string(deployment.version),
+            "environment": .string(deployment.environment),
+            "status": .string(deployment.status.rawValue),
+            "is_success": .bool(deployment.status == .success),
+            "is_failure": .bool(deployment.status == .failure || deployment.status == .error),
         ]
         if let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)],
             catalog.isVisible(data.releases[index])
         {
-            view["release_path"] = SitePaths.release(data.releases[index])
+            view[string: "release_path"] = SitePaths.release(data.releases[index])
         }
-        view["when"] = deployment.time?.rfc3339
-        view["date"] = deployment.time?.humanDate
-        view["host"] = deployment.host
-        view["actor"] = deployment.actor
+        view[string: "when"] = deployment.time?.rfc3339
+        view[string: "date"] = deployment.time?.humanDate
+        view[string: "host"] = deployment.host
+        view[string: "actor"] = deployment.actor
         return view
     }
 
-    private func asset(_ asset: Release.Asset) -> [String: Any] {
-        var view: [String: Any] = ["name": asset.name ?? asset.url.map { String($0.split(separator: "/").last ?? "") } ?? "download"]
-        view["url"] = asset.url
-        view["platform"] = asset.platform
-        view["size"] = asset.size.map(Self.humanSize)
-        view["signature"] = asset.signature
+    private func asset(_ asset: Release.Asset) -> TemplateObject {
+        var view: TemplateObject = ["name": .string(asset.name ?? asset.url.map { String($0.split(separator: "/").last ?? "") } ?? "download")]
+        view[string: "url"] = asset.url
+        view[string: "platform"] = asset.platform
+        view[string: "size"] = asset.size.map(Self.humanSize)
+        view[string: "signature"] = asset.signature
         return view
     }
 

@@ -1,0 +1,96 @@
+import Foundation
+import Mustache
+import ShiplogModel
+import Testing
+
+@testable import ShiplogSite
+
+/// The compiled template engine against swift-mustache, the reference implementation.
+@Suite struct TemplateEngineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL.path
+
+    /// Renders `template` with both engines.
+    static func both(_ template: String, _ context: TemplateObject, partials: [String: String] = [:]) throws -> (String, String) {
+        var ours: [String: CompiledTemplate] = ["main": try TemplateParser.parse(template)]
+        var reference = MustacheLibrary()
+        try reference.register(template, named: "main")
+        for (name, text) in partials {
+            ours[name] = try TemplateParser.parse(text)
+            try reference.register(text, named: name)
+        }
+        return (TemplateLibrary(templates: ours).render("main", context), reference.render(plain(.object(context)), withTemplate: "main") ?? "")
+    }
+
+    /// A template value as the plain Swift values swift-mustache reads.
+    static func plain(_ value: TemplateValue) -> Any {
+        switch value {
+        case .string(let text): text
+        case .bool(let flag): flag
+        case .int(let number): number
+        case .list(let items): items.map(plain)
+        case .object(let object): object.values.mapValues(plain)
+        }
+    }
+
+    @Test(arguments: [
+        "Hello {{name}}!",
+        "{{{html}}} {{html}} {{&html}}",
+        "{{#flag}}yes{{/flag}}{{^flag}}no{{/flag}}",
+        "{{#missing}}x{{/missing}}{{^missing}}none{{/missing}}",
+        "<ul>\n{{#items}}\n  <li>{{name}}{{^last()}},{{/last()}}</li>\n{{/items}}\n</ul>\n",
+        "{{#items}}{{#first()}}[{{/first()}}{{name}}{{/items}}",
+        "{{^empty(items)}}has{{/empty(items)}}{{#empty(none)}}empty{{/empty(none)}}",
+        "{{#nested}}{{inner.value}} {{name}}{{/nested}}",
+        "{{#nested}}{{#.name}}own{{/.name}}{{^.name}}not own{{/.name}}{{/nested}}",
+        "  {{! comment }}\nline\n  {{#flag}}\n  inside\n  {{/flag}}\nend",
+        "{{#strings}}<{{.}}>{{/strings}}",
+        "{{count}} {{flag}}",
+        "{{>part}}|{{#items}}{{>part}}{{/items}}",
+    ])
+    func matchesTheReference(template: String) throws {
+        let context: TemplateObject = [
+            "name": "Ada & <Bob>", "html": "<b>'x'</b>", "flag": true, "count": 3,
+            "items": .objects([["name": "a"], ["name": "b"], ["name": "c"]]),
+            "none": .list([]),
+            "strings": .strings(["x", "y"]),
+            "nested": .object(["inner": .object(["value": "v"])]),
+        ]
+        let (ours, reference) = try Self.both(template, context, partials: ["part": "({{name}})\n"])
+        #expect(ours == reference)
+    }
+
+    @Test func inheritanceOverridesBlocks() throws {
+        let (ours, reference) = try Self.both(
+            "{{<base}}{{$title}}Mine{{/title}}{{/base}}", ["x": "1"],
+            partials: ["base": "<h1>{{$title}}Default{{/title}}</h1>\n{{$body}}Body {{x}}{{/body}}\n"])
+        #expect(ours == "<h1>Mine</h1>\nBody 1\n")
+        #expect(ours == reference)
+    }
+
+    @Test func reportsSyntaxErrorsWithTheirLine() {
+        #expect(throws: TemplateSyntaxError.self) { try TemplateParser.parse("a\n{{#open}}\nb") }
+        do {
+            _ = try TemplateParser.parse("a\n{{#open}}\nb{{/other}}")
+        } catch {
+            #expect(error.line == 3)
+        }
+        #expect(throws: TemplateSyntaxError.self) { try TemplateParser.parse("{{unknown(x)}}") }
+    }
+
+    /// Every page of the example site, rendered by both engines from the same contexts.
+    @Test func defaultThemeRendersLikeTheReference() async throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.root + "/site/data.json")))
+        let data = try DataLoader.load([DataSource(name: "data.json", bytes: bytes)]).data
+        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: Self.root + "/templates"))
+        let (plan, renderer) = try await builder.prepare(data)
+        let reference = try await MustacheLibrary(directory: Self.root + "/templates")
+        var pages = 0
+        for planned in plan.outputs {
+            guard let (template, context) = renderer.htmlPage(planned.output) else { continue }
+            let expected = reference.render(Self.plain(.object(context)), withTemplate: template)
+            #expect(renderer.render(planned.output) == expected, "\(planned.path)")
+            pages += 1
+        }
+        #expect(pages > 20)
+    }
+}

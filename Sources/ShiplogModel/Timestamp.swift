@@ -64,7 +64,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `Wed, 12 Apr 2017 11:20:10 +0000` (RFC 5322), for mail headers.
     public var rfc5322: String {
         let (year, month, day, hour, minute, second) = components
-        let weekday = Self.weekdayNames[Int(((seconds / 86_400 % 7) + 7 + 4) % 7)]
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let weekday = Self.weekdayNames[Int(((days % 7) + 7 + 4) % 7)]
         return "\(weekday), \(pad(day)) \(Self.monthNames[month - 1]) \(year) \(pad(hour)):\(pad(minute)):\(pad(second)) +0000"
     }
 

@@ -6,6 +6,25 @@ struct PageRenderer: Sendable {
     let theme: Theme
     let views: Views
     let feeds: Feeds
+    /// The `site` variable, the same on every page.
+    let siteContext: TemplateObject
+
+    init(plan: SitePlan, theme: Theme, views: Views, feeds: Feeds) {
+        self.plan = plan
+        self.theme = theme
+        self.views = views
+        self.feeds = feeds
+        let data = plan.catalog.data
+        var site: TemplateObject = [
+            "id": .string(data.page.id), "title": .string(data.page.title),
+            "components": .objects(data.components.indices.map(views.componentLink)),
+        ]
+        site[string: "description"] = data.page.description
+        site[string: "base_url"] = data.page.baseURL
+        site[string: "server_url"] = data.page.serverURL
+        site[string: "subscribe_action"] = data.page.serverURL.map { SitePaths.absolute("v1/pages/\(data.page.id)/subscribers/form", base: $0) }
+        self.siteContext = site
+    }
 
     var catalog: Catalog { plan.catalog }
     var data: ReleaseData { catalog.data }
@@ -60,18 +79,6 @@ struct PageRenderer: Sendable {
         context["atom_path"] = .string(feedBase + FeedFormat.atom.rawValue)
         context["site"] = .object(siteContext)
         return (template, context)
-    }
-
-    private var siteContext: TemplateObject {
-        var site: TemplateObject = [
-            "id": .string(data.page.id), "title": .string(data.page.title),
-            "components": .objects(data.components.indices.map(views.componentLink)),
-        ]
-        site[string: "description"] = data.page.description
-        site[string: "base_url"] = data.page.baseURL
-        site[string: "server_url"] = data.page.serverURL
-        site[string: "subscribe_action"] = data.page.serverURL.map { SitePaths.absolute("v1/pages/\(data.page.id)/subscribers/form", base: $0) }
-        return site
     }
 
     private func releasePage(_ index: Int) -> (String, TemplateObject) {

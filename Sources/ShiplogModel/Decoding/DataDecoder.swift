@@ -1,6 +1,10 @@
 /// Data decoded from one input: its values, where each came from, and what was wrong.
 struct DecodedDocument {
     var page: (Page, Origin)?
+    /// Whether the input had a `page` member at all (valid or not).
+    var hasPage = false
+    /// Whether the input was an object whose members could be read.
+    var isReadable = false
     var components: [(Component, Origin)] = []
     var releases: [(Release, Origin)] = []
     var groups: [(ReleaseGroup, Origin)] = []
@@ -32,6 +36,8 @@ struct DataDecoder {
     func document(_ root: JSONValue) -> DecodedDocument {
         var document = DecodedDocument()
         guard let top = Fields(root, at: .root, known: Self.topKeys, sink: sink) else { return document }
+        document.isReadable = true
+        document.hasPage = top.value("page") != nil
         if let value = top.value("page"), let page = page(value, at: JSONPath.root.appending("page")) {
             document.page = (page, origin(JSONPath.root.appending("page")))
         }

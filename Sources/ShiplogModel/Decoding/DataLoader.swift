@@ -34,6 +34,8 @@ public enum DataLoader {
         var problems: [DataProblem] = []
         var warnings: [DataProblem] = []
         var merged = DecodedDocument()
+        var sawPage = false
+        var allReadable = true
         for source in sources {
             let sink = ProblemSink(file: source.name)
             let root: JSONValue
@@ -41,11 +43,14 @@ public enum DataLoader {
                 root = try JSONParser.parse(source.bytes)
             } catch {
                 problems.append(DataProblem(file: source.name, path: error.path, message: error.description))
+                allReadable = false
                 continue
             }
             let document = DataDecoder(sink: sink).document(root)
             problems += sink.problems
             warnings += sink.warnings
+            sawPage = sawPage || document.hasPage
+            allReadable = allReadable && document.isReadable
             if let page = document.page {
                 if let first = merged.page {
                     problems.append(page.1.problem(nil, "the page is already defined in \(first.1.file); give \"page\" in one file only"))
@@ -60,7 +65,8 @@ public enum DataLoader {
             merged.deployments += document.deployments
             merged.sites += document.sites
         }
-        if merged.page == nil && problems.isEmpty {
+        // A file that could not be read may hold the page: only say it is missing when all were read.
+        if !sawPage && allReadable {
             let names = sources.map(\.name).joined(separator: ", ")
             problems.append(DataProblem(file: sources.first?.name ?? "data", path: .root, message: "missing required field \"page\" (none of \(names) has one)"))
         }

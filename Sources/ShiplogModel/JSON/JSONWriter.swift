@@ -55,11 +55,16 @@ public enum JSONWriter {
 
     private static func appendString(_ string: String, to output: inout String) {
         output += "\""
-        var plainStart = string.unicodeScalars.startIndex
-        var index = plainStart
-        let scalars = string.unicodeScalars
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
+        let utf8 = string.utf8
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else {
+            output += string
+            output += "\""
+            return
+        }
+        var start = string.startIndex
+        var index = start
+        while index != string.endIndex {
+            let scalar = string.unicodeScalars[index]
             let escape: String? =
                 switch scalar {
                 case "\"": "\\\""
@@ -71,14 +76,15 @@ public enum JSONWriter {
                 case "\u{2029}": "\\u2029"
                 default: scalar.value < 0x20 ? "\\u" + hex4(scalar.value) : nil
                 }
+            let next = string.unicodeScalars.index(after: index)
             if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                output += string[start..<index]
                 output += escape
-                plainStart = scalars.index(after: index)
+                start = next
             }
-            index = scalars.index(after: index)
+            index = next
         }
-        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        output += string[start..<string.endIndex]
         output += "\""
     }
 

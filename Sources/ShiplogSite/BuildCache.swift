@@ -7,13 +7,11 @@ struct BuildCache: Sendable {
     struct Entry: Sendable {
         var key: Digest
         var content: Digest
+        /// The file as written: size and modification time, to notice changes made by others.
+        var stamp: FileStamp
     }
 
-    static let header = "shiplog-cache 2"
-
-    /// Files whose bytes are checked against the cache before it is trusted: if any differs,
-    /// the output was changed by something else and the build starts afresh.
-    static let witnesses = ["index.html", "version.json", "sitemap.xml"]
+    static let header = "shiplog-cache 3"
 
     var entries: [String: Entry] = [:]
 
@@ -23,29 +21,58 @@ struct BuildCache: Sendable {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-cache").path
     }
 
-    /// The cache of `output`, when it exists and still describes that directory's files.
+    /// The cache of `output`, when it exists, without the entries of files that were deleted or
+    /// changed since they were written (so that the build writes them again).
     ///
-    /// The check reads a few files rather than comparing inodes, so a cache restored in CI
+    /// Files are recognised by size and modification time, not inode, so a cache restored in CI
     /// together with the output directory stays valid.
-    static func load(forOutput output: String) -> BuildCache? {
-        guard FileSystem.isDirectory(output), let data = FileManager.default.contents(atPath: path(forOutput: output)),
-            let text = String(data: data, encoding: .utf8)
-        else { return nil }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard lines.popFirst() == Substring(header) else { return nil }
-        var cache = BuildCache()
-        cache.entries.reserveCapacity(lines.count)
-        for line in lines {
-            let fields = line.split(separator: "\t", maxSplits: 2)
-            guard fields.count == 3, let key = Digest(hex: fields[0]), let content = Digest(hex: fields[1]) else { return nil }
-            cache.entries[String(fields[2])] = Entry(key: key, content: content)
+    static func load(forOutput output: String) async -> BuildCache? {
+        guard FileSystem.isDirectory(output), let bytes = try? FileSystem.read(path(forOutput: output)), var cache = parse(bytes) else {
+            return nil
         }
-        for witness in witnesses {
-            guard let entry = cache.entries[witness], let bytes = try? FileSystem.read(output + "/" + witness),
-                bytes.withUnsafeBytes(Fingerprint.of(bytes:)) == entry.content
-            else { return nil }
+        let paths = Array(cache.entries.keys)
+        let entries = cache.entries
+        let stale = await Parallel.map(paths.indices) { index in
+            FileSystem.stamp(output + "/" + paths[index]) != entries[paths[index]]!.stamp
         }
+        for (index, isStale) in stale.enumerated() where isStale { cache.entries[paths[index]] = nil }
         return cache
+    }
+
+    /// Reads the cache file: a header line, then `KEY\tCONTENT\tSIZE\tMTIME\tPATH` lines (hex digests, decimal numbers).
+    private static func parse(_ bytes: [UInt8]) -> BuildCache? {
+        let headerBytes = Array((header + "\n").utf8)
+        guard bytes.starts(with: headerBytes) else { return nil }
+        var cache = BuildCache()
+        cache.entries.reserveCapacity(bytes.count / 100)
+        return bytes.withUnsafeBufferPointer { buffer -> BuildCache? in
+            var index = headerBytes.count
+            while index < buffer.count {
+                guard index + 66 <= buffer.count, buffer[index + 32] == 0x09, buffer[index + 65] == 0x09,
+                    let key = Digest(hexBytes: UnsafeBufferPointer(rebasing: buffer[index..<index + 32])),
+                    let content = Digest(hexBytes: UnsafeBufferPointer(rebasing: buffer[index + 33..<index + 65]))
+                else { return nil }
+                var cursor = index + 66
+                func number() -> Int64? {
+                    var value: Int64 = 0
+                    let start = cursor
+                    while cursor < buffer.count, buffer[cursor] >= 0x30, buffer[cursor] <= 0x39 {
+                        value = value &* 10 &+ Int64(buffer[cursor] - 0x30)
+                        cursor += 1
+                    }
+                    guard cursor > start, cursor < buffer.count, buffer[cursor] == 0x09 else { return nil }
+                    cursor += 1
+                    return value
+                }
+                guard let size = number(), let modified = number() else { return nil }
+                var end = cursor
+                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
+                    key: key, content: content, stamp: FileStamp(size: size, modified: modified))
+                index = end + 1
+            }
+            return cache
+        }
     }
 
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
@@ -53,7 +80,7 @@ struct BuildCache: Sendable {
         var text = "\(Self.header)\n"
         for path in entries.keys.sorted() {
             let entry = entries[path]!
-            text += "\(entry.key.hex)\t\(entry.content.hex)\t\(path)\n"
+            text += "\(entry.key.hex)\t\(entry.content.hex)\t\(entry.stamp.size)\t\(entry.stamp.modified)\t\(path)\n"
         }
         let target = Self.path(forOutput: output)
         let temporary = target + ".tmp"

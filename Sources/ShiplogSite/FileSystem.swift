@@ -88,6 +88,13 @@ enum FileSystem {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The size and modification time of a file; nil when it does not exist.
+    static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+
     static func remove(_ path: String) {
         unlink(path)
     }
@@ -107,4 +114,10 @@ enum FileSystem {
     private static func failure(_ what: String, _ path: String) -> SiteError {
         SiteError(.io, "\(path): \(what) (\(String(cString: strerror(errno))))")
     }
+}
+
+/// A file's size and modification time (nanoseconds since the epoch).
+struct FileStamp: Sendable, Hashable {
+    var size: Int64
+    var modified: Int64
 }

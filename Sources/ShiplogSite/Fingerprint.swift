@@ -76,6 +76,22 @@ struct Digest: Sendable, Hashable {
         words = (a, b)
     }
 
+    /// Parses 32 hex digits given as bytes.
+    init?(hexBytes: UnsafeBufferPointer<UInt8>) {
+        guard hexBytes.count == 32 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        for (position, byte) in hexBytes.enumerated() {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - 0x61 + 10)
+            default: return nil
+            }
+            if position < 16 { words.0 = words.0 << 4 | digit } else { words.1 = words.1 << 4 | digit }
+        }
+        self.words = words
+    }
+
     static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
 
     func hash(into hasher: inout Hasher) {

@@ -5,6 +5,7 @@ struct WriteResult: Sendable {
     var path: String
     var key: Digest
     var content: Digest
+    var stamp: FileStamp
     var wasWritten: Bool
 }
 
@@ -70,7 +71,10 @@ struct OutputTarget: Sendable {
             }
             if let failure { throw failure }
         }
-        return WriteResult(path: planned.path, key: planned.key, content: content, wasWritten: changed)
+        guard let stamp = changed ? FileSystem.stamp(written) : previous?.stamp else {
+            throw SiteError(.io, "\(written): the file vanished while it was written")
+        }
+        return WriteResult(path: planned.path, key: planned.key, content: content, stamp: stamp, wasWritten: changed)
     }
 
     private func ensureParent(of path: String) throws(SiteError) {

@@ -118,7 +118,7 @@ struct PageRenderer: Sendable {
         ]
         if let latest = catalog.latestGroup, plan.visibleGroups.contains(latest) { context["latest_group"] = .object(views.group(latest)) }
         let environments = data.environments.map { environment -> TemplateObject in
-            let history = data.deployments.enumerated().filter { $0.element.environment == environment.name }
+            let history = data.deployments.enumerated().filter { $0.element.environment == environment.name && plan.isShown($0.element) }
                 .sorted { a, b in
                     let (x, y) = (a.element.time?.seconds ?? .min, b.element.time?.seconds ?? .min)
                     return x != y ? x > y : a.offset > b.offset

@@ -56,6 +56,7 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
+        var trace = Trace()
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
         let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
         let releaseKeys = await Parallel.map(data.releases.indices) { index in
@@ -63,12 +64,16 @@ public struct SiteBuilder: Sendable {
             fingerprint.add(data.releases[index])
             return fingerprint.finalize()
         }
+        trace.mark("catalog and release keys")
         let plan = SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys)
+        trace.mark("plan")
         let output = URL(fileURLWithPath: options.output).standardizedFileURL.path
-        let cache = options.incremental ? BuildCache.load(forOutput: output) : nil
+        let cache = options.incremental ? await BuildCache.load(forOutput: output) : nil
         let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
 
+        trace.mark("cache")
         let renderer = await makeRenderer(plan: plan, theme: theme, pending: pending)
+        trace.mark("notes")
         let target = try OutputTarget(output: output, inPlace: cache != nil)
         let results: [WriteResult]
         do {
@@ -79,9 +84,10 @@ public struct SiteBuilder: Sendable {
             target.rollback(written: pending.map(\.path))
             throw error
         }
+        trace.mark("render and write")
         let planned = Set(plan.outputs.map(\.path))
         var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
-        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, content: result.content) }
+        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, content: result.content, stamp: result.stamp) }
         let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
         do {
             try target.commit(written: results.filter(\.wasWritten).map(\.path), removed: removed)
@@ -90,7 +96,9 @@ public struct SiteBuilder: Sendable {
             throw error
         }
         let newCache = BuildCache(entries: entries)
+        trace.mark("commit")
         try newCache.save(forOutput: output)
+        trace.mark("save cache")
         return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
     }
 
@@ -127,5 +135,18 @@ public struct SiteBuilder: Sendable {
         for group in neededGroups { groupNotes[group] = catalog.groups[group].group.notes.map(plainRenderer.html) }
         let views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)
         return PageRenderer(plan: plan, theme: theme, views: views, feeds: Feeds(views: views, plan: plan))
+    }
+}
+
+/// Prints how long each phase of a build took when `SHIPLOG_TRACE` is set (for profiling).
+struct Trace {
+    private let enabled = ProcessInfo.processInfo.environment["SHIPLOG_TRACE"] != nil
+    private var last = ContinuousClock.now
+
+    mutating func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        FileHandle.standardError.write(Data("trace: \(phase): \(now - last)\n".utf8))
+        last = now
     }
 }

@@ -116,7 +116,12 @@ struct SitePlan: Sendable {
             PlannedOutput(path: "index.html", output: .index, key: everything),
             PlannedOutput(path: "404.html", output: .notFound, key: globalKey),
             PlannedOutput(path: "version.json", output: .version, key: everything),
-            PlannedOutput(path: "sitemap.xml", output: .sitemap, key: everything),
+            PlannedOutput(
+                path: "sitemap.xml", output: .sitemap,
+                key: key("sitemap") { f in
+                    for list in visible { for index in list { f.add(SitePaths.release(data.releases[index])) } }
+                    for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
+                }),
         ]
         let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
         outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
@@ -183,6 +188,12 @@ struct SitePlan: Sendable {
         self.visibleReleases = visible
         self.visibleGroups = visibleGroups
         self.groupsOfRelease = groupsOfRelease
+    }
+
+    /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).
+    func isShown(_ deployment: Deployment) -> Bool {
+        guard let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)] else { return false }
+        return catalog.isVisible(catalog.data.releases[index])
     }
 
     /// The releases whose rendered notes `output` shows.

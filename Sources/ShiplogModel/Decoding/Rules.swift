@@ -18,7 +18,8 @@ public enum Rules {
         let quoted = JSONWriter.quoted(version)
         if version.isEmpty { return "the version is empty" }
         if version.count > 100 { return "\(quoted) is not a valid version: at most 100 characters" }
-        if version.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+        let plainASCII = version.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") }
+        if !plainASCII, version.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
             return "\(quoted) is not a valid version: no '/', '\\', whitespace or control characters"
         }
         if version.hasPrefix(".") || version.contains("..") {

@@ -15,6 +15,14 @@ struct Feeds: Sendable {
         }
     }
 
+    /// A link to `target` (site-relative) from a file in `directory`: absolute with a base URL,
+    /// else relative to that directory, so that it works wherever the site is served.
+    private func link(_ target: String, from directory: String) -> String {
+        if base != nil { return SitePaths.absolute(target, base: base) }
+        let relative = SitePaths.root(forDepth: directory.split(separator: "/").count) + target
+        return relative.isEmpty ? "./" : relative
+    }
+
     private func itemTitle(_ release: Release) -> String {
         let name = data.components[plan.catalog.componentIndex[release.component]!].displayName
         return release.title.map { "\(name) \(release.version.text): \($0)" } ?? "\(name) \(release.version.text)"
@@ -30,8 +38,8 @@ struct Feeds: Sendable {
         var members: [JSONMember] = [
             JSONMember("version", .string("https://jsonfeed.org/version/1.1")),
             JSONMember("title", .string(title)),
-            JSONMember("home_page_url", .string(SitePaths.absolute(path, base: base))),
-            JSONMember("feed_url", .string(SitePaths.absolute(path + FeedFormat.json.rawValue, base: base))),
+            JSONMember("home_page_url", .string(link(path, from: path))),
+            JSONMember("feed_url", .string(link(path + FeedFormat.json.rawValue, from: path))),
         ]
         if let description = data.page.description { members.append(JSONMember("description", .string(description))) }
         members.append(JSONMember("language", .string("en")))
@@ -39,7 +47,7 @@ struct Feeds: Sendable {
             let release = data.releases[index]
             var item: [JSONMember] = [
                 JSONMember("id", .string(itemID(release))),
-                JSONMember("url", .string(SitePaths.absolute(SitePaths.release(release), base: base))),
+                JSONMember("url", .string(link(SitePaths.release(release), from: path))),
                 JSONMember("title", .string(itemTitle(release))),
                 JSONMember("content_html", .string(views.notes[index] ?? "")),
             ]
@@ -64,8 +72,8 @@ struct Feeds: Sendable {
             <title>\(escapeXML(title))</title>
             <id>\(escapeXML(feedID))</id>
             <updated>\(updated.rfc3339)</updated>
-            <link rel="alternate" type="text/html" href="\(escapeXML(SitePaths.absolute(path, base: base)))"/>
-            <link rel="self" type="application/atom+xml" href="\(escapeXML(SitePaths.absolute(path + FeedFormat.atom.rawValue, base: base)))"/>
+            <link rel="alternate" type="text/html" href="\(escapeXML(link(path, from: path)))"/>
+            <link rel="self" type="application/atom+xml" href="\(escapeXML(link(path + FeedFormat.atom.rawValue, from: path)))"/>
             <author><name>\(escapeXML(data.page.title))</name></author>
             <generator>shiplog</generator>
 
@@ -75,7 +83,7 @@ struct Feeds: Sendable {
             let release = data.releases[index]
             let date = (release.publishedAt ?? updated).rfc3339
             xml += "<entry>\n<title>\(escapeXML(itemTitle(release)))</title>\n<id>\(escapeXML(itemID(release)))</id>\n"
-            xml += "<link rel=\"alternate\" type=\"text/html\" href=\"\(escapeXML(SitePaths.absolute(SitePaths.release(release), base: base)))\"/>\n"
+            xml += "<link rel=\"alternate\" type=\"text/html\" href=\"\(escapeXML(link(SitePaths.release(release), from: path)))\"/>\n"
             xml += "<published>\(date)</published>\n<updated>\(date)</updated>\n"
             if let author = release.author { xml += "<author><name>\(escapeXML(author))</name></author>\n" }
             xml += "<category term=\"\(escapeXML(release.component))\"/>\n"
@@ -92,7 +100,7 @@ struct Feeds: Sendable {
         }
         for group in plan.visibleGroups { paths.append(SitePaths.group(plan.catalog.groups[group].group.version)) }
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for path in paths { xml += "<url><loc>\(escapeXML(SitePaths.absolute(path, base: base)))</loc></url>\n" }
+        for path in paths { xml += "<url><loc>\(escapeXML(link(path, from: "")))</loc></url>\n" }
         return xml + "</urlset>\n"
     }
 
@@ -106,7 +114,7 @@ struct Feeds: Sendable {
                 JSONMember("version", .optional(release?.version.text)),
                 JSONMember("published_at", .optional(release?.publishedAt?.rfc3339)),
                 JSONMember("author", .optional(release?.author)),
-                JSONMember("url", .optional(release.map { SitePaths.absolute(SitePaths.release($0), base: base) })),
+                JSONMember("url", .optional(release.map { link(SitePaths.release($0), from: SitePaths.component(data.components[offset].slug)) })),
                 JSONMember("notes_html", .optional(index.map { views.notes[$0] ?? "" })),
                 JSONMember("bump", .optional(index.map { catalog.bumps[$0].rawValue })),
             ]

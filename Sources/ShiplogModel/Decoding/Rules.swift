@@ -25,8 +25,14 @@ public enum Rules {
         if version.hasPrefix(".") || version.contains("..") {
             return "\(quoted) is not a valid version: it must not start with '.' nor contain '..'"
         }
+        if reservedNames.contains(version) {
+            return "\(quoted) is not a valid version: a component's \(version) has that name in the site"
+        }
         return nil
     }
+
+    /// File names every component folder of the site has, which a version folder must not take.
+    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml"]
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.
     public static func urlProblem(_ url: String) -> String? {

@@ -9,8 +9,9 @@ import Darwin
 
 /// Thin, fast wrappers over the POSIX calls a site build makes thousands of times.
 enum FileSystem {
-    /// Writes `bytes` to `path`, replacing it.
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(SiteError) {
+    /// Writes `bytes` to `path`, replacing it; returns the file's size and modification time.
+    @discardableResult
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(SiteError) -> FileStamp {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", path) }
         defer { close(fd) }
@@ -23,20 +24,15 @@ enum FileSystem {
             }
             offset += written
         }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot inspect", path) }
+        return FileStamp(info)
     }
 
     /// Writes a string's UTF-8 to `path`, replacing it.
     static func write(_ text: String, to path: String) throws(SiteError) {
         var text = text
-        let failure: SiteError? = text.withUTF8 { buffer in
-            do throws(SiteError) {
-                try write(UnsafeRawBufferPointer(buffer), to: path)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure { throw failure }
+        _ = try text.withUTF8 { buffer in Result { () throws(SiteError) in try write(UnsafeRawBufferPointer(buffer), to: path) } }.get()
     }
 
     /// Reads a whole file.
@@ -92,7 +88,7 @@ enum FileSystem {
     static func stamp(_ path: String) -> FileStamp? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        return FileStamp(info)
     }
 
     static func remove(_ path: String) {
@@ -120,4 +116,13 @@ enum FileSystem {
 struct FileStamp: Sendable, Hashable {
     var size: Int64
     var modified: Int64
+
+    init(size: Int64, modified: Int64) {
+        self.size = size
+        self.modified = modified
+    }
+
+    init(_ info: stat) {
+        self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
 }

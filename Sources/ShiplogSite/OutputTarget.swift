@@ -49,38 +49,23 @@ struct OutputTarget: Sendable {
 
     /// Renders (or copies) one file and writes it unless its bytes are what the previous build wrote.
     func produce(_ planned: PlannedOutput, renderer: PageRenderer, theme: Theme, previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
-        let destination = root + "/" + planned.path
-        let written = destination + (inPlace ? Self.newSuffix : "")
-        var bytes: [UInt8]
         if case .asset(let name) = planned.output {
-            bytes = try FileSystem.read(theme.assets[name]!)
-        } else {
-            bytes = Array(renderer.render(planned.output).utf8)
+            let bytes = try FileSystem.read(theme.assets[name]!)
+            return try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try emit(buffer, planned, previous) } }.get()
         }
-        let content = bytes.withUnsafeBytes(Fingerprint.of(bytes:))
-        let changed = previous?.content != content
-        if changed {
-            try ensureParent(of: destination)
-            let failure: SiteError? = bytes.withUnsafeBytes { buffer in
-                do throws(SiteError) {
-                    try FileSystem.write(buffer, to: written)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { throw failure }
-        }
-        guard let stamp = changed ? FileSystem.stamp(written) : previous?.stamp else {
-            throw SiteError(.io, "\(written): the file vanished while it was written")
-        }
-        return WriteResult(path: planned.path, key: planned.key, content: content, stamp: stamp, wasWritten: changed)
+        var text = renderer.render(planned.output)
+        return try text.withUTF8 { buffer in Result { () throws(SiteError) in try emit(UnsafeRawBufferPointer(buffer), planned, previous) } }.get()
     }
 
-    private func ensureParent(of path: String) throws(SiteError) {
-        let parent = (path as NSString).deletingLastPathComponent
-        if FileSystem.isDirectory(parent) { return }
-        try FileSystem.makeDirectories(parent)
+    private func emit(_ bytes: UnsafeRawBufferPointer, _ planned: PlannedOutput, _ previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
+        let content = Fingerprint.of(bytes: bytes)
+        if let previous, previous.content == content {
+            return WriteResult(path: planned.path, key: planned.key, content: content, stamp: previous.stamp, wasWritten: false)
+        }
+        let destination = root + "/" + planned.path
+        try FileSystem.makeDirectories((destination as NSString).deletingLastPathComponent)
+        let stamp = try FileSystem.write(bytes, to: destination + (inPlace ? Self.newSuffix : ""))
+        return WriteResult(path: planned.path, key: planned.key, content: content, stamp: stamp, wasWritten: true)
     }
 
     /// Makes the new site visible: the swap, or the renames into place, then removals.

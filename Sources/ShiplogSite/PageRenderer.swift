@@ -6,6 +6,9 @@ struct PageRenderer: Sendable {
     let theme: Theme
     let views: Views
     let feeds: Feeds
+    /// How many releases a component page shows in full (`recent_releases`); the rest are listed.
+    static let fullReleasesPerComponentPage = 10
+
     /// The `site` variable, the same on every page.
     let siteContext: TemplateObject
 
@@ -56,12 +59,16 @@ struct PageRenderer: Sendable {
         case .component(let offset):
             let component = data.components[offset]
             let base = SitePaths.component(component.slug)
+            let releases = plan.visibleReleases[offset].map(views.release)
             return page(
                 "component", depth: 2, title: "\(component.displayName) · \(data.page.title)", feedBase: base,
                 extra: [
                     "component": .object(views.componentSummary(offset)),
-                    "releases": .objects(plan.visibleReleases[offset].map(views.release)),
-                    "has_releases": .bool(!plan.visibleReleases[offset].isEmpty),
+                    "releases": .objects(releases),
+                    "has_releases": .bool(!releases.isEmpty),
+                    "recent_releases": .objects(Array(releases.prefix(Self.fullReleasesPerComponentPage))),
+                    "earlier_releases": .objects(Array(releases.dropFirst(Self.fullReleasesPerComponentPage))),
+                    "has_earlier_releases": .bool(releases.count > Self.fullReleasesPerComponentPage),
                 ])
         case .release(let index): return releasePage(index)
         case .group(let group):
@@ -85,7 +92,7 @@ struct PageRenderer: Sendable {
         let release = data.releases[index]
         let offset = catalog.componentIndex[release.component]!
         let list = plan.visibleReleases[offset]
-        let position = list.firstIndex(of: index) ?? 0
+        let position = plan.positionOfRelease[index] ?? 0
         var extra: TemplateObject = [
             "component": .object(views.componentLink(offset)),
             "release": .object(views.release(index)),
@@ -94,10 +101,9 @@ struct PageRenderer: Sendable {
                     let version = catalog.groups[group].group.version
                     return ["version": .string(version.text), "path": .string(SitePaths.group(version))]
                 }),
-            "deployments": .objects(
-                data.deployments.filter { $0.component == release.component && $0.version == release.version.text }.reversed().map(views.deployment)),
+            "deployments": .objects((plan.deploymentsOfRelease[release.reference] ?? []).reversed().map { views.deployment(data.deployments[$0]) }),
             "sites": .objects(
-                data.sites.filter { $0.releases.contains(release.reference) }.map { ["slug": .string($0.slug), "name": .string($0.name ?? $0.slug)] }),
+                (plan.sitesOfRelease[release.reference] ?? []).map { data.sites[$0] }.map { ["slug": .string($0.slug), "name": .string($0.name ?? $0.slug)] }),
         ]
         // The list runs newest first: the next (newer) release is before this one.
         if position > 0 { extra["next"] = .object(views.release(list[position - 1])) }

@@ -1,32 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Spreads CPU-bound work over every core with a task group, keeping results in input order.
+///
+/// Work is cut into contiguous runs, a few per core: neighbouring items (the pages of one
+/// component) stay on one thread, which keeps threads out of each other's directories.
 enum Parallel {
-    /// How many slices work is cut into: a few per core, so that uneven items even out.
+    /// How many runs work is cut into: a few per core, so that uneven items even out.
     static var slices: Int { max(1, ProcessInfoCores.count * 4) }
 
     static func map<T: Sendable>(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) -> T) async -> [T] {
-        let count = indices.count
-        guard count > 64 else { return indices.map(transform) }
-        let slices = min(Self.slices, count)
+        guard indices.count > 64 else { return indices.map(transform) }
+        let runs = runs(indices)
         return await withTaskGroup(of: (Int, [T]).self) { group in
-            for slice in 0..<slices {
-                group.addTask {
-                    (slice, Array(stride(from: indices.lowerBound + slice, to: indices.upperBound, by: slices)).map(transform))
-                }
+            for (slice, run) in runs.enumerated() {
+                group.addTask { (slice, run.map(transform)) }
             }
-            var parts: [(Int, [T])] = []
-            for await part in group { parts.append(part) }
-            return gather(parts, count: count, slices: slices)
+            var parts = [[T]](repeating: [], count: runs.count)
+            for await (slice, values) in group { parts[slice] = values }
+            return parts.flatMap { $0 }
         }
     }
 
     static func mapThrowing<T: Sendable>(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) throws(SiteError) -> T) async throws(SiteError) -> [T] {
-        let count = indices.count
-        let slices = max(1, min(Self.slices, count))
+        let runs = runs(indices)
         let outcome = await withTaskGroup(of: (Int, Result<[T], SiteError>).self) { group in
-            for slice in 0..<slices {
+            for (slice, run) in runs.enumerated() {
                 group.addTask {
                     var results: [T] = []
-                    for index in stride(from: indices.lowerBound + slice, to: indices.upperBound, by: slices) {
+                    results.reserveCapacity(run.count)
+                    for index in run {
                         do throws(SiteError) {
                             results.append(try transform(index))
                         } catch {
@@ -36,36 +40,27 @@ enum Parallel {
                     return (slice, .success(results))
                 }
             }
-            var parts: [(Int, [T])] = []
+            var parts = [[T]](repeating: [], count: runs.count)
             var failure: SiteError? = nil
             for await (slice, result) in group {
                 switch result {
-                case .success(let values): parts.append((slice, values))
+                case .success(let values): parts[slice] = values
                 case .failure(let error): failure = failure ?? error
                 }
             }
-            return failure.map { Result<[(Int, [T])], SiteError>.failure($0) } ?? .success(parts)
+            return failure.map { Result<[T], SiteError>.failure($0) } ?? .success(parts.flatMap { $0 })
         }
-        return gather(try outcome.get(), count: count, slices: slices)
+        return try outcome.get()
     }
 
-    /// Interleaves the slices back: slice `s` holds items `s`, `s + slices`, ….
-    private static func gather<T>(_ parts: [(Int, [T])], count: Int, slices: Int) -> [T] {
-        var ordered = [[T]](repeating: [], count: slices)
-        for (slice, values) in parts { ordered[slice] = values }
-        var result: [T] = []
-        result.reserveCapacity(count)
-        for position in 0..<count {
-            let values = ordered[position % slices]
-            result.append(values[position / slices])
+    /// `indices` cut into up to ``slices`` contiguous runs of nearly equal length.
+    private static func runs(_ indices: Range<Int>) -> [Range<Int>] {
+        let count = max(1, min(slices, indices.count))
+        return (0..<count).map { slice in
+            indices.lowerBound + indices.count * slice / count..<indices.lowerBound + indices.count * (slice + 1) / count
         }
-        return result
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The number of cores this process may use.
 enum ProcessInfoCores {

@@ -133,7 +133,11 @@ public struct SiteBuilder: Sendable {
         for (position, index) in wanted.enumerated() { notes[index] = rendered[position] }
         var groupNotes = [String?](repeating: nil, count: catalog.groups.count)
         for group in neededGroups { groupNotes[group] = catalog.groups[group].group.notes.map(plainRenderer.html) }
-        let views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)
+        var views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)
+        let base = views
+        let prepared = await Parallel.map(wanted.indices) { base.release(wanted[$0]) }
+        views.prepared = [TemplateObject?](repeating: nil, count: data.releases.count)
+        for (position, index) in wanted.enumerated() { views.prepared[index] = prepared[position] }
         return PageRenderer(plan: plan, theme: theme, views: views, feeds: Feeds(views: views, plan: plan))
     }
 }

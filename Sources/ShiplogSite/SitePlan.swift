@@ -41,6 +41,12 @@ struct SitePlan: Sendable {
     let visibleGroups: [Int]
     /// Release index → the visible groups it belongs to.
     let groupsOfRelease: [Int: [Int]]
+    /// Release reference → indices of its deployments, in data order.
+    let deploymentsOfRelease: [ReleaseReference: [Int]]
+    /// Release reference → indices of the customer sites it is attached to.
+    let sitesOfRelease: [ReleaseReference: [Int]]
+    /// Release index → its position in its component's visible list.
+    let positionOfRelease: [Int: Int]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -133,7 +139,7 @@ struct SitePlan: Sendable {
         }
         var sitesOfRelease: [ReleaseReference: [Int]] = [:]
         for (offset, site) in data.sites.enumerated() {
-            for reference in site.releases { sitesOfRelease[reference, default: []].append(offset) }
+            for reference in site.releases where sitesOfRelease[reference]?.last != offset { sitesOfRelease[reference, default: []].append(offset) }
         }
 
         for (offset, component) in data.components.enumerated() {
@@ -188,6 +194,11 @@ struct SitePlan: Sendable {
         self.visibleReleases = visible
         self.visibleGroups = visibleGroups
         self.groupsOfRelease = groupsOfRelease
+        self.deploymentsOfRelease = deploymentsOfRelease
+        self.sitesOfRelease = sitesOfRelease
+        var positionOfRelease: [Int: Int] = [:]
+        for list in visible { for (position, index) in list.enumerated() { positionOfRelease[index] = position } }
+        self.positionOfRelease = positionOfRelease
     }
 
     /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).

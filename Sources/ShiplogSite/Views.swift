@@ -9,10 +9,13 @@ struct Views: Sendable {
     /// Rendered notes per group index.
     let groupNotes: [String?]
     let links: [RepositoryLinks?]
+    /// Release views built in advance (per release index), reused by every page that shows them.
+    var prepared: [TemplateObject?] = []
 
     var data: ReleaseData { catalog.data }
 
     func release(_ index: Int) -> TemplateObject {
+        if index < prepared.count, let view = prepared[index] { return view }
         let release = data.releases[index]
         let componentOffset = catalog.componentIndex[release.component]!
         let component = data.components[componentOffset]

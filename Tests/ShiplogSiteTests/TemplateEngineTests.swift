@@ -28,7 +28,7 @@ import Testing
         case .bool(let flag): flag
         case .int(let number): number
         case .list(let items): items.map(plain)
-        case .object(let object): object.values.mapValues(plain)
+        case .object(let object): object.dictionary.mapValues(plain)
         }
     }
 

@@ -115,7 +115,7 @@ private struct RenderState {
         } else {
             let first = name.components[0]
             for candidate in stack.reversed() {
-                if case .object(let object) = candidate, let found = object.values[first] {
+                if case .object(let object) = candidate, let found = object.value(first) {
                     value = descend(found, name.components.dropFirst())
                     break
                 }
@@ -129,7 +129,7 @@ private struct RenderState {
         var value = start
         for key in path {
             guard case .object(let object) = value else { return nil }
-            value = object.values[key]
+            value = object.value(key)
         }
         return value
     }

@@ -21,27 +21,49 @@ enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLi
 }
 
 /// The members of a template context object.
+///
+/// Kept as a short list rather than a dictionary: pages have a few dozen members, and comparing
+/// small strings is cheaper than hashing them, both to build the object and to look names up.
 struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
-    var values: [String: TemplateValue]
+    private(set) var members: [(key: String, value: TemplateValue)]
 
     init(_ values: [String: TemplateValue] = [:]) {
-        self.values = values
+        members = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        values = Dictionary(elements, uniquingKeysWith: { _, last in last })
+        members = []
+        members.reserveCapacity(elements.count + 8)
+        for (key, value) in elements { members.append((key, value)) }
+    }
+
+    /// The value of `key`, if any.
+    func value(_ key: String) -> TemplateValue? {
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+
+    /// The members as a dictionary.
+    var dictionary: [String: TemplateValue] {
+        Dictionary(members, uniquingKeysWith: { _, last in last })
     }
 
     /// Reads or sets a member; setting nil removes it (an absent value is falsy in sections).
     subscript(key: String) -> TemplateValue? {
-        get { values[key] }
-        set { values[key] = newValue }
+        get { value(key) }
+        set {
+            if let position = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[position].value = newValue } else { members.remove(at: position) }
+            } else if let newValue {
+                members.append((key, newValue))
+            }
+        }
     }
 
     /// Sets a string member when `value` is present.
     subscript(string key: String) -> String? {
-        get { if case .string(let text) = values[key] { text } else { nil } }
-        set { values[key] = newValue.map(TemplateValue.string) }
+        get { if case .string(let text) = value(key) { text } else { nil } }
+        set { self[key] = newValue.map(TemplateValue.string) }
     }
 }
 

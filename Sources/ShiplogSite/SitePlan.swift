@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import ShiplogModel
 
 /// One file of the site.
@@ -78,14 +80,14 @@ struct SitePlan: Sendable {
         }
 
         // What a release view shows besides the release itself.
-        func releaseState(_ index: Int, into fingerprint: inout Fingerprint) {
+        @Sendable func releaseState(_ index: Int, into fingerprint: inout Fingerprint) {
             fingerprint.add(releaseKeys[index])
             fingerprint.add(catalog.bumps[index].rawValue)
             let component = catalog.componentIndex[data.releases[index].component]!
             fingerprint.add(catalog.latest[component] == index)
             fingerprint.add(catalog.latestPrerelease[component] == index)
         }
-        func groupState(_ group: Int, into fingerprint: inout Fingerprint) {
+        @Sendable func groupState(_ group: Int, into fingerprint: inout Fingerprint) {
             let resolved = catalog.groups[group]
             fingerprint.add(resolved.group.version.text)
             fingerprint.add(resolved.group.title)
@@ -95,7 +97,7 @@ struct SitePlan: Sendable {
             fingerprint.add(catalog.latestGroup == group)
             for member in resolved.members where catalog.isVisible(data.releases[member]) { releaseState(member, into: &fingerprint) }
         }
-        func key(_ kind: String, _ body: (inout Fingerprint) -> Void) -> Digest {
+        @Sendable func key(_ kind: String, _ body: (inout Fingerprint) -> Void) -> Digest {
             var fingerprint = Fingerprint(kind)
             fingerprint.add(globalKey)
             body(&fingerprint)
@@ -142,7 +144,14 @@ struct SitePlan: Sendable {
             for reference in site.releases where sitesOfRelease[reference]?.last != offset { sitesOfRelease[reference, default: []].append(offset) }
         }
 
-        for (offset, component) in data.components.enumerated() {
+        // Each component's pages are keyed on a core of their own; the order stays that of the data.
+        let perComponent = Mutex([[PlannedOutput]](repeating: [], count: data.components.count))
+        let deployments = deploymentsOfRelease
+        let sites = sitesOfRelease
+        let groupsByRelease = groupsOfRelease
+        DispatchQueue.concurrentPerform(iterations: data.components.count) { offset in
+            let component = data.components[offset]
+            var outputs: [PlannedOutput] = []
             let base = SitePaths.component(component.slug)
             outputs.append(
                 PlannedOutput(
@@ -167,18 +176,20 @@ struct SitePlan: Sendable {
                     for neighbour in [position - 1, position + 1] {
                         if visible[offset].indices.contains(neighbour) { releaseState(visible[offset][neighbour], into: &f) } else { f.add(0) }
                     }
-                    for group in groupsOfRelease[index] ?? [] {
+                    for group in groupsByRelease[index] ?? [] {
                         f.add(catalog.groups[group].group.version.text)
                     }
-                    for deployment in deploymentsOfRelease[release.reference] ?? [] { f.add(data.deployments[deployment]) }
-                    for site in sitesOfRelease[release.reference] ?? [] {
+                    for deployment in deployments[release.reference] ?? [] { f.add(data.deployments[deployment]) }
+                    for site in sites[release.reference] ?? [] {
                         f.add(data.sites[site].slug)
                         f.add(data.sites[site].name)
                     }
                 }
                 outputs.append(PlannedOutput(path: SitePaths.releaseFile(release), output: .release(index), key: releaseKey))
             }
+            perComponent.withLock { $0[offset] = outputs }
         }
+        outputs += perComponent.withLock { $0.flatMap { $0 } }
         for group in visibleGroups {
             outputs.append(
                 PlannedOutput(

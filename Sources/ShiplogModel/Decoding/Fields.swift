@@ -1,5 +1,8 @@
 /// Collects the problems and warnings of one input file while it is decoded.
-final class ProblemSink {
+///
+/// `@unchecked Sendable`: each sink is used by one thread at a time (parallel decoding gives
+/// every slice its own sink and merges them after the slices finished).
+final class ProblemSink: @unchecked Sendable {
     let file: String
     var problems: [DataProblem] = []
     var warnings: [DataProblem] = []

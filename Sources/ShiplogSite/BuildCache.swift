@@ -77,14 +77,24 @@ struct BuildCache: Sendable {
 
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
     func save(forOutput output: String) throws(SiteError) {
-        var text = "\(Self.header)\n"
+        var bytes = Array((Self.header + "\n").utf8)
+        bytes.reserveCapacity(entries.count * 120)
         for path in entries.keys.sorted() {
             let entry = entries[path]!
-            text += "\(entry.key.hex)\t\(entry.content.hex)\t\(entry.stamp.size)\t\(entry.stamp.modified)\t\(path)\n"
+            entry.key.appendHex(to: &bytes)
+            bytes.append(0x09)
+            entry.content.appendHex(to: &bytes)
+            bytes.append(0x09)
+            bytes += String(entry.stamp.size).utf8
+            bytes.append(0x09)
+            bytes += String(entry.stamp.modified).utf8
+            bytes.append(0x09)
+            bytes += path.utf8
+            bytes.append(0x0A)
         }
         let target = Self.path(forOutput: output)
         let temporary = target + ".tmp"
-        try FileSystem.write(text, to: temporary)
+        _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try FileSystem.write(buffer, to: temporary) } }.get()
         try FileSystem.rename(temporary, target)
     }
 }

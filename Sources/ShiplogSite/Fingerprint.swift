@@ -70,6 +70,16 @@ struct Digest: Sendable, Hashable {
         return String(repeating: "0", count: 16 - a.count) + a + String(repeating: "0", count: 16 - b.count) + b
     }
 
+    /// Appends ``hex`` as ASCII bytes.
+    func appendHex(to bytes: inout [UInt8]) {
+        for word in [words.0, words.1] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let digit = UInt8((word >> UInt64(shift)) & 0xF)
+                bytes.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
+            }
+        }
+    }
+
     /// Parses ``hex``.
     init?(hex: Substring) {
         guard hex.utf8.count == 32, let a = UInt64(hex.prefix(16), radix: 16), let b = UInt64(hex.suffix(16), radix: 16) else { return nil }

@@ -51,3 +51,38 @@ import Testing
         #expect(JSONWriter.write(value, pretty: false) == text)
     }
 }
+
+@Suite struct LargeArrayParsingTests {
+    /// A document whose array is long enough to be parsed on every core.
+    static func document(elements: Int, broken: Int? = nil) -> String {
+        var items: [String] = []
+        for i in 0..<elements {
+            let text = String(repeating: "x\\\"y,]}", count: 20)
+            items.append(i == broken ? #"{"n": \#(i), "s": tru}"# : #"{"n": \#(i), "s": "\#(text)", "a": [1, {"b": "]"}]}"#)
+        }
+        return #"{"releases": ["# + items.joined(separator: ",\n") + "]}"
+    }
+
+    @Test func parsesALongArrayLikeTheSequentialParser() throws {
+        let text = Self.document(elements: 8_000)
+        #expect(text.utf8.count > 1 << 20)
+        guard case .array(let items)? = try JSONParser.parse(text)["releases"] else {
+            Issue.record("no releases array")
+            return
+        }
+        #expect(items.count == 8_000)
+        #expect(items[4_321]["n"] == .number("4321"))
+        #expect(items[7_999]["a"] == .array([.number("1"), .object([JSONMember("b", .string("]"))])]))
+    }
+
+    @Test func reportsAnErrorInsideALongArrayExactly() {
+        let text = Self.document(elements: 8_000, broken: 5_000)
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("expected a syntax error")
+        } catch {
+            #expect(error.line == 5_001)
+            #expect(error.path.description == "releases[5000].s")
+        }
+    }
+}

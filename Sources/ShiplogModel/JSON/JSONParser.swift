@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// A JSON syntax error: what went wrong, where (line and column), and in which value.
 public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What the parser expected or found.
@@ -173,6 +176,8 @@ private struct Scanner {
     }
 
     mutating func parseArray() throws(Failure) -> JSONValue {
+        // A long array near the top (the releases of a data file) is parsed on every core.
+        if depth <= 1, let value = parseArrayInParallel() { return value }
         try enter()
         index += 1
         var elements: [JSONValue] = []
@@ -204,6 +209,72 @@ private struct Scanner {
             }
             throw Failure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
         }
+    }
+
+    /// Cuts the array at `index` into its elements with a quick structural scan, parses slices
+    /// of them concurrently, and returns nil (leaving `index` alone) when the array is short or
+    /// anything is off: the sequential parser then reports the exact error.
+    mutating func parseArrayInParallel() -> JSONValue? {
+        let minimumBytes = 1 << 20
+        guard bytes.count - index > minimumBytes else { return nil }
+        var starts: [Int] = []
+        var nesting = 0
+        var inString = false
+        var position = index
+        var end = -1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    position += 1
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    nesting += 1
+                    if nesting == 1 { starts.append(position + 1) }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): nesting -= 1
+                case UInt8(ascii: ","): if nesting == 1 { starts.append(position + 1) }
+                default: break
+                }
+                if nesting == 0 {
+                    end = position
+                    break
+                }
+            }
+            position += 1
+        }
+        guard end > index, end - index > minimumBytes, starts.count > 64 else { return nil }
+        let elementCount = starts.count
+        let slices = 8
+        let bounds = starts + [end + 1]
+        let buffer = ReadOnlyBytes(bytes: bytes)
+        let depth = self.depth + 1
+        let results = Mutex([[JSONValue]?](repeating: nil, count: slices))
+        DispatchQueue.concurrentPerform(iterations: slices) { slice in
+            let range = elementCount * slice / slices..<elementCount * (slice + 1) / slices
+            var scanner = Scanner(bytes: buffer.bytes)
+            scanner.depth = depth
+            var values: [JSONValue] = []
+            values.reserveCapacity(range.count)
+            for element in range {
+                scanner.index = bounds[element]
+                scanner.skipWhitespace()
+                guard let value = try? scanner.parseValue() else { return }
+                scanner.skipWhitespace()
+                // The element must end right before the ',' or ']' the scan found.
+                guard scanner.index == bounds[element + 1] - 1 else { return }
+                values.append(value)
+            }
+            results.withLock { $0[slice] = values }
+        }
+        let parts = results.withLock { $0 }
+        guard parts.allSatisfy({ $0 != nil }) else { return nil }
+        index = end + 1
+        return .array(parts.flatMap { $0! })
     }
 
     mutating func parseNumber() throws(Failure) -> String {
@@ -322,4 +393,12 @@ private struct Scanner {
         }
         return string
     }
+}
+
+/// The document's bytes, shared by the threads that parse slices of one array.
+///
+/// `@unchecked Sendable`: the bytes are only read, and the buffer outlives the synchronous
+/// `concurrentPerform` call that uses it.
+private struct ReadOnlyBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
 }

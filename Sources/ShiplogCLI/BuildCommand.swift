@@ -29,11 +29,18 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Ignore the previous build's cache and render every page.")
     var noCache = false
 
+    @Flag(name: .long, help: "Print how long each phase of the build took, on stderr.")
+    var timings = false
+
     func run() async throws {
         let start = ContinuousClock.now
+        var timing: (@Sendable (String, Duration) -> Void)? = nil
+        if timings { timing = { phase, duration in Console.error("timing: \(phase): \(duration)") } }
         let loaded = try input.load()
+        timing?("load data", ContinuousClock.now - start)
         let options = SiteOptions(
-            output: out, templates: try DefaultTheme.directory(), templateOverrides: templates, includeDrafts: drafts, incremental: !noCache)
+            output: out, templates: try DefaultTheme.directory(), templateOverrides: templates, includeDrafts: drafts, incremental: !noCache,
+            timings: timing)
         let report: BuildReport
         do {
             report = try await SiteBuilder(options: options).build(loaded.data)
@@ -41,8 +48,8 @@ struct BuildCommand: AsyncParsableCommand {
             Console.error(error.message)
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000) / 1000
-            + Double((ContinuousClock.now - start).components.seconds)
+        let elapsed = (ContinuousClock.now - start).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         Console.output(
             "Built \(report.files) files into \(out) in \(String(format: "%.2f", seconds)) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
         )

@@ -75,6 +75,11 @@ struct BuildCache: Sendable {
         }
     }
 
+    /// Deletes the cache of `output`, if any.
+    static func discard(forOutput output: String) {
+        FileSystem.remove(path(forOutput: output))
+    }
+
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
     func save(forOutput output: String) throws(SiteError) {
         var bytes = Array((Self.header + "\n").utf8)

@@ -14,14 +14,20 @@ public struct SiteOptions: Sendable {
     public var includeDrafts: Bool
     /// Whether to reuse the previous build's cache (on by default).
     public var incremental: Bool
+    /// Where to report how long each phase of the build took (nil: nowhere).
+    public var timings: (@Sendable (String, Duration) -> Void)?
 
     /// Creates options; only the output and the default theme are required.
-    public init(output: String, templates: String, templateOverrides: String? = nil, includeDrafts: Bool = false, incremental: Bool = true) {
+    public init(
+        output: String, templates: String, templateOverrides: String? = nil, includeDrafts: Bool = false, incremental: Bool = true,
+        timings: (@Sendable (String, Duration) -> Void)? = nil
+    ) {
         self.output = output
         self.templates = templates
         self.templateOverrides = templateOverrides
         self.includeDrafts = includeDrafts
         self.incremental = incremental
+        self.timings = timings
     }
 }
 
@@ -56,16 +62,8 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
-        var trace = Trace()
-        let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
-        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
-        let releaseKeys = await Parallel.map(data.releases.indices) { index in
-            var fingerprint = Fingerprint("release")
-            fingerprint.add(data.releases[index])
-            return fingerprint.finalize()
-        }
-        trace.mark("catalog and release keys")
-        let plan = SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys)
+        var trace = Trace(report: options.timings)
+        let (theme, plan) = try await plan(data)
         trace.mark("plan")
         let output = URL(fileURLWithPath: options.output).standardizedFileURL.path
         let cache = options.incremental ? await BuildCache.load(forOutput: output) : nil
@@ -89,24 +87,36 @@ public struct SiteBuilder: Sendable {
         var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
         for result in results { entries[result.path] = BuildCache.Entry(key: result.key, content: result.content, stamp: result.stamp) }
         let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
+        // A crash from here on must not leave a cache that describes the old site.
+        BuildCache.discard(forOutput: output)
         do {
             try target.commit(written: results.filter(\.wasWritten).map(\.path), removed: removed)
         } catch {
             target.rollback(written: results.filter(\.wasWritten).map(\.path))
             throw error
         }
-        let newCache = BuildCache(entries: entries)
         trace.mark("commit")
-        try newCache.save(forOutput: output)
+        // Without a cache the next build is simply a full one, so failing to save it is no error.
+        try? BuildCache(entries: entries).save(forOutput: output)
         trace.mark("save cache")
         return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
     }
 
-    /// Plans the site of `data` and makes a renderer for every page of it.
-    func prepare(_ data: ReleaseData) async throws(SiteError) -> (SitePlan, PageRenderer) {
+    /// Loads the theme and decides which files the site of `data` has, each with its key.
+    func plan(_ data: ReleaseData) async throws(SiteError) -> (Theme, SitePlan) {
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
         let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
-        let plan = SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: data.releases.map { _ in Fingerprint().finalize() })
+        let releaseKeys = await Parallel.map(data.releases.indices) { index in
+            var fingerprint = Fingerprint("release")
+            fingerprint.add(data.releases[index])
+            return fingerprint.finalize()
+        }
+        return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
+    }
+
+    /// Plans the site of `data` and makes a renderer for every page of it.
+    func prepare(_ data: ReleaseData) async throws(SiteError) -> (SitePlan, PageRenderer) {
+        let (theme, plan) = try await plan(data)
         return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
     }
 
@@ -142,15 +152,19 @@ public struct SiteBuilder: Sendable {
     }
 }
 
-/// Prints how long each phase of a build took when `SHIPLOG_TRACE` is set (for profiling).
+/// Measures the phases of a build for ``SiteOptions/timings``.
 struct Trace {
-    private let enabled = ProcessInfo.processInfo.environment["SHIPLOG_TRACE"] != nil
+    let report: (@Sendable (String, Duration) -> Void)?
     private var last = ContinuousClock.now
 
+    init(report: (@Sendable (String, Duration) -> Void)?) {
+        self.report = report
+    }
+
     mutating func mark(_ phase: String) {
-        guard enabled else { return }
+        guard let report else { return }
         let now = ContinuousClock.now
-        FileHandle.standardError.write(Data("trace: \(phase): \(now - last)\n".utf8))
+        report(phase, now - last)
         last = now
     }
 }

@@ -1,17 +1,16 @@
 import Foundation
 
-/// What the previous build wrote: per file, the fingerprint of its inputs and of its bytes.
+/// What the previous build wrote: per file, the fingerprint of its inputs and the file's stamp.
 ///
 /// Kept beside the output directory (`.<name>.shiplog-cache`), never inside it, so it is not published.
 struct BuildCache: Sendable {
     struct Entry: Sendable {
         var key: Digest
-        var content: Digest
         /// The file as written: size and modification time, to notice changes made by others.
         var stamp: FileStamp
     }
 
-    static let header = "shiplog-cache 3"
+    static let header = "shiplog-cache 4"
 
     var entries: [String: Entry] = [:]
 
@@ -39,7 +38,7 @@ struct BuildCache: Sendable {
         return cache
     }
 
-    /// Reads the cache file: a header line, then `KEY\tCONTENT\tSIZE\tMTIME\tPATH` lines (hex digests, decimal numbers).
+    /// Reads the cache file: a header line, then `KEY\tSIZE\tMTIME\tPATH` lines (a hex digest, decimal numbers).
     private static func parse(_ bytes: [UInt8]) -> BuildCache? {
         let headerBytes = Array((header + "\n").utf8)
         guard bytes.starts(with: headerBytes) else { return nil }
@@ -48,11 +47,10 @@ struct BuildCache: Sendable {
         return bytes.withUnsafeBufferPointer { buffer -> BuildCache? in
             var index = headerBytes.count
             while index < buffer.count {
-                guard index + 66 <= buffer.count, buffer[index + 32] == 0x09, buffer[index + 65] == 0x09,
-                    let key = Digest(hexBytes: UnsafeBufferPointer(rebasing: buffer[index..<index + 32])),
-                    let content = Digest(hexBytes: UnsafeBufferPointer(rebasing: buffer[index + 33..<index + 65]))
+                guard index + 33 <= buffer.count, buffer[index + 32] == 0x09,
+                    let key = Digest(hexBytes: UnsafeBufferPointer(rebasing: buffer[index..<index + 32]))
                 else { return nil }
-                var cursor = index + 66
+                var cursor = index + 33
                 func number() -> Int64? {
                     var value: Int64 = 0
                     let start = cursor
@@ -68,7 +66,7 @@ struct BuildCache: Sendable {
                 var end = cursor
                 while end < buffer.count, buffer[end] != 0x0A { end += 1 }
                 cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
-                    key: key, content: content, stamp: FileStamp(size: size, modified: modified))
+                    key: key, stamp: FileStamp(size: size, modified: modified))
                 index = end + 1
             }
             return cache
@@ -87,8 +85,6 @@ struct BuildCache: Sendable {
         for path in entries.keys.sorted() {
             let entry = entries[path]!
             entry.key.appendHex(to: &bytes)
-            bytes.append(0x09)
-            entry.content.appendHex(to: &bytes)
             bytes.append(0x09)
             bytes += String(entry.stamp.size).utf8
             bytes.append(0x09)

@@ -45,10 +45,6 @@ struct Fingerprint: Sendable {
     mutating func add(bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
 
     func finalize() -> Digest { Digest(hasher.finalize()) }
-
-    static func of(bytes: UnsafeRawBufferPointer) -> Digest {
-        Digest(SHA256.hash(data: bytes))
-    }
 }
 
 /// A finished fingerprint: the first 128 bits of a SHA-256.

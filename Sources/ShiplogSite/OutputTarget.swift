@@ -4,7 +4,6 @@ import Foundation
 struct WriteResult: Sendable {
     var path: String
     var key: Digest
-    var content: Digest
     var stamp: FileStamp
     var wasWritten: Bool
 }
@@ -58,14 +57,14 @@ struct OutputTarget: Sendable {
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer, _ planned: PlannedOutput, _ previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
-        let content = Fingerprint.of(bytes: bytes)
-        if let previous, previous.content == content {
-            return WriteResult(path: planned.path, key: planned.key, content: content, stamp: previous.stamp, wasWritten: false)
-        }
         let destination = root + "/" + planned.path
+        // The cache vouches that the file is as the previous build wrote it: compare the bytes.
+        if let previous, inPlace, let old = try? FileSystem.read(destination), old.elementsEqual(bytes) {
+            return WriteResult(path: planned.path, key: planned.key, stamp: previous.stamp, wasWritten: false)
+        }
         try FileSystem.makeDirectories((destination as NSString).deletingLastPathComponent)
         let stamp = try FileSystem.write(bytes, to: destination + (inPlace ? Self.newSuffix : ""))
-        return WriteResult(path: planned.path, key: planned.key, content: content, stamp: stamp, wasWritten: true)
+        return WriteResult(path: planned.path, key: planned.key, stamp: stamp, wasWritten: true)
     }
 
     /// Makes the new site visible: the swap, or the renames into place, then removals.

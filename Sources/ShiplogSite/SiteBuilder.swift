@@ -85,7 +85,7 @@ public struct SiteBuilder: Sendable {
         trace.mark("render and write")
         let planned = Set(plan.outputs.map(\.path))
         var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
-        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, content: result.content, stamp: result.stamp) }
+        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
         let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
         // A crash from here on must not leave a cache that describes the old site.
         BuildCache.discard(forOutput: output)

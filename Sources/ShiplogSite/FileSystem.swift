@@ -29,12 +29,6 @@ enum FileSystem {
         return FileStamp(info)
     }
 
-    /// Writes a string's UTF-8 to `path`, replacing it.
-    static func write(_ text: String, to path: String) throws(SiteError) {
-        var text = text
-        _ = try text.withUTF8 { buffer in Result { () throws(SiteError) in try write(UnsafeRawBufferPointer(buffer), to: path) } }.get()
-    }
-
     /// Reads a whole file.
     static func read(_ path: String) throws(SiteError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw SiteError(.io, "\(path): cannot read the file") }

@@ -27,10 +27,6 @@ enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLi
 struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     private(set) var members: [(key: String, value: TemplateValue)]
 
-    init(_ values: [String: TemplateValue] = [:]) {
-        members = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
-
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
         members = []
         members.reserveCapacity(elements.count + 8)

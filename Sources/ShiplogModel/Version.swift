@@ -95,19 +95,24 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     public struct Number: Sendable, Hashable, CustomStringConvertible {
         /// The digits without leading zeros ("0" for zero).
         public let digits: Substring
+        /// The value, when it fits in 64 bits (almost always): compared without looking at text.
+        let value: UInt64?
 
         static let zero = Number("0")
 
         init(_ text: Substring) {
             let trimmed = text.drop { $0 == "0" }
             digits = trimmed.isEmpty ? "0" : trimmed
+            value = digits.utf8.count <= 18 ? UInt64(digits) : nil
         }
 
         public var description: String { String(digits) }
 
         func compare(_ other: Number) -> Int {
-            if digits.utf8.count != other.digits.utf8.count { return digits.utf8.count < other.digits.utf8.count ? -1 : 1 }
-            return digits == other.digits ? 0 : (digits < other.digits ? -1 : 1)
+            if let a = value, let b = other.value { return a == b ? 0 : (a < b ? -1 : 1) }
+            let (x, y) = (digits.utf8.count, other.digits.utf8.count)
+            if x != y { return x < y ? -1 : 1 }
+            return asciiCompare(digits, other.digits)
         }
     }
 

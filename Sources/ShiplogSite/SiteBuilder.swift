@@ -63,7 +63,7 @@ public struct SiteBuilder: Sendable {
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        let (theme, plan) = try await plan(data)
+        let (theme, plan) = try await plan(data, trace: &trace)
         trace.mark("plan")
         let output = URL(fileURLWithPath: options.output).standardizedFileURL.path
         let cache = options.incremental ? await BuildCache.load(forOutput: output) : nil
@@ -103,20 +103,24 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Loads the theme and decides which files the site of `data` has, each with its key.
-    func plan(_ data: ReleaseData) async throws(SiteError) -> (Theme, SitePlan) {
+    func plan(_ data: ReleaseData, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
+        trace.mark("theme")
         let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
+        trace.mark("catalog")
         let releaseKeys = await Parallel.map(data.releases.indices) { index in
             var fingerprint = Fingerprint("release")
             fingerprint.add(data.releases[index])
             return fingerprint.finalize()
         }
+        trace.mark("release keys")
         return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
     }
 
     /// Plans the site of `data` and makes a renderer for every page of it.
     func prepare(_ data: ReleaseData) async throws(SiteError) -> (SitePlan, PageRenderer) {
-        let (theme, plan) = try await plan(data)
+        var trace = Trace(report: nil)
+        let (theme, plan) = try await plan(data, trace: &trace)
         return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
     }
 

@@ -63,11 +63,7 @@ struct SitePlan: Sendable {
 
         let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible(data.releases[$0]) } }
         let inFeed = { (index: Int) in data.releases[index].status == .published || (catalog.includeDrafts && data.releases[index].status == .draft) }
-        let feedOrder = { (a: Int, b: Int) -> Bool in
-            let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)
-            if x != y { return x > y }
-            return Catalog.isNewer(data.releases[a], than: data.releases[b]) || (!Catalog.isNewer(data.releases[b], than: data.releases[a]) && a < b)
-        }
+        let feedOrder = catalog.isMoreRecent
         let limit = data.page.feedLimit
         let feed = Array(data.releases.indices.filter(inFeed).sorted(by: feedOrder).prefix(limit))
         let componentFeeds = visible.map { Array($0.filter(inFeed).sorted(by: feedOrder).prefix(limit)) }
@@ -236,13 +232,8 @@ struct SitePlan: Sendable {
 
     /// The newest visible releases by date, for the index page.
     func recentReleases(limit: Int = 20) -> [Int] {
-        let data = catalog.data
         let all = visibleReleases.flatMap { $0 }
-        return Array(
-            all.sorted { a, b in
-                let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)
-                return x != y ? x > y : (Catalog.isNewer(data.releases[a], than: data.releases[b]) || (!Catalog.isNewer(data.releases[b], than: data.releases[a]) && a < b))
-            }.prefix(limit))
+        return Array(all.sorted(by: catalog.isMoreRecent).prefix(limit))
     }
 
     /// The groups the index page lists (newest first).

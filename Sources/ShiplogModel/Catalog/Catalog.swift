@@ -62,8 +62,16 @@ public struct Catalog: Sendable {
             if let component = componentIndex[release.component] { byComponent[component].append(offset) }
         }
         let releases = data.releases
-        for i in byComponent.indices {
-            byComponent[i].sort { Self.isNewer(releases[$0], than: releases[$1]) || (!Self.isNewer(releases[$1], than: releases[$0]) && $0 < $1) }
+        // Sorted on extracted keys, so that the comparisons copy no releases.
+        let keys = releases.map { ($0.version, $0.publishedAt?.seconds ?? .min) }
+        keys.withUnsafeBufferPointer { keys in
+            for i in byComponent.indices {
+                byComponent[i].sort { a, b in
+                    let rank = keys[a].0.compare(keys[b].0)
+                    if rank != 0 { return rank > 0 }
+                    return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
+                }
+            }
         }
         var latest: [Int?] = []
         var latestPrerelease: [Int?] = []
@@ -88,6 +96,14 @@ public struct Catalog: Sendable {
         self.bumps = bumps
         self.groups = Self.resolveGroups(data, componentIndex: componentIndex, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
+    }
+
+    /// Newest first by date; equal dates by version order.
+    public func isMoreRecent(_ a: Int, than b: Int) -> Bool {
+        let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)
+        if x != y { return x > y }
+        let rank = data.releases[a].version.compare(data.releases[b].version)
+        return rank != 0 ? rank > 0 : a < b
     }
 
     /// Whether a release appears on the site and in feeds (drafts only with `--drafts`).

@@ -37,13 +37,20 @@ struct Fields {
         self.members = members
         self.path = path
         self.sink = sink
-        var seen: Set<String> = []
+        // Known keys are tracked in a bit set (no hashing); the rare unknown ones in a set.
+        var seenKnown: UInt64 = 0
+        var seenUnknown: Set<String> = []
         for member in members {
-            if !seen.insert(member.key).inserted {
-                sink.problem(path.appending(member.key), "duplicate key \(JSONWriter.quoted(member.key))")
-            }
-            if !known.contains(member.key) {
+            let duplicate: Bool
+            if let position = known.firstIndex(of: member.key), position < 64 {
+                duplicate = seenKnown & (1 << position) != 0
+                seenKnown |= 1 << position
+            } else {
+                duplicate = !seenUnknown.insert(member.key).inserted
                 sink.warning(path.appending(member.key), "unknown key \(JSONWriter.quoted(member.key)) ignored (known keys: \(known.joined(separator: ", ")))")
+            }
+            if duplicate {
+                sink.problem(path.appending(member.key), "duplicate key \(JSONWriter.quoted(member.key))")
             }
         }
     }

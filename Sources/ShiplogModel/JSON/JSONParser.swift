@@ -317,7 +317,9 @@ private struct Scanner {
             i += 1
         }
         guard i < bytes.count else { throw Failure(message: "unterminated string", offset: index) }
-        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(i - start + 64)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
         while i < bytes.count {
             let byte = bytes[i]
             switch byte {
@@ -359,9 +361,14 @@ private struct Scanner {
                 }
                 i += 1
             default:
-                if byte < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: i) }
-                buffer.append(byte)
-                i += 1
+                // Copy the run of plain bytes up to the next quote or escape in one go.
+                var end = i
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
+                    if bytes[end] < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: end) }
+                    end += 1
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                i = end
             }
         }
         throw Failure(message: "unterminated string", offset: index)

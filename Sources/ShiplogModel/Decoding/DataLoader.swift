@@ -104,18 +104,21 @@ enum CrossReferences {
             }
         }
         var releases: [ReleaseReference: Origin] = [:]
-        for (release, origin) in d.releases {
-            if components[release.component] == nil {
-                problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(release.component)); add it to \"components\""))
+        releases.reserveCapacity(d.releases.count)
+        for position in d.releases.indices {
+            // Only the reference and origin are read: copying whole releases here is costly.
+            let reference = d.releases[position].0.reference
+            let origin = d.releases[position].1
+            if components[reference.component] == nil {
+                problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))
             }
-            if let first = releases[release.reference] {
+            if let first = releases.updateValue(origin, forKey: reference) {
+                releases[reference] = first
                 problems.append(
                     origin.problem(
                         "version",
-                        "duplicate release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) (first at \(first.file): \(first.path))"
+                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.path))"
                     ))
-            } else {
-                releases[release.reference] = origin
             }
         }
         func checkReference(_ reference: ReleaseReference, _ problem: (String) -> DataProblem) {

@@ -17,7 +17,7 @@ public enum Rules {
     public static func versionProblem(_ version: String) -> String? {
         let quoted = JSONWriter.quoted(version)
         if version.isEmpty { return "the version is empty" }
-        if version.count > 100 { return "\(quoted) is not a valid version: at most 100 characters" }
+        if version.utf8.count > 100, version.count > 100 { return "\(quoted) is not a valid version: at most 100 characters" }
         let plainASCII = version.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") }
         if !plainASCII, version.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
             return "\(quoted) is not a valid version: no '/', '\\', whitespace or control characters"

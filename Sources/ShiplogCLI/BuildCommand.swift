@@ -36,15 +36,18 @@ struct BuildCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         var timing: (@Sendable (String, Duration) -> Void)? = nil
         if timings { timing = { phase, duration in Console.error("timing: \(phase): \(duration)") } }
-        let loaded = try input.load()
-        timing?("load data", ContinuousClock.now - start)
         let options = SiteOptions(
             output: out, templates: try DefaultTheme.directory(), templateOverrides: templates, includeDrafts: drafts, incremental: !noCache,
             timings: timing)
         let report: BuildReport
         do {
-            report = try await SiteBuilder(options: options).build(loaded.data)
-        } catch {
+            // The data loads while the builder reads the previous build's cache.
+            report = try await SiteBuilder(options: options).build {
+                let loaded = try input.load()
+                timing?("load data", ContinuousClock.now - start)
+                return loaded.data
+            }
+        } catch let error as SiteError {
             Console.error(error.message)
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }

@@ -62,11 +62,27 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
+        try await build(data, cache: options.incremental ? await BuildCache.load(forOutput: outputPath) : nil)
+    }
+
+    /// Builds the site of the data `load` returns, reading the previous build's cache meanwhile.
+    ///
+    /// Errors of `load` pass through unchanged; errors of the build are ``SiteError``s.
+    public func build(loading load: () throws -> ReleaseData) async throws -> BuildReport {
+        let output = outputPath
+        let incremental = options.incremental
+        async let cache = incremental ? BuildCache.load(forOutput: output) : nil
+        let data = try load()
+        return try await build(data, cache: await cache)
+    }
+
+    private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
+
+    private func build(_ data: ReleaseData, cache: BuildCache?) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
         let (theme, plan) = try await plan(data, trace: &trace)
         trace.mark("plan")
-        let output = URL(fileURLWithPath: options.output).standardizedFileURL.path
-        let cache = options.incremental ? await BuildCache.load(forOutput: output) : nil
+        let output = outputPath
         let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
 
         trace.mark("cache")

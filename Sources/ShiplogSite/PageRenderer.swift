@@ -52,7 +52,7 @@ struct PageRenderer: Sendable {
     /// The template and context of an HTML page; nil for the other outputs.
     func htmlPage(_ output: Output) -> (String, TemplateObject)? {
         switch output {
-        case .index: return page("index", depth: 0, title: data.page.title, extra: indexContext())
+        case .index: return page("index", depth: 0, title: data.page.title, path: "", extra: indexContext())
         case .notFound:
             let base = SitePaths.basePath(data.page.baseURL)
             return page("404", depth: 0, title: "Page not found · \(data.page.title)", extra: ["root": .string(base)])
@@ -61,7 +61,7 @@ struct PageRenderer: Sendable {
             let base = SitePaths.component(component.slug)
             let releases = plan.visibleReleases[offset].map(views.release)
             return page(
-                "component", depth: 2, title: "\(component.displayName) · \(data.page.title)", feedBase: base,
+                "component", depth: 2, title: "\(component.displayName) · \(data.page.title)", path: base, feedBase: base,
                 extra: [
                     "component": .object(views.componentSummary(offset)),
                     "releases": .objects(releases),
@@ -73,13 +73,18 @@ struct PageRenderer: Sendable {
         case .release(let index): return releasePage(index)
         case .group(let group):
             let version = catalog.groups[group].group.version.text
-            return page("group", depth: 2, title: "Version \(version) · \(data.page.title)", extra: ["group": .object(views.group(group))])
+            return page(
+                "group", depth: 2, title: "Version \(version) · \(data.page.title)", path: SitePaths.group(catalog.groups[group].group.version),
+                extra: ["group": .object(views.group(group))])
         case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset: return nil
         }
     }
 
-    private func page(_ template: String, depth: Int, title: String, feedBase: String = "", extra: TemplateObject) -> (String, TemplateObject) {
+    private func page(
+        _ template: String, depth: Int, title: String, path: String? = nil, feedBase: String = "", extra: TemplateObject
+    ) -> (String, TemplateObject) {
         var context = extra
+        if let path, let base = data.page.baseURL { context["canonical_url"] = .string(SitePaths.absolute(path, base: base)) }
         if context["root"] == nil { context["root"] = .string(SitePaths.root(forDepth: depth)) }
         context["page_title"] = .string(title)
         context["feed_path"] = .string(feedBase + FeedFormat.json.rawValue)
@@ -110,6 +115,7 @@ struct PageRenderer: Sendable {
         if position + 1 < list.count { extra["previous"] = .object(views.release(list[position + 1])) }
         return page(
             "release", depth: 3, title: "\(data.components[offset].displayName) \(release.version.text) · \(data.page.title)",
+            path: SitePaths.release(release),
             feedBase: SitePaths.component(release.component), extra: extra)
     }
 

@@ -112,6 +112,7 @@ struct Views: Sendable {
             "version": .string(deployment.version),
             "environment": .string(deployment.environment),
             "status": .string(deployment.status.rawValue),
+            "status_label": .string(Self.statusLabels[deployment.status] ?? deployment.status.rawValue),
             "is_success": .bool(deployment.status == .success),
             "is_failure": .bool(deployment.status == .failure || deployment.status == .error),
         ]
@@ -135,6 +136,12 @@ struct Views: Sendable {
         view[string: "signature"] = asset.signature
         return view
     }
+
+    /// How a deployment status reads on the page.
+    static let statusLabels: [Deployment.Status: String] = [
+        .pending: "Pending", .inProgress: "In progress", .success: "Succeeded", .failure: "Failed", .canceling: "Canceling",
+        .canceled: "Canceled", .error: "Error", .unknown: "Unknown",
+    ]
 
     static func humanSize(_ bytes: Int) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]

@@ -6,12 +6,8 @@ import Testing
 struct BuildOutputTests {
     @Test("every fixed path of SPEC §4 exists for the example data")
     func everyFixedPathExists() throws {
-        let tmp = try makeTemporaryDirectory()
+        let (tmp, site) = try buildExample()
         defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let site = tmp.appendingPathComponent("site")
 
         var expected = ["index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml", "404.html", "assets/style.css"]
         let data = try exampleObject()
@@ -125,12 +121,8 @@ struct BuildOutputTests {
 
     @Test("the example's feeds: JSON and Atom list the same releases, components' feeds too")
     func exampleFeedsAgree() throws {
-        let tmp = try makeTemporaryDirectory()
+        let (tmp, site) = try buildExample()
         defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let site = tmp.appendingPathComponent("site")
         for prefix in ["", "components/api/", "components/web/", "components/desktop/", "components/cli/"] {
             let json = try feedItemURLs(site.appendingPathComponent(prefix + "feed.json"))
             let atom = try AtomFeed(site.appendingPathComponent(prefix + "atom.xml"))
@@ -141,12 +133,8 @@ struct BuildOutputTests {
 
     @Test("components/<slug>/latest.json fields")
     func latestJSON() throws {
-        let tmp = try makeTemporaryDirectory()
+        let (tmp, site) = try buildExample()
         defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let site = tmp.appendingPathComponent("site")
 
         let api = try readJSONObject(site.appendingPathComponent("components/api/latest.json"))
         #expect(api["component"] as? String == "api")

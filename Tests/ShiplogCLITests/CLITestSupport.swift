@@ -56,6 +56,20 @@ func run(_ args: [String], cwd: URL) throws -> RunResult {
     return (process.terminationStatus, stdout, stderr)
 }
 
+/// Builds the example data into `site/` of a new temporary directory; returns both.
+func buildExample(sourceLocation: SourceLocation = #_sourceLocation) throws -> (tmp: URL, site: URL) {
+    let tmp = try makeTemporaryDirectory()
+    do {
+        try copyExampleData(to: tmp)
+        let result = try build(cwd: tmp)
+        try #require(result.status == 0, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    } catch {
+        removeTemporaryDirectory(tmp)
+        throw error
+    }
+    return (tmp, tmp.appendingPathComponent("site"))
+}
+
 /// Runs `shiplog build --data DATA --out OUT EXTRA…` in `cwd`.
 func build(data: String = "data.json", out: String = "site", _ extra: [String] = [], cwd: URL) throws -> RunResult {
     try run(["build", "--data", data, "--out", out] + extra, cwd: cwd)

@@ -111,13 +111,6 @@ public struct Catalog: Sendable {
         includeDrafts || release.status != .draft
     }
 
-    /// SPEC §2 order: true when `a` ranks above `b` (higher version; equal rank → later date first).
-    public static func isNewer(_ a: Release, than b: Release) -> Bool {
-        let order = a.version.compare(b.version)
-        if order != 0 { return order > 0 }
-        return (a.publishedAt?.seconds ?? .min) > (b.publishedAt?.seconds ?? .min)
-    }
-
     /// The bump from the previous published final release to `release` (`major` when there is none).
     static func bump(from previous: Release?, to release: Release) -> BumpKind {
         guard let previous, let old = previous.version.majorMinorPatch, let new = release.version.majorMinorPatch else { return .major }

@@ -127,23 +127,27 @@ struct Feeds: Sendable {
     }
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values (control characters other than tab and
+/// line breaks, which XML 1.0 forbids, are dropped).
 func escapeXML(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 < 0x20 })
-    else { return text }
-    var output = ""
-    output.reserveCapacity(text.utf8.count + 16)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": output += "&amp;"
-        case "<": output += "&lt;"
-        case ">": output += "&gt;"
-        case "\"": output += "&quot;"
-        case "\n", "\t", "\r": output.unicodeScalars.append(scalar)
-        default:
-            // Other control characters are not allowed in XML 1.0.
-            if scalar.value >= 0x20 { output.unicodeScalars.append(scalar) }
+    var text = text
+    return text.withUTF8 { bytes in
+        guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 }) else {
+            return String(decoding: bytes, as: UTF8.self)
         }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 8)
+        for byte in bytes {
+            switch byte {
+            case 0x26: output += "&amp;".utf8
+            case 0x3C: output += "&lt;".utf8
+            case 0x3E: output += "&gt;".utf8
+            case 0x22: output += "&quot;".utf8
+            case 0x09, 0x0A, 0x0D: output.append(byte)
+            case ..<0x20: break
+            default: output.append(byte)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
-    return output
 }

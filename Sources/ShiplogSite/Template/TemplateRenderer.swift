@@ -165,7 +165,9 @@ private struct RenderState {
 /// Appends `text` with `<`, `>`, `&`, `"` and `'` escaped for HTML.
 private func appendEscaped(_ text: String, to output: inout String) {
     let utf8 = text.utf8
-    guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else {
+    // A tight loop over contiguous bytes when the string has them (native strings do).
+    let special = { (byte: UInt8) in byte == 0x3C || byte == 0x3E || byte == 0x26 || byte == 0x22 || byte == 0x27 }
+    guard utf8.withContiguousStorageIfAvailable({ $0.contains(where: special) }) ?? utf8.contains(where: special) else {
         output += text
         return
     }

@@ -37,8 +37,13 @@ struct BuildCommand: AsyncParsableCommand {
         var timing: (@Sendable (String, Duration) -> Void)? = nil
         if timings { timing = { phase, duration in Console.error("timing: \(phase): \(duration)") } }
         let options = SiteOptions(
-            output: out, templates: try DefaultTheme.directory(), templateOverrides: templates, includeDrafts: drafts, incremental: !noCache,
-            timings: timing)
+            output: out,
+            templates: try DefaultTheme.directory(),
+            templateOverrides: templates,
+            includeDrafts: drafts,
+            incremental: !noCache,
+            timings: timing
+        )
         let report: BuildReport
         do {
             // The data loads while the builder reads the previous build's cache.
@@ -68,7 +73,9 @@ enum DefaultTheme {
         candidates.append(executable.appendingPathComponent("../share/shiplog/templates").standardizedFileURL.path)
         candidates.append(executable.appendingPathComponent("templates").path)
         // The checkout this binary was built from: Sources/ShiplogCLI/ is two levels below it.
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../templates").standardizedFileURL.path)
+        candidates.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../templates").standardizedFileURL.path
+        )
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/layout.mustache") {
             return candidate
         }

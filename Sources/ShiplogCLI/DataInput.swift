@@ -13,7 +13,9 @@ struct DataOptions: ParsableArguments {
         var sources: [DataSource] = []
         for path in data {
             guard let contents = FileManager.default.contents(atPath: path) else {
-                Console.error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
+                Console.error(
+                    "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
+                )
                 throw ExitStatus.io
             }
             sources.append(DataSource(name: path, bytes: [UInt8](contents)))

@@ -1,11 +1,11 @@
 internal import CCmark
 
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// A syntax-tree pass that turns `#123` and `@name` in text into links.

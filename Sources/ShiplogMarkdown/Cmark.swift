@@ -1,11 +1,11 @@
 internal import CCmark
 
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// libcmark options this module may pass. There is deliberately no way to say `CMARK_OPT_UNSAFE`:

@@ -66,7 +66,9 @@ struct BuildCache: Sendable {
                 var end = cursor
                 while end < buffer.count, buffer[end] != 0x0A { end += 1 }
                 cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
-                    key: key, stamp: FileStamp(size: size, modified: modified))
+                    key: key,
+                    stamp: FileStamp(size: size, modified: modified)
+                )
                 index = end + 1
             }
             return cache

@@ -30,7 +30,8 @@ struct Feeds: Sendable {
 
     /// A stable id for a release: its page's absolute URL, else a URN.
     private func itemID(_ release: Release) -> String {
-        base == nil ? "urn:shiplog:\(data.page.id):\(release.component):\(SitePaths.encode(release.version.text))"
+        base == nil
+            ? "urn:shiplog:\(data.page.id):\(release.component):\(SitePaths.encode(release.version.text))"
             : SitePaths.absolute(SitePaths.release(release), base: base)
     }
 

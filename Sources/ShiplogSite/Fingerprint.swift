@@ -56,7 +56,9 @@ struct Digest: Sendable, Hashable {
     }
 
     init(_ digest: SHA256.Digest) {
-        words = digest.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        words = digest.withUnsafeBytes {
+            ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
     }
 
     /// 32 hex digits.

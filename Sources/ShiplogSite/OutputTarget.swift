@@ -37,7 +37,9 @@ struct OutputTarget: Sendable {
                 let ours = FileSystem.exists(output + "/version.json") && FileSystem.exists(output + "/index.html")
                 guard ours || FileSystem.isEmptyDirectory(output) else {
                     throw SiteError(
-                        .io, "\(output): refusing to replace a directory that shiplog did not build; remove it or choose another --out")
+                        .io,
+                        "\(output): refusing to replace a directory that shiplog did not build; remove it or choose another --out"
+                    )
                 }
             }
             root = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-staging-\(getpid())").path

@@ -43,8 +43,11 @@ struct PageRenderer: Sendable {
         case .componentFeed(let offset, let format):
             let component = data.components[offset]
             return feeds.feed(
-                format, releases: plan.componentFeeds[offset], title: "\(component.displayName) · \(data.page.title)",
-                path: SitePaths.component(component.slug))
+                format,
+                releases: plan.componentFeeds[offset],
+                title: "\(component.displayName) · \(data.page.title)",
+                path: SitePaths.component(component.slug)
+            )
         case .index, .notFound, .component, .release, .group, .asset: return ""
         }
     }
@@ -61,7 +64,11 @@ struct PageRenderer: Sendable {
             let base = SitePaths.component(component.slug)
             let releases = plan.visibleReleases[offset].map(views.release)
             return page(
-                "component", depth: 2, title: "\(component.displayName) · \(data.page.title)", path: base, feedBase: base,
+                "component",
+                depth: 2,
+                title: "\(component.displayName) · \(data.page.title)",
+                path: base,
+                feedBase: base,
                 extra: [
                     "component": .object(views.componentSummary(offset)),
                     "releases": .objects(releases),
@@ -69,19 +76,29 @@ struct PageRenderer: Sendable {
                     "recent_releases": .objects(Array(releases.prefix(Self.fullReleasesPerComponentPage))),
                     "earlier_releases": .objects(Array(releases.dropFirst(Self.fullReleasesPerComponentPage))),
                     "has_earlier_releases": .bool(releases.count > Self.fullReleasesPerComponentPage),
-                ])
+                ]
+            )
         case .release(let index): return releasePage(index)
         case .group(let group):
             let version = catalog.groups[group].group.version.text
             return page(
-                "group", depth: 2, title: "Version \(version) · \(data.page.title)", path: SitePaths.group(catalog.groups[group].group.version),
-                extra: ["group": .object(views.group(group))])
+                "group",
+                depth: 2,
+                title: "Version \(version) · \(data.page.title)",
+                path: SitePaths.group(catalog.groups[group].group.version),
+                extra: ["group": .object(views.group(group))]
+            )
         case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset: return nil
         }
     }
 
     private func page(
-        _ template: String, depth: Int, title: String, path: String? = nil, feedBase: String = "", extra: TemplateObject
+        _ template: String,
+        depth: Int,
+        title: String,
+        path: String? = nil,
+        feedBase: String = "",
+        extra: TemplateObject
     ) -> (String, TemplateObject) {
         var context = extra
         if let path, let base = data.page.baseURL { context["canonical_url"] = .string(SitePaths.absolute(path, base: base)) }
@@ -105,18 +122,26 @@ struct PageRenderer: Sendable {
                 (plan.groupsOfRelease[index] ?? []).map { group -> TemplateObject in
                     let version = catalog.groups[group].group.version
                     return ["version": .string(version.text), "path": .string(SitePaths.group(version))]
-                }),
+                }
+            ),
             "deployments": .objects((plan.deploymentsOfRelease[release.reference] ?? []).reversed().map { views.deployment(data.deployments[$0]) }),
             "sites": .objects(
-                (plan.sitesOfRelease[release.reference] ?? []).map { data.sites[$0] }.map { ["slug": .string($0.slug), "name": .string($0.name ?? $0.slug)] }),
+                (plan.sitesOfRelease[release.reference] ?? []).map { data.sites[$0] }.map {
+                    ["slug": .string($0.slug), "name": .string($0.name ?? $0.slug)]
+                }
+            ),
         ]
         // The list runs newest first: the next (newer) release is before this one.
         if position > 0 { extra["next"] = .object(views.release(list[position - 1])) }
         if position + 1 < list.count { extra["previous"] = .object(views.release(list[position + 1])) }
         return page(
-            "release", depth: 3, title: "\(data.components[offset].displayName) \(release.version.text) · \(data.page.title)",
+            "release",
+            depth: 3,
+            title: "\(data.components[offset].displayName) \(release.version.text) · \(data.page.title)",
             path: SitePaths.release(release),
-            feedBase: SitePaths.component(release.component), extra: extra)
+            feedBase: SitePaths.component(release.component),
+            extra: extra
+        )
     }
 
     private func indexContext() -> TemplateObject {
@@ -150,7 +175,8 @@ struct PageRenderer: Sendable {
             [
                 "slug": .string(site.slug), "name": .string(site.name ?? site.slug),
                 "releases": .objects(
-                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible(data.releases[$0]) }.map(views.release)),
+                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible(data.releases[$0]) }.map(views.release)
+                ),
             ]
         }
         context["sites"] = .objects(sites)

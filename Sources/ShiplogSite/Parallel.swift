@@ -23,7 +23,10 @@ enum Parallel {
         }
     }
 
-    static func mapThrowing<T: Sendable>(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) throws(SiteError) -> T) async throws(SiteError) -> [T] {
+    static func mapThrowing<T: Sendable>(
+        _ indices: Range<Int>,
+        _ transform: @escaping @Sendable (Int) throws(SiteError) -> T
+    ) async throws(SiteError) -> [T] {
         let runs = runs(indices)
         let outcome = await withTaskGroup(of: (Int, Result<[T], SiteError>).self) { group in
             for (slice, run) in runs.enumerated() {

@@ -19,7 +19,11 @@ public struct SiteOptions: Sendable {
 
     /// Creates options; only the output and the default theme are required.
     public init(
-        output: String, templates: String, templateOverrides: String? = nil, includeDrafts: Bool = false, incremental: Bool = true,
+        output: String,
+        templates: String,
+        templateOverrides: String? = nil,
+        includeDrafts: Bool = false,
+        incremental: Bool = true,
         timings: (@Sendable (String, Duration) -> Void)? = nil
     ) {
         self.output = output

@@ -1,6 +1,6 @@
 import Dispatch
-import Synchronization
 import ShiplogModel
+import Synchronization
 
 /// One file of the site.
 enum Output: Sendable, Hashable {
@@ -121,11 +121,13 @@ struct SitePlan: Sendable {
             PlannedOutput(path: "404.html", output: .notFound, key: globalKey),
             PlannedOutput(path: "version.json", output: .version, key: everything),
             PlannedOutput(
-                path: "sitemap.xml", output: .sitemap,
+                path: "sitemap.xml",
+                output: .sitemap,
                 key: key("sitemap") { f in
                     for list in visible { for index in list { f.add(SitePaths.release(data.releases[index])) } }
                     for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
-                }),
+                }
+            ),
         ]
         let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
         outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
@@ -151,16 +153,22 @@ struct SitePlan: Sendable {
             let base = SitePaths.component(component.slug)
             outputs.append(
                 PlannedOutput(
-                    path: base + "index.html", output: .component(offset),
-                    key: key("component") { f in for index in visible[offset] { releaseState(index, into: &f) } }))
+                    path: base + "index.html",
+                    output: .component(offset),
+                    key: key("component") { f in for index in visible[offset] { releaseState(index, into: &f) } }
+                )
+            )
             outputs.append(
                 PlannedOutput(
-                    path: base + "latest.json", output: .componentLatest(offset),
+                    path: base + "latest.json",
+                    output: .componentLatest(offset),
                     key: key("latest") { f in
                         for index in [catalog.latest[offset], catalog.latestPrerelease[offset]] {
                             if let index { releaseState(index, into: &f) } else { f.add(0) }
                         }
-                    }))
+                    }
+                )
+            )
             let componentFeedKey = key("component-feed") { f in for index in componentFeeds[offset] { releaseState(index, into: &f) } }
             for format in [FeedFormat.json, .atom] {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
@@ -189,8 +197,11 @@ struct SitePlan: Sendable {
         for group in visibleGroups {
             outputs.append(
                 PlannedOutput(
-                    path: SitePaths.groupFile(catalog.groups[group].group.version), output: .group(group),
-                    key: key("group") { f in groupState(group, into: &f) }))
+                    path: SitePaths.groupFile(catalog.groups[group].group.version),
+                    output: .group(group),
+                    key: key("group") { f in groupState(group, into: &f) }
+                )
+            )
         }
         for name in theme.assets.keys.sorted() {
             outputs.append(PlannedOutput(path: name, output: .asset(name), key: key("asset") { $0.add(name) }))

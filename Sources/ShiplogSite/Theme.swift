@@ -45,7 +45,10 @@ public struct Theme: Sendable {
         let library = TemplateLibrary(templates: templates)
         for name in templates.keys.sorted() {
             if let missing = library.missingReferences(of: templates[name]!).first {
-                throw SiteError(.template, "\(files[name + ".mustache"]!): uses {{>\(missing)}} or {{<\(missing)}}, but the theme has no \(missing).mustache")
+                throw SiteError(
+                    .template,
+                    "\(files[name + ".mustache"]!): uses {{>\(missing)}} or {{<\(missing)}}, but the theme has no \(missing).mustache"
+                )
             }
         }
         self.library = library
@@ -76,4 +79,3 @@ public struct Theme: Sendable {
         }
     }
 }
-

@@ -96,7 +96,8 @@ struct Views: Sendable {
                         "component_name": .string(component.displayName), "component_slug": .string(component.slug),
                         "component_path": .string(SitePaths.component(component.slug)), "release": .object(self.release(index)),
                     ]
-                }),
+                }
+            ),
         ]
         view[string: "title"] = group.title
         view[string: "published_at"] = resolved.publishedAt?.rfc3339
@@ -162,6 +163,7 @@ struct Views: Sendable {
     }
 
     private func commitURL(_ links: RepositoryLinks, _ commit: String) -> String {
-        links.host == .github ? "\(links.repositoryURL)/commit/\(SitePaths.encode(commit))" : "\(links.repositoryURL)/-/commit/\(SitePaths.encode(commit))"
+        links.host == .github
+            ? "\(links.repositoryURL)/commit/\(SitePaths.encode(commit))" : "\(links.repositoryURL)/-/commit/\(SitePaths.encode(commit))"
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// An Atom document read with Foundation's `XMLParser`: enough to compare it with the JSON Feed.
@@ -45,7 +45,10 @@ private final class AtomReader: NSObject, XMLParserDelegate {
     private var content: String?
 
     func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
         if depth == 0 {

@@ -30,8 +30,10 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
     static let all: [BadInput] = [
         BadInput(
-            name: "bad JSON", path: "releases[0]",
-            raw: #"{"page": {"id": "acme", "title": "Acme"}, "components": [{"slug": "api"}], "releases": [{"component": "api", "version": "1.0.0" "published_at": "2024-01-01T00:00:00Z"}]}"#
+            name: "bad JSON",
+            path: "releases[0]",
+            raw:
+                #"{"page": {"id": "acme", "title": "Acme"}, "components": [{"slug": "api"}], "releases": [{"component": "api", "version": "1.0.0" "published_at": "2024-01-01T00:00:00Z"}]}"#
         ),
         BadInput(name: "bad JSON: empty file", path: "$", raw: ""),
         BadInput(name: "wrong type: number for a string", path: "releases[0].title") { $0.releases[0]["title"] = 42 },
@@ -173,12 +175,15 @@ struct BadInputTests {
         #expect(try run(["check", "--data", "missing.json"], cwd: tmp).status == 74)
     }
 
-    @Test("usage errors exit 64", arguments: [
-        ["build", "--data", "good.json", "--out", "site", "--frobnicate"],
-        ["build", "--data", "good.json"],
-        ["check", "--data", "good.json", "--bogus"],
-        ["frobnicate"],
-    ])
+    @Test(
+        "usage errors exit 64",
+        arguments: [
+            ["build", "--data", "good.json", "--out", "site", "--frobnicate"],
+            ["build", "--data", "good.json"],
+            ["check", "--data", "good.json", "--bogus"],
+            ["frobnicate"],
+        ]
+    )
     func usageErrors(_ args: [String]) throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }

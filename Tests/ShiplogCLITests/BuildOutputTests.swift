@@ -115,7 +115,11 @@ struct BuildOutputTests {
         #expect(atom.rootName == "feed" && atom.rootNamespace == "http://www.w3.org/2005/Atom")
         #expect(atom.entryLinks == newest)
 
-        #expect(try feedItemURLs(site.appendingPathComponent("components/api/feed.json")) == [base + "api/1.2.0/", base + "api/1.1.0/", base + "api/1.0.0/"])
+        #expect(
+            try feedItemURLs(site.appendingPathComponent("components/api/feed.json")) == [
+                base + "api/1.2.0/", base + "api/1.1.0/", base + "api/1.0.0/",
+            ]
+        )
         #expect(try AtomFeed(site.appendingPathComponent("components/web/atom.xml")).entryLinks == [base + "web/1.1.0/", base + "web/1.0.0/"])
     }
 
@@ -237,7 +241,10 @@ struct BuildOutputTests {
         }
     }
 
-    @Test("a version named like a component's own file is either rejected by check or builds", arguments: ["feed.json", "index.html", "latest.json", "atom.xml"])
+    @Test(
+        "a version named like a component's own file is either rejected by check or builds",
+        arguments: ["feed.json", "index.html", "latest.json", "atom.xml"]
+    )
     func versionNamedLikeAFixedFile(version: String) throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }

@@ -30,7 +30,8 @@ typealias RunResult = (status: Int32, stdout: String, stderr: String)
 func run(_ args: [String], cwd: URL) throws -> RunResult {
     try #require(
         FileManager.default.isExecutableFile(atPath: shiplogBinary.path),
-        "no shiplog executable at \(shiplogBinary.path); run `swift build --build-tests` or set SHIPLOG_BINARY")
+        "no shiplog executable at \(shiplogBinary.path); run `swift build --build-tests` or set SHIPLOG_BINARY"
+    )
     let io = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-cli-io-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: io) }
@@ -161,7 +162,10 @@ struct FileSnapshot: Equatable {
             let isDirectory = attributes[.type] as? FileAttributeType == .typeDirectory
             let modified = attributes[.modificationDate] as? Date ?? .distantPast
             entries[relative] = Entry(
-                isDirectory: isDirectory, modified: modified, contents: isDirectory ? nil : try Data(contentsOf: URL(fileURLWithPath: path)))
+                isDirectory: isDirectory,
+                modified: modified,
+                contents: isDirectory ? nil : try Data(contentsOf: URL(fileURLWithPath: path))
+            )
         }
     }
 
@@ -210,7 +214,12 @@ struct DataFixture {
     }
 
     mutating func addRelease(
-        _ component: String, _ version: String, publishedAt: String?, author: String? = nil, notes: String? = nil, _ more: [String: Any] = [:]
+        _ component: String,
+        _ version: String,
+        publishedAt: String?,
+        author: String? = nil,
+        notes: String? = nil,
+        _ more: [String: Any] = [:]
     ) {
         var release: [String: Any] = ["component": component, "version": version]
         if let publishedAt { release["published_at"] = publishedAt }

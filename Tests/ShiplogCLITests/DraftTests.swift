@@ -43,7 +43,10 @@ struct DraftTests {
         // CI deploys a release to staging before it is published.
         fixture.deployments = [
             ["component": "api", "version": "1.0.0", "environment": "production", "status": "success", "started_at": "2024-01-01T01:00:00Z"],
-            ["component": "api", "version": "7.7.7-unannounced", "environment": "staging", "status": "success", "started_at": "2024-02-01T00:00:00Z"],
+            [
+                "component": "api", "version": "7.7.7-unannounced", "environment": "staging", "status": "success",
+                "started_at": "2024-02-01T00:00:00Z",
+            ],
         ]
         try fixture.write(to: tmp.appendingPathComponent("data.json"))
         let result = try build(cwd: tmp)

@@ -74,7 +74,10 @@ struct ReproducibleAndIncrementalTests {
         let touched = after.touchedFiles(since: before)
         #expect(touched.contains("components/cli/v1.0.0/index.html"))
         // A release page of another component, and everything of other components, stay as they were.
-        #expect(try modificationDate(site.appendingPathComponent("components/api/v1.8.0/index.html")) == before.entries["components/api/v1.8.0/index.html"]?.modified)
+        #expect(
+            try modificationDate(site.appendingPathComponent("components/api/v1.8.0/index.html"))
+                == before.entries["components/api/v1.8.0/index.html"]?.modified
+        )
         let summaries: Set = ["index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml"]
         let unexpected = touched.filter { !$0.hasPrefix("components/cli/") && !$0.hasPrefix("groups/") && !summaries.contains($0) }
         #expect(unexpected == [], "files unrelated to cli v1.0.0 were rewritten")
@@ -157,7 +160,12 @@ struct DataChange: Sendable, CustomTestStringConvertible {
     var apply: @Sendable (inout [String: Any]) -> Void
 
     /// Changes the element of `key` (an array of objects) whose `field` is `value`.
-    static func element(_ key: String, where field: String, is value: String, _ body: @escaping @Sendable (inout [String: Any]) -> Void)
+    static func element(
+        _ key: String,
+        where field: String,
+        is value: String,
+        _ body: @escaping @Sendable (inout [String: Any]) -> Void
+    )
         -> @Sendable (inout [String: Any]) -> Void
     {
         { data in
@@ -167,7 +175,11 @@ struct DataChange: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static func release(_ component: String, _ version: String, _ body: @escaping @Sendable (inout [String: Any]) -> Void)
+    static func release(
+        _ component: String,
+        _ version: String,
+        _ body: @escaping @Sendable (inout [String: Any]) -> Void
+    )
         -> @Sendable (inout [String: Any]) -> Void
     {
         element("releases", where: "version", is: version) { release in
@@ -177,26 +189,35 @@ struct DataChange: Sendable, CustomTestStringConvertible {
 
     static let all: [DataChange] = [
         DataChange(testDescription: "rename a component", apply: element("components", where: "slug", is: "web") { $0["name"] = "Nimbus Web App" }),
-        DataChange(testDescription: "change the page title", apply: { data in
-            var page = data["page"] as? [String: Any] ?? [:]
-            page["title"] = "Nimbus changelog"
-            data["page"] = page
-        }),
+        DataChange(
+            testDescription: "change the page title",
+            apply: { data in
+                var page = data["page"] as? [String: Any] ?? [:]
+                page["title"] = "Nimbus changelog"
+                data["page"] = page
+            }
+        ),
         DataChange(testDescription: "yank the latest api release", apply: release("api", "v1.10.2") { $0["status"] = "yanked" }),
-        DataChange(testDescription: "publish the draft", apply: release("web", "3.8.0") { release in
-            release["status"] = "published"
-            release["published_at"] = "2026-06-01T09:00:00Z"
-        }),
+        DataChange(
+            testDescription: "publish the draft",
+            apply: release("web", "3.8.0") { release in
+                release["status"] = "published"
+                release["published_at"] = "2026-06-01T09:00:00Z"
+            }
+        ),
         DataChange(testDescription: "retitle a release", apply: release("desktop", "1.1.0") { $0["title"] = "Attachments, tray menu and more" }),
         DataChange(testDescription: "retitle a group", apply: element("groups", where: "version", is: "2026.1") { $0["title"] = "Nimbus 2026.1" }),
-        DataChange(testDescription: "add a deployment", apply: { data in
-            var deployments = data["deployments"] as? [[String: Any]] ?? []
-            deployments.append([
-                "component": "cli", "version": "v1.1.0", "environment": "production", "status": "success",
-                "started_at": "2026-03-11T10:00:00Z",
-            ])
-            data["deployments"] = deployments
-        }),
+        DataChange(
+            testDescription: "add a deployment",
+            apply: { data in
+                var deployments = data["deployments"] as? [[String: Any]] ?? []
+                deployments.append([
+                    "component": "cli", "version": "v1.1.0", "environment": "production", "status": "success",
+                    "started_at": "2026-03-11T10:00:00Z",
+                ])
+                data["deployments"] = deployments
+            }
+        ),
         DataChange(testDescription: "rename a customer site", apply: element("sites", where: "slug", is: "initech") { $0["name"] = "Initech" }),
     ]
 }

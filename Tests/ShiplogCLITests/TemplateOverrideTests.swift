@@ -64,15 +64,20 @@ struct TemplateOverrideTests {
         let page = try readText(site.appendingPathComponent("components/api/v1.8.0/index.html"))
         #expect(page.contains("<ul class=\"custom-badges\">"))
         #expect(!page.contains("badge--bump"))
-        #expect(try Data(contentsOf: site.appendingPathComponent("assets/logo.svg")) == Data(contentsOf: theme.appendingPathComponent("assets/logo.svg")))
+        #expect(
+            try Data(contentsOf: site.appendingPathComponent("assets/logo.svg")) == Data(contentsOf: theme.appendingPathComponent("assets/logo.svg"))
+        )
         #expect(fileExists(site.appendingPathComponent("assets/style.css")))
     }
 
-    @Test("a template that does not parse: exit 65, the file named, the site untouched", arguments: [
-        ("404.mustache", Array("<p>{{#x}} never closed</p>\n".utf8)),
-        ("partials/release-row.mustache", Array("{{#release}}\n".utf8)),
-        ("404.mustache", [0xFF, 0xFE, 0x00]),
-    ])
+    @Test(
+        "a template that does not parse: exit 65, the file named, the site untouched",
+        arguments: [
+            ("404.mustache", Array("<p>{{#x}} never closed</p>\n".utf8)),
+            ("partials/release-row.mustache", Array("{{#release}}\n".utf8)),
+            ("404.mustache", [0xFF, 0xFE, 0x00]),
+        ]
+    )
     func brokenTemplate(file: String, bytes: [UInt8]) throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }

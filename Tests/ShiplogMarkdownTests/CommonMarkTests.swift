@@ -33,7 +33,9 @@ struct CommonMarkTests {
 
     @Test func emphasisAndLinks() {
         expectParagraph(
-            "*new* **API** [docs](https://acme.example/docs)", #"<em>new</em> <strong>API</strong> <a href="https://acme.example/docs">docs</a>"#)
+            "*new* **API** [docs](https://acme.example/docs)",
+            #"<em>new</em> <strong>API</strong> <a href="https://acme.example/docs">docs</a>"#
+        )
     }
 
     @Test func emptyInputRendersNothing() {

@@ -87,7 +87,10 @@ struct MentionTests {
 
     @Test func notInCodeOrLinks() {
         expectParagraph(
-            "`@octocat` [@hubot](https://x.example)", #"<code>@octocat</code> <a href="https://x.example">@hubot</a>"#, links: .acmeOnGitHub)
+            "`@octocat` [@hubot](https://x.example)",
+            #"<code>@octocat</code> <a href="https://x.example">@hubot</a>"#,
+            links: .acmeOnGitHub
+        )
     }
 
     @Test func autolinkedEmailStaysAsWritten() {

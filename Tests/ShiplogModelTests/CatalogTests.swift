@@ -6,26 +6,45 @@ import Testing
 private func day(_ n: Int) -> Timestamp { Timestamp(seconds: 1_704_067_200 + Int64(n) * 86_400) }
 
 private func release(
-    _ version: String, _ component: String = "api", day n: Int? = 0, status: Release.Status = .published, prerelease: Bool? = nil,
+    _ version: String,
+    _ component: String = "api",
+    day n: Int? = 0,
+    status: Release.Status = .published,
+    prerelease: Bool? = nil,
     author: String? = nil
 ) -> Release {
     Release(
-        component: component, version: Version(version), publishedAt: n.map(day), author: author, status: status,
-        prereleaseFlag: prerelease)
+        component: component,
+        version: Version(version),
+        publishedAt: n.map(day),
+        author: author,
+        status: status,
+        prereleaseFlag: prerelease
+    )
 }
 
 private func catalog(
-    _ releases: [Release], components: [Component] = [Component(slug: "api")], groups: [ReleaseGroup] = [],
+    _ releases: [Release],
+    components: [Component] = [Component(slug: "api")],
+    groups: [ReleaseGroup] = [],
     grouping: Page.Grouping = .none
 ) -> Catalog {
     Catalog(
         data: ReleaseData(
-            page: Page(id: "acme", title: "Acme", grouping: grouping), components: components, releases: releases, groups: groups))
+            page: Page(id: "acme", title: "Acme", grouping: grouping),
+            components: components,
+            releases: releases,
+            groups: groups
+        )
+    )
 }
 
 private func group(_ version: String, day n: Int? = nil, _ members: [(String, String)]) -> ReleaseGroup {
     ReleaseGroup(
-        version: Version(version), publishedAt: n.map(day), members: members.map { ReleaseReference(component: $0.0, version: $0.1) })
+        version: Version(version),
+        publishedAt: n.map(day),
+        members: members.map { ReleaseReference(component: $0.0, version: $0.1) }
+    )
 }
 
 extension Catalog {
@@ -57,9 +76,12 @@ extension Catalog {
     @Test func draftsAreNeverLatestEvenWithDraftsShown() {
         let c = Catalog(
             data: ReleaseData(
-                page: Page(id: "acme", title: "Acme"), components: [Component(slug: "api")],
-                releases: [release("1.0.0"), release("9.0.0", day: nil, status: .draft)]),
-            includeDrafts: true)
+                page: Page(id: "acme", title: "Acme"),
+                components: [Component(slug: "api")],
+                releases: [release("1.0.0"), release("9.0.0", day: nil, status: .draft)]
+            ),
+            includeDrafts: true
+        )
         #expect(c.latestVersion() == "1.0.0")
     }
 
@@ -101,7 +123,8 @@ extension Catalog {
     @Test func ordersEachComponentOnItsOwn() {
         let c = catalog(
             [release("2.0.0", "web"), release("1.0.0", "api"), release("1.0.0", "web"), release("1.1.0", "api")],
-            components: [Component(slug: "api"), Component(slug: "web")])
+            components: [Component(slug: "api"), Component(slug: "web")]
+        )
         #expect(c.order(0) == ["1.1.0", "1.0.0"])
         #expect(c.order(1) == ["2.0.0", "1.0.0"])
         #expect(c.latestVersion(0) == "1.1.0")
@@ -110,10 +133,12 @@ extension Catalog {
 
     // MARK: Pre-release flag
 
-    @Test(arguments: [
-        ("1.2.0-rc.1", nil, true), ("v2.0-beta", nil, true), ("1.2.0", nil, false), ("spring-24", nil, false),
-        ("1.0.0+build-5", nil, false), ("1.2.0-rc.1", false, false), ("1.2.0", true, true), ("spring-24", true, true),
-    ] as [(String, Bool?, Bool)])
+    @Test(
+        arguments: [
+            ("1.2.0-rc.1", nil, true), ("v2.0-beta", nil, true), ("1.2.0", nil, false), ("spring-24", nil, false),
+            ("1.0.0+build-5", nil, false), ("1.2.0-rc.1", false, false), ("1.2.0", true, true), ("spring-24", true, true),
+        ] as [(String, Bool?, Bool)]
+    )
     func prereleaseDefaultsToThePrereleasePart(_ version: String, _ flag: Bool?, _ expected: Bool) {
         #expect(release(version, prerelease: flag).isPrerelease == expected)
     }
@@ -166,11 +191,13 @@ extension Catalog {
                 release("1.0.0", "api"), release("1.0.0", "web"), release("1.1.0", "api"), release("1.1.0", "web"),
                 release("1.2.0", "api"), release("1.2.0", "web", status: .yanked), release("1.3.0", "api"),
                 release("1.3.0", "web", day: nil, status: .draft),
-            ], components: components,
+            ],
+            components: components,
             groups: [
                 group("2023.9", [("api", "1.0.0"), ("web", "1.0.0")]), group("2024.3", [("api", "1.3.0"), ("web", "1.3.0")]),
                 group("2024.1", [("api", "1.1.0"), ("web", "1.1.0")]), group("2024.2", [("api", "1.2.0"), ("web", "1.2.0")]),
-            ])
+            ]
+        )
         #expect(c.groups.map(\.group.version.text) == ["2024.3", "2024.2", "2024.1", "2023.9"])
         #expect(c.groups.map(\.isComplete) == [false, false, true, true])
         #expect(c.latestGroupVersion == "2024.1")
@@ -180,7 +207,8 @@ extension Catalog {
     @Test func groupsOfEqualRankPutTheLaterFirst() {
         let c = catalog(
             [release("1.0.0"), release("1.0.1")],
-            groups: [group("1", day: 1, [("api", "1.0.0")]), group("v1.0", day: 3, [("api", "1.0.1")]), group("1.0.0+b", day: 2, [])])
+            groups: [group("1", day: 1, [("api", "1.0.0")]), group("v1.0", day: 3, [("api", "1.0.1")]), group("1.0.0+b", day: 2, [])]
+        )
         #expect(c.groups.map(\.group.version.text) == ["v1.0", "1.0.0+b", "1"])
         #expect(c.latestGroupVersion == "v1.0")
     }
@@ -196,7 +224,10 @@ extension Catalog {
             [
                 release("1.0.0", "web", day: 2), release("v1.0.0", "api", day: 1), release("1.1.0", "api", day: 3),
                 release("1.1.0", "web", day: nil, status: .draft), release("0.9.0", "cli", day: 0),
-            ], components: components, grouping: .byVersion)
+            ],
+            components: components,
+            grouping: .byVersion
+        )
         #expect(c.groups.map(\.group.version.text) == ["1.1.0", "1.0.0", "0.9.0"])
         #expect(c.groups.allSatisfy { $0.isImplicit })
         #expect(c.latestGroupVersion == "1.0.0")
@@ -210,7 +241,10 @@ extension Catalog {
         let components = [Component(slug: "api"), Component(slug: "web")]
         let c = catalog(
             [release("1.0.0", "api"), release("v1.0.0", "web"), release("2.0.0", "api"), release("2.0.0", "web")],
-            components: components, groups: [group("v2.0.0", day: 9, [("api", "2.0.0")])], grouping: .byVersion)
+            components: components,
+            groups: [group("v2.0.0", day: 9, [("api", "2.0.0")])],
+            grouping: .byVersion
+        )
         #expect(c.groups.map(\.group.version.text) == ["v2.0.0", "1.0.0"])
         #expect(c.groups.map(\.isImplicit) == [false, true])
         #expect(c.groups[0].members.map { c.data.releases[$0].component } == ["api"])
@@ -231,7 +265,10 @@ extension Catalog {
             [
                 release("1.0.0", "cli", day: 1, author: "ann"), release("1.0.0", "web", day: 4, author: "bob"),
                 release("1.0.0", "api", day: 2, author: "ann"),
-            ], components: components, groups: [group("2024.1", [("cli", "1.0.0"), ("web", "1.0.0"), ("api", "1.0.0")])])
+            ],
+            components: components,
+            groups: [group("2024.1", [("cli", "1.0.0"), ("web", "1.0.0"), ("api", "1.0.0")])]
+        )
         let resolved = try #require(c.groups.first)
         #expect(resolved.members.map { c.data.releases[$0].component } == ["api", "web", "cli"])
         #expect(resolved.authors == ["ann", "bob"])
@@ -260,11 +297,13 @@ extension Catalog {
             components: [
                 Component(slug: "api", name: "Public API", repo: "acme/api"), Component(slug: "docs", name: "Docs"), Component(slug: "web"),
             ],
-            groups: [group("2017.1", [("api", "v1.0.2"), ("docs", "1.0.0")])])
+            groups: [group("2017.1", [("api", "v1.0.2"), ("docs", "1.0.0")])]
+        )
         #expect(
             JSONWriter.write(c.versionDocument(), pretty: false)
                 == #"{"latest":[{"repo":"acme/api","version":"v1.0.2","author":"jivings","published_at":"2017-04-12T11:20:10Z","name":"Public API"},"#
-                + #"{"repo":"web","version":"2.0.0","author":"mia","published_at":"2017-04-13T08:00:00Z","name":"web"}]}"#)
+                + #"{"repo":"web","version":"2.0.0","author":"mia","published_at":"2017-04-13T08:00:00Z","name":"web"}]}"#
+        )
     }
 
     @Test func versionDocumentWithTheLatestGroup() {
@@ -275,12 +314,14 @@ extension Catalog {
                 Release(component: "web", version: Version("1.3.0"), publishedAt: Timestamp(rfc3339: "2017-04-20T09:00:00Z"), author: "mia"),
             ],
             components: [Component(slug: "api", repo: "acme/api"), Component(slug: "web", name: "Portal")],
-            groups: [group("2024.1", [("web", "1.2.5"), ("api", "v1.0.2")])])
+            groups: [group("2024.1", [("web", "1.2.5"), ("api", "v1.0.2")])]
+        )
         #expect(
             JSONWriter.write(c.versionDocument(), pretty: false)
                 == #"{"latest":[{"repo":"acme/api","version":"v1.0.2","author":"jivings","published_at":"2017-04-12T11:20:10Z","name":"api"},"#
                 + #"{"repo":"web","version":"1.3.0","author":"mia","published_at":"2017-04-20T09:00:00Z","name":"Portal"}],"#
-                + #""latestGrouped":{"version":"2024.1","authors":["jivings","mia"],"published_at":"2017-04-14T09:00:00Z","repos":["acme/api","web"]}}"#)
+                + #""latestGrouped":{"version":"2024.1","authors":["jivings","mia"],"published_at":"2017-04-14T09:00:00Z","repos":["acme/api","web"]}}"#
+        )
     }
 
     @Test func versionDocumentOfAnEmptyPage() {

@@ -6,14 +6,20 @@ import Testing
 
 /// A data file: `page`, `components`, then the given top-level members (already `"key": value`).
 func dataFile(
-    page: String = #"{"id": "acme", "title": "Acme releases"}"#, components: String = #"[{"slug": "api"}, {"slug": "web"}]"#,
+    page: String = #"{"id": "acme", "title": "Acme releases"}"#,
+    components: String = #"[{"slug": "api"}, {"slug": "web"}]"#,
     _ members: String...
 ) -> String {
     "{" + ([#""page": \#(page)"#, #""components": \#(components)"#] + members).joined(separator: ", ") + "}"
 }
 
 /// One release object; `extra` adds members (`"status": "draft"`).
-func releaseJSON(_ version: String = "1.0.0", component: String = "api", date: String? = "2024-01-01T00:00:00Z", _ extra: String = "")
+func releaseJSON(
+    _ version: String = "1.0.0",
+    component: String = "api",
+    date: String? = "2024-01-01T00:00:00Z",
+    _ extra: String = ""
+)
     -> String
 {
     var members = [#""component": \#(JSONWriter.quoted(component))"#, #""version": \#(JSONWriter.quoted(version))"#]
@@ -76,13 +82,22 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         #expect(
             data.page
                 == Page(
-                    id: "acme", title: "Acme releases", description: "All of it", baseURL: "https://releases.acme.example/",
-                    grouping: .byVersion, isPublic: false, feedLimit: 20, serverURL: "https://api.acme.example/"))
+                    id: "acme",
+                    title: "Acme releases",
+                    description: "All of it",
+                    baseURL: "https://releases.acme.example/",
+                    grouping: .byVersion,
+                    isPublic: false,
+                    feedLimit: 20,
+                    serverURL: "https://api.acme.example/"
+                )
+        )
         #expect(
             data.components == [
                 Component(slug: "api", name: "Public API", repo: "acme/api", url: "https://github.com/acme/api", description: "The API"),
                 Component(slug: "portal"),
-            ])
+            ]
+        )
         #expect(data.releases.count == 3)
         let release = try #require(data.releases.first)
         #expect(release.version.text == "v1.0.2")
@@ -93,8 +108,14 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         #expect(
             release.assets == [
                 Release.Asset(
-                    name: "api.tar.gz", url: "https://dl.acme.example/api.tar.gz", platform: "darwin-aarch64", signature: "c2ln", size: 123)
-            ])
+                    name: "api.tar.gz",
+                    url: "https://dl.acme.example/api.tar.gz",
+                    platform: "darwin-aarch64",
+                    signature: "c2ln",
+                    size: 123
+                )
+            ]
+        )
         #expect(data.releases[1].status == .draft)
         #expect(data.releases[1].publishedAt == nil)
         #expect(data.releases[1].title == nil)
@@ -121,7 +142,8 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
 
     @Test func onlyPublishedReleasesNeedADate() throws {
         let text = dataFile(
-            releasesMember(releaseJSON("1.0.0", date: nil, #""status": "draft""#), releaseJSON("0.9.0", date: nil, #""status": "yanked""#)))
+            releasesMember(releaseJSON("1.0.0", date: nil, #""status": "draft""#), releaseJSON("0.9.0", date: nil, #""status": "yanked""#))
+        )
         #expect(try DataLoader.load([source(text)]).data.releases.count == 2)
     }
 
@@ -130,17 +152,22 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     @Test func mergesSeveralFiles() throws {
         let a = source(dataFile(releasesMember(releaseJSON("1.0.0"))), name: "a.json")
         let b = source(
-            "{" + releasesMember(releaseJSON("2.0.0", component: "web")) + #", "components": [{"slug": "cli"}]}"#, name: "b.json")
+            "{" + releasesMember(releaseJSON("2.0.0", component: "web")) + #", "components": [{"slug": "cli"}]}"#,
+            name: "b.json"
+        )
         let c = source(
             #"{"releases": [{"component": "cli", "version": "0.1", "published_at": "2024-01-01T00:00:00Z"}],"#
                 + #" "groups": [{"version": "1", "members": {"api": "1.0.0", "web": "2.0.0"}}]}"#,
-            name: "c.json")
+            name: "c.json"
+        )
         let data = try DataLoader.load([a, b, c]).data
         #expect(data.components.map(\.slug) == ["api", "web", "cli"])
-        #expect(data.releases.map(\.reference) == [
-            ReleaseReference(component: "api", version: "1.0.0"), ReleaseReference(component: "web", version: "2.0.0"),
-            ReleaseReference(component: "cli", version: "0.1"),
-        ])
+        #expect(
+            data.releases.map(\.reference) == [
+                ReleaseReference(component: "api", version: "1.0.0"), ReleaseReference(component: "web", version: "2.0.0"),
+                ReleaseReference(component: "cli", version: "0.1"),
+            ]
+        )
         #expect(data.groups.count == 1)
     }
 
@@ -173,7 +200,8 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
             problems.map(\.description) == [
                 #"b.json: components[0].slug: duplicate component "web" (first at a.json: components[1])"#,
                 #"b.json: releases[0].version: duplicate release "1.0.0" of component "api" (first at a.json: releases[0])"#,
-            ])
+            ]
+        )
     }
 
     // MARK: Every problem at once
@@ -181,7 +209,8 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     @Test func reportsEveryProblemAtOnce() {
         let text = dataFile(
             components: #"[{"slug": "api", "url": "ftp://x"}, {"slug": "web"}]"#,
-            releasesMember(releaseJSON("1..2"), releaseJSON("2.0.0", #""status": "live""#)))
+            releasesMember(releaseJSON("1..2"), releaseJSON("2.0.0", #""status": "live""#))
+        )
         let problems = loadProblems(text)
         #expect(problems.count == 3)
         #expect(problems.map(\.path.description).sorted() == ["components[0].url", "releases[0].version", "releases[1].status"])
@@ -207,7 +236,9 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
     @Test func unknownKeysWarnWithTheirPath() throws {
         let text = dataFile(
             page: #"{"id": "acme", "title": "Acme", "theme": "dark"}"#,
-            releasesMember(releaseJSON("1.0.0", #""colour": "red", "assets": [{"name": "a", "sha": "x"}]"#)), #""extra": 1"#)
+            releasesMember(releaseJSON("1.0.0", #""colour": "red", "assets": [{"name": "a", "sha": "x"}]"#)),
+            #""extra": 1"#
+        )
         let loaded = try DataLoader.load([source(text)])
         #expect(Set(loaded.warnings.map(\.path.description)) == ["page.theme", "extra", "releases[0].colour", "releases[0].assets[0].sha"])
         #expect(loaded.warnings.count == 4)

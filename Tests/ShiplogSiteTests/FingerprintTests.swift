@@ -5,9 +5,20 @@ import Testing
 
 @Suite struct FingerprintTests {
     static let base = Release(
-        component: "api", version: Version("v1.0.0"), title: "T", publishedAt: Timestamp(seconds: 1000), author: "a", notes: "n",
-        status: .published, prereleaseFlag: nil, commit: "c", tag: "t", url: "https://x.example/", codeName: "k",
-        assets: [Release.Asset(name: "f", url: "https://x.example/f", platform: "p", signature: "s", size: 1)])
+        component: "api",
+        version: Version("v1.0.0"),
+        title: "T",
+        publishedAt: Timestamp(seconds: 1000),
+        author: "a",
+        notes: "n",
+        status: .published,
+        prereleaseFlag: nil,
+        commit: "c",
+        tag: "t",
+        url: "https://x.example/",
+        codeName: "k",
+        assets: [Release.Asset(name: "f", url: "https://x.example/f", platform: "p", signature: "s", size: 1)]
+    )
 
     static func key(_ release: Release) -> Digest {
         var fingerprint = Fingerprint("release")

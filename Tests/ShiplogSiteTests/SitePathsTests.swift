@@ -13,13 +13,15 @@ import Testing
         #expect(SitePaths.encode(segment) == encoded)
     }
 
-    @Test(arguments: [
-        (nil, "/"),
-        ("https://releases.acme.example", "/"),
-        ("https://releases.acme.example/", "/"),
-        ("https://acme.example/releases", "/releases/"),
-        ("https://acme.example/a/b/?x=1", "/a/b/"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            (nil, "/"),
+            ("https://releases.acme.example", "/"),
+            ("https://releases.acme.example/", "/"),
+            ("https://acme.example/releases", "/releases/"),
+            ("https://acme.example/a/b/?x=1", "/a/b/"),
+        ] as [(String?, String)]
+    )
     func basePathOfBaseURL(url: String?, path: String) {
         #expect(SitePaths.basePath(url) == path)
     }

@@ -61,8 +61,10 @@ import Testing
 
     @Test func inheritanceOverridesBlocks() throws {
         let (ours, reference) = try Self.both(
-            "{{<base}}{{$title}}Mine{{/title}}{{/base}}", ["x": "1"],
-            partials: ["base": "<h1>{{$title}}Default{{/title}}</h1>\n{{$body}}Body {{x}}{{/body}}\n"])
+            "{{<base}}{{$title}}Mine{{/title}}{{/base}}",
+            ["x": "1"],
+            partials: ["base": "<h1>{{$title}}Default{{/title}}</h1>\n{{$body}}Body {{x}}{{/body}}\n"]
+        )
         #expect(ours == "<h1>Mine</h1>\nBody 1\n")
         #expect(ours == reference)
     }

@@ -144,9 +144,14 @@ public struct Catalog: Sendable {
             for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
             let repos = releases.map { data.components[componentIndex[$0.component]!].repoOrSlug }
             return ResolvedGroup(
-                group: group, members: sorted, isImplicit: implicit,
+                group: group,
+                members: sorted,
+                isImplicit: implicit,
                 isComplete: !releases.isEmpty && releases.allSatisfy { $0.status == .published },
-                publishedAt: group.publishedAt ?? releases.compactMap(\.publishedAt).max(), authors: authors, repos: repos)
+                publishedAt: group.publishedAt ?? releases.compactMap(\.publishedAt).max(),
+                authors: authors,
+                repos: repos
+            )
         }
         // Ties keep the order of appearance: the sort works on positions.
         let order = groups.indices.sorted { a, b in

@@ -15,7 +15,8 @@ extension Catalog {
                     JSONMember("author", .optional(release.author)),
                     JSONMember("published_at", .optional(release.publishedAt?.rfc3339)),
                     JSONMember("name", .string(component.displayName)),
-                ]))
+                ])
+            )
         }
         var members = [JSONMember("latest", .array(latestEntries))]
         if let latestGroup {
@@ -28,7 +29,9 @@ extension Catalog {
                         JSONMember("authors", .array(group.authors.map(JSONValue.string))),
                         JSONMember("published_at", .optional(group.publishedAt?.rfc3339)),
                         JSONMember("repos", .array(group.repos.map(JSONValue.string))),
-                    ])))
+                    ])
+                )
+            )
         }
         return .object(members)
     }

@@ -27,8 +27,14 @@ public struct Page: Sendable, Hashable {
 
     /// Creates a page; everything but `id` and `title` has a default.
     public init(
-        id: String, title: String, description: String? = nil, baseURL: String? = nil, grouping: Grouping = .none,
-        isPublic: Bool = true, feedLimit: Int = 50, serverURL: String? = nil
+        id: String,
+        title: String,
+        description: String? = nil,
+        baseURL: String? = nil,
+        grouping: Grouping = .none,
+        isPublic: Bool = true,
+        feedLimit: Int = 50,
+        serverURL: String? = nil
     ) {
         self.id = id
         self.title = title

@@ -39,9 +39,19 @@ public struct Release: Sendable, Hashable {
 
     /// Creates a release.
     public init(
-        component: String, version: Version, title: String? = nil, publishedAt: Timestamp? = nil, author: String? = nil,
-        notes: String? = nil, status: Status = .published, prereleaseFlag: Bool? = nil, commit: String? = nil,
-        tag: String? = nil, url: String? = nil, codeName: String? = nil, assets: [Asset] = []
+        component: String,
+        version: Version,
+        title: String? = nil,
+        publishedAt: Timestamp? = nil,
+        author: String? = nil,
+        notes: String? = nil,
+        status: Status = .published,
+        prereleaseFlag: Bool? = nil,
+        commit: String? = nil,
+        tag: String? = nil,
+        url: String? = nil,
+        codeName: String? = nil,
+        assets: [Asset] = []
     ) {
         self.component = component
         self.version = version
@@ -115,7 +125,9 @@ public struct ReleaseGroup: Sendable, Hashable {
 public struct Deployment: Sendable, Hashable {
     /// Where a deployment stands.
     public enum Status: String, Sendable, Hashable, CaseIterable {
-        case pending, inProgress = "in_progress", success, failure, canceling, canceled, error, unknown
+        case pending
+        case inProgress = "in_progress"
+        case success, failure, canceling, canceled, error, unknown
     }
 
     /// The component's slug.
@@ -141,8 +153,16 @@ public struct Deployment: Sendable, Hashable {
 
     /// Creates a deployment.
     public init(
-        component: String, version: String, environment: String, status: Status = .success, startedAt: Timestamp? = nil,
-        finishedAt: Timestamp? = nil, host: String? = nil, actor: String? = nil, commit: String? = nil, meta: JSONValue? = nil
+        component: String,
+        version: String,
+        environment: String,
+        status: Status = .success,
+        startedAt: Timestamp? = nil,
+        finishedAt: Timestamp? = nil,
+        host: String? = nil,
+        actor: String? = nil,
+        commit: String? = nil,
+        meta: JSONValue? = nil
     ) {
         self.component = component
         self.version = version
@@ -172,8 +192,13 @@ public struct ReleaseData: Sendable, Hashable {
 
     /// Creates the data of a page.
     public init(
-        page: Page, components: [Component] = [], releases: [Release] = [], groups: [ReleaseGroup] = [],
-        environments: [Environment] = [], deployments: [Deployment] = [], sites: [CustomerSite] = []
+        page: Page,
+        components: [Component] = [],
+        releases: [Release] = [],
+        groups: [ReleaseGroup] = [],
+        environments: [Environment] = [],
+        deployments: [Deployment] = [],
+        sites: [CustomerSite] = []
     ) {
         self.page = page
         self.components = components

@@ -57,7 +57,9 @@ struct DataDecoder {
 
     /// Like ``list(_:_:_:)``, decoding slices of a long array on every core; problems keep their order.
     private func parallelList<T: Sendable>(
-        _ fields: Fields, _ key: String, _ decode: @escaping @Sendable (DataDecoder, JSONValue, JSONPath) -> T?
+        _ fields: Fields,
+        _ key: String,
+        _ decode: @escaping @Sendable (DataDecoder, JSONValue, JSONPath) -> T?
     ) -> [(T, Origin)] {
         let elements = fields.array(key) ?? []
         let slices = elements.count < 1024 ? 1 : 8
@@ -87,9 +89,15 @@ struct DataDecoder {
         let id = f.string("id", required: true, rule: Rules.slugProblem)
         let title = f.nonEmptyString("title", required: true)
         let page = Page(
-            id: id ?? "", title: title ?? "", description: f.string("description"), baseURL: f.url("base_url"),
-            grouping: f.choice("grouping", Page.Grouping.self) ?? .none, isPublic: f.bool("public") ?? true,
-            feedLimit: f.integer("feed_limit", in: 1...100_000) ?? 50, serverURL: f.url("server_url"))
+            id: id ?? "",
+            title: title ?? "",
+            description: f.string("description"),
+            baseURL: f.url("base_url"),
+            grouping: f.choice("grouping", Page.Grouping.self) ?? .none,
+            isPublic: f.bool("public") ?? true,
+            feedLimit: f.integer("feed_limit", in: 1...100_000) ?? 50,
+            serverURL: f.url("server_url")
+        )
         return id == nil || title == nil ? nil : page
     }
 
@@ -97,7 +105,12 @@ struct DataDecoder {
         guard let f = Fields(value, at: path, known: Self.componentKeys, sink: sink) else { return nil }
         let slug = f.string("slug", required: true, rule: Rules.slugProblem)
         let component = Component(
-            slug: slug ?? "", name: f.string("name"), repo: f.string("repo"), url: f.url("url"), description: f.string("description"))
+            slug: slug ?? "",
+            name: f.string("name"),
+            repo: f.string("repo"),
+            url: f.url("url"),
+            description: f.string("description")
+        )
         return slug == nil ? nil : component
     }
 
@@ -113,9 +126,20 @@ struct DataDecoder {
             if let asset = asset(element, at: elementPath) { assets.append(asset) }
         }
         let release = Release(
-            component: component ?? "", version: Version(version ?? ""), title: f.string("title"), publishedAt: publishedAt,
-            author: f.string("author"), notes: f.string("notes"), status: status ?? .published, prereleaseFlag: f.bool("prerelease"),
-            commit: f.string("commit"), tag: f.string("tag"), url: f.url("url"), codeName: f.string("code_name"), assets: assets)
+            component: component ?? "",
+            version: Version(version ?? ""),
+            title: f.string("title"),
+            publishedAt: publishedAt,
+            author: f.string("author"),
+            notes: f.string("notes"),
+            status: status ?? .published,
+            prereleaseFlag: f.bool("prerelease"),
+            commit: f.string("commit"),
+            tag: f.string("tag"),
+            url: f.url("url"),
+            codeName: f.string("code_name"),
+            assets: assets
+        )
         guard component != nil, version != nil, !statusInvalid else { return nil }
         return release
     }
@@ -123,8 +147,12 @@ struct DataDecoder {
     func asset(_ value: JSONValue, at path: JSONPath) -> Release.Asset? {
         guard let f = Fields(value, at: path, known: Self.assetKeys, sink: sink) else { return nil }
         return Release.Asset(
-            name: f.string("name"), url: f.url("url"), platform: f.string("platform"), signature: f.string("signature"),
-            size: f.integer("size", in: 0...Int.max))
+            name: f.string("name"),
+            url: f.url("url"),
+            platform: f.string("platform"),
+            signature: f.string("signature"),
+            size: f.integer("size", in: 0...Int.max)
+        )
     }
 
     func group(_ value: JSONValue, at path: JSONPath) -> ReleaseGroup? {
@@ -148,8 +176,12 @@ struct DataDecoder {
             }
         }
         let group = ReleaseGroup(
-            version: Version(version ?? ""), title: f.string("title"), publishedAt: f.timestamp("published_at"),
-            notes: f.string("notes"), members: members)
+            version: Version(version ?? ""),
+            title: f.string("title"),
+            publishedAt: f.timestamp("published_at"),
+            notes: f.string("notes"),
+            members: members
+        )
         return version == nil ? nil : group
     }
 
@@ -168,9 +200,17 @@ struct DataDecoder {
         let statusGiven = f.value("status") != nil
         let status = f.choice("status", Deployment.Status.self)
         let deployment = Deployment(
-            component: component ?? "", version: version ?? "", environment: environment ?? "", status: status ?? .unknown,
-            startedAt: f.timestamp("started_at"), finishedAt: f.timestamp("finished_at"), host: f.string("host"),
-            actor: f.string("actor"), commit: f.string("commit"), meta: f.value("meta"))
+            component: component ?? "",
+            version: version ?? "",
+            environment: environment ?? "",
+            status: status ?? .unknown,
+            startedAt: f.timestamp("started_at"),
+            finishedAt: f.timestamp("finished_at"),
+            host: f.string("host"),
+            actor: f.string("actor"),
+            commit: f.string("commit"),
+            meta: f.value("meta")
+        )
         guard component != nil, version != nil, environment != nil, !statusGiven || status != nil else { return nil }
         return deployment
     }

@@ -68,15 +68,23 @@ public enum DataLoader {
         // A file that could not be read may hold the page: only say it is missing when all were read.
         if !sawPage && allReadable {
             let names = sources.map(\.name).joined(separator: ", ")
-            problems.append(DataProblem(file: sources.first?.name ?? "data", path: .root, message: "missing required field \"page\" (none of \(names) has one)"))
+            problems.append(
+                DataProblem(file: sources.first?.name ?? "data", path: .root, message: "missing required field \"page\" (none of \(names) has one)")
+            )
         }
         problems += CrossReferences.check(merged)
         guard problems.isEmpty, let page = merged.page?.0 else {
             throw DataLoadError(problems: problems, warnings: warnings)
         }
         let data = ReleaseData(
-            page: page, components: merged.components.map(\.0), releases: merged.releases.map(\.0), groups: merged.groups.map(\.0),
-            environments: CrossReferences.environments(merged), deployments: merged.deployments.map(\.0), sites: merged.sites.map(\.0))
+            page: page,
+            components: merged.components.map(\.0),
+            releases: merged.releases.map(\.0),
+            groups: merged.groups.map(\.0),
+            environments: CrossReferences.environments(merged),
+            deployments: merged.deployments.map(\.0),
+            sites: merged.sites.map(\.0)
+        )
         return LoadedData(data: data, warnings: warnings)
     }
 }
@@ -98,7 +106,9 @@ enum CrossReferences {
         var components: [String: Origin] = [:]
         for (component, origin) in d.components {
             if let first = components[component.slug] {
-                problems.append(origin.problem("slug", "duplicate component \(JSONWriter.quoted(component.slug)) (first at \(first.file): \(first.path))"))
+                problems.append(
+                    origin.problem("slug", "duplicate component \(JSONWriter.quoted(component.slug)) (first at \(first.file): \(first.path))")
+                )
             } else {
                 components[component.slug] = origin
             }
@@ -118,7 +128,8 @@ enum CrossReferences {
                     origin.problem(
                         "version",
                         "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.path))"
-                    ))
+                    )
+                )
             }
         }
         func checkReference(_ reference: ReleaseReference, _ problem: (String) -> DataProblem) {
@@ -131,18 +142,24 @@ enum CrossReferences {
         var groups: [String: Origin] = [:]
         for (group, origin) in d.groups {
             if let first = groups[group.version.text] {
-                problems.append(origin.problem("version", "duplicate group \(JSONWriter.quoted(group.version.text)) (first at \(first.file): \(first.path))"))
+                problems.append(
+                    origin.problem("version", "duplicate group \(JSONWriter.quoted(group.version.text)) (first at \(first.file): \(first.path))")
+                )
             } else {
                 groups[group.version.text] = origin
             }
             for member in group.members {
-                checkReference(member) { Origin(file: origin.file, path: origin.path.appending("members").appending(member.component)).problem(nil, $0) }
+                checkReference(member) {
+                    Origin(file: origin.file, path: origin.path.appending("members").appending(member.component)).problem(nil, $0)
+                }
             }
         }
         var environments: [String: Origin] = [:]
         for (environment, origin) in d.environments {
             if let first = environments[environment.name] {
-                problems.append(origin.problem("name", "duplicate environment \(JSONWriter.quoted(environment.name)) (first at \(first.file): \(first.path))"))
+                problems.append(
+                    origin.problem("name", "duplicate environment \(JSONWriter.quoted(environment.name)) (first at \(first.file): \(first.path))")
+                )
             } else {
                 environments[environment.name] = origin
             }

@@ -47,7 +47,10 @@ struct Fields {
                 seenKnown |= 1 << position
             } else {
                 duplicate = !seenUnknown.insert(member.key).inserted
-                sink.warning(path.appending(member.key), "unknown key \(JSONWriter.quoted(member.key)) ignored (known keys: \(known.joined(separator: ", ")))")
+                sink.warning(
+                    path.appending(member.key),
+                    "unknown key \(JSONWriter.quoted(member.key)) ignored (known keys: \(known.joined(separator: ", ")))"
+                )
             }
             if duplicate {
                 sink.problem(path.appending(member.key), "duplicate key \(JSONWriter.quoted(member.key))")

@@ -19,7 +19,11 @@ public enum Rules {
         if version.isEmpty { return "the version is empty" }
         if version.utf8.count > 100, version.count > 100 { return "\(quoted) is not a valid version: at most 100 characters" }
         let plainASCII = version.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") }
-        if !plainASCII, version.unicodeScalars.contains(where: { $0 == "/" || $0 == "\\" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+        if !plainASCII,
+            version.unicodeScalars.contains(where: {
+                $0 == "/" || $0 == "\\" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value)
+            })
+        {
             return "\(quoted) is not a valid version: no '/', '\\', whitespace or control characters"
         }
         if version.hasPrefix(".") || version.contains("..") {
@@ -49,7 +53,9 @@ public enum Rules {
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let hostname = host.split(separator: "@").last ?? ""
         guard !hostname.isEmpty, !hostname.hasPrefix(":") else { return message }
-        if url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains($0) }) {
+        if url.unicodeScalars.contains(where: {
+            $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains($0)
+        }) {
             return message + " (it contains a space, a control character or one of <>\"`{}|^)"
         }
         return nil

@@ -23,7 +23,10 @@ public enum JSONWriter {
         case .number(let text): output += text
         case .string(let string): appendString(string, to: &output)
         case .array(let elements):
-            guard !elements.isEmpty else { output += "[]"; return }
+            guard !elements.isEmpty else {
+                output += "[]"
+                return
+            }
             output += "["
             for (offset, element) in elements.enumerated() {
                 if offset > 0 { output += "," }
@@ -33,7 +36,10 @@ public enum JSONWriter {
             newline(&output, indent)
             output += "]"
         case .object(let members):
-            guard !members.isEmpty else { output += "{}"; return }
+            guard !members.isEmpty else {
+                output += "{}"
+                return
+            }
             output += "{"
             for (offset, member) in members.enumerated() {
                 if offset > 0 { output += "," }

@@ -120,7 +120,10 @@ enum TemplateParser {
                 guard stack.count > 1 else { throw TemplateSyntaxError(line: line, message: "{{/\(name)}} closes nothing") }
                 let open = stack.removeLast()
                 guard open.name == name else {
-                    throw TemplateSyntaxError(line: line, message: "{{/\(name)}} does not close {{\(Character(Unicode.Scalar(open.kind)))\(open.name)}} (line \(open.line))")
+                    throw TemplateSyntaxError(
+                        line: line,
+                        message: "{{/\(name)}} does not close {{\(Character(Unicode.Scalar(open.kind)))\(open.name)}} (line \(open.line))"
+                    )
                 }
                 let node: TemplateNode
                 switch open.kind {
@@ -156,7 +159,10 @@ enum TemplateParser {
         if let open = body.firstIndex(of: "("), body.hasSuffix(")") {
             let function = String(body[..<open])
             guard transforms.contains(function) else {
-                throw TemplateSyntaxError(line: line, message: "unknown transform \(function)(); known: \(transforms.sorted().joined(separator: ", "))")
+                throw TemplateSyntaxError(
+                    line: line,
+                    message: "unknown transform \(function)(); known: \(transforms.sorted().joined(separator: ", "))"
+                )
             }
             transform = function
             body = body[body.index(after: open)..<body.index(before: body.endIndex)]

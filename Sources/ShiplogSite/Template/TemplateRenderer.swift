@@ -56,7 +56,12 @@ private struct RenderState {
             case .variable(let name, let escaped):
                 guard let value = resolve(name) else { continue }
                 switch value {
-                case .string(let text): escaped ? appendEscaped(text, to: &output) : (output += text)
+                case .string(let text):
+                    if escaped {
+                        appendEscaped(text, to: &output)
+                    } else {
+                        output += text
+                    }
                 case .int(let number): output += String(number)
                 case .bool(let flag): output += flag ? "true" : "false"
                 case .list, .object: break

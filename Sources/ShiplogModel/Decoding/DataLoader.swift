@@ -69,7 +69,11 @@ public enum DataLoader {
         if !sawPage && allReadable {
             let names = sources.map(\.name).joined(separator: ", ")
             problems.append(
-                DataProblem(file: sources.first?.name ?? "data", path: .root, message: "missing required field \"page\" (none of \(names) has one)")
+                DataProblem(
+                    file: sources.first?.name ?? "data",
+                    path: JSONPath.root.appending("page"),
+                    message: "missing required field \"page\" (none of \(names) has one)"
+                )
             )
         }
         problems += CrossReferences.check(merged)

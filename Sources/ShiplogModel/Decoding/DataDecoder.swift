@@ -44,19 +44,20 @@ struct DataDecoder {
         if let value = top.value("page"), let page = page(value, at: JSONPath.root.appending("page")) {
             document.page = (page, origin(JSONPath.root.appending("page")))
         }
-        document.components = list(top, "components", component)
-        document.releases = parallelList(top, "releases") { decoder, value, path in decoder.release(value, at: path) }
-        document.groups = list(top, "groups", group)
-        document.environments = list(top, "environments", environment)
-        document.deployments = list(top, "deployments", deployment)
-        document.sites = list(top, "sites", site)
+        document.components = list(top, "components") { $0.component($1, at: $2) }
+        document.releases = list(top, "releases") { $0.release($1, at: $2) }
+        document.groups = list(top, "groups") { $0.group($1, at: $2) }
+        document.environments = list(top, "environments") { $0.environment($1, at: $2) }
+        document.deployments = list(top, "deployments") { $0.deployment($1, at: $2) }
+        document.sites = list(top, "sites") { $0.site($1, at: $2) }
         return document
     }
 
     private func origin(_ path: JSONPath) -> Origin { Origin(file: sink.file, path: path) }
 
-    /// Like ``list(_:_:_:)``, decoding slices of a long array on every core; problems keep their order.
-    private func parallelList<T: Sendable>(
+    /// The decoded elements of an array member with their origins; a long array is decoded in
+    /// slices on every core, and problems keep their order.
+    private func list<T: Sendable>(
         _ fields: Fields,
         _ key: String,
         _ decode: @escaping @Sendable (DataDecoder, JSONValue, JSONPath) -> T?
@@ -78,10 +79,6 @@ struct DataDecoder {
             sink.warnings += part.warnings
         }
         return results.withLock { $0.flatMap { $0 } }
-    }
-
-    private func list<T>(_ fields: Fields, _ key: String, _ decode: (JSONValue, JSONPath) -> T?) -> [(T, Origin)] {
-        (fields.array(key) ?? []).compactMap { value, path in decode(value, path).map { ($0, origin(path)) } }
     }
 
     func page(_ value: JSONValue, at path: JSONPath) -> Page? {

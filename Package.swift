@@ -17,6 +17,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,10 +50,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ShiplogStore",
+            dependencies: [
+                "ShiplogModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ShiplogServer",
+            dependencies: [
+                "ShiplogModel",
+                "ShiplogStore",
+                "ShiplogSite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ShiplogCLI",
             dependencies: [
                 "ShiplogModel",
                 "ShiplogSite",
+                "ShiplogStore",
+                "ShiplogServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -65,6 +96,7 @@ let package = Package(
             dependencies: ["ShiplogSite", "ShiplogModel", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
     ]
 )

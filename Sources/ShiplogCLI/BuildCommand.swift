@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShiplogModel
 import ShiplogSite
+import ShiplogStore
 
 /// `shiplog build`: render the static release page.
 struct BuildCommand: AsyncParsableCommand {
@@ -16,6 +17,12 @@ struct BuildCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var input: DataOptions
+
+    @Option(name: .long, help: ArgumentHelp("Build from the store instead of --data files (a SQLite file).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --db: the page to build; needed when the store has several.", valueName: "id"))
+    var page: String?
 
     @Option(name: .long, help: ArgumentHelp("The output directory.", valueName: "dir"))
     var out: String
@@ -32,13 +39,27 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print how long each phase of the build took, on stderr.")
     var timings = false
 
+    func validate() throws {
+        if db != nil && !input.data.isEmpty { throw ValidationError("Give either --data files or --db, not both.") }
+        if db == nil && input.data.isEmpty { throw ValidationError("Give at least one --data FILE, or --db.") }
+        if db == nil && page != nil { throw ValidationError("--page goes with --db.") }
+    }
+
     func run() async throws {
         let start = ContinuousClock.now
+        var stored: ReleaseData?
+        if let db {
+            var options = StoreOptions()
+            options.db = db
+            let store = try options.open()
+            let id = try await selectPage(store, page)
+            stored = try await storeCall { () async throws(StoreError) in try await store.load(page: id) }
+        }
         var timing: (@Sendable (String, Duration) -> Void)? = nil
         if timings { timing = { phase, duration in Console.error("timing: \(phase): \(duration)") } }
         let options = SiteOptions(
             output: out,
-            templates: try DefaultTheme.directory(),
+            templates: try SharedFiles.templates(),
             templateOverrides: templates,
             includeDrafts: drafts,
             incremental: !noCache,
@@ -48,6 +69,7 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             // The data loads while the builder reads the previous build's cache.
             report = try await SiteBuilder(options: options).build {
+                if let stored { return stored }
                 let loaded = try input.load()
                 timing?("load data", ContinuousClock.now - start)
                 return loaded.data
@@ -64,22 +86,36 @@ struct BuildCommand: AsyncParsableCommand {
     }
 }
 
-/// Finds the default theme: `SHIPLOG_TEMPLATES`, an installed `share/shiplog/templates`, or the source checkout's `templates/`.
-enum DefaultTheme {
-    static func directory() throws -> String {
+/// Finds the files shiplog ships beside its binary: the default theme and the OpenAPI document.
+///
+/// Looked up in order: an environment variable, an installed `share/shiplog/`, a folder next to
+/// the executable, and the source checkout the binary was built from.
+enum SharedFiles {
+    /// The default theme's folder (`SHIPLOG_TEMPLATES` overrides it).
+    static func templates() throws -> String {
+        try find("templates", marker: "layout.mustache", variable: "SHIPLOG_TEMPLATES")
+    }
+
+    /// The OpenAPI document (`SHIPLOG_OPENAPI` overrides it).
+    static func openAPIDocument() throws -> String {
+        let directory = try find(".", marker: "openapi.yaml", variable: nil)
+        return ProcessInfo.processInfo.environment["SHIPLOG_OPENAPI"] ?? directory + "/openapi.yaml"
+    }
+
+    private static func find(_ name: String, marker: String, variable: String?) throws -> String {
         var candidates: [String] = []
-        if let path = ProcessInfo.processInfo.environment["SHIPLOG_TEMPLATES"] { candidates.append(path) }
+        if let variable, let path = ProcessInfo.processInfo.environment[variable] { candidates.append(path) }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        candidates.append(executable.appendingPathComponent("../share/shiplog/templates").standardizedFileURL.path)
-        candidates.append(executable.appendingPathComponent("templates").path)
+        candidates.append(executable.appendingPathComponent("../share/shiplog/\(name)").standardizedFileURL.path)
+        candidates.append(executable.appendingPathComponent(name).standardizedFileURL.path)
         // The checkout this binary was built from: Sources/ShiplogCLI/ is two levels below it.
         candidates.append(
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../templates").standardizedFileURL.path
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(name)").standardizedFileURL.path
         )
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/layout.mustache") {
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/" + marker) {
             return candidate
         }
-        Console.error("cannot find the default templates (looked in \(candidates.joined(separator: ", "))); set SHIPLOG_TEMPLATES")
+        Console.error("cannot find \(marker) (looked in \(candidates.joined(separator: ", ")))\(variable.map { "; set \($0)" } ?? "")")
         throw ExitStatus.io
     }
 }

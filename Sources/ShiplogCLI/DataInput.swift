@@ -10,8 +10,13 @@ struct DataOptions: ParsableArguments {
     /// Reads and validates every file; prints problems and warnings on stderr.
     func load() throws -> LoadedData {
         guard !data.isEmpty else { throw ValidationError("Give at least one --data FILE.") }
+        return try Self.load(data)
+    }
+
+    /// Reads and validates the files at `paths`, as ``load()`` does.
+    static func load(_ paths: [String]) throws -> LoadedData {
         var sources: [DataSource] = []
-        for path in data {
+        for path in paths {
             guard let contents = FileManager.default.contents(atPath: path) else {
                 Console.error(
                     "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"

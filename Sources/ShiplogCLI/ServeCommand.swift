@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShiplogServer
+import ShiplogSite
+import ShiplogStore
+
+/// `shiplog serve`: the version endpoint, the REST API and (with `--site`) the static page.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the version endpoint, the REST API and optionally the static site.",
+        discussion: """
+            Stops gracefully on SIGTERM or SIGINT (requests in flight finish). Logs one line per \
+            request on stderr. With --site DIR the static page is built into DIR at start and rebuilt \
+            (incrementally, atomically) after every change.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port, printed at start).")
+    var port = 8080
+
+    @Option(name: .long, help: ArgumentHelp("Serve and keep building the static site in this directory.", valueName: "dir"))
+    var site: String?
+
+    @Option(name: .long, help: ArgumentHelp("The page the site shows; needed when the store has several.", valueName: "id"))
+    var page: String?
+
+    @Option(name: .long, help: ArgumentHelp("Template overrides for the site (as build --templates).", valueName: "dir"))
+    var templates: String?
+
+    @Option(name: .customLong("rate-limit"), help: "Requests a minute per key or anonymous client address; 0 turns limits off.")
+    var rateLimit = 60
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info (one line per request), notice, warning or error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
+        if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let opened = try store.open()
+        var logger = Logger(label: "shiplog") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var siteConfiguration: SiteConfiguration?
+        if let site {
+            let id = try await selectPage(opened, page)
+            siteConfiguration = SiteConfiguration(
+                page: id,
+                options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
+            )
+        }
+        let configuration = ServerConfiguration(
+            host: host,
+            port: port,
+            rateLimit: rateLimit,
+            openAPIPath: try SharedFiles.openAPIDocument(),
+            site: siteConfiguration
+        )
+        let host = self.host
+        try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
+            Console.output("shiplog serving on http://\(host):\(port)")
+        }
+    }
+}

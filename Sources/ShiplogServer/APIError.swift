@@ -1,0 +1,102 @@
+import HTTPTypes
+import Hummingbird
+import ShiplogModel
+import ShiplogStore
+
+/// An error answer of the API in the shape of SPEC §6:
+/// `{"error": "machine_code", "message": "…", "status": 400, "causes": [{"field": "…", "error": "…"}]}`.
+struct APIError: Error, HTTPResponseError, Sendable {
+    /// One thing wrong with the request: the field (a JSON path, or a parameter) and what is wrong with it.
+    struct Cause: Sendable, Hashable {
+        var field: String
+        var error: String
+
+        init(field: String, error: String) {
+            self.field = field
+            self.error = error
+        }
+    }
+
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var causes: [Cause]
+    var headers: HTTPFields
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, causes: [Cause] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.causes = causes
+        self.headers = headers
+    }
+
+    var body: JSONValue {
+        var members = [
+            JSONMember("error", .string(code)),
+            JSONMember("message", .string(message)),
+            JSONMember("status", .int(status.code)),
+        ]
+        if !causes.isEmpty {
+            members.append(
+                JSONMember(
+                    "causes",
+                    .array(causes.map { .object([JSONMember("field", .string($0.field)), JSONMember("error", .string($0.error))]) })
+                )
+            )
+        }
+        return .object(members)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONResponse.make(body, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    // MARK: The common ones
+
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "\(what) not found") }
+
+    static let unauthorized = APIError(
+        .unauthorized,
+        "unauthorized",
+        "a valid API key is needed: send it as \"Authorization: Bearer KEY\"",
+        headers: [.wwwAuthenticate: "Bearer"]
+    )
+
+    static func forbidden(_ needed: KeyScope) -> APIError {
+        APIError(.forbidden, "forbidden", "this needs a key with the \(needed.rawValue) scope")
+    }
+
+    static func invalid(_ message: String, causes: [Cause]) -> APIError {
+        APIError(.badRequest, "invalid_request", message, causes: causes)
+    }
+
+    /// The problems of a request body, each as a cause with its JSON path.
+    static func invalid(_ error: DataLoadError) -> APIError {
+        let causes = error.problems.map { Cause(field: $0.path.components.isEmpty ? "body" : $0.path.description, error: $0.message) }
+        let count = causes.count
+        return invalid("the request has \(count) problem\(count == 1 ? "" : "s")", causes: causes)
+    }
+
+    /// A store refusal as the API's answer.
+    static func from(_ error: StoreError) -> APIError {
+        switch error {
+        case .notFound(let what): .notFound(what)
+        case .conflict(let message): APIError(.conflict, "conflict", message)
+        case .invalid(let field, let message): invalid(message, causes: [Cause(field: field, error: message)])
+        case .database: APIError(.serviceUnavailable, "store_unavailable", "the store could not complete the request; try again")
+        }
+    }
+}
+
+/// JSON bodies for responses.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        let text = JSONWriter.write(value, pretty: false)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShiplogModel
+import ShiplogStore
+
+/// The native API of SPEC §6 under `/api/v1/pages/{page}`: the page, components, releases and groups.
+struct PageRoutes: Sendable {
+    let snapshots: Snapshots
+    /// Called after every successful change of a page (reload, site rebuild …).
+    let changed: @Sendable (String) async throws(StoreError) -> Void
+
+    var store: any Store { snapshots.store }
+
+    func register(on router: Router<ShiplogContext>) {
+        let pages = router.group("api/v1/pages/:page")
+        pages.get { request, context in try showPage(request, context) }
+        pages.put("components/:component") { request, context in try await putComponent(request, context) }
+        pages.get("releases") { request, context in try listReleases(request, context) }
+        pages.post("releases") { request, context in try await createRelease(request, context) }
+        pages.get("components/:component/releases/:version") { request, context in try showRelease(request, context) }
+        pages.patch("components/:component/releases/:version") { request, context in try await updateRelease(request, context) }
+        pages.delete("components/:component/releases/:version") { request, context in try await deleteRelease(request, context) }
+        pages.post("components/:component/releases/:version/publish") { request, context in
+            try await setStatus(.published, request, context)
+        }
+        pages.post("components/:component/releases/:version/yank") { request, context in
+            try await setStatus(.yanked, request, context)
+        }
+        pages.get("groups") { request, context in try listGroups(request, context) }
+        pages.post("groups") { request, context in try await createGroup(request, context) }
+    }
+
+    private func access(_ context: ShiplogContext) throws(APIError) -> Access {
+        try context.caller.access(try RequestInput.page(context), in: snapshots)
+    }
+
+    /// Runs a write and refreshes what depends on the page.
+    private func write(_ page: String, _ body: () async throws(StoreError) -> Void) async throws(APIError) {
+        do {
+            try await body()
+            try await changed(page)
+        } catch {
+            throw APIError.from(error)
+        }
+    }
+
+    // MARK: Page and components
+
+    func showPage(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        let data = access.page.data
+        return JSONResponse.make(
+            .object([
+                JSONMember("page", DataEncoder.page(data.page)),
+                JSONMember("components", .array(data.components.map(DataEncoder.component))),
+            ])
+        )
+    }
+
+    func putComponent(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.admin)
+        let slug = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
+        var members = try await RequestInput.object(request, context)
+        if let given = members.first(where: { $0.key == "slug" }) {
+            guard given.value == .string(slug) else {
+                throw APIError.invalid("the slug cannot change", causes: [.init(field: "slug", error: "must be \(JSONWriter.quoted(slug)) as in the path, or left out")])
+            }
+        } else {
+            members.insert(JSONMember("slug", .string(slug)), at: 0)
+        }
+        let component: Component
+        do { component = try ValueDecoding.component(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        let id = access.page.data.page.id
+        var created = false
+        try await write(id) { () async throws(StoreError) in created = try await store.putComponent(component, page: id) }
+        return JSONResponse.make(DataEncoder.component(component), status: created ? .created : .ok)
+    }
+
+    // MARK: Releases
+
+    func listReleases(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        let limit = try RequestInput.limit(request)
+        let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
+        let status = try RequestInput.query("status", request) {
+            Release.Status(rawValue: $0) == nil ? "expected one of published, draft, yanked" : nil
+        }.flatMap(Release.Status.init(rawValue:))
+        if status == .draft { try access.require(.read) }
+        var after: ReleaseOrder.Key?
+        if let cursor = request.uri.queryParameters.get("cursor"), !cursor.isEmpty {
+            after = try ReleaseOrder.Key(cursor: Cursor.decode(cursor))
+        }
+        let data = access.page.data
+        if let component, !data.components.contains(where: { $0.slug == component }) {
+            throw APIError.notFound("component \(JSONWriter.quoted(component))")
+        }
+        let releases = data.releases.filter { release in
+            (component == nil || release.component == component)
+                && (status.map { release.status == $0 } ?? (access.hasKey || release.status != .draft))
+        }
+        let ordered = releases.map(ReleaseOrder.Key.init).enumerated().sorted { $0.element < $1.element }
+        let start = after.map { cursor in ordered.firstIndex { cursor < $0.element } ?? ordered.count } ?? 0
+        let page = ordered[start...].prefix(limit)
+        let hasMore = start + page.count < ordered.count
+        return JSONResponse.make(
+            .object([
+                JSONMember("items", .array(page.map { DataEncoder.release(releases[$0.offset], resolvingPrerelease: true) })),
+                JSONMember("next_cursor", hasMore ? (page.last.map { .string(Cursor.encode($0.element.cursor)) } ?? .null) : .null),
+                JSONMember("has_more", .bool(hasMore)),
+            ])
+        )
+    }
+
+    /// The release of the path, as this caller may see it.
+    private func release(_ access: Access, _ context: ShiplogContext) throws(APIError) -> Release {
+        let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
+        let version = try RequestInput.parameter("version", context, rule: Rules.versionProblem)
+        let reference = ReleaseReference(component: component, version: version)
+        guard let index = access.page.catalog.releaseIndex[reference] else {
+            throw APIError.notFound("release \(JSONWriter.quoted(version)) of component \(JSONWriter.quoted(component))")
+        }
+        let release = access.page.data.releases[index]
+        if release.status == .draft { try access.require(.read) }
+        return release
+    }
+
+    func showRelease(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        return JSONResponse.make(DataEncoder.release(try release(access, context), resolvingPrerelease: true))
+    }
+
+    func createRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let body = try await RequestInput.json(request, context)
+        let release: Release
+        do { release = try ValueDecoding.release(body, source: "request body") } catch { throw APIError.invalid(error) }
+        let id = access.page.data.page.id
+        try await write(id) { () async throws(StoreError) in try await store.createRelease(release, page: id) }
+        return JSONResponse.make(
+            DataEncoder.release(release, resolvingPrerelease: true),
+            status: .created,
+            headers: [.location: Self.location(id, release.reference)]
+        )
+    }
+
+    func updateRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let current = try release(access, context)
+        let patch = try await RequestInput.object(request, context)
+        guard case .object(var members) = DataEncoder.release(current) else { throw APIError.notFound("release") }
+        var causes: [APIError.Cause] = []
+        for change in patch {
+            if change.key == "component" || change.key == "version" {
+                let fixed: JSONValue = .string(change.key == "component" ? current.component : current.version.text)
+                if change.value != fixed { causes.append(.init(field: change.key, error: "cannot change; create a new release instead")) }
+                continue
+            }
+            members.removeAll { $0.key == change.key }
+            if change.value != .null { members.append(change) }
+        }
+        if !causes.isEmpty { throw APIError.invalid("the release's identity cannot change", causes: causes) }
+        let updated: Release
+        do { updated = try ValueDecoding.release(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        let id = access.page.data.page.id
+        try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        return JSONResponse.make(DataEncoder.release(updated, resolvingPrerelease: true))
+    }
+
+    func deleteRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let current = try release(access, context)
+        let id = access.page.data.page.id
+        try await write(id) { () async throws(StoreError) in _ = try await store.deleteRelease(current.reference, page: id) }
+        return Response(status: .noContent)
+    }
+
+    func setStatus(_ status: Release.Status, _ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        var release = try release(access, context)
+        release.status = status
+        if release.publishedAt == nil {
+            release.publishedAt = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        }
+        let id = access.page.data.page.id
+        let updated = release
+        try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        return JSONResponse.make(DataEncoder.release(updated, resolvingPrerelease: true))
+    }
+
+    static func location(_ page: String, _ reference: ReleaseReference) -> String {
+        let version = reference.version.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? reference.version
+        return "/api/v1/pages/\(page)/components/\(reference.component)/releases/\(version)"
+    }
+
+    // MARK: Groups
+
+    func listGroups(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.groups.map(DataEncoder.group)))]))
+    }
+
+    func createGroup(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.admin)
+        let body = try await RequestInput.json(request, context)
+        let group: ReleaseGroup
+        do { group = try ValueDecoding.group(body, source: "request body") } catch { throw APIError.invalid(error) }
+        let id = access.page.data.page.id
+        try await write(id) { () async throws(StoreError) in try await store.createGroup(group, page: id) }
+        return JSONResponse.make(DataEncoder.group(group), status: .created)
+    }
+}
+
+/// The order of release lists: newest first by date (undated drafts last), then by version, component and text.
+enum ReleaseOrder {
+    struct Key: Comparable {
+        var published: Int64
+        var version: Version
+        var component: String
+
+        init(_ release: Release) {
+            published = release.publishedAt?.seconds ?? .min
+            version = release.version
+            component = release.component
+        }
+
+        init(cursor: JSONValue) throws(APIError) {
+            guard case .string(let component)? = cursor["c"], case .string(let version)? = cursor["v"],
+                case .number(let published)? = cursor["t"], let seconds = Int64(published)
+            else {
+                throw APIError.invalid("the query is not valid", causes: [.init(field: "cursor", error: "not a cursor this server gave out")])
+            }
+            self.published = seconds
+            self.version = Version(version)
+            self.component = component
+        }
+
+        var cursor: JSONValue {
+            .object([
+                JSONMember("t", .number(String(published))), JSONMember("c", .string(component)), JSONMember("v", .string(version.text)),
+            ])
+        }
+
+        /// Whether `a` comes before `b` in the list.
+        static func < (a: Key, b: Key) -> Bool {
+            if a.published != b.published { return a.published > b.published }
+            let rank = a.version.compare(b.version)
+            if rank != 0 { return rank > 0 }
+            if a.component != b.component { return a.component < b.component }
+            return a.version.text < b.version.text
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.published == b.published && a.component == b.component && a.version.text == b.version.text
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ShiplogModel
+
+/// Reading what a request carries: path parameters, query parameters and JSON bodies, each
+/// checked, with a 400 naming the field when it is wrong.
+enum RequestInput {
+    /// A path parameter, percent-decoded, that must pass `rule` (a message when it does not).
+    static func parameter(_ name: String, _ context: ShiplogContext, rule: (String) -> String?) throws(APIError) -> String {
+        guard let raw = context.parameters.get(name) else { throw APIError.notFound("route") }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.invalid("the path is not valid", causes: [.init(field: name, error: "not valid percent-encoded UTF-8")])
+        }
+        if let problem = rule(decoded) {
+            throw APIError.invalid("the path is not valid", causes: [.init(field: name, error: problem)])
+        }
+        return decoded
+    }
+
+    /// The page id of the path; an id that breaks the slug rule names no page (404).
+    static func page(_ context: ShiplogContext) throws(APIError) -> String {
+        guard let raw = context.parameters.get("page"), let id = raw.removingPercentEncoding, Rules.slugProblem(id) == nil else {
+            throw APIError.notFound("page \(JSONWriter.quoted(context.parameters.get("page") ?? ""))")
+        }
+        return id
+    }
+
+    /// The body as JSON: at most ``ServerLimits/maximumBodySize`` bytes (else 413), valid UTF-8 and JSON (else 400).
+    static func json(_ request: Request, _ context: ShiplogContext) async throws -> JSONValue {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        if bytes.isEmpty {
+            throw APIError(.badRequest, "invalid_json", "the request needs a JSON body", causes: [.init(field: "body", error: "empty")])
+        }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw APIError(
+                .badRequest,
+                "invalid_json",
+                "the body is not valid JSON: \(error.message) at line \(error.line), column \(error.column)",
+                causes: [.init(field: error.path.components.isEmpty ? "body" : error.path.description, error: error.message)]
+            )
+        }
+    }
+
+    /// A JSON object body (400 when it is another type).
+    static func object(_ request: Request, _ context: ShiplogContext) async throws -> [JSONMember] {
+        let value = try await json(request, context)
+        guard case .object(let members) = value else {
+            throw APIError.invalid("the body must be a JSON object", causes: [.init(field: "body", error: "expected an object, found \(value.typeDescription)")])
+        }
+        return members
+    }
+
+    /// `?limit=` between 1 and 100 (default 20).
+    static func limit(_ request: Request) throws(APIError) -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 20 }
+        guard let limit = Int(text), (1...100).contains(limit) else {
+            throw APIError.invalid("the query is not valid", causes: [.init(field: "limit", error: "expected a whole number from 1 to 100")])
+        }
+        return limit
+    }
+
+    /// An optional query parameter that must pass `rule`.
+    static func query(_ name: String, _ request: Request, rule: (String) -> String?) throws(APIError) -> String? {
+        guard let value = request.uri.queryParameters.get(name), !value.isEmpty else { return nil }
+        if let problem = rule(value) {
+            throw APIError.invalid("the query is not valid", causes: [.init(field: name, error: problem)])
+        }
+        return value
+    }
+}
+
+/// Opaque cursors for lists: base64url of a small JSON document naming the last item seen.
+enum Cursor {
+    static func encode(_ value: JSONValue) -> String {
+        Data(JSONWriter.write(value, pretty: false).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) throws(APIError) -> JSONValue {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let value = try? JSONParser.parse([UInt8](data)) else {
+            throw APIError.invalid("the query is not valid", causes: [.init(field: "cursor", error: "not a cursor this server gave out")])
+        }
+        return value
+    }
+}

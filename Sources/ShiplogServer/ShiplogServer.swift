@@ -1,0 +1,127 @@
+public import Logging
+import Foundation
+import Hummingbird
+import NIOCore
+public import ShiplogStore
+import ServiceLifecycle
+import UnixSignals
+import ShiplogModel
+
+/// How `shiplog serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Requests a minute per key (anonymous: per client address); 0 turns limits off.
+    public var rateLimit: Int
+    /// The OpenAPI document (YAML) served at `/openapi.json`.
+    public var openAPIPath: String
+    /// The static site to serve and keep built, if any.
+    public var site: SiteConfiguration?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, rateLimit: Int = 60, openAPIPath: String, site: SiteConfiguration? = nil) {
+        self.host = host
+        self.port = port
+        self.rateLimit = rateLimit
+        self.openAPIPath = openAPIPath
+        self.site = site
+    }
+}
+
+/// The server of SPEC §6 on Hummingbird, run in a service group that shuts down gracefully on
+/// SIGTERM and SIGINT: it stops accepting connections and lets requests in flight finish.
+///
+/// ```swift
+/// try await ShiplogServer(store: store, configuration: configuration, logger: logger).run()
+/// ```
+public struct ShiplogServer: Sendable {
+    let store: any Store
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(store: any Store, configuration: ServerConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let snapshots = Snapshots(store: store)
+        try await snapshots.reloadAll()
+        let keys = KeyRing(store: store)
+        let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
+        if let siteBuilder { try await siteBuilder.buildNow() }
+        let changed: @Sendable (String) async throws(StoreError) -> Void = { page in
+            try await snapshots.reload(page)
+            siteBuilder?.schedule(page)
+        }
+        let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
+        let openAPI = try OpenAPIDocument.json(fromYAMLAt: configuration.openAPIPath)
+
+        let router = Router(context: ShiplogContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(
+            middleware: CORSMiddleware(
+                allowOrigin: .all,
+                allowHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch],
+                allowMethods: [.get, .post, .put, .patch, .delete, .options, .head],
+                exposedHeaders: ["ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location"],
+                maxAge: .seconds(3600)
+            )
+        )
+        router.add(middleware: JSONErrorMiddleware(logger: logger))
+        if let site = configuration.site {
+            router.add(middleware: SiteFilesMiddleware(files: FileMiddleware(site.output, searchForIndexHtml: true, logger: logger)))
+        }
+        router.add(middleware: GateMiddleware(keys: keys, limiter: configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil))
+        router.get("health") { _, _ in
+            _ = try await store.changeCounter()
+            return JSONResponse.make(.object([JSONMember("status", .string("ok"))]))
+        }
+        router.get("openapi.json") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: openAPI))
+            )
+        }
+        VersionRoute(snapshots: snapshots).register(on: router)
+        PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
+
+        var services: [any Service] = [watcher]
+        if let siteBuilder { services.append(siteBuilder) }
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: services,
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// Notices changes made to the store by other processes (`shiplog import`, `keys revoke` …) and
+/// reloads the snapshots, so the server never answers from stale data for more than a second.
+struct StoreWatcher: Service {
+    let snapshots: Snapshots
+    let keys: KeyRing
+    let logger: Logger
+    let onChange: @Sendable () -> Void
+
+    func run() async throws {
+        var last = try? await snapshots.store.changeCounter()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard let counter = try? await snapshots.store.changeCounter(), counter != last else { continue }
+            last = counter
+            keys.forget()
+            do {
+                try await snapshots.reloadAll()
+                onChange()
+            } catch {
+                logger.error("cannot reload the store: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ShiplogModel
+
+/// `GET /v1/pages/{pageId}/version`: the hosted-page-compatible version document (SPEC §6), answered
+/// from the in-memory snapshot with an ETag (304 on `If-None-Match`) and a `Cache-Control` header.
+struct VersionRoute: Sendable {
+    let snapshots: Snapshots
+
+    func register(on router: Router<ShiplogContext>) {
+        router.get("v1/pages/:page/version") { request, context in try respond(request, context) }
+    }
+
+    func respond(_ request: Request, _ context: ShiplogContext) throws(APIError) -> Response {
+        let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
+        let page = access.page
+        var headers: HTTPFields = [
+            .eTag: page.versionETag,
+            .cacheControl: page.data.page.isPublic ? "public, max-age=30" : "private, max-age=30",
+        ]
+        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, page.versionETag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.versionBody))
+    }
+
+    /// Whether an `If-None-Match` list names `etag` (weak comparison, `*` matches anything).
+    static func matches(_ condition: String, _ etag: String) -> Bool {
+        condition.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+}

@@ -1,0 +1,340 @@
+import GRDB
+import ShiplogModel
+
+/// Reading and writing the model's values as rows; every function runs inside the caller's transaction.
+enum Rows {
+    // MARK: Reading
+
+    static func load(_ db: Database, page id: String) throws -> ReleaseData? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pages WHERE id = ?", arguments: [id]) else { return nil }
+        let page = Page(
+            id: row["id"],
+            title: row["title"],
+            description: row["description"],
+            baseURL: row["base_url"],
+            grouping: Page.Grouping(rawValue: row["grouping"]) ?? .none,
+            isPublic: row["public"],
+            feedLimit: row["feed_limit"],
+            serverURL: row["server_url"]
+        )
+        let components = try Row.fetchAll(db, sql: "SELECT * FROM components WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
+            Component(slug: $0["slug"], name: $0["name"], repo: $0["repo"], url: $0["url"], description: $0["description"])
+        }
+        let releases = try Row.fetchAll(db, sql: "SELECT * FROM releases WHERE page_id = ? ORDER BY seq", arguments: [id]).map(release)
+        var members: [Int64: [ReleaseReference]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT group_seq, component, version FROM group_members WHERE page_id = ? ORDER BY group_seq, position",
+            arguments: [id]
+        ) {
+            members[row["group_seq"], default: []].append(ReleaseReference(component: row["component"], version: row["version"]))
+        }
+        let groups = try Row.fetchAll(db, sql: "SELECT * FROM release_groups WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
+            ReleaseGroup(
+                version: Version($0["version"]),
+                title: $0["title"],
+                publishedAt: timestamp($0["published_at"]),
+                notes: $0["notes"],
+                members: members[$0["seq"]] ?? []
+            )
+        }
+        let environments = try Row.fetchAll(db, sql: "SELECT * FROM environments WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
+            Environment(name: $0["name"], frozen: $0["frozen"])
+        }
+        let deployments = try Row.fetchAll(db, sql: "SELECT * FROM deployments WHERE page_id = ? ORDER BY seq", arguments: [id]).map(deployment)
+        var siteReleases: [Int64: [ReleaseReference]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT site_seq, component, version FROM site_releases WHERE page_id = ? ORDER BY seq",
+            arguments: [id]
+        ) {
+            siteReleases[row["site_seq"], default: []].append(ReleaseReference(component: row["component"], version: row["version"]))
+        }
+        let sites = try Row.fetchAll(db, sql: "SELECT * FROM sites WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
+            CustomerSite(slug: $0["slug"], name: $0["name"], releases: siteReleases[$0["seq"]] ?? [])
+        }
+        return ReleaseData(
+            page: page,
+            components: components,
+            releases: releases,
+            groups: groups,
+            environments: environments,
+            deployments: deployments,
+            sites: sites
+        )
+    }
+
+    static func release(_ row: Row) -> Release {
+        let prerelease: Bool? = row["prerelease"]
+        let assets: String? = row["assets"]
+        return Release(
+            component: row["component"],
+            version: Version(row["version"]),
+            title: row["title"],
+            publishedAt: timestamp(row["published_at"]),
+            author: row["author"],
+            notes: row["notes"],
+            status: Release.Status(rawValue: row["status"]) ?? .published,
+            prereleaseFlag: prerelease,
+            commit: row["commit_id"],
+            tag: row["tag"],
+            url: row["url"],
+            codeName: row["code_name"],
+            assets: assets.map(decodeAssets) ?? []
+        )
+    }
+
+    static func deployment(_ row: Row) -> Deployment {
+        let meta: String? = row["meta"]
+        return Deployment(
+            component: row["component"],
+            version: row["version"],
+            environment: row["environment"],
+            status: Deployment.Status(rawValue: row["status"]) ?? .unknown,
+            startedAt: timestamp(row["started_at"]),
+            finishedAt: timestamp(row["finished_at"]),
+            host: row["host"],
+            actor: row["actor"],
+            commit: row["commit_id"],
+            meta: meta.flatMap { try? JSONParser.parse($0) }
+        )
+    }
+
+    static func timestamp(_ seconds: Int64?) -> Timestamp? { seconds.map { Timestamp(seconds: $0) } }
+
+    static func decodeAssets(_ text: String) -> [Release.Asset] {
+        guard case .array(let elements)? = try? JSONParser.parse(text) else { return [] }
+        return elements.map { element in
+            func string(_ key: String) -> String? {
+                if case .string(let value)? = element[key] { return value }
+                return nil
+            }
+            var size: Int?
+            if case .number(let digits)? = element["size"] { size = Int(digits) }
+            return Release.Asset(name: string("name"), url: string("url"), platform: string("platform"), signature: string("signature"), size: size)
+        }
+    }
+
+    // MARK: Lookups
+
+    static func requirePage(_ db: Database, _ page: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM pages WHERE id = ?", arguments: [page]) == true else {
+            throw StoreError.notFound("page \(JSONWriter.quoted(page))")
+        }
+    }
+
+    static func requireComponent(_ db: Database, _ slug: String, page: String) throws {
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM components WHERE page_id = ? AND slug = ?", arguments: [page, slug])
+        guard exists == true else {
+            throw StoreError.invalid(field: "component", message: "unknown component \(JSONWriter.quoted(slug)); create it first")
+        }
+    }
+
+    static func releaseSeq(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT seq FROM releases WHERE page_id = ? AND component = ? AND version = ?",
+            arguments: [page, reference.component, reference.version]
+        )
+    }
+
+    /// What refers to a release (a group, a deployment or a site), described for a message; nil when nothing does.
+    static func referrer(_ db: Database, _ reference: ReleaseReference, page: String) throws -> String? {
+        let arguments: StatementArguments = [page, reference.component, reference.version]
+        if let group = try String.fetchOne(
+            db,
+            sql: """
+                SELECT g.version FROM group_members m JOIN release_groups g ON g.seq = m.group_seq
+                WHERE m.page_id = ? AND m.component = ? AND m.version = ? LIMIT 1
+                """,
+            arguments: arguments
+        ) {
+            return "group \(JSONWriter.quoted(group))"
+        }
+        if let environment = try String.fetchOne(
+            db,
+            sql: "SELECT environment FROM deployments WHERE page_id = ? AND component = ? AND version = ? LIMIT 1",
+            arguments: arguments
+        ) {
+            return "a deployment to \(JSONWriter.quoted(environment))"
+        }
+        if let site = try String.fetchOne(
+            db,
+            sql: """
+                SELECT s.slug FROM site_releases r JOIN sites s ON s.seq = r.site_seq
+                WHERE r.page_id = ? AND r.component = ? AND r.version = ? LIMIT 1
+                """,
+            arguments: arguments
+        ) {
+            return "site \(JSONWriter.quoted(site))"
+        }
+        return nil
+    }
+
+    // MARK: Writing
+
+    static func ensurePage(_ db: Database, id: String) throws -> Bool {
+        try db.execute(sql: "INSERT INTO pages (id, title) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [id, id])
+        return db.changesCount > 0
+    }
+
+    /// Creates or updates; returns whether the row was created.
+    static func upsert(_ db: Database, _ page: Page) throws -> Bool {
+        let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM pages WHERE id = ?", arguments: [page.id]) == true
+        try db.execute(
+            sql: """
+                INSERT INTO pages (id, title, description, base_url, grouping, public, feed_limit, server_url)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
+                    base_url = excluded.base_url, grouping = excluded.grouping, public = excluded.public,
+                    feed_limit = excluded.feed_limit, server_url = excluded.server_url
+                """,
+            arguments: [
+                page.id, page.title, page.description, page.baseURL, page.grouping.rawValue, page.isPublic, page.feedLimit, page.serverURL,
+            ]
+        )
+        return !existed
+    }
+
+    static func upsert(_ db: Database, _ component: Component, page: String) throws -> Bool {
+        let existed = try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM components WHERE page_id = ? AND slug = ?",
+            arguments: [page, component.slug]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO components (page_id, slug, name, repo, url, description) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name, repo = excluded.repo,
+                    url = excluded.url, description = excluded.description
+                """,
+            arguments: [page, component.slug, component.name, component.repo, component.url, component.description]
+        )
+        return existed != true
+    }
+
+    static func upsert(_ db: Database, _ release: Release, page: String) throws -> Bool {
+        let existed = try releaseSeq(db, release.reference, page: page) != nil
+        let assets = release.assets.isEmpty ? nil : JSONWriter.write(.array(release.assets.map(DataEncoder.asset)), pretty: false)
+        try db.execute(
+            sql: """
+                INSERT INTO releases (page_id, component, version, title, published_at, author, notes, status, prerelease,
+                    commit_id, tag, url, code_name, assets)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (page_id, component, version) DO UPDATE SET title = excluded.title,
+                    published_at = excluded.published_at, author = excluded.author, notes = excluded.notes,
+                    status = excluded.status, prerelease = excluded.prerelease, commit_id = excluded.commit_id,
+                    tag = excluded.tag, url = excluded.url, code_name = excluded.code_name, assets = excluded.assets
+                """,
+            arguments: [
+                page, release.component, release.version.text, release.title, release.publishedAt?.seconds, release.author,
+                release.notes, release.status.rawValue, release.prereleaseFlag, release.commit, release.tag, release.url,
+                release.codeName, assets,
+            ]
+        )
+        return !existed
+    }
+
+    static func upsert(_ db: Database, _ group: ReleaseGroup, page: String) throws -> Bool {
+        let existing = try Int64.fetchOne(
+            db,
+            sql: "SELECT seq FROM release_groups WHERE page_id = ? AND version = ?",
+            arguments: [page, group.version.text]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO release_groups (page_id, version, title, published_at, notes) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (page_id, version) DO UPDATE SET title = excluded.title,
+                    published_at = excluded.published_at, notes = excluded.notes
+                """,
+            arguments: [page, group.version.text, group.title, group.publishedAt?.seconds, group.notes]
+        )
+        let seq =
+            try existing
+            ?? Int64.fetchOne(db, sql: "SELECT seq FROM release_groups WHERE page_id = ? AND version = ?", arguments: [page, group.version.text])
+        try db.execute(sql: "DELETE FROM group_members WHERE group_seq = ?", arguments: [seq])
+        for (position, member) in group.members.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO group_members (group_seq, position, page_id, component, version) VALUES (?, ?, ?, ?, ?)",
+                arguments: [seq, position, page, member.component, member.version]
+            )
+        }
+        return existing == nil
+    }
+
+    static func upsert(_ db: Database, _ environment: Environment, page: String) throws -> Bool {
+        let existed = try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM environments WHERE page_id = ? AND name = ?",
+            arguments: [page, environment.name]
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO environments (page_id, name, frozen) VALUES (?, ?, ?)
+                ON CONFLICT (page_id, name) DO UPDATE SET frozen = excluded.frozen
+                """,
+            arguments: [page, environment.name, environment.frozen]
+        )
+        return existed != true
+    }
+
+    /// Adds a deployment unless an identical one is stored; returns whether it was added.
+    static func insertIfNew(_ db: Database, _ deployment: Deployment, page: String) throws -> Bool {
+        let meta = deployment.meta.map { JSONWriter.write($0, pretty: false) }
+        let arguments: StatementArguments = [
+            page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
+            deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit, meta,
+        ]
+        let exists = try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT 1 FROM deployments WHERE page_id = ? AND component = ? AND version = ? AND environment = ?
+                AND status = ? AND started_at IS ? AND finished_at IS ? AND host IS ? AND actor IS ? AND commit_id IS ? AND meta IS ?
+                """,
+            arguments: arguments
+        )
+        guard exists != true else { return false }
+        try db.execute(
+            sql: """
+                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
+                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: arguments
+        )
+        return true
+    }
+
+    static func upsert(_ db: Database, _ site: CustomerSite, page: String) throws -> Bool {
+        let existing = try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site.slug])
+        try db.execute(
+            sql: "INSERT INTO sites (page_id, slug, name) VALUES (?, ?, ?) ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name",
+            arguments: [page, site.slug, site.name]
+        )
+        let seq = try existing ?? Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site.slug])
+        for reference in site.releases {
+            try db.execute(
+                sql: "INSERT INTO site_releases (site_seq, page_id, component, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [seq, page, reference.component, reference.version]
+            )
+        }
+        return existing == nil
+    }
+
+    static func importData(_ db: Database, _ data: ReleaseData) throws -> ImportSummary {
+        var summary = ImportSummary()
+        func count(_ kind: String, _ created: Bool) {
+            if created { summary.created[kind, default: 0] += 1 } else { summary.updated[kind, default: 0] += 1 }
+        }
+        let page = data.page.id
+        count("pages", try upsert(db, data.page))
+        for component in data.components { count("components", try upsert(db, component, page: page)) }
+        for release in data.releases { count("releases", try upsert(db, release, page: page)) }
+        for group in data.groups { count("groups", try upsert(db, group, page: page)) }
+        for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
+        for deployment in data.deployments where try insertIfNew(db, deployment, page: page) {
+            summary.created["deployments", default: 0] += 1
+        }
+        for site in data.sites { count("sites", try upsert(db, site, page: page)) }
+        return summary
+    }
+}

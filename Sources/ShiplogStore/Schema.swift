@@ -1,0 +1,107 @@
+import GRDB
+
+/// The tables of the embedded store and their migrations. Each migration runs once, in a
+/// transaction; never edit one that has shipped, add the next.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1 pages and releases") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pages (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL,
+                        description TEXT,
+                        base_url TEXT,
+                        grouping TEXT NOT NULL DEFAULT 'none',
+                        public INTEGER NOT NULL DEFAULT 1,
+                        feed_limit INTEGER NOT NULL DEFAULT 50,
+                        server_url TEXT
+                    );
+                    CREATE TABLE components (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        slug TEXT NOT NULL,
+                        name TEXT, repo TEXT, url TEXT, description TEXT,
+                        UNIQUE (page_id, slug)
+                    );
+                    CREATE TABLE releases (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL,
+                        component TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        title TEXT,
+                        published_at INTEGER,
+                        author TEXT,
+                        notes TEXT,
+                        status TEXT NOT NULL,
+                        prerelease INTEGER,
+                        commit_id TEXT, tag TEXT, url TEXT, code_name TEXT,
+                        assets TEXT,
+                        UNIQUE (page_id, component, version),
+                        FOREIGN KEY (page_id, component) REFERENCES components(page_id, slug) ON DELETE CASCADE
+                    );
+                    CREATE TABLE release_groups (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        version TEXT NOT NULL,
+                        title TEXT, published_at INTEGER, notes TEXT,
+                        UNIQUE (page_id, version)
+                    );
+                    CREATE TABLE group_members (
+                        group_seq INTEGER NOT NULL REFERENCES release_groups(seq) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        page_id TEXT NOT NULL, component TEXT NOT NULL, version TEXT NOT NULL,
+                        PRIMARY KEY (group_seq, position),
+                        FOREIGN KEY (page_id, component, version) REFERENCES releases(page_id, component, version)
+                    );
+                    CREATE INDEX group_members_release ON group_members(page_id, component, version);
+                    CREATE TABLE environments (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        frozen INTEGER NOT NULL DEFAULT 0,
+                        UNIQUE (page_id, name)
+                    );
+                    CREATE TABLE deployments (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL,
+                        component TEXT NOT NULL, version TEXT NOT NULL, environment TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        started_at INTEGER, finished_at INTEGER,
+                        host TEXT, actor TEXT, commit_id TEXT, meta TEXT,
+                        FOREIGN KEY (page_id, component, version) REFERENCES releases(page_id, component, version),
+                        FOREIGN KEY (page_id, environment) REFERENCES environments(page_id, name)
+                    );
+                    CREATE INDEX deployments_release ON deployments(page_id, component, version);
+                    CREATE INDEX deployments_environment ON deployments(page_id, environment, seq);
+                    CREATE TABLE sites (
+                        seq INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        slug TEXT NOT NULL,
+                        name TEXT,
+                        UNIQUE (page_id, slug)
+                    );
+                    CREATE TABLE site_releases (
+                        seq INTEGER PRIMARY KEY,
+                        site_seq INTEGER NOT NULL REFERENCES sites(seq) ON DELETE CASCADE,
+                        page_id TEXT NOT NULL, component TEXT NOT NULL, version TEXT NOT NULL,
+                        UNIQUE (site_seq, component, version),
+                        FOREIGN KEY (page_id, component, version) REFERENCES releases(page_id, component, version)
+                    );
+                    CREATE INDEX site_releases_release ON site_releases(page_id, component, version);
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        scope TEXT NOT NULL,
+                        hash BLOB NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+}

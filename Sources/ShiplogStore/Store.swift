@@ -1,0 +1,133 @@
+public import ShiplogModel
+
+/// What shiplog keeps: pages with their release data, and the keys that may change them.
+///
+/// ``SQLiteStore`` is the embedded implementation (one file, WAL). Every method that writes
+/// does so in one transaction: it happens whole or not at all. Another implementation
+/// (PostgreSQL) plugs in behind this protocol.
+public protocol Store: Sendable {
+    /// The ids of every page, in creation order.
+    func pageIDs() async throws(StoreError) -> [String]
+
+    /// A page's data in the data format's model, or nil when there is no such page.
+    func load(page: String) async throws(StoreError) -> ReleaseData?
+
+    /// Merges valid data into the store (SPEC §5 `import`): the page is created or updated; components,
+    /// releases, groups, environments and sites are created or updated by their identity; deployments
+    /// are added unless the same one is there. Returns what changed.
+    @discardableResult
+    func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary
+
+    /// Creates a page with just an id and title, unless it exists. Returns whether it was created.
+    @discardableResult
+    func ensurePage(id: String) async throws(StoreError) -> Bool
+
+    /// Creates or updates a component. Returns whether it was created.
+    @discardableResult
+    func putComponent(_ component: Component, page: String) async throws(StoreError) -> Bool
+
+    /// Adds a release; its component must exist and its version be new.
+    func createRelease(_ release: Release, page: String) async throws(StoreError)
+
+    /// Replaces the release with the same component and version.
+    func updateRelease(_ release: Release, page: String) async throws(StoreError)
+
+    /// Deletes a release nothing refers to; false when there was none.
+    @discardableResult
+    func deleteRelease(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Bool
+
+    /// Adds a group whose members exist.
+    func createGroup(_ group: ReleaseGroup, page: String) async throws(StoreError)
+
+    /// Creates a key for `page` (creating the page when needed) and returns it; only its hash is kept.
+    func createKey(page: String, scope: KeyScope) async throws(StoreError) -> NewKey
+
+    /// The keys of `page` (all pages when nil), newest last.
+    func keys(page: String?) async throws(StoreError) -> [KeyInfo]
+
+    /// Revokes a key by its id; false when there is no such key.
+    @discardableResult
+    func revokeKey(id: String) async throws(StoreError) -> Bool
+
+    /// The live (not revoked) key whose secret is `secret`, if any.
+    func key(secret: String) async throws(StoreError) -> KeyInfo?
+
+    /// A number that changes whenever another connection or process commits to the store, so a
+    /// server can notice `shiplog import` or `keys revoke` run beside it.
+    func changeCounter() async throws(StoreError) -> Int
+}
+
+/// What an import changed.
+public struct ImportSummary: Sendable, Hashable {
+    /// Counts of created and updated things by kind (`releases`, `components` …).
+    public var created: [String: Int] = [:]
+    public var updated: [String: Int] = [:]
+
+    public init() {}
+
+    public var description: String {
+        let kinds = Set(created.keys).union(updated.keys).sorted()
+        guard !kinds.isEmpty else { return "nothing changed" }
+        return kinds.map { "\($0): \(created[$0, default: 0]) new, \(updated[$0, default: 0]) updated" }.joined(separator: "; ")
+    }
+}
+
+/// What a key may do (SPEC §6): `read` may GET, `write` may also change releases, deployments and
+/// sites, `admin` may do everything.
+public enum KeyScope: String, Sendable, Hashable, CaseIterable, Comparable {
+    case read, write, admin
+
+    var rank: Int {
+        switch self {
+        case .read: 0
+        case .write: 1
+        case .admin: 2
+        }
+    }
+
+    public static func < (lhs: KeyScope, rhs: KeyScope) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A key as the store knows it: never its secret.
+public struct KeyInfo: Sendable, Hashable {
+    public var id: String
+    public var page: String
+    public var scope: KeyScope
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+
+    public init(id: String, page: String, scope: KeyScope, createdAt: Timestamp, revokedAt: Timestamp? = nil) {
+        self.id = id
+        self.page = page
+        self.scope = scope
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// A key just created: the secret is shown once and never again.
+public struct NewKey: Sendable, Hashable {
+    public var info: KeyInfo
+    public var secret: String
+}
+
+/// Why the store refused or failed.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The named thing does not exist (`page "acme"`, `component "api"` …).
+    case notFound(String)
+    /// The write conflicts with what is stored (a duplicate, or a release something refers to).
+    case conflict(String)
+    /// The value breaks a rule; `field` names it.
+    case invalid(field: String, message: String)
+    /// The database could not be opened, read or written.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let message): message
+        case .invalid(let field, let message): "\(field): \(message)"
+        case .database(let message): "database error: \(message)"
+        }
+    }
+}

@@ -39,14 +39,17 @@ public final class SQLiteStore: Store {
         try await read { db in try Rows.load(db, page: page) }
     }
 
+    @discardableResult
     public func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary {
         try await write { db in try Rows.importData(db, data) }
     }
 
+    @discardableResult
     public func ensurePage(id: String) async throws(StoreError) -> Bool {
         try await write { db in try Rows.ensurePage(db, id: id) }
     }
 
+    @discardableResult
     public func putComponent(_ component: Component, page: String) async throws(StoreError) -> Bool {
         try await write { db in
             try Rows.requirePage(db, page)
@@ -76,6 +79,7 @@ public final class SQLiteStore: Store {
         }
     }
 
+    @discardableResult
     public func deleteRelease(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Bool {
         try await write { db in
             if let user = try Rows.referrer(db, reference, page: page) {
@@ -96,7 +100,7 @@ public final class SQLiteStore: Store {
             try Rows.requirePage(db, page)
             let exists = try Bool.fetchOne(
                 db,
-                sql: "SELECT 1 FROM groups WHERE page_id = ? AND version = ?",
+                sql: "SELECT 1 FROM release_groups WHERE page_id = ? AND version = ?",
                 arguments: [page, group.version.text]
             )
             if exists == true {
@@ -140,6 +144,7 @@ public final class SQLiteStore: Store {
         }
     }
 
+    @discardableResult
     public func revokeKey(id: String) async throws(StoreError) -> Bool {
         let now = Int64(Date().timeIntervalSince1970)
         return try await write { db in

@@ -98,8 +98,8 @@ enum SharedFiles {
 
     /// The OpenAPI document (`SHIPLOG_OPENAPI` overrides it).
     static func openAPIDocument() throws -> String {
-        let directory = try find(".", marker: "openapi.yaml", variable: nil)
-        return ProcessInfo.processInfo.environment["SHIPLOG_OPENAPI"] ?? directory + "/openapi.yaml"
+        if let path = ProcessInfo.processInfo.environment["SHIPLOG_OPENAPI"], !path.isEmpty { return path }
+        return try find(".", marker: "openapi.yaml", variable: nil) + "/openapi.yaml"
     }
 
     private static func find(_ name: String, marker: String, variable: String?) throws -> String {

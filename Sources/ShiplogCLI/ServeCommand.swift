@@ -37,6 +37,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests a minute per key or anonymous client address; 0 turns limits off.")
     var rateLimit = 60
 
+    @Option(name: .long, help: ArgumentHelp("Where mail goes: smtp://USER:PASS@HOST:PORT (STARTTLS when offered) or smtps://….", valueName: "url"))
+    var smtp: String?
+
+    @Option(name: .customLong("mail-from"), help: ArgumentHelp("The From address of subscription and release mail.", valueName: "address"))
+    var mailFrom: String?
+
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp("The server's address as links in mail show it (default: http://HOST:PORT/).", valueName: "url")
+    )
+    var publicURL: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info (one line per request), notice, warning or error.")
     var logLevel = "info"
 
@@ -44,6 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        if let smtp, !(smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://")) {
+            throw ValidationError("--smtp must be an smtp:// or smtps:// URL")
+        }
+        if smtp != nil && mailFrom == nil { throw ValidationError("--smtp needs --mail-from ADDRESS") }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ValidationError("--public-url must be an http:// or https:// URL")
+        }
     }
 
     func run() async throws {
@@ -58,12 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
+        let ownURL = publicURL ?? "http://\(self.host):\(port)/"
+        let mail = smtp.map { MailConfiguration(smtpURL: $0, from: mailFrom ?? "", publicURL: ownURL) }
         let configuration = ServerConfiguration(
             host: host,
             port: port,
             rateLimit: rateLimit,
             openAPIPath: try SharedFiles.openAPIDocument(),
-            site: siteConfiguration
+            site: siteConfiguration,
+            templates: try SharedFiles.templates(),
+            templateOverrides: templates,
+            mail: mail
         )
         let host = self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

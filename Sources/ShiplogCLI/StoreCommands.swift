@@ -49,7 +49,9 @@ func selectPage(_ store: any Store, _ requested: String?) async throws -> String
     }
     guard pages.count == 1, let only = pages.first else {
         Console.error(
-            pages.isEmpty ? "the store has no page yet; import data first" : "the store has several pages (\(pages.joined(separator: ", "))); choose one with --page"
+            pages.isEmpty
+                ? "the store has no page yet; import data first"
+                : "the store has several pages (\(pages.joined(separator: ", "))); choose one with --page"
         )
         throw ExitStatus.usage
     }
@@ -127,7 +129,10 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The page the key belongs to.", valueName: "id"))
         var page: String
 
-        @Option(name: .long, help: ArgumentHelp("read (GET only), write (also releases, deployments, sites) or admin (everything).", valueName: "scope"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("read (GET only), write (also releases, deployments, sites) or admin (everything).", valueName: "scope")
+        )
         var scope: String
 
         func validate() throws {
@@ -180,4 +185,3 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 }
-

@@ -7,7 +7,7 @@ import ShiplogStore
 /// `{"error": "machine_code", "message": "…", "status": 400, "causes": [{"field": "…", "error": "…"}]}`.
 struct APIError: Error, HTTPResponseError, Sendable {
     /// One thing wrong with the request: the field (a JSON path, or a parameter) and what is wrong with it.
-    struct Cause: Sendable, Hashable {
+    struct Cause: Error, Sendable, Hashable {
         var field: String
         var error: String
 

@@ -65,7 +65,10 @@ struct PageRoutes: Sendable {
         var members = try await RequestInput.object(request, context)
         if let given = members.first(where: { $0.key == "slug" }) {
             guard given.value == .string(slug) else {
-                throw APIError.invalid("the slug cannot change", causes: [.init(field: "slug", error: "must be \(JSONWriter.quoted(slug)) as in the path, or left out")])
+                throw APIError.invalid(
+                    "the slug cannot change",
+                    causes: [.init(field: "slug", error: "must be \(JSONWriter.quoted(slug)) as in the path, or left out")]
+                )
             }
         } else {
             members.insert(JSONMember("slug", .string(slug)), at: 0)

@@ -28,7 +28,12 @@ enum RequestInput {
 
     /// The body as JSON: at most ``ServerLimits/maximumBodySize`` bytes (else 413), valid UTF-8 and JSON (else 400).
     static func json(_ request: Request, _ context: ShiplogContext) async throws -> JSONValue {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than \(ServerLimits.maximumBodySize) bytes")
+        }
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         if bytes.isEmpty {
             throw APIError(.badRequest, "invalid_json", "the request needs a JSON body", causes: [.init(field: "body", error: "empty")])
@@ -49,7 +54,10 @@ enum RequestInput {
     static func object(_ request: Request, _ context: ShiplogContext) async throws -> [JSONMember] {
         let value = try await json(request, context)
         guard case .object(let members) = value else {
-            throw APIError.invalid("the body must be a JSON object", causes: [.init(field: "body", error: "expected an object, found \(value.typeDescription)")])
+            throw APIError.invalid(
+                "the body must be a JSON object",
+                causes: [.init(field: "body", error: "expected an object, found \(value.typeDescription)")]
+            )
         }
         return members
     }

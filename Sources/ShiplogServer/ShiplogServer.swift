@@ -1,11 +1,12 @@
-public import Logging
 import Foundation
 import Hummingbird
+public import Logging
 import NIOCore
-public import ShiplogStore
 import ServiceLifecycle
-import UnixSignals
 import ShiplogModel
+import ShiplogSite
+public import ShiplogStore
+import UnixSignals
 
 /// How `shiplog serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -17,13 +18,34 @@ public struct ServerConfiguration: Sendable {
     public var openAPIPath: String
     /// The static site to serve and keep built, if any.
     public var site: SiteConfiguration?
+    /// The theme (mail templates and the server's own pages) and its overrides.
+    public var templates: String
+    public var templateOverrides: String?
+    /// Where subscription and release mail goes; without it mail stays queued.
+    public var mail: MailConfiguration?
+    /// Subscription requests a minute per client address.
+    public var subscribeLimit: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, rateLimit: Int = 60, openAPIPath: String, site: SiteConfiguration? = nil) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        rateLimit: Int = 60,
+        openAPIPath: String,
+        site: SiteConfiguration? = nil,
+        templates: String,
+        templateOverrides: String? = nil,
+        mail: MailConfiguration? = nil,
+        subscribeLimit: Int = 10
+    ) {
         self.host = host
         self.port = port
         self.rateLimit = rateLimit
         self.openAPIPath = openAPIPath
         self.site = site
+        self.templates = templates
+        self.templateOverrides = templateOverrides
+        self.mail = mail
+        self.subscribeLimit = subscribeLimit
     }
 }
 
@@ -51,12 +73,24 @@ public struct ShiplogServer: Sendable {
         let keys = KeyRing(store: store)
         let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
         if let siteBuilder { try await siteBuilder.buildNow() }
+        let openAPI = try OpenAPIDocument.json(fromYAMLAt: configuration.openAPIPath)
+        let messages = try MessageRenderer(directory: configuration.templates, overrides: configuration.templateOverrides)
+        let delivery: MailDelivery? = try configuration.mail.map { mail in
+            MailDelivery(
+                snapshots: snapshots,
+                messages: messages,
+                transport: try SMTPTransport(configuration: mail, logger: logger),
+                configuration: mail,
+                logger: logger
+            )
+        }
+        if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
         let changed: @Sendable (String) async throws(StoreError) -> Void = { page in
             try await snapshots.reload(page)
             siteBuilder?.schedule(page)
+            delivery?.poke()
         }
         let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
-        let openAPI = try OpenAPIDocument.json(fromYAMLAt: configuration.openAPIPath)
 
         let router = Router(context: ShiplogContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -87,9 +121,16 @@ public struct ShiplogServer: Sendable {
         }
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        SubscriptionRoutes(
+            snapshots: snapshots,
+            messages: messages,
+            limiter: RateLimiter(limit: configuration.subscribeLimit),
+            mailQueued: { delivery?.poke() }
+        ).register(on: router)
 
         var services: [any Service] = [watcher]
         if let siteBuilder { services.append(siteBuilder) }
+        if let delivery { services.append(delivery) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

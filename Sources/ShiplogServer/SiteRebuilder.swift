@@ -1,7 +1,7 @@
 import Logging
-public import ShiplogSite
 import ServiceLifecycle
 import ShiplogModel
+public import ShiplogSite
 import Synchronization
 
 /// The static site `serve --site DIR` keeps: which page, and how to build it.

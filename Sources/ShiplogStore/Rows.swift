@@ -328,13 +328,19 @@ enum Rows {
         let page = data.page.id
         count("pages", try upsert(db, data.page))
         for component in data.components { count("components", try upsert(db, component, page: page)) }
-        for release in data.releases { count("releases", try upsert(db, release, page: page)) }
+        var published: [ReleaseReference] = []
+        for release in data.releases {
+            let previous = try status(db, release.reference, page: page)
+            count("releases", try upsert(db, release, page: page))
+            if release.status == .published && previous != .published { published.append(release.reference) }
+        }
         for group in data.groups { count("groups", try upsert(db, group, page: page)) }
         for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
         for deployment in data.deployments where try insertIfNew(db, deployment, page: page) {
             summary.created["deployments", default: 0] += 1
         }
         for site in data.sites { count("sites", try upsert(db, site, page: page)) }
+        try queueReleaseMail(db, page: page, references: published, now: SQLiteStore.now())
         return summary
     }
 }

@@ -67,15 +67,21 @@ public final class SQLiteStore: Store {
                 )
             }
             _ = try Rows.upsert(db, release, page: page)
+            if release.status == .published {
+                try Rows.queueReleaseMail(db, page: page, references: [release.reference], now: Self.now())
+            }
         }
     }
 
     public func updateRelease(_ release: Release, page: String) async throws(StoreError) {
         try await write { db in
-            guard try Rows.releaseSeq(db, release.reference, page: page) != nil else {
+            guard let previous = try Rows.status(db, release.reference, page: page) else {
                 throw StoreError.notFound("release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component))")
             }
             _ = try Rows.upsert(db, release, page: page)
+            if release.status == .published && previous != .published {
+                try Rows.queueReleaseMail(db, page: page, references: [release.reference], now: Self.now())
+            }
         }
     }
 

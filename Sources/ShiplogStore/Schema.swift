@@ -102,6 +102,53 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("2 subscribers and the mail outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE subscribers (
+                        id INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        email TEXT NOT NULL,
+                        email_key TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        preferences TEXT NOT NULL,
+                        unsubscribe_token TEXT NOT NULL UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        confirmed_at INTEGER,
+                        unsubscribed_at INTEGER,
+                        UNIQUE (page_id, email_key)
+                    );
+                    CREATE INDEX subscribers_confirmed ON subscribers(page_id, state);
+                    CREATE TABLE confirmations (
+                        token_hash BLOB PRIMARY KEY,
+                        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+                        preferences TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        used_at INTEGER
+                    );
+                    CREATE INDEX confirmations_subscriber ON confirmations(subscriber_id, created_at);
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+                        component TEXT,
+                        version TEXT,
+                        bump TEXT,
+                        payload TEXT,
+                        state TEXT NOT NULL DEFAULT 'queued',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        created_at INTEGER NOT NULL,
+                        sent_at INTEGER
+                    );
+                    CREATE UNIQUE INDEX outbox_once ON outbox(subscriber_id, kind, component, version) WHERE kind = 'release';
+                    CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -52,6 +52,40 @@ public protocol Store: Sendable {
     /// The live (not revoked) key whose secret is `secret`, if any.
     func key(secret: String) async throws(StoreError) -> KeyInfo?
 
+    // MARK: Subscriptions and the mail outbox (SPEC §6)
+
+    /// Asks for release mail: a new, pending or unsubscribed address gets a confirmation mail queued
+    /// (at most ``Subscriptions/confirmationsPerHour`` an hour); a confirmed one has its preferences updated.
+    func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome
+
+    /// Unsubscribes an address; false when it was not subscribed.
+    @discardableResult
+    func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool
+
+    /// Confirms the subscription of a confirmation token (single use, expires after 7 days).
+    func confirm(token: String) async throws(StoreError) -> Subscriber?
+
+    /// The subscriber of an unsubscribe token.
+    func subscriber(unsubscribeToken: String) async throws(StoreError) -> Subscriber?
+
+    /// Unsubscribes the subscriber of an unsubscribe token at once (one-click, RFC 8058).
+    func unsubscribe(token: String) async throws(StoreError) -> Subscriber?
+
+    /// A page's subscribers in every state, oldest first.
+    func subscribers(page: String) async throws(StoreError) -> [Subscriber]
+
+    /// Mail due for delivery now, oldest first.
+    func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail]
+
+    /// Records that the SMTP server accepted a mail.
+    func markSent(mail: Int64) async throws(StoreError)
+
+    /// Records a failed delivery: retried at `retryAt` (Unix seconds), or given up when nil.
+    func markFailed(mail: Int64, error: String, retryAt: Int64?) async throws(StoreError)
+
+    /// How many mails are queued, sent and failed.
+    func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts
+
     /// A number that changes whenever another connection or process commits to the store, so a
     /// server can notice `shiplog import` or `keys revoke` run beside it.
     func changeCounter() async throws(StoreError) -> Int

@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ShiplogModel
+import ShiplogSite
+import ShiplogStore
+import Synchronization
+
+/// A mail ready for the wire.
+struct OutgoingMail: Sendable, Hashable {
+    var from: String
+    var to: String
+    var subject: String
+    var html: String
+    var text: String
+    /// Extra headers, in order (`List-Unsubscribe` …).
+    var headers: [(String, String)]
+    /// A stable id (the same on every attempt), so a receiver can drop a duplicate.
+    var messageID: String
+
+    static func == (a: OutgoingMail, b: OutgoingMail) -> Bool {
+        a.messageID == b.messageID && a.to == b.to && a.subject == b.subject && a.html == b.html && a.text == b.text
+            && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(messageID) }
+}
+
+/// Why a delivery failed: `transient` is retried later, `permanent` is not (a rejected address).
+enum DeliveryError: Error, Sendable {
+    case transient(String)
+    case permanent(String)
+}
+
+/// Sends mail somewhere (an SMTP server).
+protocol MailTransport: Sendable {
+    func deliver(_ mail: OutgoingMail) async throws(DeliveryError)
+    func close() async
+}
+
+/// Where links in mail point and who mail comes from.
+public struct MailConfiguration: Sendable {
+    /// The SMTP server, as `smtp://USER:PASS@HOST:PORT` or `smtps://…`.
+    public var smtpURL: String
+    /// The `From` address.
+    public var from: String
+    /// The server's own address as mail links show it (`https://api.acme.example/`).
+    public var publicURL: String
+
+    public init(smtpURL: String, from: String, publicURL: String) {
+        self.smtpURL = smtpURL
+        self.from = from
+        self.publicURL = publicURL.hasSuffix("/") ? publicURL : publicURL + "/"
+    }
+}
+
+/// Delivers the outbox: takes due mail oldest first, renders it, sends it, and marks it sent only
+/// after the server accepted it. Transient failures are retried with exponential backoff (from 5 s
+/// to an hour); permanent ones are given up and recorded. Runs in the server's service group and
+/// finishes the mail in hand on shutdown.
+final class MailDelivery: Service, Sendable {
+    let snapshots: Snapshots
+    let messages: MessageRenderer
+    let transport: any MailTransport
+    let configuration: MailConfiguration
+    let logger: Logger
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    var store: any Store { snapshots.store }
+
+    init(snapshots: Snapshots, messages: MessageRenderer, transport: any MailTransport, configuration: MailConfiguration, logger: Logger) {
+        self.snapshots = snapshots
+        self.messages = messages
+        self.transport = transport
+        self.configuration = configuration
+        self.logger = logger
+        (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Looks at the outbox now rather than at the next poll.
+    func poke() { wakeContinuation.yield() }
+
+    /// The delay before retry number `attempts + 1`.
+    static func backoff(attempts: Int) -> Int64 { min(3600, 5 << min(attempts, 20)) }
+
+    func run() async throws {
+        // The poller wakes the loop every second, so mail queued by other processes goes out too.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                wakeContinuation.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withGracefulShutdownHandler {
+            var iterator = wake.makeAsyncIterator()
+            while !Task.isShuttingDownGracefully {
+                // A full batch means there may be more: go on at once; else wait for a wake.
+                if await !deliverDue() { _ = await iterator.next() }
+            }
+        } onGracefulShutdown: {
+            self.wakeContinuation.finish()
+        }
+        await transport.close()
+    }
+
+    /// Sends one batch of due mail; true when a full batch went out (there may be more).
+    func deliverDue() async -> Bool {
+        let due: [OutboxMail]
+        do {
+            due = try await store.dueMail(limit: 100)
+        } catch {
+            logger.error("mail: cannot read the outbox: \(error)")
+            return false
+        }
+        for mail in due {
+            if Task.isShuttingDownGracefully { return false }
+            guard let outgoing = render(mail) else {
+                try? await store.markFailed(mail: mail.id, error: "the release no longer exists", retryAt: nil)
+                continue
+            }
+            do {
+                try await transport.deliver(outgoing)
+                try await store.markSent(mail: mail.id)
+            } catch let error as DeliveryError {
+                switch error {
+                case .permanent(let reason):
+                    logger.warning("mail \(mail.id) to subscriber \(mail.subscriber.id) failed for good: \(reason)")
+                    try? await store.markFailed(mail: mail.id, error: reason, retryAt: nil)
+                case .transient(let reason):
+                    let retry = Int64(Date().timeIntervalSince1970) + Self.backoff(attempts: mail.attempts)
+                    logger.warning("mail \(mail.id) will be retried (attempt \(mail.attempts + 1)): \(reason)")
+                    try? await store.markFailed(mail: mail.id, error: reason, retryAt: retry)
+                    // The server is likely down: stop this batch, try again on the next wake.
+                    return false
+                }
+            } catch {
+                logger.error("mail \(mail.id): \(error)")
+                return false
+            }
+        }
+        return due.count == 100
+    }
+
+    /// The mail as it goes out; nil when what it is about is gone.
+    func render(_ mail: OutboxMail) -> OutgoingMail? {
+        guard let snapshot = snapshots[mail.subscriber.page] else { return nil }
+        let page = snapshot.data.page
+        let base = configuration.publicURL + "v1/pages/\(page.id)/"
+        let unsubscribeURL = base + "unsubscribe?token=\(mail.subscriber.unsubscribeToken)"
+        let rendered: RenderedMail
+        switch mail.kind {
+        case .confirmation:
+            guard let token = mail.confirmationToken else { return nil }
+            rendered = messages.confirmationMail(
+                page: page,
+                preferences: mail.subscriber.preferences,
+                confirmURL: base + "subscribers/confirm?token=\(token)",
+                unsubscribeURL: unsubscribeURL
+            )
+        case .release:
+            guard let reference = mail.release, let index = snapshot.catalog.releaseIndex[reference],
+                let componentIndex = snapshot.catalog.componentIndex[reference.component]
+            else { return nil }
+            let release = snapshot.data.releases[index]
+            let path = MessageRenderer.releasePath(release)
+            let releaseURL = page.baseURL.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + path } ?? configuration.publicURL + path
+            rendered = messages.releaseMail(
+                page: page,
+                component: snapshot.data.components[componentIndex],
+                release: release,
+                bump: mail.bump ?? snapshot.catalog.bumps[index],
+                releaseURL: releaseURL,
+                unsubscribeURL: unsubscribeURL
+            )
+        }
+        return OutgoingMail(
+            from: configuration.from,
+            to: mail.subscriber.email,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            headers: [("List-Unsubscribe", "<\(unsubscribeURL)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
+            messageID: "<shiplog.\(page.id).\(mail.id)@\(Self.host(configuration.publicURL))>"
+        )
+    }
+
+    static func host(_ url: String) -> String {
+        guard let start = url.range(of: "://") else { return "localhost" }
+        let host = url[start.upperBound...].prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+        return host.isEmpty ? "localhost" : String(host)
+    }
+}
+
+/// Address rules for subscriptions: a pragmatic addr-spec, no control characters, at most 254 bytes.
+enum EmailAddress {
+    static func problem(_ address: String) -> String? {
+        let bytes = Array(address.utf8)
+        guard !bytes.isEmpty, bytes.count <= 254 else { return "expected an e-mail address of 1–254 characters" }
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: ",") }) else {
+            return "an e-mail address cannot hold spaces, control characters, '<', '>' or ','"
+        }
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains("..")
+        else {
+            return "\(JSONWriter.quoted(address)) is not an e-mail address (expected local@domain.example)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+import ShiplogMarkdown
+public import ShiplogModel
+
+/// A rendered e-mail: subject, HTML and plain-text bodies.
+public struct RenderedMail: Sendable, Hashable {
+    public var subject: String
+    public var html: String
+    public var text: String
+}
+
+/// The pages the server renders itself (subscription answers), by template name under `server/`.
+public enum ServerPage: String, Sendable, CaseIterable {
+    /// After the subscription form was posted.
+    case subscribed
+    /// After a confirmation link was followed.
+    case confirmed
+    /// An unsubscribe link: a page with a button that unsubscribes.
+    case unsubscribe
+    /// After unsubscribing.
+    case unsubscribed
+    /// A link that is not valid (any more).
+    case invalidLink = "invalid-link"
+}
+
+/// Renders the theme's mail templates (`mail/*.mustache`) and server pages (`server/*.mustache`),
+/// overridable file by file like the site's pages (`--templates DIR`).
+///
+/// Text templates use triple mustaches (`{{{notes_text}}}`): nothing in a plain-text part is HTML-escaped.
+public struct MessageRenderer: Sendable {
+    let theme: Theme
+
+    public static let requiredTemplates = [
+        "mail/release.subject", "mail/release.html", "mail/release.txt", "mail/confirm.subject", "mail/confirm.html", "mail/confirm.txt",
+    ]
+
+    /// Loads the theme of `directory` with `overrides`.
+    public init(directory: String, overrides: String? = nil) throws(SiteError) {
+        theme = try Theme(directory: directory, overrides: overrides)
+        for name in Self.requiredTemplates + ServerPage.allCases.map({ "server/" + $0.rawValue }) where theme.library.templates[name] == nil {
+            throw SiteError(.template, "\(directory): the theme has no \(name).mustache")
+        }
+    }
+
+    /// The mail about a newly published release.
+    public func releaseMail(
+        page: Page,
+        component: Component,
+        release: Release,
+        bump: BumpKind,
+        releaseURL: String,
+        unsubscribeURL: String
+    ) -> RenderedMail {
+        let links = component.url.flatMap(RepositoryLinks.init(repositoryURL:))
+        var context = Self.pageContext(page)
+        context["component_name"] = .string(component.displayName)
+        context["version"] = .string(release.version.text)
+        context[string: "title"] = release.title
+        context["heading"] = .string(release.title ?? "\(component.displayName) \(release.version.text)")
+        context["bump"] = .string(bump.rawValue)
+        context["prerelease"] = .bool(release.isPrerelease)
+        context[string: "date"] = release.publishedAt?.humanDate
+        context[string: "author"] = release.author
+        context["notes_html"] = .string(release.notes.map { MarkdownRenderer(links: links).html($0) } ?? "")
+        context["notes_text"] = .string(release.notes ?? "")
+        context["release_url"] = .string(releaseURL)
+        context["unsubscribe_url"] = .string(unsubscribeURL)
+        return mail("release", context)
+    }
+
+    /// The double opt-in mail with its confirmation link.
+    public func confirmationMail(page: Page, preferences: [BumpKind], confirmURL: String, unsubscribeURL: String) -> RenderedMail {
+        var context = Self.pageContext(page)
+        context["confirm_url"] = .string(confirmURL)
+        context["unsubscribe_url"] = .string(unsubscribeURL)
+        context["preferences"] = .strings(preferences.map(\.rawValue))
+        context["expires_days"] = 7
+        return mail("confirm", context)
+    }
+
+    /// A page the server answers with; `values` are extra template variables (`email`, `action` …).
+    public func serverPage(_ kind: ServerPage, page: Page?, values: [String: String] = [:]) -> String {
+        var context: TemplateObject = page.map(Self.pageContext) ?? [:]
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { context[key] = .string(value) }
+        return theme.render("server/" + kind.rawValue, context)
+    }
+
+    private func mail(_ name: String, _ context: TemplateObject) -> RenderedMail {
+        let subject = theme.render("mail/\(name).subject", context)
+            .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return RenderedMail(subject: subject, html: theme.render("mail/\(name).html", context), text: theme.render("mail/\(name).txt", context))
+    }
+
+    private static func pageContext(_ page: Page) -> TemplateObject {
+        var context: TemplateObject = [:]
+        context["page_title"] = .string(page.title)
+        context["page_id"] = .string(page.id)
+        context[string: "page_url"] = page.baseURL
+        return context
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}
+
+extension Set where Element == Character {
+    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
+}
+
+extension MessageRenderer {
+    /// The site path of a release's page (`components/api/v1.2.0/`), for links in mail.
+    public static func releasePath(_ release: Release) -> String { SitePaths.release(release) }
+}

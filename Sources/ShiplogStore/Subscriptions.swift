@@ -1,0 +1,315 @@
+import Foundation
+import GRDB
+public import ShiplogModel
+
+/// Where a subscriber stands (SPEC §6: double opt-in).
+public enum SubscriberState: String, Sendable, Hashable, CaseIterable {
+    case pending, confirmed, unsubscribed
+}
+
+/// Someone who asked for release mail of a page.
+public struct Subscriber: Sendable, Hashable {
+    public var id: Int64
+    public var page: String
+    public var email: String
+    public var state: SubscriberState
+    /// The bump kinds mailed about, in the order of ``BumpKind`` (`prerelease` is the opt-in for pre-releases).
+    public var preferences: [BumpKind]
+    /// The secret of the subscriber's unsubscribe links.
+    public var unsubscribeToken: String
+    public var createdAt: Timestamp
+    public var confirmedAt: Timestamp?
+    public var unsubscribedAt: Timestamp?
+}
+
+/// What a subscription request did; the API answers all of them alike, so callers cannot learn who subscribed.
+public enum SubscribeOutcome: Sendable, Hashable {
+    /// A confirmation mail was queued (a new, pending or unsubscribed address).
+    case confirmationQueued
+    /// The address was confirmed already: its preferences were updated.
+    case preferencesUpdated
+    /// Too many confirmation mails went to this address lately: nothing was sent.
+    case throttled
+}
+
+/// One mail waiting in the outbox.
+public struct OutboxMail: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case confirmation, release
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    public var subscriber: Subscriber
+    /// The release a release mail is about.
+    public var release: ReleaseReference?
+    public var bump: BumpKind?
+    /// The confirmation token of a confirmation mail (kept only until the mail is sent).
+    public var confirmationToken: String?
+    /// How many deliveries failed before.
+    public var attempts: Int
+}
+
+/// Mail counts by outbox state.
+public struct OutboxCounts: Sendable, Hashable {
+    public var queued = 0
+    public var sent = 0
+    public var failed = 0
+
+    public init() {}
+}
+
+/// Subscription rules shared by the store implementations.
+public enum Subscriptions {
+    /// How long a confirmation link works.
+    public static let confirmationLifetime: Int64 = 7 * 24 * 3600
+    /// At most this many confirmation mails per address per hour.
+    public static let confirmationsPerHour = 3
+    /// The preferences of a subscription that names none.
+    public static let defaultPreferences: [BumpKind] = [.major, .minor, .patch]
+
+    /// The stored form: `,major,minor,` (so a kind is found with `instr`).
+    static func encode(_ preferences: [BumpKind]) -> String {
+        "," + BumpKind.allCases.filter(preferences.contains).map(\.rawValue).joined(separator: ",") + ","
+    }
+
+    static func decode(_ text: String) -> [BumpKind] {
+        text.split(separator: ",").compactMap { BumpKind(rawValue: String($0)) }
+    }
+}
+
+extension SQLiteStore {
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    static func subscriber(_ row: Row) -> Subscriber {
+        Subscriber(
+            id: row["id"],
+            page: row["page_id"],
+            email: row["email"],
+            state: SubscriberState(rawValue: row["state"]) ?? .pending,
+            preferences: Subscriptions.decode(row["preferences"]),
+            unsubscribeToken: row["unsubscribe_token"],
+            createdAt: Timestamp(seconds: row["created_at"]),
+            confirmedAt: Rows.timestamp(row["confirmed_at"]),
+            unsubscribedAt: Rows.timestamp(row["unsubscribed_at"])
+        )
+    }
+
+    public func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome {
+        let now = Self.now()
+        let token = Self.randomHex(bytes: 24)
+        let unsubscribeToken = Self.randomHex(bytes: 24)
+        let stored = Subscriptions.encode(preferences.isEmpty ? Subscriptions.defaultPreferences : preferences)
+        return try await write { db in
+            try Rows.requirePage(db, page)
+            let key = email.lowercased()
+            var row = try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ?", arguments: [page, key])
+            if row == nil {
+                try db.execute(
+                    sql: """
+                        INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at)
+                        VALUES (?, ?, ?, 'pending', ?, ?, ?)
+                        """,
+                    arguments: [page, email, key, stored, unsubscribeToken, now]
+                )
+                row = try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [db.lastInsertedRowID])
+            }
+            guard let row else { throw StoreError.database("the subscriber vanished") }
+            let subscriber = Self.subscriber(row)
+            if subscriber.state == .confirmed {
+                try db.execute(sql: "UPDATE subscribers SET preferences = ? WHERE id = ?", arguments: [stored, subscriber.id])
+                return .preferencesUpdated
+            }
+            let recent =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM confirmations WHERE subscriber_id = ? AND created_at > ?",
+                    arguments: [subscriber.id, now - 3600]
+                ) ?? 0
+            guard recent < Subscriptions.confirmationsPerHour else { return .throttled }
+            try db.execute(
+                sql: "INSERT INTO confirmations (token_hash, subscriber_id, preferences, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Self.hash(token), subscriber.id, stored, now, now + Subscriptions.confirmationLifetime]
+            )
+            let payload = JSONWriter.write(.object([JSONMember("token", .string(token))]), pretty: false)
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (page_id, kind, subscriber_id, payload, next_attempt_at, created_at)
+                    VALUES (?, 'confirmation', ?, ?, ?, ?)
+                    """,
+                arguments: [page, subscriber.id, payload, now, now]
+            )
+            return .confirmationQueued
+        }
+    }
+
+    public func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool {
+        let now = Self.now()
+        return try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ?
+                    WHERE page_id = ? AND email_key = ? AND state != 'unsubscribed'
+                    """,
+                arguments: [now, page, email.lowercased()]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func confirm(token: String) async throws(StoreError) -> Subscriber? {
+        let now = Self.now()
+        let hash = Self.hash(token)
+        return try await write { db in
+            guard
+                let confirmation = try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM confirmations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [hash, now]
+                )
+            else { return nil }
+            let id: Int64 = confirmation["subscriber_id"]
+            let preferences: String = confirmation["preferences"]
+            try db.execute(sql: "UPDATE confirmations SET used_at = ? WHERE token_hash = ?", arguments: [now, hash])
+            try db.execute(
+                sql: "UPDATE subscribers SET state = 'confirmed', confirmed_at = ?, unsubscribed_at = NULL, preferences = ? WHERE id = ?",
+                arguments: [now, preferences, id]
+            )
+            return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id]).map(Self.subscriber)
+        }
+    }
+
+    public func subscriber(unsubscribeToken token: String) async throws(StoreError) -> Subscriber? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+        }
+    }
+
+    public func unsubscribe(token: String) async throws(StoreError) -> Subscriber? {
+        let now = Self.now()
+        return try await write { db in
+            try db.execute(
+                sql: "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ? WHERE unsubscribe_token = ? AND state != 'unsubscribed'",
+                arguments: [now, token]
+            )
+            return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+        }
+    }
+
+    public func subscribers(page: String) async throws(StoreError) -> [Subscriber] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(Self.subscriber)
+        }
+    }
+
+    public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
+        let now = Self.now()
+        return try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
+                    FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id
+                    WHERE o.state = 'queued' AND o.next_attempt_at <= ?
+                    ORDER BY o.next_attempt_at, o.id LIMIT ?
+                    """,
+                arguments: [now, limit]
+            )
+            return rows.map { row in
+                let component: String? = row["component"]
+                let version: String? = row["version"]
+                let bump: String? = row["bump"]
+                let payload: String? = row["payload"]
+                var token: String?
+                if let payload, case .string(let value)? = (try? JSONParser.parse(payload))?["token"] { token = value }
+                return OutboxMail(
+                    id: row["mail_id"],
+                    kind: OutboxMail.Kind(rawValue: row["kind"]) ?? .release,
+                    subscriber: Self.subscriber(row),
+                    release: component.flatMap { c in version.map { ReleaseReference(component: c, version: $0) } },
+                    bump: bump.flatMap(BumpKind.init(rawValue:)),
+                    confirmationToken: token,
+                    attempts: row["attempts"]
+                )
+            }
+        }
+    }
+
+    public func markSent(mail id: Int64) async throws(StoreError) {
+        let now = Self.now()
+        try await write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, payload = NULL WHERE id = ?", arguments: [now, id])
+        }
+    }
+
+    public func markFailed(mail id: Int64, error: String, retryAt: Int64?) async throws(StoreError) {
+        try await write { db in
+            if let retryAt {
+                try db.execute(
+                    sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    arguments: [retryAt, error, id]
+                )
+            } else {
+                try db.execute(
+                    sql: "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, payload = NULL WHERE id = ?",
+                    arguments: [error, id]
+                )
+            }
+        }
+    }
+
+    public func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts {
+        try await read { db in
+            var counts = OutboxCounts()
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE ?1 IS NULL OR page_id = ?1 GROUP BY state",
+                arguments: [page]
+            ) {
+                let n: Int = row["n"]
+                switch row["state"] as String {
+                case "queued": counts.queued = n
+                case "sent": counts.sent = n
+                default: counts.failed = n
+                }
+            }
+            return counts
+        }
+    }
+}
+
+extension Rows {
+    /// Queues one release mail per confirmed subscriber whose preferences include the release's bump
+    /// kind, for each release of `references` that is published; never twice for one subscriber and release.
+    static func queueReleaseMail(_ db: Database, page: String, references: [ReleaseReference], now: Int64) throws {
+        guard !references.isEmpty else { return }
+        let anyone = try Bool.fetchOne(
+            db,
+            sql: "SELECT 1 FROM subscribers WHERE page_id = ? AND state = 'confirmed' LIMIT 1",
+            arguments: [page]
+        )
+        guard anyone == true, let data = try load(db, page: page) else { return }
+        let catalog = Catalog(data: data)
+        for reference in references {
+            guard let index = catalog.releaseIndex[reference], data.releases[index].status == .published else { continue }
+            let bump = catalog.bumps[index]
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO outbox (page_id, kind, subscriber_id, component, version, bump, next_attempt_at, created_at)
+                    SELECT ?, 'release', id, ?, ?, ?, ?, ? FROM subscribers
+                    WHERE page_id = ? AND state = 'confirmed' AND instr(preferences, ?) > 0
+                    """,
+                arguments: [page, reference.component, reference.version, bump.rawValue, now, now, page, ",\(bump.rawValue),"]
+            )
+        }
+    }
+
+    /// The stored status of a release, or nil when there is none.
+    static func status(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Release.Status? {
+        try String.fetchOne(
+            db,
+            sql: "SELECT status FROM releases WHERE page_id = ? AND component = ? AND version = ?",
+            arguments: [page, reference.component, reference.version]
+        ).flatMap(Release.Status.init(rawValue:))
+    }
+}

@@ -13,7 +13,10 @@ public struct ShiplogCommand: AsyncParsableCommand {
             Exit statuses: 0 ok, 64 usage, 65 bad data, 74 I/O error, 1 anything else.
             """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self, ServeCommand.self]
+        subcommands: [
+            BuildCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self, SubscribersCommand.self,
+            ServeCommand.self,
+        ]
     )
 
     public init() {}

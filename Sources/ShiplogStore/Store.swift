@@ -58,6 +58,11 @@ public protocol Store: Sendable {
     /// (at most ``Subscriptions/confirmationsPerHour`` an hour); a confirmed one has its preferences updated.
     func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome
 
+    /// Adds addresses confirmed elsewhere (a list moved from another service) as confirmed subscribers,
+    /// updating the preferences of known ones; an address that unsubscribed stays unsubscribed. Returns how many changed.
+    @discardableResult
+    func importSubscribers(page: String, _ subscribers: [(email: String, preferences: [BumpKind])]) async throws(StoreError) -> Int
+
     /// Unsubscribes an address; false when it was not subscribed.
     @discardableResult
     func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool

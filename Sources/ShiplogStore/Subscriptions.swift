@@ -143,6 +143,32 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func importSubscribers(page: String, _ subscribers: [(email: String, preferences: [BumpKind])]) async throws(StoreError) -> Int {
+        let now = Self.now()
+        let rows = subscribers.map { ($0.email, Subscriptions.encode($0.preferences.isEmpty ? Subscriptions.defaultPreferences : $0.preferences)) }
+        let tokens = rows.map { _ in Self.randomHex(bytes: 24) }
+        return try await write { db in
+            try Rows.requirePage(db, page)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at, confirmed_at)
+                    VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?)
+                    ON CONFLICT (page_id, email_key) DO UPDATE SET state = 'confirmed', preferences = excluded.preferences,
+                        confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at), unsubscribed_at = NULL
+                    WHERE subscribers.state != 'unsubscribed'
+                    """
+            )
+            var changed = 0
+            for (offset, row) in rows.enumerated() {
+                try statement.execute(arguments: [page, row.0, row.0.lowercased(), row.1, tokens[offset], now, now])
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    @discardableResult
     public func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool {
         let now = Self.now()
         return try await write { db in

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Runs schemathesis against a real `shiplog serve` with openapi.yaml: every operation of the
+# document gets generated requests (valid and invalid ones) with an admin key, and every answer
+# must be no server error and conform to the document (status code, content type, headers and
+# body schema). Exits non-zero on any failure.
+#
+#   bash Tests/api/schemathesis.sh            # SHIPLOG_BIN overrides .build/debug/shiplog
+#   MAX_EXAMPLES=50 bash Tests/api/schemathesis.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+shiplog="${SHIPLOG_BIN:-$root/.build/debug/shiplog}"
+max_examples="${MAX_EXAMPLES:-25}"
+max_time="${MAX_TIME:-70}"
+anonymous_time="${ANONYMOUS_TIME:-20}"
+
+if [ ! -x "$shiplog" ]; then
+    echo "schemathesis.sh: $shiplog is missing; run swift build first" >&2
+    exit 1
+fi
+
+work="$(mktemp -d)"
+server=""
+cleanup() {
+    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+        kill -TERM "$server"
+        wait "$server" || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$shiplog" import --db "$work/store.db" "$root/site/data.json" >/dev/null
+admin="$("$shiplog" keys create --db "$work/store.db" --page nimbus --scope admin 2>/dev/null)"
+
+SHIPLOG_OPENAPI="$root/openapi.yaml" "$shiplog" serve --db "$work/store.db" --port 0 --rate-limit 0 \
+    >"$work/stdout" 2>"$work/server.log" &
+server=$!
+port=""
+for _ in $(seq 1 100); do
+    port="$(sed -n 's|^shiplog serving on http://[^:]*:\([0-9][0-9]*\)$|\1|p' "$work/stdout")"
+    [ -n "$port" ] && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    echo "schemathesis.sh: the server did not start" >&2
+    cat "$work/server.log" >&2
+    exit 1
+fi
+base="http://127.0.0.1:$port"
+
+# Path parameters that name what the store holds, so generated requests reach past the 404s;
+# schemathesis still generates the other parameters and bodies (and, in negative mode, bad
+# path segments too).
+cat >"$work/schemathesis.toml" <<EOF
+[dictionaries.components]
+values = ["api", "web", "desktop", "cli"]
+
+[dictionaries.versions]
+values = ["v1.8.0", "v1.9.0", "v1.10.1", "v1.10.2", "v2.0.0-rc.1", "3.5.0", "3.8.0", "1.2.1", "v1.1.0"]
+
+[parameters]
+"path.page" = "nimbus"
+"path.component" = { dictionary = "components", probability = 0.7 }
+"path.version" = { dictionary = "versions", probability = 0.5 }
+"query.component" = { dictionary = "components", probability = 0.7 }
+"body.component" = { dictionary = "components", probability = 0.8 }
+EOF
+
+if command -v schemathesis >/dev/null; then
+    st=(schemathesis)
+else
+    st=(python3 -c 'import sys; from schemathesis.cli import schemathesis; sys.argv[0] = "schemathesis"; schemathesis()')
+fi
+
+checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
+run() {
+    "${st[@]}" --config-file "$work/schemathesis.toml" run "$root/openapi.yaml" \
+        --url "$base" \
+        --checks "$checks" \
+        --max-examples "$max_examples" \
+        --seed "${SEED:-20261123}" \
+        --workers 1 \
+        --request-timeout 10 \
+        --output-sanitize true \
+        --suppress-health-check all \
+        "$@"
+}
+
+status=0
+echo "== schemathesis with an admin key"
+run --header "Authorization: Bearer $admin" --phases examples,coverage,fuzzing,stateful --max-time "$max_time" || status=$?
+echo "== schemathesis without a key (public reads, 401 on the rest)"
+run --phases examples,coverage,fuzzing --max-time "$anonymous_time" || status=$?
+
+if ! python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$base/health"; then
+    echo "schemathesis.sh: the server stopped answering" >&2
+    status=1
+fi
+# What the server answered, by method and status (from its one line per request).
+echo "Server answers (count, method, status):"
+sed -n 's/.*\] \([A-Z]*\) [^ ]* \([0-9]*\) [0-9.]*ms$/\1 \2/p' "$work/server.log" | sort | uniq -c | sort -k2,2 -k3,3n
+if grep -q " 5[0-9][0-9] [0-9.]*ms$\| error \|Fatal error" "$work/server.log"; then
+    echo "schemathesis.sh: the server log shows errors:" >&2
+    grep " 5[0-9][0-9] [0-9.]*ms$\| error \|Fatal error" "$work/server.log" | head -20 >&2
+    status=1
+fi
+exit "$status"

@@ -46,8 +46,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         let clock = hour * 3600 + minute * 60 + min(second, 59)
-        self.seconds = Int64(days) * 86_400 + Int64(clock - offset)
+        let seconds = Int64(days) * 86_400 + Int64(clock - offset)
+        // In UTC the time must still have a four-digit year (an offset can push it out of 0000–9999).
+        guard seconds >= Self.earliest, seconds <= Self.latest else { return nil }
+        self.seconds = seconds
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what `YYYY-MM-DDTHH:MM:SSZ` can write.
+    static let earliest = Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400
+    static let latest = Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400 - 1
 
     /// `2017-04-12T11:20:10Z`
     public var rfc3339: String {
@@ -92,7 +99,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -79,17 +79,42 @@ struct JSONErrorMiddleware: RouterMiddleware {
     }
 }
 
-/// Serves the static site for what no route answers, so API requests never touch the file system.
+/// Serves the static site for every path outside the API (`/v1/`, `/api/`, `/health`, `/openapi.json`),
+/// so API requests never touch the file system and static files are not rate-limited.
 struct SiteFilesMiddleware: RouterMiddleware {
     typealias Context = ShiplogContext
     let files: FileMiddleware<ShiplogContext, LocalFileSystem>
 
+    static func isAPI(_ path: String) -> Bool {
+        path.hasPrefix("/v1/") || path.hasPrefix("/api/") || path == "/health" || path == "/openapi.json"
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
+        guard request.method == .get || request.method == .head, !Self.isAPI(request.uri.path) else {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && (request.method == .get || request.method == .head) {
-            return try await files.handle(request, context: context) { _, _ in throw error }
         }
+        // FileMiddleware asks `next` first and serves a file only when that throws 404.
+        do {
+            return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+        } catch let error as HTTPError where error.status == .notFound {
+            return try await next(request, context)
+        }
+    }
+}
+
+/// Lets browsers on other origins read the headers that matter (`ETag`, the rate-limit headers …) on
+/// every answer; Hummingbird's CORS middleware names them on preflight answers only.
+struct ExposeHeadersMiddleware: RouterMiddleware {
+    typealias Context = ShiplogContext
+    static let names = ["ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location"]
+    static let exposed = names.joined(separator: ", ")
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if request.headers[.origin] != nil, response.headers[.accessControlExposeHeaders] == nil {
+            response.headers[.accessControlExposeHeaders] = Self.exposed
+        }
+        return response
     }
 }
 
@@ -99,10 +124,16 @@ struct GateMiddleware: RouterMiddleware {
     typealias Context = ShiplogContext
     let keys: KeyRing
     let limiter: RateLimiter?
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await keys.caller(request)
+        do {
+            context.caller = try await keys.caller(request)
+        } catch {
+            logger.error("store: \(error)")
+            return try APIError.from(error).response(from: request, context: context)
+        }
         guard let limiter else { return try await next(request, context) }
         let identity =
             switch context.caller {

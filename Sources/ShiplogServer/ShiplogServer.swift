@@ -99,15 +99,22 @@ public struct ShiplogServer: Sendable {
                 allowOrigin: .all,
                 allowHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch],
                 allowMethods: [.get, .post, .put, .patch, .delete, .options, .head],
-                exposedHeaders: ["ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location"],
+                exposedHeaders: ExposeHeadersMiddleware.names,
                 maxAge: .seconds(3600)
             )
         )
-        router.add(middleware: JSONErrorMiddleware(logger: logger))
+        router.add(middleware: ExposeHeadersMiddleware())
         if let site = configuration.site {
             router.add(middleware: SiteFilesMiddleware(files: FileMiddleware(site.output, searchForIndexHtml: true, logger: logger)))
         }
-        router.add(middleware: GateMiddleware(keys: keys, limiter: configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil))
+        router.add(
+            middleware: GateMiddleware(
+                keys: keys,
+                limiter: configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil,
+                logger: logger
+            )
+        )
+        router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.get("health") { _, _ in
             _ = try await store.changeCounter()
             return JSONResponse.make(.object([JSONMember("status", .string("ok"))]))
@@ -151,9 +158,13 @@ struct StoreWatcher: Service {
     let onChange: @Sendable () -> Void
 
     func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await watch() }
+    }
+
+    private func watch() async throws {
         var last = try? await snapshots.store.changeCounter()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(1))
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(1))
             guard let counter = try? await snapshots.store.changeCounter(), counter != last else { continue }
             last = counter
             keys.forget()

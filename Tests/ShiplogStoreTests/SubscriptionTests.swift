@@ -92,7 +92,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     @Test func aPublishedReleaseQueuesOneMailPerMatchingSubscriber() async throws {
         let (temporary, data) = try await storeWithSubscribers(["all@x.example", "major@x.example"])
         let store = temporary.store
-        try await store.subscribe(page: data.page.id, email: "major@x.example", preferences: [.major])
+        _ = try await store.subscribe(page: data.page.id, email: "major@x.example", preferences: [.major])
         _ = try await store.subscribe(page: data.page.id, email: "pending@x.example", preferences: [.patch, .minor, .major])
         // The first component's latest is v1.10.2: v1.10.3 is a patch.
         let release = try await publish(store, data, "v1.10.3")
@@ -121,7 +121,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     @Test func preReleasesOnlyForThoseWhoOptedIn() async throws {
         let (temporary, data) = try await storeWithSubscribers(["a@x.example"])
         let store = temporary.store
-        try await store.subscribe(page: data.page.id, email: "a@x.example", preferences: [.major, .prerelease])
+        _ = try await store.subscribe(page: data.page.id, email: "a@x.example", preferences: [.major, .prerelease])
         _ = try await store.subscribe(page: data.page.id, email: "b@x.example", preferences: [.major])
         _ = try await publish(store, data, "v3.0.0-beta.1")
         let due = try await store.dueMail(limit: 100).filter { $0.kind == .release }

@@ -50,7 +50,13 @@ public enum ValueDecoding {
     ) throws(DataLoadError) -> T {
         let sink = ProblemSink(file: source)
         let decoded = body(DataDecoder(sink: sink), value)
-        let problems = sink.problems + sink.warnings
+        // An unknown key is refused here, so the loader's "… ignored" wording would mislead.
+        let unknown = sink.warnings.map { warning in
+            var problem = warning
+            problem.message = problem.message.replacing(" ignored (known keys", with: " (known keys")
+            return problem
+        }
+        let problems = sink.problems + unknown
         guard problems.isEmpty, let decoded else {
             throw DataLoadError(problems: problems, warnings: [])
         }

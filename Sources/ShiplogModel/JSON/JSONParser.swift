@@ -360,6 +360,9 @@ private struct Scanner {
                         i += 6
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw Failure(message: "unpaired surrogate in \\u escape", offset: i)
+                    } else if scalar == 0 {
+                        // Valid JSON, but no text field of shiplog can hold it (SQLite and C strings end there).
+                        throw Failure(message: "\\u0000 (NUL) is not allowed in a string", offset: i - 5)
                     }
                     buffer.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
                 default:

@@ -340,7 +340,7 @@ enum Rows {
             summary.created["deployments", default: 0] += 1
         }
         for site in data.sites { count("sites", try upsert(db, site, page: page)) }
-        try queueReleaseMail(db, page: page, references: published, now: SQLiteStore.now())
+        try releasesChanged(db, page: page, published: published, now: SQLiteStore.now())
         return summary
     }
 }

@@ -68,7 +68,7 @@ public final class SQLiteStore: Store {
             }
             _ = try Rows.upsert(db, release, page: page)
             if release.status == .published {
-                try Rows.queueReleaseMail(db, page: page, references: [release.reference], now: Self.now())
+                try Rows.releasesChanged(db, page: page, published: [release.reference], now: Self.now())
             }
         }
     }
@@ -79,8 +79,14 @@ public final class SQLiteStore: Store {
                 throw StoreError.notFound("release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component))")
             }
             _ = try Rows.upsert(db, release, page: page)
-            if release.status == .published && previous != .published {
-                try Rows.queueReleaseMail(db, page: page, references: [release.reference], now: Self.now())
+            if release.status != previous {
+                try Rows.releasesChanged(
+                    db,
+                    page: page,
+                    published: release.status == .published ? [release.reference] : [],
+                    yanked: release.status == .yanked ? [release.reference] : [],
+                    now: Self.now()
+                )
             }
         }
     }

@@ -52,6 +52,40 @@ public protocol Store: Sendable {
     /// The live (not revoked) key whose secret is `secret`, if any.
     func key(secret: String) async throws(StoreError) -> KeyInfo?
 
+    // MARK: Environments, deployments and customer sites (SPEC §6)
+
+    /// Adds an environment (409 when it exists).
+    func createEnvironment(_ environment: Environment, page: String) async throws(StoreError)
+
+    /// Freezes or unfreezes an environment.
+    func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError)
+
+    /// Records a deployment event of an existing release; its environment is created when new.
+    func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment
+
+    /// Sets the status of the newest deployment of a release to an environment, or records one.
+    func updateDeployment(
+        _ reference: ReleaseReference,
+        environment: String,
+        status: Deployment.Status,
+        page: String
+    ) async throws(StoreError) -> (StoredDeployment, created: Bool)
+
+    /// Records a rollback of a component in an environment by the rules of ``Rollback``.
+    func rollback(component: String, environment: String, force: Bool, actor: String?, page: String) async throws(StoreError) -> StoredDeployment
+
+    /// Creates or renames a customer site; true when created.
+    @discardableResult
+    func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool
+
+    /// Attaches a release to a site; true when it was not attached.
+    @discardableResult
+    func attach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool
+
+    /// Detaches a release from a site; true when it was attached.
+    @discardableResult
+    func detach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool
+
     // MARK: Subscriptions and the mail outbox (SPEC §6)
 
     /// Asks for release mail: a new, pending or unsubscribed address gets a confirmation mail queued

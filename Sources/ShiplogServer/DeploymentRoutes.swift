@@ -1,0 +1,279 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShiplogModel
+import ShiplogStore
+
+/// Environments, deployments, rollbacks and customer sites under `/api/v1/pages/{page}` (SPEC §6).
+struct DeploymentRoutes: Sendable {
+    let snapshots: Snapshots
+    let changed: @Sendable (String) async throws(StoreError) -> Void
+
+    var store: any Store { snapshots.store }
+
+    func register(on router: Router<ShiplogContext>) {
+        let pages = router.group("api/v1/pages/:page")
+        pages.get("environments") { _, context in try listEnvironments(context) }
+        pages.post("environments") { request, context in try await createEnvironment(request, context) }
+        pages.patch("environments/:environment") { request, context in try await patchEnvironment(request, context) }
+        pages.get("environments/:environment/deployments") { request, context in try listDeployments(request, context) }
+        pages.post("environments/:environment/deployments") { request, context in try await createDeployment(request, context) }
+        pages.patch("environments/:environment/deployments") { request, context in try await updateDeployment(request, context) }
+        pages.post("environments/:environment/rollback") { request, context in try await rollback(request, context) }
+        pages.get("sites") { _, context in try listSites(context) }
+        pages.put("sites/:site") { request, context in try await putSite(request, context) }
+        pages.get("sites/:site/releases") { _, context in try siteReleases(context) }
+        pages.put("sites/:site/releases/:component/:version") { _, context in try await attach(context, true) }
+        pages.delete("sites/:site/releases/:component/:version") { _, context in try await attach(context, false) }
+    }
+
+    private func access(_ context: ShiplogContext) throws(APIError) -> Access {
+        try context.caller.access(try RequestInput.page(context), in: snapshots)
+    }
+
+    private func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
+        do {
+            let result = try await body()
+            try await changed(page)
+            return result
+        } catch {
+            throw APIError.from(error)
+        }
+    }
+
+    private func environmentName(_ context: ShiplogContext) throws(APIError) -> String {
+        try RequestInput.parameter("environment", context, rule: Rules.environmentProblem)
+    }
+
+    // MARK: Environments
+
+    func listEnvironments(_ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.environments.map(DataEncoder.environment)))]))
+    }
+
+    func createEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.admin)
+        let body = try await RequestInput.json(request, context)
+        let environment: ShiplogModel.Environment
+        do { environment = try ValueDecoding.environment(body, source: "request body") } catch { throw APIError.invalid(error) }
+        let page = access.page.data.page.id
+        try await write(page) { () async throws(StoreError) in try await store.createEnvironment(environment, page: page) }
+        return JSONResponse.make(DataEncoder.environment(environment), status: .created)
+    }
+
+    /// `{"frozen": true}` freezes: rollbacks then need `force`.
+    func patchEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.admin)
+        let name = try environmentName(context)
+        let members = try await RequestInput.object(request, context)
+        var causes = members.filter { $0.key != "frozen" && $0.key != "name" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
+        if let given = members.first(where: { $0.key == "name" }), given.value != .string(name) {
+            causes.append(.init(field: "name", error: "cannot change"))
+        }
+        guard case .bool(let frozen)? = JSONValue.object(members)["frozen"] else {
+            throw APIError.invalid("the change is not valid", causes: causes + [.init(field: "frozen", error: "expected true or false")])
+        }
+        if !causes.isEmpty { throw APIError.invalid("the change is not valid", causes: causes) }
+        let page = access.page.data.page.id
+        try await write(page) { () async throws(StoreError) in try await store.setFrozen(frozen, environment: name, page: page) }
+        return JSONResponse.make(DataEncoder.environment(ShiplogModel.Environment(name: name, frozen: frozen)))
+    }
+
+    // MARK: Deployments
+
+    func listDeployments(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        let name = try environmentName(context)
+        let limit = try RequestInput.limit(request)
+        let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
+        let data = access.page.data
+        guard data.environments.contains(where: { $0.name == name }) else { throw APIError.notFound("environment \(JSONWriter.quoted(name))") }
+        var start = data.deployments.count
+        if let cursor = request.uri.queryParameters.get("cursor"), !cursor.isEmpty {
+            guard case .number(let text)? = try Cursor.decode(cursor)["before"], let position = Int(text),
+                (0...data.deployments.count).contains(position)
+            else {
+                throw APIError.invalid("the query is not valid", causes: [.init(field: "cursor", error: "not a cursor this server gave out")])
+            }
+            start = position
+        }
+        var items: [JSONValue] = []
+        var position = start
+        var last = start
+        while position > 0 && items.count < limit {
+            position -= 1
+            let deployment = data.deployments[position]
+            guard deployment.environment == name, component.map({ deployment.component == $0 }) ?? true else { continue }
+            items.append(DataEncoder.deployment(deployment))
+            last = position
+        }
+        let hasMore =
+            items.count == limit
+            && data.deployments[..<last].contains { deployment in
+                deployment.environment == name && (component.map { deployment.component == $0 } ?? true)
+            }
+        return JSONResponse.make(
+            .object([
+                JSONMember("items", .array(items)),
+                JSONMember("next_cursor", hasMore ? .string(Cursor.encode(.object([JSONMember("before", .int(last))]))) : .null),
+                JSONMember("has_more", .bool(hasMore)),
+            ])
+        )
+    }
+
+    func createDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let name = try environmentName(context)
+        var members = try await RequestInput.object(request, context)
+        if let given = members.first(where: { $0.key == "environment" }) {
+            guard given.value == .string(name) else {
+                throw APIError.invalid(
+                    "the environment is the path's",
+                    causes: [.init(field: "environment", error: "must be \(JSONWriter.quoted(name)) or left out")]
+                )
+            }
+        } else {
+            members.append(JSONMember("environment", .string(name)))
+        }
+        let deployment: Deployment
+        do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        let page = access.page.data.page.id
+        let stored = try await write(page) { () async throws(StoreError) in try await store.addDeployment(deployment, page: page) }
+        return JSONResponse.make(DataEncoder.deployment(stored.deployment), status: .created)
+    }
+
+    /// `{component, version, status}`: updates the newest matching deployment, or records one.
+    func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let name = try environmentName(context)
+        let body = JSONValue.object(try await RequestInput.object(request, context))
+        guard case .object(let members) = body else { throw APIError.notFound("route") }
+        var causes = members.filter { !["component", "version", "status"].contains($0.key) }.map {
+            APIError.Cause(field: $0.key, error: "unknown field")
+        }
+        func string(_ key: String, _ rule: (String) -> String?) -> String? {
+            guard case .string(let text)? = body[key] else {
+                causes.append(.init(field: key, error: "expected a string"))
+                return nil
+            }
+            if let problem = rule(text) {
+                causes.append(.init(field: key, error: problem))
+                return nil
+            }
+            return text
+        }
+        let component = string("component", Rules.slugProblem)
+        let version = string("version", Rules.versionProblem)
+        let status = string("status") {
+            Deployment.Status(rawValue: $0) == nil ? "expected one of \(Deployment.Status.allCases.map(\.rawValue).joined(separator: ", "))" : nil
+        }.flatMap(Deployment.Status.init(rawValue:))
+        guard causes.isEmpty, let component, let version, let status else {
+            throw APIError.invalid("the deployment update is not valid", causes: causes)
+        }
+        let page = access.page.data.page.id
+        let (stored, _) = try await write(page) { () async throws(StoreError) in
+            try await store.updateDeployment(ReleaseReference(component: component, version: version), environment: name, status: status, page: page)
+        }
+        return JSONResponse.make(DataEncoder.deployment(stored.deployment))
+    }
+
+    /// `{component, force?}` → 201 with the new deployment; 400 when frozen without force; 404 when there is nothing to roll back to.
+    func rollback(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let name = try environmentName(context)
+        let body = JSONValue.object(try await RequestInput.object(request, context))
+        var causes: [APIError.Cause] = []
+        if case .object(let members) = body {
+            causes += members.filter { !["component", "force", "actor"].contains($0.key) }.map { .init(field: $0.key, error: "unknown field") }
+        }
+        var component: String?
+        if case .string(let slug)? = body["component"], Rules.slugProblem(slug) == nil {
+            component = slug
+        } else {
+            causes.append(.init(field: "component", error: "expected a component slug"))
+        }
+        var force = false
+        switch body["force"] {
+        case nil: break
+        case .bool(let flag)?: force = flag
+        default: causes.append(.init(field: "force", error: "expected true or false"))
+        }
+        var actor: String?
+        switch body["actor"] {
+        case nil: break
+        case .string(let text)?: actor = text
+        default: causes.append(.init(field: "actor", error: "expected a string"))
+        }
+        guard causes.isEmpty, let component else { throw APIError.invalid("the rollback is not valid", causes: causes) }
+        let page = access.page.data.page.id
+        let stored = try await write(page) { () async throws(StoreError) in
+            try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page)
+        }
+        return JSONResponse.make(DataEncoder.deployment(stored.deployment), status: .created)
+    }
+
+    // MARK: Customer sites
+
+    func listSites(_ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.sites.map(DataEncoder.site)))]))
+    }
+
+    func putSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let slug = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
+        let members = try await RequestInput.object(request, context)
+        var causes = members.filter { $0.key != "name" && $0.key != "slug" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
+        var name: String?
+        switch JSONValue.object(members)["name"] {
+        case nil, .null?: break
+        case .string(let text)?: name = text
+        default: causes.append(.init(field: "name", error: "expected a string"))
+        }
+        if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }
+        if !causes.isEmpty { throw APIError.invalid("the site is not valid", causes: causes) }
+        let page = access.page.data.page.id
+        let created = try await write(page) { () async throws(StoreError) in try await store.putSite(slug: slug, name: name, page: page) }
+        let releases = access.page.data.sites.first { $0.slug == slug }?.releases ?? []
+        return JSONResponse.make(DataEncoder.site(CustomerSite(slug: slug, name: name, releases: releases)), status: created ? .created : .ok)
+    }
+
+    func siteReleases(_ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        let slug = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
+        guard let site = access.page.data.sites.first(where: { $0.slug == slug }) else { throw APIError.notFound("site \(JSONWriter.quoted(slug))") }
+        let releases = site.releases.compactMap { access.page.catalog.releaseIndex[$0].map { access.page.data.releases[$0] } }
+            .filter { access.hasKey || $0.status != .draft }
+        return JSONResponse.make(.object([JSONMember("items", .array(releases.map { DataEncoder.release($0, resolvingPrerelease: true) }))]))
+    }
+
+    func attach(_ context: ShiplogContext, _ attach: Bool) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let site = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
+        let reference = ReleaseReference(
+            component: try RequestInput.parameter("component", context, rule: Rules.slugProblem),
+            version: try RequestInput.parameter("version", context, rule: Rules.versionProblem)
+        )
+        let page = access.page.data.page.id
+        let changedSomething = try await write(page) { () async throws(StoreError) in
+            attach ? try await store.attach(reference, site: site, page: page) : try await store.detach(reference, site: site, page: page)
+        }
+        if !attach {
+            guard changedSomething else {
+                throw APIError.notFound(
+                    "release \(JSONWriter.quoted(reference.version)) of \(JSONWriter.quoted(reference.component)) on site \(JSONWriter.quoted(site))"
+                )
+            }
+            return Response(status: .noContent)
+        }
+        return JSONResponse.make(DataEncoder.reference(reference), status: changedSomething ? .created : .ok)
+    }
+}

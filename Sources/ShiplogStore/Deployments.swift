@@ -1,0 +1,241 @@
+import Foundation
+import GRDB
+public import ShiplogModel
+
+/// A deployment as stored: the event, and its place in the store's order (newest has the highest id).
+public struct StoredDeployment: Sendable, Hashable {
+    public var id: Int64
+    public var deployment: Deployment
+
+    public init(id: Int64, deployment: Deployment) {
+        self.id = id
+        self.deployment = deployment
+    }
+}
+
+/// The rollback rules of SPEC §6, on an environment's deployments of one component (newest first).
+public enum Rollback {
+    /// Why there is no rollback.
+    public enum Refusal: Error, Sendable, Hashable {
+        /// The environment is frozen and `force` was not given.
+        case frozen
+        /// Nothing to roll back to (no deployment, or no earlier successful version).
+        case nothingToRollBack
+    }
+
+    /// The version to deploy: when the newest deployment succeeded, the successful version before it
+    /// (a different version); when it did not, the last successful one.
+    public static func target(newestFirst deployments: [Deployment], frozen: Bool, force: Bool) -> Result<String, Refusal> {
+        if frozen && !force { return .failure(.frozen) }
+        guard let newest = deployments.first else { return .failure(.nothingToRollBack) }
+        let successful = deployments.filter { $0.status == .success }
+        if newest.status == .success {
+            guard let previous = successful.dropFirst().first(where: { $0.version != newest.version }) else {
+                return .failure(.nothingToRollBack)
+            }
+            return .success(previous.version)
+        }
+        guard let last = successful.first else { return .failure(.nothingToRollBack) }
+        return .success(last.version)
+    }
+}
+
+extension SQLiteStore {
+    static func storedDeployment(_ row: Row) -> StoredDeployment {
+        StoredDeployment(id: row["seq"], deployment: Rows.deployment(row))
+    }
+
+    public func createEnvironment(_ environment: Environment, page: String) async throws(StoreError) {
+        try await write { db in
+            try Rows.requirePage(db, page)
+            guard try Rows.environmentFrozen(db, environment.name, page: page) == nil else {
+                throw StoreError.conflict("environment \(JSONWriter.quoted(environment.name)) already exists")
+            }
+            _ = try Rows.upsert(db, environment, page: page)
+        }
+    }
+
+    public func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError) {
+        try await write { db in
+            guard try Rows.environmentFrozen(db, environment, page: page) != nil else {
+                throw StoreError.notFound("environment \(JSONWriter.quoted(environment))")
+            }
+            _ = try Rows.upsert(db, Environment(name: environment, frozen: frozen), page: page)
+        }
+    }
+
+    public func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment {
+        let now = Self.now()
+        return try await write { db in try Rows.addDeployment(db, deployment, page: page, now: now) }
+    }
+
+    public func updateDeployment(
+        _ reference: ReleaseReference,
+        environment: String,
+        status: Deployment.Status,
+        page: String
+    ) async throws(StoreError) -> (StoredDeployment, created: Bool) {
+        let now = Self.now()
+        return try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? AND version = ?
+                        ORDER BY seq DESC LIMIT 1
+                        """,
+                    arguments: [page, environment, reference.component, reference.version]
+                )
+            else {
+                let created = Deployment(
+                    component: reference.component,
+                    version: reference.version,
+                    environment: environment,
+                    status: status,
+                    startedAt: Timestamp(seconds: now),
+                    finishedAt: status.isFinished ? Timestamp(seconds: now) : nil
+                )
+                return (try Rows.addDeployment(db, created, page: page, now: now), true)
+            }
+            var stored = Self.storedDeployment(row)
+            stored.deployment.status = status
+            if status.isFinished && stored.deployment.finishedAt == nil { stored.deployment.finishedAt = Timestamp(seconds: now) }
+            try db.execute(
+                sql: "UPDATE deployments SET status = ?, finished_at = ? WHERE seq = ?",
+                arguments: [status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]
+            )
+            try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment), now: now)
+            return (stored, false)
+        }
+    }
+
+    public func rollback(
+        component: String,
+        environment: String,
+        force: Bool,
+        actor: String?,
+        page: String
+    ) async throws(StoreError)
+        -> StoredDeployment
+    {
+        let now = Self.now()
+        return try await write { db in
+            guard let frozen = try Rows.environmentFrozen(db, environment, page: page) else {
+                throw StoreError.notFound("environment \(JSONWriter.quoted(environment))")
+            }
+            let history = try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? ORDER BY seq DESC",
+                arguments: [page, environment, component]
+            ).map(Rows.deployment)
+            switch Rollback.target(newestFirst: history, frozen: frozen, force: force) {
+            case .failure(.frozen):
+                throw StoreError.invalid(
+                    field: "force",
+                    message: "environment \(JSONWriter.quoted(environment)) is frozen; give \"force\": true to roll back anyway"
+                )
+            case .failure(.nothingToRollBack):
+                throw StoreError.notFound("an earlier successful deployment of \(JSONWriter.quoted(component)) to \(JSONWriter.quoted(environment))")
+            case .success(let version):
+                let deployment = Deployment(
+                    component: component,
+                    version: version,
+                    environment: environment,
+                    status: .pending,
+                    startedAt: Timestamp(seconds: now),
+                    actor: actor,
+                    meta: .object([
+                        JSONMember("rollback", .bool(true)),
+                        JSONMember("from", .string(history.first?.version ?? "")),
+                    ])
+                )
+                return try Rows.addDeployment(db, deployment, page: page, now: now)
+            }
+        }
+    }
+
+    @discardableResult
+    public func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            try Rows.requirePage(db, page)
+            return try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page)
+        }
+    }
+
+    @discardableResult
+    public func attach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site]) else {
+                throw StoreError.notFound("site \(JSONWriter.quoted(site))")
+            }
+            guard try Rows.releaseSeq(db, reference, page: page) != nil else {
+                throw StoreError.notFound("release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))")
+            }
+            try db.execute(
+                sql: "INSERT INTO site_releases (site_seq, page_id, component, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [seq, page, reference.component, reference.version]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    @discardableResult
+    public func detach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site]) else {
+                throw StoreError.notFound("site \(JSONWriter.quoted(site))")
+            }
+            try db.execute(
+                sql: "DELETE FROM site_releases WHERE site_seq = ? AND component = ? AND version = ?",
+                arguments: [seq, reference.component, reference.version]
+            )
+            return db.changesCount > 0
+        }
+    }
+}
+
+extension Deployment.Status {
+    /// Whether the deployment has ended (its `finished_at` is set then).
+    public var isFinished: Bool {
+        switch self {
+        case .success, .failure, .canceled, .error: true
+        case .pending, .inProgress, .canceling, .unknown: false
+        }
+    }
+}
+
+extension Rows {
+    /// Whether the environment is frozen; nil when it does not exist.
+    static func environmentFrozen(_ db: Database, _ name: String, page: String) throws -> Bool? {
+        try Bool.fetchOne(db, sql: "SELECT frozen FROM environments WHERE page_id = ? AND name = ?", arguments: [page, name])
+    }
+
+    /// Stores a deployment of an existing release (creating its environment when new) and queues its event.
+    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, now: Int64) throws -> StoredDeployment {
+        try requirePage(db, page)
+        let reference = ReleaseReference(component: deployment.component, version: deployment.version)
+        guard try releaseSeq(db, reference, page: page) != nil else {
+            throw StoreError.invalid(
+                field: "version",
+                message: "no release \(JSONWriter.quoted(deployment.version)) of component \(JSONWriter.quoted(deployment.component))"
+            )
+        }
+        if try environmentFrozen(db, deployment.environment, page: page) == nil {
+            _ = try upsert(db, Environment(name: deployment.environment), page: page)
+        }
+        let meta = deployment.meta.map { JSONWriter.write($0, pretty: false) }
+        try db.execute(
+            sql: """
+                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
+                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
+                deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit, meta,
+            ]
+        )
+        let stored = StoredDeployment(id: db.lastInsertedRowID, deployment: deployment)
+        try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(deployment), now: now)
+        return stored
+    }
+}

@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -61,6 +63,7 @@ let package = Package(
         .target(
             name: "ShiplogServer",
             dependencies: [
+                "ShiplogMail",
                 "ShiplogModel",
                 "ShiplogStore",
                 "ShiplogSite",
@@ -74,8 +77,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ShiplogMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ShiplogCLI",
             dependencies: [
+                "ShiplogMail",
                 "ShiplogModel",
                 "ShiplogSite",
                 "ShiplogStore",
@@ -98,5 +112,11 @@ let package = Package(
         ),
         .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogMailTests",
+            dependencies: ["ShiplogMail"],
+            exclude: ["smtp_sink.py"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

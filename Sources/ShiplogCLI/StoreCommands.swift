@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShiplogMail
 import ShiplogModel
 import ShiplogStore
 
@@ -231,9 +232,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                         problems.append("\(file):\(offset + 1): unknown preference \(JSONWriter.quoted(String(word)))")
                     }
                 }
-                if email.contains(where: { $0.isWhitespace || $0.isNewline }) || !email.contains("@") {
-                    problems.append("\(file):\(offset + 1): \(JSONWriter.quoted(email)) is not an e-mail address")
-                }
+                if let problem = MailAddress.validate(email) { problems.append("\(file):\(offset + 1): \(problem)") }
                 list.append((email, preferences))
             }
             guard problems.isEmpty else {

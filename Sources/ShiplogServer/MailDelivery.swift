@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import ShiplogMail
 import ShiplogModel
 import ShiplogSite
 import ShiplogStore
@@ -182,7 +183,7 @@ final class MailDelivery: Service, Sendable {
             html: rendered.html,
             text: rendered.text,
             headers: [("List-Unsubscribe", "<\(unsubscribeURL)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
-            messageID: "<shiplog.\(page.id).\(mail.id)@\(Self.host(configuration.publicURL))>"
+            messageID: "shiplog.\(page.id).\(mail.id)@\(Self.host(configuration.publicURL))"
         )
     }
 
@@ -193,20 +194,7 @@ final class MailDelivery: Service, Sendable {
     }
 }
 
-/// Address rules for subscriptions: a pragmatic addr-spec, no control characters, at most 254 bytes.
+/// Address rules for subscriptions: those of the SMTP client, so an accepted address can be mailed.
 enum EmailAddress {
-    static func problem(_ address: String) -> String? {
-        let bytes = Array(address.utf8)
-        guard !bytes.isEmpty, bytes.count <= 254 else { return "expected an e-mail address of 1–254 characters" }
-        guard bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: ",") }) else {
-            return "an e-mail address cannot hold spaces, control characters, '<', '>' or ','"
-        }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.count <= 64, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains("..")
-        else {
-            return "\(JSONWriter.quoted(address)) is not an e-mail address (expected local@domain.example)"
-        }
-        return nil
-    }
+    static func problem(_ address: String) -> String? { MailAddress.validate(address) }
 }

@@ -1,12 +1,45 @@
 import Logging
+import ShiplogMail
 
-/// Mail over SMTP (placeholder until the SMTP client lands).
+/// Mail over SMTP with ``SMTPSender``: one connection reused for many messages.
 final class SMTPTransport: MailTransport {
-    init(configuration: MailConfiguration, logger: Logger) throws {}
+    let sender: SMTPSender
+    let from: MailAddress
 
-    func deliver(_ mail: OutgoingMail) async throws(DeliveryError) {
-        throw DeliveryError.transient("no SMTP client yet")
+    init(configuration: MailConfiguration, logger: Logger) throws {
+        do {
+            sender = SMTPSender(configuration: try SMTPConfiguration(url: configuration.smtpURL), logger: logger)
+            from = try MailAddress(configuration.from)
+        } catch {
+            throw ConfigurationError(description: "--smtp/--mail-from: \(error)")
+        }
     }
 
-    func close() async {}
+    struct ConfigurationError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func deliver(_ mail: OutgoingMail) async throws(DeliveryError) {
+        let message: MailMessage
+        do {
+            message = MailMessage(
+                from: from,
+                to: [try MailAddress(mail.to)],
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+                messageID: mail.messageID,
+                headers: mail.headers.map { MailHeader($0.0, $0.1) }
+            )
+        } catch {
+            throw DeliveryError.permanent("\(error)")
+        }
+        do {
+            try await sender.send(message)
+        } catch {
+            throw error.isPermanent ? DeliveryError.permanent(error.description) : DeliveryError.transient(error.description)
+        }
+    }
+
+    func close() async { await sender.close() }
 }

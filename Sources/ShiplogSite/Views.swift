@@ -72,7 +72,25 @@ struct Views: Sendable {
         view["latest"] = catalog.latest[offset].map { .object(release($0)) }
         view["latest_prerelease"] = catalog.latestPrerelease[offset].map { .object(release($0)) }
         view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible(data.releases[$0]) }.count)
+        view["active"] = activeRelease(data.components[offset].slug).map { .object(release($0)) }
         return view
+    }
+
+    /// The environment whose successful deployments make a release "active".
+    static let productionEnvironment = "production"
+
+    /// The component's active release: the one of its newest successful deployment to production.
+    func activeRelease(_ slug: String) -> Int? {
+        var best: (time: Int64, order: Int, index: Int)?
+        for (order, deployment) in data.deployments.enumerated()
+        where deployment.component == slug && deployment.environment == Self.productionEnvironment && deployment.status == .success {
+            guard let index = catalog.releaseIndex[ReleaseReference(component: slug, version: deployment.version)],
+                catalog.isVisible(data.releases[index])
+            else { continue }
+            let time = deployment.time?.seconds ?? .min
+            if best.map({ (time, order) >= ($0.time, $0.order) }) ?? true { best = (time, order, index) }
+        }
+        return best?.index
     }
 
     func group(_ offset: Int) -> TemplateObject {

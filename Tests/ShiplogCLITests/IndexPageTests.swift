@@ -35,6 +35,34 @@ struct IndexPageTests {
         #expect(staging.contains(#"href="components/api/v2.0.0-rc.1/""#))
     }
 
+    @Test("a component's active release is its newest successful production deployment")
+    func activeRelease() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(tmp) }
+        var fixture = DataFixture()
+        fixture.addComponent("api")
+        fixture.addComponent("web")
+        for version in ["1.0.0", "1.1.0", "1.2.0"] { fixture.addRelease("api", version, publishedAt: "2024-01-01T00:00:00Z") }
+        fixture.addRelease("web", "2.0.0", publishedAt: "2024-01-01T00:00:00Z")
+        func deploy(_ version: String, _ environment: String, _ status: String, _ time: String) {
+            fixture.deployments.append([
+                "component": "api", "version": version, "environment": environment, "status": status, "finished_at": time,
+            ])
+        }
+        deploy("1.0.0", "production", "success", "2024-02-01T00:00:00Z")
+        deploy("1.1.0", "production", "success", "2024-03-01T00:00:00Z")
+        deploy("1.2.0", "production", "failure", "2024-04-01T00:00:00Z")
+        deploy("1.2.0", "staging", "success", "2024-04-02T00:00:00Z")
+        try fixture.write(to: tmp.appendingPathComponent("data.json"))
+        let result = try build(cwd: tmp)
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let index = try readText(tmp.appendingPathComponent("site/index.html"))
+        let active = index.components(separatedBy: "Active in production")
+        // Only api was deployed to production; its active release is 1.1.0 (1.2.0 failed there).
+        #expect(active.count == 2)
+        #expect(active.last?.prefix(200).contains(#"href="components/api/1.1.0/""#) == true)
+    }
+
     @Test("a page without groups, deployments or base URL still has a complete index")
     func minimalIndex() throws {
         let tmp = try makeTemporaryDirectory()

@@ -24,6 +24,20 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// `--db` and `--page` for commands that work on one page of the store.
+struct StorePageOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("The page; needed when the store has several.", valueName: "id"))
+    var page: String?
+
+    /// The opened store and the page to work on.
+    func open() async throws -> (store: any Store, page: String) {
+        let opened = try store.open()
+        return (opened, try await selectPage(opened, page))
+    }
+}
+
 /// Runs a store call, reporting its failure with the right exit status.
 func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
     do {
@@ -96,14 +110,10 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: "Importing the output into an empty store gives back the same data."
     )
 
-    @OptionGroup var store: StoreOptions
-
-    @Option(name: .long, help: ArgumentHelp("The page to export; needed when the store has several.", valueName: "id"))
-    var page: String?
+    @OptionGroup var target: StorePageOptions
 
     func run() async throws {
-        let opened = try store.open()
-        let id = try await selectPage(opened, page)
+        let (opened, id) = try await target.open()
         guard let data = try await storeCall({ () async throws(StoreError) in try await opened.load(page: id) }) else {
             throw ExitCode.failure
         }
@@ -250,14 +260,10 @@ struct SubscribersCommand: AsyncParsableCommand {
             abstract: "Print every subscriber as CSV: email, state, preferences, created_at, confirmed_at, unsubscribed_at."
         )
 
-        @OptionGroup var store: StoreOptions
-
-        @Option(name: .long, help: ArgumentHelp("The page; needed when the store has several.", valueName: "id"))
-        var page: String?
+        @OptionGroup var target: StorePageOptions
 
         func run() async throws {
-            let opened = try store.open()
-            let id = try await selectPage(opened, page)
+            let (opened, id) = try await target.open()
             let subscribers = try await storeCall { () async throws(StoreError) in try await opened.subscribers(page: id) }
             var lines = ["email,state,preferences,created_at,confirmed_at,unsubscribed_at"]
             for s in subscribers {

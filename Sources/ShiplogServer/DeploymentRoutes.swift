@@ -70,7 +70,7 @@ struct DeploymentRoutes: Sendable {
         let name = try environmentName(context)
         let members = try await RequestInput.object(request, context)
         var causes = members.filter { $0.key != "frozen" && $0.key != "name" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
-        if let given = members.first(where: { $0.key == "name" }), given.value != .string(name) {
+        if let given = members.first(where: { $0.key == "name" }), given.value != .string(name), given.value != .null {
             causes.append(.init(field: "name", error: "cannot change"))
         }
         guard case .bool(let frozen)? = JSONValue.object(members)["frozen"] else {
@@ -128,17 +128,7 @@ struct DeploymentRoutes: Sendable {
         let access = try access(context)
         try access.require(.write)
         let name = try environmentName(context)
-        var members = try await RequestInput.object(request, context)
-        if let given = members.first(where: { $0.key == "environment" }) {
-            guard given.value == .string(name) else {
-                throw APIError.invalid(
-                    "the environment is the path's",
-                    causes: [.init(field: "environment", error: "must be \(JSONWriter.quoted(name)) or left out")]
-                )
-            }
-        } else {
-            members.append(JSONMember("environment", .string(name)))
-        }
+        let members = try RequestInput.fixing("environment", to: name, in: try await RequestInput.object(request, context))
         let deployment: Deployment
         do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let page = access.page.data.page.id
@@ -200,13 +190,13 @@ struct DeploymentRoutes: Sendable {
         }
         var force = false
         switch body["force"] {
-        case nil: break
+        case nil, .null?: break
         case .bool(let flag)?: force = flag
         default: causes.append(.init(field: "force", error: "expected true or false"))
         }
         var actor: String?
         switch body["actor"] {
-        case nil: break
+        case nil, .null?: break
         case .string(let text)?: actor = text
         default: causes.append(.init(field: "actor", error: "expected a string"))
         }
@@ -222,7 +212,17 @@ struct DeploymentRoutes: Sendable {
 
     func listSites(_ context: ShiplogContext) throws -> Response {
         let access = try access(context)
-        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.sites.map(DataEncoder.site)))]))
+        // Without a key, references to drafts are left out (drafts always need a key).
+        let sites = access.page.data.sites.map { site in
+            var site = site
+            if !access.hasKey {
+                site.releases = site.releases.filter { reference in
+                    access.page.catalog.releaseIndex[reference].map { access.page.data.releases[$0].status != .draft } ?? false
+                }
+            }
+            return site
+        }
+        return JSONResponse.make(.object([JSONMember("items", .array(sites.map(DataEncoder.site)))]))
     }
 
     func putSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {

@@ -62,17 +62,7 @@ struct PageRoutes: Sendable {
         let access = try access(context)
         try access.require(.admin)
         let slug = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
-        var members = try await RequestInput.object(request, context)
-        if let given = members.first(where: { $0.key == "slug" }) {
-            guard given.value == .string(slug) else {
-                throw APIError.invalid(
-                    "the slug cannot change",
-                    causes: [.init(field: "slug", error: "must be \(JSONWriter.quoted(slug)) as in the path, or left out")]
-                )
-            }
-        } else {
-            members.insert(JSONMember("slug", .string(slug)), at: 0)
-        }
+        let members = try RequestInput.fixing("slug", to: slug, in: try await RequestInput.object(request, context))
         let component: Component
         do { component = try ValueDecoding.component(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let id = access.page.data.page.id

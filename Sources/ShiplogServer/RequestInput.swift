@@ -62,6 +62,18 @@ enum RequestInput {
         return members
     }
 
+    /// Body members with `key` set to `value` from the path: a body may leave it out or repeat it, never differ.
+    static func fixing(_ key: String, to value: String, in members: [JSONMember]) throws(APIError) -> [JSONMember] {
+        guard let given = members.first(where: { $0.key == key }) else { return [JSONMember(key, .string(value))] + members }
+        guard given.value == .string(value) else {
+            throw APIError.invalid(
+                "the \(key) is the path's",
+                causes: [.init(field: key, error: "must be \(JSONWriter.quoted(value)) as in the path, or left out")]
+            )
+        }
+        return members
+    }
+
     /// `?limit=` between 1 and 100 (default 20).
     static func limit(_ request: Request) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return 20 }

@@ -223,18 +223,7 @@ extension Rows {
         if try environmentFrozen(db, deployment.environment, page: page) == nil {
             _ = try upsert(db, Environment(name: deployment.environment), page: page)
         }
-        let meta = deployment.meta.map { JSONWriter.write($0, pretty: false) }
-        try db.execute(
-            sql: """
-                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
-                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
-                deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit, meta,
-            ]
-        )
-        let stored = StoredDeployment(id: db.lastInsertedRowID, deployment: deployment)
+        let stored = StoredDeployment(id: try insert(db, deployment, page: page), deployment: deployment)
         try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(deployment), now: now)
         return stored
     }

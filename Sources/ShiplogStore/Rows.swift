@@ -278,29 +278,39 @@ enum Rows {
         return existed != true
     }
 
+    /// The bound values of a deployment row, in the column order of ``insert(_:_:page:)``.
+    static func arguments(_ deployment: Deployment, page: String) -> StatementArguments {
+        [
+            page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
+            deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit,
+            deployment.meta.map { JSONWriter.write($0, pretty: false) },
+        ]
+    }
+
+    /// Stores a deployment; returns its id.
+    static func insert(_ db: Database, _ deployment: Deployment, page: String) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
+                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: arguments(deployment, page: page)
+        )
+        return db.lastInsertedRowID
+    }
+
     /// Adds a deployment unless an identical one is stored; returns whether it was added.
     static func insertIfNew(_ db: Database, _ deployment: Deployment, page: String) throws -> Bool {
-        let meta = deployment.meta.map { JSONWriter.write($0, pretty: false) }
-        let arguments: StatementArguments = [
-            page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
-            deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit, meta,
-        ]
         let exists = try Bool.fetchOne(
             db,
             sql: """
                 SELECT 1 FROM deployments WHERE page_id = ? AND component = ? AND version = ? AND environment = ?
                 AND status = ? AND started_at IS ? AND finished_at IS ? AND host IS ? AND actor IS ? AND commit_id IS ? AND meta IS ?
                 """,
-            arguments: arguments
+            arguments: arguments(deployment, page: page)
         )
         guard exists != true else { return false }
-        try db.execute(
-            sql: """
-                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
-                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: arguments
-        )
+        _ = try insert(db, deployment, page: page)
         return true
     }
 

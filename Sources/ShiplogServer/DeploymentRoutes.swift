@@ -100,21 +100,23 @@ struct DeploymentRoutes: Sendable {
             }
             start = position
         }
+        // Without a key, deployments of drafts are left out (drafts always need a key).
+        func shown(_ deployment: Deployment) -> Bool {
+            guard deployment.environment == name, component.map({ deployment.component == $0 }) ?? true else { return false }
+            let reference = ReleaseReference(component: deployment.component, version: deployment.version)
+            return access.hasKey || access.page.catalog.releaseIndex[reference].map { data.releases[$0].status != .draft } ?? true
+        }
         var items: [JSONValue] = []
         var position = start
         var last = start
         while position > 0 && items.count < limit {
             position -= 1
             let deployment = data.deployments[position]
-            guard deployment.environment == name, component.map({ deployment.component == $0 }) ?? true else { continue }
+            guard shown(deployment) else { continue }
             items.append(DataEncoder.deployment(deployment))
             last = position
         }
-        let hasMore =
-            items.count == limit
-            && data.deployments[..<last].contains { deployment in
-                deployment.environment == name && (component.map { deployment.component == $0 } ?? true)
-            }
+        let hasMore = items.count == limit && data.deployments[..<last].contains(where: shown)
         return JSONResponse.make(
             .object([
                 JSONMember("items", .array(items)),

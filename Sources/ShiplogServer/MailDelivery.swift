@@ -115,9 +115,17 @@ final class MailDelivery: Service, Sendable {
             logger.error("mail: cannot read the outbox: \(error)")
             return false
         }
+        // Pages read again in this batch: mail queued by another process (`shiplog import`) can be
+        // due before the store watcher reloaded the page it is about.
+        var reloaded: Set<String> = []
         for mail in due {
             if Task.isShuttingDownGracefully { return false }
-            guard let outgoing = render(mail) else {
+            var rendered = render(mail)
+            if rendered == nil, reloaded.insert(mail.subscriber.page).inserted {
+                try? await snapshots.reload(mail.subscriber.page)
+                rendered = render(mail)
+            }
+            guard let outgoing = rendered else {
                 try? await store.markFailed(mail: mail.id, error: "the release no longer exists", retryAt: nil)
                 continue
             }

@@ -107,7 +107,12 @@ struct SubscriptionRoutes: Sendable {
     func form(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
         try throttle(context)
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "the form is larger than 65536 bytes")
+        }
         let fields = Self.formFields(String(buffer: buffer))
         let address = fields.first { $0.0 == "email" }?.1.trimmingCharacters(in: .whitespaces) ?? ""
         let page = access.page.data.page
@@ -149,7 +154,10 @@ struct SubscriptionRoutes: Sendable {
     /// One-click unsubscribe (RFC 8058): a POST to the link in `List-Unsubscribe` unsubscribes at once.
     func unsubscribe(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let page = snapshots[try RequestInput.page(context)]?.data.page
-        guard let token = request.uri.queryParameters.get("token"), !token.isEmpty, token.utf8.count <= 200 else {
+        // Looked up first, so a link used under another page's path changes nothing.
+        guard let token = request.uri.queryParameters.get("token"), !token.isEmpty, token.utf8.count <= 200,
+            try await lookUp(token)?.page == page?.id
+        else {
             return html(.invalidLink, page, [:], status: .notFound)
         }
         let subscriber: Subscriber?

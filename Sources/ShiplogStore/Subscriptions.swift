@@ -179,7 +179,9 @@ extension SQLiteStore {
                     """,
                 arguments: [now, page, email.lowercased()]
             )
-            return db.changesCount > 0
+            let changed = db.changesCount > 0
+            try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE page_id = ? AND email_key = ?", [page, email.lowercased()])
+            return changed
         }
     }
 
@@ -218,6 +220,7 @@ extension SQLiteStore {
                 sql: "UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ? WHERE unsubscribe_token = ? AND state != 'unsubscribed'",
                 arguments: [now, token]
             )
+            try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE unsubscribe_token = ?", [token])
             return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
         }
     }
@@ -305,6 +308,18 @@ extension SQLiteStore {
 }
 
 extension Rows {
+    /// Gives up the queued mail of the subscribers that `sql` selects (their ids), who just
+    /// unsubscribed: mail still waiting (a long queue, an SMTP outage) must not reach them.
+    static func dropQueuedMail(_ db: Database, sql: String, _ arguments: StatementArguments) throws {
+        try db.execute(
+            sql: """
+                UPDATE outbox SET state = 'failed', last_error = 'the subscriber unsubscribed', payload = NULL
+                WHERE state = 'queued' AND subscriber_id IN (\(sql))
+                """,
+            arguments: arguments
+        )
+    }
+
     /// Queues one release mail per confirmed subscriber whose preferences include the release's bump
     /// kind, for each release of `references` that is published; never twice for one subscriber and release.
     static func queueReleaseMail(_ db: Database, page: String, references: [ReleaseReference], now: Int64) throws {

@@ -1,0 +1,817 @@
+"""Release e-mail end to end (issue 4, SPEC §6): the real `shiplog` binary and a real SMTP server.
+
+Each test gets a temporary store with `site/data.json` (page "nimbus"), an admin key, a
+`shiplog serve --smtp` on its own port and an aiosmtpd server on loopback inside this process
+that records every envelope and message (and answers 451 or 550 to chosen recipients, or
+waits before answering DATA). Messages are parsed with Python's `email` package, so
+quoted-printable and MIME structure are decoded as a mail client would.
+
+Subscription requests come from rotating loopback source addresses (127.0.x.y), so the
+per-client limit of 10 a minute only applies where a test wants it.
+
+The binary is SHIPLOG_BIN, else `.build/debug/shiplog` of this checkout (run `swift build`).
+
+    python3 -m pytest -q Tests/mail
+"""
+import asyncio
+import csv
+import email
+import email.policy
+import http.client
+import io
+import itertools
+import json
+import os
+import re
+import select
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+try:
+    from aiosmtpd.controller import Controller
+except ImportError:  # a failure, not a skip: these tests are the proof that mail works
+    pytest.exit("aiosmtpd is not installed: run `python3 -m pip install aiosmtpd`", returncode=1)
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
+DATA_FILE = ROOT / "site" / "data.json"
+DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+PAGE = "nimbus"
+BASE_URL = DATA["page"]["base_url"]
+API = f"/api/v1/pages/{PAGE}"
+SUBSCRIBERS = f"/v1/pages/{PAGE}/subscribers"
+MAIL_FROM = "releases@x.example"
+ACCEPTED = "Subscriber request accepted, pending email confirmation"
+
+if not BINARY.is_file():
+    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+
+
+# MARK: - Helpers
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout, what, interval=0.05):
+    """Polls `predicate` until it returns something truthy; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def cli(*args, check=True, input=None):
+    result = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True, timeout=120, input=input)
+    if check and result.returncode != 0:
+        raise AssertionError(f"shiplog {' '.join(map(str, args))} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+_sources = itertools.count(1)
+
+
+def next_source():
+    """A fresh loopback source address, so each subscription request is its own client."""
+    n = next(_sources)
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+# MARK: - The SMTP sink
+
+
+class Sink:
+    """aiosmtpd on 127.0.0.1:`port`, recording each accepted message.
+
+    `reject` (550) and `tempfail` (451, once per address) act at RCPT TO; `delay` seconds pass
+    before DATA is answered (the message is recorded after the delay, just before the 250).
+    """
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.lock = threading.Lock()
+        self.messages = []  # dicts: sender, recipients, raw, message
+        self.reject = set()
+        self.tempfail = set()
+        self.tempfailed = []
+        self.delay = 0.0
+        self.controller = None
+
+    # aiosmtpd handler hooks
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.reject:
+            return "550 5.1.1 no such user here"
+        if address in self.tempfail:
+            self.tempfail.discard(address)
+            self.tempfailed.append(address)
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        raw = envelope.original_content or envelope.content
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(
+                {"sender": envelope.mail_from, "recipients": list(envelope.rcpt_tos), "raw": raw, "message": parsed}
+            )
+        return "250 2.0.0 accepted"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def all(self):
+        with self.lock:
+            return list(self.messages)
+
+    def to(self, address):
+        return [m for m in self.all() if address in m["recipients"]]
+
+    def count(self):
+        with self.lock:
+            return len(self.messages)
+
+    def wait_to(self, address, count=1, timeout=10):
+        return wait_for(lambda: (lambda got: got if len(got) >= count else None)(self.to(address)), timeout, f"{count} mail(s) to {address}")
+
+
+# MARK: - Store and server
+
+
+class Store:
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.db = self.directory / "store.db"
+        cli("import", "--db", self.db, DATA_FILE)
+        self.admin = cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", "admin").stdout.strip()
+        self.read_key = cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", "read").stdout.strip()
+
+    def sql(self, query, *arguments):
+        connection = sqlite3.connect(self.db, timeout=10)
+        try:
+            rows = connection.execute(query, arguments).fetchall()
+            connection.commit()
+            return rows
+        finally:
+            connection.close()
+
+    def outbox(self):
+        """{state: count} of the outbox."""
+        return dict(self.sql("SELECT state, COUNT(*) FROM outbox GROUP BY state"))
+
+    def queued(self):
+        return self.sql("SELECT COUNT(*) FROM outbox WHERE state = 'queued'")[0][0]
+
+    def import_subscribers(self, lines):
+        path = self.directory / f"subscribers-{time.monotonic_ns()}.csv"
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        cli("subscribers", "import", "--db", self.db, "--page", PAGE, path)
+
+
+class Server:
+    counter = itertools.count()
+
+    def __init__(self, store, sink_url, port=None):
+        self.store = store
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = store.directory / f"server-{next(Server.counter)}.log"
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [str(BINARY), "serve", "--db", str(store.db), "--port", str(self.port), "--rate-limit", "0",
+             "--smtp", sink_url, "--mail-from", MAIL_FROM, "--public-url", self.base + "/"],
+            stdout=subprocess.PIPE, stderr=self._log,
+        )
+        deadline = time.monotonic() + 30
+        data = b""
+        while b"\n" not in data:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.process.kill()
+                raise AssertionError(f"the server did not start: {data!r}; log: {self.log()}")
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                data += os.read(self.process.stdout.fileno(), 4096)
+        assert data.startswith(f"shiplog serving on http://127.0.0.1:{self.port}".encode()), data
+
+    def log(self):
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def request(self, method, path, body=None, headers=None, key=None, source=None):
+        headers = dict(headers or {})
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            headers.setdefault("Content-Type", "application/json")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15,
+                                                source_address=(source, 0) if source else None)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        finally:
+            connection.close()
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def local(self, url):
+        """The path and query of a link in a mail, to ask this server (links name the public URL)."""
+        parts = urllib.parse.urlsplit(url)
+        return parts.path + ("?" + parts.query if parts.query else "")
+
+    # Subscriptions
+
+    def subscribe(self, address, preferences=None, source=None):
+        data = {"type": "email", "value": address}
+        if preferences is not None:
+            data["preferences"] = preferences
+        return self.request("PATCH", SUBSCRIBERS, {"op": "add", "data": data}, source=source or next_source())
+
+    def form(self, fields, source=None):
+        return self.request("POST", SUBSCRIBERS + "/form", urllib.parse.urlencode(fields),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"},
+                            source=source or next_source())
+
+    def subscribers(self):
+        reply = self.get(API + "/subscribers", key=self.store.admin)
+        assert reply.status == 200, reply.text
+        return {item["email"]: item for item in reply.json()["items"]}
+
+    # Releases
+
+    def create_release(self, component, version, status="published", title=None, notes="", expect=201):
+        body = {"component": component, "version": version, "published_at": "2026-11-01T10:00:00Z",
+                "author": "tester", "status": status, "notes": notes}
+        if title is not None:
+            body["title"] = title
+        reply = self.request("POST", API + "/releases", body, key=self.store.admin)
+        assert reply.status == expect, reply.text
+        return reply
+
+    def release_action(self, component, version, action, expect=200):
+        reply = self.request("POST", f"{API}/components/{component}/releases/{version}/{action}", b"", key=self.store.admin)
+        assert reply.status == expect, reply.text
+        return reply
+
+    def drained(self, timeout=10):
+        """Waits until the outbox holds nothing queued (every mail sent or failed for good)."""
+        wait_for(lambda: self.store.queued() == 0, timeout, f"an empty outbox (log: {self.log()[-600:]})")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def kill9(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def sink():
+    sink = Sink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path)
+
+
+@pytest.fixture
+def servers():
+    started = []
+    yield started
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def server(store, sink, servers):
+    server = Server(store, sink.url)
+    servers.append(server)
+    return server
+
+
+# MARK: - Mail helpers
+
+
+def parts(message):
+    """(text, html) bodies of a parsed mail."""
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None, f"both parts expected: {message.get_content_type()}"
+    return text.get_content(), html.get_content()
+
+
+def confirmation_link(message):
+    text, html = parts(message)
+    links = re.findall(r"https?://[^\s<>\"]+/subscribers/confirm\?token=[A-Za-z0-9]+", text)
+    assert links, text
+    assert links[0] in html.replace("&amp;", "&")
+    return links[0]
+
+
+def unsubscribe_url(message):
+    header = message["List-Unsubscribe"]
+    match = re.fullmatch(r"<(https?://[^>]+)>", str(header).strip())
+    assert match, header
+    return match.group(1)
+
+
+def confirm(server, sink, address, preferences=None):
+    """Subscribes `address` with double opt-in and follows the link: a confirmed subscriber."""
+    before = len(sink.to(address))
+    assert server.subscribe(address, preferences).status == 202
+    mail = sink.wait_to(address, before + 1)[-1]["message"]
+    reply = server.get(server.local(confirmation_link(mail)))
+    assert reply.status == 200, reply.text
+    return mail
+
+
+def release_mails(sink, address):
+    return [m for m in sink.to(address) if "is out" in str(m["message"]["Subject"])]
+
+
+# MARK: - Double opt-in
+
+
+def test_double_opt_in_through_the_api(store, sink, server):
+    reply = server.subscribe("ann@example.com", ["patch"])
+    assert reply.status == 202
+    assert reply.json() == {"message": ACCEPTED, "pageId": PAGE,
+                            "data": {"type": "email", "value": "ann@example.com", "preferences": ["patch"]}}
+    mail = sink.wait_to("ann@example.com")[0]
+    assert mail["sender"] == MAIL_FROM and mail["recipients"] == ["ann@example.com"]
+    message = mail["message"]
+    assert "Confirm" in message["Subject"]
+    assert message["To"].addresses[0].addr_spec == "ann@example.com"
+    assert message["List-Unsubscribe"] and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = confirmation_link(message)
+    assert link.startswith(server.base + "/v1/pages/nimbus/subscribers/confirm?token=")
+    assert server.subscribers()["ann@example.com"]["state"] == "pending"
+
+    # Pending: a patch release brings nothing.
+    server.create_release("api", "v1.10.3", notes="Pending people get nothing.")
+    server.drained()
+    assert len(sink.to("ann@example.com")) == 1
+
+    # The link works once.
+    first = server.get(server.local(link))
+    assert first.status == 200 and "ann@example.com" in first.text
+    again = server.get(server.local(link))
+    assert again.status == 404 and "not valid" in again.text
+    unknown = server.get(f"/v1/pages/{PAGE}/subscribers/confirm?token=" + "ab" * 24)
+    assert unknown.status == 404 and "not valid" in unknown.text
+    assert server.get(f"/v1/pages/{PAGE}/subscribers/confirm").status == 404
+    entry = server.subscribers()["ann@example.com"]
+    assert entry["state"] == "confirmed" and entry["preferences"] == ["patch"] and entry["confirmed_at"]
+
+    # Confirmed: exactly one mail about the next patch release.
+    server.create_release("api", "v1.10.4", notes="Now you hear about it.")
+    server.drained()
+    mails = release_mails(sink, "ann@example.com")
+    assert len(mails) == 1 and "v1.10.4" in mails[0]["message"]["Subject"]
+
+
+def test_an_expired_confirmation_link_is_refused(store, sink, server):
+    server.subscribe("late@example.com")
+    link = confirmation_link(sink.wait_to("late@example.com")[0]["message"])
+    store.sql("UPDATE confirmations SET expires_at = created_at - 1")
+    reply = server.get(server.local(link))
+    assert reply.status == 404 and "not valid" in reply.text
+    assert server.subscribers()["late@example.com"]["state"] == "pending"
+
+
+def test_double_opt_in_through_the_form(store, sink, server):
+    reply = server.form([("email", "bo@example.com"), ("preferences", "major"), ("preferences", "minor")])
+    assert reply.status == 200 and reply.headers["content-type"].startswith("text/html")
+    assert "Check your inbox" in reply.text and "bo@example.com" in reply.text
+    message = sink.wait_to("bo@example.com")[0]["message"]
+    assert server.get(server.local(confirmation_link(message))).status == 200
+    entry = server.subscribers()["bo@example.com"]
+    assert entry["state"] == "confirmed" and entry["preferences"] == ["major", "minor"]
+
+    bad = server.form([("email", "not an address")])
+    assert bad.status == 400 and bad.headers["content-type"].startswith("text/html")
+    injected = server.form([("email", "eve@example.com\r\nBcc: evil@x.example")])
+    assert injected.status == 400
+    time.sleep(1.2)  # a poll of the delivery service
+    assert len(sink.all()) == 1 and "eve@example.com" not in server.subscribers()
+
+
+def test_the_same_answer_for_known_and_unknown_addresses(store, sink, server):
+    store.import_subscribers(["known@example.com,major minor patch"])
+    answers = {}
+    for address in ("known@example.com", "unknown@example.com"):
+        reply = server.subscribe(address, ["major", "minor", "patch"])
+        body = reply.json()
+        body["data"]["value"] = "X"
+        answers[address] = (reply.status, sorted(reply.headers.keys()), body)
+    assert answers["known@example.com"] == answers["unknown@example.com"]
+    assert answers["known@example.com"][0] == 202
+    sink.wait_to("unknown@example.com")
+    remove = [server.request("PATCH", SUBSCRIBERS, {"op": "remove", "data": {"type": "email", "value": a}}, source=next_source())
+              for a in ("known@example.com", "nobody@example.com")]
+    assert [r.status for r in remove] == [202, 202]
+    assert remove[0].json()["data"]["value"] == "known@example.com"
+    assert {**remove[0].json(), "data": None} == {**remove[1].json(), "data": None}
+    assert server.subscribers()["known@example.com"]["state"] == "unsubscribed"
+
+
+def test_resubscribing_a_confirmed_address_updates_its_preferences(store, sink, server):
+    confirm(server, sink, "cy@example.com", ["major"])
+    assert server.subscribe("cy@example.com", ["patch", "prerelease"]).status == 202
+    entry = server.subscribers()["cy@example.com"]
+    assert entry["state"] == "confirmed" and entry["preferences"] == ["patch", "prerelease"]
+    server.create_release("api", "v1.10.3")
+    server.drained()
+    assert len(sink.to("cy@example.com")) == 2  # the confirmation and the patch release, no new confirmation
+
+
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({"op": "add", "data": {"type": "email", "value": "not-an-address"}}, ["data.value"]),
+        ({"op": "add", "data": {"type": "email", "value": "a@b"}}, ["data.value"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com\r\nBcc: evil@x.example"}}, ["data.value"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com\nBcc: evil@x.example"}}, ["data.value"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com\r"}}, ["data.value"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com", "preferences": ["weekly"]}}, ["data.preferences[0]"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com", "preferences": []}}, ["data.preferences"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com", "color": "red"}}, ["data.color"]),
+        ({"op": "add", "data": {"type": "email", "value": "x@example.com"}, "extra": 1}, ["extra"]),
+        ({"op": "add", "data": {"type": "sms", "value": "x@example.com"}}, ["data.type"]),
+        ({"op": "subscribe", "data": {"type": "email", "value": "x@example.com"}}, ["op"]),
+        ({"op": "add"}, ["data"]),
+        ({"op": "add", "data": {"type": "email", "value": "bad\r\n", "preferences": ["x"]}, "y": 1},
+         ["data.value", "data.preferences[0]", "y"]),
+    ],
+)
+def test_invalid_subscription_requests_get_400_with_causes(store, sink, server, body, fields):
+    reply = server.request("PATCH", SUBSCRIBERS, body, source=next_source())
+    assert reply.status == 400, reply.text
+    error = reply.json()
+    assert error["status"] == 400 and error["error"] and error["message"]
+    assert sorted(c["field"] for c in error["causes"]) == sorted(fields), error
+    assert all(c["error"] for c in error["causes"])
+    assert store.sql("SELECT COUNT(*) FROM subscribers")[0][0] == 0
+    assert store.outbox() == {}
+
+
+def test_subscription_limits(store, sink, server):
+    source = next_source()
+    statuses = [server.subscribe(f"n{i}@example.com", source=source).status for i in range(11)]
+    assert statuses == [202] * 10 + [429]
+    limited = server.subscribe("late@example.com", source=source)
+    assert limited.headers.get("retry-after")
+    # At most 3 confirmation mails an hour to one address, whatever it asks.
+    for _ in range(5):
+        assert server.subscribe("often@example.com").status == 202
+    server.drained()
+    assert store.sql("SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id "
+                     "WHERE s.email = 'often@example.com'")[0][0] == 3
+
+
+# MARK: - Release mail
+
+
+def test_release_mail_follows_preferences_with_both_parts_links_and_headers(store, sink, server):
+    store.import_subscribers([
+        "patchy@example.com,patch",
+        "minnie@example.com,minor",
+        "all@example.com,major minor patch",
+        "pre@example.com,major minor patch prerelease",
+        "default@example.com",
+    ])
+    notes = "### Fixed\n- Search *really* works now (#540)\n- Faster `sync`\n"
+    server.create_release("api", "v1.10.3", title="Search repair, again", notes=notes)  # patch
+    server.create_release("cli", "v1.2.0", title="Plugins")  # minor (v1.1.0 → v1.2.0)
+    server.create_release("api", "v1.11.0-beta.1", title="Beta")  # prerelease
+    server.create_release("desktop", "2.0.0", title="Big one")  # major
+    server.drained()
+    subjects = {a: sorted(str(m["message"]["Subject"]) for m in sink.to(a)) for a in
+                ("patchy@example.com", "minnie@example.com", "all@example.com", "pre@example.com", "default@example.com")}
+    def versions(address):
+        return sorted(v for v in ("v1.10.3", "v1.2.0", "v1.11.0-beta.1", "2.0.0")
+                      if any(re.search(rf"\b{re.escape(v)}\b", s) for s in subjects[address]))
+    assert versions("patchy@example.com") == ["v1.10.3"]
+    assert versions("minnie@example.com") == ["v1.2.0"]
+    assert versions("all@example.com") == sorted(["v1.10.3", "v1.2.0", "2.0.0"])
+    assert versions("default@example.com") == sorted(["v1.10.3", "v1.2.0", "2.0.0"])
+    assert versions("pre@example.com") == sorted(["v1.10.3", "v1.2.0", "2.0.0", "v1.11.0-beta.1"])
+    assert [len(sink.to(a)) for a in subjects] == [1, 1, 3, 4, 3]
+    for mail in sink.all():
+        assert len(mail["recipients"]) == 1 and mail["sender"] == MAIL_FROM
+
+    mail = sink.to("patchy@example.com")[0]
+    message = mail["message"]
+    assert message.get_content_type() == "multipart/alternative"
+    assert "Nimbus API" in message["Subject"] and "v1.10.3" in message["Subject"]
+    assert message["From"].addresses[0].addr_spec == MAIL_FROM
+    assert message["Message-ID"] and message["Date"]
+    text, html = parts(message)
+    release_url = BASE_URL + "components/api/v1.10.3/"
+    assert release_url in text and f'href="{release_url}"' in html
+    assert "Search *really* works now" in text or "Search really works now" in text
+    assert "<em>really</em>" in html and "<li>" in html and "<code>sync</code>" in html
+    assert "#540" in text
+    unsubscribe = unsubscribe_url(message)
+    assert unsubscribe.startswith(server.base + "/v1/pages/nimbus/unsubscribe?token=")
+    assert unsubscribe in text and unsubscribe.replace("&", "&amp;") in html
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # Each subscriber has their own unsubscribe link.
+    links = {unsubscribe_url(m["message"]) for m in sink.all()}
+    assert len(links) == 5
+    (beta,) = [m for m in sink.to("pre@example.com") if "v1.11.0-beta.1" in str(m["message"]["Subject"])]
+    assert "pre-release" in str(beta["message"]["Subject"])
+
+
+def test_every_way_of_publishing_mails_once(store, sink, server):
+    store.import_subscribers(["dee@example.com,major minor patch prerelease"])
+    # A draft: nothing. Publishing it: one mail. Publishing again, yank + publish: nothing more.
+    server.create_release("api", "v1.10.3", status="draft")
+    server.drained()
+    assert sink.count() == 0
+    server.release_action("api", "v1.10.3", "publish")
+    sink.wait_to("dee@example.com", 1)
+    server.release_action("api", "v1.10.3", "publish")
+    server.release_action("api", "v1.10.3", "yank")
+    server.release_action("api", "v1.10.3", "publish")
+    # PATCH a draft to published: one mail.
+    server.create_release("web", "3.7.1", status="draft")
+    reply = server.request("PATCH", f"{API}/components/web/releases/3.7.1", {"status": "published"}, key=store.admin)
+    assert reply.status == 200, reply.text
+    reply = server.request("PATCH", f"{API}/components/web/releases/3.7.1", {"title": "Retitled"}, key=store.admin)
+    assert reply.status == 200, reply.text
+    # POST with status published: one mail.
+    server.create_release("cli", "v1.1.1")
+    server.drained()
+    subjects = sorted(str(m["message"]["Subject"]) for m in sink.to("dee@example.com"))
+    assert len(subjects) == 3, subjects
+    for version in ("v1.10.3", "3.7.1", "v1.1.1"):
+        assert sum(bool(re.search(rf"\b{re.escape(version)} is out", s)) for s in subjects) == 1, (version, subjects)
+    # The same Message-ID never repeats.
+    assert len({m["message"]["Message-ID"] for m in sink.all()}) == 3
+
+    # `shiplog import` of data with a new published release, while the server runs: one mail.
+    data = json.loads(json.dumps(DATA))
+    data["releases"].append({"component": "desktop", "version": "1.2.2", "title": "Imported fix",
+                             "published_at": "2026-11-02T10:00:00Z", "author": "importer", "notes": "From import."})
+    path = store.directory / "more.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    cli("import", "--db", store.db, path)
+    got = sink.wait_to("dee@example.com", 4)
+    assert "1.2.2" in str(got[-1]["message"]["Subject"]), got[-1]["message"]["Subject"]
+    cli("import", "--db", store.db, path)  # again: nothing new
+    time.sleep(1.5)
+    server.drained()
+    assert len(sink.to("dee@example.com")) == 4
+    assert store.outbox() == {"sent": 4}
+
+
+def test_one_click_unsubscribe_stops_mail(store, sink, server):
+    store.import_subscribers(["eli@example.com,patch", "fay@example.com,patch"])
+    server.create_release("api", "v1.10.3")
+    eli = sink.wait_to("eli@example.com")[0]["message"]
+    fay = sink.wait_to("fay@example.com")[0]["message"]
+    # Opening the link (GET: what link scanners do) only shows a page with a button.
+    page = server.get(server.local(unsubscribe_url(fay)))
+    assert page.status == 200 and "<form" in page.text and 'method="post"' in page.text
+    assert server.subscribers()["fay@example.com"]["state"] == "confirmed"
+    # RFC 8058: a POST with List-Unsubscribe=One-Click to the header's URL.
+    reply = server.request("POST", server.local(unsubscribe_url(eli)), "List-Unsubscribe=One-Click",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 200, reply.text
+    assert server.subscribers()["eli@example.com"]["state"] == "unsubscribed"
+    assert server.subscribers()["eli@example.com"]["unsubscribed_at"]
+    again = server.request("POST", server.local(unsubscribe_url(eli)), "List-Unsubscribe=One-Click",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert again.status == 200
+    bogus = server.request("POST", f"/v1/pages/{PAGE}/unsubscribe?token=" + "00" * 24, "List-Unsubscribe=One-Click",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert bogus.status == 404
+    server.create_release("api", "v1.10.4")
+    server.drained()
+    assert len(sink.to("eli@example.com")) == 1
+    assert len(sink.to("fay@example.com")) == 2
+
+
+def test_header_injection_creates_no_header(store, sink, server):
+    store.import_subscribers(["gus@example.com,major minor patch"])
+    evil = "Evil\r\nBcc: evil@x.example\r\nX-Injected: yes"
+    reply = server.request("PUT", f"{API}/components/tools", {"name": evil, "description": "d"}, key=store.admin)
+    component = "tools" if reply.status in (200, 201) else None
+    assert reply.status in (200, 201, 400), reply.text
+    server.create_release("api", "v1.10.3", title="Fix\r\nBcc: evil@x.example\r\nX-Injected: yes",
+                          notes="Line one\r\nBcc: evil@x.example\r\n\r\nX-Injected: yes\n")
+    if component:
+        server.create_release(component, "1.0.0", title="First\nBcc: evil@x.example")
+        server.create_release(component, "1.0.1", title="Second\rBcc: evil@x.example")
+    server.drained()
+    mails = sink.all()
+    assert len(mails) == (3 if component else 1)
+    for mail in mails:
+        assert mail["recipients"] == ["gus@example.com"]
+        message = mail["message"]
+        assert message["Bcc"] is None and message["X-Injected"] is None, mail["raw"][:2000]
+        assert "\n" not in str(message["Subject"]) and "\r" not in str(message["Subject"])
+        header_block = mail["raw"].split(b"\r\n\r\n", 1)[0]
+        for line in header_block.split(b"\r\n"):
+            assert not line.lower().startswith((b"bcc", b"x-injected")), header_block
+        # Every top-level header is one the mailer writes.
+        names = {name.lower() for name in message.keys()}
+        assert names <= {"from", "to", "subject", "date", "message-id", "mime-version", "content-type",
+                         "content-transfer-encoding", "list-unsubscribe", "list-unsubscribe-post"}, names
+    assert not sink.to("evil@x.example")
+
+
+# MARK: - Delivery: outages, crashes, restarts, failures
+
+
+def test_smtp_server_down_then_back(store, servers):
+    sink = Sink()  # not listening yet
+    store.import_subscribers([f"h{i}@example.com,patch" for i in range(3)])
+    server = Server(store, sink.url)
+    servers.append(server)
+    try:
+        server.create_release("api", "v1.10.3")
+        wait_for(lambda: store.sql("SELECT COUNT(*) FROM outbox WHERE attempts > 0")[0][0] >= 1, 5, "a failed attempt")
+        errors = store.sql("SELECT last_error FROM outbox WHERE attempts > 0")
+        assert errors and all(e[0] for e in errors)
+        assert store.outbox() == {"queued": 3}
+        # Who unsubscribes meanwhile gets nothing of what was queued for them.
+        remove = {"op": "remove", "data": {"type": "email", "value": "h2@example.com"}}
+        assert server.request("PATCH", SUBSCRIBERS, remove, source=next_source()).status == 202
+        assert store.outbox() == {"queued": 2, "failed": 1}
+        sink.start()
+        server.drained(timeout=30)  # the first retry is 5 s after the failure
+        assert store.outbox() == {"sent": 2, "failed": 1}
+        time.sleep(1.2)
+        assert [len(sink.to(f"h{i}@example.com")) for i in range(3)] == [1, 1, 0]
+        assert sink.count() == 2
+    finally:
+        sink.stop()
+
+
+def test_a_451_is_retried_and_a_550_fails_only_that_mail(store, sink, server):
+    store.import_subscribers(["ok1@example.com,patch", "gone@example.com,patch", "busy@example.com,patch", "ok2@example.com,patch"])
+    sink.reject.add("gone@example.com")
+    sink.tempfail.add("busy@example.com")
+    server.create_release("api", "v1.10.3")
+    server.drained(timeout=30)
+    states = dict(store.sql("SELECT s.email, o.state FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id"))
+    assert states == {"ok1@example.com": "sent", "gone@example.com": "failed", "busy@example.com": "sent", "ok2@example.com": "sent"}
+    error = store.sql("SELECT last_error, attempts FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id "
+                      "WHERE s.email = 'gone@example.com'")[0]
+    assert "550" in error[0] and error[1] == 1
+    assert sink.tempfailed == ["busy@example.com"]
+    assert [len(sink.to(a)) for a in ("ok1@example.com", "gone@example.com", "busy@example.com", "ok2@example.com")] == [1, 0, 1, 1]
+    # The failed mail is not tried again.
+    time.sleep(1.2)
+    assert sink.count() == 3 and store.outbox() == {"sent": 3, "failed": 1}
+
+
+def test_kill_9_with_mail_queued_then_restart(store, sink, servers):
+    total = 200
+    addresses = [f"k{i:03}@example.com" for i in range(total)]
+    store.import_subscribers([f"{a},patch" for a in addresses])
+    sink.delay = 0.01
+    server = Server(store, sink.url)
+    servers.append(server)
+    server.create_release("api", "v1.10.3")
+    wait_for(lambda: sink.count() >= 20, 15, "the first mails")
+    server.kill9()
+    sent_before = store.outbox().get("sent", 0)
+    assert store.queued() > 0, "the kill came too late to leave mail queued"
+    assert sent_before >= 19
+
+    restarted = Server(store, sink.url)
+    servers.append(restarted)
+    restarted.drained(timeout=30)
+    time.sleep(0.3)
+    assert store.outbox() == {"sent": total}
+    mails = sink.all()
+    by_recipient = {}
+    for mail in mails:
+        (recipient,) = mail["recipients"]
+        by_recipient.setdefault(recipient, set()).add(str(mail["message"]["Message-ID"]))
+    assert sorted(by_recipient) == addresses, "every mail delivered"
+    assert all(len(ids) == 1 for ids in by_recipient.values()), "one Message-ID per recipient and release"
+    assert len({next(iter(ids)) for ids in by_recipient.values()}) == total
+    # At most the one mail in flight at the kill may have reached the sink twice (with its Message-ID).
+    assert len(mails) - total <= 1, len(mails) - total
+
+    # A restart with everything sent sends nothing.
+    assert restarted.stop() == 0
+    count = sink.count()
+    third = Server(store, sink.url)
+    servers.append(third)
+    time.sleep(2.2)
+    assert sink.count() == count and store.outbox() == {"sent": total}
+
+
+def test_a_graceful_stop_keeps_queued_mail(store, sink, servers):
+    store.import_subscribers([f"q{i}@example.com,patch" for i in range(50)])
+    sink.delay = 0.02
+    server = Server(store, sink.url)
+    servers.append(server)
+    server.create_release("api", "v1.10.3")
+    wait_for(lambda: sink.count() >= 5, 10, "the first mails")
+    assert server.stop() == 0
+    stopped_at = sink.count()
+    assert stopped_at < 50 and store.queued() == 50 - store.outbox().get("sent", 0)
+    server = Server(store, sink.url)
+    servers.append(server)
+    server.drained(timeout=20)
+    recipients = [m["recipients"][0] for m in sink.all()]
+    assert len(set(recipients)) == 50 and len(recipients) == 50
+
+
+# MARK: - Admin
+
+
+def test_admin_list_and_csv_export_show_states(store, sink, server):
+    store.import_subscribers(["imported@example.com,major minor"])
+    server.subscribe("pending@example.com", ["minor"])
+    confirm(server, sink, "confirmed@example.com", ["patch", "prerelease"])
+    confirm(server, sink, "leaver@example.com")
+    server.request("PATCH", SUBSCRIBERS, {"op": "remove", "data": {"type": "email", "value": "leaver@example.com"}},
+                   source=next_source())
+    listed = server.subscribers()
+    assert {a: (e["state"], e["preferences"]) for a, e in listed.items()} == {
+        "imported@example.com": ("confirmed", ["major", "minor"]),
+        "pending@example.com": ("pending", ["minor"]),
+        "confirmed@example.com": ("confirmed", ["patch", "prerelease"]),
+        "leaver@example.com": ("unsubscribed", ["major", "minor", "patch"]),
+    }
+    assert listed["leaver@example.com"]["unsubscribed_at"] and listed["pending@example.com"]["confirmed_at"] is None
+    assert server.get(API + "/subscribers").status == 401
+    assert server.get(API + "/subscribers", key=store.read_key).status == 403
+
+    exported = cli("subscribers", "export", "--db", store.db, "--page", PAGE).stdout
+    rows = list(csv.reader(io.StringIO(exported)))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["email", "state", "preferences"]
+    table = {r[0]: (r[1], r[2]) for r in body}
+    assert table["pending@example.com"][0] == "pending"
+    assert table["confirmed@example.com"][0] == "confirmed" and set(table["confirmed@example.com"][1].split()) == {"patch", "prerelease"}
+    assert table["leaver@example.com"][0] == "unsubscribed"
+    assert table["imported@example.com"][0] == "confirmed"
+    # An address that unsubscribed here stays unsubscribed when imported again.
+    store.import_subscribers(["leaver@example.com,major"])
+    assert server.subscribers()["leaver@example.com"]["state"] == "unsubscribed"

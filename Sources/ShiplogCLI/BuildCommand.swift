@@ -24,6 +24,12 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --db: the page to build; needed when the store has several.", valueName: "id"))
     var page: String?
 
+    @Option(
+        name: .customLong("server-url"),
+        help: ArgumentHelp("The server the page's subscription form posts to (overrides page.server_url).", valueName: "url")
+    )
+    var serverURL: String?
+
     @Option(name: .long, help: ArgumentHelp("The output directory.", valueName: "dir"))
     var out: String
 
@@ -43,6 +49,7 @@ struct BuildCommand: AsyncParsableCommand {
         if db != nil && !input.data.isEmpty { throw ValidationError("Give either --data files or --db, not both.") }
         if db == nil && input.data.isEmpty { throw ValidationError("Give at least one --data FILE, or --db.") }
         if db == nil && page != nil { throw ValidationError("--page goes with --db.") }
+        if let serverURL, let problem = Rules.urlProblem(serverURL) { throw ValidationError("--server-url: \(problem)") }
     }
 
     func run() async throws {
@@ -69,10 +76,10 @@ struct BuildCommand: AsyncParsableCommand {
         do {
             // The data loads while the builder reads the previous build's cache.
             report = try await SiteBuilder(options: options).build {
-                if let stored { return stored }
-                let loaded = try input.load()
+                var data = try stored ?? input.load().data
                 timing?("load data", ContinuousClock.now - start)
-                return loaded.data
+                if let serverURL { data.page.serverURL = serverURL }
+                return data
             }
         } catch let error as SiteError {
             Console.error(error.message)

@@ -63,6 +63,23 @@ struct IndexPageTests {
         #expect(active.last?.prefix(200).contains(#"href="components/api/1.1.0/""#) == true)
     }
 
+    @Test("the subscription form posts to page.server_url, or to --server-url")
+    func subscriptionForm() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(tmp) }
+        var fixture = DataFixture()
+        fixture.addComponent("api")
+        fixture.addRelease("api", "1.0.0", publishedAt: "2024-01-01T00:00:00Z")
+        try fixture.write(to: tmp.appendingPathComponent("data.json"))
+        try #require(try build(cwd: tmp).status == 0)
+        #expect(try !readText(tmp.appendingPathComponent("site/index.html")).contains("<form"))
+        let result = try build(out: "with-form", ["--server-url", "https://api.acme.example/"], cwd: tmp)
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let index = try readText(tmp.appendingPathComponent("with-form/index.html"))
+        #expect(index.contains(#"<form class="subscribe__form" method="post" action="https://api.acme.example/v1/pages/acme/subscribers/form">"#))
+        #expect(try build(out: "bad", ["--server-url", "javascript:alert(1)"], cwd: tmp).status == 64)
+    }
+
     @Test("a page without groups, deployments or base URL still has a complete index")
     func minimalIndex() throws {
         let tmp = try makeTemporaryDirectory()

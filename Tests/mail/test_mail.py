@@ -213,7 +213,7 @@ class Store:
 class Server:
     counter = itertools.count()
 
-    def __init__(self, store, sink_url, port=None):
+    def __init__(self, store, sink_url, port=None, extra=()):
         self.store = store
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -221,7 +221,7 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--db", str(store.db), "--port", str(self.port), "--rate-limit", "0",
-             "--smtp", sink_url, "--mail-from", MAIL_FROM, "--public-url", self.base + "/"],
+             "--smtp", sink_url, "--mail-from", MAIL_FROM, "--public-url", self.base + "/", *map(str, extra)],
             stdout=subprocess.PIPE, stderr=self._log,
         )
         deadline = time.monotonic() + 30
@@ -815,3 +815,23 @@ def test_admin_list_and_csv_export_show_states(store, sink, server):
     # An address that unsubscribed here stays unsubscribed when imported again.
     store.import_subscribers(["leaver@example.com,major"])
     assert server.subscribers()["leaver@example.com"]["state"] == "unsubscribed"
+
+
+def test_mail_and_server_pages_follow_template_overrides(store, sink, servers, tmp_path):
+    overrides = tmp_path / "theme"
+    (overrides / "mail").mkdir(parents=True)
+    (overrides / "server").mkdir()
+    (overrides / "mail" / "confirm.subject.mustache").write_text("Please confirm: {{{page_title}}}\n", encoding="utf-8")
+    (overrides / "mail" / "confirm.txt.mustache").write_text("Custom text. Link: {{{confirm_url}}}\n", encoding="utf-8")
+    (overrides / "server" / "confirmed.mustache").write_text("<p>Custom thanks, {{email}}!</p>\n", encoding="utf-8")
+    server = Server(store, sink.url, extra=("--templates", overrides))
+    servers.append(server)
+    assert server.subscribe("tia@example.com", ["major"]).status == 202
+    message = sink.wait_to("tia@example.com")[0]["message"]
+    assert message["Subject"] == "Please confirm: Nimbus releases"
+    text, html = parts(message)
+    assert text.startswith("Custom text. Link: ")
+    # The HTML part is still the default theme's: overrides go file by file.
+    assert "Confirm my subscription" in html
+    page = server.get(server.local(confirmation_link(message)))
+    assert page.status == 200 and page.text == "<p>Custom thanks, tia@example.com!</p>\n"

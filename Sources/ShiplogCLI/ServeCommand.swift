@@ -77,8 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
-        let ownURL = publicURL ?? "http://\(self.host):\(port)/"
-        let mail = smtp.map { MailConfiguration(smtpURL: $0, from: mailFrom ?? "", publicURL: ownURL) }
+        let mail = smtp.map { MailConfiguration(smtpURL: $0, from: mailFrom ?? "", publicURL: publicURL) }
         let configuration = ServerConfiguration(
             host: host,
             port: port,

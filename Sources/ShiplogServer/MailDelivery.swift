@@ -45,13 +45,13 @@ public struct MailConfiguration: Sendable {
     public var smtpURL: String
     /// The `From` address.
     public var from: String
-    /// The server's own address as mail links show it (`https://api.acme.example/`).
-    public var publicURL: String
+    /// The server's own address as mail links show it (`https://api.acme.example/`); nil: the address it listens on.
+    public var publicURL: String?
 
-    public init(smtpURL: String, from: String, publicURL: String) {
+    public init(smtpURL: String, from: String, publicURL: String?) {
         self.smtpURL = smtpURL
         self.from = from
-        self.publicURL = publicURL.hasSuffix("/") ? publicURL : publicURL + "/"
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 }
 
@@ -65,6 +65,8 @@ final class MailDelivery: Service, Sendable {
     let transport: any MailTransport
     let configuration: MailConfiguration
     let logger: Logger
+    /// Where links point: the configured public URL, else the address the server listens on (known once it runs).
+    private let ownURL: Mutex<String>
     private let wake: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
@@ -76,8 +78,17 @@ final class MailDelivery: Service, Sendable {
         self.transport = transport
         self.configuration = configuration
         self.logger = logger
+        ownURL = Mutex(configuration.publicURL ?? "http://localhost/")
         (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// Tells where the server listens, for links when no public URL was configured.
+    func listening(host: String, port: Int) {
+        guard configuration.publicURL == nil else { return }
+        ownURL.withLock { $0 = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/" }
+    }
+
+    var publicURL: String { ownURL.withLock { $0 } }
 
     /// Looks at the outbox now rather than at the next poll.
     func poke() { wakeContinuation.yield() }
@@ -96,7 +107,7 @@ final class MailDelivery: Service, Sendable {
         defer { ticker.cancel() }
         await withGracefulShutdownHandler {
             var iterator = wake.makeAsyncIterator()
-            while !Task.isShuttingDownGracefully {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 // A full batch means there may be more: go on at once; else wait for a wake.
                 if await !deliverDue() { _ = await iterator.next() }
             }
@@ -156,7 +167,7 @@ final class MailDelivery: Service, Sendable {
     func render(_ mail: OutboxMail) -> OutgoingMail? {
         guard let snapshot = snapshots[mail.subscriber.page] else { return nil }
         let page = snapshot.data.page
-        let base = configuration.publicURL + "v1/pages/\(page.id)/"
+        let base = publicURL + "v1/pages/\(page.id)/"
         let unsubscribeURL = base + "unsubscribe?token=\(mail.subscriber.unsubscribeToken)"
         let rendered: RenderedMail
         switch mail.kind {
@@ -174,7 +185,7 @@ final class MailDelivery: Service, Sendable {
             else { return nil }
             let release = snapshot.data.releases[index]
             let path = MessageRenderer.releasePath(release)
-            let releaseURL = page.baseURL.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + path } ?? configuration.publicURL + path
+            let releaseURL = page.baseURL.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + path } ?? publicURL + path
             rendered = messages.releaseMail(
                 page: page,
                 component: snapshot.data.components[componentIndex],
@@ -191,7 +202,7 @@ final class MailDelivery: Service, Sendable {
             html: rendered.html,
             text: rendered.text,
             headers: [("List-Unsubscribe", "<\(unsubscribeURL)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
-            messageID: "shiplog.\(page.id).\(mail.id)@\(Self.host(configuration.publicURL))"
+            messageID: "shiplog.\(page.id).\(mail.id)@\(Self.host(publicURL))"
         )
     }
 

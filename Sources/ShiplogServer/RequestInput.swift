@@ -64,7 +64,9 @@ enum RequestInput {
 
     /// Body members with `key` set to `value` from the path: a body may leave it out or repeat it, never differ.
     static func fixing(_ key: String, to value: String, in members: [JSONMember]) throws(APIError) -> [JSONMember] {
-        guard let given = members.first(where: { $0.key == key }) else { return [JSONMember(key, .string(value))] + members }
+        guard let given = members.first(where: { $0.key == key }), given.value != .null else {
+            return [JSONMember(key, .string(value))] + members.filter { $0.key != key }
+        }
         guard given.value == .string(value) else {
             throw APIError.invalid(
                 "the \(key) is the path's",

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var mail: MailConfiguration?
     /// Subscription requests a minute per client address.
     public var subscribeLimit: Int
+    /// Timeouts and backoff of webhook deliveries.
+    public var webhooks: WebhookConfiguration
 
     public init(
         host: String = "127.0.0.1",
@@ -35,7 +37,8 @@ public struct ServerConfiguration: Sendable {
         templates: String,
         templateOverrides: String? = nil,
         mail: MailConfiguration? = nil,
-        subscribeLimit: Int = 10
+        subscribeLimit: Int = 10,
+        webhooks: WebhookConfiguration = WebhookConfiguration()
     ) {
         self.host = host
         self.port = port
@@ -46,6 +49,7 @@ public struct ServerConfiguration: Sendable {
         self.templateOverrides = templateOverrides
         self.mail = mail
         self.subscribeLimit = subscribeLimit
+        self.webhooks = webhooks
     }
 }
 
@@ -84,11 +88,13 @@ public struct ShiplogServer: Sendable {
                 logger: logger
             )
         }
+        let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
         let changed: @Sendable (String) async throws(StoreError) -> Void = { page in
             try await snapshots.reload(page)
             siteBuilder?.schedule(page)
             delivery?.poke()
+            webhookSender.poke()
         }
         let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
 
@@ -135,15 +141,20 @@ public struct ShiplogServer: Sendable {
             limiter: RateLimiter(limit: configuration.subscribeLimit),
             mailQueued: { delivery?.poke() }
         ).register(on: router)
+        WebhookRoutes(snapshots: snapshots).register(on: router)
 
-        var services: [any Service] = [watcher]
+        var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
         if let delivery { services.append(delivery) }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: services,
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                delivery?.listening(host: configuration.host, port: port)
+                onListening(port)
+            },
             logger: logger
         )
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -134,7 +134,7 @@ struct SubscriptionRoutes: Sendable {
             return html(.invalidLink, page, [:], status: .notFound)
         }
         let subscriber: Subscriber?
-        do { subscriber = try await store.confirm(token: token) } catch { throw APIError.from(error) }
+        do { subscriber = try await store.confirm(token: token, page: page?.id ?? "") } catch { throw APIError.from(error) }
         guard let subscriber, subscriber.page == page?.id else { return html(.invalidLink, page, [:], status: .notFound) }
         return html(.confirmed, page, ["email": subscriber.email])
     }

@@ -12,7 +12,7 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
 extension Rows {
     /// Queues `event` with its `data` for every webhook of `page` that listens to it, in the caller's transaction.
     static func queueEvent(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
-        // Webhooks land in the next step; until then there is nobody to tell.
+        try queueWebhookDeliveries(db, page: page, event, data: data, now: now)
     }
 }
 

@@ -149,6 +149,39 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("3 webhooks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhooks (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+                        url TEXT NOT NULL,
+                        secret TEXT NOT NULL,
+                        events TEXT NOT NULL,
+                        format TEXT NOT NULL DEFAULT 'json',
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX webhooks_page ON webhooks(page_id);
+                    CREATE TABLE webhook_deliveries (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                        page_id TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'queued',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_status INTEGER,
+                        last_error TEXT,
+                        created_at INTEGER NOT NULL,
+                        delivered_at INTEGER
+                    );
+                    CREATE INDEX webhook_deliveries_queue ON webhook_deliveries(state, webhook_id, seq);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -101,8 +101,9 @@ public protocol Store: Sendable {
     @discardableResult
     func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool
 
-    /// Confirms the subscription of a confirmation token (single use, expires after 7 days).
-    func confirm(token: String) async throws(StoreError) -> Subscriber?
+    /// Confirms the subscription of a confirmation token of `page` (single use, expires after 7 days);
+    /// a token of another page is left as it was.
+    func confirm(token: String, page: String) async throws(StoreError) -> Subscriber?
 
     /// The subscriber of an unsubscribe token.
     func subscriber(unsubscribeToken: String) async throws(StoreError) -> Subscriber?
@@ -124,6 +125,27 @@ public protocol Store: Sendable {
 
     /// How many mails are queued, sent and failed.
     func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts
+
+    // MARK: Webhooks (SPEC §6)
+
+    /// Adds a webhook to a page; its deliveries are queued from the next event on.
+    func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook
+
+    /// The webhooks of a page, oldest first, with their delivery counts (never their secrets).
+    func webhooks(page: String) async throws(StoreError) -> [Webhook]
+
+    /// Deletes a webhook and its waiting deliveries; false when the page has no such webhook.
+    @discardableResult
+    func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool
+
+    /// The deliveries due now: at most one per webhook (its oldest waiting one), so each webhook gets its events in order.
+    func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery]
+
+    /// Records that the receiver answered a delivery with a 2xx `status`.
+    func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError)
+
+    /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
+    func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError)
 
     /// A number that changes whenever another connection or process commits to the store, so a
     /// server can notice `shiplog import` or `keys revoke` run beside it.

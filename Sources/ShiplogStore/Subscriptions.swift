@@ -185,15 +185,18 @@ extension SQLiteStore {
         }
     }
 
-    public func confirm(token: String) async throws(StoreError) -> Subscriber? {
+    public func confirm(token: String, page: String) async throws(StoreError) -> Subscriber? {
         let now = Self.now()
         let hash = Self.hash(token)
         return try await write { db in
             guard
                 let confirmation = try Row.fetchOne(
                     db,
-                    sql: "SELECT * FROM confirmations WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    arguments: [hash, now]
+                    sql: """
+                        SELECT c.* FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
+                        WHERE c.token_hash = ? AND c.used_at IS NULL AND c.expires_at > ? AND s.page_id = ?
+                        """,
+                    arguments: [hash, now, page]
                 )
             else { return nil }
             let id: Int64 = confirmation["subscriber_id"]

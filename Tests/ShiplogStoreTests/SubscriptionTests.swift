@@ -16,7 +16,9 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     try await temporary.store.importData(data)
     for email in emails {
         #expect(try await temporary.store.subscribe(page: data.page.id, email: email, preferences: preferences) == .confirmationQueued)
-        #expect(try await temporary.store.confirm(token: try await confirmationToken(temporary.store, email))?.state == .confirmed)
+        #expect(
+            try await temporary.store.confirm(token: try await confirmationToken(temporary.store, email), page: data.page.id)?.state == .confirmed
+        )
     }
     for mail in try await temporary.store.dueMail(limit: 1000) { try await temporary.store.markSent(mail: mail.id) }
     return (temporary, data)
@@ -31,11 +33,13 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
         #expect(try await store.subscribe(page: data.page.id, email: "Ann@Example.com", preferences: [.major]) == .confirmationQueued)
         #expect(try await store.subscribers(page: data.page.id).map(\.state) == [.pending])
         let token = try await confirmationToken(store, "Ann@Example.com")
-        #expect(try await store.confirm(token: token + "0") == nil)
-        let confirmed = try #require(try await store.confirm(token: token))
+        #expect(try await store.confirm(token: token + "0", page: data.page.id) == nil)
+        // Another page's path neither confirms nor uses up the token.
+        #expect(try await store.confirm(token: token, page: "other") == nil)
+        let confirmed = try #require(try await store.confirm(token: token, page: data.page.id))
         #expect(confirmed.state == .confirmed && confirmed.preferences == [.major])
         // Single use.
-        #expect(try await store.confirm(token: token) == nil)
+        #expect(try await store.confirm(token: token, page: data.page.id) == nil)
         // Re-subscribing a confirmed address (in any case) updates its preferences, with no mail.
         #expect(try await store.subscribe(page: data.page.id, email: "ann@example.com", preferences: [.patch, .minor]) == .preferencesUpdated)
         #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.minor, .patch]])
@@ -72,7 +76,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
         try await store.unsubscribe(page: data.page.id, email: "a@b.example")
         #expect(try await store.subscribe(page: data.page.id, email: "a@b.example", preferences: [.major]) == .confirmationQueued)
         #expect(try await store.subscribers(page: data.page.id).first?.state == .unsubscribed)
-        #expect(try await store.confirm(token: try await confirmationToken(store, "a@b.example"))?.state == .confirmed)
+        #expect(try await store.confirm(token: try await confirmationToken(store, "a@b.example"), page: data.page.id)?.state == .confirmed)
     }
 }
 

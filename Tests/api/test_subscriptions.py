@@ -447,9 +447,6 @@ def test_confirm_and_unsubscribe_pages(mailing):
     assert_page(server.get(unsubscribe), 200, reader)
 
 
-@pytest.mark.xfail(strict=True, reason="server bug: GET …/subscribers/confirm confirms the subscription before it checks "
-                   "the page of the path, so a token opened under another page's path is used up (and confirms) while the "
-                   "answer says the link is not valid; the store has no lookup by confirmation token to check first")
 def test_confirm_link_under_another_page_changes_nothing(mailing):
     server, sink = mailing
     reader = address()

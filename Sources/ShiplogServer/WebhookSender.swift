@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import ShiplogStore
+
+/// How webhook deliveries go out.
+public struct WebhookConfiguration: Sendable {
+    /// How long a receiver may take to accept a connection.
+    public var connectTimeout: Duration
+    /// How long a whole request may take, answer included.
+    public var requestTimeout: Duration
+    /// The first retry delay (seconds); each failure doubles it, up to ``maximumBackoff``.
+    public var initialBackoff: Int64
+    /// The longest wait between two attempts (seconds).
+    public var maximumBackoff: Int64
+    /// Deliveries in flight at once (each to a different webhook).
+    public var concurrency: Int
+
+    public init(
+        connectTimeout: Duration = .seconds(5),
+        requestTimeout: Duration = .seconds(15),
+        initialBackoff: Int64 = 2,
+        maximumBackoff: Int64 = 3600,
+        concurrency: Int = 8
+    ) {
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.concurrency = concurrency
+    }
+}
+
+/// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed, and marks it
+/// delivered only on a 2xx answer; anything else is retried with exponential backoff, forever (until
+/// the webhook is deleted). A webhook's deliveries go out one at a time, in the order of their events.
+/// Runs in the server's service group; deliveries queued by other processes are seen within a second.
+final class WebhookSender: Service, Sendable {
+    let store: any Store
+    let configuration: WebhookConfiguration
+    let logger: Logger
+    private let wake: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    init(store: any Store, configuration: WebhookConfiguration = WebhookConfiguration(), logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    /// Looks at the queue now rather than at the next poll.
+    func poke() { wakeContinuation.yield() }
+
+    /// The delay before retry number `attempts + 1`: 2 s, 4 s, 8 s … up to an hour.
+    func backoff(attempts: Int) -> Int64 {
+        min(configuration.maximumBackoff, configuration.initialBackoff << Int64(min(attempts, 30)))
+    }
+
+    /// `sha256=HEX`: the HMAC-SHA256 of the exact body bytes, keyed with the webhook's secret.
+    static func signature(body: String, secret: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The HTTP client's settings: the timeouts, and no redirects (a receiver answers where it was registered).
+    var httpConfiguration: HTTPClient.Configuration {
+        var http = HTTPClient.Configuration()
+        http.timeout = .init(connect: Self.timeAmount(configuration.connectTimeout), read: Self.timeAmount(configuration.requestTimeout))
+        http.redirectConfiguration = .disallow
+        http.decompression = .disabled
+        return http
+    }
+
+    func run() async throws {
+        // The client lives exactly as long as this service runs, and is shut down when it ends.
+        try await HTTPClient.withHTTPClient(configuration: httpConfiguration) { client in
+            await deliver(with: client)
+        }
+    }
+
+    private func deliver(with client: HTTPClient) async {
+        // The poller wakes the loop every second: retries come due, other processes queue events.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                wakeContinuation.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withGracefulShutdownHandler {
+            var iterator = wake.makeAsyncIterator()
+            // A cancelled task (the service group failed) must not spin: its stream and reads end at once.
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                // Something went out: the next delivery of that webhook may be due now.
+                if await !deliverDue(with: client) { _ = await iterator.next() }
+            }
+        } onGracefulShutdown: {
+            self.wakeContinuation.finish()
+        }
+    }
+
+    /// Sends the due deliveries (one per webhook) concurrently; true when any was delivered.
+    func deliverDue(with client: HTTPClient) async -> Bool {
+        let due: [WebhookDelivery]
+        do {
+            due = try await store.dueWebhookDeliveries(limit: configuration.concurrency)
+        } catch {
+            logger.error("webhooks: cannot read the queue: \(error)")
+            return false
+        }
+        guard !due.isEmpty else { return false }
+        return await withTaskGroup(of: Bool.self) { group in
+            for delivery in due {
+                group.addTask { await self.deliver(delivery, with: client) }
+            }
+            return await group.reduce(false) { $0 || $1 }
+        }
+    }
+
+    /// One attempt; true when the receiver took it.
+    func deliver(_ delivery: WebhookDelivery, with client: HTTPClient) async -> Bool {
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "shiplog-webhooks/1")
+        request.headers.add(name: "X-Shiplog-Event", value: delivery.event)
+        request.headers.add(name: "X-Shiplog-Delivery", value: delivery.id)
+        request.headers.add(name: "X-Shiplog-Signature", value: Self.signature(body: delivery.body, secret: delivery.secret))
+        request.body = .bytes(ByteBuffer(string: delivery.body))
+        var status: Int?
+        let problem: String
+        do {
+            let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
+            status = Int(response.status.code)
+            // Read (and drop) what the receiver says, so the connection can be reused.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            if (200..<300).contains(response.status.code) {
+                do {
+                    try await store.markWebhookDelivered(delivery.seq, status: Int(response.status.code))
+                } catch {
+                    logger.error("webhook delivery \(delivery.id) went out but cannot be marked delivered: \(error)")
+                    return false
+                }
+                return true
+            }
+            problem = "the receiver answered HTTP \(response.status.code)"
+        } catch {
+            problem = "cannot reach the receiver: \(error)"
+        }
+        let wait = backoff(attempts: delivery.attempts)
+        logger.warning(
+            "webhook \(delivery.webhookID) delivery \(delivery.id) (attempt \(delivery.attempts + 1)) failed, retried in \(wait) s: \(problem)"
+        )
+        try? await store.markWebhookFailed(delivery.seq, status: status, error: problem, retryAt: Int64(Date().timeIntervalSince1970) + wait)
+        return false
+    }
+}

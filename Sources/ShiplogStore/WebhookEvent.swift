@@ -1,0 +1,91 @@
+public import ShiplogModel
+
+/// An event as webhooks receive it, rendered in each ``WebhookFormat``.
+///
+/// ```swift
+/// let event = WebhookEvent(kind: .releasePublished, page: "nimbus", data: release, componentName: "Nimbus API", now: now)
+/// event.body(.slack)  // {"text":"Nimbus API v1.11.0 released: Shared notebooks"}
+/// ```
+public struct WebhookEvent: Sendable, Hashable {
+    public var kind: EventKind
+    public var page: String
+    /// The release or deployment, as the data format encodes it.
+    public var data: JSONValue
+    /// The component's display name, when it has one.
+    public var componentName: String?
+    /// When the event was queued (Unix seconds): the annotation time when the data has none.
+    public var now: Int64
+
+    public init(kind: EventKind, page: String, data: JSONValue, componentName: String?, now: Int64) {
+        self.kind = kind
+        self.page = page
+        self.data = data
+        self.componentName = componentName
+        self.now = now
+    }
+
+    /// The body of a delivery in `format`, compact JSON.
+    public func body(_ format: WebhookFormat) -> String {
+        JSONWriter.write(value(format), pretty: false)
+    }
+
+    func value(_ format: WebhookFormat) -> JSONValue {
+        switch format {
+        case .json:
+            .object([JSONMember("event", .string(kind.rawValue)), JSONMember("page", .string(page)), JSONMember("data", data)])
+        case .slack:
+            .object([JSONMember("text", .string(slackText))])
+        case .grafana:
+            .object([
+                JSONMember("time", .number(String(time * 1000))),
+                JSONMember("tags", .array(tags.map(JSONValue.string))),
+                JSONMember("text", .string(line)),
+            ])
+        }
+    }
+
+    private func string(_ key: String) -> String? {
+        if case .string(let text)? = data[key], !text.isEmpty { return text }
+        return nil
+    }
+
+    private var component: String { componentName ?? string("component") ?? "?" }
+
+    private var version: String { string("version") ?? "?" }
+
+    /// One readable line: "Nimbus API v1.11.0 released", "Nimbus API v1.2.3 deployed to production: success".
+    public var line: String {
+        switch kind {
+        case .releasePublished:
+            "\(component) \(version) released" + (string("title").map { ": \($0)" } ?? "")
+        case .releaseYanked:
+            "\(component) \(version) yanked"
+        case .deploymentCreated, .deploymentUpdated:
+            "\(component) \(version) deployed to \(string("environment") ?? "?"): \(string("status") ?? "unknown")"
+                + (string("actor").map { " (by \($0))" } ?? "")
+        }
+    }
+
+    /// The Slack message: the line, with a link to the release when it has one.
+    var slackText: String {
+        guard kind == .releasePublished || kind == .releaseYanked, let url = string("url") else { return line }
+        return "\(line) <\(url)|release notes>"
+    }
+
+    /// The Grafana tags: `shiplog`, the event, the component, the version, and for deployments the environment and status.
+    var tags: [String] {
+        var tags = ["shiplog", kind.rawValue, string("component") ?? "", version]
+        if kind == .deploymentCreated || kind == .deploymentUpdated {
+            tags += [string("environment") ?? "", string("status") ?? ""]
+        }
+        return tags.filter { !$0.isEmpty }
+    }
+
+    /// When it happened (Unix seconds): a deployment's finish or start, a release's publication, else when it was queued.
+    var time: Int64 {
+        for key in ["finished_at", "started_at", "published_at"] {
+            if let text = string(key), let stamp = Timestamp(rfc3339: text) { return stamp.seconds }
+        }
+        return now
+    }
+}

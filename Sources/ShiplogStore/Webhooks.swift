@@ -1,0 +1,218 @@
+import Foundation
+import GRDB
+public import ShiplogModel
+
+/// How a webhook's deliveries are shaped (SPEC §6).
+public enum WebhookFormat: String, Sendable, Hashable, CaseIterable {
+    /// The generic event: `{"event": "release.published", "page": "acme", "data": {…}}`.
+    case json
+    /// A Slack incoming-webhook message: `{"text": "Nimbus API v1.11.0 released"}`.
+    case slack
+    /// A Grafana annotation: `{"time": epochMillis, "tags": ["shiplog", …], "text": "…"}`.
+    case grafana
+}
+
+/// What a new webhook asks for; the secret signs every delivery and is never shown again.
+public struct WebhookRegistration: Sendable, Hashable {
+    public var url: String
+    public var secret: String
+    public var events: [EventKind]
+    public var format: WebhookFormat
+
+    public init(url: String, secret: String, events: [EventKind] = EventKind.allCases, format: WebhookFormat = .json) {
+        self.url = url
+        self.secret = secret
+        self.events = events
+        self.format = format
+    }
+}
+
+/// A webhook as the API lists it: never its secret.
+public struct Webhook: Sendable, Hashable {
+    public var id: String
+    public var page: String
+    public var url: String
+    public var events: [EventKind]
+    public var format: WebhookFormat
+    public var createdAt: Timestamp
+    /// Deliveries waiting (including ones being retried) and delivered.
+    public var queued: Int
+    public var delivered: Int
+    /// Why the oldest waiting delivery failed last, if it did.
+    public var lastError: String?
+}
+
+/// One event on its way to one webhook, as the delivery service takes it.
+public struct WebhookDelivery: Sendable, Hashable {
+    /// The position in the queue: deliveries of one webhook go out in this order.
+    public var seq: Int64
+    /// The stable id sent as `X-Shiplog-Delivery`, the same on every attempt.
+    public var id: String
+    public var webhookID: String
+    public var url: String
+    /// The key of the `X-Shiplog-Signature` HMAC.
+    public var secret: String
+    public var event: String
+    /// The exact body, rendered when the event was queued.
+    public var body: String
+    /// How many attempts failed before.
+    public var attempts: Int
+}
+
+/// Webhook rules shared by the store implementations.
+public enum Webhooks {
+    /// The stored form of an event list: `,release.published,deployment.created,` (found with `instr`).
+    static func encode(_ events: [EventKind]) -> String {
+        "," + EventKind.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",") + ","
+    }
+
+    static func decode(_ text: String) -> [EventKind] {
+        text.split(separator: ",").compactMap { EventKind(rawValue: String($0)) }
+    }
+}
+
+extension SQLiteStore {
+    static func webhook(_ row: Row) -> Webhook {
+        let lastError: String? = row["last_error"]
+        return Webhook(
+            id: row["id"],
+            page: row["page_id"],
+            url: row["url"],
+            events: Webhooks.decode(row["events"]),
+            format: WebhookFormat(rawValue: row["format"]) ?? .json,
+            createdAt: Timestamp(seconds: row["created_at"]),
+            queued: row["queued"] ?? 0,
+            delivered: row["delivered"] ?? 0,
+            lastError: lastError
+        )
+    }
+
+    static let webhookSelect = """
+        SELECT w.*,
+            (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued') AS queued,
+            (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'delivered') AS delivered,
+            (SELECT d.last_error FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued' ORDER BY d.seq LIMIT 1)
+                AS last_error
+        FROM webhooks w
+        """
+
+    public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
+        let id = Self.randomHex(bytes: 8)
+        let now = Self.now()
+        return try await write { db in
+            try Rows.requirePage(db, page)
+            try db.execute(
+                sql: "INSERT INTO webhooks (id, page_id, url, secret, events, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    id, page, registration.url, registration.secret, Webhooks.encode(registration.events), registration.format.rawValue, now,
+                ]
+            )
+            guard let row = try Row.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
+                throw StoreError.database("the webhook vanished")
+            }
+            return Self.webhook(row)
+        }
+    }
+
+    public func webhooks(page: String) async throws(StoreError) -> [Webhook] {
+        try await read { db in
+            try Row.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(Self.webhook)
+        }
+    }
+
+    @discardableResult
+    public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page])
+            return db.changesCount > 0
+        }
+    }
+
+    public func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery] {
+        let now = Self.now()
+        return try await read { db in
+            // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, w.url, w.secret
+                    FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                    WHERE d.seq IN (SELECT MIN(seq) FROM webhook_deliveries WHERE state = 'queued' GROUP BY webhook_id)
+                    AND d.next_attempt_at <= ?
+                    ORDER BY d.next_attempt_at, d.seq LIMIT ?
+                    """,
+                arguments: [now, limit]
+            ).map { row in
+                WebhookDelivery(
+                    seq: row["seq"],
+                    id: row["id"],
+                    webhookID: row["webhook_id"],
+                    url: row["url"],
+                    secret: row["secret"],
+                    event: row["event"],
+                    body: row["body"],
+                    attempts: row["attempts"]
+                )
+            }
+        }
+    }
+
+    public func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError) {
+        let now = Self.now()
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,
+                        last_error = NULL WHERE seq = ?
+                    """,
+                arguments: [now, status, seq]
+            )
+        }
+    }
+
+    public func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?
+                    WHERE seq = ? AND state = 'queued'
+                    """,
+                arguments: [retryAt, status, error, seq]
+            )
+        }
+    }
+}
+
+extension Rows {
+    /// Queues one delivery of `event` per webhook of `page` listening to it, its body rendered in the webhook's format.
+    static func queueWebhookDeliveries(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
+        let hooks = try Row.fetchAll(
+            db,
+            sql: "SELECT id, format FROM webhooks WHERE page_id = ? AND instr(events, ?) > 0 ORDER BY seq",
+            arguments: [page, ",\(event.rawValue),"]
+        )
+        guard !hooks.isEmpty else { return }
+        var componentName: String?
+        if case .string(let slug)? = data["component"] {
+            componentName = try String.fetchOne(
+                db,
+                sql: "SELECT name FROM components WHERE page_id = ? AND slug = ?",
+                arguments: [page, slug]
+            )
+        }
+        let event = WebhookEvent(kind: event, page: page, data: data, componentName: componentName, now: now)
+        var bodies: [WebhookFormat: String] = [:]
+        for hook in hooks {
+            let format = WebhookFormat(rawValue: hook["format"]) ?? .json
+            let body = bodies[format] ?? event.body(format)
+            bodies[format] = body
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [UUID().uuidString.lowercased(), hook["id"], page, event.kind.rawValue, body, now, now]
+            )
+        }
+    }
+}

@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "CShiplogSupport"),
         .target(
             name: "ShiplogModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -40,7 +41,6 @@ let package = Package(
                 "ShiplogModel",
                 "ShiplogMarkdown",
                 "CShiplogSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

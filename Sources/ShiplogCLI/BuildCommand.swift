@@ -47,10 +47,10 @@ struct BuildCommand: AsyncParsableCommand {
         let report: BuildReport
         do {
             // The data loads while the builder reads the previous build's cache.
-            report = try await SiteBuilder(options: options).build {
-                let loaded = try input.load()
+            report = try await SiteBuilder(options: options).build { memo in
+                let loaded = try input.load(memo: memo)
                 timing?("load data", ContinuousClock.now - start)
-                return loaded.data
+                return loaded
             }
         } catch let error as SiteError {
             Console.error(error.message)

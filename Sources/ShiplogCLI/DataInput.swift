@@ -7,8 +7,8 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files (JSON, SPEC §1); several merge.", valueName: "file"))
     var data: [String] = []
 
-    /// Reads and validates every file; prints problems and warnings on stderr.
-    func load() throws -> LoadedData {
+    /// Reads and validates every file (releases that `memo` knows only in summary); prints problems and warnings on stderr.
+    func load(memo: ReleaseMemo? = nil) throws -> LoadedData {
         guard !data.isEmpty else { throw ValidationError("Give at least one --data FILE.") }
         var sources: [DataSource] = []
         for path in data {
@@ -21,7 +21,7 @@ struct DataOptions: ParsableArguments {
             sources.append(DataSource(name: path, bytes: [UInt8](contents)))
         }
         do {
-            let loaded = try DataLoader.load(sources)
+            let loaded = try DataLoader.load(sources, memo: memo)
             for warning in loaded.warnings { Console.error("warning: \(warning)") }
             return loaded
         } catch {

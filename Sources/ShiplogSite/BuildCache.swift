@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogModel
 
 /// What the previous build wrote: per file, the fingerprint of its inputs and the file's stamp.
 ///
@@ -16,8 +17,7 @@ struct BuildCache: Sendable {
 
     /// The cache file that belongs to an output directory.
     static func path(forOutput output: String) -> String {
-        let url = URL(fileURLWithPath: output).standardizedFileURL
-        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-cache").path
+        FileSystem.sibling(of: output, suffix: ".shiplog-cache")
     }
 
     /// The cache of `output`, when it exists, without the entries of files that were deleted or
@@ -95,9 +95,6 @@ struct BuildCache: Sendable {
             bytes += path.utf8
             bytes.append(0x0A)
         }
-        let target = Self.path(forOutput: output)
-        let temporary = target + ".tmp"
-        _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try FileSystem.write(buffer, to: temporary) } }.get()
-        try FileSystem.rename(temporary, target)
+        try FileSystem.replace(Self.path(forOutput: output), with: bytes)
     }
 }

@@ -29,6 +29,19 @@ enum FileSystem {
         return FileStamp(info)
     }
 
+    /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(SiteError) {
+        let temporary = path + ".tmp"
+        _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try write(buffer, to: temporary) } }.get()
+        try rename(temporary, path)
+    }
+
+    /// A hidden file beside the directory `output`: `.<name><suffix>`, so that it is not published.
+    static func sibling(of output: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent)\(suffix)").path
+    }
+
     /// Reads a whole file.
     static func read(_ path: String) throws(SiteError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw SiteError(.io, "\(path): cannot read the file") }

@@ -71,23 +71,36 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of the data `load` returns, reading the previous build's cache meanwhile.
     ///
-    /// Errors of `load` pass through unchanged; errors of the build are ``SiteError``s.
-    public func build(loading load: () throws -> ReleaseData) async throws -> BuildReport {
+    /// `load` is given what the previous build learnt of the releases (nil when not incremental),
+    /// so that it reads unchanged releases only in summary. Errors of `load` pass through
+    /// unchanged; errors of the build are ``SiteError``s.
+    public func build(loading load: (ReleaseMemo?) throws -> LoadedData) async throws -> BuildReport {
         let output = outputPath
         let incremental = options.incremental
         async let cache = incremental ? BuildCache.load(forOutput: output) : nil
-        let data = try load()
-        return try await build(data, cache: await cache)
+        let loaded = try load(incremental ? ReleaseMemo.load(forOutput: output) : nil)
+        let report = try await build(loaded.data, cache: await cache, loaded: loaded)
+        // Like the cache, the memo only saves work: failing to save it is no error.
+        if loaded.memoChanged { try? loaded.memo.save(forOutput: output) }
+        return report
     }
 
     private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
 
-    private func build(_ data: ReleaseData, cache: BuildCache?) async throws(SiteError) -> BuildReport {
+    private func build(_ data: ReleaseData, cache: BuildCache?, loaded: LoadedData? = nil) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        let (theme, plan) = try await plan(data, trace: &trace)
+        let (theme, initialPlan) = try await plan(data, fingerprints: loaded?.releaseFingerprints, trace: &trace)
+        var plan = initialPlan
         trace.mark("plan")
         let output = outputPath
         let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
+        if let loaded, !loaded.summarized.isEmpty {
+            // Pages about to be rendered show these releases in full.
+            var shown = Set<Int>()
+            for planned in pending { shown.formUnion(plan.releasesShown(by: planned.output)) }
+            plan.catalog = plan.catalog.replacingReleases(loaded.materialize(shown))
+            trace.mark("materialize")
+        }
 
         trace.mark("cache")
         let renderer = await makeRenderer(plan: plan, theme: theme, pending: pending)
@@ -123,16 +136,14 @@ public struct SiteBuilder: Sendable {
     }
 
     /// Loads the theme and decides which files the site of `data` has, each with its key.
-    func plan(_ data: ReleaseData, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
+    ///
+    /// `fingerprints` are the releases' fingerprints when the loader knows them already.
+    func plan(_ data: ReleaseData, fingerprints: [Digest]? = nil, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
         trace.mark("theme")
         let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
         trace.mark("catalog")
-        let releaseKeys = await Parallel.map(data.releases.indices) { index in
-            var fingerprint = Fingerprint("release")
-            fingerprint.add(data.releases[index])
-            return fingerprint.finalize()
-        }
+        let releaseKeys = if let fingerprints { fingerprints } else { await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }
         trace.mark("release keys")
         return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
     }

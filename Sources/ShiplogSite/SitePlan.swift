@@ -31,7 +31,8 @@ struct PlannedOutput: Sendable {
 ///
 /// A page's key covers everything its template can see, so an unchanged key means an unchanged page.
 struct SitePlan: Sendable {
-    let catalog: Catalog
+    /// The catalog planned from; releases may be replaced by the same releases decoded in full.
+    var catalog: Catalog
     let outputs: [PlannedOutput]
     /// Release indices in feed order (newest published first), for the page feed.
     let feedReleases: [Int]
@@ -239,6 +240,27 @@ struct SitePlan: Sendable {
         case .group(let group): return catalog.groups[group].members
         case .notFound, .version, .sitemap, .asset: return []
         }
+    }
+
+    /// The releases of which `output` shows more than their summary (see ``ReleaseMemo``): those
+    /// whose notes it shows, the neighbours of a release, the releases of customer sites.
+    func releasesShown(by output: Output) -> [Int] {
+        var shown = notesNeeded(by: output)
+        switch output {
+        case .release(let index):
+            let list = visibleReleases[catalog.componentIndex[catalog.data.releases[index].component]!]
+            if let position = positionOfRelease[index] {
+                shown += [position - 1, position + 1].filter(list.indices.contains).map { list[$0] }
+            }
+        case .index:
+            shown += catalog.data.sites.flatMap { $0.releases.compactMap { catalog.releaseIndex[$0] } }
+            if let latest = catalog.latestGroup { shown += catalog.groups[latest].members }
+        case .version:
+            shown += catalog.latest.compactMap { $0 }
+        default:
+            break
+        }
+        return shown
     }
 
     /// The newest visible releases by date, for the index page.

@@ -29,7 +29,7 @@ public struct ResolvedGroup: Sendable, Hashable {
 /// ```
 public struct Catalog: Sendable {
     /// The data the catalog was computed from.
-    public let data: ReleaseData
+    public private(set) var data: ReleaseData
     /// Whether drafts are shown (`--drafts`).
     public let includeDrafts: Bool
     /// Per component (in data order), indices of its releases, highest version first (drafts included).
@@ -96,6 +96,17 @@ public struct Catalog: Sendable {
         self.bumps = bumps
         self.groups = Self.resolveGroups(data, componentIndex: componentIndex, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
+    }
+
+    /// This catalog with releases replaced by ones that agree on the fields it was computed from,
+    /// such as summarized releases (``LoadedData/summarized``) by their full decoding.
+    public func replacingReleases(_ releases: [Int: Release]) -> Catalog {
+        var catalog = self
+        for (index, release) in releases {
+            precondition(ReleaseMemo.summary(of: release) == ReleaseMemo.summary(of: data.releases[index]), "a replacement changes the catalog")
+            catalog.data.releases[index] = release
+        }
+        return catalog
     }
 
     /// Newest first by date; equal dates by version order.

@@ -15,9 +15,27 @@ public struct DataSource: Sendable {
 /// Valid data, and the warnings (unknown keys) found on the way.
 public struct LoadedData: Sendable {
     /// The merged data of every source.
+    ///
+    /// A release in ``summarized`` has only its summary fields (see ``ReleaseMemo``) until ``materialize(_:)``.
     public var data: ReleaseData
     /// Problems that did not stop the load, such as unknown keys.
     public var warnings: [DataProblem]
+    /// The indices of the releases read only in summary, from the memo the load was given.
+    public var summarized: Set<Int> = []
+    /// What the next load of this data can reuse.
+    public var memo = ReleaseMemo()
+    /// Whether ``memo`` differs from the memo the load was given.
+    public var memoChanged = true
+    /// The sources, kept to decode summarized releases in full.
+    let sources: [DataSource]
+    /// Per release, where it stands in its source; empty when not every release was read element by element.
+    let releaseSources: [ReleaseSource]
+
+    /// Per release, its ``Release/fingerprint`` (of summarized releases too); nil when not every
+    /// release was read element by element.
+    public var releaseFingerprints: [Digest]? {
+        releaseSources.count == data.releases.count ? releaseSources.map(\.fingerprint) : nil
+    }
 }
 
 /// Reads, merges and validates data files (SPEC §1): all or nothing.
@@ -29,24 +47,32 @@ public enum DataLoader {
     /// Decodes and merges `sources`; throws a ``DataError`` listing every problem when any is invalid.
     ///
     /// Components, releases, groups, environments, deployments and sites concatenate in source order;
-    /// `page` must appear in exactly one source.
-    public static func load(_ sources: [DataSource]) throws(DataLoadError) -> LoadedData {
+    /// `page` must appear in exactly one source. Releases whose bytes `memo` knows are read only in
+    /// summary (see ``LoadedData/summarized``).
+    public static func load(_ sources: [DataSource], memo: ReleaseMemo? = nil) throws(DataLoadError) -> LoadedData {
         var problems: [DataProblem] = []
         var warnings: [DataProblem] = []
         var merged = DecodedDocument()
         var sawPage = false
         var allReadable = true
-        for source in sources {
+        var releaseSources: [ReleaseSource] = []
+        var everyReleaseHasSource = true
+        for (offset, source) in sources.enumerated() {
             let sink = ProblemSink(file: source.name)
-            let root: JSONValue
+            let document: DecodedDocument
             do {
-                root = try JSONParser.parse(source.bytes)
+                document = try decode(source, sink: sink, memo: memo)
             } catch {
                 problems.append(DataProblem(file: source.name, path: error.path, message: error.description))
                 allReadable = false
                 continue
             }
-            let document = DataDecoder(sink: sink).document(root)
+            everyReleaseHasSource = everyReleaseHasSource && document.releaseSources.count == document.releases.count
+            releaseSources += document.releaseSources.map { origin in
+                var origin = origin
+                origin.source = offset
+                return origin
+            }
             problems += sink.problems
             warnings += sink.warnings
             sawPage = sawPage || document.hasPage
@@ -89,7 +115,10 @@ public enum DataLoader {
             deployments: merged.deployments.map(\.0),
             sites: merged.sites.map(\.0)
         )
-        return LoadedData(data: data, warnings: warnings)
+        if !everyReleaseHasSource { releaseSources = [] }
+        var loaded = LoadedData(data: data, warnings: warnings, sources: sources, releaseSources: releaseSources)
+        loaded.remember(previous: memo)
+        return loaded
     }
 }
 

@@ -1,26 +1,28 @@
-import Crypto
-import ShiplogModel
+internal import Crypto
 
 /// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
 ///
 /// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
-struct Fingerprint: Sendable {
+public struct Fingerprint: Sendable {
     private var hasher = SHA256()
 
-    init() {}
+    /// An empty fingerprint.
+    public init() {}
 
-    init(_ kind: String) {
+    /// A fingerprint that starts with what kind of thing it is.
+    public init(_ kind: String) {
         add(kind)
     }
 
     /// Adds a string, length-prefixed so that `("ab", "c")` and `("a", "bc")` differ.
-    mutating func add(_ string: String) {
+    public mutating func add(_ string: String) {
         var string = string
         add(string.utf8.count)
         string.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 
-    mutating func add(_ string: String?) {
+    /// Adds an optional string, absent distinct from empty.
+    public mutating func add(_ string: String?) {
         if let string {
             add(1)
             add(string)
@@ -29,29 +31,37 @@ struct Fingerprint: Sendable {
         }
     }
 
-    mutating func add(_ number: Int) {
+    /// Adds a number (as 64 bits, little-endian).
+    public mutating func add(_ number: Int) {
         withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) }
     }
 
-    mutating func add(_ flag: Bool) { add(flag ? 1 : 0) }
+    /// Adds a flag.
+    public mutating func add(_ flag: Bool) { add(flag ? 1 : 0) }
 
-    mutating func add(_ timestamp: Timestamp?) { add(timestamp.map { Int($0.seconds) } ?? Int.min) }
+    /// Adds a timestamp (absent distinct from every time).
+    public mutating func add(_ timestamp: Timestamp?) { add(timestamp.map { Int($0.seconds) } ?? Int.min) }
 
-    mutating func add(_ digest: Digest) {
+    /// Adds another fingerprint's result.
+    public mutating func add(_ digest: Digest) {
         add(Int(bitPattern: UInt(digest.words.0)))
         add(Int(bitPattern: UInt(digest.words.1)))
     }
 
-    mutating func add(bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+    /// Adds raw bytes, as they are.
+    public mutating func add(bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
 
-    func finalize() -> Digest { Digest(hasher.finalize()) }
+    /// The digest of everything added.
+    public func finalize() -> Digest { Digest(hasher.finalize()) }
 }
 
 /// A finished fingerprint: the first 128 bits of a SHA-256.
-struct Digest: Sendable, Hashable {
-    var words: (UInt64, UInt64)
+public struct Digest: Sendable, Hashable {
+    /// The 128 bits.
+    public var words: (UInt64, UInt64)
 
-    init(words: (UInt64, UInt64)) {
+    /// A digest of the given bits.
+    public init(words: (UInt64, UInt64)) {
         self.words = words
     }
 
@@ -62,14 +72,14 @@ struct Digest: Sendable, Hashable {
     }
 
     /// 32 hex digits.
-    var hex: String {
+    public var hex: String {
         let a = String(words.0, radix: 16)
         let b = String(words.1, radix: 16)
         return String(repeating: "0", count: 16 - a.count) + a + String(repeating: "0", count: 16 - b.count) + b
     }
 
     /// Appends ``hex`` as ASCII bytes.
-    func appendHex(to bytes: inout [UInt8]) {
+    public func appendHex(to bytes: inout [UInt8]) {
         for word in [words.0, words.1] {
             for shift in stride(from: 60, through: 0, by: -4) {
                 let digit = UInt8((word >> UInt64(shift)) & 0xF)
@@ -79,13 +89,20 @@ struct Digest: Sendable, Hashable {
     }
 
     /// Parses ``hex``.
-    init?(hex: Substring) {
+    public init?(hex: Substring) {
         guard hex.utf8.count == 32, let a = UInt64(hex.prefix(16), radix: 16), let b = UInt64(hex.suffix(16), radix: 16) else { return nil }
         words = (a, b)
     }
 
+    /// The digest of `bytes` alone.
+    public init(of bytes: UnsafeBufferPointer<UInt8>) {
+        var fingerprint = Fingerprint()
+        fingerprint.add(bytes: UnsafeRawBufferPointer(bytes))
+        self = fingerprint.finalize()
+    }
+
     /// Parses 32 hex digits given as bytes.
-    init?(hexBytes: UnsafeBufferPointer<UInt8>) {
+    public init?(hexBytes: UnsafeBufferPointer<UInt8>) {
         guard hexBytes.count == 32 else { return nil }
         var words: (UInt64, UInt64) = (0, 0)
         for (position, byte) in hexBytes.enumerated() {
@@ -100,17 +117,26 @@ struct Digest: Sendable, Hashable {
         self.words = words
     }
 
-    static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
+    public static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)
     }
 }
 
+extension Release {
+    /// The digest of every field of the release: pages that show it are keyed by it.
+    public var fingerprint: Digest {
+        var fingerprint = Fingerprint("release")
+        fingerprint.add(self)
+        return fingerprint.finalize()
+    }
+}
+
 extension Fingerprint {
     /// Adds every field of a release, so that any change to it changes the pages that show it.
-    mutating func add(_ release: Release) {
+    public mutating func add(_ release: Release) {
         add(release.component)
         add(release.version.text)
         add(release.title)
@@ -131,37 +157,5 @@ extension Fingerprint {
             add(asset.signature)
             add(asset.size.map(String.init))
         }
-    }
-
-    mutating func add(_ component: Component) {
-        add(component.slug)
-        add(component.name)
-        add(component.repo)
-        add(component.url)
-        add(component.description)
-    }
-
-    mutating func add(_ page: Page) {
-        add(page.id)
-        add(page.title)
-        add(page.description)
-        add(page.baseURL)
-        add(page.grouping.rawValue)
-        add(page.isPublic)
-        add(page.feedLimit)
-        add(page.serverURL)
-    }
-
-    mutating func add(_ deployment: Deployment) {
-        add(deployment.component)
-        add(deployment.version)
-        add(deployment.environment)
-        add(deployment.status.rawValue)
-        add(deployment.startedAt)
-        add(deployment.finishedAt)
-        add(deployment.host)
-        add(deployment.actor)
-        add(deployment.commit)
-        add(deployment.meta.map { JSONWriter.write($0, pretty: false) })
     }
 }

@@ -1,0 +1,129 @@
+import Synchronization
+
+/// Where a release of the data stands in its file, and how it was read.
+struct ReleaseSource: Sendable {
+    /// The index of its file among the sources.
+    var source = 0
+    /// Its position in the file's `releases` array.
+    var position: Int
+    /// Its bytes in the file (white space around it left out).
+    var range: Range<Int>
+    /// The digest of those bytes.
+    var digest: Digest
+    /// The release's ``Release/fingerprint``.
+    var fingerprint: Digest
+    /// Whether only its summary was read, from the memo.
+    var isSummary: Bool
+    /// Whether it was valid and drew no warning, so that the next load may take its summary.
+    var isClean: Bool
+}
+
+extension DataDecoder {
+    /// Decodes the releases whose bytes the parser left unparsed at `ranges`, taking from `memo`
+    /// the summary of each release it knows; nil when one of them is not valid JSON.
+    func releases(at ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, memo: ReleaseMemo?) -> ([(Release, Origin)], [ReleaseSource])? {
+        let buffer = ReadOnlyBytes(bytes: bytes)
+        let base = JSONPath.root.appending("releases")
+        let file = sink.file
+        let invalid = Atomic<Bool>(false)
+        let decoded = inSlices(count: ranges.count) { decoder, position -> ((Release, Origin), ReleaseSource)? in
+            let range = ranges[position]
+            let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
+            let path = base.appending(position)
+            if let entry = memo?.entries[digest] {
+                let source = ReleaseSource(
+                    position: position,
+                    range: range,
+                    digest: digest,
+                    fingerprint: entry.fingerprint,
+                    isSummary: true,
+                    isClean: true
+                )
+                return ((entry.summary, Origin(file: file, path: path)), source)
+            }
+            guard let value = JSONParser.parseElement(range, in: buffer.bytes) else {
+                invalid.store(true, ordering: .relaxed)
+                return nil
+            }
+            let reported = decoder.sink.problems.count + decoder.sink.warnings.count
+            guard let release = decoder.release(value, at: path) else { return nil }
+            let isClean = decoder.sink.problems.count + decoder.sink.warnings.count == reported
+            let source = ReleaseSource(
+                position: position,
+                range: range,
+                digest: digest,
+                fingerprint: release.fingerprint,
+                isSummary: false,
+                isClean: isClean
+            )
+            return ((release, Origin(file: file, path: path)), source)
+        }
+        guard !invalid.load(ordering: .relaxed) else { return nil }
+        return (decoded.map(\.0), decoded.map(\.1))
+    }
+}
+
+extension DataLoader {
+    /// Decodes one file, its releases through `memo`; throws when it is not valid JSON.
+    static func decode(_ source: DataSource, sink: ProblemSink, memo: ReleaseMemo?) throws(JSONSyntaxError) -> DecodedDocument {
+        let document = source.bytes.withUnsafeBufferPointer { bytes -> DecodedDocument? in
+            guard let (root, ranges) = try? JSONParser.parse(bytes, deferring: "releases") else { return nil }
+            guard let ranges else { return DataDecoder(sink: sink).document(root) }
+            let releaseDecoder = DataDecoder(sink: ProblemSink(file: source.name))
+            guard let (releases, origins) = releaseDecoder.releases(at: ranges, in: bytes, memo: memo) else { return nil }
+            var document = DataDecoder(sink: sink).document(root) { decoder in
+                // The releases' problems in their place, after those of the members before them.
+                decoder.sink.problems += releaseDecoder.sink.problems
+                decoder.sink.warnings += releaseDecoder.sink.warnings
+                return releases
+            }
+            document.releaseSources = origins
+            return document
+        }
+        if let document { return document }
+        // Not valid JSON: parsed again as a whole, for the exact error.
+        return DataDecoder(sink: sink).document(try JSONParser.parse(source.bytes))
+    }
+}
+
+extension LoadedData {
+    /// The releases among `indices` that were read only in summary (from the memo), decoded in full.
+    public func materialize(_ indices: some Sequence<Int>) -> [Int: Release] {
+        let wanted = indices.filter { summarized.contains($0) }
+        let sources = self.sources
+        let releaseSources = self.releaseSources
+        let data = self.data
+        let decoded = DataDecoder(sink: ProblemSink(file: "")).inSlices(count: wanted.count) { _, position -> (Int, Release)? in
+            let index = wanted[position]
+            let origin = releaseSources[index]
+            let source = sources[origin.source]
+            let release = source.bytes.withUnsafeBufferPointer { bytes in
+                JSONParser.parseElement(origin.range, in: bytes).flatMap {
+                    DataDecoder(sink: ProblemSink(file: source.name)).release($0, at: JSONPath.root.appending("releases").appending(origin.position))
+                }
+            }
+            // The bytes decoded before, so they decode again; the summary is the fallback of last resort.
+            return (index, release ?? data.releases[index])
+        }
+        return Dictionary(uniqueKeysWithValues: decoded)
+    }
+}
+
+extension LoadedData {
+    /// Fills ``summarized`` and ``memo``: the summaries of the clean releases, reused or new.
+    mutating func remember(previous: ReleaseMemo?) {
+        var memo = ReleaseMemo()
+        memo.entries.reserveCapacity(releaseSources.count)
+        var reused = 0
+        for (index, origin) in releaseSources.enumerated() where origin.isClean {
+            if origin.isSummary {
+                summarized.insert(index)
+                reused += 1
+            }
+            let summary = origin.isSummary ? data.releases[index] : ReleaseMemo.summary(of: data.releases[index])
+            memo.entries[origin.digest] = ReleaseMemo.Entry(summary: summary, fingerprint: origin.fingerprint)
+        }
+        memoChanged = previous == nil || reused != memo.count || memo.count != previous?.count
+        self.memo = memo
+    }
+}

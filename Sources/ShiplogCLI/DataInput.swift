@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShiplogModel
+import ShiplogSite
 
 /// The `--data FILE…` option shared by the commands that read data files.
 struct DataOptions: ParsableArguments {
@@ -12,13 +13,13 @@ struct DataOptions: ParsableArguments {
         guard !data.isEmpty else { throw ValidationError("Give at least one --data FILE.") }
         var sources: [DataSource] = []
         for path in data {
-            guard let contents = FileManager.default.contents(atPath: path) else {
+            guard let source = DataSource(contentsOfFile: path) else {
                 Console.error(
                     "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
                 )
                 throw ExitStatus.io
             }
-            sources.append(DataSource(name: path, bytes: [UInt8](contents)))
+            sources.append(source)
         }
         do {
             let loaded = try DataLoader.load(sources, memo: memo)

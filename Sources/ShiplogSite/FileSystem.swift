@@ -42,10 +42,43 @@ enum FileSystem {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent)\(suffix)").path
     }
 
-    /// Reads a whole file.
+    /// Reads a whole file, straight into the array.
     static func read(_ path: String) throws(SiteError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SiteError(.io, "\(path): cannot read the file") }
-        return [UInt8](data)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot read the file", path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot read the file", path) }
+        var bytes: [UInt8] = []
+        var chunk = Int(info.st_size) + 1
+        // Until a read comes back short: the file may have grown since fstat.
+        while true {
+            var complete = false
+            var failed = false
+            let part = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
+                let read = readFully(fd, into: buffer)
+                failed = read == nil
+                count = read ?? 0
+                complete = count < chunk
+            }
+            guard !failed else { throw failure("cannot read the file", path) }
+            if bytes.isEmpty { bytes = part } else { bytes += part }
+            if complete { return bytes }
+            chunk = max(chunk, 1 << 16)
+        }
+    }
+
+    /// Reads into `buffer` until it is full or the file ends: how many bytes, nil on an error.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var total = 0
+        while total < buffer.count {
+            let count = Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total)
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { break }
+            total += count
+        }
+        return total
     }
 
     /// Creates a directory; true if it was created, false if it existed.

@@ -78,7 +78,8 @@ public struct SiteBuilder: Sendable {
         let output = outputPath
         let incremental = options.incremental
         async let cache = incremental ? BuildCache.load(forOutput: output) : nil
-        let loaded = try load(incremental ? ReleaseMemo.load(forOutput: output) : nil)
+        let memo = incremental ? ReleaseMemo.load(forOutput: output) : nil
+        let loaded = try load(memo)
         let report = try await build(loaded.data, cache: await cache, loaded: loaded)
         // Like the cache, the memo only saves work: failing to save it is no error.
         if loaded.memoChanged { try? loaded.memo.save(forOutput: output) }

@@ -30,11 +30,8 @@ struct BuildCache: Sendable {
             return nil
         }
         let paths = Array(cache.entries.keys)
-        let entries = cache.entries
-        let stale = await Parallel.map(paths.indices) { index in
-            FileSystem.stamp(output + "/" + paths[index]) != entries[paths[index]]!.stamp
-        }
-        for (index, isStale) in stale.enumerated() where isStale { cache.entries[paths[index]] = nil }
+        let stamps = await FileSystem.stamps(of: paths, under: output)
+        for (path, stamp) in zip(paths, stamps) where stamp != cache.entries[path]!.stamp { cache.entries[path] = nil }
         return cache
     }
 

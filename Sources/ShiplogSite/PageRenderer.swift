@@ -175,7 +175,7 @@ struct PageRenderer: Sendable {
             [
                 "slug": .string(site.slug), "name": .string(site.name ?? site.slug),
                 "releases": .objects(
-                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible(data.releases[$0]) }.map(views.release)
+                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible($0) }.map(views.release)
                 ),
             ]
         }

@@ -62,14 +62,14 @@ struct SitePlan: Sendable {
         for component in data.components { global.add(component) }
         let globalKey = global.finalize()
 
-        let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible(data.releases[$0]) } }
+        let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible($0) } }
         let inFeed = { (index: Int) in data.releases[index].status == .published || (catalog.includeDrafts && data.releases[index].status == .draft) }
         let feedOrder = catalog.isMoreRecent
         let limit = data.page.feedLimit
         let feed = Array(data.releases.indices.filter(inFeed).sorted(by: feedOrder).prefix(limit))
         let componentFeeds = visible.map { Array($0.filter(inFeed).sorted(by: feedOrder).prefix(limit)) }
         let visibleGroups = catalog.groups.indices.filter { group in
-            catalog.groups[group].members.contains { catalog.isVisible(data.releases[$0]) }
+            catalog.groups[group].members.contains { catalog.isVisible($0) }
         }
         var groupsOfRelease: [Int: [Int]] = [:]
         for group in visibleGroups {
@@ -80,7 +80,7 @@ struct SitePlan: Sendable {
         @Sendable func releaseState(_ index: Int, into fingerprint: inout Fingerprint) {
             fingerprint.add(releaseKeys[index])
             fingerprint.add(catalog.bumps[index].rawValue)
-            let component = catalog.componentIndex[data.releases[index].component]!
+            let component = catalog.componentOfRelease[index]
             fingerprint.add(catalog.latest[component] == index)
             fingerprint.add(catalog.latestPrerelease[component] == index)
         }
@@ -92,7 +92,7 @@ struct SitePlan: Sendable {
             fingerprint.add(resolved.publishedAt)
             fingerprint.add(resolved.isComplete)
             fingerprint.add(catalog.latestGroup == group)
-            for member in resolved.members where catalog.isVisible(data.releases[member]) { releaseState(member, into: &fingerprint) }
+            for member in resolved.members where catalog.isVisible(member) { releaseState(member, into: &fingerprint) }
         }
         @Sendable func key(_ kind: String, _ body: (inout Fingerprint) -> Void) -> Digest {
             var fingerprint = Fingerprint(kind)
@@ -125,7 +125,12 @@ struct SitePlan: Sendable {
                 path: "sitemap.xml",
                 output: .sitemap,
                 key: key("sitemap") { f in
-                    for list in visible { for index in list { f.add(SitePaths.release(data.releases[index])) } }
+                    for list in visible {
+                        for index in list {
+                            f.add(data.releases[index].component)
+                            f.add(data.releases[index].version.text)
+                        }
+                    }
                     for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
                 }
             ),
@@ -175,7 +180,6 @@ struct SitePlan: Sendable {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
             }
             for (position, index) in visible[offset].enumerated() {
-                let release = data.releases[index]
                 let releaseKey = key("release") { f in
                     releaseState(index, into: &f)
                     for neighbour in [position - 1, position + 1] {
@@ -184,13 +188,15 @@ struct SitePlan: Sendable {
                     for group in groupsByRelease[index] ?? [] {
                         f.add(catalog.groups[group].group.version.text)
                     }
-                    for deployment in deployments[release.reference] ?? [] { f.add(data.deployments[deployment]) }
-                    for site in sites[release.reference] ?? [] {
+                    let reference = deployments.isEmpty && sites.isEmpty ? nil : data.releases[index].reference
+                    for deployment in reference.flatMap({ deployments[$0] }) ?? [] { f.add(data.deployments[deployment]) }
+                    for site in reference.flatMap({ sites[$0] }) ?? [] {
                         f.add(data.sites[site].slug)
                         f.add(data.sites[site].name)
                     }
                 }
-                outputs.append(PlannedOutput(path: SitePaths.releaseFile(release), output: .release(index), key: releaseKey))
+                let path = SitePaths.releaseFile(component: component.slug, version: data.releases[index].version.text)
+                outputs.append(PlannedOutput(path: path, output: .release(index), key: releaseKey))
             }
             perComponent.withLock { $0[offset] = outputs }
         }
@@ -223,7 +229,7 @@ struct SitePlan: Sendable {
     /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).
     func isShown(_ deployment: Deployment) -> Bool {
         guard let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)] else { return false }
-        return catalog.isVisible(catalog.data.releases[index])
+        return catalog.isVisible(index)
     }
 
     /// The releases whose rendered notes `output` shows.
@@ -248,7 +254,7 @@ struct SitePlan: Sendable {
         var shown = notesNeeded(by: output)
         switch output {
         case .release(let index):
-            let list = visibleReleases[catalog.componentIndex[catalog.data.releases[index].component]!]
+            let list = visibleReleases[catalog.componentOfRelease[index]]
             if let position = positionOfRelease[index] {
                 shown += [position - 1, position + 1].filter(list.indices.contains).map { list[$0] }
             }

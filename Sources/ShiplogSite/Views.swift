@@ -71,7 +71,7 @@ struct Views: Sendable {
         var view = componentLink(offset)
         view["latest"] = catalog.latest[offset].map { .object(release($0)) }
         view["latest_prerelease"] = catalog.latestPrerelease[offset].map { .object(release($0)) }
-        view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible(data.releases[$0]) }.count)
+        view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible($0) }.count)
         return view
     }
 
@@ -89,7 +89,7 @@ struct Views: Sendable {
             "path": .string(SitePaths.group(group.version)),
             "authors": .strings(resolved.authors),
             "members": .objects(
-                resolved.members.filter { catalog.isVisible(data.releases[$0]) }.map { index -> TemplateObject in
+                resolved.members.filter { catalog.isVisible($0) }.map { index -> TemplateObject in
                     let release = data.releases[index]
                     let component = data.components[catalog.componentIndex[release.component]!]
                     return [
@@ -118,7 +118,7 @@ struct Views: Sendable {
             "is_failure": .bool(deployment.status == .failure || deployment.status == .error),
         ]
         if let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)],
-            catalog.isVisible(data.releases[index])
+            catalog.isVisible(index)
         {
             view[string: "release_path"] = SitePaths.release(data.releases[index])
         }

@@ -46,6 +46,9 @@ public struct Catalog: Sendable {
     public let latestGroup: Int?
     /// Component slug → index in ``ReleaseData/components``.
     public let componentIndex: [String: Int]
+    /// Per release, the index of its component in ``ReleaseData/components`` (-1 for an unknown
+    /// component, which valid data never names).
+    public let componentOfRelease: [Int]
     /// Release reference → index in ``ReleaseData/releases``.
     public let releaseIndex: [ReleaseReference: Int]
 
@@ -57,9 +60,16 @@ public struct Catalog: Sendable {
         for (offset, component) in data.components.enumerated() { componentIndex[component.slug] = offset }
         var releaseIndex: [ReleaseReference: Int] = [:]
         var byComponent = Array(repeating: [Int](), count: data.components.count)
-        for (offset, release) in data.releases.enumerated() {
-            releaseIndex[release.reference] = offset
-            if let component = componentIndex[release.component] { byComponent[component].append(offset) }
+        var componentOfRelease = [Int](repeating: 0, count: data.releases.count)
+        releaseIndex.reserveCapacity(data.releases.count)
+        for offset in data.releases.indices {
+            releaseIndex[data.releases[offset].reference] = offset
+            guard let component = componentIndex[data.releases[offset].component] else {
+                componentOfRelease[offset] = -1
+                continue
+            }
+            componentOfRelease[offset] = component
+            byComponent[component].append(offset)
         }
         let releases = data.releases
         // Sorted on extracted keys, so that the comparisons copy no releases.
@@ -81,14 +91,15 @@ public struct Catalog: Sendable {
             latest.append(current)
             let floor = current.map { list.firstIndex(of: $0)! } ?? list.endIndex
             latestPrerelease.append(list[..<floor].first { releases[$0].status == .published && releases[$0].isPrerelease })
-            var previous: Release? = nil
+            var previous: Int? = nil
             for index in list.reversed() {
-                let release = releases[index]
-                bumps[index] = release.isPrerelease ? .prerelease : Self.bump(from: previous, to: release)
-                if release.status == .published && !release.isPrerelease { previous = release }
+                let isPrerelease = releases[index].isPrerelease
+                bumps[index] = isPrerelease ? .prerelease : Self.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
+                if releases[index].status == .published && !isPrerelease { previous = index }
             }
         }
         self.componentIndex = componentIndex
+        self.componentOfRelease = componentOfRelease
         self.releaseIndex = releaseIndex
         self.releasesByComponent = byComponent
         self.latest = latest
@@ -117,14 +128,14 @@ public struct Catalog: Sendable {
         return rank != 0 ? rank > 0 : a < b
     }
 
-    /// Whether a release appears on the site and in feeds (drafts only with `--drafts`).
-    public func isVisible(_ release: Release) -> Bool {
-        includeDrafts || release.status != .draft
+    /// Whether the release at `index` appears on the site and in feeds (reads its status only).
+    public func isVisible(_ index: Int) -> Bool {
+        includeDrafts || data.releases[index].status != .draft
     }
 
-    /// The bump from the previous published final release to `release` (`major` when there is none).
-    static func bump(from previous: Release?, to release: Release) -> BumpKind {
-        guard let previous, let old = previous.version.majorMinorPatch, let new = release.version.majorMinorPatch else { return .major }
+    /// The bump from the version of the previous published final release to `version` (`major` when there is none).
+    static func bump(from previous: Version?, to version: Version) -> BumpKind {
+        guard let old = previous?.majorMinorPatch, let new = version.majorMinorPatch else { return .major }
         if old.0 != new.0 { return .major }
         if old.1 != new.1 { return .minor }
         return .patch

@@ -150,7 +150,7 @@ enum CrossReferences {
         releases.reserveCapacity(d.releases.count)
         for position in d.releases.indices {
             // Only the reference and origin are read: copying whole releases here is costly.
-            let reference = d.releases[position].0.reference
+            let reference = ReleaseReference(component: d.releases[position].0.component, version: d.releases[position].0.version.text)
             let origin = d.releases[position].1
             if components[reference.component] == nil {
                 problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))

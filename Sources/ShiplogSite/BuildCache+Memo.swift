@@ -11,8 +11,13 @@ extension ReleaseMemo {
         (try? FileSystem.read(path(forOutput: output))).flatMap(ReleaseMemo.init(decoding:))
     }
 
-    /// Saves the memo for the next build of `output`, atomically.
-    func save(forOutput output: String) throws(SiteError) {
-        try FileSystem.replace(Self.path(forOutput: output), with: encoded())
+    /// Brings the memo of `output` up to date for the next build: replaced atomically, or appended
+    /// to (a torn append leaves a memo that is ignored as a whole).
+    static func update(_ update: Update, forOutput output: String) throws(SiteError) {
+        switch update {
+        case .unchanged: break
+        case .append(let additions): try FileSystem.append(additions.encoded(withHeader: false), to: path(forOutput: output))
+        case .replace(let memo): try FileSystem.replace(path(forOutput: output), with: memo.encoded())
+        }
     }
 }

@@ -15,15 +15,7 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", path) }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot write", path)
-            }
-            offset += written
-        }
+        try writeAll(bytes, to: fd, path)
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("cannot inspect", path) }
         return FileStamp(info)
@@ -34,6 +26,26 @@ enum FileSystem {
         let temporary = path + ".tmp"
         _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try write(buffer, to: temporary) } }.get()
         try rename(temporary, path)
+    }
+
+    /// Appends `bytes` to the existing file `path`.
+    static func append(_ bytes: [UInt8], to path: String) throws(SiteError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot append to", path) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try writeAll(buffer, to: fd, path) } }.get()
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, _ path: String) throws(SiteError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write", path)
+            }
+            offset += written
+        }
     }
 
     /// A hidden file beside the directory `output`: `.<name><suffix>`, so that it is not published.

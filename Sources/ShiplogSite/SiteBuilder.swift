@@ -82,7 +82,7 @@ public struct SiteBuilder: Sendable {
         let loaded = try load(memo)
         let report = try await build(loaded.data, cache: await cache, loaded: loaded)
         // Like the cache, the memo only saves work: failing to save it is no error.
-        if loaded.memoChanged { try? loaded.memo.save(forOutput: output) }
+        try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output)
         return report
     }
 

@@ -17,8 +17,11 @@ import Testing
 
     /// The memo as the next build reads it: encoded and decoded again.
     static func memo(of text: String) throws -> ReleaseMemo {
-        try #require(ReleaseMemo(decoding: try DataLoader.load([source(text)]).memo.encoded()))
+        guard case .replace(let memo) = try DataLoader.load([source(text)]).memoUpdate else { throw MemoMissing() }
+        return try #require(ReleaseMemo(decoding: memo.encoded()))
     }
+
+    struct MemoMissing: Error {}
 
     /// The problems of `text` loaded with the memo of the unbroken data; the same as without a memo.
     static func problemsWithMemo(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [DataProblem] {
@@ -36,7 +39,7 @@ import Testing
         let fresh = try DataLoader.load([source(Self.text())])
         let again = try DataLoader.load([source(Self.text())], memo: try Self.memo(of: Self.text()))
         #expect(again.summarized == [0, 1, 2])
-        #expect(!again.memoChanged)
+        guard case .unchanged = again.memoUpdate else { throw MemoMissing() }
         #expect(again.releaseFingerprints == fresh.releaseFingerprints)
         #expect(again.releaseFingerprints == fresh.data.releases.map(\.fingerprint))
         // The summary agrees with the release on what ordering and the plan read.
@@ -52,7 +55,12 @@ import Testing
         changed[1] = releaseJSON("1.1.0-rc.1", #""notes": "two, edited", "assets": [{"name": "a.tgz", "size": 3}]"#)
         let loaded = try DataLoader.load([source(Self.text(changed))], memo: try Self.memo(of: Self.text()))
         #expect(loaded.summarized == [0, 2])
-        #expect(loaded.memoChanged)
+        // The changed release is appended to the memo; the memo with it knows every release.
+        guard case .append(let added) = loaded.memoUpdate else { throw MemoMissing() }
+        #expect(added.count == 1)
+        let bytes = try Self.memo(of: Self.text()).encoded() + added.encoded(withHeader: false)
+        let updated = try #require(ReleaseMemo(decoding: bytes))
+        #expect(try DataLoader.load([source(Self.text(changed))], memo: updated).summarized == [0, 1, 2])
         #expect(loaded.data.releases[1].notes == "two, edited")
         #expect(loaded.releaseFingerprints?[1] == loaded.data.releases[1].fingerprint)
         #expect(try DataLoader.load([source(Self.text())]).releaseFingerprints?[1] != loaded.releaseFingerprints?[1])
@@ -92,6 +100,13 @@ import Testing
         #expect(loaded.summarized == [1, 2])
     }
 
+    @Test func aMemoOfManyReleasesThatAreGoneIsWrittenAnew() throws {
+        let many = (0..<100).map { releaseJSON("1.0.\($0)") }
+        let loaded = try DataLoader.load([source(Self.text())], memo: try Self.memo(of: Self.text(many)))
+        guard case .replace(let memo) = loaded.memoUpdate else { throw MemoMissing() }
+        #expect(memo.count == 3)
+    }
+
     @Test(arguments: [
         ("another format", Array("shiplog-release-memo 0\n".utf8) + [UInt8](repeating: 7, count: 80)),
         ("not a memo", Array("shiplog-cache 4\n".utf8)),
@@ -102,7 +117,7 @@ import Testing
     }
 
     @Test func aTruncatedMemoIsIgnored() throws {
-        let bytes = try DataLoader.load([source(Self.text())]).memo.encoded()
+        let bytes = try Self.memo(of: Self.text()).encoded()
         #expect(ReleaseMemo(decoding: bytes)?.count == 3)
         for length in [bytes.count - 1, bytes.count - 20, ReleaseMemo.header.count + 5] {
             #expect(ReleaseMemo(decoding: Array(bytes.prefix(length))) == nil)

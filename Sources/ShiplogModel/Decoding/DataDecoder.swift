@@ -9,7 +9,9 @@ struct DecodedDocument {
     /// Whether the input was an object whose members could be read.
     var isReadable = false
     var components: [(Component, Origin)] = []
-    var releases: [(Release, Origin)] = []
+    /// The releases, and where each came from (kept apart: releases are many, and copied whole otherwise).
+    var releases: [Release] = []
+    var releaseOrigins: [Origin] = []
     /// Where each release stands in the file, when the releases were read element by element.
     var releaseSources: [ReleaseSource] = []
     var groups: [(ReleaseGroup, Origin)] = []
@@ -40,7 +42,7 @@ struct DataDecoder {
 
     /// The document of `root`; `releases`, when given, decodes the releases instead of the
     /// `releases` member (whose array the parser left unparsed).
-    func document(_ root: JSONValue, releases: ((DataDecoder) -> [(Release, Origin)])? = nil) -> DecodedDocument {
+    func document(_ root: JSONValue, releases: ((DataDecoder) -> ([Release], [Origin]))? = nil) -> DecodedDocument {
         var document = DecodedDocument()
         guard let top = Fields(root, at: .root, known: Self.topKeys, sink: sink) else { return document }
         document.isReadable = true
@@ -49,7 +51,12 @@ struct DataDecoder {
             document.page = (page, origin(JSONPath.root.appending("page")))
         }
         document.components = list(top, "components") { $0.component($1, at: $2) }
-        document.releases = releases.map { $0(self) } ?? list(top, "releases") { $0.release($1, at: $2) }
+        if let releases {
+            (document.releases, document.releaseOrigins) = releases(self)
+        } else {
+            let decoded = list(top, "releases") { $0.release($1, at: $2) }
+            (document.releases, document.releaseOrigins) = (decoded.map(\.0), decoded.map(\.1))
+        }
         document.groups = list(top, "groups") { $0.group($1, at: $2) }
         document.environments = list(top, "environments") { $0.environment($1, at: $2) }
         document.deployments = list(top, "deployments") { $0.deployment($1, at: $2) }

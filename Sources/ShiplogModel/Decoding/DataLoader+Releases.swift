@@ -21,45 +21,32 @@ struct ReleaseSource: Sendable {
 extension DataDecoder {
     /// Decodes the releases whose bytes the parser left unparsed at `ranges`, taking from `memo`
     /// the summary of each release it knows; nil when one of them is not valid JSON.
-    func releases(at ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, memo: ReleaseMemo?) -> ([(Release, Origin)], [ReleaseSource])? {
+    func releases(at ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, memo: ReleaseMemo?) -> ([Release], [Origin], [ReleaseSource])? {
         let buffer = ReadOnlyBytes(bytes: bytes)
-        let base = JSONPath.root.appending("releases")
         let file = sink.file
         let invalid = Atomic<Bool>(false)
-        let decoded = inSlices(count: ranges.count) { decoder, position -> ((Release, Origin), ReleaseSource)? in
+        let decoded = inSlices(count: ranges.count) { decoder, position -> (Release, Origin, ReleaseSource)? in
             let range = ranges[position]
             let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
-            let path = base.appending(position)
+            let origin = Origin(file: file, path: JSONPath(components: [.key("releases"), .index(position)]))
+            var source = ReleaseSource(position: position, range: range, digest: digest, fingerprint: digest, isSummary: true, isClean: true)
             if let entry = memo?.entries[digest] {
-                let source = ReleaseSource(
-                    position: position,
-                    range: range,
-                    digest: digest,
-                    fingerprint: entry.fingerprint,
-                    isSummary: true,
-                    isClean: true
-                )
-                return ((entry.summary, Origin(file: file, path: path)), source)
+                source.fingerprint = entry.fingerprint
+                return (entry.summary, origin, source)
             }
             guard let value = JSONParser.parseElement(range, in: buffer.bytes) else {
                 invalid.store(true, ordering: .relaxed)
                 return nil
             }
             let reported = decoder.sink.problems.count + decoder.sink.warnings.count
-            guard let release = decoder.release(value, at: path) else { return nil }
-            let isClean = decoder.sink.problems.count + decoder.sink.warnings.count == reported
-            let source = ReleaseSource(
-                position: position,
-                range: range,
-                digest: digest,
-                fingerprint: release.fingerprint,
-                isSummary: false,
-                isClean: isClean
-            )
-            return ((release, Origin(file: file, path: path)), source)
+            guard let release = decoder.release(value, at: origin.path) else { return nil }
+            source.fingerprint = release.fingerprint
+            source.isSummary = false
+            source.isClean = decoder.sink.problems.count + decoder.sink.warnings.count == reported
+            return (release, origin, source)
         }
         guard !invalid.load(ordering: .relaxed) else { return nil }
-        return (decoded.map(\.0), decoded.map(\.1))
+        return (decoded.map(\.0), decoded.map(\.1), decoded.map(\.2))
     }
 }
 
@@ -70,14 +57,14 @@ extension DataLoader {
             guard let (root, ranges) = try? JSONParser.parse(bytes, deferring: "releases") else { return nil }
             guard let ranges else { return DataDecoder(sink: sink).document(root) }
             let releaseDecoder = DataDecoder(sink: ProblemSink(file: source.name))
-            guard let (releases, origins) = releaseDecoder.releases(at: ranges, in: bytes, memo: memo) else { return nil }
+            guard let (releases, origins, sources) = releaseDecoder.releases(at: ranges, in: bytes, memo: memo) else { return nil }
             var document = DataDecoder(sink: sink).document(root) { decoder in
                 // The releases' problems in their place, after those of the members before them.
                 decoder.sink.problems += releaseDecoder.sink.problems
                 decoder.sink.warnings += releaseDecoder.sink.warnings
-                return releases
+                return (releases, origins)
             }
-            document.releaseSources = origins
+            document.releaseSources = sources
             return document
         }
         if let document { return document }
@@ -110,20 +97,29 @@ extension LoadedData {
 }
 
 extension LoadedData {
-    /// Fills ``summarized`` and ``memo``: the summaries of the clean releases, reused or new.
+    /// Fills ``summarized`` and ``memoUpdate``: the clean releases that were decoded in full are
+    /// added to the memo; it is written anew when there was none, or when it holds many releases
+    /// that are gone.
     mutating func remember(previous: ReleaseMemo?) {
-        var memo = ReleaseMemo()
-        memo.entries.reserveCapacity(releaseSources.count)
-        var reused = 0
+        func entry(_ index: Int) -> ReleaseMemo.Entry {
+            ReleaseMemo.Entry(summary: ReleaseMemo.summary(of: data.releases[index]), fingerprint: releaseSources[index].fingerprint)
+        }
+        var added = ReleaseMemo()
+        var clean = 0
         for (index, origin) in releaseSources.enumerated() where origin.isClean {
+            clean += 1
             if origin.isSummary {
                 summarized.insert(index)
-                reused += 1
+            } else {
+                added.entries[origin.digest] = entry(index)
             }
-            let summary = origin.isSummary ? data.releases[index] : ReleaseMemo.summary(of: data.releases[index])
-            memo.entries[origin.digest] = ReleaseMemo.Entry(summary: summary, fingerprint: origin.fingerprint)
         }
-        memoChanged = previous == nil || reused != memo.count || memo.count != previous?.count
-        self.memo = memo
+        guard let previous, previous.count + added.count <= 2 * clean + 64 else {
+            var memo = added
+            for index in summarized { memo.entries[releaseSources[index].digest] = entry(index) }
+            memoUpdate = .replace(memo)
+            return
+        }
+        memoUpdate = added.count == 0 ? .unchanged : .append(added)
     }
 }

@@ -22,10 +22,8 @@ public struct LoadedData: Sendable {
     public var warnings: [DataProblem]
     /// The indices of the releases read only in summary, from the memo the load was given.
     public var summarized: Set<Int> = []
-    /// What the next load of this data can reuse.
-    public var memo = ReleaseMemo()
-    /// Whether ``memo`` differs from the memo the load was given.
-    public var memoChanged = true
+    /// How to bring the memo up to date for the next load of this data.
+    public var memoUpdate = ReleaseMemo.Update.unchanged
     /// The sources, kept to decode summarized releases in full.
     let sources: [DataSource]
     /// Per release, where it stands in its source; empty when not every release was read element by element.
@@ -85,7 +83,12 @@ public enum DataLoader {
                 }
             }
             merged.components += document.components
-            merged.releases += document.releases
+            if merged.releases.isEmpty {
+                (merged.releases, merged.releaseOrigins) = (document.releases, document.releaseOrigins)
+            } else {
+                merged.releases += document.releases
+                merged.releaseOrigins += document.releaseOrigins
+            }
             merged.groups += document.groups
             merged.environments += document.environments
             merged.deployments += document.deployments
@@ -109,7 +112,7 @@ public enum DataLoader {
         let data = ReleaseData(
             page: page,
             components: merged.components.map(\.0),
-            releases: merged.releases.map(\.0),
+            releases: merged.releases,
             groups: merged.groups.map(\.0),
             environments: CrossReferences.environments(merged),
             deployments: merged.deployments.map(\.0),
@@ -150,8 +153,8 @@ enum CrossReferences {
         releases.reserveCapacity(d.releases.count)
         for position in d.releases.indices {
             // Only the reference and origin are read: copying whole releases here is costly.
-            let reference = ReleaseReference(component: d.releases[position].0.component, version: d.releases[position].0.version.text)
-            let origin = d.releases[position].1
+            let reference = ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
+            let origin = d.releaseOrigins[position]
             if components[reference.component] == nil {
                 problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))
             }

@@ -28,6 +28,16 @@ public struct ReleaseMemo: Sendable {
     /// How many releases it knows.
     public var count: Int { entries.count }
 
+    /// How a load brings the memo it was given up to date.
+    public enum Update: Sendable {
+        /// The memo needs nothing new.
+        case unchanged
+        /// These releases are new: append them (``encoded(withHeader:)`` without the header) to the memo.
+        case append(ReleaseMemo)
+        /// Replace the memo with this one.
+        case replace(ReleaseMemo)
+    }
+
     /// The summary fields of `release` (the others left empty).
     static func summary(of release: Release) -> Release {
         Release(
@@ -40,9 +50,10 @@ public struct ReleaseMemo: Sendable {
         )
     }
 
-    /// The memo as bytes: the header, then per release its digest, status, flags, date and strings.
-    public func encoded() -> [UInt8] {
-        var bytes = Self.header
+    /// The memo as bytes: the header, then per release its digest, fingerprint, status, flags,
+    /// date and strings. Without the header, the releases can be appended to an encoded memo.
+    public func encoded(withHeader: Bool = true) -> [UInt8] {
+        var bytes = withHeader ? Self.header : []
         bytes.reserveCapacity(entries.count * 80)
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         func append(_ string: String?) {

@@ -20,7 +20,7 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
         self.text = text
         // Bytes are characters in ASCII text, which almost every version is; the rest is read by character.
         var body = Substring(text)
-        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
         if let first = body.utf8.first, first == UInt8(ascii: "v") || (first == UInt8(ascii: "V")), isASCII || body.first!.utf8.count == 1 {
             body = body.dropFirst()
         }

@@ -81,8 +81,8 @@ struct BuildCache: Sendable {
     func save(forOutput output: String) throws(SiteError) {
         var bytes = Array((Self.header + "\n").utf8)
         bytes.reserveCapacity(entries.count * 120)
-        for path in entries.keys.sorted() {
-            let entry = entries[path]!
+        // In no particular order: the cache is read into a dictionary.
+        for (path, entry) in entries {
             entry.key.appendHex(to: &bytes)
             bytes.append(0x09)
             bytes += String(entry.stamp.size).utf8

@@ -131,21 +131,27 @@ enum FileSystem {
     /// Each is looked up from an open directory two levels above it, which spares the kernel
     /// walking the whole path again for every file.
     static func stamps(of paths: [String], under root: String) async -> [FileStamp?] {
-        let split = paths.map { path -> (directory: Substring, rest: String) in
-            let slashes = path.utf8.indices.filter { path.utf8[$0] == UInt8(ascii: "/") }
-            guard slashes.count >= 2 else { return ("", path) }
-            let cut = slashes[slashes.count - 2]
-            return (path[..<cut], String(path[path.utf8.index(after: cut)...]))
-        }
         var directories: [Substring: Int32] = [:]
-        for (directory, _) in split where directories[directory] == nil {
-            directories[directory] = open(directory.isEmpty ? root : root + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var descriptors: [Int32] = []
+        var names: [String] = []
+        descriptors.reserveCapacity(paths.count)
+        names.reserveCapacity(paths.count)
+        for path in paths {
+            let utf8 = path.utf8
+            let last = utf8.lastIndex(of: UInt8(ascii: "/"))
+            let cut = last.flatMap { utf8[..<$0].lastIndex(of: UInt8(ascii: "/")) }
+            let directory = cut.map { path[..<$0] } ?? ""
+            if directories[directory] == nil {
+                directories[directory] = open(directory.isEmpty ? root : root + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+            descriptors.append(directories[directory]!)
+            names.append(cut.map { String(path[utf8.index(after: $0)...]) } ?? path)
         }
         defer { for fd in directories.values where fd >= 0 { close(fd) } }
-        let descriptors = split.map { directories[$0.directory]! }
+        let (fds, files) = (descriptors, names)
         return await Parallel.map(paths.indices) { index in
             var info = stat()
-            guard descriptors[index] >= 0, fstatat(descriptors[index], split[index].rest, &info, 0) == 0 else { return nil }
+            guard fds[index] >= 0, fstatat(fds[index], files[index], &info, 0) == 0 else { return nil }
             return FileStamp(info)
         }
     }

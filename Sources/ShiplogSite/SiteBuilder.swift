@@ -94,7 +94,12 @@ public struct SiteBuilder: Sendable {
         var plan = initialPlan
         trace.mark("plan")
         let output = outputPath
-        let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
+        var cached = 0
+        let pending = plan.outputs.filter { planned in
+            guard let entry = cache?.entries[planned.path] else { return true }
+            cached += 1
+            return entry.key != planned.key
+        }
         if let loaded, !loaded.summarized.isEmpty {
             // Pages about to be rendered show these releases in full.
             var shown = Set<Int>()
@@ -117,10 +122,15 @@ public struct SiteBuilder: Sendable {
             throw error
         }
         trace.mark("render and write")
-        let planned = Set(plan.outputs.map(\.path))
-        var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
+        var entries = cache?.entries ?? [:]
+        var removed: [String] = []
+        // Only when the cache knows files that are not planned is there anything to remove.
+        if cached < entries.count {
+            let planned = Set(plan.outputs.map(\.path))
+            removed = entries.keys.filter { !planned.contains($0) }.sorted()
+            for path in removed { entries[path] = nil }
+        }
         for result in results { entries[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
         // A crash from here on must not leave a cache that describes the old site.
         BuildCache.discard(forOutput: output)
         do {

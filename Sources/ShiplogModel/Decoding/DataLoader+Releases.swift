@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Where a release of the data stands in its file, and how it was read.
@@ -21,32 +22,88 @@ struct ReleaseSource: Sendable {
 extension DataDecoder {
     /// Decodes the releases whose bytes the parser left unparsed at `ranges`, taking from `memo`
     /// the summary of each release it knows; nil when one of them is not valid JSON.
+    ///
+    /// Slices are decoded on every core straight into the results (releases are large to copy);
+    /// a release that cannot be decoded is left out, as ``inSlices(count:_:)`` would.
     func releases(at ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, memo: ReleaseMemo?) -> ([Release], [Origin], [ReleaseSource])? {
         let buffer = ReadOnlyBytes(bytes: bytes)
         let file = sink.file
+        let count = ranges.count
+        let slices = count < 1024 ? 1 : 8
+        let sinks = (0..<slices).map { _ in ProblemSink(file: file) }
         let invalid = Atomic<Bool>(false)
-        let decoded = inSlices(count: ranges.count) { decoder, position -> (Release, Origin, ReleaseSource)? in
-            let range = ranges[position]
-            let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
-            let origin = Origin(file: file, path: JSONPath(components: [.key("releases"), .index(position)]))
-            var source = ReleaseSource(position: position, range: range, digest: digest, fingerprint: digest, isSummary: true, isClean: true)
-            if let entry = memo?.entries[digest] {
-                source.fingerprint = entry.fingerprint
-                return (entry.summary, origin, source)
+        let dropped = Mutex<Set<Int>>([])
+        var releases = [Release](repeating: Release(component: "", version: Version("")), count: count)
+        let none = Digest(words: (0, 0))
+        var sources = [ReleaseSource](
+            repeating: ReleaseSource(position: 0, range: 0..<0, digest: none, fingerprint: none, isSummary: true, isClean: true),
+            count: count
+        )
+        releases.withUnsafeMutableBufferPointer { releaseBuffer in
+            sources.withUnsafeMutableBufferPointer { sourceBuffer in
+                let results = SharedResults(releases: releaseBuffer, sources: sourceBuffer)
+                let work = { @Sendable (slice: Int) in
+                    let decoder = DataDecoder(sink: sinks[slice])
+                    for position in count * slice / slices..<count * (slice + 1) / slices {
+                        let range = ranges[position]
+                        let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
+                        var source = ReleaseSource(
+                            position: position,
+                            range: range,
+                            digest: digest,
+                            fingerprint: digest,
+                            isSummary: true,
+                            isClean: true
+                        )
+                        if let entry = memo?.entries[digest] {
+                            source.fingerprint = entry.fingerprint
+                            results.store(entry.summary, source, at: position)
+                            continue
+                        }
+                        guard let value = JSONParser.parseElement(range, in: buffer.bytes) else {
+                            invalid.store(true, ordering: .relaxed)
+                            return
+                        }
+                        let reported = decoder.sink.problems.count + decoder.sink.warnings.count
+                        guard let release = decoder.release(value, at: JSONPath(components: [.key("releases"), .index(position)])) else {
+                            dropped.withLock { _ = $0.insert(position) }
+                            continue
+                        }
+                        source.fingerprint = release.fingerprint
+                        source.isSummary = false
+                        source.isClean = decoder.sink.problems.count + decoder.sink.warnings.count == reported
+                        results.store(release, source, at: position)
+                    }
+                }
+                if slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: slices, execute: work) }
             }
-            guard let value = JSONParser.parseElement(range, in: buffer.bytes) else {
-                invalid.store(true, ordering: .relaxed)
-                return nil
-            }
-            let reported = decoder.sink.problems.count + decoder.sink.warnings.count
-            guard let release = decoder.release(value, at: origin.path) else { return nil }
-            source.fingerprint = release.fingerprint
-            source.isSummary = false
-            source.isClean = decoder.sink.problems.count + decoder.sink.warnings.count == reported
-            return (release, origin, source)
         }
         guard !invalid.load(ordering: .relaxed) else { return nil }
-        return (decoded.map(\.0), decoded.map(\.1), decoded.map(\.2))
+        for part in sinks {
+            sink.problems += part.problems
+            sink.warnings += part.warnings
+        }
+        let left = dropped.withLock { $0 }
+        if !left.isEmpty {
+            releases = releases.indices.filter { !left.contains($0) }.map { releases[$0] }
+            sources = sources.indices.filter { !left.contains($0) }.map { sources[$0] }
+        }
+        let origins = sources.map { Origin(file: file, path: JSONPath(components: [.key("releases"), .index($0.position)])) }
+        return (releases, origins, sources)
+    }
+}
+
+/// The result arrays of ``DataDecoder/releases(at:in:memo:)``, written by the threads that decode slices.
+///
+/// `@unchecked Sendable`: each position is written by exactly one thread, and the arrays outlive
+/// the synchronous `concurrentPerform` that writes them.
+private struct SharedResults: @unchecked Sendable {
+    let releases: UnsafeMutableBufferPointer<Release>
+    let sources: UnsafeMutableBufferPointer<ReleaseSource>
+
+    func store(_ release: Release, _ source: ReleaseSource, at position: Int) {
+        releases[position] = release
+        sources[position] = source
     }
 }
 

@@ -118,6 +118,7 @@ private struct MemoReader {
 
     var isAtEnd: Bool { position >= bytes.count }
 
+    @inline(__always)
     mutating func integer<T: FixedWidthInteger>(_ type: T.Type) -> T? {
         let size = MemoryLayout<T>.size
         guard position + size <= bytes.count else { return nil }
@@ -130,10 +131,11 @@ private struct MemoReader {
     mutating func string() -> String?? {
         guard let length = integer(UInt32.self) else { return nil }
         if length == UInt32.max { return .some(nil) }
-        guard position + Int(length) <= bytes.count,
-            let string = String(validating: UnsafeBufferPointer(rebasing: bytes[position..<position + Int(length)]), as: UTF8.self)
-        else { return nil }
+        guard position + Int(length) <= bytes.count else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[position..<position + Int(length)])
         position += Int(length)
-        return .some(string)
+        // ASCII needs no validation.
+        if text.allSatisfy({ $0 < 0x80 }) { return .some(String(decoding: text, as: UTF8.self)) }
+        return String(validating: text, as: UTF8.self).map { .some($0) }
     }
 }

@@ -346,30 +346,31 @@ struct JSONScanner {
     }
 
     /// The position of the quote that closes the string whose contents start at `position` (the
-    /// end of the bytes when none does). Eight bytes at a time while none of them is a quote or a backslash.
+    /// end of the bytes when none does), looking at eight bytes at a time.
     private func endOfString(from position: Int) -> Int {
         var position = position
         let count = bytes.count
         let raw = UnsafeRawPointer(bytes.baseAddress!)
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while true {
-            while position + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                let quotes = word ^ (ones &* 0x22)
-                let backslashes = word ^ (ones &* 0x5C)
-                let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
-                if found != 0 { break }
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // The high bit of each byte that is a quote or a backslash (exact up to the first one).
+            let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & (ones &* 0x80)
+            if found == 0 {
                 position += 8
+                continue
             }
-            while position < count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") { return position }
-                position += byte == UInt8(ascii: "\\") ? 2 : 1
-                if position & 7 == 0 { break }
-            }
-            if position >= count { return count }
+            position += found.trailingZeroBitCount >> 3
+            if bytes[position] == UInt8(ascii: "\"") { return position }
+            position += 2  // a backslash and the byte it escapes
         }
+        while position < count {
+            if bytes[position] == UInt8(ascii: "\"") { return position }
+            position += bytes[position] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return count
     }
 
     mutating func parseNumber() throws(JSONFailure) -> String {

@@ -5,6 +5,9 @@ internal import Crypto
 /// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
 public struct Fingerprint: Sendable {
     private var hasher = SHA256()
+    /// Small additions gathered before they reach the hasher, whose every call costs more than a few bytes do.
+    private var pending: [UInt8] = []
+    private static let pendingLimit = 512
 
     /// An empty fingerprint.
     public init() {}
@@ -18,7 +21,7 @@ public struct Fingerprint: Sendable {
     public mutating func add(_ string: String) {
         var string = string
         add(string.utf8.count)
-        string.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        string.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
     }
 
     /// Adds an optional string, absent distinct from empty.
@@ -33,7 +36,7 @@ public struct Fingerprint: Sendable {
 
     /// Adds a number (as 64 bits, little-endian).
     public mutating func add(_ number: Int) {
-        withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: Int64(number).littleEndian) { feed($0) }
     }
 
     /// Adds a flag.
@@ -49,10 +52,28 @@ public struct Fingerprint: Sendable {
     }
 
     /// Adds raw bytes, as they are.
-    public mutating func add(bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+    public mutating func add(bytes: UnsafeRawBufferPointer) { feed(bytes) }
 
     /// The digest of everything added.
-    public func finalize() -> Digest { Digest(hasher.finalize()) }
+    public func finalize() -> Digest {
+        var hasher = hasher
+        pending.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Digest(hasher.finalize())
+    }
+
+    /// Hashes `bytes`: the same stream of bytes, whether gathered first or not, gives the same digest.
+    private mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        if pending.count + bytes.count > Self.pendingLimit {
+            pending.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            pending.removeAll(keepingCapacity: true)
+            if bytes.count > Self.pendingLimit {
+                hasher.update(bufferPointer: bytes)
+                return
+            }
+        }
+        if pending.capacity == 0 { pending.reserveCapacity(Self.pendingLimit) }
+        pending.append(contentsOf: bytes)
+    }
 }
 
 /// A finished fingerprint: the first 128 bits of a SHA-256.

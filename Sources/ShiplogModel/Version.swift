@@ -75,8 +75,7 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     /// The first three numbers, missing ones as 0, for bump kinds.
     public var majorMinorPatch: (Number, Number, Number)? {
         guard let numbers else { return nil }
-        let zero = Number("0")
-        return (numbers[0], numbers.count > 1 ? numbers[1] : zero, numbers.count > 2 ? numbers[2] : zero)
+        return (numbers[0], numbers.count > 1 ? numbers[1] : Number.zero, numbers.count > 2 ? numbers[2] : Number.zero)
     }
 
     public var description: String { text }

@@ -105,7 +105,7 @@ public struct Catalog: Sendable {
         self.latest = latest
         self.latestPrerelease = latestPrerelease
         self.bumps = bumps
-        self.groups = Self.resolveGroups(data, componentIndex: componentIndex, releaseIndex: releaseIndex)
+        self.groups = Self.resolveGroups(data, componentOfRelease: componentOfRelease, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
     }
 
@@ -136,12 +136,12 @@ public struct Catalog: Sendable {
     /// The bump from the version of the previous published final release to `version` (`major` when there is none).
     static func bump(from previous: Version?, to version: Version) -> BumpKind {
         guard let old = previous?.majorMinorPatch, let new = version.majorMinorPatch else { return .major }
-        if old.0 != new.0 { return .major }
-        if old.1 != new.1 { return .minor }
+        if old.0.compare(new.0) != 0 { return .major }
+        if old.1.compare(new.1) != 0 { return .minor }
         return .patch
     }
 
-    private static func resolveGroups(_ data: ReleaseData, componentIndex: [String: Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
+    private static func resolveGroups(_ data: ReleaseData, componentOfRelease: [Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
         var candidates: [(ReleaseGroup, [Int], Bool)] = data.groups.map { group in
             (group, group.members.compactMap { releaseIndex[$0] }, false)
         }
@@ -160,11 +160,11 @@ public struct Catalog: Sendable {
             }
         }
         let groups = candidates.map { group, memberIndices, implicit in
-            let sorted = memberIndices.sorted { componentIndex[data.releases[$0].component]! < componentIndex[data.releases[$1].component]! }
+            let sorted = memberIndices.sorted { componentOfRelease[$0] < componentOfRelease[$1] }
             let releases = sorted.map { data.releases[$0] }
             var authors: [String] = []
             for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
-            let repos = releases.map { data.components[componentIndex[$0.component]!].repoOrSlug }
+            let repos = sorted.map { data.components[componentOfRelease[$0]].repoOrSlug }
             return ResolvedGroup(
                 group: group,
                 members: sorted,

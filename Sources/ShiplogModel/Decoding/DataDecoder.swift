@@ -80,10 +80,10 @@ struct DataDecoder {
         }
     }
 
-    /// `decode` of every position below `count`, without the nils; a long list is decoded in slices
-    /// on every core, each with its own sink, and problems keep their order.
-    func inSlices<T: Sendable>(count: Int, _ decode: @escaping @Sendable (DataDecoder, Int) -> T?) -> [T] {
-        let slices = count < 1024 ? 1 : 8
+    /// `decode` of every position below `count`, without the nils; a list of `long` or more is
+    /// decoded in slices on every core, each with its own sink, and problems keep their order.
+    func inSlices<T: Sendable>(count: Int, longAt long: Int = 1024, _ decode: @escaping @Sendable (DataDecoder, Int) -> T?) -> [T] {
+        let slices = count < long ? 1 : 8
         let file = sink.file
         let results = Mutex([[T]](repeating: [], count: slices))
         let sinks = (0..<slices).map { _ in ProblemSink(file: file) }

@@ -24,7 +24,7 @@ extension DataDecoder {
     /// the summary of each release it knows; nil when one of them is not valid JSON.
     ///
     /// Slices are decoded on every core straight into the results (releases are large to copy);
-    /// a release that cannot be decoded is left out, as ``inSlices(count:_:)`` would.
+    /// a release that cannot be decoded is left out, as ``inSlices(count:longAt:_:)`` would.
     func releases(at ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, memo: ReleaseMemo?) -> ([Release], [Origin], [ReleaseSource])? {
         let buffer = ReadOnlyBytes(bytes: bytes)
         let file = sink.file
@@ -137,13 +137,12 @@ extension LoadedData {
         let sources = self.sources
         let releaseSources = self.releaseSources
         let data = self.data
-        let decoded = DataDecoder(sink: ProblemSink(file: "")).inSlices(count: wanted.count) { _, position -> (Int, Release)? in
+        let decoded = DataDecoder(sink: ProblemSink(file: "")).inSlices(count: wanted.count, longAt: 64) { decoder, position -> (Int, Release)? in
             let index = wanted[position]
             let origin = releaseSources[index]
-            let source = sources[origin.source]
-            let release = source.bytes.withUnsafeBufferPointer { bytes in
+            let release = sources[origin.source].bytes.withUnsafeBufferPointer { bytes in
                 JSONParser.parseElement(origin.range, in: bytes).flatMap {
-                    DataDecoder(sink: ProblemSink(file: source.name)).release($0, at: JSONPath.root.appending("releases").appending(origin.position))
+                    decoder.release($0, at: JSONPath(components: [.key("releases"), .index(origin.position)]))
                 }
             }
             // The bytes decoded before, so they decode again; the summary is the fallback of last resort.

@@ -55,7 +55,7 @@ extension DataDecoder {
                             isSummary: true,
                             isClean: true
                         )
-                        if let entry = memo?.entries[digest] {
+                        if let entry = memo?.entry(for: digest) {
                             source.fingerprint = entry.fingerprint
                             results.store(entry.summary, source, at: position)
                             continue
@@ -167,12 +167,12 @@ extension LoadedData {
             if origin.isSummary {
                 summarized.insert(index)
             } else {
-                added.entries[origin.digest] = entry(index)
+                added.insert(entry(index), for: origin.digest)
             }
         }
         guard let previous, previous.count + added.count <= 2 * clean + 64 else {
             var memo = added
-            for index in summarized { memo.entries[releaseSources[index].digest] = entry(index) }
+            for index in summarized { memo.insert(entry(index), for: releaseSources[index].digest) }
             memoUpdate = .replace(memo)
             return
         }

@@ -110,7 +110,7 @@ private struct SharedResults: @unchecked Sendable {
 extension DataLoader {
     /// Decodes one file, its releases through `memo`; throws when it is not valid JSON.
     static func decode(_ source: DataSource, sink: ProblemSink, memo: ReleaseMemo?) throws(JSONSyntaxError) -> DecodedDocument {
-        let document = source.bytes.withUnsafeBufferPointer { bytes -> DecodedDocument? in
+        let document = source.withBytes { bytes -> DecodedDocument? in
             guard let (root, ranges) = try? JSONParser.parse(bytes, deferring: "releases") else { return nil }
             guard let ranges else { return DataDecoder(sink: sink).document(root) }
             let releaseDecoder = DataDecoder(sink: ProblemSink(file: source.name))
@@ -126,7 +126,8 @@ extension DataLoader {
         }
         if let document { return document }
         // Not valid JSON: parsed again as a whole, for the exact error.
-        return DataDecoder(sink: sink).document(try JSONParser.parse(source.bytes))
+        let root = try source.withBytes { (bytes) throws(JSONSyntaxError) in try JSONParser.parse(bytes) }
+        return DataDecoder(sink: sink).document(root)
     }
 }
 
@@ -140,7 +141,7 @@ extension LoadedData {
         let decoded = DataDecoder(sink: ProblemSink(file: "")).inSlices(count: wanted.count, longAt: 64) { decoder, position -> (Int, Release)? in
             let index = wanted[position]
             let origin = releaseSources[index]
-            let release = sources[origin.source].bytes.withUnsafeBufferPointer { bytes in
+            let release = sources[origin.source].withBytes { bytes in
                 JSONParser.parseElement(origin.range, in: bytes).flatMap {
                     decoder.release($0, at: JSONPath(components: [.key("releases"), .index(origin.position)]))
                 }

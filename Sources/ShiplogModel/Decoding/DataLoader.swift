@@ -2,14 +2,53 @@
 public struct DataSource: Sendable {
     /// The file name as the user gave it (`data.json`), or a label.
     public var name: String
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case array([UInt8])
+        case borrowed(BorrowedBytes)
+    }
+
     /// The raw JSON.
-    public var bytes: [UInt8]
+    public var bytes: [UInt8] {
+        get {
+            switch storage {
+            case .array(let bytes): bytes
+            case .borrowed(let borrowed): Array(borrowed.bytes)
+            }
+        }
+        set { storage = .array(newValue) }
+    }
 
     /// Creates a source.
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        self.storage = .array(bytes)
     }
+
+    /// Creates a source of bytes that stay valid and unchanged as long as `owner` lives (such as
+    /// a mapped file, unmapped when its owner goes), so that they need not be copied.
+    public init(name: String, bytes: UnsafeBufferPointer<UInt8>, owner: some AnyObject & Sendable) {
+        self.name = name
+        self.storage = .borrowed(BorrowedBytes(bytes: bytes, owner: owner))
+    }
+
+    /// Calls `body` with the bytes.
+    func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        switch storage {
+        case .array(let bytes): return try bytes.withUnsafeBufferPointer(body)
+        case .borrowed(let borrowed): return try withExtendedLifetime(borrowed.owner) { () throws(E) -> R in try body(borrowed.bytes) }
+        }
+    }
+}
+
+/// Bytes that someone else owns.
+///
+/// `@unchecked Sendable`: the bytes are only read, and `owner` keeps them valid and unchanged
+/// for as long as it lives (see ``DataSource/init(name:bytes:owner:)``).
+private struct BorrowedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let owner: AnyObject
 }
 
 /// Valid data, and the warnings (unknown keys) found on the way.

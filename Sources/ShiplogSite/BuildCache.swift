@@ -14,6 +14,9 @@ struct BuildCache: Sendable {
     static let header = "shiplog-cache 4"
 
     var entries: [String: Entry] = [:]
+    /// How many lines the file had: a later line for the same path replaces an earlier one, so
+    /// that a build can append what it changed.
+    var lines = 0
 
     /// The cache file that belongs to an output directory.
     static func path(forOutput output: String) -> String {
@@ -62,6 +65,7 @@ struct BuildCache: Sendable {
                 guard let size = number(), let modified = number() else { return nil }
                 var end = cursor
                 while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                cache.lines += 1
                 cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
                     key: key,
                     stamp: FileStamp(size: size, modified: modified)
@@ -77,11 +81,29 @@ struct BuildCache: Sendable {
         FileSystem.remove(path(forOutput: output))
     }
 
+    /// Moves the cache of `output` aside while the site changes, so that a crash meanwhile leaves
+    /// no cache that describes the old site; the path it went to.
+    static func setAside(forOutput output: String) throws(SiteError) -> String {
+        let aside = path(forOutput: output) + ".aside"
+        try FileSystem.rename(path(forOutput: output), aside)
+        return aside
+    }
+
+    /// Appends `entries` to the cache set aside at `aside` and puts it back in place.
+    static func restore(_ aside: String, appending entries: [String: Entry], forOutput output: String) throws(SiteError) {
+        try FileSystem.append(encode(entries), to: aside)
+        try FileSystem.rename(aside, path(forOutput: output))
+    }
+
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
     func save(forOutput output: String) throws(SiteError) {
-        var bytes = Array((Self.header + "\n").utf8)
+        try FileSystem.replace(Self.path(forOutput: output), with: Array((Self.header + "\n").utf8) + Self.encode(entries))
+    }
+
+    /// One line per entry, in no particular order (the cache is read into a dictionary).
+    private static func encode(_ entries: [String: Entry]) -> [UInt8] {
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 120)
-        // In no particular order: the cache is read into a dictionary.
         for (path, entry) in entries {
             entry.key.appendHex(to: &bytes)
             bytes.append(0x09)
@@ -92,6 +114,6 @@ struct BuildCache: Sendable {
             bytes += path.utf8
             bytes.append(0x0A)
         }
-        try FileSystem.replace(Self.path(forOutput: output), with: bytes)
+        return bytes
     }
 }

@@ -130,18 +130,30 @@ public struct SiteBuilder: Sendable {
             removed = entries.keys.filter { !planned.contains($0) }.sorted()
             for path in removed { entries[path] = nil }
         }
-        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        // A crash from here on must not leave a cache that describes the old site.
-        BuildCache.discard(forOutput: output)
+        var changed: [String: BuildCache.Entry] = [:]
+        for result in results { changed[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
+        entries.merge(changed) { $1 }
+        // A crash from here on must not leave a cache that describes the old site. When nothing
+        // was removed and the file has not grown much, what changed is appended to it.
+        var aside: String? = nil
+        if let cache, removed.isEmpty, cache.lines + changed.count <= 2 * entries.count + 64 {
+            aside = try? BuildCache.setAside(forOutput: output)
+        }
+        if aside == nil { BuildCache.discard(forOutput: output) }
         do {
             try target.commit(written: results.filter(\.wasWritten).map(\.path), removed: removed)
         } catch {
             target.rollback(written: results.filter(\.wasWritten).map(\.path))
+            if let aside { FileSystem.remove(aside) }
             throw error
         }
         trace.mark("commit")
         // Without a cache the next build is simply a full one, so failing to save it is no error.
-        try? BuildCache(entries: entries).save(forOutput: output)
+        if let aside {
+            try? BuildCache.restore(aside, appending: changed, forOutput: output)
+        } else {
+            try? BuildCache(entries: entries).save(forOutput: output)
+        }
         trace.mark("save cache")
         return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
     }

@@ -115,6 +115,25 @@ struct ReproducibleAndIncrementalTests {
         #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [])
     }
 
+    @Test("rebuilds back and forth between two versions of the data each equal a fresh build")
+    func backAndForth() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(tmp) }
+        let original = try exampleObject()
+        var changed = original
+        try #require(DataChange.all.first { $0.testDescription == "retitle a release" }).apply(&changed)
+        for (round, data) in [original, changed, original, changed].enumerated() {
+            try writeJSON(data, to: tmp.appendingPathComponent("data.json"))
+            let rebuilt = try build(cwd: tmp)
+            try #require(rebuilt.status == 0, "stderr: \(rebuilt.stderr)")
+            let fresh = "fresh\(round)"
+            #expect(try build(out: fresh, cwd: tmp).status == 0)
+            #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent(fresh)) == [], "round \(round)")
+        }
+        // What the rebuilds appended to the cache describes the site: nothing is left to write.
+        #expect(try build(cwd: tmp).stdout.contains("rendered 0, wrote 0"))
+    }
+
     @Test(
         "a memo of releases that is damaged or of another version is ignored",
         arguments: [Array("shiplog-release-memo 1\n".utf8) + [1, 2, 3], Array("shiplog-release-memo 0\n".utf8), Array("junk".utf8)]

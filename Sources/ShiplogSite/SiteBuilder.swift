@@ -178,7 +178,7 @@ public struct SiteBuilder: Sendable {
         return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
     }
 
-    /// Renders, in parallel, the notes that the pending pages show, and wraps them in a renderer.
+    /// Prepares, in parallel, the views of the releases that the pending pages show, and wraps them in a renderer.
     private func makeRenderer(plan: SitePlan, theme: Theme, pending: [PlannedOutput]) async -> PageRenderer {
         let catalog = plan.catalog
         let data = catalog.data
@@ -193,12 +193,12 @@ public struct SiteBuilder: Sendable {
         let renderers = links.map { MarkdownRenderer(links: $0) }
         let plainRenderer = MarkdownRenderer()
         let wanted = needed.sorted()
-        let rendered = await Parallel.map(wanted.indices) { position in
-            let release = data.releases[wanted[position]]
-            return renderers[catalog.componentIndex[release.component]!].html(release.notes ?? "")
+        // Rendered when a page first shows them: a page that lists releases may show few notes.
+        var notes = [LazyText?](repeating: nil, count: data.releases.count)
+        for index in wanted {
+            let (renderer, text) = (renderers[catalog.componentOfRelease[index]], data.releases[index].notes ?? "")
+            notes[index] = LazyText { renderer.html(text) }
         }
-        var notes = [String?](repeating: nil, count: data.releases.count)
-        for (position, index) in wanted.enumerated() { notes[index] = rendered[position] }
         var groupNotes = [String?](repeating: nil, count: catalog.groups.count)
         for group in neededGroups { groupNotes[group] = catalog.groups[group].group.notes.map(plainRenderer.html) }
         var views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)

@@ -4,8 +4,8 @@ import ShiplogModel
 /// Builds the Mustache contexts of pages (the variables `docs/templates.md` lists).
 struct Views: Sendable {
     let catalog: Catalog
-    /// Rendered notes per release index; nil where a page that needs them was not planned.
-    let notes: [String?]
+    /// Rendered notes per release index, made when first shown; nil where no pending page shows them.
+    let notes: [LazyText?]
     /// Rendered notes per group index.
     let groupNotes: [String?]
     let links: [RepositoryLinks?]
@@ -33,7 +33,7 @@ struct Views: Sendable {
             "draft": .bool(release.status == .draft),
             "is_latest": .bool(catalog.latest[componentOffset] == index),
             "is_latest_prerelease": .bool(catalog.latestPrerelease[componentOffset] == index),
-            "notes_html": .string(notes[index] ?? ""),
+            "notes_html": notes[index].map(TemplateValue.lazy) ?? .string(""),
             "has_notes": .bool(!(release.notes ?? "").isEmpty),
             "path": .string(SitePaths.release(release)),
             "has_assets": .bool(!release.assets.isEmpty),

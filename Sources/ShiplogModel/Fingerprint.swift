@@ -5,8 +5,10 @@ internal import Crypto
 /// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
 public struct Fingerprint: Sendable {
     private var hasher = SHA256()
-    /// Small additions gathered before they reach the hasher, whose every call costs more than a few bytes do.
+    /// Small additions gathered before they reach the hasher, whose every call costs more than a
+    /// few bytes do: the first `pendingCount` bytes of `pending`.
     private var pending: [UInt8] = []
+    private var pendingCount = 0
     private static let pendingLimit = 512
 
     /// An empty fingerprint.
@@ -57,22 +59,26 @@ public struct Fingerprint: Sendable {
     /// The digest of everything added.
     public func finalize() -> Digest {
         var hasher = hasher
-        pending.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<pendingCount])) }
         return Digest(hasher.finalize())
     }
 
     /// Hashes `bytes`: the same stream of bytes, whether gathered first or not, gives the same digest.
     private mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        if pending.count + bytes.count > Self.pendingLimit {
-            pending.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            pending.removeAll(keepingCapacity: true)
+        if pendingCount + bytes.count > Self.pendingLimit {
+            let count = pendingCount
+            pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            pendingCount = 0
             if bytes.count > Self.pendingLimit {
                 hasher.update(bufferPointer: bytes)
                 return
             }
         }
-        if pending.capacity == 0 { pending.reserveCapacity(Self.pendingLimit) }
-        pending.append(contentsOf: bytes)
+        guard bytes.count > 0 else { return }
+        if pending.isEmpty { pending = [UInt8](repeating: 0, count: Self.pendingLimit) }
+        let offset = pendingCount
+        pending.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        pendingCount += bytes.count
     }
 }
 

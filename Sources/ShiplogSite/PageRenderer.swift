@@ -119,7 +119,7 @@ struct PageRenderer: Sendable {
             "component": .object(views.componentLink(offset)),
             "release": .object(views.release(index)),
             "groups": .objects(
-                (plan.groupsOfRelease[index] ?? []).map { group -> TemplateObject in
+                plan.groupsOfRelease[index].map { group -> TemplateObject in
                     let version = catalog.groups[group].group.version
                     return ["version": .string(version.text), "path": .string(SitePaths.group(version))]
                 }

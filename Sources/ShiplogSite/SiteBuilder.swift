@@ -90,7 +90,7 @@ public struct SiteBuilder: Sendable {
 
     private func build(_ data: ReleaseData, cache: BuildCache?, loaded: LoadedData? = nil) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        let (theme, initialPlan) = try await plan(data, fingerprints: loaded?.releaseFingerprints, trace: &trace)
+        let (theme, initialPlan) = try await plan(data, loaded: loaded, trace: &trace)
         var plan = initialPlan
         trace.mark("plan")
         let output = outputPath
@@ -160,13 +160,14 @@ public struct SiteBuilder: Sendable {
 
     /// Loads the theme and decides which files the site of `data` has, each with its key.
     ///
-    /// `fingerprints` are the releases' fingerprints when the loader knows them already.
-    func plan(_ data: ReleaseData, fingerprints: [Digest]? = nil, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
+    /// `loaded`, what loaded `data` when it was loaded, tells the releases' fingerprints and index.
+    func plan(_ data: ReleaseData, loaded: LoadedData? = nil, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
         trace.mark("theme")
-        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
+        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts, releaseIndex: loaded?.releaseIndex)
         trace.mark("catalog")
-        let releaseKeys = if let fingerprints { fingerprints } else { await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }
+        var releaseKeys = loaded?.releaseFingerprints ?? []
+        if releaseKeys.count != data.releases.count { releaseKeys = await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }
         trace.mark("release keys")
         return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
     }

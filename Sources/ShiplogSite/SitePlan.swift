@@ -42,8 +42,8 @@ struct SitePlan: Sendable {
     let visibleReleases: [[Int]]
     /// Indices into ``Catalog/groups`` of the groups the site shows.
     let visibleGroups: [Int]
-    /// Release index → the visible groups it belongs to.
-    let groupsOfRelease: [Int: [Int]]
+    /// Per release index, the visible groups it belongs to.
+    let groupsOfRelease: [[Int]]
     /// Release reference → indices of its deployments, in data order.
     let deploymentsOfRelease: [ReleaseReference: [Int]]
     /// Release reference → indices of the customer sites it is attached to.
@@ -71,9 +71,9 @@ struct SitePlan: Sendable {
         let visibleGroups = catalog.groups.indices.filter { group in
             catalog.groups[group].members.contains { catalog.isVisible($0) }
         }
-        var groupsOfRelease: [Int: [Int]] = [:]
+        var groupsOfRelease = [[Int]](repeating: [], count: data.releases.count)
         for group in visibleGroups {
-            for member in catalog.groups[group].members { groupsOfRelease[member, default: []].append(group) }
+            for member in catalog.groups[group].members { groupsOfRelease[member].append(group) }
         }
 
         // What a release view shows besides the release itself.
@@ -185,7 +185,7 @@ struct SitePlan: Sendable {
                     for neighbour in [position - 1, position + 1] {
                         if visible[offset].indices.contains(neighbour) { releaseState(visible[offset][neighbour], into: &f) } else { f.add(0) }
                     }
-                    for group in groupsByRelease[index] ?? [] {
+                    for group in groupsByRelease[index] {
                         f.add(catalog.groups[group].group.version.text)
                     }
                     let reference = deployments.isEmpty && sites.isEmpty ? nil : data.releases[index].reference

@@ -48,6 +48,7 @@ import Testing
         let full = again.materialize([0, 1, 2])
         #expect(full == [0: fresh.data.releases[0], 1: fresh.data.releases[1], 2: fresh.data.releases[2]])
         #expect(Catalog(data: again.data).replacingReleases(full).data == fresh.data)
+        #expect(again.releaseIndex == Catalog(data: fresh.data).releaseIndex)
     }
 
     @Test func aChangedReleaseIsDecodedAgain() throws {

@@ -52,18 +52,19 @@ public struct Catalog: Sendable {
     /// Release reference → index in ``ReleaseData/releases``.
     public let releaseIndex: [ReleaseReference: Int]
 
-    /// Computes the catalog of valid data (see ``DataLoader``).
-    public init(data: ReleaseData, includeDrafts: Bool = false) {
+    /// Computes the catalog of valid data (see ``DataLoader``); `releaseIndex`, when given, must
+    /// be the index of the data's releases by reference (as ``LoadedData/releaseIndex`` is).
+    public init(data: ReleaseData, includeDrafts: Bool = false, releaseIndex knownIndex: [ReleaseReference: Int]? = nil) {
         self.data = data
         self.includeDrafts = includeDrafts
         var componentIndex: [String: Int] = [:]
         for (offset, component) in data.components.enumerated() { componentIndex[component.slug] = offset }
-        var releaseIndex: [ReleaseReference: Int] = [:]
+        var releaseIndex = knownIndex ?? [:]
         var byComponent = Array(repeating: [Int](), count: data.components.count)
         var componentOfRelease = [Int](repeating: 0, count: data.releases.count)
-        releaseIndex.reserveCapacity(data.releases.count)
+        if knownIndex == nil { releaseIndex.reserveCapacity(data.releases.count) }
         for offset in data.releases.indices {
-            releaseIndex[data.releases[offset].reference] = offset
+            if knownIndex == nil { releaseIndex[data.releases[offset].reference] = offset }
             guard let component = componentIndex[data.releases[offset].component] else {
                 componentOfRelease[offset] = -1
                 continue
@@ -129,6 +130,7 @@ public struct Catalog: Sendable {
     }
 
     /// Whether the release at `index` appears on the site and in feeds (reads its status only).
+    @inlinable
     public func isVisible(_ index: Int) -> Bool {
         includeDrafts || data.releases[index].status != .draft
     }

@@ -59,6 +59,8 @@ public struct LoadedData: Sendable {
     public var data: ReleaseData
     /// Problems that did not stop the load, such as unknown keys.
     public var warnings: [DataProblem]
+    /// Release reference → index in ``ReleaseData/releases`` (see ``Catalog/init(data:includeDrafts:releaseIndex:)``).
+    public var releaseIndex: [ReleaseReference: Int]
     /// The indices of the releases read only in summary, from the memo the load was given.
     public var summarized: Set<Int> = []
     /// How to bring the memo up to date for the next load of this data.
@@ -144,7 +146,8 @@ public enum DataLoader {
                 )
             )
         }
-        problems += CrossReferences.check(merged)
+        let (crossProblems, releaseIndex) = CrossReferences.check(merged)
+        problems += crossProblems
         guard problems.isEmpty, let page = merged.page?.0 else {
             throw DataLoadError(problems: problems, warnings: warnings)
         }
@@ -158,7 +161,7 @@ public enum DataLoader {
             sites: merged.sites.map(\.0)
         )
         if !everyReleaseHasSource { releaseSources = [] }
-        var loaded = LoadedData(data: data, warnings: warnings, sources: sources, releaseSources: releaseSources)
+        var loaded = LoadedData(data: data, warnings: warnings, releaseIndex: releaseIndex, sources: sources, releaseSources: releaseSources)
         loaded.remember(previous: memo)
         return loaded
     }
@@ -176,7 +179,8 @@ public struct DataLoadError: Error, Sendable, CustomStringConvertible {
 
 /// Checks that names point at things that exist and that identities are unique.
 enum CrossReferences {
-    static func check(_ d: DecodedDocument) -> [DataProblem] {
+    /// The problems, and the index of every release by its reference (the first of duplicates).
+    static func check(_ d: DecodedDocument) -> ([DataProblem], [ReleaseReference: Int]) {
         var problems: [DataProblem] = []
         var components: [String: Origin] = [:]
         for (component, origin) in d.components {
@@ -188,7 +192,7 @@ enum CrossReferences {
                 components[component.slug] = origin
             }
         }
-        var releases: [ReleaseReference: Origin] = [:]
+        var releases: [ReleaseReference: Int] = [:]
         releases.reserveCapacity(d.releases.count)
         for position in d.releases.indices {
             // Only the reference and origin are read: copying whole releases here is costly.
@@ -197,8 +201,9 @@ enum CrossReferences {
             if components[reference.component] == nil {
                 problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))
             }
-            if let first = releases.updateValue(origin, forKey: reference) {
-                releases[reference] = first
+            if let firstPosition = releases.updateValue(position, forKey: reference) {
+                releases[reference] = firstPosition
+                let first = d.releaseOrigins[firstPosition]
                 problems.append(
                     origin.problem(
                         "version",
@@ -255,7 +260,7 @@ enum CrossReferences {
                 checkReference(reference) { Origin(file: origin.file, path: origin.path.appending("releases").appending(offset)).problem(nil, $0) }
             }
         }
-        return problems
+        return (problems, releases)
     }
 
     /// The declared environments, then any that deployments name without declaring, in order of appearance.

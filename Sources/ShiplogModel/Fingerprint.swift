@@ -57,9 +57,9 @@ public struct Fingerprint: Sendable {
     public mutating func add(bytes: UnsafeRawBufferPointer) { feed(bytes) }
 
     /// The digest of everything added.
-    public func finalize() -> Digest {
-        var hasher = hasher
-        pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<pendingCount])) }
+    public consuming func finalize() -> Digest {
+        let count = pendingCount
+        pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         return Digest(hasher.finalize())
     }
 

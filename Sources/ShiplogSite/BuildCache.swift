@@ -76,9 +76,10 @@ struct BuildCache: Sendable {
         }
     }
 
-    /// Deletes the cache of `output`, if any.
+    /// Deletes the cache of `output`, if any (and one a crash left aside).
     static func discard(forOutput output: String) {
         FileSystem.remove(path(forOutput: output))
+        FileSystem.remove(path(forOutput: output) + ".aside")
     }
 
     /// Moves the cache of `output` aside while the site changes, so that a crash meanwhile leaves

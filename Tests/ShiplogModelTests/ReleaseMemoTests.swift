@@ -67,6 +67,19 @@ import Testing
         #expect(try DataLoader.load([source(Self.text())]).releaseFingerprints?[1] != loaded.releaseFingerprints?[1])
     }
 
+    @Test func releasesOfSeveralFilesAreFoundInTheirOwnFile() throws {
+        let first = source(Self.text(), name: "a.json")
+        let second = source(#"{"releases": [\#(releaseJSON("3.0.0", component: "web", #""notes": "three""#))]}"#, name: "b.json")
+        let memo = try #require(ReleaseMemo(decoding: try Self.memo(of: Self.text()).encoded()))
+        let loaded = try DataLoader.load([first, second], memo: memo)
+        #expect(loaded.summarized == [0, 1, 2])
+        #expect(loaded.data.releases[3].notes == "three")
+        let full = loaded.materialize(0..<4)
+        #expect(full.keys.sorted() == [0, 1, 2])
+        #expect(full[1]?.notes == "two")
+        #expect(full[1]?.assets.first?.size == 3)
+    }
+
     /// White space between releases does not count: the bytes of each release do.
     @Test func movedReleasesAreStillKnown() throws {
         let moved = Self.text([Self.releases[2], Self.releases[0], Self.releases[1]], separator: " ,\t")

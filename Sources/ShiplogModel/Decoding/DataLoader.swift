@@ -65,8 +65,8 @@ public struct LoadedData: Sendable {
     public var summarized: Set<Int> = []
     /// How to bring the memo up to date for the next load of this data.
     public var memoUpdate = ReleaseMemo.Update.unchanged
-    /// The sources, kept to decode summarized releases in full.
-    let sources: [DataSource]
+    /// The sources, kept to decode summarized releases in full (none when there are none).
+    var sources: [DataSource]
     /// Per release, where it stands in its source; empty when not every release was read element by element.
     let releaseSources: [ReleaseSource]
 
@@ -163,6 +163,8 @@ public enum DataLoader {
         if !everyReleaseHasSource { releaseSources = [] }
         var loaded = LoadedData(data: data, warnings: warnings, releaseIndex: releaseIndex, sources: sources, releaseSources: releaseSources)
         loaded.remember(previous: memo)
+        // Without summarized releases nothing needs the sources again: their memory goes now.
+        if loaded.summarized.isEmpty { loaded.sources = [] }
         return loaded
     }
 }

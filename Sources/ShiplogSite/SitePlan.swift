@@ -48,8 +48,8 @@ struct SitePlan: Sendable {
     let deploymentsOfRelease: [ReleaseReference: [Int]]
     /// Release reference → indices of the customer sites it is attached to.
     let sitesOfRelease: [ReleaseReference: [Int]]
-    /// Release index → its position in its component's visible list.
-    let positionOfRelease: [Int: Int]
+    /// Per release index, its position in its component's visible list (nil when it is not visible).
+    let positionOfRelease: [Int?]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -221,7 +221,7 @@ struct SitePlan: Sendable {
         self.groupsOfRelease = groupsOfRelease
         self.deploymentsOfRelease = deploymentsOfRelease
         self.sitesOfRelease = sitesOfRelease
-        var positionOfRelease: [Int: Int] = [:]
+        var positionOfRelease = [Int?](repeating: nil, count: data.releases.count)
         for list in visible { for (position, index) in list.enumerated() { positionOfRelease[index] = position } }
         self.positionOfRelease = positionOfRelease
     }

@@ -66,8 +66,8 @@ struct SitePlan: Sendable {
         let inFeed = { (index: Int) in data.releases[index].status == .published || (catalog.includeDrafts && data.releases[index].status == .draft) }
         let feedOrder = catalog.isMoreRecent
         let limit = data.page.feedLimit
-        let feed = Array(data.releases.indices.filter(inFeed).sorted(by: feedOrder).prefix(limit))
-        let componentFeeds = visible.map { Array($0.filter(inFeed).sorted(by: feedOrder).prefix(limit)) }
+        let feed = Self.first(limit, of: data.releases.indices.filter(inFeed), by: feedOrder)
+        let componentFeeds = visible.map { Self.first(limit, of: $0.filter(inFeed), by: feedOrder) }
         let visibleGroups = catalog.groups.indices.filter { group in
             catalog.groups[group].members.contains { catalog.isVisible($0) }
         }
@@ -271,8 +271,26 @@ struct SitePlan: Sendable {
 
     /// The newest visible releases by date, for the index page.
     func recentReleases(limit: Int = 20) -> [Int] {
-        let all = visibleReleases.flatMap { $0 }
-        return Array(all.sorted(by: catalog.isMoreRecent).prefix(limit))
+        Self.first(limit, of: visibleReleases.flatMap { $0 }, by: catalog.isMoreRecent)
+    }
+
+    /// The first `limit` of `indices` in the order `precedes` (a strict total order), as sorting
+    /// all of them would give, without sorting all of them.
+    static func first(_ limit: Int, of indices: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+        guard limit > 0 else { return [] }
+        var kept: [Int] = []
+        kept.reserveCapacity(min(limit, indices.count) + 1)
+        for index in indices where kept.count < limit || precedes(index, kept[kept.count - 1]) {
+            var low = 0
+            var high = kept.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(kept[middle], index) { low = middle + 1 } else { high = middle }
+            }
+            kept.insert(index, at: low)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept
     }
 
     /// The groups the index page lists (newest first).

@@ -163,6 +163,9 @@ extension Release {
 
 extension Fingerprint {
     /// Adds every field of a release, so that any change to it changes the pages that show it.
+    ///
+    /// The release memo keeps these fingerprints: changing what is added here must change
+    /// ``ReleaseMemo``'s header too.
     public mutating func add(_ release: Release) {
         add(release.component)
         add(release.version.text)

@@ -14,7 +14,8 @@
 /// let loaded = try DataLoader.load(sources, memo: memo)  // only changed releases are decoded
 /// ```
 public struct ReleaseMemo: Sendable {
-    /// The first line of the encoded memo; change it whenever releases decode differently.
+    /// The first line of the encoded memo; change it whenever releases decode differently or
+    /// ``Release/fingerprint`` changes, so that memos of earlier versions are ignored.
     static let header = Array("shiplog-release-memo 1\n".utf8)
 
     /// What is known of one release.

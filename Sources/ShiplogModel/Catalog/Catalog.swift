@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// How a release moves its component's version (SPEC §3).
 public enum BumpKind: String, Sendable, Hashable, CaseIterable {
     case major, minor, patch, prerelease
@@ -73,31 +76,23 @@ public struct Catalog: Sendable {
             byComponent[component].append(offset)
         }
         let releases = data.releases
-        // Sorted on extracted keys, so that the comparisons copy no releases.
+        // Sorted on extracted keys, so that the comparisons copy no releases; components on every core.
         let keys = releases.map { ($0.version, $0.publishedAt?.seconds ?? .min) }
-        keys.withUnsafeBufferPointer { keys in
-            for i in byComponent.indices {
-                byComponent[i].sort { a, b in
-                    let rank = keys[a].0.compare(keys[b].0)
-                    if rank != 0 { return rank > 0 }
-                    return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
-                }
-            }
+        let lists = byComponent
+        let orders = Mutex([ComponentOrder?](repeating: nil, count: lists.count))
+        DispatchQueue.concurrentPerform(iterations: lists.count) { component in
+            let order = ComponentOrder(lists[component], releases: releases, keys: keys)
+            orders.withLock { $0[component] = order }
         }
         var latest: [Int?] = []
         var latestPrerelease: [Int?] = []
         var bumps = Array(repeating: BumpKind.major, count: releases.count)
-        for list in byComponent {
-            let current = list.first { releases[$0].status == .published && !releases[$0].isPrerelease }
-            latest.append(current)
-            let floor = current.map { list.firstIndex(of: $0)! } ?? list.endIndex
-            latestPrerelease.append(list[..<floor].first { releases[$0].status == .published && releases[$0].isPrerelease })
-            var previous: Int? = nil
-            for index in list.reversed() {
-                let isPrerelease = releases[index].isPrerelease
-                bumps[index] = isPrerelease ? .prerelease : Self.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
-                if releases[index].status == .published && !isPrerelease { previous = index }
-            }
+        for (component, order) in orders.withLock({ $0 }).enumerated() {
+            guard let order else { continue }
+            byComponent[component] = order.list
+            latest.append(order.latest)
+            latestPrerelease.append(order.latestPrerelease)
+            for (index, bump) in zip(order.list, order.bumps) { bumps[index] = bump }
         }
         self.componentIndex = componentIndex
         self.componentOfRelease = componentOfRelease
@@ -133,6 +128,36 @@ public struct Catalog: Sendable {
     @inlinable
     public func isVisible(_ index: Int) -> Bool {
         includeDrafts || data.releases[index].status != .draft
+    }
+
+    /// One component's releases in version order (highest first), its latest releases and the bump of each.
+    private struct ComponentOrder: Sendable {
+        var list: [Int]
+        var latest: Int?
+        var latestPrerelease: Int?
+        /// Per release of ``list``, its bump kind.
+        var bumps: [BumpKind]
+
+        init(_ indices: [Int], releases: [Release], keys: [(Version, Int64)]) {
+            let list = indices.sorted { a, b in
+                let rank = keys[a].0.compare(keys[b].0)
+                if rank != 0 { return rank > 0 }
+                return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
+            }
+            let current = list.firstIndex { releases[$0].status == .published && !releases[$0].isPrerelease }
+            var bumps = [BumpKind](repeating: .major, count: list.count)
+            var previous: Int? = nil
+            for position in list.indices.reversed() {
+                let index = list[position]
+                let isPrerelease = releases[index].isPrerelease
+                bumps[position] = isPrerelease ? .prerelease : Catalog.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
+                if releases[index].status == .published && !isPrerelease { previous = index }
+            }
+            self.list = list
+            self.latest = current.map { list[$0] }
+            self.latestPrerelease = list[..<(current ?? list.endIndex)].first { releases[$0].status == .published && releases[$0].isPrerelease }
+            self.bumps = bumps
+        }
     }
 
     /// The bump from the version of the previous published final release to `version` (`major` when there is none).

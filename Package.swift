@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "CShiplogSupport"),
         .target(
             name: "ShiplogModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -48,7 +49,6 @@ let package = Package(
                 "ShiplogModel",
                 "ShiplogMarkdown",
                 "CShiplogSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

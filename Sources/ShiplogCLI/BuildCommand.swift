@@ -75,11 +75,11 @@ struct BuildCommand: AsyncParsableCommand {
         let report: BuildReport
         do {
             // The data loads while the builder reads the previous build's cache.
-            report = try await SiteBuilder(options: options).build {
-                var data = try stored ?? input.load().data
+            report = try await SiteBuilder(options: options).build { memo in
+                var loaded = try stored.map(LoadedData.init(data:)) ?? input.load(memo: memo)
                 timing?("load data", ContinuousClock.now - start)
-                if let serverURL { data.page.serverURL = serverURL }
-                return data
+                if let serverURL { loaded.data.page.serverURL = serverURL }
+                return loaded
             }
         } catch let error as SiteError {
             Console.error(error.message)

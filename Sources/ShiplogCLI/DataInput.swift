@@ -1,32 +1,33 @@
 import ArgumentParser
 import Foundation
 import ShiplogModel
+import ShiplogSite
 
 /// The `--data FILE…` option shared by the commands that read data files.
 struct DataOptions: ParsableArguments {
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files (JSON, SPEC §1); several merge.", valueName: "file"))
     var data: [String] = []
 
-    /// Reads and validates every file; prints problems and warnings on stderr.
-    func load() throws -> LoadedData {
+    /// Reads and validates every file (releases that `memo` knows only in summary); prints problems and warnings on stderr.
+    func load(memo: ReleaseMemo? = nil) throws -> LoadedData {
         guard !data.isEmpty else { throw ValidationError("Give at least one --data FILE.") }
-        return try Self.load(data)
+        return try Self.load(data, memo: memo)
     }
 
-    /// Reads and validates the files at `paths`, as ``load()`` does.
-    static func load(_ paths: [String]) throws -> LoadedData {
+    /// Reads and validates the files at `paths`, as ``load(memo:)`` does.
+    static func load(_ paths: [String], memo: ReleaseMemo? = nil) throws -> LoadedData {
         var sources: [DataSource] = []
         for path in paths {
-            guard let contents = FileManager.default.contents(atPath: path) else {
+            guard let source = DataSource(contentsOfFile: path) else {
                 Console.error(
                     "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
                 )
                 throw ExitStatus.io
             }
-            sources.append(DataSource(name: path, bytes: [UInt8](contents)))
+            sources.append(source)
         }
         do {
-            let loaded = try DataLoader.load(sources)
+            let loaded = try DataLoader.load(sources, memo: memo)
             for warning in loaded.warnings { Console.error("warning: \(warning)") }
             return loaded
         } catch {

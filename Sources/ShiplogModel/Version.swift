@@ -18,18 +18,22 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     /// Parses a version; any string is accepted (see ``VersionRules`` for what a release may use).
     public init(_ text: String) {
         self.text = text
+        // Bytes are characters in ASCII text, which almost every version is; the rest is read by character.
         var body = Substring(text)
-        if let first = body.first, first == "v" || first == "V" { body = body.dropFirst() }
-        if let plus = body.firstIndex(of: "+") { body = body[..<plus] }
+        let isASCII = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? text.utf8.allSatisfy { $0 < 0x80 }
+        if let first = body.utf8.first, first == UInt8(ascii: "v") || (first == UInt8(ascii: "V")), isASCII || body.first!.utf8.count == 1 {
+            body = body.dropFirst()
+        }
+        if let plus = isASCII ? body.utf8.firstIndex(of: UInt8(ascii: "+")) : body.firstIndex(of: "+") { body = body[..<plus] }
         var core = body
         var pre: Substring? = nil
-        if let dash = body.firstIndex(of: "-") {
+        if let dash = isASCII ? body.utf8.firstIndex(of: UInt8(ascii: "-")) : body.firstIndex(of: "-") {
             core = body[..<dash]
-            pre = body[body.index(after: dash)...]
+            pre = body[body.utf8.index(after: dash)...]
         }
-        let parts = core.split(separator: ".", omittingEmptySubsequences: false)
+        let parts = Self.dotted(core, isASCII: isASCII)
         let numeric = !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy(isDigit) }
-        let identifiers = pre.map { $0.split(separator: ".", omittingEmptySubsequences: false) } ?? []
+        let identifiers = pre.map { Self.dotted($0, isASCII: isASCII) } ?? []
         if numeric, identifiers.allSatisfy({ !$0.isEmpty }), pre.map({ !$0.isEmpty }) ?? true {
             numbers = parts.map { Number($0) }
             prerelease = identifiers.map { Identifier($0) }
@@ -37,6 +41,23 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
             numbers = nil
             prerelease = []
         }
+    }
+
+    /// The dot-separated parts of `text`, empty ones included.
+    private static func dotted(_ text: Substring, isASCII: Bool) -> [Substring] {
+        guard isASCII else { return text.split(separator: ".", omittingEmptySubsequences: false) }
+        var parts: [Substring] = []
+        var start = text.startIndex
+        var index = text.utf8.startIndex
+        while index < text.utf8.endIndex {
+            if text.utf8[index] == UInt8(ascii: ".") {
+                parts.append(text[start..<index])
+                start = text.utf8.index(after: index)
+            }
+            index = text.utf8.index(after: index)
+        }
+        parts.append(text[start...])
+        return parts
     }
 
     /// True when the version is dotted-numeric (`1`, `1.2`, `v1.2.3-rc.1+build`).
@@ -54,8 +75,7 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     /// The first three numbers, missing ones as 0, for bump kinds.
     public var majorMinorPatch: (Number, Number, Number)? {
         guard let numbers else { return nil }
-        let zero = Number("0")
-        return (numbers[0], numbers.count > 1 ? numbers[1] : zero, numbers.count > 2 ? numbers[2] : zero)
+        return (numbers[0], numbers.count > 1 ? numbers[1] : Number.zero, numbers.count > 2 ? numbers[2] : Number.zero)
     }
 
     public var description: String { text }
@@ -100,10 +120,13 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
 
         static let zero = Number("0")
 
+        /// `text` is made of digits only.
         init(_ text: Substring) {
-            let trimmed = text.drop { $0 == "0" }
-            digits = trimmed.isEmpty ? "0" : trimmed
-            value = digits.utf8.count <= 18 ? UInt64(digits) : nil
+            let start = text.utf8.firstIndex { $0 != UInt8(ascii: "0") } ?? text.endIndex
+            digits = start == text.endIndex ? "0" : text[start...]
+            var value: UInt64 = 0
+            for byte in digits.utf8 { value = value &* 10 &+ UInt64(byte &- UInt8(ascii: "0")) }
+            self.value = digits.utf8.count <= 18 ? value : nil
         }
 
         public var description: String { String(digits) }
@@ -130,8 +153,10 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
                 self = .numeric(Number(text))
                 return
             }
-            let letters = text.prefix { $0.isASCII && $0.isLetter }
-            let rest = text[letters.endIndex...]
+            // ASCII letters; a byte of a longer character is none, and what follows it no digit.
+            let end = text.utf8.firstIndex { !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) } ?? text.endIndex
+            let letters = text[..<end]
+            let rest = text[end...]
             if !letters.isEmpty, rest.utf8.allSatisfy(isDigit) {
                 self = .lettered(letters, rest.isEmpty ? nil : Number(rest))
             } else {

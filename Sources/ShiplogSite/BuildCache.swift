@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogModel
 
 /// What the previous build wrote: per file, the fingerprint of its inputs and the file's stamp.
 ///
@@ -13,11 +14,13 @@ struct BuildCache: Sendable {
     static let header = "shiplog-cache 4"
 
     var entries: [String: Entry] = [:]
+    /// How many lines the file had: a later line for the same path replaces an earlier one, so
+    /// that a build can append what it changed.
+    var lines = 0
 
     /// The cache file that belongs to an output directory.
     static func path(forOutput output: String) -> String {
-        let url = URL(fileURLWithPath: output).standardizedFileURL
-        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).shiplog-cache").path
+        FileSystem.sibling(of: output, suffix: ".shiplog-cache")
     }
 
     /// The cache of `output`, when it exists, without the entries of files that were deleted or
@@ -30,11 +33,8 @@ struct BuildCache: Sendable {
             return nil
         }
         let paths = Array(cache.entries.keys)
-        let entries = cache.entries
-        let stale = await Parallel.map(paths.indices) { index in
-            FileSystem.stamp(output + "/" + paths[index]) != entries[paths[index]]!.stamp
-        }
-        for (index, isStale) in stale.enumerated() where isStale { cache.entries[paths[index]] = nil }
+        let stamps = await FileSystem.stamps(of: paths, under: output)
+        for (path, stamp) in zip(paths, stamps) where stamp != cache.entries[path]!.stamp { cache.entries[path] = nil }
         return cache
     }
 
@@ -65,6 +65,7 @@ struct BuildCache: Sendable {
                 guard let size = number(), let modified = number() else { return nil }
                 var end = cursor
                 while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                cache.lines += 1
                 cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
                     key: key,
                     stamp: FileStamp(size: size, modified: modified)
@@ -75,17 +76,36 @@ struct BuildCache: Sendable {
         }
     }
 
-    /// Deletes the cache of `output`, if any.
+    /// Deletes the cache of `output`, if any (and one a crash left aside).
     static func discard(forOutput output: String) {
         FileSystem.remove(path(forOutput: output))
+        FileSystem.remove(path(forOutput: output) + ".aside")
+    }
+
+    /// Moves the cache of `output` aside while the site changes, so that a crash meanwhile leaves
+    /// no cache that describes the old site; the path it went to.
+    static func setAside(forOutput output: String) throws(SiteError) -> String {
+        let aside = path(forOutput: output) + ".aside"
+        try FileSystem.rename(path(forOutput: output), aside)
+        return aside
+    }
+
+    /// Appends `entries` to the cache set aside at `aside` and puts it back in place.
+    static func restore(_ aside: String, appending entries: [String: Entry], forOutput output: String) throws(SiteError) {
+        try FileSystem.append(encode(entries), to: aside)
+        try FileSystem.rename(aside, path(forOutput: output))
     }
 
     /// Writes the cache for `output` (atomically: a temporary file, then a rename).
     func save(forOutput output: String) throws(SiteError) {
-        var bytes = Array((Self.header + "\n").utf8)
+        try FileSystem.replace(Self.path(forOutput: output), with: Array((Self.header + "\n").utf8) + Self.encode(entries))
+    }
+
+    /// One line per entry, in no particular order (the cache is read into a dictionary).
+    private static func encode(_ entries: [String: Entry]) -> [UInt8] {
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 120)
-        for path in entries.keys.sorted() {
-            let entry = entries[path]!
+        for (path, entry) in entries {
             entry.key.appendHex(to: &bytes)
             bytes.append(0x09)
             bytes += String(entry.stamp.size).utf8
@@ -95,9 +115,6 @@ struct BuildCache: Sendable {
             bytes += path.utf8
             bytes.append(0x0A)
         }
-        let target = Self.path(forOutput: output)
-        let temporary = target + ".tmp"
-        _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try FileSystem.write(buffer, to: temporary) } }.get()
-        try FileSystem.rename(temporary, target)
+        return bytes
     }
 }

@@ -50,7 +50,7 @@ struct Feeds: Sendable {
                 JSONMember("id", .string(itemID(release))),
                 JSONMember("url", .string(link(SitePaths.release(release), from: path))),
                 JSONMember("title", .string(itemTitle(release))),
-                JSONMember("content_html", .string(views.notes[index] ?? "")),
+                JSONMember("content_html", .string(views.notes[index]?.value ?? "")),
             ]
             if let url = release.url { item.append(JSONMember("external_url", .string(url))) }
             if let date = release.publishedAt { item.append(JSONMember("date_published", .string(date.rfc3339))) }
@@ -88,7 +88,7 @@ struct Feeds: Sendable {
             xml += "<published>\(date)</published>\n<updated>\(date)</updated>\n"
             if let author = release.author { xml += "<author><name>\(escapeXML(author))</name></author>\n" }
             xml += "<category term=\"\(escapeXML(release.component))\"/>\n"
-            xml += "<content type=\"html\">\(escapeXML(views.notes[index] ?? ""))</content>\n</entry>\n"
+            xml += "<content type=\"html\">\(escapeXML(views.notes[index]?.value ?? ""))</content>\n</entry>\n"
         }
         return xml + "</feed>\n"
     }
@@ -116,7 +116,7 @@ struct Feeds: Sendable {
                 JSONMember("published_at", .optional(release?.publishedAt?.rfc3339)),
                 JSONMember("author", .optional(release?.author)),
                 JSONMember("url", .optional(release.map { link(SitePaths.release($0), from: SitePaths.component(data.components[offset].slug)) })),
-                JSONMember("notes_html", .optional(index.map { views.notes[$0] ?? "" })),
+                JSONMember("notes_html", .optional(index.map { views.notes[$0]?.value ?? "" })),
                 JSONMember("bump", .optional(index.map { catalog.bumps[$0].rawValue })),
             ]
         }

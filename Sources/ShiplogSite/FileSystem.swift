@@ -15,6 +15,28 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create", path) }
         defer { close(fd) }
+        try writeAll(bytes, to: fd, path)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot inspect", path) }
+        return FileStamp(info)
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(SiteError) {
+        let temporary = path + ".tmp"
+        _ = try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try write(buffer, to: temporary) } }.get()
+        try rename(temporary, path)
+    }
+
+    /// Appends `bytes` to the existing file `path`.
+    static func append(_ bytes: [UInt8], to path: String) throws(SiteError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot append to", path) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try writeAll(buffer, to: fd, path) } }.get()
+    }
+
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, _ path: String) throws(SiteError) {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -24,15 +46,51 @@ enum FileSystem {
             }
             offset += written
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure("cannot inspect", path) }
-        return FileStamp(info)
     }
 
-    /// Reads a whole file.
+    /// A hidden file beside the directory `output`: `.<name><suffix>`, so that it is not published.
+    static func sibling(of output: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent)\(suffix)").path
+    }
+
+    /// Reads a whole file, straight into the array.
     static func read(_ path: String) throws(SiteError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SiteError(.io, "\(path): cannot read the file") }
-        return [UInt8](data)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("cannot read the file", path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure("cannot read the file", path) }
+        var bytes: [UInt8] = []
+        var chunk = Int(info.st_size) + 1
+        // Until a read comes back short: the file may have grown since fstat.
+        while true {
+            var complete = false
+            var failed = false
+            let part = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
+                let read = readFully(fd, into: buffer)
+                failed = read == nil
+                count = read ?? 0
+                complete = count < chunk
+            }
+            guard !failed else { throw failure("cannot read the file", path) }
+            if bytes.isEmpty { bytes = part } else { bytes += part }
+            if complete { return bytes }
+            chunk = max(chunk, 1 << 16)
+        }
+    }
+
+    /// Reads into `buffer` until it is full or the file ends: how many bytes, nil on an error.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var total = 0
+        while total < buffer.count {
+            let count = Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total)
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { break }
+            total += count
+        }
+        return total
     }
 
     /// Creates a directory; true if it was created, false if it existed.
@@ -66,6 +124,36 @@ enum FileSystem {
         try rename(second, aside)
         try rename(first, second)
         try rename(aside, first)
+    }
+
+    /// The stamps of many files below `root` (nil for a file that is missing), in parallel.
+    ///
+    /// Each is looked up from an open directory two levels above it, which spares the kernel
+    /// walking the whole path again for every file.
+    static func stamps(of paths: [String], under root: String) async -> [FileStamp?] {
+        var directories: [Substring: Int32] = [:]
+        var descriptors: [Int32] = []
+        var names: [String] = []
+        descriptors.reserveCapacity(paths.count)
+        names.reserveCapacity(paths.count)
+        for path in paths {
+            let utf8 = path.utf8
+            let last = utf8.lastIndex(of: UInt8(ascii: "/"))
+            let cut = last.flatMap { utf8[..<$0].lastIndex(of: UInt8(ascii: "/")) }
+            let directory = cut.map { path[..<$0] } ?? ""
+            if directories[directory] == nil {
+                directories[directory] = open(directory.isEmpty ? root : root + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
+            descriptors.append(directories[directory]!)
+            names.append(cut.map { String(path[utf8.index(after: $0)...]) } ?? path)
+        }
+        defer { for fd in directories.values where fd >= 0 { close(fd) } }
+        let (fds, files) = (descriptors, names)
+        return await Parallel.map(paths.indices) { index in
+            var info = stat()
+            guard fds[index] >= 0, fstatat(fds[index], files[index], &info, 0) == 0 else { return nil }
+            return FileStamp(info)
+        }
     }
 
     static func exists(_ path: String) -> Bool {

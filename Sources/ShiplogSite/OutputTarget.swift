@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogModel
 
 /// What producing one file did.
 struct WriteResult: Sendable {

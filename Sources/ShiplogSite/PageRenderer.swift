@@ -119,7 +119,7 @@ struct PageRenderer: Sendable {
             "component": .object(views.componentLink(offset)),
             "release": .object(views.release(index)),
             "groups": .objects(
-                (plan.groupsOfRelease[index] ?? []).map { group -> TemplateObject in
+                plan.groupsOfRelease[index].map { group -> TemplateObject in
                     let version = catalog.groups[group].group.version
                     return ["version": .string(version.text), "path": .string(SitePaths.group(version))]
                 }
@@ -175,7 +175,7 @@ struct PageRenderer: Sendable {
             [
                 "slug": .string(site.slug), "name": .string(site.name ?? site.slug),
                 "releases": .objects(
-                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible(data.releases[$0]) }.map(views.release)
+                    site.releases.compactMap { catalog.releaseIndex[$0] }.filter { catalog.isVisible($0) }.map(views.release)
                 ),
             ]
         }

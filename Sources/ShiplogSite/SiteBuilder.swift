@@ -71,23 +71,42 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of the data `load` returns, reading the previous build's cache meanwhile.
     ///
-    /// Errors of `load` pass through unchanged; errors of the build are ``SiteError``s.
-    public func build(loading load: () throws -> ReleaseData) async throws -> BuildReport {
+    /// `load` is given what the previous build learnt of the releases (nil when not incremental),
+    /// so that it reads unchanged releases only in summary. Errors of `load` pass through
+    /// unchanged; errors of the build are ``SiteError``s.
+    public func build(loading load: (ReleaseMemo?) throws -> LoadedData) async throws -> BuildReport {
         let output = outputPath
         let incremental = options.incremental
         async let cache = incremental ? BuildCache.load(forOutput: output) : nil
-        let data = try load()
-        return try await build(data, cache: await cache)
+        let memo = incremental ? ReleaseMemo.load(forOutput: output) : nil
+        let loaded = try load(memo)
+        let report = try await build(loaded.data, cache: await cache, loaded: loaded)
+        // Like the cache, the memo only saves work: failing to save it is no error.
+        try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output)
+        return report
     }
 
     private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
 
-    private func build(_ data: ReleaseData, cache: BuildCache?) async throws(SiteError) -> BuildReport {
+    private func build(_ data: ReleaseData, cache: BuildCache?, loaded: LoadedData? = nil) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        let (theme, plan) = try await plan(data, trace: &trace)
+        let (theme, initialPlan) = try await plan(data, loaded: loaded, trace: &trace)
+        var plan = initialPlan
         trace.mark("plan")
         let output = outputPath
-        let pending = plan.outputs.filter { planned in cache?.entries[planned.path]?.key != planned.key }
+        var cached = 0
+        let pending = plan.outputs.filter { planned in
+            guard let entry = cache?.entries[planned.path] else { return true }
+            cached += 1
+            return entry.key != planned.key
+        }
+        if let loaded, !loaded.summarized.isEmpty {
+            // Pages about to be rendered show these releases in full.
+            var shown = Set<Int>()
+            for planned in pending { shown.formUnion(plan.releasesShown(by: planned.output)) }
+            plan.catalog = plan.catalog.replacingReleases(loaded.materialize(shown))
+            trace.mark("materialize")
+        }
 
         trace.mark("cache")
         let renderer = await makeRenderer(plan: plan, theme: theme, pending: pending)
@@ -103,36 +122,52 @@ public struct SiteBuilder: Sendable {
             throw error
         }
         trace.mark("render and write")
-        let planned = Set(plan.outputs.map(\.path))
-        var entries = cache?.entries.filter { planned.contains($0.key) } ?? [:]
-        for result in results { entries[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        let removed = (cache?.entries.keys.filter { !planned.contains($0) } ?? []).sorted()
-        // A crash from here on must not leave a cache that describes the old site.
-        BuildCache.discard(forOutput: output)
+        var entries = cache?.entries ?? [:]
+        var removed: [String] = []
+        // Only when the cache knows files that are not planned is there anything to remove.
+        if cached < entries.count {
+            let planned = Set(plan.outputs.map(\.path))
+            removed = entries.keys.filter { !planned.contains($0) }.sorted()
+            for path in removed { entries[path] = nil }
+        }
+        var changed: [String: BuildCache.Entry] = [:]
+        for result in results { changed[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
+        entries.merge(changed) { $1 }
+        // A crash from here on must not leave a cache that describes the old site. When nothing
+        // was removed and the file has not grown much, what changed is appended to it.
+        var aside: String? = nil
+        if let cache, removed.isEmpty, cache.lines + changed.count <= 2 * entries.count + 64 {
+            aside = try? BuildCache.setAside(forOutput: output)
+        }
+        if aside == nil { BuildCache.discard(forOutput: output) }
         do {
             try target.commit(written: results.filter(\.wasWritten).map(\.path), removed: removed)
         } catch {
             target.rollback(written: results.filter(\.wasWritten).map(\.path))
+            if let aside { FileSystem.remove(aside) }
             throw error
         }
         trace.mark("commit")
         // Without a cache the next build is simply a full one, so failing to save it is no error.
-        try? BuildCache(entries: entries).save(forOutput: output)
+        if let aside {
+            try? BuildCache.restore(aside, appending: changed, forOutput: output)
+        } else {
+            try? BuildCache(entries: entries).save(forOutput: output)
+        }
         trace.mark("save cache")
         return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
     }
 
     /// Loads the theme and decides which files the site of `data` has, each with its key.
-    func plan(_ data: ReleaseData, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
+    ///
+    /// `loaded`, what loaded `data` when it was loaded, tells the releases' fingerprints and index.
+    func plan(_ data: ReleaseData, loaded: LoadedData? = nil, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
         let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
         trace.mark("theme")
-        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts)
+        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts, releaseIndex: loaded?.releaseIndex)
         trace.mark("catalog")
-        let releaseKeys = await Parallel.map(data.releases.indices) { index in
-            var fingerprint = Fingerprint("release")
-            fingerprint.add(data.releases[index])
-            return fingerprint.finalize()
-        }
+        var releaseKeys = loaded?.releaseFingerprints ?? []
+        if releaseKeys.count != data.releases.count { releaseKeys = await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }
         trace.mark("release keys")
         return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
     }
@@ -144,7 +179,7 @@ public struct SiteBuilder: Sendable {
         return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
     }
 
-    /// Renders, in parallel, the notes that the pending pages show, and wraps them in a renderer.
+    /// Prepares, in parallel, the views of the releases that the pending pages show, and wraps them in a renderer.
     private func makeRenderer(plan: SitePlan, theme: Theme, pending: [PlannedOutput]) async -> PageRenderer {
         let catalog = plan.catalog
         let data = catalog.data
@@ -159,12 +194,12 @@ public struct SiteBuilder: Sendable {
         let renderers = links.map { MarkdownRenderer(links: $0) }
         let plainRenderer = MarkdownRenderer()
         let wanted = needed.sorted()
-        let rendered = await Parallel.map(wanted.indices) { position in
-            let release = data.releases[wanted[position]]
-            return renderers[catalog.componentIndex[release.component]!].html(release.notes ?? "")
+        // Rendered when a page first shows them: a page that lists releases may show few notes.
+        var notes = [LazyText?](repeating: nil, count: data.releases.count)
+        for index in wanted {
+            let (renderer, text) = (renderers[catalog.componentOfRelease[index]], data.releases[index].notes ?? "")
+            notes[index] = LazyText { renderer.html(text) }
         }
-        var notes = [String?](repeating: nil, count: data.releases.count)
-        for (position, index) in wanted.enumerated() { notes[index] = rendered[position] }
         var groupNotes = [String?](repeating: nil, count: catalog.groups.count)
         for group in neededGroups { groupNotes[group] = catalog.groups[group].group.notes.map(plainRenderer.html) }
         var views = Views(catalog: catalog, notes: notes, groupNotes: groupNotes, links: links)

@@ -8,8 +8,8 @@ enum SitePaths {
     /// `components/<slug>/<version>/`, the version percent-encoded for use in links.
     static func release(_ release: Release) -> String { "components/\(release.component)/\(encode(release.version.text))/" }
 
-    /// The file of a release page on disk (the version as is).
-    static func releaseFile(_ release: Release) -> String { "components/\(release.component)/\(release.version.text)/index.html" }
+    /// The file of the release page of `version` of `component` on disk (the version as is).
+    static func releaseFile(component: String, version: String) -> String { "components/\(component)/\(version)/index.html" }
 
     /// `groups/<version>/`.
     static func group(_ version: Version) -> String { "groups/\(encode(version.text))/" }

@@ -31,7 +31,8 @@ struct PlannedOutput: Sendable {
 ///
 /// A page's key covers everything its template can see, so an unchanged key means an unchanged page.
 struct SitePlan: Sendable {
-    let catalog: Catalog
+    /// The catalog planned from; releases may be replaced by the same releases decoded in full.
+    var catalog: Catalog
     let outputs: [PlannedOutput]
     /// Release indices in feed order (newest published first), for the page feed.
     let feedReleases: [Int]
@@ -41,14 +42,14 @@ struct SitePlan: Sendable {
     let visibleReleases: [[Int]]
     /// Indices into ``Catalog/groups`` of the groups the site shows.
     let visibleGroups: [Int]
-    /// Release index → the visible groups it belongs to.
-    let groupsOfRelease: [Int: [Int]]
+    /// Per release index, the visible groups it belongs to.
+    let groupsOfRelease: [[Int]]
     /// Release reference → indices of its deployments, in data order.
     let deploymentsOfRelease: [ReleaseReference: [Int]]
     /// Release reference → indices of the customer sites it is attached to.
     let sitesOfRelease: [ReleaseReference: [Int]]
-    /// Release index → its position in its component's visible list.
-    let positionOfRelease: [Int: Int]
+    /// Per release index, its position in its component's visible list (nil when it is not visible).
+    let positionOfRelease: [Int?]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -61,25 +62,25 @@ struct SitePlan: Sendable {
         for component in data.components { global.add(component) }
         let globalKey = global.finalize()
 
-        let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible(data.releases[$0]) } }
+        let visible = catalog.releasesByComponent.map { $0.filter { catalog.isVisible($0) } }
         let inFeed = { (index: Int) in data.releases[index].status == .published || (catalog.includeDrafts && data.releases[index].status == .draft) }
         let feedOrder = catalog.isMoreRecent
         let limit = data.page.feedLimit
-        let feed = Array(data.releases.indices.filter(inFeed).sorted(by: feedOrder).prefix(limit))
-        let componentFeeds = visible.map { Array($0.filter(inFeed).sorted(by: feedOrder).prefix(limit)) }
+        let feed = Self.first(limit, of: data.releases.indices.filter(inFeed), by: feedOrder)
+        let componentFeeds = visible.map { Self.first(limit, of: $0.filter(inFeed), by: feedOrder) }
         let visibleGroups = catalog.groups.indices.filter { group in
-            catalog.groups[group].members.contains { catalog.isVisible(data.releases[$0]) }
+            catalog.groups[group].members.contains { catalog.isVisible($0) }
         }
-        var groupsOfRelease: [Int: [Int]] = [:]
+        var groupsOfRelease = [[Int]](repeating: [], count: data.releases.count)
         for group in visibleGroups {
-            for member in catalog.groups[group].members { groupsOfRelease[member, default: []].append(group) }
+            for member in catalog.groups[group].members { groupsOfRelease[member].append(group) }
         }
 
         // What a release view shows besides the release itself.
         @Sendable func releaseState(_ index: Int, into fingerprint: inout Fingerprint) {
             fingerprint.add(releaseKeys[index])
             fingerprint.add(catalog.bumps[index].rawValue)
-            let component = catalog.componentIndex[data.releases[index].component]!
+            let component = catalog.componentOfRelease[index]
             fingerprint.add(catalog.latest[component] == index)
             fingerprint.add(catalog.latestPrerelease[component] == index)
         }
@@ -91,7 +92,7 @@ struct SitePlan: Sendable {
             fingerprint.add(resolved.publishedAt)
             fingerprint.add(resolved.isComplete)
             fingerprint.add(catalog.latestGroup == group)
-            for member in resolved.members where catalog.isVisible(data.releases[member]) { releaseState(member, into: &fingerprint) }
+            for member in resolved.members where catalog.isVisible(member) { releaseState(member, into: &fingerprint) }
         }
         @Sendable func key(_ kind: String, _ body: (inout Fingerprint) -> Void) -> Digest {
             var fingerprint = Fingerprint(kind)
@@ -124,7 +125,12 @@ struct SitePlan: Sendable {
                 path: "sitemap.xml",
                 output: .sitemap,
                 key: key("sitemap") { f in
-                    for list in visible { for index in list { f.add(SitePaths.release(data.releases[index])) } }
+                    for list in visible {
+                        for index in list {
+                            f.add(data.releases[index].component)
+                            f.add(data.releases[index].version.text)
+                        }
+                    }
                     for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
                 }
             ),
@@ -174,22 +180,23 @@ struct SitePlan: Sendable {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
             }
             for (position, index) in visible[offset].enumerated() {
-                let release = data.releases[index]
                 let releaseKey = key("release") { f in
                     releaseState(index, into: &f)
                     for neighbour in [position - 1, position + 1] {
                         if visible[offset].indices.contains(neighbour) { releaseState(visible[offset][neighbour], into: &f) } else { f.add(0) }
                     }
-                    for group in groupsByRelease[index] ?? [] {
+                    for group in groupsByRelease[index] {
                         f.add(catalog.groups[group].group.version.text)
                     }
-                    for deployment in deployments[release.reference] ?? [] { f.add(data.deployments[deployment]) }
-                    for site in sites[release.reference] ?? [] {
+                    let reference = deployments.isEmpty && sites.isEmpty ? nil : data.releases[index].reference
+                    for deployment in reference.flatMap({ deployments[$0] }) ?? [] { f.add(data.deployments[deployment]) }
+                    for site in reference.flatMap({ sites[$0] }) ?? [] {
                         f.add(data.sites[site].slug)
                         f.add(data.sites[site].name)
                     }
                 }
-                outputs.append(PlannedOutput(path: SitePaths.releaseFile(release), output: .release(index), key: releaseKey))
+                let path = SitePaths.releaseFile(component: component.slug, version: data.releases[index].version.text)
+                outputs.append(PlannedOutput(path: path, output: .release(index), key: releaseKey))
             }
             perComponent.withLock { $0[offset] = outputs }
         }
@@ -214,7 +221,7 @@ struct SitePlan: Sendable {
         self.groupsOfRelease = groupsOfRelease
         self.deploymentsOfRelease = deploymentsOfRelease
         self.sitesOfRelease = sitesOfRelease
-        var positionOfRelease: [Int: Int] = [:]
+        var positionOfRelease = [Int?](repeating: nil, count: data.releases.count)
         for list in visible { for (position, index) in list.enumerated() { positionOfRelease[index] = position } }
         self.positionOfRelease = positionOfRelease
     }
@@ -222,7 +229,7 @@ struct SitePlan: Sendable {
     /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).
     func isShown(_ deployment: Deployment) -> Bool {
         guard let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)] else { return false }
-        return catalog.isVisible(catalog.data.releases[index])
+        return catalog.isVisible(index)
     }
 
     /// The releases whose rendered notes `output` shows.
@@ -241,10 +248,50 @@ struct SitePlan: Sendable {
         }
     }
 
+    /// The releases of which `output` shows more than their summary (see ``ReleaseMemo``): those
+    /// whose notes it shows, the neighbours of a release, the releases of customer sites.
+    func releasesShown(by output: Output) -> [Int] {
+        var shown = notesNeeded(by: output)
+        switch output {
+        case .release(let index):
+            let list = visibleReleases[catalog.componentOfRelease[index]]
+            if let position = positionOfRelease[index] {
+                shown += [position - 1, position + 1].filter(list.indices.contains).map { list[$0] }
+            }
+        case .index:
+            shown += catalog.data.sites.flatMap { $0.releases.compactMap { catalog.releaseIndex[$0] } }
+            if let latest = catalog.latestGroup { shown += catalog.groups[latest].members }
+            shown += catalog.data.components.compactMap { Views.activeRelease($0.slug, in: catalog) }
+        case .version:
+            shown += catalog.latest.compactMap { $0 }
+        default:
+            break
+        }
+        return shown
+    }
+
     /// The newest visible releases by date, for the index page.
     func recentReleases(limit: Int = 20) -> [Int] {
-        let all = visibleReleases.flatMap { $0 }
-        return Array(all.sorted(by: catalog.isMoreRecent).prefix(limit))
+        Self.first(limit, of: visibleReleases.flatMap { $0 }, by: catalog.isMoreRecent)
+    }
+
+    /// The first `limit` of `indices` in the order `precedes` (a strict total order), as sorting
+    /// all of them would give, without sorting all of them.
+    static func first(_ limit: Int, of indices: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
+        guard limit > 0 else { return [] }
+        var kept: [Int] = []
+        kept.reserveCapacity(min(limit, indices.count) + 1)
+        for index in indices where kept.count < limit || precedes(index, kept[kept.count - 1]) {
+            var low = 0
+            var high = kept.count
+            while low < high {
+                let middle = (low + high) / 2
+                if precedes(kept[middle], index) { low = middle + 1 } else { high = middle }
+            }
+            kept.insert(index, at: low)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept
     }
 
     /// The groups the index page lists (newest first).

@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogModel
 
 /// The templates and static assets a site is rendered with: the default theme, overridden file by file.
 public struct Theme: Sendable {

@@ -4,8 +4,8 @@ import ShiplogModel
 /// Builds the Mustache contexts of pages (the variables `docs/templates.md` lists).
 struct Views: Sendable {
     let catalog: Catalog
-    /// Rendered notes per release index; nil where a page that needs them was not planned.
-    let notes: [String?]
+    /// Rendered notes per release index, made when first shown; nil where no pending page shows them.
+    let notes: [LazyText?]
     /// Rendered notes per group index.
     let groupNotes: [String?]
     let links: [RepositoryLinks?]
@@ -33,7 +33,7 @@ struct Views: Sendable {
             "draft": .bool(release.status == .draft),
             "is_latest": .bool(catalog.latest[componentOffset] == index),
             "is_latest_prerelease": .bool(catalog.latestPrerelease[componentOffset] == index),
-            "notes_html": .string(notes[index] ?? ""),
+            "notes_html": notes[index].map(TemplateValue.lazy) ?? .string(""),
             "has_notes": .bool(!(release.notes ?? "").isEmpty),
             "path": .string(SitePaths.release(release)),
             "has_assets": .bool(!release.assets.isEmpty),
@@ -71,7 +71,7 @@ struct Views: Sendable {
         var view = componentLink(offset)
         view["latest"] = catalog.latest[offset].map { .object(release($0)) }
         view["latest_prerelease"] = catalog.latestPrerelease[offset].map { .object(release($0)) }
-        view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible(data.releases[$0]) }.count)
+        view["release_count"] = .int(catalog.releasesByComponent[offset].filter { catalog.isVisible($0) }.count)
         view["active"] = activeRelease(data.components[offset].slug).map { .object(release($0)) }
         return view
     }
@@ -80,12 +80,14 @@ struct Views: Sendable {
     static let productionEnvironment = "production"
 
     /// The component's active release: the one of its newest successful deployment to production.
-    func activeRelease(_ slug: String) -> Int? {
+    func activeRelease(_ slug: String) -> Int? { Self.activeRelease(slug, in: catalog) }
+
+    static func activeRelease(_ slug: String, in catalog: Catalog) -> Int? {
         var best: (time: Int64, order: Int, index: Int)?
-        for (order, deployment) in data.deployments.enumerated()
-        where deployment.component == slug && deployment.environment == Self.productionEnvironment && deployment.status == .success {
+        for (order, deployment) in catalog.data.deployments.enumerated()
+        where deployment.component == slug && deployment.environment == productionEnvironment && deployment.status == .success {
             guard let index = catalog.releaseIndex[ReleaseReference(component: slug, version: deployment.version)],
-                catalog.isVisible(data.releases[index])
+                catalog.isVisible(index)
             else { continue }
             let time = deployment.time?.seconds ?? .min
             if best.map({ (time, order) >= ($0.time, $0.order) }) ?? true { best = (time, order, index) }
@@ -107,7 +109,7 @@ struct Views: Sendable {
             "path": .string(SitePaths.group(group.version)),
             "authors": .strings(resolved.authors),
             "members": .objects(
-                resolved.members.filter { catalog.isVisible(data.releases[$0]) }.map { index -> TemplateObject in
+                resolved.members.filter { catalog.isVisible($0) }.map { index -> TemplateObject in
                     let release = data.releases[index]
                     let component = data.components[catalog.componentIndex[release.component]!]
                     return [
@@ -136,7 +138,7 @@ struct Views: Sendable {
             "is_failure": .bool(deployment.status == .failure || deployment.status == .error),
         ]
         if let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)],
-            catalog.isVisible(data.releases[index])
+            catalog.isVisible(index)
         {
             view[string: "release_path"] = SitePaths.release(data.releases[index])
         }

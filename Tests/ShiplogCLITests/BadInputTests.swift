@@ -69,7 +69,11 @@ struct BadInputTests {
         try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
         let good = try build(data: "good.json", out: "site", cwd: tmp)
         try #require(good.status == 0, "stderr: \(good.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted() == [".site.shiplog-cache", "good.json", "site"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted() == [
+                ".site.shiplog-cache", ".site.shiplog-releases", "good.json", "site",
+            ]
+        )
 
         let badURL = tmp.appendingPathComponent("bad.json")
         if let raw = input.raw {

@@ -115,8 +115,45 @@ struct ReproducibleAndIncrementalTests {
         #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [])
     }
 
+    @Test("rebuilds back and forth between two versions of the data each equal a fresh build")
+    func backAndForth() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(tmp) }
+        let original = try exampleObject()
+        var changed = original
+        try #require(DataChange.all.first { $0.testDescription == "retitle a release" }).apply(&changed)
+        for (round, data) in [original, changed, original, changed].enumerated() {
+            try writeJSON(data, to: tmp.appendingPathComponent("data.json"))
+            let rebuilt = try build(cwd: tmp)
+            try #require(rebuilt.status == 0, "stderr: \(rebuilt.stderr)")
+            let fresh = "fresh\(round)"
+            #expect(try build(out: fresh, cwd: tmp).status == 0)
+            #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent(fresh)) == [], "round \(round)")
+        }
+        // What the rebuilds appended to the cache describes the site: nothing is left to write.
+        #expect(try build(cwd: tmp).stdout.contains("rendered 0, wrote 0"))
+    }
+
+    @Test(
+        "a memo of releases that is damaged or of another version is ignored",
+        arguments: [Array("shiplog-release-memo 1\n".utf8) + [1, 2, 3], Array("shiplog-release-memo 0\n".utf8), Array("junk".utf8)]
+    )
+    func damagedMemoIsIgnored(_ memo: [UInt8]) throws {
+        let change = try #require(DataChange.all.first { $0.testDescription == "retitle a release" })
+        try rebuildEqualsFresh(after: change) { tmp in
+            let memoURL = tmp.appendingPathComponent(".site.shiplog-releases")
+            #expect(fileExists(memoURL))
+            try Data(memo).write(to: memoURL)
+        }
+    }
+
     @Test("an incremental rebuild after a data change equals a fresh build", arguments: DataChange.all)
     func incrementalEqualsFresh(_ change: DataChange) throws {
+        try rebuildEqualsFresh(after: change)
+    }
+
+    /// Builds the example, lets `meddle` touch the folder, applies `change`, rebuilds, and compares with a fresh build.
+    private func rebuildEqualsFresh(after change: DataChange, meddle: (URL) throws -> Void = { _ in }) throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }
         var data = try exampleObject()
@@ -124,6 +161,7 @@ struct ReproducibleAndIncrementalTests {
         try writeJSON(data, to: dataURL)
         #expect(try build(cwd: tmp).status == 0)
         let before = try FileSnapshot(of: tmp.appendingPathComponent("site"))
+        try meddle(tmp)
         change.apply(&data)
         try writeJSON(data, to: dataURL)
 

@@ -25,6 +25,7 @@ import Testing
     static func plain(_ value: TemplateValue) -> Any {
         switch value {
         case .string(let text): text
+        case .lazy(let text): text.value
         case .bool(let flag): flag
         case .int(let number): number
         case .list(let items): items.map(plain)

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// How a release moves its component's version (SPEC §3).
 public enum BumpKind: String, Sendable, Hashable, CaseIterable {
     case major, minor, patch, prerelease
@@ -29,7 +32,7 @@ public struct ResolvedGroup: Sendable, Hashable {
 /// ```
 public struct Catalog: Sendable {
     /// The data the catalog was computed from.
-    public let data: ReleaseData
+    public private(set) var data: ReleaseData
     /// Whether drafts are shown (`--drafts`).
     public let includeDrafts: Bool
     /// Per component (in data order), indices of its releases, highest version first (drafts included).
@@ -46,56 +49,71 @@ public struct Catalog: Sendable {
     public let latestGroup: Int?
     /// Component slug → index in ``ReleaseData/components``.
     public let componentIndex: [String: Int]
+    /// Per release, the index of its component in ``ReleaseData/components`` (-1 for an unknown
+    /// component, which valid data never names).
+    public let componentOfRelease: [Int]
     /// Release reference → index in ``ReleaseData/releases``.
     public let releaseIndex: [ReleaseReference: Int]
 
-    /// Computes the catalog of valid data (see ``DataLoader``).
-    public init(data: ReleaseData, includeDrafts: Bool = false) {
+    /// Computes the catalog of valid data (see ``DataLoader``); `releaseIndex`, when given, must
+    /// be the index of the data's releases by reference (as ``LoadedData/releaseIndex`` is).
+    public init(data: ReleaseData, includeDrafts: Bool = false, releaseIndex knownIndex: [ReleaseReference: Int]? = nil) {
         self.data = data
         self.includeDrafts = includeDrafts
         var componentIndex: [String: Int] = [:]
         for (offset, component) in data.components.enumerated() { componentIndex[component.slug] = offset }
-        var releaseIndex: [ReleaseReference: Int] = [:]
+        var releaseIndex = knownIndex ?? [:]
         var byComponent = Array(repeating: [Int](), count: data.components.count)
-        for (offset, release) in data.releases.enumerated() {
-            releaseIndex[release.reference] = offset
-            if let component = componentIndex[release.component] { byComponent[component].append(offset) }
+        var componentOfRelease = [Int](repeating: 0, count: data.releases.count)
+        if knownIndex == nil { releaseIndex.reserveCapacity(data.releases.count) }
+        for offset in data.releases.indices {
+            if knownIndex == nil { releaseIndex[data.releases[offset].reference] = offset }
+            guard let component = componentIndex[data.releases[offset].component] else {
+                componentOfRelease[offset] = -1
+                continue
+            }
+            componentOfRelease[offset] = component
+            byComponent[component].append(offset)
         }
         let releases = data.releases
-        // Sorted on extracted keys, so that the comparisons copy no releases.
+        // Sorted on extracted keys, so that the comparisons copy no releases; components on every core.
         let keys = releases.map { ($0.version, $0.publishedAt?.seconds ?? .min) }
-        keys.withUnsafeBufferPointer { keys in
-            for i in byComponent.indices {
-                byComponent[i].sort { a, b in
-                    let rank = keys[a].0.compare(keys[b].0)
-                    if rank != 0 { return rank > 0 }
-                    return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
-                }
-            }
+        let lists = byComponent
+        let orders = Mutex([ComponentOrder?](repeating: nil, count: lists.count))
+        DispatchQueue.concurrentPerform(iterations: lists.count) { component in
+            let order = ComponentOrder(lists[component], releases: releases, keys: keys)
+            orders.withLock { $0[component] = order }
         }
         var latest: [Int?] = []
         var latestPrerelease: [Int?] = []
         var bumps = Array(repeating: BumpKind.major, count: releases.count)
-        for list in byComponent {
-            let current = list.first { releases[$0].status == .published && !releases[$0].isPrerelease }
-            latest.append(current)
-            let floor = current.map { list.firstIndex(of: $0)! } ?? list.endIndex
-            latestPrerelease.append(list[..<floor].first { releases[$0].status == .published && releases[$0].isPrerelease })
-            var previous: Release? = nil
-            for index in list.reversed() {
-                let release = releases[index]
-                bumps[index] = release.isPrerelease ? .prerelease : Self.bump(from: previous, to: release)
-                if release.status == .published && !release.isPrerelease { previous = release }
-            }
+        for (component, order) in orders.withLock({ $0 }).enumerated() {
+            guard let order else { continue }
+            byComponent[component] = order.list
+            latest.append(order.latest)
+            latestPrerelease.append(order.latestPrerelease)
+            for (index, bump) in zip(order.list, order.bumps) { bumps[index] = bump }
         }
         self.componentIndex = componentIndex
+        self.componentOfRelease = componentOfRelease
         self.releaseIndex = releaseIndex
         self.releasesByComponent = byComponent
         self.latest = latest
         self.latestPrerelease = latestPrerelease
         self.bumps = bumps
-        self.groups = Self.resolveGroups(data, componentIndex: componentIndex, releaseIndex: releaseIndex)
+        self.groups = Self.resolveGroups(data, componentOfRelease: componentOfRelease, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
+    }
+
+    /// This catalog with releases replaced by ones that agree on the fields it was computed from,
+    /// such as summarized releases (``LoadedData/summarized``) by their full decoding.
+    public func replacingReleases(_ releases: [Int: Release]) -> Catalog {
+        var catalog = self
+        for (index, release) in releases {
+            precondition(ReleaseMemo.summary(of: release) == ReleaseMemo.summary(of: data.releases[index]), "a replacement changes the catalog")
+            catalog.data.releases[index] = release
+        }
+        return catalog
     }
 
     /// Newest first by date; equal dates by version order.
@@ -106,20 +124,51 @@ public struct Catalog: Sendable {
         return rank != 0 ? rank > 0 : a < b
     }
 
-    /// Whether a release appears on the site and in feeds (drafts only with `--drafts`).
-    public func isVisible(_ release: Release) -> Bool {
-        includeDrafts || release.status != .draft
+    /// Whether the release at `index` appears on the site and in feeds (reads its status only).
+    @inlinable
+    public func isVisible(_ index: Int) -> Bool {
+        includeDrafts || data.releases[index].status != .draft
     }
 
-    /// The bump from the previous published final release to `release` (`major` when there is none).
-    static func bump(from previous: Release?, to release: Release) -> BumpKind {
-        guard let previous, let old = previous.version.majorMinorPatch, let new = release.version.majorMinorPatch else { return .major }
-        if old.0 != new.0 { return .major }
-        if old.1 != new.1 { return .minor }
+    /// One component's releases in version order (highest first), its latest releases and the bump of each.
+    private struct ComponentOrder: Sendable {
+        var list: [Int]
+        var latest: Int?
+        var latestPrerelease: Int?
+        /// Per release of ``list``, its bump kind.
+        var bumps: [BumpKind]
+
+        init(_ indices: [Int], releases: [Release], keys: [(Version, Int64)]) {
+            let list = indices.sorted { a, b in
+                let rank = keys[a].0.compare(keys[b].0)
+                if rank != 0 { return rank > 0 }
+                return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
+            }
+            let current = list.firstIndex { releases[$0].status == .published && !releases[$0].isPrerelease }
+            var bumps = [BumpKind](repeating: .major, count: list.count)
+            var previous: Int? = nil
+            for position in list.indices.reversed() {
+                let index = list[position]
+                let isPrerelease = releases[index].isPrerelease
+                bumps[position] = isPrerelease ? .prerelease : Catalog.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
+                if releases[index].status == .published && !isPrerelease { previous = index }
+            }
+            self.list = list
+            self.latest = current.map { list[$0] }
+            self.latestPrerelease = list[..<(current ?? list.endIndex)].first { releases[$0].status == .published && releases[$0].isPrerelease }
+            self.bumps = bumps
+        }
+    }
+
+    /// The bump from the version of the previous published final release to `version` (`major` when there is none).
+    static func bump(from previous: Version?, to version: Version) -> BumpKind {
+        guard let old = previous?.majorMinorPatch, let new = version.majorMinorPatch else { return .major }
+        if old.0.compare(new.0) != 0 { return .major }
+        if old.1.compare(new.1) != 0 { return .minor }
         return .patch
     }
 
-    private static func resolveGroups(_ data: ReleaseData, componentIndex: [String: Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
+    private static func resolveGroups(_ data: ReleaseData, componentOfRelease: [Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
         var candidates: [(ReleaseGroup, [Int], Bool)] = data.groups.map { group in
             (group, group.members.compactMap { releaseIndex[$0] }, false)
         }
@@ -138,11 +187,11 @@ public struct Catalog: Sendable {
             }
         }
         let groups = candidates.map { group, memberIndices, implicit in
-            let sorted = memberIndices.sorted { componentIndex[data.releases[$0].component]! < componentIndex[data.releases[$1].component]! }
+            let sorted = memberIndices.sorted { componentOfRelease[$0] < componentOfRelease[$1] }
             let releases = sorted.map { data.releases[$0] }
             var authors: [String] = []
             for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
-            let repos = releases.map { data.components[componentIndex[$0.component]!].repoOrSlug }
+            let repos = sorted.map { data.components[componentOfRelease[$0]].repoOrSlug }
             return ResolvedGroup(
                 group: group,
                 members: sorted,

@@ -9,7 +9,11 @@ struct DecodedDocument {
     /// Whether the input was an object whose members could be read.
     var isReadable = false
     var components: [(Component, Origin)] = []
-    var releases: [(Release, Origin)] = []
+    /// The releases, and where each came from (kept apart: releases are many, and copied whole otherwise).
+    var releases: [Release] = []
+    var releaseOrigins: [Origin] = []
+    /// Where each release stands in the file, when the releases were read element by element.
+    var releaseSources: [ReleaseSource] = []
     var groups: [(ReleaseGroup, Origin)] = []
     var environments: [(Environment, Origin)] = []
     var deployments: [(Deployment, Origin)] = []
@@ -36,7 +40,9 @@ struct DataDecoder {
 
     let sink: ProblemSink
 
-    func document(_ root: JSONValue) -> DecodedDocument {
+    /// The document of `root`; `releases`, when given, decodes the releases instead of the
+    /// `releases` member (whose array the parser left unparsed).
+    func document(_ root: JSONValue, releases: ((DataDecoder) -> ([Release], [Origin]))? = nil) -> DecodedDocument {
         var document = DecodedDocument()
         guard let top = Fields(root, at: .root, known: Self.topKeys, sink: sink) else { return document }
         document.isReadable = true
@@ -45,7 +51,12 @@ struct DataDecoder {
             document.page = (page, origin(JSONPath.root.appending("page")))
         }
         document.components = list(top, "components") { $0.component($1, at: $2) }
-        document.releases = list(top, "releases") { $0.release($1, at: $2) }
+        if let releases {
+            (document.releases, document.releaseOrigins) = releases(self)
+        } else {
+            let decoded = list(top, "releases") { $0.release($1, at: $2) }
+            (document.releases, document.releaseOrigins) = (decoded.map(\.0), decoded.map(\.1))
+        }
         document.groups = list(top, "groups") { $0.group($1, at: $2) }
         document.environments = list(top, "environments") { $0.environment($1, at: $2) }
         document.deployments = list(top, "deployments") { $0.deployment($1, at: $2) }
@@ -55,22 +66,30 @@ struct DataDecoder {
 
     private func origin(_ path: JSONPath) -> Origin { Origin(file: sink.file, path: path) }
 
-    /// The decoded elements of an array member with their origins; a long array is decoded in
-    /// slices on every core, and problems keep their order.
+    /// The decoded elements of an array member with their origins.
     private func list<T: Sendable>(
         _ fields: Fields,
         _ key: String,
         _ decode: @escaping @Sendable (DataDecoder, JSONValue, JSONPath) -> T?
     ) -> [(T, Origin)] {
         let elements = fields.array(key) ?? []
-        let slices = elements.count < 1024 ? 1 : 8
         let file = sink.file
-        let results = Mutex([[(T, Origin)]](repeating: [], count: slices))
+        return inSlices(count: elements.count) { decoder, position in
+            let (value, path) = elements[position]
+            return decode(decoder, value, path).map { ($0, Origin(file: file, path: path)) }
+        }
+    }
+
+    /// `decode` of every position below `count`, without the nils; a list of `long` or more is
+    /// decoded in slices on every core, each with its own sink, and problems keep their order.
+    func inSlices<T: Sendable>(count: Int, longAt long: Int = 1024, _ decode: @escaping @Sendable (DataDecoder, Int) -> T?) -> [T] {
+        let slices = count < long ? 1 : 8
+        let file = sink.file
+        let results = Mutex([[T]](repeating: [], count: slices))
         let sinks = (0..<slices).map { _ in ProblemSink(file: file) }
         let work = { @Sendable (slice: Int) in
             let decoder = DataDecoder(sink: sinks[slice])
-            let range = elements.count * slice / slices..<elements.count * (slice + 1) / slices
-            let decoded = elements[range].compactMap { value, path in decode(decoder, value, path).map { ($0, Origin(file: file, path: path)) } }
+            let decoded = (count * slice / slices..<count * (slice + 1) / slices).compactMap { decode(decoder, $0) }
             results.withLock { $0[slice] = decoded }
         }
         if slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: slices, execute: work) }

@@ -2,22 +2,88 @@
 public struct DataSource: Sendable {
     /// The file name as the user gave it (`data.json`), or a label.
     public var name: String
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case array([UInt8])
+        case borrowed(BorrowedBytes)
+    }
+
     /// The raw JSON.
-    public var bytes: [UInt8]
+    public var bytes: [UInt8] {
+        get {
+            switch storage {
+            case .array(let bytes): bytes
+            case .borrowed(let borrowed): Array(borrowed.bytes)
+            }
+        }
+        set { storage = .array(newValue) }
+    }
 
     /// Creates a source.
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        self.storage = .array(bytes)
     }
+
+    /// Creates a source of bytes that stay valid and unchanged as long as `owner` lives (such as
+    /// a mapped file, unmapped when its owner goes), so that they need not be copied.
+    public init(name: String, bytes: UnsafeBufferPointer<UInt8>, owner: some AnyObject & Sendable) {
+        self.name = name
+        self.storage = .borrowed(BorrowedBytes(bytes: bytes, owner: owner))
+    }
+
+    /// Calls `body` with the bytes.
+    func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        switch storage {
+        case .array(let bytes): return try bytes.withUnsafeBufferPointer(body)
+        case .borrowed(let borrowed): return try withExtendedLifetime(borrowed.owner) { () throws(E) -> R in try body(borrowed.bytes) }
+        }
+    }
+}
+
+/// Bytes that someone else owns.
+///
+/// `@unchecked Sendable`: the bytes are only read, and `owner` keeps them valid and unchanged
+/// for as long as it lives (see ``DataSource/init(name:bytes:owner:)``).
+private struct BorrowedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let owner: AnyObject
 }
 
 /// Valid data, and the warnings (unknown keys) found on the way.
 public struct LoadedData: Sendable {
     /// The merged data of every source.
+    ///
+    /// A release in ``summarized`` has only its summary fields (see ``ReleaseMemo``) until ``materialize(_:)``.
     public var data: ReleaseData
     /// Problems that did not stop the load, such as unknown keys.
     public var warnings: [DataProblem]
+    /// Release reference → index in ``ReleaseData/releases`` (see ``Catalog/init(data:includeDrafts:releaseIndex:)``).
+    public var releaseIndex: [ReleaseReference: Int]
+    /// The indices of the releases read only in summary, from the memo the load was given.
+    public var summarized: Set<Int> = []
+    /// How to bring the memo up to date for the next load of this data.
+    public var memoUpdate = ReleaseMemo.Update.unchanged
+    /// The sources, kept to decode summarized releases in full (none when there are none).
+    var sources: [DataSource]
+    /// Per release, where it stands in its source; empty when not every release was read element by element.
+    let releaseSources: [ReleaseSource]
+
+    /// Per release, its ``Release/fingerprint`` (of summarized releases too); nil when not every
+    /// release was read element by element.
+    public var releaseFingerprints: [Digest]? {
+        releaseSources.count == data.releases.count ? releaseSources.map(\.fingerprint) : nil
+    }
+}
+
+extension LoadedData {
+    /// Data that did not come from files (from the store): valid already, nothing summarized, no memo.
+    public init(data: ReleaseData) {
+        var index: [ReleaseReference: Int] = [:]
+        for (offset, release) in data.releases.enumerated() { index[release.reference] = offset }
+        self.init(data: data, warnings: [], releaseIndex: index, sources: [], releaseSources: [])
+    }
 }
 
 /// Reads, merges and validates data files (SPEC §1): all or nothing.
@@ -29,24 +95,32 @@ public enum DataLoader {
     /// Decodes and merges `sources`; throws a ``DataError`` listing every problem when any is invalid.
     ///
     /// Components, releases, groups, environments, deployments and sites concatenate in source order;
-    /// `page` must appear in exactly one source.
-    public static func load(_ sources: [DataSource]) throws(DataLoadError) -> LoadedData {
+    /// `page` must appear in exactly one source. Releases whose bytes `memo` knows are read only in
+    /// summary (see ``LoadedData/summarized``).
+    public static func load(_ sources: [DataSource], memo: ReleaseMemo? = nil) throws(DataLoadError) -> LoadedData {
         var problems: [DataProblem] = []
         var warnings: [DataProblem] = []
         var merged = DecodedDocument()
         var sawPage = false
         var allReadable = true
-        for source in sources {
+        var releaseSources: [ReleaseSource] = []
+        var everyReleaseHasSource = true
+        for (offset, source) in sources.enumerated() {
             let sink = ProblemSink(file: source.name)
-            let root: JSONValue
+            let document: DecodedDocument
             do {
-                root = try JSONParser.parse(source.bytes)
+                document = try decode(source, sink: sink, memo: memo)
             } catch {
                 problems.append(DataProblem(file: source.name, path: error.path, message: error.description))
                 allReadable = false
                 continue
             }
-            let document = DataDecoder(sink: sink).document(root)
+            everyReleaseHasSource = everyReleaseHasSource && document.releaseSources.count == document.releases.count
+            releaseSources += document.releaseSources.map { origin in
+                var origin = origin
+                origin.source = offset
+                return origin
+            }
             problems += sink.problems
             warnings += sink.warnings
             sawPage = sawPage || document.hasPage
@@ -59,7 +133,12 @@ public enum DataLoader {
                 }
             }
             merged.components += document.components
-            merged.releases += document.releases
+            if merged.releases.isEmpty {
+                (merged.releases, merged.releaseOrigins) = (document.releases, document.releaseOrigins)
+            } else {
+                merged.releases += document.releases
+                merged.releaseOrigins += document.releaseOrigins
+            }
             merged.groups += document.groups
             merged.environments += document.environments
             merged.deployments += document.deployments
@@ -76,20 +155,26 @@ public enum DataLoader {
                 )
             )
         }
-        problems += CrossReferences.check(merged)
+        let (crossProblems, releaseIndex) = CrossReferences.check(merged)
+        problems += crossProblems
         guard problems.isEmpty, let page = merged.page?.0 else {
             throw DataLoadError(problems: problems, warnings: warnings)
         }
         let data = ReleaseData(
             page: page,
             components: merged.components.map(\.0),
-            releases: merged.releases.map(\.0),
+            releases: merged.releases,
             groups: merged.groups.map(\.0),
             environments: CrossReferences.environments(merged),
             deployments: merged.deployments.map(\.0),
             sites: merged.sites.map(\.0)
         )
-        return LoadedData(data: data, warnings: warnings)
+        if !everyReleaseHasSource { releaseSources = [] }
+        var loaded = LoadedData(data: data, warnings: warnings, releaseIndex: releaseIndex, sources: sources, releaseSources: releaseSources)
+        loaded.remember(previous: memo)
+        // Without summarized releases nothing needs the sources again: their memory goes now.
+        if loaded.summarized.isEmpty { loaded.sources = [] }
+        return loaded
     }
 }
 
@@ -105,7 +190,8 @@ public struct DataLoadError: Error, Sendable, CustomStringConvertible {
 
 /// Checks that names point at things that exist and that identities are unique.
 enum CrossReferences {
-    static func check(_ d: DecodedDocument) -> [DataProblem] {
+    /// The problems, and the index of every release by its reference (the first of duplicates).
+    static func check(_ d: DecodedDocument) -> ([DataProblem], [ReleaseReference: Int]) {
         var problems: [DataProblem] = []
         var components: [String: Origin] = [:]
         for (component, origin) in d.components {
@@ -117,17 +203,18 @@ enum CrossReferences {
                 components[component.slug] = origin
             }
         }
-        var releases: [ReleaseReference: Origin] = [:]
+        var releases: [ReleaseReference: Int] = [:]
         releases.reserveCapacity(d.releases.count)
         for position in d.releases.indices {
             // Only the reference and origin are read: copying whole releases here is costly.
-            let reference = d.releases[position].0.reference
-            let origin = d.releases[position].1
+            let reference = ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
+            let origin = d.releaseOrigins[position]
             if components[reference.component] == nil {
                 problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))
             }
-            if let first = releases.updateValue(origin, forKey: reference) {
-                releases[reference] = first
+            if let firstPosition = releases.updateValue(position, forKey: reference) {
+                releases[reference] = firstPosition
+                let first = d.releaseOrigins[firstPosition]
                 problems.append(
                     origin.problem(
                         "version",
@@ -184,7 +271,7 @@ enum CrossReferences {
                 checkReference(reference) { Origin(file: origin.file, path: origin.path.appending("releases").appending(offset)).problem(nil, $0) }
             }
         }
-        return problems
+        return (problems, releases)
     }
 
     /// The declared environments, then any that deployments name without declaring, in order of appearance.

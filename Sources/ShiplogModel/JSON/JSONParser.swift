@@ -31,9 +31,29 @@ public enum JSONParser {
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var scanner = Scanner(bytes: buffer)
+            var scanner = JSONScanner(bytes: buffer)
             return try scanner.document()
         }
+    }
+
+    /// Parses a document whose top-level object has a member `key` holding an array, and leaves
+    /// that array unparsed: in the tree it is empty, and the byte ranges of its elements (white
+    /// space trimmed) come alongside, to be parsed with ``parseElement(_:in:)``.
+    ///
+    /// The elements' syntax is not checked: the document is valid only if each of them is a valid value.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, deferring key: String) throws(JSONSyntaxError) -> (JSONValue, [Range<Int>]?) {
+        var scanner = JSONScanner(bytes: bytes)
+        scanner.deferredKey = key
+        let value = try scanner.document()
+        return (value, scanner.deferred)
+    }
+
+    /// Parses one element of an array left unparsed by ``parse(_:deferring:)``; nil when it is not a valid value.
+    static func parseElement(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        var scanner = JSONScanner(bytes: bytes)
+        // As deep as when the whole document is parsed: inside the top-level object and the array.
+        scanner.depth = 2
+        return scanner.parseElement(range)
     }
 
     /// Parses a whole document held in a string.
@@ -42,29 +62,33 @@ public enum JSONParser {
     }
 }
 
-private struct Failure: Error {
+struct JSONFailure: Error {
     var message: String
     var offset: Int
     var path: [JSONPath.Component] = []
 }
 
-private struct Scanner {
+struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// The member of the top-level object whose array is only cut into elements, not parsed.
+    var deferredKey: String?
+    /// That array's elements (without the white space around them), once it was found.
+    var deferred: [Range<Int>]?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     mutating func document() throws(JSONSyntaxError) -> JSONValue {
-        do throws(Failure) {
+        do throws(JSONFailure) {
             // A UTF-8 byte order mark is tolerated, as RFC 8259 allows.
             if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
             skipWhitespace()
             let value = try parseValue()
             skipWhitespace()
-            if index < bytes.count { throw Failure(message: "unexpected data after the document", offset: index) }
+            if index < bytes.count { throw JSONFailure(message: "unexpected data after the document", offset: index) }
             return value
         } catch {
             let (line, column) = position(of: error.offset)
@@ -98,8 +122,8 @@ private struct Scanner {
         return "byte 0x\(String(byte, radix: 16, uppercase: true))"
     }
 
-    mutating func parseValue() throws(Failure) -> JSONValue {
-        guard index < bytes.count else { throw Failure(message: "expected a value, found the end of the file", offset: index) }
+    mutating func parseValue() throws(JSONFailure) -> JSONValue {
+        guard index < bytes.count else { throw JSONFailure(message: "expected a value, found the end of the file", offset: index) }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -114,28 +138,28 @@ private struct Scanner {
             try literal("null")
             return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        default: throw Failure(message: "expected a value, found \(describeCurrent())", offset: index)
+        default: throw JSONFailure(message: "expected a value, found \(describeCurrent())", offset: index)
         }
     }
 
-    mutating func literal(_ word: StaticString) throws(Failure) {
+    mutating func literal(_ word: StaticString) throws(JSONFailure) {
         let count = word.utf8CodeUnitCount
         let start = index
-        guard start + count <= bytes.count else { throw Failure(message: "expected a value", offset: start) }
+        guard start + count <= bytes.count else { throw JSONFailure(message: "expected a value", offset: start) }
         for i in 0..<count where bytes[start + i] != word.utf8Start[i] {
-            throw Failure(message: "expected a value, found \(describeCurrent())", offset: start)
+            throw JSONFailure(message: "expected a value, found \(describeCurrent())", offset: start)
         }
         index += count
     }
 
-    mutating func enter() throws(Failure) {
+    mutating func enter() throws(JSONFailure) {
         depth += 1
         if depth > JSONParser.maximumDepth {
-            throw Failure(message: "nested more than \(JSONParser.maximumDepth) levels deep", offset: index)
+            throw JSONFailure(message: "nested more than \(JSONParser.maximumDepth) levels deep", offset: index)
         }
     }
 
-    mutating func parseObject() throws(Failure) -> JSONValue {
+    mutating func parseObject() throws(JSONFailure) -> JSONValue {
         try enter()
         index += 1
         var members: [JSONMember] = []
@@ -148,18 +172,23 @@ private struct Scanner {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                throw Failure(message: "expected a member name in double quotes, found \(describeCurrent())", offset: index)
+                throw JSONFailure(message: "expected a member name in double quotes, found \(describeCurrent())", offset: index)
             }
             let key = try parseString()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-                throw Failure(message: "expected ':' after the member name, found \(describeCurrent())", offset: index, path: [.key(key)])
+                throw JSONFailure(message: "expected ':' after the member name, found \(describeCurrent())", offset: index, path: [.key(key)])
             }
             index += 1
             skipWhitespace()
             let value: JSONValue
-            do throws(Failure) {
-                value = try parseValue()
+            do throws(JSONFailure) {
+                if depth == 1, key == deferredKey, let elements = deferElements() {
+                    value = .array([])
+                    deferred = elements
+                } else {
+                    value = try parseValue()
+                }
             } catch {
                 var failure = error
                 failure.path.append(.key(key))
@@ -167,7 +196,7 @@ private struct Scanner {
             }
             members.append(JSONMember(key, value))
             skipWhitespace()
-            guard index < bytes.count else { throw Failure(message: "expected ',' or '}', found the end of the file", offset: index) }
+            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or '}', found the end of the file", offset: index) }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -177,11 +206,11 @@ private struct Scanner {
                 depth -= 1
                 return .object(members)
             }
-            throw Failure(message: "expected ',' or '}', found \(describeCurrent())", offset: index)
+            throw JSONFailure(message: "expected ',' or '}', found \(describeCurrent())", offset: index)
         }
     }
 
-    mutating func parseArray() throws(Failure) -> JSONValue {
+    mutating func parseArray() throws(JSONFailure) -> JSONValue {
         // A long array near the top (the releases of a data file) is parsed on every core.
         if depth <= 1, let value = parseArrayInParallel() { return value }
         try enter()
@@ -195,7 +224,7 @@ private struct Scanner {
         }
         while true {
             skipWhitespace()
-            do throws(Failure) {
+            do throws(JSONFailure) {
                 elements.append(try parseValue())
             } catch {
                 var failure = error
@@ -203,7 +232,7 @@ private struct Scanner {
                 throw failure
             }
             skipWhitespace()
-            guard index < bytes.count else { throw Failure(message: "expected ',' or ']', found the end of the file", offset: index) }
+            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or ']', found the end of the file", offset: index) }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -213,7 +242,7 @@ private struct Scanner {
                 depth -= 1
                 return .array(elements)
             }
-            throw Failure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
+            throw JSONFailure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
         }
     }
 
@@ -222,57 +251,22 @@ private struct Scanner {
     /// anything is off: the sequential parser then reports the exact error.
     mutating func parseArrayInParallel() -> JSONValue? {
         let minimumBytes = 1 << 20
-        guard bytes.count - index > minimumBytes else { return nil }
-        var starts: [Int] = []
-        var nesting = 0
-        var inString = false
-        var position = index
-        var end = -1
-        while position < bytes.count {
-            let byte = bytes[position]
-            if inString {
-                if byte == UInt8(ascii: "\\") {
-                    position += 1
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "["), UInt8(ascii: "{"):
-                    nesting += 1
-                    if nesting == 1 { starts.append(position + 1) }
-                case UInt8(ascii: "]"), UInt8(ascii: "}"): nesting -= 1
-                case UInt8(ascii: ","): if nesting == 1 { starts.append(position + 1) }
-                default: break
-                }
-                if nesting == 0 {
-                    end = position
-                    break
-                }
-            }
-            position += 1
-        }
-        guard end > index, end - index > minimumBytes, starts.count > 64 else { return nil }
-        let elementCount = starts.count
+        guard bytes.count - index > minimumBytes, let (bounds, end) = elementBounds(ofArrayAt: index),
+            end - index > minimumBytes, bounds.count > 65
+        else { return nil }
+        let elementCount = bounds.count - 1
         let slices = 8
-        let bounds = starts + [end + 1]
         let buffer = ReadOnlyBytes(bytes: bytes)
         let depth = self.depth + 1
         let results = Mutex([[JSONValue]?](repeating: nil, count: slices))
         DispatchQueue.concurrentPerform(iterations: slices) { slice in
             let range = elementCount * slice / slices..<elementCount * (slice + 1) / slices
-            var scanner = Scanner(bytes: buffer.bytes)
+            var scanner = JSONScanner(bytes: buffer.bytes)
             scanner.depth = depth
             var values: [JSONValue] = []
             values.reserveCapacity(range.count)
             for element in range {
-                scanner.index = bounds[element]
-                scanner.skipWhitespace()
-                guard let value = try? scanner.parseValue() else { return }
-                scanner.skipWhitespace()
-                // The element must end right before the ',' or ']' the scan found.
-                guard scanner.index == bounds[element + 1] - 1 else { return }
+                guard let value = scanner.parseElement(bounds[element]..<bounds[element + 1] - 1) else { return }
                 values.append(value)
             }
             results.withLock { $0[slice] = values }
@@ -283,32 +277,128 @@ private struct Scanner {
         return .array(parts.flatMap { $0! })
     }
 
-    mutating func parseNumber() throws(Failure) -> String {
+    /// Cuts the array at `index` into its elements without parsing them, the first time the deferred
+    /// key is met (a repeated key is parsed as usual); nil when there is no array to cut.
+    mutating func deferElements() -> [Range<Int>]? {
+        defer { deferredKey = nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "["), let (bounds, end) = elementBounds(ofArrayAt: index) else { return nil }
+        var elements: [Range<Int>] = []
+        elements.reserveCapacity(bounds.count - 1)
+        for element in 0..<bounds.count - 1 {
+            var lower = bounds[element]
+            var upper = bounds[element + 1] - 1
+            while lower < upper, Self.isWhitespace(bytes[lower]) { lower += 1 }
+            while upper > lower, Self.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+            elements.append(lower..<upper)
+        }
+        if elements.count == 1, elements[0].isEmpty { elements = [] }
+        index = end + 1
+        return elements
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    /// The value that fills `range` (white space around it allowed), or nil when it is not exactly one valid value.
+    mutating func parseElement(_ range: Range<Int>) -> JSONValue? {
+        index = range.lowerBound
+        while index < range.upperBound, Self.isWhitespace(bytes[index]) { index += 1 }
+        guard index < range.upperBound, let value = try? parseValue() else { return nil }
+        while index < range.upperBound, Self.isWhitespace(bytes[index]) { index += 1 }
+        return index == range.upperBound ? value : nil
+    }
+
+    /// A quick structural scan (strings and nesting only, no syntax checks) of the array that opens
+    /// at `start`: where each element begins (after its `[` or `,`) followed by the position after
+    /// the closing `]`, and that `]`'s position; nil when the array does not close.
+    ///
+    /// An element spans from its beginning to the byte before the next one's; the empty array has
+    /// one, of white space only.
+    func elementBounds(ofArrayAt start: Int) -> ([Int], Int)? {
+        var bounds: [Int] = []
+        var nesting = 0
+        var position = start
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while position < count {
+            switch base[position] {
+            case UInt8(ascii: "\""):
+                position = endOfString(from: position + 1)
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                nesting += 1
+                if nesting == 1 { bounds.append(position + 1) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                nesting -= 1
+                if nesting == 0 {
+                    guard base[position] == UInt8(ascii: "]") else { return nil }
+                    bounds.append(position + 1)
+                    return (bounds, position)
+                }
+            case UInt8(ascii: ","):
+                if nesting == 1 { bounds.append(position + 1) }
+            default:
+                break
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// The position of the quote that closes the string whose contents start at `position` (the
+    /// end of the bytes when none does), looking at eight bytes at a time.
+    private func endOfString(from position: Int) -> Int {
+        var position = position
+        let count = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while position + 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // The high bit of each byte that is a quote or a backslash (exact up to the first one).
+            let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & (ones &* 0x80)
+            if found == 0 {
+                position += 8
+                continue
+            }
+            position += found.trailingZeroBitCount >> 3
+            if bytes[position] == UInt8(ascii: "\"") { return position }
+            position += 2  // a backslash and the byte it escapes
+        }
+        while position < count {
+            if bytes[position] == UInt8(ascii: "\"") { return position }
+            position += bytes[position] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return count
+    }
+
+    mutating func parseNumber() throws(JSONFailure) -> String {
         let start = index
         func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard isDigit(index) else { throw Failure(message: "expected a digit", offset: index) }
+        guard isDigit(index) else { throw JSONFailure(message: "expected a digit", offset: index) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if isDigit(index) { throw Failure(message: "numbers must not have leading zeros", offset: start) }
+            if isDigit(index) { throw JSONFailure(message: "numbers must not have leading zeros", offset: start) }
         } else {
             while isDigit(index) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard isDigit(index) else { throw Failure(message: "expected a digit after '.'", offset: index) }
+            guard isDigit(index) else { throw JSONFailure(message: "expected a digit after '.'", offset: index) }
             while isDigit(index) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard isDigit(index) else { throw Failure(message: "expected a digit in the exponent", offset: index) }
+            guard isDigit(index) else { throw JSONFailure(message: "expected a digit in the exponent", offset: index) }
             while isDigit(index) { index += 1 }
         }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
-    mutating func parseString() throws(Failure) -> String {
+    mutating func parseString() throws(JSONFailure) -> String {
         let start = index + 1
         var i = start
         // Fast path: no escapes.
@@ -319,10 +409,10 @@ private struct Scanner {
                 return try makeString(start..<i)
             }
             if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: i) }
+            if byte < 0x20 { throw JSONFailure(message: "control character in a string (escape it)", offset: i) }
             i += 1
         }
-        guard i < bytes.count else { throw Failure(message: "unterminated string", offset: index) }
+        guard i < bytes.count else { throw JSONFailure(message: "unterminated string", offset: index) }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(i - start + 64)
         buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
@@ -332,12 +422,12 @@ private struct Scanner {
             case UInt8(ascii: "\""):
                 index = i + 1
                 guard let string = String(validating: buffer, as: UTF8.self) else {
-                    throw Failure(message: "string is not valid UTF-8", offset: start)
+                    throw JSONFailure(message: "string is not valid UTF-8", offset: start)
                 }
                 return string
             case UInt8(ascii: "\\"):
                 i += 1
-                guard i < bytes.count else { throw Failure(message: "unterminated string", offset: index) }
+                guard i < bytes.count else { throw JSONFailure(message: "unterminated string", offset: index) }
                 switch bytes[i] {
                 case UInt8(ascii: "\""): buffer.append(0x22)
                 case UInt8(ascii: "\\"): buffer.append(0x5C)
@@ -352,39 +442,39 @@ private struct Scanner {
                     i += 4
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u") else {
-                            throw Failure(message: "unpaired surrogate in \\u escape", offset: i)
+                            throw JSONFailure(message: "unpaired surrogate in \\u escape", offset: i)
                         }
                         let low = try hex4(at: i + 3)
-                        guard (0xDC00...0xDFFF).contains(low) else { throw Failure(message: "unpaired surrogate in \\u escape", offset: i) }
+                        guard (0xDC00...0xDFFF).contains(low) else { throw JSONFailure(message: "unpaired surrogate in \\u escape", offset: i) }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         i += 6
                     } else if (0xDC00...0xDFFF).contains(scalar) {
-                        throw Failure(message: "unpaired surrogate in \\u escape", offset: i)
+                        throw JSONFailure(message: "unpaired surrogate in \\u escape", offset: i)
                     } else if scalar == 0 {
                         // Valid JSON, but no text field of shiplog can hold it (SQLite and C strings end there).
-                        throw Failure(message: "\\u0000 (NUL) is not allowed in a string", offset: i - 5)
+                        throw JSONFailure(message: "\\u0000 (NUL) is not allowed in a string", offset: i - 5)
                     }
                     buffer.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
                 default:
-                    throw Failure(message: "invalid escape sequence", offset: i - 1)
+                    throw JSONFailure(message: "invalid escape sequence", offset: i - 1)
                 }
                 i += 1
             default:
                 // Copy the run of plain bytes up to the next quote or escape in one go.
                 var end = i
                 while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
-                    if bytes[end] < 0x20 { throw Failure(message: "control character in a string (escape it)", offset: end) }
+                    if bytes[end] < 0x20 { throw JSONFailure(message: "control character in a string (escape it)", offset: end) }
                     end += 1
                 }
                 buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
                 i = end
             }
         }
-        throw Failure(message: "unterminated string", offset: index)
+        throw JSONFailure(message: "unterminated string", offset: index)
     }
 
-    func hex4(at position: Int) throws(Failure) -> UInt32 {
-        guard position + 4 <= bytes.count else { throw Failure(message: "incomplete \\u escape", offset: position) }
+    func hex4(at position: Int) throws(JSONFailure) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw JSONFailure(message: "incomplete \\u escape", offset: position) }
         var value: UInt32 = 0
         for i in position..<position + 4 {
             let byte = bytes[i]
@@ -393,19 +483,19 @@ private struct Scanner {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
-            default: throw Failure(message: "invalid \\u escape", offset: i)
+            default: throw JSONFailure(message: "invalid \\u escape", offset: i)
             }
             value = value << 4 | digit
         }
         return value
     }
 
-    func makeString(_ range: Range<Int>) throws(Failure) -> String {
+    func makeString(_ range: Range<Int>) throws(JSONFailure) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
         // ASCII needs no validation; anything else goes through the standard library's validator.
         if slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let string = String(validating: slice, as: UTF8.self) else {
-            throw Failure(message: "string is not valid UTF-8", offset: range.lowerBound)
+            throw JSONFailure(message: "string is not valid UTF-8", offset: range.lowerBound)
         }
         return string
     }
@@ -415,6 +505,6 @@ private struct Scanner {
 ///
 /// `@unchecked Sendable`: the bytes are only read, and the buffer outlives the synchronous
 /// `concurrentPerform` call that uses it.
-private struct ReadOnlyBytes: @unchecked Sendable {
+struct ReadOnlyBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
 }

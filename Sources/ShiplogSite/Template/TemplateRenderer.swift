@@ -64,7 +64,7 @@ private struct RenderState {
                     }
                 case .int(let number): output += String(number)
                 case .bool(let flag): output += flag ? "true" : "false"
-                case .list, .object: break
+                case .list, .object, .lazy: break
                 }
             case .section(let name, let children):
                 guard let value = resolve(name) else { continue }
@@ -79,7 +79,7 @@ private struct RenderState {
                         loops.removeLast()
                         stack.removeLast()
                     }
-                case .string, .int, .object:
+                case .string, .int, .object, .lazy:
                     stack.append(value)
                     render(children, into: &output)
                     stack.removeLast()

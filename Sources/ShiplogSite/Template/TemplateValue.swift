@@ -1,6 +1,10 @@
+import Synchronization
+
 /// A value a template can show: typed, so that rendering needs no dynamic casts.
 enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
     case string(String)
+    /// A string made the first time a template looks it up (objects hand it out as a ``string(_:)``).
+    case lazy(LazyText)
     case bool(Bool)
     case int(Int)
     case list([TemplateValue])
@@ -15,7 +19,33 @@ enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLi
         switch self {
         case .bool(let flag): flag
         case .list(let items): !items.isEmpty
-        case .string, .int, .object: true
+        case .string, .int, .object, .lazy: true
+        }
+    }
+
+    /// The value with a lazy string made.
+    var resolved: TemplateValue {
+        if case .lazy(let text) = self { return .string(text.value) }
+        return self
+    }
+}
+
+/// Text made the first time it is needed, then kept: the rendered notes of a release, which a
+/// page that lists the release may not show.
+final class LazyText: Sendable {
+    private let make: @Sendable () -> String
+    private let made = Mutex<String?>(nil)
+
+    init(_ make: @escaping @Sendable () -> String) {
+        self.make = make
+    }
+
+    var value: String {
+        made.withLock { text in
+            if let text { return text }
+            let new = make()
+            text = new
+            return new
         }
     }
 }
@@ -35,13 +65,13 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
 
     /// The value of `key`, if any.
     func value(_ key: String) -> TemplateValue? {
-        for member in members where member.key == key { return member.value }
+        for member in members where member.key == key { return member.value.resolved }
         return nil
     }
 
     /// The members as a dictionary.
     var dictionary: [String: TemplateValue] {
-        Dictionary(members, uniquingKeysWith: { _, last in last })
+        Dictionary(members.map { ($0.key, $0.value.resolved) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Reads or sets a member; setting nil removes it (an absent value is falsy in sections).

@@ -1,0 +1,191 @@
+internal import Crypto
+
+/// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
+///
+/// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
+public struct Fingerprint: Sendable {
+    private var hasher = SHA256()
+    /// Small additions gathered before they reach the hasher, whose every call costs more than a
+    /// few bytes do: the first `pendingCount` bytes of `pending`.
+    private var pending: [UInt8] = []
+    private var pendingCount = 0
+    private static let pendingLimit = 512
+
+    /// An empty fingerprint.
+    public init() {}
+
+    /// A fingerprint that starts with what kind of thing it is.
+    public init(_ kind: String) {
+        add(kind)
+    }
+
+    /// Adds a string, length-prefixed so that `("ab", "c")` and `("a", "bc")` differ.
+    public mutating func add(_ string: String) {
+        var string = string
+        add(string.utf8.count)
+        string.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Adds an optional string, absent distinct from empty.
+    public mutating func add(_ string: String?) {
+        if let string {
+            add(1)
+            add(string)
+        } else {
+            add(0)
+        }
+    }
+
+    /// Adds a number (as 64 bits, little-endian).
+    public mutating func add(_ number: Int) {
+        withUnsafeBytes(of: Int64(number).littleEndian) { feed($0) }
+    }
+
+    /// Adds a flag.
+    public mutating func add(_ flag: Bool) { add(flag ? 1 : 0) }
+
+    /// Adds a timestamp (absent distinct from every time).
+    public mutating func add(_ timestamp: Timestamp?) { add(timestamp.map { Int($0.seconds) } ?? Int.min) }
+
+    /// Adds another fingerprint's result.
+    public mutating func add(_ digest: Digest) {
+        add(Int(bitPattern: UInt(digest.words.0)))
+        add(Int(bitPattern: UInt(digest.words.1)))
+    }
+
+    /// Adds raw bytes, as they are.
+    public mutating func add(bytes: UnsafeRawBufferPointer) { feed(bytes) }
+
+    /// The digest of everything added.
+    public consuming func finalize() -> Digest {
+        let count = pendingCount
+        pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        return Digest(hasher.finalize())
+    }
+
+    /// Hashes `bytes`: the same stream of bytes, whether gathered first or not, gives the same digest.
+    private mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        if pendingCount + bytes.count > Self.pendingLimit {
+            let count = pendingCount
+            pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            pendingCount = 0
+            if bytes.count > Self.pendingLimit {
+                hasher.update(bufferPointer: bytes)
+                return
+            }
+        }
+        guard bytes.count > 0 else { return }
+        if pending.isEmpty { pending = [UInt8](repeating: 0, count: Self.pendingLimit) }
+        let offset = pendingCount
+        pending.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        pendingCount += bytes.count
+    }
+}
+
+/// A finished fingerprint: the first 128 bits of a SHA-256.
+public struct Digest: Sendable, Hashable {
+    /// The 128 bits.
+    public var words: (UInt64, UInt64)
+
+    /// A digest of the given bits.
+    public init(words: (UInt64, UInt64)) {
+        self.words = words
+    }
+
+    init(_ digest: SHA256.Digest) {
+        words = digest.withUnsafeBytes {
+            ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+    }
+
+    /// 32 hex digits.
+    public var hex: String {
+        let a = String(words.0, radix: 16)
+        let b = String(words.1, radix: 16)
+        return String(repeating: "0", count: 16 - a.count) + a + String(repeating: "0", count: 16 - b.count) + b
+    }
+
+    /// Appends ``hex`` as ASCII bytes.
+    public func appendHex(to bytes: inout [UInt8]) {
+        for word in [words.0, words.1] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let digit = UInt8((word >> UInt64(shift)) & 0xF)
+                bytes.append(digit < 10 ? 0x30 + digit : 0x57 + digit)
+            }
+        }
+    }
+
+    /// Parses ``hex``.
+    public init?(hex: Substring) {
+        guard hex.utf8.count == 32, let a = UInt64(hex.prefix(16), radix: 16), let b = UInt64(hex.suffix(16), radix: 16) else { return nil }
+        words = (a, b)
+    }
+
+    /// The digest of `bytes` alone.
+    public init(of bytes: UnsafeBufferPointer<UInt8>) {
+        var fingerprint = Fingerprint()
+        fingerprint.add(bytes: UnsafeRawBufferPointer(bytes))
+        self = fingerprint.finalize()
+    }
+
+    /// Parses 32 hex digits given as bytes.
+    public init?(hexBytes: UnsafeBufferPointer<UInt8>) {
+        guard hexBytes.count == 32 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        for (position, byte) in hexBytes.enumerated() {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - 0x61 + 10)
+            default: return nil
+            }
+            if position < 16 { words.0 = words.0 << 4 | digit } else { words.1 = words.1 << 4 | digit }
+        }
+        self.words = words
+    }
+
+    public static func == (lhs: Digest, rhs: Digest) -> Bool { lhs.words == rhs.words }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
+}
+
+extension Release {
+    /// The digest of every field of the release: pages that show it are keyed by it.
+    public var fingerprint: Digest {
+        var fingerprint = Fingerprint("release")
+        fingerprint.add(self)
+        return fingerprint.finalize()
+    }
+}
+
+extension Fingerprint {
+    /// Adds every field of a release, so that any change to it changes the pages that show it.
+    ///
+    /// The release memo keeps these fingerprints: changing what is added here must change
+    /// ``ReleaseMemo``'s header too.
+    public mutating func add(_ release: Release) {
+        add(release.component)
+        add(release.version.text)
+        add(release.title)
+        add(release.publishedAt)
+        add(release.author)
+        add(release.notes)
+        add(release.status.rawValue)
+        add(release.prereleaseFlag.map { $0 ? "true" : "false" })
+        add(release.commit)
+        add(release.tag)
+        add(release.url)
+        add(release.codeName)
+        add(release.assets.count)
+        for asset in release.assets {
+            add(asset.name)
+            add(asset.url)
+            add(asset.platform)
+            add(asset.signature)
+            add(asset.size.map(String.init))
+        }
+    }
+}

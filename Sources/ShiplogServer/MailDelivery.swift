@@ -67,8 +67,7 @@ final class MailDelivery: Service, Sendable {
     let logger: Logger
     /// Where links point: the configured public URL, else the address the server listens on (known once it runs).
     private let ownURL: Mutex<String>
-    private let wake: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let loop = OutboxLoop()
 
     var store: any Store { snapshots.store }
 
@@ -79,7 +78,6 @@ final class MailDelivery: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         ownURL = Mutex(configuration.publicURL ?? "http://localhost/")
-        (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells where the server listens, for links when no public URL was configured.
@@ -91,29 +89,13 @@ final class MailDelivery: Service, Sendable {
     var publicURL: String { ownURL.withLock { $0 } }
 
     /// Looks at the outbox now rather than at the next poll.
-    func poke() { wakeContinuation.yield() }
+    func poke() { loop.poke() }
 
     /// The delay before retry number `attempts + 1`.
     static func backoff(attempts: Int) -> Int64 { min(3600, 5 << min(attempts, 20)) }
 
     func run() async throws {
-        // The poller wakes the loop every second, so mail queued by other processes goes out too.
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                wakeContinuation.yield()
-            }
-        }
-        defer { ticker.cancel() }
-        await withGracefulShutdownHandler {
-            var iterator = wake.makeAsyncIterator()
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                // A full batch means there may be more: go on at once; else wait for a wake.
-                if await !deliverDue() { _ = await iterator.next() }
-            }
-        } onGracefulShutdown: {
-            self.wakeContinuation.finish()
-        }
+        await loop.run { await deliverDue() }
         await transport.close()
     }
 

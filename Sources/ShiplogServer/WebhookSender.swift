@@ -43,14 +43,12 @@ final class WebhookSender: Service, Sendable {
     let store: any Store
     let configuration: WebhookConfiguration
     let logger: Logger
-    private let wake: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let loop = OutboxLoop()
 
     init(store: any Store, configuration: WebhookConfiguration = WebhookConfiguration(), logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        (wake, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
@@ -58,7 +56,7 @@ final class WebhookSender: Service, Sendable {
     }
 
     /// Looks at the queue now rather than at the next poll.
-    func poke() { wakeContinuation.yield() }
+    func poke() { loop.poke() }
 
     /// The delay before retry number `attempts + 1`: 2 s, 4 s, 8 s … up to an hour.
     func backoff(attempts: Int) -> Int64 {
@@ -88,24 +86,7 @@ final class WebhookSender: Service, Sendable {
     }
 
     private func deliver(with client: HTTPClient) async {
-        // The poller wakes the loop every second: retries come due, other processes queue events.
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                wakeContinuation.yield()
-            }
-        }
-        defer { ticker.cancel() }
-        await withGracefulShutdownHandler {
-            var iterator = wake.makeAsyncIterator()
-            // A cancelled task (the service group failed) must not spin: its stream and reads end at once.
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                // Something went out: the next delivery of that webhook may be due now.
-                if await !deliverDue(with: client) { _ = await iterator.next() }
-            }
-        } onGracefulShutdown: {
-            self.wakeContinuation.finish()
-        }
+        await loop.run { await deliverDue(with: client) }
     }
 
     /// Sends the due deliveries (one per webhook) concurrently; true when any was delivered.

@@ -148,6 +148,7 @@ public struct ShiplogServer: Sendable {
         if let delivery { services.append(delivery) }
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: services,
             onServerRunning: { channel in

@@ -111,7 +111,7 @@ public struct ShiplogServer: Sendable {
         )
         router.add(middleware: ExposeHeadersMiddleware())
         if let site = configuration.site {
-            router.add(middleware: SiteFilesMiddleware(files: FileMiddleware(site.output, searchForIndexHtml: true, logger: logger)))
+            router.add(middleware: SiteFilesMiddleware(root: site.output))
         }
         router.add(
             middleware: GateMiddleware(

@@ -85,6 +85,7 @@ let package = Package(
         .target(
             name: "ShiplogMail",
             dependencies: [
+                "ShiplogModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -8,7 +8,7 @@ import ShiplogStore
 import Synchronization
 
 /// A mail ready for the wire.
-struct OutgoingMail: Sendable, Hashable {
+struct OutgoingMail: Sendable {
     var from: String
     var to: String
     var subject: String
@@ -18,13 +18,6 @@ struct OutgoingMail: Sendable, Hashable {
     var headers: [(String, String)]
     /// A stable id (the same on every attempt), so a receiver can drop a duplicate.
     var messageID: String
-
-    static func == (a: OutgoingMail, b: OutgoingMail) -> Bool {
-        a.messageID == b.messageID && a.to == b.to && a.subject == b.subject && a.html == b.html && a.text == b.text
-            && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(messageID) }
 }
 
 /// Why a delivery failed: `transient` is retried later, `permanent` is not (a rejected address).
@@ -193,9 +186,4 @@ final class MailDelivery: Service, Sendable {
         let host = url[start.upperBound...].prefix { $0 != "/" && $0 != ":" && $0 != "?" }
         return host.isEmpty ? "localhost" : String(host)
     }
-}
-
-/// Address rules for subscriptions: those of the SMTP client, so an accepted address can be mailed.
-enum EmailAddress {
-    static func problem(_ address: String) -> String? { MailAddress.validate(address) }
 }

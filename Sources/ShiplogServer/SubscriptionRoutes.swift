@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ShiplogMail
 import ShiplogModel
 import ShiplogSite
 import ShiplogStore
@@ -57,7 +58,7 @@ struct SubscriptionRoutes: Sendable {
                 causes.append(.init(field: "data.type", error: "expected \"email\""))
             }
             if case .string(let value)? = body["data"]?["value"] {
-                if let problem = EmailAddress.problem(value) {
+                if let problem = MailAddress.validate(value) {
                     causes.append(.init(field: "data.value", error: problem))
                 } else {
                     address = value
@@ -116,7 +117,7 @@ struct SubscriptionRoutes: Sendable {
         let fields = Self.formFields(String(buffer: buffer))
         let address = fields.first { $0.0 == "email" }?.1.trimmingCharacters(in: .whitespaces) ?? ""
         let page = access.page.data.page
-        if let problem = EmailAddress.problem(address) {
+        if let problem = MailAddress.validate(address) {
             return html(.subscribed, page, ["email": address, "problem": problem], status: .badRequest)
         }
         let kinds = fields.filter { $0.0 == "preferences" }.compactMap { BumpKind(rawValue: $0.1) }

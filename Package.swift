@@ -36,12 +36,12 @@ let package = Package(
         .target(name: "CShiplogSupport"),
         .target(
             name: "ShiplogModel",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CShiplogSupport"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ShiplogMarkdown",
-            dependencies: ["CCmark"],
+            dependencies: ["CCmark", "CShiplogSupport"],
             swiftSettings: swiftSettings
         ),
         .target(

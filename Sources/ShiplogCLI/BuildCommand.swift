@@ -86,9 +86,10 @@ struct BuildCommand: AsyncParsableCommand {
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
         let elapsed = (ContinuousClock.now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let hundredths = elapsed.seconds * 100 + elapsed.attoseconds / 10_000_000_000_000_000
+        let seconds = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
         Console.output(
-            "Built \(report.files) files into \(out) in \(String(format: "%.2f", seconds)) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
+            "Built \(report.files) files into \(out) in \(seconds) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
         )
     }
 }

@@ -131,6 +131,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create a key and print it, alone, on stdout (it is shown only this once).",
             discussion: "The page is created when it does not exist. Only a hash of the key is stored."
         )
@@ -161,7 +162,10 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys: id, page, scope, created, revoked (never the key itself).")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List keys: id, page, scope, created, revoked (never the key itself)."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -179,7 +183,10 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id (as `keys list` shows it); it stops working at once.")
+        static let configuration = CommandConfiguration(
+            commandName: "revoke",
+            abstract: "Revoke a key by its id (as `keys list` shows it); it stops working at once."
+        )
 
         @OptionGroup var store: StoreOptions
 
@@ -207,6 +214,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Add addresses already confirmed elsewhere as confirmed subscribers (CSV: email[,preferences]).",
             discussion: """
                 Each line is an address and optionally its preferences separated by spaces (major minor \
@@ -257,6 +265,7 @@ struct SubscribersCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print every subscriber as CSV: email, state, preferences, created_at, confirmed_at, unsubscribed_at."
         )
 

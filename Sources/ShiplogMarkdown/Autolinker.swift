@@ -91,7 +91,7 @@ struct Autolinker: Sendable {
     ) -> OpaquePointer? {
         let prefix = reference.kind == .issue ? issuePrefix : profilePrefix
         let name = text[(reference.range.lowerBound + 1)..<reference.range.upperBound]
-        guard let link = cmark_node_new(CMARK_NODE_LINK) else { return nil }
+        guard let link = Cmark.newNode(CMARK_NODE_LINK) else { return nil }
         let urlSet = prefix.withUnsafeBufferPointer { prefix in
             Self.withNulTerminated(scratch, prefix[...], name) { cmark_node_set_url(link, $0) == 1 }
         }
@@ -103,7 +103,7 @@ struct Autolinker: Sendable {
     }
 
     private static func textNode(_ scratch: UnsafeMutableBufferPointer<UInt8>, _ literal: Slice<UnsafeBufferPointer<UInt8>>) -> OpaquePointer? {
-        guard let node = cmark_node_new(CMARK_NODE_TEXT) else { return nil }
+        guard let node = Cmark.newNode(CMARK_NODE_TEXT) else { return nil }
         let literalSet = withNulTerminated(scratch, literal) { cmark_node_set_literal(node, $0) == 1 }
         guard literalSet else {
             cmark_node_free(node)

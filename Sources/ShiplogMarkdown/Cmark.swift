@@ -1,12 +1,6 @@
 internal import CCmark
 
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
+internal import CShiplogSupport
 
 /// libcmark options this module may pass. There is deliberately no way to say `CMARK_OPT_UNSAFE`:
 /// raw HTML always becomes `<!-- raw HTML omitted -->` and `javascript:`-like link URLs are dropped.
@@ -21,37 +15,45 @@ struct CmarkOptions: OptionSet {
     static let smart = CmarkOptions(rawValue: CMARK_OPT_SMART)
 }
 
-/// Thin, owning wrappers around libcmark calls. Every pointer returned by cmark is freed here.
+/// Thin wrappers around libcmark calls.
+///
+/// Every document is parsed, edited and rendered in the calling thread's arena (see
+/// `shiplog_arena_calloc`), which is reset once the HTML is copied out: libcmark's many small
+/// allocations cost a pointer bump each, and nothing is freed node by node.
 enum Cmark {
-    /// Renders UTF-8 Markdown straight to HTML, without building a tree we can see.
+    /// The allocator of every node and buffer: the calling thread's arena.
+    nonisolated(unsafe) static let arena: UnsafeMutablePointer<cmark_mem> = {
+        let allocator = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
+        allocator.initialize(to: cmark_mem(calloc: shiplog_arena_calloc, realloc: shiplog_arena_realloc, free: shiplog_arena_free))
+        return allocator
+    }()
+
+    /// Renders UTF-8 Markdown straight to HTML.
     static func html(markdown: UnsafeBufferPointer<UInt8>, options: CmarkOptions) -> String {
-        guard let base = markdown.baseAddress, !markdown.isEmpty else { return "" }
-        let html = base.withMemoryRebound(to: CChar.self, capacity: markdown.count) { text in
-            cmark_markdown_to_html(text, markdown.count, options.rawValue)
-        }
-        return takeString(html)
+        html(markdown: markdown, options: options) { _ in }
     }
 
-    /// Parses UTF-8 Markdown, lets `body` edit the document, then renders it to HTML; the tree is freed after.
+    /// Parses UTF-8 Markdown, lets `body` edit the document, then renders it to HTML.
+    ///
+    /// Nodes that `body` makes must come from ``newNode(_:)``, in the same arena.
     static func html(
         markdown: UnsafeBufferPointer<UInt8>,
         options: CmarkOptions,
         editing body: (_ document: OpaquePointer) -> Void
     ) -> String {
-        guard let base = markdown.baseAddress, !markdown.isEmpty else { return "" }
-        let parsed = base.withMemoryRebound(to: CChar.self, capacity: markdown.count) { text in
-            cmark_parse_document(text, markdown.count, options.rawValue)
+        guard let base = markdown.baseAddress, !markdown.isEmpty, let parser = cmark_parser_new_with_mem(options.rawValue, arena) else {
+            return ""
         }
-        guard let document = parsed else { return "" }
-        defer { cmark_node_free(document) }
+        defer { shiplog_arena_reset() }
+        base.withMemoryRebound(to: CChar.self, capacity: markdown.count) { text in cmark_parser_feed(parser, text, markdown.count) }
+        guard let document = cmark_parser_finish(parser) else { return "" }
         body(document)
-        return takeString(cmark_render_html(document, options.rawValue))
+        guard let html = cmark_render_html(document, options.rawValue) else { return "" }
+        return String(cString: html)
     }
 
-    /// Copies a malloc'ed C string that cmark handed over, then frees it.
-    private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
-        guard let pointer else { return "" }
-        defer { free(pointer) }
-        return String(cString: pointer)
+    /// A new node of `type` in the arena of the document being rendered.
+    static func newNode(_ type: cmark_node_type) -> OpaquePointer? {
+        cmark_node_new_with_mem(type, arena)
     }
 }

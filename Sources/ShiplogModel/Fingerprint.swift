@@ -1,15 +1,13 @@
-internal import Crypto
+internal import CShiplogSupport
 
 /// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
 ///
 /// The incremental cache keys pages by it: a page whose fingerprint is unchanged is not rendered again.
+/// What is added is gathered, then hashed once (MurmurHash3 x64 128): cache keys need a hash that is
+/// fast and spreads well, not one that resists attackers.
 public struct Fingerprint: Sendable {
-    private var hasher = SHA256()
-    /// Small additions gathered before they reach the hasher, whose every call costs more than a
-    /// few bytes do: the first `pendingCount` bytes of `pending`.
+    /// Everything added so far.
     private var pending: [UInt8] = []
-    private var pendingCount = 0
-    private static let pendingLimit = 512
 
     /// An empty fingerprint.
     public init() {}
@@ -58,31 +56,16 @@ public struct Fingerprint: Sendable {
 
     /// The digest of everything added.
     public consuming func finalize() -> Digest {
-        let count = pendingCount
-        pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        return Digest(hasher.finalize())
+        pending.withUnsafeBytes { Digest(hashing: $0) }
     }
 
-    /// Hashes `bytes`: the same stream of bytes, whether gathered first or not, gives the same digest.
     private mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        if pendingCount + bytes.count > Self.pendingLimit {
-            let count = pendingCount
-            pending.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-            pendingCount = 0
-            if bytes.count > Self.pendingLimit {
-                hasher.update(bufferPointer: bytes)
-                return
-            }
-        }
-        guard bytes.count > 0 else { return }
-        if pending.isEmpty { pending = [UInt8](repeating: 0, count: Self.pendingLimit) }
-        let offset = pendingCount
-        pending.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
-        pendingCount += bytes.count
+        if pending.isEmpty { pending.reserveCapacity(256) }
+        pending.append(contentsOf: bytes)
     }
 }
 
-/// A finished fingerprint: the first 128 bits of a SHA-256.
+/// A finished fingerprint: 128 bits.
 public struct Digest: Sendable, Hashable {
     /// The 128 bits.
     public var words: (UInt64, UInt64)
@@ -92,10 +75,11 @@ public struct Digest: Sendable, Hashable {
         self.words = words
     }
 
-    init(_ digest: SHA256.Digest) {
-        words = digest.withUnsafeBytes {
-            ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-        }
+    /// The hash of `bytes`.
+    init(hashing bytes: UnsafeRawBufferPointer) {
+        var out: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &out) { shiplog_hash128(bytes.baseAddress, bytes.count, $0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
+        words = out
     }
 
     /// 32 hex digits.
@@ -123,9 +107,7 @@ public struct Digest: Sendable, Hashable {
 
     /// The digest of `bytes` alone.
     public init(of bytes: UnsafeBufferPointer<UInt8>) {
-        var fingerprint = Fingerprint()
-        fingerprint.add(bytes: UnsafeRawBufferPointer(bytes))
-        self = fingerprint.finalize()
+        self.init(hashing: UnsafeRawBufferPointer(bytes))
     }
 
     /// Parses 32 hex digits given as bytes.

@@ -11,7 +11,7 @@ struct BuildCache: Sendable {
         var stamp: FileStamp
     }
 
-    static let header = "shiplog-cache 4"
+    static let header = "shiplog-cache 5"
 
     var entries: [String: Entry] = [:]
     /// How many lines the file had: a later line for the same path replaces an earlier one, so

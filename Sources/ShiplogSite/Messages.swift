@@ -36,7 +36,7 @@ public struct MessageRenderer: Sendable {
     /// Loads the theme of `directory` with `overrides`.
     public init(directory: String, overrides: String? = nil) throws(SiteError) {
         theme = try Theme(directory: directory, overrides: overrides)
-        for name in Self.requiredTemplates + ServerPage.allCases.map({ "server/" + $0.rawValue }) where theme.library.templates[name] == nil {
+        for name in Self.requiredTemplates + ServerPage.allCases.map({ "server/" + $0.rawValue }) where !theme.library.has(name) {
             throw SiteError(.template, "\(directory): the theme has no \(name).mustache")
         }
     }

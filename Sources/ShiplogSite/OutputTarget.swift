@@ -55,8 +55,8 @@ struct OutputTarget: Sendable {
             let bytes = try FileSystem.read(theme.assets[name]!)
             return try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try emit(buffer, planned, previous) } }.get()
         }
-        var text = renderer.render(planned.output)
-        return try text.withUTF8 { buffer in Result { () throws(SiteError) in try emit(UnsafeRawBufferPointer(buffer), planned, previous) } }.get()
+        let bytes = renderer.render(planned.output)
+        return try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try emit(buffer, planned, previous) } }.get()
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer, _ planned: PlannedOutput, _ previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
@@ -65,7 +65,9 @@ struct OutputTarget: Sendable {
         if let previous, inPlace, let old = try? FileSystem.read(destination), old.elementsEqual(bytes) {
             return WriteResult(path: planned.path, key: planned.key, stamp: previous.stamp, wasWritten: false)
         }
-        try FileSystem.makeDirectories((destination as NSString).deletingLastPathComponent)
+        // Every planned path has a folder: the staging or output directory at least.
+        let folder = destination.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(destination[..<$0]) } ?? root
+        try FileSystem.makeDirectories(folder)
         let stamp = try FileSystem.write(bytes, to: destination + (inPlace ? Self.newSuffix : ""))
         return WriteResult(path: planned.path, key: planned.key, stamp: stamp, wasWritten: true)
     }

@@ -32,8 +32,14 @@ struct PageRenderer: Sendable {
     var catalog: Catalog { plan.catalog }
     var data: ReleaseData { catalog.data }
 
-    func render(_ output: Output) -> String {
-        if let (template, context) = htmlPage(output) { return theme.render(template, context) }
+    /// The bytes of one output.
+    func render(_ output: Output) -> [UInt8] {
+        if let (template, context) = htmlPage(output) { return theme.renderBytes(template, context) }
+        return Array(document(output).utf8)
+    }
+
+    /// The text of an output that is not an HTML page.
+    private func document(_ output: Output) -> String {
         switch output {
         case .version: return JSONWriter.write(catalog.versionDocument())
         case .sitemap: return feeds.sitemap()

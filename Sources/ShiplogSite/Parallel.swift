@@ -1,67 +1,93 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Spreads CPU-bound work over every core with a task group, keeping results in input order.
 ///
-/// Work is cut into contiguous runs, a few per core: neighbouring items (the pages of one
-/// component) stay on one thread, which keeps threads out of each other's directories.
+/// One worker a core claims chunks of neighbouring items until none are left: neighbours (the
+/// pages of one component) stay on one thread, which keeps threads out of each other's
+/// directories, and uneven items even out, so no core waits long for the last one.
 enum Parallel {
-    /// How many runs work is cut into: a few per core, so that uneven items even out.
-    static var slices: Int { max(1, ProcessInfoCores.count * 4) }
+    /// How many neighbouring items a worker claims at a time.
+    static let chunk = 16
 
     static func map<T: Sendable>(_ indices: Range<Int>, _ transform: @escaping @Sendable (Int) -> T) async -> [T] {
         guard indices.count > 64 else { return indices.map(transform) }
-        let runs = runs(indices)
-        return await withTaskGroup(of: (Int, [T]).self) { group in
-            for (slice, run) in runs.enumerated() {
-                group.addTask { (slice, run.map(transform)) }
-            }
-            var parts = [[T]](repeating: [], count: runs.count)
-            for await (slice, values) in group { parts[slice] = values }
-            return parts.flatMap { $0 }
+        let results = Results<T>(count: indices.count)
+        await forEach(indices.count) { offset in
+            results.store(transform(indices.lowerBound + offset), at: offset)
+            return true
         }
+        return results.collect()
     }
 
     static func mapThrowing<T: Sendable>(
         _ indices: Range<Int>,
         _ transform: @escaping @Sendable (Int) throws(SiteError) -> T
     ) async throws(SiteError) -> [T] {
-        let runs = runs(indices)
-        let outcome = await withTaskGroup(of: (Int, Result<[T], SiteError>).self) { group in
-            for (slice, run) in runs.enumerated() {
-                group.addTask {
-                    var results: [T] = []
-                    results.reserveCapacity(run.count)
-                    for index in run {
-                        do throws(SiteError) {
-                            results.append(try transform(index))
-                        } catch {
-                            return (slice, .failure(error))
-                        }
-                    }
-                    return (slice, .success(results))
-                }
+        let results = Results<T>(count: indices.count)
+        let failure = Mutex<SiteError?>(nil)
+        await forEach(indices.count) { offset in
+            do throws(SiteError) {
+                results.store(try transform(indices.lowerBound + offset), at: offset)
+                return true
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+                return false
             }
-            var parts = [[T]](repeating: [], count: runs.count)
-            var failure: SiteError? = nil
-            for await (slice, result) in group {
-                switch result {
-                case .success(let values): parts[slice] = values
-                case .failure(let error): failure = failure ?? error
-                }
-            }
-            return failure.map { Result<[T], SiteError>.failure($0) } ?? .success(parts.flatMap { $0 })
         }
-        return try outcome.get()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.collect()
     }
 
-    /// `indices` cut into up to ``slices`` contiguous runs of nearly equal length.
-    private static func runs(_ indices: Range<Int>) -> [Range<Int>] {
-        let count = max(1, min(slices, indices.count))
-        return (0..<count).map { slice in
-            indices.lowerBound + indices.count * slice / count..<indices.lowerBound + indices.count * (slice + 1) / count
+    /// Calls `body` with every offset below `count`, on every core, until one call returns false.
+    private static func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> Bool) async {
+        let claims = Claims()
+        let workers = min(ProcessInfoCores.count, (count + chunk - 1) / chunk)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    while !claims.stopped.load(ordering: .relaxed) {
+                        let start = claims.next.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                        guard start < count else { return }
+                        for offset in start..<min(start + chunk, count) where !body(offset) {
+                            claims.stopped.store(true, ordering: .relaxed)
+                            return
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// The next unclaimed offset, and whether a worker failed.
+    private final class Claims: Sendable {
+        let next = Atomic<Int>(0)
+        let stopped = Atomic<Bool>(false)
+    }
+
+    /// Results written by the workers, each slot by exactly one of them.
+    ///
+    /// `@unchecked Sendable`: every slot is written once, by the worker that claimed it, and read
+    /// only after the task group that wrote it has finished.
+    private final class Results<T>: @unchecked Sendable {
+        private let slots: UnsafeMutableBufferPointer<T?>
+
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        func store(_ value: T, at offset: Int) { slots[offset] = value }
+
+        /// The values in order; only once every slot was stored.
+        func collect() -> [T] { slots.map { $0! } }
     }
 }
 

@@ -18,20 +18,30 @@ enum SitePaths {
 
     /// Percent-encodes everything but unreserved characters and a few that are safe in a path segment.
     static func encode(_ segment: String) -> String {
+        // Versions rarely need it: then the segment is the answer as it is.
+        guard !segment.utf8.allSatisfy(isSafe) else { return segment }
         var output = ""
         for byte in segment.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "@"),
-                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
-                UInt8(ascii: ":"):
+            if isSafe(byte) {
                 output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
+            } else {
                 let hex = String(byte, radix: 16, uppercase: true)
                 output += "%" + (hex.count == 1 ? "0" + hex : hex)
             }
         }
         return output
+    }
+
+    /// Whether a byte stands for itself in a path segment.
+    private static func isSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "@"),
+            UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+            UInt8(ascii: ":"):
+            true
+        default: false
+        }
     }
 
     /// `base` joined with a site-relative link; the link itself when there is no base URL.

@@ -45,7 +45,7 @@ public struct Theme: Sendable {
         }
         let library = TemplateLibrary(templates: templates)
         for name in templates.keys.sorted() {
-            if let missing = library.missingReferences(of: templates[name]!).first {
+            if let missing = library.missingReferences(of: name).first {
                 throw SiteError(
                     .template,
                     "\(files[name + ".mustache"]!): uses {{>\(missing)}} or {{<\(missing)}}, but the theme has no \(missing).mustache"
@@ -60,6 +60,11 @@ public struct Theme: Sendable {
     /// Renders the template `name` with `context`.
     func render(_ name: String, _ context: TemplateObject) -> String {
         library.render(name, context)
+    }
+
+    /// Renders the template `name` with `context` as UTF-8.
+    func renderBytes(_ name: String, _ context: TemplateObject) -> [UInt8] {
+        library.renderBytes(name, context)
     }
 
     private static func collect(_ directory: String, into files: inout [String: String]) throws(SiteError) {

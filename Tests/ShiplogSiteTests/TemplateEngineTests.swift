@@ -91,7 +91,7 @@ import Testing
         for planned in plan.outputs {
             guard let (template, context) = renderer.htmlPage(planned.output) else { continue }
             let expected = reference.render(Self.plain(.object(context)), withTemplate: template)
-            #expect(renderer.render(planned.output) == expected, "\(planned.path)")
+            #expect(String(decoding: renderer.render(planned.output), as: UTF8.self) == expected, "\(planned.path)")
             pages += 1
         }
         #expect(pages > 20)

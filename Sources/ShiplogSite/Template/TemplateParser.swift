@@ -5,7 +5,7 @@ struct CompiledTemplate: Sendable {
 
 /// A name as a template writes it: `a.b`, `.a` (current object only), `.`, optionally in a transform (`empty(a)`).
 struct TemplateName: Sendable, Hashable {
-    var components: [String]
+    var components: [TemplateKey]
     /// `.name`: looked up in the current object only, never in enclosing ones.
     var anchored: Bool
     var transform: String?
@@ -170,9 +170,9 @@ enum TemplateParser {
         if body == "." { return TemplateName(components: [], anchored: true, transform: transform) }
         let anchored = body.hasPrefix(".")
         if anchored { body = body.dropFirst() }
-        let components = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let components = body.split(separator: ".", omittingEmptySubsequences: false).map { TemplateKey(String($0)) }
         if body.isEmpty { return TemplateName(components: [], anchored: false, transform: transform) }
-        guard components.allSatisfy({ !$0.isEmpty }) else { throw TemplateSyntaxError(line: line, message: "bad name \(text)") }
+        guard components.allSatisfy({ !$0.name.isEmpty }) else { throw TemplateSyntaxError(line: line, message: "bad name \(text)") }
         return TemplateName(components: components, anchored: anchored, transform: transform)
     }
 }

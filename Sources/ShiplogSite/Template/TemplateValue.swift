@@ -50,38 +50,99 @@ final class LazyText: Sendable {
     }
 }
 
+/// A member name with a hash of its bytes: looking a name up compares integers, and the
+/// names only when the hashes match.
+struct TemplateKey: Sendable, Hashable, ExpressibleByStringLiteral {
+    let name: String
+    let code: UInt64
+
+    init(_ name: String) {
+        self.name = name
+        // FNV-1a: names are short, and it needs no state beyond one word.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        code = hash
+    }
+
+    init(stringLiteral name: String) { self.init(name) }
+
+    /// The key's bit in an object's summary of the keys it has.
+    var bit: UInt64 { 1 &<< (code >> 58) }
+
+    static func == (lhs: TemplateKey, rhs: TemplateKey) -> Bool { lhs.code == rhs.code && lhs.name == rhs.name }
+    func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
 /// The members of a template context object.
 ///
 /// Kept as a short list rather than a dictionary: pages have a few dozen members, and comparing
-/// small strings is cheaper than hashing them, both to build the object and to look names up.
+/// the keys' hashes is cheaper than hashing them again, both to build the object and to look names up.
+/// A 64-bit summary of the keys present answers most lookups of absent names without a scan.
 struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
-    private(set) var members: [(key: String, value: TemplateValue)]
+    private(set) var members: [(key: TemplateKey, value: TemplateValue)]
+    /// One bit per key present (``TemplateKey/bit``).
+    private(set) var keysPresent: UInt64 = 0
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
         members = []
         members.reserveCapacity(elements.count + 8)
-        for (key, value) in elements { members.append((key, value)) }
+        for (key, value) in elements { append(TemplateKey(key), value) }
+    }
+
+    private mutating func append(_ key: TemplateKey, _ value: TemplateValue) {
+        members.append((key, value))
+        keysPresent |= key.bit
     }
 
     /// The value of `key`, if any.
-    func value(_ key: String) -> TemplateValue? {
-        for member in members where member.key == key { return member.value.resolved }
-        return nil
+    func value(_ key: TemplateKey) -> TemplateValue? {
+        guard let position = position(of: key) else { return nil }
+        return members[position].value.resolved
+    }
+
+    /// The value of `key`, if any.
+    func value(_ key: String) -> TemplateValue? { value(TemplateKey(key)) }
+
+    /// Looks up `path`: nil when this object has no first key; else the value at the path, its
+    /// first key in this object, the next in that value, and so on (nil where one is missing).
+    func find(_ path: UnsafeBufferPointer<TemplateKey>) -> TemplateValue?? {
+        guard let first = path.first, let position = position(of: first) else { return nil }
+        if path.count == 1 { return .some(members[position].value.resolved) }
+        switch members[position].value {
+        case .object(let inner): return .some(inner.find(UnsafeBufferPointer(rebasing: path.dropFirst())) ?? nil)
+        default: return .some(nil)
+        }
+    }
+
+    private func position(of key: TemplateKey) -> Int? {
+        guard keysPresent & key.bit != 0 else { return nil }
+        return members.withUnsafeBufferPointer { buffer in
+            for position in buffer.indices where buffer[position].key.code == key.code && buffer[position].key.name == key.name {
+                return position
+            }
+            return nil
+        }
     }
 
     /// The members as a dictionary.
     var dictionary: [String: TemplateValue] {
-        Dictionary(members.map { ($0.key, $0.value.resolved) }, uniquingKeysWith: { _, last in last })
+        Dictionary(members.map { ($0.key.name, $0.value.resolved) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Reads or sets a member; setting nil removes it (an absent value is falsy in sections).
     subscript(key: String) -> TemplateValue? {
         get { value(key) }
         set {
-            if let position = members.firstIndex(where: { $0.key == key }) {
-                if let newValue { members[position].value = newValue } else { members.remove(at: position) }
+            let key = TemplateKey(key)
+            if let position = position(of: key) {
+                guard let newValue else {
+                    members.remove(at: position)
+                    keysPresent = members.reduce(0) { $0 | $1.key.bit }
+                    return
+                }
+                members[position].value = newValue
             } else if let newValue {
-                members.append((key, newValue))
+                append(key, newValue)
             }
         }
     }

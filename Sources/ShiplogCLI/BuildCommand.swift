@@ -72,25 +72,28 @@ struct BuildCommand: AsyncParsableCommand {
             incremental: !noCache,
             timings: timing
         )
-        let report: BuildReport
+        let out = self.out
         do {
             // The data loads while the builder reads the previous build's cache.
-            report = try await SiteBuilder(options: options).build { memo in
+            _ = try await SiteBuilder(options: options).build { memo in
                 var loaded = try stored.map(LoadedData.init(data:)) ?? input.load(memo: memo)
                 timing?("load data", ContinuousClock.now - start)
                 if let serverURL { loaded.data.page.serverURL = serverURL }
                 return loaded
+            } finish: { report in
+                let elapsed = (ContinuousClock.now - start).components
+                let hundredths = elapsed.seconds * 100 + elapsed.attoseconds / 10_000_000_000_000_000
+                let seconds = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+                Console.output(
+                    "Built \(report.files) files into \(out) in \(seconds) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
+                )
+                // The work is done: the process ends here rather than free what the build holds piece by piece.
+                Foundation.exit(0)
             }
         } catch let error as SiteError {
             Console.error(error.message)
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
-        let elapsed = (ContinuousClock.now - start).components
-        let hundredths = elapsed.seconds * 100 + elapsed.attoseconds / 10_000_000_000_000_000
-        let seconds = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
-        Console.output(
-            "Built \(report.files) files into \(out) in \(seconds) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
-        )
     }
 }
 

@@ -66,7 +66,8 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
-        try await build(data, cache: options.incremental ? await BuildCache.load(forOutput: outputPath) : nil)
+        let cache = options.incremental ? await BuildCache.load(forOutput: outputPath) : nil
+        return try await build(data, theme: try loadTheme(), cache: { cache })
     }
 
     /// Builds the site of the data `load` returns, reading the previous build's cache meanwhile.
@@ -74,25 +75,42 @@ public struct SiteBuilder: Sendable {
     /// `load` is given what the previous build learnt of the releases (nil when not incremental),
     /// so that it reads unchanged releases only in summary. Errors of `load` pass through
     /// unchanged; errors of the build are ``SiteError``s.
-    public func build(loading load: (ReleaseMemo?) throws -> LoadedData) async throws -> BuildReport {
+    ///
+    /// `finish`, when given, is called with the report once the site and its caches are written,
+    /// before the memory of the build is given back: a command that exits there spares the time.
+    public func build(
+        loading load: (ReleaseMemo?) throws -> LoadedData,
+        finish: ((BuildReport) -> Void)? = nil
+    ) async throws -> BuildReport {
         let output = outputPath
         let incremental = options.incremental
-        async let cache = incremental ? BuildCache.load(forOutput: output) : nil
+        // The cache (with a look at every file it lists) and the theme are read on other cores
+        // while the data loads; the cache is waited for only once the site is planned.
+        let cache = Task { incremental ? await BuildCache.load(forOutput: output) : nil }
+        let theme = Task { Result { () throws(SiteError) in try loadTheme() } }
         let memo = incremental ? ReleaseMemo.load(forOutput: output) : nil
         let loaded = try load(memo)
-        let report = try await build(loaded.data, cache: await cache, loaded: loaded)
-        // Like the cache, the memo only saves work: failing to save it is no error.
-        try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output)
-        return report
+        return try await build(loaded.data, theme: try await theme.value.get(), cache: { await cache.value }, loaded: loaded, finish: finish)
     }
 
     private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
 
-    private func build(_ data: ReleaseData, cache: BuildCache?, loaded: LoadedData? = nil) async throws(SiteError) -> BuildReport {
+    private func loadTheme() throws(SiteError) -> Theme {
+        try Theme(directory: options.templates, overrides: options.templateOverrides)
+    }
+
+    private func build(
+        _ data: ReleaseData,
+        theme: Theme,
+        cache awaitCache: () async -> BuildCache?,
+        loaded: LoadedData? = nil,
+        finish: ((BuildReport) -> Void)? = nil
+    ) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        let (theme, initialPlan) = try await plan(data, loaded: loaded, trace: &trace)
-        var plan = initialPlan
+        var plan = await plan(data, theme: theme, loaded: loaded, trace: &trace)
         trace.mark("plan")
+        let cache = await awaitCache()
+        trace.mark("wait for cache")
         let output = outputPath
         var cached = 0
         let pending = plan.outputs.filter { planned in
@@ -154,28 +172,31 @@ public struct SiteBuilder: Sendable {
         } else {
             try? BuildCache(entries: entries).save(forOutput: output)
         }
+        // Like the cache, the memo only saves work: failing to save it is no error.
+        if let loaded { try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output) }
         trace.mark("save cache")
-        return BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
+        let report = BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
+        finish?(report)
+        return report
     }
 
-    /// Loads the theme and decides which files the site of `data` has, each with its key.
+    /// Decides which files the site of `data` has, each with its key.
     ///
     /// `loaded`, what loaded `data` when it was loaded, tells the releases' fingerprints and index.
-    func plan(_ data: ReleaseData, loaded: LoadedData? = nil, trace: inout Trace) async throws(SiteError) -> (Theme, SitePlan) {
-        let theme = try Theme(directory: options.templates, overrides: options.templateOverrides)
-        trace.mark("theme")
+    func plan(_ data: ReleaseData, theme: Theme, loaded: LoadedData? = nil, trace: inout Trace) async -> SitePlan {
         let catalog = Catalog(data: data, includeDrafts: options.includeDrafts, releaseIndex: loaded?.releaseIndex)
         trace.mark("catalog")
         var releaseKeys = loaded?.releaseFingerprints ?? []
         if releaseKeys.count != data.releases.count { releaseKeys = await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }
         trace.mark("release keys")
-        return (theme, SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys))
+        return SitePlan(catalog: catalog, theme: theme, generator: Self.generator, releaseKeys: releaseKeys)
     }
 
     /// Plans the site of `data` and makes a renderer for every page of it.
     func prepare(_ data: ReleaseData) async throws(SiteError) -> (SitePlan, PageRenderer) {
         var trace = Trace(report: nil)
-        let (theme, plan) = try await plan(data, trace: &trace)
+        let theme = try loadTheme()
+        let plan = await plan(data, theme: theme, trace: &trace)
         return (plan, await makeRenderer(plan: plan, theme: theme, pending: plan.outputs))
     }
 

@@ -175,7 +175,12 @@ public struct SiteBuilder: Sendable {
         // Like the cache, the memo only saves work: failing to save it is no error.
         if let loaded { try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output) }
         trace.mark("save cache")
-        let report = BuildReport(files: plan.outputs.count, rendered: pending.count, written: results.filter(\.wasWritten).count, removed: removed.count)
+        let report = BuildReport(
+            files: plan.outputs.count,
+            rendered: pending.count,
+            written: results.filter(\.wasWritten).count,
+            removed: removed.count
+        )
         finish?(report)
         return report
     }

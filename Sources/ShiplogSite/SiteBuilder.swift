@@ -89,8 +89,12 @@ public struct SiteBuilder: Sendable {
         let cache = Task { incremental ? await BuildCache.load(forOutput: output) : nil }
         let theme = Task { Result { () throws(SiteError) in try loadTheme() } }
         let memo = incremental ? ReleaseMemo.load(forOutput: output) : nil
-        let loaded = try load(memo)
-        return try await build(loaded.data, theme: try await theme.value.get(), cache: { await cache.value }, loaded: loaded, finish: finish)
+        var loaded = try load(memo)
+        // The catalog becomes the only holder of the releases, so that replacing summaries by
+        // full releases later copies none of the others.
+        let data = loaded.data
+        loaded.data.releases = []
+        return try await build(consume data, theme: try await theme.value.get(), cache: { await cache.value }, loaded: loaded, finish: finish)
     }
 
     private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
@@ -100,29 +104,32 @@ public struct SiteBuilder: Sendable {
     }
 
     private func build(
-        _ data: ReleaseData,
+        _ data: consuming ReleaseData,
         theme: Theme,
         cache awaitCache: () async -> BuildCache?,
         loaded: LoadedData? = nil,
         finish: ((BuildReport) -> Void)? = nil
     ) async throws(SiteError) -> BuildReport {
         var trace = Trace(report: options.timings)
-        var plan = await plan(data, theme: theme, loaded: loaded, trace: &trace)
+        var plan = await plan(consume data, theme: theme, loaded: loaded, trace: &trace)
         trace.mark("plan")
         let cache = await awaitCache()
         trace.mark("wait for cache")
         let output = outputPath
-        var cached = 0
-        let pending = plan.outputs.filter { planned in
-            guard let entry = cache?.entries[planned.path] else { return true }
-            cached += 1
-            return entry.key != planned.key
+        // Which files the cache knows, and which of those are as planned (on every core: it looks
+        // up every path).
+        let outputs = plan.outputs
+        let known = await Parallel.map(outputs.indices) { index -> (cached: Bool, current: Bool) in
+            guard let entry = cache?.entries[outputs[index].path] else { return (false, false) }
+            return (true, entry.key == outputs[index].key)
         }
+        let cached = known.count { $0.cached }
+        let pending = outputs.indices.filter { !known[$0].current }.map { outputs[$0] }
         if let loaded, !loaded.summarized.isEmpty {
             // Pages about to be rendered show these releases in full.
             var shown = Set<Int>()
             for planned in pending { shown.formUnion(plan.releasesShown(by: planned.output)) }
-            plan.catalog = plan.catalog.replacingReleases(loaded.materialize(shown))
+            plan.catalog.replaceReleases(loaded.materialize(shown))
             trace.mark("materialize")
         }
 
@@ -188,8 +195,9 @@ public struct SiteBuilder: Sendable {
     /// Decides which files the site of `data` has, each with its key.
     ///
     /// `loaded`, what loaded `data` when it was loaded, tells the releases' fingerprints and index.
-    func plan(_ data: ReleaseData, theme: Theme, loaded: LoadedData? = nil, trace: inout Trace) async -> SitePlan {
-        let catalog = Catalog(data: data, includeDrafts: options.includeDrafts, releaseIndex: loaded?.releaseIndex)
+    func plan(_ data: consuming ReleaseData, theme: Theme, loaded: LoadedData? = nil, trace: inout Trace) async -> SitePlan {
+        let catalog = Catalog(data: consume data, includeDrafts: options.includeDrafts, releaseIndex: loaded?.releaseIndex)
+        let data = catalog.data
         trace.mark("catalog")
         var releaseKeys = loaded?.releaseFingerprints ?? []
         if releaseKeys.count != data.releases.count { releaseKeys = await Parallel.map(data.releases.indices) { data.releases[$0].fingerprint } }

@@ -109,11 +109,17 @@ public struct Catalog: Sendable {
     /// such as summarized releases (``LoadedData/summarized``) by their full decoding.
     public func replacingReleases(_ releases: [Int: Release]) -> Catalog {
         var catalog = self
+        catalog.replaceReleases(releases)
+        return catalog
+    }
+
+    /// Replaces releases by ones that agree on the fields the catalog was computed from, in
+    /// place: when nothing else holds the data, no release is copied.
+    public mutating func replaceReleases(_ releases: [Int: Release]) {
         for (index, release) in releases {
             precondition(ReleaseMemo.summary(of: release) == ReleaseMemo.summary(of: data.releases[index]), "a replacement changes the catalog")
-            catalog.data.releases[index] = release
+            data.releases[index] = release
         }
-        return catalog
     }
 
     /// Newest first by date; equal dates by version order.

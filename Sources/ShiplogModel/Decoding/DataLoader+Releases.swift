@@ -137,17 +137,15 @@ extension LoadedData {
         let wanted = indices.filter { summarized.contains($0) }
         let sources = self.sources
         let releaseSources = self.releaseSources
-        let data = self.data
+        // The bytes decoded before, so they decode again; were one not to, its summary would stay.
         let decoded = DataDecoder(sink: ProblemSink(file: "")).inSlices(count: wanted.count, longAt: 64) { decoder, position -> (Int, Release)? in
             let index = wanted[position]
             let origin = releaseSources[index]
-            let release = sources[origin.source].withBytes { bytes in
+            return sources[origin.source].withBytes { bytes in
                 JSONParser.parseElement(origin.range, in: bytes).flatMap {
                     decoder.release($0, at: JSONPath(components: [.key("releases"), .index(origin.position)]))
                 }
-            }
-            // The bytes decoded before, so they decode again; the summary is the fallback of last resort.
-            return (index, release ?? data.releases[index])
+            }.map { (index, $0) }
         }
         return Dictionary(uniqueKeysWithValues: decoded)
     }

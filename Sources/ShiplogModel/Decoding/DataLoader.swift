@@ -73,7 +73,8 @@ public struct LoadedData: Sendable {
     /// Per release, its ``Release/fingerprint`` (of summarized releases too); nil when not every
     /// release was read element by element.
     public var releaseFingerprints: [Digest]? {
-        releaseSources.count == data.releases.count ? releaseSources.map(\.fingerprint) : nil
+        // A load keeps the source of every release or of none (see `everyReleaseHasSource`).
+        releaseSources.isEmpty ? nil : releaseSources.map(\.fingerprint)
     }
 }
 

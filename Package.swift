@@ -110,7 +110,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "shiplog",
-            dependencies: ["ShiplogCLI"],
+            dependencies: ["ShiplogCLI", "CShiplogSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ShiplogModelTests", dependencies: ["ShiplogModel"], swiftSettings: swiftSettings),

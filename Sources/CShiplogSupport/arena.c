@@ -82,3 +82,16 @@ void shiplog_arena_reset(void) {
     c->previous = NULL;
     c->used = 0;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void shiplog_tune_malloc(void) {
+#if defined(__GLIBC__)
+    // Large blocks come from the heap and stay there: a build allocates and frees arrays of tens
+    // of thousands of elements, and a fresh mapping for each costs a page fault per page touched.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
+}

@@ -101,43 +101,46 @@ struct SitePlan: Sendable {
             return fingerprint.finalize()
         }
 
-        // The whole data, for the pages that summarise everything (index, sitemap).
-        let everything = key("everything") { f in
-            for list in visible { for index in list { releaseState(index, into: &f) } }
-            for group in visibleGroups { groupState(group, into: &f) }
-            for environment in data.environments {
-                f.add(environment.name)
-                f.add(environment.frozen)
-            }
-            for deployment in data.deployments { f.add(deployment) }
-            for site in data.sites {
-                f.add(site.slug)
-                f.add(site.name)
-                for reference in site.releases { f.add(reference.component + "\u{0}" + reference.version) }
-            }
-        }
-
-        var outputs: [PlannedOutput] = [
-            PlannedOutput(path: "index.html", output: .index, key: everything),
-            PlannedOutput(path: "404.html", output: .notFound, key: globalKey),
-            PlannedOutput(path: "version.json", output: .version, key: everything),
-            PlannedOutput(
-                path: "sitemap.xml",
-                output: .sitemap,
-                key: key("sitemap") { f in
-                    for list in visible {
-                        for index in list {
-                            f.add(data.releases[index].component)
-                            f.add(data.releases[index].version.text)
-                        }
-                    }
-                    for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
+        // The pages that summarise everything (index, sitemap, feeds): their keys cover the whole data.
+        @Sendable func summaryOutputs() -> [PlannedOutput] {
+            let everything = key("everything") { f in
+                for list in visible { for index in list { releaseState(index, into: &f) } }
+                for group in visibleGroups { groupState(group, into: &f) }
+                for environment in data.environments {
+                    f.add(environment.name)
+                    f.add(environment.frozen)
                 }
-            ),
-        ]
-        let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
-        outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
-        outputs.append(PlannedOutput(path: FeedFormat.atom.rawValue, output: .feed(.atom), key: feedKey))
+                for deployment in data.deployments { f.add(deployment) }
+                for site in data.sites {
+                    f.add(site.slug)
+                    f.add(site.name)
+                    for reference in site.releases { f.add(reference.component + "\u{0}" + reference.version) }
+                }
+            }
+
+            var outputs: [PlannedOutput] = [
+                PlannedOutput(path: "index.html", output: .index, key: everything),
+                PlannedOutput(path: "404.html", output: .notFound, key: globalKey),
+                PlannedOutput(path: "version.json", output: .version, key: everything),
+                PlannedOutput(
+                    path: "sitemap.xml",
+                    output: .sitemap,
+                    key: key("sitemap") { f in
+                        for list in visible {
+                            for index in list {
+                                f.add(data.releases[index].component)
+                                f.add(data.releases[index].version.text)
+                            }
+                        }
+                        for group in visibleGroups { f.add(SitePaths.group(catalog.groups[group].group.version)) }
+                    }
+                ),
+            ]
+            let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
+            outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
+            outputs.append(PlannedOutput(path: FeedFormat.atom.rawValue, output: .feed(.atom), key: feedKey))
+            return outputs
+        }
 
         var deploymentsOfRelease: [ReleaseReference: [Int]] = [:]
         for (offset, deployment) in data.deployments.enumerated() {
@@ -148,12 +151,31 @@ struct SitePlan: Sendable {
             for reference in site.releases where sitesOfRelease[reference]?.last != offset { sitesOfRelease[reference, default: []].append(offset) }
         }
 
-        // Each component's pages are keyed on a core of their own; the order stays that of the data.
-        let perComponent = Mutex([[PlannedOutput]](repeating: [], count: data.components.count))
+        // Each component's pages are keyed on a core of their own, as are the summaries and the
+        // groups (kept after the components); the order of the outputs stays that of the data.
+        let perComponent = Mutex([[PlannedOutput]](repeating: [], count: data.components.count + 2))
         let deployments = deploymentsOfRelease
         let sites = sitesOfRelease
         let groupsByRelease = groupsOfRelease
-        DispatchQueue.concurrentPerform(iterations: data.components.count) { offset in
+        // The summaries, the longest job, go first.
+        DispatchQueue.concurrentPerform(iterations: data.components.count + 2) { job in
+            let offset = (job + data.components.count) % (data.components.count + 2)
+            if offset == data.components.count {
+                let outputs = summaryOutputs()
+                perComponent.withLock { $0[offset] = outputs }
+                return
+            }
+            if offset == data.components.count + 1 {
+                let outputs = visibleGroups.map { group in
+                    PlannedOutput(
+                        path: SitePaths.groupFile(catalog.groups[group].group.version),
+                        output: .group(group),
+                        key: key("group") { f in groupState(group, into: &f) }
+                    )
+                }
+                perComponent.withLock { $0[offset] = outputs }
+                return
+            }
             let component = data.components[offset]
             var outputs: [PlannedOutput] = []
             let base = SitePaths.component(component.slug)
@@ -200,16 +222,10 @@ struct SitePlan: Sendable {
             }
             perComponent.withLock { $0[offset] = outputs }
         }
-        outputs += perComponent.withLock { $0.flatMap { $0 } }
-        for group in visibleGroups {
-            outputs.append(
-                PlannedOutput(
-                    path: SitePaths.groupFile(catalog.groups[group].group.version),
-                    output: .group(group),
-                    key: key("group") { f in groupState(group, into: &f) }
-                )
-            )
-        }
+        let parts = perComponent.withLock { $0 }
+        var outputs = parts[data.components.count]
+        outputs += parts[..<data.components.count].flatMap { $0 }
+        outputs += parts[data.components.count + 1]
         for name in theme.assets.keys.sorted() {
             outputs.append(PlannedOutput(path: name, output: .asset(name), key: key("asset") { $0.add(name) }))
         }

@@ -1,3 +1,5 @@
+import CShiplogSupport
 import ShiplogCLI
 
+shiplog_tune_malloc()
 await ShiplogCommand.start()

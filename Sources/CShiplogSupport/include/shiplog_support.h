@@ -19,4 +19,7 @@ void *shiplog_arena_realloc(void *memory, size_t size);
 void shiplog_arena_free(void *memory);
 void shiplog_arena_reset(void);
 
+/// Tunes glibc's malloc for a process that builds a large site (elsewhere it does nothing).
+void shiplog_tune_malloc(void);
+
 #endif

@@ -133,9 +133,11 @@ enum FileSystem {
     static func stamps(of paths: [String], under root: String) async -> [FileStamp?] {
         var directories: [Substring: Int32] = [:]
         var descriptors: [Int32] = []
-        var names: [String] = []
+        // Where each path's part below its directory starts: the kernel is handed the rest of the
+        // path's own C string, so that no name is copied.
+        var nameOffsets: [Int] = []
         descriptors.reserveCapacity(paths.count)
-        names.reserveCapacity(paths.count)
+        nameOffsets.reserveCapacity(paths.count)
         for path in paths {
             let utf8 = path.utf8
             let last = utf8.lastIndex(of: UInt8(ascii: "/"))
@@ -145,13 +147,13 @@ enum FileSystem {
                 directories[directory] = open(directory.isEmpty ? root : root + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             }
             descriptors.append(directories[directory]!)
-            names.append(cut.map { String(path[utf8.index(after: $0)...]) } ?? path)
+            nameOffsets.append(cut.map { utf8.distance(from: utf8.startIndex, to: $0) + 1 } ?? 0)
         }
         defer { for fd in directories.values where fd >= 0 { close(fd) } }
-        let (fds, files) = (descriptors, names)
+        let (fds, offsets) = (descriptors, nameOffsets)
         return await Parallel.map(paths.indices) { index in
             var info = stat()
-            guard fds[index] >= 0, fstatat(fds[index], files[index], &info, 0) == 0 else { return nil }
+            guard fds[index] >= 0, paths[index].withCString({ fstatat(fds[index], $0 + offsets[index], &info, 0) }) == 0 else { return nil }
             return FileStamp(info)
         }
     }

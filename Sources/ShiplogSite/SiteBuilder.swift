@@ -147,21 +147,21 @@ public struct SiteBuilder: Sendable {
             throw error
         }
         trace.mark("render and write")
-        var entries = cache?.entries ?? [:]
+        let previous = cache?.entries ?? [:]
         var removed: [String] = []
         // Only when the cache knows files that are not planned is there anything to remove.
-        if cached < entries.count {
+        if cached < previous.count {
             let planned = Set(plan.outputs.map(\.path))
-            removed = entries.keys.filter { !planned.contains($0) }.sorted()
-            for path in removed { entries[path] = nil }
+            removed = previous.keys.filter { !planned.contains($0) }.sorted()
         }
         var changed: [String: BuildCache.Entry] = [:]
+        changed.reserveCapacity(results.count)
         for result in results { changed[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        entries.merge(changed) { $1 }
+        let entryCount = previous.count - removed.count + changed.keys.count { previous[$0] == nil }
         // A crash from here on must not leave a cache that describes the old site. When nothing
         // was removed and the file has not grown much, what changed is appended to it.
         var aside: String? = nil
-        if let cache, removed.isEmpty, cache.lines + changed.count <= 2 * entries.count + 64 {
+        if let cache, removed.isEmpty, cache.lines + changed.count <= 2 * entryCount + 64 {
             aside = try? BuildCache.setAside(forOutput: output)
         }
         if aside == nil { BuildCache.discard(forOutput: output) }
@@ -177,6 +177,10 @@ public struct SiteBuilder: Sendable {
         if let aside {
             try? BuildCache.restore(aside, appending: changed, forOutput: output)
         } else {
+            // The whole cache is written anew (only now is the previous one copied and changed).
+            var entries = previous.isEmpty ? [:] : previous
+            for path in removed { entries[path] = nil }
+            entries.merge(changed) { $1 }
             try? BuildCache(entries: entries).save(forOutput: output)
         }
         // Like the cache, the memo only saves work: failing to save it is no error.

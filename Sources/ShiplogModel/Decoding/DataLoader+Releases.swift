@@ -29,7 +29,7 @@ extension DataDecoder {
         let buffer = ReadOnlyBytes(bytes: bytes)
         let file = sink.file
         let count = ranges.count
-        let slices = count < 1024 ? 1 : 8
+        let slices = count < 1024 ? 1 : 4
         let sinks = (0..<slices).map { _ in ProblemSink(file: file) }
         let invalid = Atomic<Bool>(false)
         let dropped = Mutex<Set<Int>>([])
@@ -44,6 +44,7 @@ extension DataDecoder {
                 let results = SharedResults(releases: releaseBuffer, sources: sourceBuffer)
                 let work = { @Sendable (slice: Int) in
                     let decoder = DataDecoder(sink: sinks[slice])
+                    var versions: [String: Version] = [:]
                     for position in count * slice / slices..<count * (slice + 1) / slices {
                         let range = ranges[position]
                         let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
@@ -55,7 +56,7 @@ extension DataDecoder {
                             isSummary: true,
                             isClean: true
                         )
-                        if let entry = memo?.entry(for: digest) {
+                        if let entry = memo?.entry(for: digest, versions: &versions) {
                             source.fingerprint = entry.fingerprint
                             results.store(entry.summary, source, at: position)
                             continue

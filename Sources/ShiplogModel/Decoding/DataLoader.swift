@@ -117,10 +117,15 @@ public enum DataLoader {
                 continue
             }
             everyReleaseHasSource = everyReleaseHasSource && document.releaseSources.count == document.releases.count
-            releaseSources += document.releaseSources.map { origin in
-                var origin = origin
-                origin.source = offset
-                return origin
+            if offset == 0 {
+                // Sources start out as the first file's: the common single file is not copied.
+                releaseSources = document.releaseSources
+            } else {
+                releaseSources += document.releaseSources.map { origin in
+                    var origin = origin
+                    origin.source = offset
+                    return origin
+                }
             }
             problems += sink.problems
             warnings += sink.warnings

@@ -41,14 +41,17 @@ public struct ReleaseMemo: Sendable {
     public var count: Int { records.count }
 
     /// What is known of the release whose bytes have `digest`; nil when nothing is (or its record is damaged).
-    func entry(for digest: Digest) -> Entry? {
+    ///
+    /// `versions` keeps the versions read so far by their text: many releases share one (a product
+    /// version across components), and each is parsed once.
+    func entry(for digest: Digest, versions: inout [String: Version]) -> Entry? {
         switch records[digest] {
         case nil: return nil
         case .decoded(let entry): return entry
         case .encoded(let range):
             return encodedRecords.withUnsafeBufferPointer { bytes in
                 var reader = MemoReader(bytes: bytes, position: range.lowerBound + 16)
-                return reader.entry()
+                return reader.entry(versions: &versions)
             }
         }
     }
@@ -150,7 +153,7 @@ private struct MemoReader {
     }
 
     /// The entry whose record (after its digest) starts here; nil when it is damaged.
-    mutating func entry() -> ReleaseMemo.Entry? {
+    mutating func entry(versions: inout [String: Version]) -> ReleaseMemo.Entry? {
         guard let keyHigh = integer(UInt64.self), let keyLow = integer(UInt64.self),
             let status = integer(UInt8.self), Int(status) < Release.Status.allCases.count,
             let flag = integer(UInt8.self), flag <= 2,
@@ -158,9 +161,11 @@ private struct MemoReader {
             let component = string(), let component, let version = string(), let version,
             let author = string()
         else { return nil }
+        let parsed = versions[version] ?? Version(version)
+        versions[version] = parsed
         let summary = Release(
             component: component,
-            version: Version(version),
+            version: parsed,
             publishedAt: dated == 0 ? nil : Timestamp(seconds: seconds),
             author: author,
             status: Release.Status.allCases[Int(status)],

@@ -13,10 +13,39 @@ struct BuildCache: Sendable {
 
     static let header = "shiplog-cache 5"
 
-    var entries: [String: Entry] = [:]
+    /// The cache file as read: the paths are ranges of it, made into strings only when asked for.
+    private var text: [UInt8] = []
+    /// One per path (the last line for a path wins): where the path is in ``text``, a hash of it,
+    /// and what was recorded.
+    private var records: [(path: Range<Int>, hash: UInt64, entry: Entry)] = []
+    /// The records by their path's hash, without those of files changed since they were written.
+    private var byPath: [UInt64: Int] = [:]
     /// How many lines the file had: a later line for the same path replaces an earlier one, so
     /// that a build can append what it changed.
-    var lines = 0
+    private(set) var lines = 0
+
+    /// How many files the cache vouches for.
+    var count: Int { byPath.count }
+
+    /// What the previous build recorded of the file at `path` (relative to the output).
+    func entry(for path: String) -> Entry? {
+        var path = path
+        return path.withUTF8 { bytes -> Entry? in
+            guard let record = byPath[Self.hash(bytes)] else { return nil }
+            let recorded = records[record]
+            return text[recorded.path].elementsEqual(bytes) ? recorded.entry : nil
+        }
+    }
+
+    /// The paths the cache vouches for.
+    var paths: [String] { byPath.values.map { String(decoding: text[records[$0].path], as: UTF8.self) } }
+
+    /// The entries by path, for writing the cache anew.
+    var entries: [String: Entry] {
+        Dictionary(uniqueKeysWithValues: byPath.values.map { (String(decoding: text[records[$0].path], as: UTF8.self), records[$0].entry) })
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { Digest(of: bytes).words.0 }
 
     /// The cache file that belongs to an output directory.
     static func path(forOutput output: String) -> String {
@@ -32,9 +61,11 @@ struct BuildCache: Sendable {
         guard FileSystem.isDirectory(output), let bytes = try? FileSystem.read(path(forOutput: output)), var cache = parse(bytes) else {
             return nil
         }
-        let paths = Array(cache.entries.keys)
-        let stamps = await FileSystem.stamps(of: paths, under: output)
-        for (path, stamp) in zip(paths, stamps) where stamp != cache.entries[path]!.stamp { cache.entries[path] = nil }
+        let live = Array(cache.byPath.values)
+        let stamps = await FileSystem.stamps(of: live.map { cache.records[$0].path }, in: cache.text, under: output)
+        for (record, stamp) in zip(live, stamps) where stamp != cache.records[record].entry.stamp {
+            cache.byPath[cache.records[record].hash] = nil
+        }
         return cache
     }
 
@@ -43,7 +74,9 @@ struct BuildCache: Sendable {
         let headerBytes = Array((header + "\n").utf8)
         guard bytes.starts(with: headerBytes) else { return nil }
         var cache = BuildCache()
-        cache.entries.reserveCapacity(bytes.count / 100)
+        cache.text = bytes
+        cache.records.reserveCapacity(bytes.count / 90)
+        cache.byPath.reserveCapacity(bytes.count / 90)
         return bytes.withUnsafeBufferPointer { buffer -> BuildCache? in
             var index = headerBytes.count
             while index < buffer.count {
@@ -66,10 +99,17 @@ struct BuildCache: Sendable {
                 var end = cursor
                 while end < buffer.count, buffer[end] != 0x0A { end += 1 }
                 cache.lines += 1
-                cache.entries[String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<end]), as: UTF8.self)] = Entry(
-                    key: key,
-                    stamp: FileStamp(size: size, modified: modified)
-                )
+                let path = UnsafeBufferPointer(rebasing: buffer[cursor..<end])
+                let entry = Entry(key: key, stamp: FileStamp(size: size, modified: modified))
+                let hash = hash(path)
+                if let existing = cache.byPath[hash] {
+                    // Two paths with one hash (never seen): no cache, rather than a wrong one.
+                    guard buffer[cache.records[existing].path].elementsEqual(path) else { return nil }
+                    cache.records[existing].entry = entry
+                } else {
+                    cache.byPath[hash] = cache.records.count
+                    cache.records.append((cursor..<end, hash, entry))
+                }
                 index = end + 1
             }
             return cache
@@ -96,9 +136,9 @@ struct BuildCache: Sendable {
         try FileSystem.rename(aside, path(forOutput: output))
     }
 
-    /// Writes the cache for `output` (atomically: a temporary file, then a rename).
-    func save(forOutput output: String) throws(SiteError) {
-        try FileSystem.replace(Self.path(forOutput: output), with: Array((Self.header + "\n").utf8) + Self.encode(entries))
+    /// Writes `entries` as the cache of `output` (atomically: a temporary file, then a rename).
+    static func save(_ entries: [String: Entry], forOutput output: String) throws(SiteError) {
+        try FileSystem.replace(path(forOutput: output), with: Array((header + "\n").utf8) + encode(entries))
     }
 
     /// One line per entry, in no particular order (the cache is read into a dictionary).

@@ -1,5 +1,6 @@
 import CShiplogSupport
 import Foundation
+import ShiplogModel
 
 #if canImport(Glibc)
 import Glibc
@@ -126,35 +127,51 @@ enum FileSystem {
         try rename(aside, first)
     }
 
-    /// The stamps of many files below `root` (nil for a file that is missing), in parallel.
+    /// The stamps of many files below `root` (nil for a file that is missing), in parallel: their
+    /// paths are the `ranges` of `text`.
     ///
     /// Each is looked up from an open directory two levels above it, which spares the kernel
     /// walking the whole path again for every file.
-    static func stamps(of paths: [String], under root: String) async -> [FileStamp?] {
-        var directories: [Substring: Int32] = [:]
+    static func stamps(of ranges: [Range<Int>], in text: [UInt8], under root: String) async -> [FileStamp?] {
+        // Directories by a hash of their path, with the path to tell two apart that share one.
+        var directories: [UInt64: (path: [UInt8], fd: Int32)] = [:]
+        var opened: [Int32] = []
         var descriptors: [Int32] = []
-        // Where each path's part below its directory starts: the kernel is handed the rest of the
-        // path's own C string, so that no name is copied.
-        var nameOffsets: [Int] = []
-        descriptors.reserveCapacity(paths.count)
-        nameOffsets.reserveCapacity(paths.count)
-        for path in paths {
-            let utf8 = path.utf8
-            let last = utf8.lastIndex(of: UInt8(ascii: "/"))
-            let cut = last.flatMap { utf8[..<$0].lastIndex(of: UInt8(ascii: "/")) }
-            let directory = cut.map { path[..<$0] } ?? ""
-            if directories[directory] == nil {
-                directories[directory] = open(directory.isEmpty ? root : root + "/" + directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // Each path's part below its directory.
+        var names: [Range<Int>] = []
+        descriptors.reserveCapacity(ranges.count)
+        names.reserveCapacity(ranges.count)
+        text.withUnsafeBufferPointer { text in
+            for range in ranges {
+                let path = text[range]
+                let last = path.lastIndex(of: UInt8(ascii: "/"))
+                let cut = last.flatMap { path[..<$0].lastIndex(of: UInt8(ascii: "/")) } ?? range.lowerBound
+                let directory = UnsafeBufferPointer(rebasing: text[range.lowerBound..<cut])
+                let hash = Digest(of: directory).words.0
+                if let known = directories[hash], known.path.elementsEqual(directory) {
+                    descriptors.append(known.fd)
+                } else {
+                    let name = String(decoding: directory, as: UTF8.self)
+                    let fd = open(name.isEmpty ? root : root + "/" + name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    if fd >= 0 { opened.append(fd) }
+                    if directories[hash] == nil { directories[hash] = (Array(directory), fd) }
+                    descriptors.append(fd)
+                }
+                names.append((cut == range.lowerBound ? cut : cut + 1)..<range.upperBound)
             }
-            descriptors.append(directories[directory]!)
-            nameOffsets.append(cut.map { utf8.distance(from: utf8.startIndex, to: $0) + 1 } ?? 0)
         }
-        defer { for fd in directories.values where fd >= 0 { close(fd) } }
-        let (fds, offsets) = (descriptors, nameOffsets)
-        return await Parallel.map(paths.indices) { index in
-            var info = stat()
-            guard fds[index] >= 0, paths[index].withCString({ fstatat(fds[index], $0 + offsets[index], &info, 0) }) == 0 else { return nil }
-            return FileStamp(info)
+        defer { for fd in opened { close(fd) } }
+        let (fds, files) = (descriptors, names)
+        return await Parallel.map(ranges.indices) { index in
+            guard fds[index] >= 0 else { return nil }
+            let name = files[index]
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { buffer -> FileStamp? in
+                text.withUnsafeBytes { text in UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: text[name])) }
+                buffer[name.count] = 0
+                var info = stat()
+                guard fstatat(fds[index], buffer.baseAddress!, &info, 0) == 0 else { return nil }
+                return FileStamp(info)
+            }
         }
     }
 

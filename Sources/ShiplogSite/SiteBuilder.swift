@@ -120,7 +120,7 @@ public struct SiteBuilder: Sendable {
         // up every path).
         let outputs = plan.outputs
         let known = await Parallel.map(outputs.indices) { index -> (cached: Bool, current: Bool) in
-            guard let entry = cache?.entries[outputs[index].path] else { return (false, false) }
+            guard let entry = cache?.entry(for: outputs[index].path) else { return (false, false) }
             return (true, entry.key == outputs[index].key)
         }
         let cached = known.count { $0.cached }
@@ -140,24 +140,23 @@ public struct SiteBuilder: Sendable {
         let results: [WriteResult]
         do {
             results = try await Parallel.mapThrowing(pending.indices) { (index) throws(SiteError) -> WriteResult in
-                try target.produce(pending[index], renderer: renderer, theme: theme, previous: cache?.entries[pending[index].path])
+                try target.produce(pending[index], renderer: renderer, theme: theme, previous: cache?.entry(for: pending[index].path))
             }
         } catch {
             target.rollback(written: pending.map(\.path))
             throw error
         }
         trace.mark("render and write")
-        let previous = cache?.entries ?? [:]
         var removed: [String] = []
         // Only when the cache knows files that are not planned is there anything to remove.
-        if cached < previous.count {
+        if let cache, cached < cache.count {
             let planned = Set(plan.outputs.map(\.path))
-            removed = previous.keys.filter { !planned.contains($0) }.sorted()
+            removed = cache.paths.filter { !planned.contains($0) }.sorted()
         }
         var changed: [String: BuildCache.Entry] = [:]
         changed.reserveCapacity(results.count)
         for result in results { changed[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        let entryCount = previous.count - removed.count + changed.keys.count { previous[$0] == nil }
+        let entryCount = (cache?.count ?? 0) - removed.count + changed.keys.count { cache?.entry(for: $0) == nil }
         // A crash from here on must not leave a cache that describes the old site. When nothing
         // was removed and the file has not grown much, what changed is appended to it.
         var aside: String? = nil
@@ -178,10 +177,10 @@ public struct SiteBuilder: Sendable {
             try? BuildCache.restore(aside, appending: changed, forOutput: output)
         } else {
             // The whole cache is written anew (only now is the previous one copied and changed).
-            var entries = previous.isEmpty ? [:] : previous
+            var entries = cache?.entries ?? [:]
             for path in removed { entries[path] = nil }
             entries.merge(changed) { $1 }
-            try? BuildCache(entries: entries).save(forOutput: output)
+            try? BuildCache.save(entries, forOutput: output)
         }
         // Like the cache, the memo only saves work: failing to save it is no error.
         if let loaded { try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output) }

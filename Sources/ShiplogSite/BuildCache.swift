@@ -61,6 +61,9 @@ struct BuildCache: Sendable {
         guard FileSystem.isDirectory(output), let bytes = try? FileSystem.read(path(forOutput: output)), var cache = parse(bytes) else {
             return nil
         }
+        // Each path ends its line: with the line breaks made NULs, the paths are C strings in place.
+        for index in cache.text.indices where cache.text[index] == 0x0A { cache.text[index] = 0 }
+        if cache.text.last != 0 { cache.text.append(0) }
         let live = Array(cache.byPath.values)
         let stamps = await FileSystem.stamps(of: live.map { cache.records[$0].path }, in: cache.text, under: output)
         for (record, stamp) in zip(live, stamps) where stamp != cache.records[record].entry.stamp {

@@ -128,7 +128,7 @@ enum FileSystem {
     }
 
     /// The stamps of many files below `root` (nil for a file that is missing), in parallel: their
-    /// paths are the `ranges` of `text`.
+    /// paths are the `ranges` of `text`, each followed by a NUL byte.
     ///
     /// Each is looked up from an open directory two levels above it, which spares the kernel
     /// walking the whole path again for every file.
@@ -164,14 +164,11 @@ enum FileSystem {
         let (fds, files) = (descriptors, names)
         return await Parallel.map(ranges.indices) { index in
             guard fds[index] >= 0 else { return nil }
-            let name = files[index]
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { buffer -> FileStamp? in
-                text.withUnsafeBytes { text in UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: text[name])) }
-                buffer[name.count] = 0
-                var info = stat()
-                guard fstatat(fds[index], buffer.baseAddress!, &info, 0) == 0 else { return nil }
-                return FileStamp(info)
+            var info = stat()
+            let found = text.withUnsafeBytes { text in
+                fstatat(fds[index], text.baseAddress!.advanced(by: files[index].lowerBound).assumingMemoryBound(to: CChar.self), &info, 0) == 0
             }
+            return found ? FileStamp(info) : nil
         }
     }
 

@@ -111,6 +111,66 @@ public struct Version: Sendable, Hashable, CustomStringConvertible {
     /// True when `self` ranks strictly below `other`.
     public func precedes(_ other: Version) -> Bool { compare(other) < 0 }
 
+    /// A version's place in the order as plain numbers, for the versions almost every release has:
+    /// not numeric, or up to four numbers of 64 bits without a pre-release part. Comparing two
+    /// such keys copies nothing; others are compared as versions.
+    struct OrderKey: Sendable {
+        /// The numbers, missing ones as 0.
+        private var numbers: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        private var kind: Kind
+
+        private enum Kind: UInt8 {
+            /// Not dotted-numeric: below every numeric version, level with the others.
+            case text
+            /// Up to four numbers that fit in 64 bits, no pre-release part.
+            case plain
+            /// Anything else: compared by ``Version/compare(_:)``.
+            case other
+        }
+
+        init(_ version: Version) {
+            guard let parts = version.numbers else {
+                kind = .text
+                return
+            }
+            guard parts.count <= 4, version.prerelease.isEmpty, parts.allSatisfy({ $0.value != nil }) else {
+                kind = .other
+                return
+            }
+            kind = .plain
+            let value = { (index: Int) in index < parts.count ? parts[index].value! : 0 }
+            numbers = (value(0), value(1), value(2), value(3))
+        }
+
+        /// As ``Version/compare(_:)`` orders the versions; nil when it must be asked.
+        static func compare(_ a: OrderKey, _ b: OrderKey) -> Int? {
+            switch (a.kind, b.kind) {
+            case (.other, _), (_, .other): return nil
+            case (.text, .text): return 0
+            case (.text, .plain): return -1
+            case (.plain, .text): return 1
+            case (.plain, .plain):
+                let (x, y) = (a.numbers, b.numbers)
+                if x.0 != y.0 { return x.0 < y.0 ? -1 : 1 }
+                if x.1 != y.1 { return x.1 < y.1 ? -1 : 1 }
+                if x.2 != y.2 { return x.2 < y.2 ? -1 : 1 }
+                return x.3 == y.3 ? 0 : (x.3 < y.3 ? -1 : 1)
+            }
+        }
+
+        /// As `Catalog.bump(from:to:)` classifies the step between the versions; nil when it must be asked.
+        static func bump(from previous: OrderKey?, to next: OrderKey) -> BumpKind? {
+            guard let previous else { return .major }
+            switch (previous.kind, next.kind) {
+            case (.other, _), (_, .other): return nil
+            case (.text, _), (_, .text): return .major
+            case (.plain, .plain):
+                if previous.numbers.0 != next.numbers.0 { return .major }
+                return previous.numbers.1 != next.numbers.1 ? .minor : .patch
+            }
+        }
+    }
+
     /// A non-negative whole number of any size, compared by value.
     public struct Number: Sendable, Hashable, CustomStringConvertible {
         /// The digits without leading zeros ("0" for zero).

@@ -136,4 +136,29 @@ import Testing
         #expect([full.0, full.1, full.2].map(\.description) == ["1", "2", "3"])
         #expect(Version("spring-24").majorMinorPatch == nil)
     }
+
+    /// The order keys the catalog sorts by agree with the version order and the bump kinds, and
+    /// leave to them only the versions they cannot rank.
+    @Test func orderKeysAgreeWithTheVersionOrder() {
+        let texts = [
+            "1.0.0", "v1.0.0", "1.2", "1.2.0", "1.2.1", "1.10.0", "2", "0.9.9", "1.2.3.4", "1.2.3.5", "1.2.3.4.5",
+            "1.0.0-rc2", "1.0.0-rc10", "1.0.0+build", "99999999999999999999.0.0", "spring-24", "nightly", "", "v", "1..2",
+        ]
+        let versions = texts.map(Version.init)
+        var fastPaths = 0
+        for a in versions {
+            for b in versions {
+                let (keyA, keyB) = (Version.OrderKey(a), Version.OrderKey(b))
+                if let rank = Version.OrderKey.compare(keyA, keyB) {
+                    fastPaths += 1
+                    #expect(rank.signum() == a.compare(b).signum(), "\(a.text) vs \(b.text)")
+                }
+                if let bump = Version.OrderKey.bump(from: keyA, to: keyB) {
+                    #expect(bump == Catalog.bump(from: a, to: b), "\(a.text) → \(b.text)")
+                }
+            }
+            #expect(Version.OrderKey.bump(from: nil, to: Version.OrderKey(a)) == Catalog.bump(from: nil, to: a))
+        }
+        #expect(fastPaths > texts.count * texts.count / 2)
+    }
 }

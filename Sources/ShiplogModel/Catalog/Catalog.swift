@@ -77,7 +77,7 @@ public struct Catalog: Sendable {
         }
         let releases = data.releases
         // Sorted on extracted keys, so that the comparisons copy no releases; components on every core.
-        let keys = releases.map { ($0.version, $0.publishedAt?.seconds ?? .min) }
+        let keys = releases.map { (Version.OrderKey($0.version), $0.publishedAt?.seconds ?? .min) }
         let lists = byComponent
         let orders = Mutex([ComponentOrder?](repeating: nil, count: lists.count))
         DispatchQueue.concurrentPerform(iterations: lists.count) { component in
@@ -144,9 +144,9 @@ public struct Catalog: Sendable {
         /// Per release of ``list``, its bump kind.
         var bumps: [BumpKind]
 
-        init(_ indices: [Int], releases: [Release], keys: [(Version, Int64)]) {
+        init(_ indices: [Int], releases: [Release], keys: [(Version.OrderKey, Int64)]) {
             let list = indices.sorted { a, b in
-                let rank = keys[a].0.compare(keys[b].0)
+                let rank = Version.OrderKey.compare(keys[a].0, keys[b].0) ?? releases[a].version.compare(releases[b].version)
                 if rank != 0 { return rank > 0 }
                 return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
             }
@@ -156,7 +156,11 @@ public struct Catalog: Sendable {
             for position in list.indices.reversed() {
                 let index = list[position]
                 let isPrerelease = releases[index].isPrerelease
-                bumps[position] = isPrerelease ? .prerelease : Catalog.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
+                bumps[position] =
+                    isPrerelease
+                    ? .prerelease
+                    : Version.OrderKey.bump(from: previous.map { keys[$0].0 }, to: keys[index].0)
+                        ?? Catalog.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
                 if releases[index].status == .published && !isPrerelease { previous = index }
             }
             self.list = list

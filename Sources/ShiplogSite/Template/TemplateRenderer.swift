@@ -204,8 +204,9 @@ private struct Machine {
     /// For each frame of the stack, which keys it may have (see ``TemplateObject/keysPresent``):
     /// most frames that lack a name are passed over without touching them.
     var keysPresent: [UInt64] = []
-    /// For each frame of the stack, the object it is (empty for other values), looked into in place.
-    var objects: [TemplateObject] = []
+    /// For each frame of the stack, the members of the object it is (empty for other values),
+    /// unretained: ``stack`` holds them.
+    var objects: [Unmanaged<TemplateObject.Storage>] = []
     /// For each enclosing list section: the element's position and the list's length.
     var loops: [(index: Int, count: Int)] = []
     /// For each block number: the instructions that replace the block's default (empty: none).
@@ -227,13 +228,16 @@ private struct Machine {
         output.reserveCapacity(16 * 1024)
     }
 
+    /// What a frame that is no object has: nothing (never looked into, its keys being none).
+    private static let noMembers = TemplateObject().storage
+
     mutating func push(_ value: TemplateValue) {
         stack.append(value)
         if case .object(let object) = value {
-            objects.append(object)
+            objects.append(.passUnretained(object.storage))
             keysPresent.append(object.keysPresent)
         } else {
-            objects.append([:])
+            objects.append(.passUnretained(Self.noMembers))
             keysPresent.append(0)
         }
     }
@@ -363,12 +367,13 @@ private struct Machine {
             value = stack.last
         } else if name.anchored {
             guard let object = objects.last else { return nil }
-            value = object.find(path) ?? nil
+            value = object._withUnsafeGuaranteedRef { $0.find(path) } ?? nil
         } else {
             let bit = path[0].bit
             var frame = objects.count - 1
             while frame >= 0 {
-                if keysPresent[frame] & bit != 0, let found = objects[frame].find(path) {
+                // Unretained: the frame's object is held by the stack while it is looked into.
+                if keysPresent[frame] & bit != 0, let found = objects[frame]._withUnsafeGuaranteedRef({ $0.find(path) }) {
                     value = found
                     break
                 }

@@ -78,55 +78,83 @@ struct TemplateKey: Sendable, Hashable, ExpressibleByStringLiteral {
 /// Kept as a short list rather than a dictionary: pages have a few dozen members, and comparing
 /// the keys' hashes is cheaper than hashing them again, both to build the object and to look names up.
 /// A 64-bit summary of the keys present answers most lookups of absent names without a scan.
+/// The members live in a class instance that copies share until one of them changes it, so that
+/// the renderer can look into an object without retaining it (see ``storage``).
 struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
-    private(set) var members: [(key: TemplateKey, value: TemplateValue)]
-    /// One bit per key present (``TemplateKey/bit``).
-    private(set) var keysPresent: UInt64 = 0
+    private var members: Storage
+
+    /// The members of an object; changed only while one object holds it (copy on write).
+    final class Storage: @unchecked Sendable {
+        // Written only while one object holds the storage, so the accesses need no run-time checks.
+        @exclusivity(unchecked) fileprivate(set) var list: [(key: TemplateKey, value: TemplateValue)]
+        /// One bit per key present (``TemplateKey/bit``).
+        @exclusivity(unchecked) fileprivate(set) var keysPresent: UInt64 = 0
+
+        fileprivate init(_ list: [(key: TemplateKey, value: TemplateValue)] = [], keysPresent: UInt64 = 0) {
+            self.list = list
+            self.keysPresent = keysPresent
+        }
+
+        /// Looks up `path`: nil when this object has no first key; else the value at the path, its
+        /// first key in this object, the next in that value, and so on (nil where one is missing).
+        func find(_ path: UnsafeBufferPointer<TemplateKey>) -> TemplateValue?? {
+            guard let first = path.first, let position = position(of: first) else { return nil }
+            if path.count == 1 { return .some(list[position].value.resolved) }
+            switch list[position].value {
+            case .object(let inner): return .some(inner.members.find(UnsafeBufferPointer(rebasing: path.dropFirst())) ?? nil)
+            default: return .some(nil)
+            }
+        }
+
+        fileprivate func position(of key: TemplateKey) -> Int? {
+            guard keysPresent & key.bit != 0 else { return nil }
+            return list.withUnsafeBufferPointer { buffer in
+                for position in buffer.indices where buffer[position].key.code == key.code && buffer[position].key.name == key.name {
+                    return position
+                }
+                return nil
+            }
+        }
+    }
 
     init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        members = []
-        members.reserveCapacity(elements.count + 8)
+        members = Storage()
+        members.list.reserveCapacity(elements.count + 8)
         for (key, value) in elements { append(TemplateKey(key), value) }
     }
 
+    /// The members, shared with the copies of this object: the renderer holds the object itself
+    /// while it looks into them unretained.
+    var storage: Storage { members }
+
+    /// One bit per key present (``TemplateKey/bit``).
+    var keysPresent: UInt64 { members.keysPresent }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&members) { members = Storage(members.list, keysPresent: members.keysPresent) }
+    }
+
     private mutating func append(_ key: TemplateKey, _ value: TemplateValue) {
-        members.append((key, value))
-        keysPresent |= key.bit
+        makeUnique()
+        members.list.append((key, value))
+        members.keysPresent |= key.bit
     }
 
     /// The value of `key`, if any.
     func value(_ key: TemplateKey) -> TemplateValue? {
-        guard let position = position(of: key) else { return nil }
-        return members[position].value.resolved
+        guard let position = members.position(of: key) else { return nil }
+        return members.list[position].value.resolved
     }
 
     /// The value of `key`, if any.
     func value(_ key: String) -> TemplateValue? { value(TemplateKey(key)) }
 
-    /// Looks up `path`: nil when this object has no first key; else the value at the path, its
-    /// first key in this object, the next in that value, and so on (nil where one is missing).
-    func find(_ path: UnsafeBufferPointer<TemplateKey>) -> TemplateValue?? {
-        guard let first = path.first, let position = position(of: first) else { return nil }
-        if path.count == 1 { return .some(members[position].value.resolved) }
-        switch members[position].value {
-        case .object(let inner): return .some(inner.find(UnsafeBufferPointer(rebasing: path.dropFirst())) ?? nil)
-        default: return .some(nil)
-        }
-    }
-
-    private func position(of key: TemplateKey) -> Int? {
-        guard keysPresent & key.bit != 0 else { return nil }
-        return members.withUnsafeBufferPointer { buffer in
-            for position in buffer.indices where buffer[position].key.code == key.code && buffer[position].key.name == key.name {
-                return position
-            }
-            return nil
-        }
-    }
+    /// Looks up `path` (see ``Storage/find(_:)``).
+    func find(_ path: UnsafeBufferPointer<TemplateKey>) -> TemplateValue?? { members.find(path) }
 
     /// The members as a dictionary.
     var dictionary: [String: TemplateValue] {
-        Dictionary(members.map { ($0.key.name, $0.value.resolved) }, uniquingKeysWith: { _, last in last })
+        Dictionary(members.list.map { ($0.key.name, $0.value.resolved) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Reads or sets a member; setting nil removes it (an absent value is falsy in sections).
@@ -134,13 +162,14 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         get { value(key) }
         set {
             let key = TemplateKey(key)
-            if let position = position(of: key) {
+            if let position = members.position(of: key) {
+                makeUnique()
                 guard let newValue else {
-                    members.remove(at: position)
-                    keysPresent = members.reduce(0) { $0 | $1.key.bit }
+                    members.list.remove(at: position)
+                    members.keysPresent = members.list.reduce(0) { $0 | $1.key.bit }
                     return
                 }
-                members[position].value = newValue
+                members.list[position].value = newValue
             } else if let newValue {
                 append(key, newValue)
             }

@@ -70,6 +70,33 @@ import Testing
         #expect(ours == reference)
     }
 
+    /// A standalone partial is indented line by line, the lines its sections repeat too, as the
+    /// Mustache spec's "Standalone Indentation" asks (swift-mustache indents only the first
+    /// iteration's line here, so this is held to the spec rather than to the reference).
+    @Test func standalonePartialsAreIndentedLineByLine() throws {
+        let (ours, _) = try Self.both(
+            "<ul>\n  {{>item}}\n</ul>\n",
+            ["name": "a & b", "items": .objects([["name": "x"], ["name": "y"]])],
+            partials: ["item": "<li>{{name}}</li>\n{{#items}}\n<li>{{name}}</li>\n{{/items}}\n"]
+        )
+        #expect(ours == "<ul>\n  <li>a &amp; b</li>\n  <li>x</li>\n  <li>y</li>\n</ul>\n")
+    }
+
+    /// Blocks are overridden through two levels of parents, the most derived template winning,
+    /// and a block no template overrides keeps its default.
+    @Test func nestedParentsRenderLikeTheReference() throws {
+        let (ours, reference) = try Self.both(
+            "{{<middle}}{{$title}}Leaf{{/title}}{{/middle}}",
+            ["name": "a"],
+            partials: [
+                "middle": "{{<base}}{{$title}}Middle{{/title}}{{$footer}}Middle footer{{/footer}}{{/base}}",
+                "base": "<h1>{{$title}}Base{{/title}}</h1>\n<p>{{$body}}Base body {{name}}{{/body}}</p>\n<footer>{{$footer}}Base footer{{/footer}}</footer>\n",
+            ]
+        )
+        #expect(ours == "<h1>Leaf</h1>\n<p>Base body a</p>\n<footer>Middle footer</footer>\n")
+        #expect(ours == reference)
+    }
+
     @Test func reportsSyntaxErrorsWithTheirLine() {
         #expect(throws: TemplateSyntaxError.self) { try TemplateParser.parse("a\n{{#open}}\nb") }
         do {

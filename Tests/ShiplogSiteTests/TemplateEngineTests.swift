@@ -90,7 +90,8 @@ import Testing
             ["name": "a"],
             partials: [
                 "middle": "{{<base}}{{$title}}Middle{{/title}}{{$footer}}Middle footer{{/footer}}{{/base}}",
-                "base": "<h1>{{$title}}Base{{/title}}</h1>\n<p>{{$body}}Base body {{name}}{{/body}}</p>\n<footer>{{$footer}}Base footer{{/footer}}</footer>\n",
+                "base":
+                    "<h1>{{$title}}Base{{/title}}</h1>\n<p>{{$body}}Base body {{name}}{{/body}}</p>\n<footer>{{$footer}}Base footer{{/footer}}</footer>\n",
             ]
         )
         #expect(ours == "<h1>Leaf</h1>\n<p>Base body a</p>\n<footer>Middle footer</footer>\n")

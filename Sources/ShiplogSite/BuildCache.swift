@@ -38,12 +38,12 @@ struct BuildCache: Sendable {
     }
 
     /// The paths the cache vouches for.
-    var paths: [String] { byPath.values.map { String(decoding: text[records[$0].path], as: UTF8.self) } }
+    var paths: [String] { byPath.values.map(path(of:)) }
 
     /// The entries by path, for writing the cache anew.
-    var entries: [String: Entry] {
-        Dictionary(uniqueKeysWithValues: byPath.values.map { (String(decoding: text[records[$0].path], as: UTF8.self), records[$0].entry) })
-    }
+    var entries: [String: Entry] { Dictionary(uniqueKeysWithValues: byPath.values.map { (path(of: $0), records[$0].entry) }) }
+
+    private func path(of record: Int) -> String { String(decoding: text[records[record].path], as: UTF8.self) }
 
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { Digest(of: bytes).words.0 }
 

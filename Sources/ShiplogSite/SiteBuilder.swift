@@ -156,7 +156,8 @@ public struct SiteBuilder: Sendable {
         var changed: [String: BuildCache.Entry] = [:]
         changed.reserveCapacity(results.count)
         for result in results { changed[result.path] = BuildCache.Entry(key: result.key, stamp: result.stamp) }
-        let entryCount = (cache?.count ?? 0) - removed.count + changed.keys.count { cache?.entry(for: $0) == nil }
+        // The files the cache did not know were all written: they are the ones it gains.
+        let entryCount = (cache?.count ?? 0) - removed.count + (outputs.count - cached)
         // A crash from here on must not leave a cache that describes the old site. When nothing
         // was removed and the file has not grown much, what changed is appended to it.
         var aside: String? = nil

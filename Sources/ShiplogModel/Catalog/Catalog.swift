@@ -105,16 +105,9 @@ public struct Catalog: Sendable {
         self.latestGroup = groups.firstIndex { $0.isComplete }
     }
 
-    /// This catalog with releases replaced by ones that agree on the fields it was computed from,
-    /// such as summarized releases (``LoadedData/summarized``) by their full decoding.
-    public func replacingReleases(_ releases: [Int: Release]) -> Catalog {
-        var catalog = self
-        catalog.replaceReleases(releases)
-        return catalog
-    }
-
-    /// Replaces releases by ones that agree on the fields the catalog was computed from, in
-    /// place: when nothing else holds the data, no release is copied.
+    /// Replaces releases by ones that agree on the fields the catalog was computed from, such as
+    /// summarized releases (``LoadedData/summarized``) by their full decoding. In place: when
+    /// nothing else holds the data, no release is copied.
     public mutating func replaceReleases(_ releases: [Int: Release]) {
         for (index, release) in releases {
             precondition(ReleaseMemo.summary(of: release) == ReleaseMemo.summary(of: data.releases[index]), "a replacement changes the catalog")

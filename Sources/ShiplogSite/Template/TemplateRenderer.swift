@@ -201,9 +201,6 @@ private struct Machine {
     let names: UnsafeBufferPointer<FlatName>
     let keys: UnsafeBufferPointer<TemplateKey>
     var stack: [TemplateValue] = []
-    /// For each frame of the stack, which keys it may have (see ``TemplateObject/keysPresent``):
-    /// most frames that lack a name are passed over without touching them.
-    var keysPresent: [UInt64] = []
     /// For each frame of the stack, the members of the object it is (empty for other values),
     /// unretained: ``stack`` holds them.
     var objects: [Unmanaged<TemplateObject.Storage>] = []
@@ -228,24 +225,21 @@ private struct Machine {
         output.reserveCapacity(16 * 1024)
     }
 
-    /// What a frame that is no object has: nothing (never looked into, its keys being none).
+    /// What a frame that is no object has: no members.
     private static let noMembers = TemplateObject().storage
 
     mutating func push(_ value: TemplateValue) {
         stack.append(value)
         if case .object(let object) = value {
             objects.append(.passUnretained(object.storage))
-            keysPresent.append(object.keysPresent)
         } else {
             objects.append(.passUnretained(Self.noMembers))
-            keysPresent.append(0)
         }
     }
 
     mutating func pop() {
         stack.removeLast()
         objects.removeLast()
-        keysPresent.removeLast()
     }
 
     mutating func run(_ range: Range<Int32>) {
@@ -283,7 +277,7 @@ private struct Machine {
                     run(instruction.target)
                 } else {
                     var inner = Machine(program: program, text: text, names: names, keys: keys, blockCount: 0)
-                    (inner.stack, inner.objects, inner.keysPresent, inner.loops, inner.overrides) = (stack, objects, keysPresent, loops, overrides)
+                    (inner.stack, inner.objects, inner.loops, inner.overrides) = (stack, objects, loops, overrides)
                     inner.run(instruction.target)
                     appendIndented(inner.output, indentation: instruction.b..<instruction.b + instruction.c)
                 }
@@ -312,14 +306,8 @@ private struct Machine {
     private mutating func append(_ value: TemplateValue, escaped: Bool) {
         switch value {
         case .string(let string):
-            // Native and small strings have their bytes at hand; others are made contiguous first.
-            let done: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
-                if escaped { appendEscaped(bytes) } else { output.append(contentsOf: bytes) }
-            }
-            if done == nil {
-                var copy = string
-                copy.withUTF8 { bytes in if escaped { appendEscaped(bytes) } else { output.append(contentsOf: bytes) } }
-            }
+            var string = string
+            string.withUTF8 { bytes in if escaped { appendEscaped(bytes) } else { output.append(contentsOf: bytes) } }
         case .int(let number): output.append(contentsOf: String(number).utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .list, .object, .lazy: break
@@ -369,11 +357,11 @@ private struct Machine {
             guard let object = objects.last else { return nil }
             value = object._withUnsafeGuaranteedRef { $0.find(path) } ?? nil
         } else {
-            let bit = path[0].bit
             var frame = objects.count - 1
             while frame >= 0 {
-                // Unretained: the frame's object is held by the stack while it is looked into.
-                if keysPresent[frame] & bit != 0, let found = objects[frame]._withUnsafeGuaranteedRef({ $0.find(path) }) {
+                // Unretained: the frame's object is held by the stack while it is looked into. Most
+                // frames that lack the name say so from their summary of the keys they have.
+                if let found = objects[frame]._withUnsafeGuaranteedRef({ $0.find(path) }) {
                     value = found
                     break
                 }

@@ -109,10 +109,7 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         fileprivate func position(of key: TemplateKey) -> Int? {
             guard keysPresent & key.bit != 0 else { return nil }
             return list.withUnsafeBufferPointer { buffer in
-                for position in buffer.indices where buffer[position].key.code == key.code && buffer[position].key.name == key.name {
-                    return position
-                }
-                return nil
+                buffer.firstIndex { $0.key == key }
             }
         }
     }
@@ -126,9 +123,6 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     /// The members, shared with the copies of this object: the renderer holds the object itself
     /// while it looks into them unretained.
     var storage: Storage { members }
-
-    /// One bit per key present (``TemplateKey/bit``).
-    var keysPresent: UInt64 { members.keysPresent }
 
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&members) { members = Storage(members.list, keysPresent: members.keysPresent) }
@@ -148,9 +142,6 @@ struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
 
     /// The value of `key`, if any.
     func value(_ key: String) -> TemplateValue? { value(TemplateKey(key)) }
-
-    /// Looks up `path` (see ``Storage/find(_:)``).
-    func find(_ path: UnsafeBufferPointer<TemplateKey>) -> TemplateValue?? { members.find(path) }
 
     /// The members as a dictionary.
     var dictionary: [String: TemplateValue] {

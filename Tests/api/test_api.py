@@ -57,9 +57,9 @@ def cli(*args, check=True):
     return result
 
 
-def create_key(db, page, scope):
+def create_key(db, page, scope, *extra):
     """A new key of `page` with `scope`: (key, key id)."""
-    result = cli("keys", "create", "--db", db, "--page", page, "--scope", scope)
+    result = cli("keys", "create", "--db", db, "--page", page, "--scope", scope, *extra)
     key = result.stdout.strip()
     assert key and "\n" not in key, "keys create prints the key alone on stdout"
     match = re.search(r"key (\S+) for page", result.stderr)
@@ -82,8 +82,8 @@ class Store:
         self.key_ids = {}
         for scope in ("read", "write", "admin"):
             self.keys[scope], self.key_ids[scope] = create_key(self.db, PAGE, scope)
-        # `keys create` creates the page "other" (empty) for its key.
-        self.keys["other"], self.key_ids["other"] = create_key(self.db, "other", "admin")
+        # `keys create --create-page` creates the page "other" (empty) for its key.
+        self.keys["other"], self.key_ids["other"] = create_key(self.db, "other", "admin", "--create-page")
         self.keys["secret"], self.key_ids["secret"] = create_key(self.db, "secret", "read")
         self.keys["wrong"] = "sk_this_key_does_not_exist_0123456789"
         self.keys["none"] = None

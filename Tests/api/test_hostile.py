@@ -427,3 +427,20 @@ def test_parser_errors_name_the_problem(default, request_bytes, words):
     error = json.loads(body)
     assert error["error"] == "malformed_http" and error["status"] == 400
     assert words in error["message"], error["message"]
+
+
+def test_answers_to_head_carry_no_body(default):
+    """Whatever answers a HEAD (a route, an error, a 404), no body bytes follow its head, so the next
+    answer on the connection is read from its start."""
+    with connect(default) as connection:
+        connection.sendall(
+            b"HEAD /api/v1/pages/nimbus/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    parts = answer.split(b"\r\n\r\n")
+    assert [part.split(b" ")[1] for part in parts[:3]] == [b"404", b"200", b"200"], answer
+    assert parts[3] == b'{"status":"ok"}', answer

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -23,6 +24,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let header: TimeAmount
     private let idle: TimeAmount
     private let body: TimeAmount
+    private let logger: Logger
 
     private var context: ChannelHandlerContext?
     private var opened = NIODeadline.now()
@@ -42,7 +44,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
 
-    init(_ timeouts: ConnectionTimeouts) {
+    init(_ timeouts: ConnectionTimeouts, logger: Logger) {
+        self.logger = logger
         header = TimeAmount(timeouts.header)
         idle = TimeAmount(timeouts.idle)
         body = TimeAmount(timeouts.body)
@@ -151,6 +154,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         timerDeadline = nil
         guard let context, let deadline else { return }
         if deadline <= .now() {
+            let reason =
+                readingBody ? "the request body stalled" : headStarted != nil || !answeredAny ? "the request head did not arrive in time" : "idle"
+            logger.debug("closing the connection of \(context.remoteAddress?.description ?? "a client"): \(reason)")
             context.close(promise: nil)
         } else {
             arm()

@@ -20,7 +20,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
         let timeouts = timeouts
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
-            let connectionGuard = ConnectionGuard(timeouts)
+            let connectionGuard = ConnectionGuard(timeouts, logger: logger)
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try pipeline.addHandler(connectionGuard, position: .after(decoder))
             try pipeline.addHandler(ByteTap(connectionGuard), position: .first)

@@ -65,7 +65,9 @@ struct SiteFilesMiddleware: RouterMiddleware {
     private static func answer(_ request: Request, _ status: HTTPResponse.Status, _ bytes: ByteBuffer, type: String, isPublic: Bool) -> Response {
         var headers: HTTPFields = [.contentType: type, .contentLength: String(bytes.readableBytes)]
         // A private page's files must not sit in shared caches, where a request without a key would find them.
-        headers[.cacheControl] = isPublic ? "public, max-age=60" : "private, max-age=60"
+        // A 404 is not kept: the file may be there after the next build.
+        let age = status == .ok ? "max-age=60" : "no-cache"
+        headers[.cacheControl] = (isPublic ? "public, " : "private, ") + age
         if !isPublic { headers[.vary] = "Authorization" }
         if request.method == .head { return Response(status: status, headers: headers) }
         headers[.contentLength] = nil

@@ -1259,7 +1259,8 @@ def test_rate_limit(limited):
     assert abs(headers["X-RateLimit-Reset"] - (time.time() + retry)) <= 2
     # Every route counts against the same budget.
     assert limited.get(f"{API}/releases").status_code == 429
-    assert limited.get("/health").status_code == 429
+    # Load balancers' probes are never limited (SPEC §6.2).
+    assert limited.get("/health").status_code == 200
 
 
 def test_rate_limit_is_per_key(limited):
@@ -1276,7 +1277,7 @@ def test_rate_limit_is_per_key(limited):
 
 
 def test_rate_limit_headers_on_every_route(limited):
-    for path in ("/health", API, f"{API}/releases"):
+    for path in (API, f"{API}/releases"):
         response = limited.get(path)
         assert response.status_code == 200
         assert rate_limit_headers(response)["X-RateLimit-Limit"] == 3

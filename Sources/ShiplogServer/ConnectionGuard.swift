@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -44,8 +45,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var answeredAny = false
     /// When the first byte of a head that is not complete yet arrived.
     private var headStarted: NIODeadline?
-    /// When the request whose body is being read started (as its head is timed).
+    /// When the request whose body is being read started (as its head is timed), and its head.
     private var requestStarted = NIODeadline.now()
+    private var requestHead: HTTPRequestHead?
     private var readingBody = false
     private var lastRead = NIODeadline.now()
     private var lastAnswer = NIODeadline.now()
@@ -125,6 +127,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             requestStarted = headStarted ?? .now()
+            requestHead = head
             headStarted = nil
             readingBody = true
             unanswered += 1
@@ -261,7 +264,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// connection: its output once the answer is out (so the answer is not lost to a reset), all of it
     /// when the client closed or a few seconds later.
     private func answerTimeout(_ context: ChannelHandlerContext, because reason: String, whole: Bool) {
-        logger.debug("answering 408 to \(context.remoteAddress?.description ?? "a client"): \(reason)")
+        // The request's log line (the route's own line, if any, shows what it made of the cut body).
+        if let requestHead, logger.logLevel <= .info {
+            let path = requestHead.uri.prefix { $0 != "?" }
+            let milliseconds = Double((NIODeadline.now() - requestStarted).nanoseconds) / 1e6
+            logger.info("\(requestHead.method) \(path) 408 \(String(format: "%.2f", milliseconds))ms (\(reason))")
+        }
         closeBy = .now() + min(write, .seconds(5))
         arm()
         let parts = RequestTimeoutAnswer.parts(timeouts, whole: whole)

@@ -3,12 +3,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Closes connections that hold the server without using it (SPEC §6.2): a request head that does
 /// not arrive whole within ``ConnectionTimeouts/header``, a keep-alive connection idle for
 /// ``ConnectionTimeouts/idle``, a body that stalls for ``ConnectionTimeouts/body`` or is not whole
@@ -61,9 +55,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var answeringHead = false
     /// Since when the channel is not writable without the client having taken any of its answers.
     private var writeStalled: NIODeadline?
-    /// Body bytes of answers handed on, and how many of them had left the channel at the last look.
+    /// Body bytes of answers handed on, how many of them had left the channel at the last look, and how
+    /// many bytes the client had acknowledged then (``WriteProgress``).
     private var queued = 0
     private var sentAtLastLook = 0
+    private var acknowledgedAtLastLook: UInt64 = 0
     /// Set once the guard gave up on the connection and answered it itself: reads and answers that come
     /// later are dropped, and the connection is reset at this time if it is not closed yet.
     private var closeBy: NIODeadline?
@@ -154,6 +150,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         } else if writeStalled == nil {
             writeStalled = .now()
             sentAtLastLook = sent(context)
+            WriteProgress.acknowledged(context.channel)?.assumeIsolated().whenSuccess { [self] in acknowledgedAtLastLook = $0 }
             arm()
         }
         context.fireChannelWritabilityChanged()
@@ -229,12 +226,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return reset(context, because: "its 408 answer was not taken")
         }
         if let writeStalled, writeStalled + write <= now {
-            let sent = sent(context)
-            guard sent > sentAtLastLook else { return reset(context, because: "the client does not take its answers") }
-            // The client took some: the wait starts again.
-            sentAtLastLook = sent
-            self.writeStalled = now
-            return arm()
+            return lookForWriteProgress(context)
         }
         if readingBody {
             let whole = requestStarted + request <= now
@@ -246,18 +238,38 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         close(context, because: headStarted != nil || !answeredAny ? "the request head did not arrive in time" : "idle")
     }
 
+    /// The channel stayed unwritable for the write timeout: if the client took something since the last
+    /// look (bytes it acknowledged, or bytes that left the channel's buffer) the wait starts again, else
+    /// the connection is reset.
+    private func lookForWriteProgress(_ context: ChannelHandlerContext) {
+        let sent = sent(context)
+        let progress = sent > sentAtLastLook
+        sentAtLastLook = sent
+        guard let acknowledged = WriteProgress.acknowledged(context.channel) else {
+            return writeProgress(context, progress)
+        }
+        acknowledged.assumeIsolated().whenComplete { [self] result in
+            let bytes = (try? result.get()) ?? acknowledgedAtLastLook
+            defer { acknowledgedAtLastLook = bytes }
+            writeProgress(context, progress || bytes > acknowledgedAtLastLook)
+        }
+    }
+
+    private func writeProgress(_ context: ChannelHandlerContext, _ progress: Bool) {
+        guard progress else { return reset(context, because: "the client does not take its answers") }
+        writeStalled = .now()
+        arm()
+    }
+
     private func close(_ context: ChannelHandlerContext, because reason: String) {
         logger.debug("closing the connection of \(context.remoteAddress?.description ?? "a client"): \(reason)")
         context.close(promise: nil)
     }
 
-    /// Closes with a reset, so the system drops the answers still queued for a client that does not read
-    /// them at once, instead of holding them for the client for minutes.
+    /// Closes with a reset (``WriteProgress/reset(_:)``).
     private func reset(_ context: ChannelHandlerContext, because reason: String) {
         logger.debug("resetting the connection of \(context.remoteAddress?.description ?? "a client"): \(reason)")
-        let channel = context.channel
-        guard let socket = channel as? any SocketOptionProvider else { return channel.close(promise: nil) }
-        socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+        WriteProgress.reset(context.channel)
     }
 
     /// Answers the request whose body is late `408 request_timeout`, stops reading, and closes the

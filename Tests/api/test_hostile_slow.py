@@ -127,22 +127,25 @@ def test_a_client_that_does_not_read_its_answers_is_reset(slow):
 
 
 def test_a_client_that_reads_slowly_but_steadily_is_served(slow):
-    """The write limit is a stall, not a rate: a client that takes 16 KiB every 0.1 s gets every answer."""
+    """The write limit is a stall, not a rate. Here the server's buffers are full (the client's small
+    receive window lets the system hold megabytes of answers it has no room to send) and the client
+    takes them at some hundred KiB a second: the system frees room in the server's buffer only in
+    large steps, seconds apart, but every byte the client acknowledges counts, so it is served."""
     connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    # A small receive window keeps the server's buffers small, as on a slow link.
     connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     connection.settimeout(10)
     with connection:
         connection.connect(("127.0.0.1", slow.port))
-        count = 10
-        connection.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * count)
-        size = len(requests.get(slow.url("/openapi.json"), timeout=5).content)
-        expected = count * size
+        connection.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 200)
         received = 0
         start = time.monotonic()
-        while received < expected:
-            chunk = connection.recv(16384)
-            assert chunk, f"closed after {received} of {expected} bytes ({time.monotonic() - start:.1f} s)"
+        while time.monotonic() - start < 4:
+            try:
+                chunk = connection.recv(65536)
+            except ConnectionResetError:
+                chunk = b""
+            assert chunk, f"closed after {received} bytes in {time.monotonic() - start:.1f} s"
             received += len(chunk)
             time.sleep(0.1)
-        assert time.monotonic() - start > 2, "read too fast to test a slow reader"
+        assert received < 200 * 70_000, "read every answer before the test ended: nothing waited on the client"
+    assert requests.get(slow.url("/health"), timeout=5).status_code == 200

@@ -3,7 +3,8 @@ trickling is cut at the whole-request limit with a 408, a stalled body is answer
 client that takes none of its answers is reset after the write limit, while one that reads slowly
 but steadily is served. (Silent and idle connections, trickled heads: test_hostile.py.)
 
-The server runs with short limits (`--body-timeout 1 --request-timeout 3 --write-timeout 1`).
+The server runs with short limits (`--header-timeout 2 --body-timeout 1 --request-timeout 3
+--write-timeout 1`).
 
     python3 -m pytest -q Tests/api/test_hostile_slow.py
 """

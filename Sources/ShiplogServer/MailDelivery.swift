@@ -36,13 +36,16 @@ protocol MailTransport: Sendable {
 public struct MailConfiguration: Sendable {
     /// The SMTP server, as `smtp://USER:PASS@HOST:PORT` or `smtps://…`.
     public var smtpURL: String
+    /// The SMTP password when it is not in ``smtpURL`` (which then names only the user).
+    public var smtpPassword: String?
     /// The `From` address.
     public var from: String
     /// The server's own address as mail links show it (`https://api.acme.example/`); nil: the address it listens on.
     public var publicURL: String?
 
-    public init(smtpURL: String, from: String, publicURL: String?) {
+    public init(smtpURL: String, password: String? = nil, from: String, publicURL: String?) {
         self.smtpURL = smtpURL
+        self.smtpPassword = password
         self.from = from
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }

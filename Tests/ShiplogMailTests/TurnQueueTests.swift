@@ -1,0 +1,41 @@
+import Synchronization
+import Testing
+
+@testable import ShiplogMail
+
+/// The turn queue that ``SMTPConnection`` and ``SMTPSender`` share.
+@Suite struct TurnQueueTests {
+    @Test func oneTurnAtATimeInArrivalOrder() async throws {
+        let turns = TurnQueue()
+        let log = Mutex<[String]>([])
+        let inside = Mutex(0)
+        await turns.acquire()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    await turns.acquire()
+                    defer { turns.release() }
+                    #expect(inside.withLock { $0 += 1; return $0 } == 1)
+                    log.withLock { $0.append("start \(index)") }
+                    await Task.yield()
+                    log.withLock { $0.append("end \(index)") }
+                    inside.withLock { $0 -= 1 }
+                }
+                // Each waiter is queued before the next one is started, so the order is known.
+                while turns.waitingCount < index + 1 { await Task.yield() }
+            }
+            turns.release()
+            try await group.waitForAll()
+        }
+        #expect(log.withLock { $0 } == (0..<20).flatMap { ["start \($0)", "end \($0)"] })
+    }
+
+    @Test func aFreeTurnIsTakenAtOnce() async {
+        let turns = TurnQueue()
+        await turns.acquire()
+        turns.release()
+        await turns.acquire()
+        #expect(turns.waitingCount == 0)
+        turns.release()
+    }
+}

@@ -157,6 +157,8 @@ final class MailDelivery: Service, Sendable {
                 confirmURL: base + "subscribers/confirm?token=\(token)",
                 unsubscribeURL: unsubscribeURL
             )
+        case .unsubscribe:
+            rendered = messages.unsubscribeMail(page: page, unsubscribeURL: unsubscribeURL)
         case .release:
             guard let reference = mail.release, let index = snapshot.catalog.releaseIndex[reference],
                 let componentIndex = snapshot.catalog.componentIndex[reference.component]

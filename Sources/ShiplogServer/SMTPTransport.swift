@@ -8,7 +8,10 @@ final class SMTPTransport: MailTransport {
 
     init(configuration: MailConfiguration, logger: Logger) throws {
         do {
-            sender = SMTPSender(configuration: try SMTPConfiguration(url: configuration.smtpURL, password: configuration.smtpPassword), logger: logger)
+            sender = SMTPSender(
+                configuration: try SMTPConfiguration(url: configuration.smtpURL, password: configuration.smtpPassword),
+                logger: logger
+            )
             from = try MailAddress(configuration.from)
         } catch {
             let source = configuration.smtpPassword == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"

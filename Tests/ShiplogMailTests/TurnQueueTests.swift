@@ -15,7 +15,11 @@ import Testing
                 group.addTask {
                     await turns.acquire()
                     defer { turns.release() }
-                    #expect(inside.withLock { $0 += 1; return $0 } == 1)
+                    let holders = inside.withLock { count in
+                        count += 1
+                        return count
+                    }
+                    #expect(holders == 1)
                     log.withLock { $0.append("start \(index)") }
                     await Task.yield()
                     log.withLock { $0.append("end \(index)") }

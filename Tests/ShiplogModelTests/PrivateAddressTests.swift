@@ -24,7 +24,9 @@ import Testing
         #expect(try #require(IPAddress(text)).description == address)
     }
 
-    @Test(arguments: ["256.0.0.1", "1.2.3.4.5", "0x100000000", "4294967296", "08.0.0.1", "1..2", "", "a.b", "1:2:3", ":::", "1::2::3", "[::1", "::ffff:1.2.3"])
+    @Test(arguments: [
+        "256.0.0.1", "1.2.3.4.5", "0x100000000", "4294967296", "08.0.0.1", "1..2", "", "a.b", "1:2:3", ":::", "1::2::3", "[::1", "::ffff:1.2.3",
+    ])
     func notAnAddress(text: String) {
         #expect(IPAddress(text) == nil)
     }

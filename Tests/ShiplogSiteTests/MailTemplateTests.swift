@@ -6,7 +6,8 @@ import Testing
 
 /// The default theme's mail, rendered and compared as a whole.
 @Suite struct MailTemplateTests {
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../templates").standardizedFileURL.path
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../templates").standardizedFileURL
+        .path
 
     static func confirmation(_ preferences: [BumpKind]) throws -> RenderedMail {
         try MessageRenderer(directory: templates).confirmationMail(

@@ -52,7 +52,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
         #expect(try await store.subscribe(page: data.page.id, email: "ann@example.com", preferences: [.patch, .minor]) == .confirmationQueued)
         #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.major]])
         #expect(try await store.dueMail(limit: 10).filter { $0.kind == .confirmation }.count == 2)
-        let change = try await confirmationToken(store, "ann@example.com")
+        let change = try await confirmationToken(store, "Ann@Example.com")
         #expect(try await store.confirmation(token: change, page: data.page.id)?.preferences == [.minor, .patch])
         #expect(try await store.confirmation(token: change, page: "other") == nil)
         #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.major]])

@@ -52,7 +52,7 @@ def publish_to_one_subscriber(store, server):
 
 def test_password_from_the_environment_over_starttls(tmp_path):
     sink = AuthSink(tmp_path / "sink", starttls=True)
-    store = Store(tmp_path / "store")
+    store = Store(tmp_path)
     url = f"smtp://mailer@127.0.0.1:{sink.port}?tls_ca={sink.directory / 'cert.pem'}"
     server = Server(store, url, env={"SHIPLOG_SMTP_PASSWORD": PASSWORD})
     try:
@@ -73,7 +73,7 @@ def test_password_from_the_environment_over_starttls(tmp_path):
 def test_credentials_are_never_sent_without_tls(tmp_path):
     """A server that offers no STARTTLS (or a man in the middle who strips it) gets no AUTH."""
     sink = AuthSink(tmp_path / "sink", starttls=False)
-    store = Store(tmp_path / "store")
+    store = Store(tmp_path)
     server = Server(store, f"smtp://mailer@127.0.0.1:{sink.port}", env={"SHIPLOG_SMTP_PASSWORD": PASSWORD})
     try:
         publish_to_one_subscriber(store, server)
@@ -95,7 +95,7 @@ def test_credentials_are_never_sent_without_tls(tmp_path):
     ("smtp://mailer:pw@127.0.0.1:2525?starttls=never", {}, "credentials are sent only over TLS: remove starttls=never"),
 ])
 def test_bad_credential_setups_stop_the_server_at_start(tmp_path, url, environment, message):
-    store = Store(tmp_path / "store")
+    store = Store(tmp_path)
     result = subprocess.run(
         [str(BINARY), "serve", "--db", str(store.db), "--port", "0", "--smtp", url, "--mail-from", "r@x.example"],
         capture_output=True, text=True, timeout=60, env={**os.environ, **environment},

@@ -73,7 +73,8 @@ public enum PrivateHostNames {
         return nil
     }
 
-    static func article(_ use: String) -> String {
+    /// `use` after "a" or "an", as English wants it.
+    public static func article(_ use: String) -> String {
         "aeiouAEIOU".contains(use.first ?? "x") ? "an \(use)" : "a \(use)"
     }
 }

@@ -147,7 +147,7 @@ public struct ShiplogServer: Sendable {
             limiter: RateLimiter(limit: configuration.subscribeLimit),
             mailQueued: { delivery?.poke() }
         ).register(on: router)
-        WebhookRoutes(snapshots: snapshots).register(on: router)
+        WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

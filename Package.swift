@@ -122,6 +122,7 @@ let package = Package(
         ),
         .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShiplogServerTests", dependencies: ["ShiplogServer", "ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShiplogMailTests",
             dependencies: ["ShiplogMail"],

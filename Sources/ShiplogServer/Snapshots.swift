@@ -53,7 +53,8 @@ final class Snapshots: Sendable {
 
     let store: any Store
     let logger: Logger
-    private let load: Loader
+    /// Replaces the store's `load(page:)` when set.
+    private let loader: Loader?
     private let state = Mutex(State())
     /// How many pages are stale: reads look at nothing else while it is 0 (the usual case).
     private let staleCount = Atomic<Int>(0)
@@ -61,7 +62,12 @@ final class Snapshots: Sendable {
     init(store: any Store, logger: Logger = Logger(label: "shiplog.snapshots"), load: Loader? = nil) {
         self.store = store
         self.logger = logger
-        self.load = load ?? { id throws(StoreError) in try await store.load(page: id) }
+        self.loader = load
+    }
+
+    private func load(_ id: String) async throws(StoreError) -> ReleaseData? {
+        if let loader { return try await loader(id) }
+        return try await store.load(page: id)
     }
 
     subscript(id: String) -> PageSnapshot? { state.withLock { $0.entries[id]?.snapshot } }

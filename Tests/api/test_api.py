@@ -857,7 +857,8 @@ def test_get_release_not_found(server):
 
 
 def test_get_draft_needs_a_key(server, store):
-    assert_error(server.get(f"{API}/components/web/releases/3.8.0"), 401, "unauthorized")
+    # Without a key a draft is not there at all (SPEC §6.2: drafts cannot be probed).
+    assert_error(server.get(f"{API}/components/web/releases/3.8.0"), 404, "not_found")
     assert server.get(f"{API}/components/web/releases/3.8.0", store.keys["read"]).json()["status"] == "draft"
 
 

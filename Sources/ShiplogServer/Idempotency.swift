@@ -8,7 +8,8 @@ import ShiplogModel
 import ShiplogStore
 import Synchronization
 
-/// `Idempotency-Key` on every `POST` (SPEC §6.1): the first successful answer to a request that carries
+/// `Idempotency-Key` on every `POST` of the native API, `/api/…` (SPEC §6.1; the HTML forms of the
+/// subscription pages are for browsers and ignore it): the first successful answer to a request that carries
 /// one is kept in the store for 24 hours, per page and caller; the same request sent again with the same
 /// key gets that answer again (same status and body, plus `Idempotent-Replayed: true`) and changes
 /// nothing; the same key with another request is refused with 422. Answers other than 2xx are not
@@ -29,7 +30,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, let key = request.headers[Self.header] else { return try await next(request, context) }
+        guard request.method == .post, let key = request.headers[Self.header], request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
         if let problem = Self.problem(key) {
             throw APIError.invalid("the Idempotency-Key header is not valid", causes: [.init(field: "Idempotency-Key", error: problem)])
         }
@@ -97,11 +100,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
         return nil
     }
 
-    /// The page a path names (`/api/v1/pages/{page}/…`, `/v1/pages/{page}/…`), else "" (server-wide routes).
+    /// The page a path names (`/api/v1/pages/{page}/…`), else "" (server-wide routes).
     static func page(of path: String) -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         if parts.count > 3, parts[0] == "api", parts[1] == "v1", parts[2] == "pages" { return String(parts[3]).removingPercentEncoding ?? "" }
-        if parts.count > 2, parts[0] == "v1", parts[1] == "pages" { return String(parts[2]).removingPercentEncoding ?? "" }
         return ""
     }
 

@@ -122,7 +122,16 @@ let package = Package(
         ),
         .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShiplogServerTests", dependencies: ["ShiplogServer", "ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogServerTests",
+            dependencies: [
+                "ShiplogServer", "ShiplogStore", "ShiplogModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ShiplogMailTests",
             dependencies: ["ShiplogMail"],

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShiplogModel
 import ShiplogStore
 import Synchronization
@@ -52,7 +53,9 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-snapshots-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: directory.appendingPathComponent("shiplog.db").path)
-        return (Snapshots(store: store) { id throws(StoreError) in try await fake.load(id) }, directory)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return (Snapshots(store: store, logger: logger) { id throws(StoreError) in try await fake.load(id) }, directory)
     }
 
     @Test("a refresh that fails after a commit does not throw, and the next read reloads the page")

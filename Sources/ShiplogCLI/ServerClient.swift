@@ -21,7 +21,10 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Retries after a 5xx or 429 answer or a network error, waiting 1 s, 2 s, 4 s … (at most 16 s) between.", valueName: "n")
+        help: ArgumentHelp(
+            "Retries after a 5xx or 429 answer or a network error, waiting 1 s, 2 s, 4 s … (at most 16 s) between; a POST is sent again with its Idempotency-Key, so it never acts twice.",
+            valueName: "n"
+        )
     )
     var retries = LenientInt(5)
 

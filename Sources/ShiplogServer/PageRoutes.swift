@@ -193,7 +193,7 @@ struct PageRoutes: Sendable {
         let access = try access(context)
         var groups = access.page.data.groups
         if !access.hasKey {
-            // Anonymous readers see what the site shows: published members only, and no group without one (SPEC §6.2).
+            // Anonymous readers see what the site shows: no draft member, and no group of drafts only (SPEC §6.2).
             let page = access.page
             groups = groups.compactMap { group in
                 var group = group

@@ -158,6 +158,14 @@ public protocol Store: Sendable {
     /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
     func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError)
 
+    // MARK: Idempotency keys (SPEC §6.1)
+
+    /// The answer kept for an `Idempotency-Key` of a page and caller, unless it is older than 24 hours.
+    func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer?
+
+    /// Keeps the first answer to a request with an `Idempotency-Key` (and forgets expired ones).
+    func storeAnswer(_ answer: StoredAnswer) async throws(StoreError)
+
     /// A number that changes whenever another connection or process commits to the store, so a
     /// server can notice `shiplog import` or `keys revoke` run beside it.
     func changeCounter() async throws(StoreError) -> Int

@@ -523,7 +523,7 @@ def test_a_confirmed_address_changes_only_by_its_owners_confirmation(store, sink
 
     # A remove with the token of the mail's links unsubscribes at once.
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(unsubscribe_url(request)).query)["token"][0]
-    wrong = {"op": "remove", "data": {"type": "email", "value": "cy@example.com", "token": "0" + token[1:]}}
+    wrong = {"op": "remove", "data": {"type": "email", "value": "cy@example.com", "token": ("1" if token[0] == "0" else "0") + token[1:]}}
     assert server.request("PATCH", SUBSCRIBERS, wrong, source=next_source()).status == 202
     assert server.subscribers()["cy@example.com"]["state"] == "confirmed"
     right = {"op": "remove", "data": {"type": "email", "value": "cy@example.com", "token": token}}

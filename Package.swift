@@ -129,10 +129,13 @@ let package = Package(
         .testTarget(
             name: "ShiplogServerTests",
             dependencies: [
-                "ShiplogServer",
+                "ShiplogServer", "ShiplogStore", "ShiplogModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

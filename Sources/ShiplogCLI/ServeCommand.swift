@@ -40,7 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests a minute per key or anonymous client address; 0 turns limits off.")
     var rateLimit = 60
 
-    @Option(name: .long, help: ArgumentHelp("Where mail goes: smtp://USER:PASS@HOST:PORT (STARTTLS when offered) or smtps://….", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where mail goes: smtp://USER@HOST:PORT (STARTTLS when offered) or smtps://…; the password from SHIPLOG_SMTP_PASSWORD.",
+            valueName: "url"
+        )
+    )
     var smtp: String?
 
     @Option(name: .customLong("mail-from"), help: ArgumentHelp("The From address of subscription and release mail.", valueName: "address"))
@@ -78,6 +84,12 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Seconds a connection may stay open while its client takes none of its answers.", valueName: "s")
     )
     var writeTimeout = 30
+
+    @Flag(
+        name: .customLong("allow-private-webhooks"),
+        help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
+    )
+    var allowPrivateWebhooks = false
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
@@ -117,7 +129,9 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
-        let mail = smtp.map { MailConfiguration(smtpURL: $0, from: mailFrom ?? "", publicURL: publicURL) }
+        // The password may stay out of the command line (and so out of `ps`); only this layer reads the environment.
+        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let mail = smtp.map { MailConfiguration(smtpURL: $0, password: password, from: mailFrom ?? "", publicURL: publicURL) }
         let configuration = ServerConfiguration(
             host: host,
             port: port,
@@ -127,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             templates: try SharedFiles.templates(),
             templateOverrides: templates,
             mail: mail,
+            webhooks: WebhookConfiguration(allowPrivateAddresses: allowPrivateWebhooks),
             timeouts: ConnectionTimeouts(
                 header: .seconds(headerTimeout),
                 idle: .seconds(idleTimeout),

@@ -7,6 +7,8 @@ import ShiplogStore
 /// Webhooks under `/api/v1/pages/{page}/webhooks` (SPEC §6): admin keys only; secrets are taken, never shown.
 struct WebhookRoutes: Sendable {
     let snapshots: Snapshots
+    /// `serve --allow-private-webhooks`: URLs of loopback, private and metadata addresses are taken too.
+    let allowPrivateAddresses: Bool
 
     var store: any Store { snapshots.store }
 
@@ -36,6 +38,9 @@ struct WebhookRoutes: Sendable {
     func create(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let page = try admin(context)
         let registration = try Self.registration(JSONValue.object(try await RequestInput.object(request, context)))
+        if !allowPrivateAddresses, let problem = await WebhookTarget.registrationProblem(registration.url) {
+            throw APIError.invalid("the webhook is not valid", causes: [.init(field: "url", error: problem)])
+        }
         let hook = try await call { () async throws(StoreError) in try await store.createWebhook(registration, page: page) }
         return JSONResponse.make(Self.encode(hook), status: .created, headers: [.location: "/api/v1/pages/\(page)/webhooks/\(hook.id)"])
     }

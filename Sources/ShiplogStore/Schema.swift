@@ -182,6 +182,26 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("idempotency keys") { db in
+            // The first answer to a POST with an `Idempotency-Key`, per page and caller, for 24 hours (SPEC §6.1).
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_keys (
+                        page_id TEXT NOT NULL,
+                        caller TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        content_type TEXT,
+                        location TEXT,
+                        body BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (page_id, caller, key)
+                    );
+                    CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import ShiplogModel
 import ShiplogStore
 
-/// Environments, deployments, rollbacks and customer sites under `/api/v1/pages/{page}` (SPEC §6).
+/// Environments, deployments and rollbacks under `/api/v1/pages/{page}` (SPEC §6).
 struct DeploymentRoutes: Sendable {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
@@ -14,18 +14,13 @@ struct DeploymentRoutes: Sendable {
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
-        pages.get("environments") { _, context in try listEnvironments(context) }
+        pages.get("environments") { request, context in try listEnvironments(request, context) }
         pages.post("environments") { request, context in try await createEnvironment(request, context) }
         pages.patch("environments/:environment") { request, context in try await patchEnvironment(request, context) }
         pages.get("environments/:environment/deployments") { request, context in try listDeployments(request, context) }
         pages.post("environments/:environment/deployments") { request, context in try await createDeployment(request, context) }
         pages.patch("environments/:environment/deployments") { request, context in try await updateDeployment(request, context) }
         pages.post("environments/:environment/rollback") { request, context in try await rollback(request, context) }
-        pages.get("sites") { _, context in try listSites(context) }
-        pages.put("sites/:site") { request, context in try await putSite(request, context) }
-        pages.get("sites/:site/releases") { _, context in try siteReleases(context) }
-        pages.put("sites/:site/releases/:component/:version") { _, context in try await attach(context, true) }
-        pages.delete("sites/:site/releases/:component/:version") { _, context in try await attach(context, false) }
     }
 
     private func access(_ context: ShiplogContext) throws(APIError) -> Access {
@@ -46,9 +41,9 @@ struct DeploymentRoutes: Sendable {
 
     // MARK: Environments
 
-    func listEnvironments(_ context: ShiplogContext) throws -> Response {
+    func listEnvironments(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
-        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.environments.map(DataEncoder.environment)))]))
+        return try Listing.page(access.page.data.environments.map(DataEncoder.environment), request)
     }
 
     func createEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
@@ -86,6 +81,7 @@ struct DeploymentRoutes: Sendable {
     func listDeployments(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
         let name = try environmentName(context)
+        try Listing.requireKnownQuery(request, ["component", "limit", "cursor"])
         let limit = try RequestInput.limit(request)
         let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
         let data = access.page.data
@@ -116,12 +112,10 @@ struct DeploymentRoutes: Sendable {
             last = position
         }
         let hasMore = items.count == limit && data.deployments[..<last].contains(where: shown)
-        return JSONResponse.make(
-            .object([
-                JSONMember("items", .array(items)),
-                JSONMember("next_cursor", hasMore ? .string(Cursor.encode(.object([JSONMember("before", .int(last))]))) : .null),
-                JSONMember("has_more", .bool(hasMore)),
-            ])
+        return Listing.answer(
+            items,
+            nextCursor: hasMore ? Cursor.encode(.object([JSONMember("before", .int(last))])) : nil,
+            total: data.deployments.lazy.filter(shown).count
         )
     }
 
@@ -207,74 +201,5 @@ struct DeploymentRoutes: Sendable {
             try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page)
         }
         return JSONResponse.make(DataEncoder.deployment(stored.deployment), status: .created)
-    }
-
-    // MARK: Customer sites
-
-    func listSites(_ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        // Without a key, references to drafts are left out (drafts always need a key).
-        let sites = access.page.data.sites.map { site in
-            var site = site
-            if !access.hasKey {
-                site.releases = site.releases.filter { reference in
-                    access.page.catalog.releaseIndex[reference].map { access.page.data.releases[$0].status != .draft } ?? false
-                }
-            }
-            return site
-        }
-        return JSONResponse.make(.object([JSONMember("items", .array(sites.map(DataEncoder.site)))]))
-    }
-
-    func putSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
-        let slug = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
-        let members = try await RequestInput.object(request, context)
-        var causes = members.filter { $0.key != "name" && $0.key != "slug" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
-        var name: String?
-        switch JSONValue.object(members)["name"] {
-        case nil, .null?: break
-        case .string(let text)?: name = text
-        default: causes.append(.init(field: "name", error: "expected a string"))
-        }
-        if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }
-        if !causes.isEmpty { throw APIError.invalid("the site is not valid", causes: causes) }
-        let page = access.page.data.page.id
-        let created = try await write(page) { () async throws(StoreError) in try await store.putSite(slug: slug, name: name, page: page) }
-        let releases = access.page.data.sites.first { $0.slug == slug }?.releases ?? []
-        return JSONResponse.make(DataEncoder.site(CustomerSite(slug: slug, name: name, releases: releases)), status: created ? .created : .ok)
-    }
-
-    func siteReleases(_ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        let slug = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
-        guard let site = access.page.data.sites.first(where: { $0.slug == slug }) else { throw APIError.notFound("site \(JSONWriter.quoted(slug))") }
-        let releases = site.releases.compactMap { access.page.catalog.releaseIndex[$0].map { access.page.data.releases[$0] } }
-            .filter { access.hasKey || $0.status != .draft }
-        return JSONResponse.make(.object([JSONMember("items", .array(releases.map { DataEncoder.release($0, resolvingPrerelease: true) }))]))
-    }
-
-    func attach(_ context: ShiplogContext, _ attach: Bool) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
-        let site = try RequestInput.parameter("site", context, rule: Rules.slugProblem)
-        let reference = ReleaseReference(
-            component: try RequestInput.parameter("component", context, rule: Rules.slugProblem),
-            version: try RequestInput.parameter("version", context, rule: Rules.versionProblem)
-        )
-        let page = access.page.data.page.id
-        let changedSomething = try await write(page) { () async throws(StoreError) in
-            attach ? try await store.attach(reference, site: site, page: page) : try await store.detach(reference, site: site, page: page)
-        }
-        if !attach {
-            guard changedSomething else {
-                throw APIError.notFound(
-                    "release \(JSONWriter.quoted(reference.version)) of \(JSONWriter.quoted(reference.component)) on site \(JSONWriter.quoted(site))"
-                )
-            }
-            return Response(status: .noContent)
-        }
-        return JSONResponse.make(DataEncoder.reference(reference), status: changedSomething ? .created : .ok)
     }
 }

@@ -72,6 +72,7 @@ struct PageRoutes: Sendable {
 
     func listReleases(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
+        try Listing.requireKnownQuery(request, ["component", "status", "limit", "cursor"])
         let limit = try RequestInput.limit(request)
         let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
         let status = try RequestInput.query("status", request) {
@@ -94,12 +95,10 @@ struct PageRoutes: Sendable {
         let start = after.map { cursor in ordered.firstIndex { cursor < $0.element } ?? ordered.count } ?? 0
         let page = ordered[start...].prefix(limit)
         let hasMore = start + page.count < ordered.count
-        return JSONResponse.make(
-            .object([
-                JSONMember("items", .array(page.map { DataEncoder.release(releases[$0.offset], resolvingPrerelease: true) })),
-                JSONMember("next_cursor", hasMore ? (page.last.map { .string(Cursor.encode($0.element.cursor)) } ?? .null) : .null),
-                JSONMember("has_more", .bool(hasMore)),
-            ])
+        return Listing.answer(
+            page.map { DataEncoder.release(releases[$0.offset], resolvingPrerelease: true) },
+            nextCursor: hasMore ? page.last.map { Cursor.encode($0.element.cursor) } : nil,
+            total: ordered.count
         )
     }
 
@@ -201,7 +200,7 @@ struct PageRoutes: Sendable {
                 return group.members.isEmpty ? nil : group
             }
         }
-        return JSONResponse.make(.object([JSONMember("items", .array(groups.map(DataEncoder.group)))]))
+        return try Listing.page(groups.map(DataEncoder.group), request)
     }
 
     func createGroup(_ request: Request, _ context: ShiplogContext) async throws -> Response {

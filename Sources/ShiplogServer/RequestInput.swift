@@ -76,11 +76,11 @@ enum RequestInput {
         return members
     }
 
-    /// `?limit=` between 1 and 100 (default 20).
+    /// `?limit=` between 1 and 200 (default 50, SPEC §6.1).
     static func limit(_ request: Request) throws(APIError) -> Int {
-        guard let text = request.uri.queryParameters.get("limit") else { return 20 }
-        guard let limit = Int(text), (1...100).contains(limit) else {
-            throw APIError.invalid("the query is not valid", causes: [.init(field: "limit", error: "expected a whole number from 1 to 100")])
+        guard let text = request.uri.queryParameters.get("limit") else { return 50 }
+        guard let limit = Int(text), (1...200).contains(limit) else {
+            throw APIError.invalid("the query is not valid", causes: [.init(field: "limit", error: "expected a whole number from 1 to 200")])
         }
         return limit
     }

@@ -142,6 +142,7 @@ public struct ShiplogServer: Sendable {
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
         DeploymentRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,
             messages: messages,

@@ -201,7 +201,7 @@ struct SubscriptionRoutes: Sendable {
         try access.require(.admin)
         let subscribers: [Subscriber]
         do { subscribers = try await store.subscribers(page: access.page.data.page.id) } catch { throw APIError.from(error) }
-        return JSONResponse.make(.object([JSONMember("items", .array(subscribers.map(Self.json)))]))
+        return try Listing.page(subscribers.map(Self.json), request)
     }
 
     static func json(_ subscriber: Subscriber) -> JSONValue {

@@ -14,7 +14,7 @@ struct WebhookRoutes: Sendable {
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page")
-        pages.get("webhooks") { _, context in try await list(context) }
+        pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
         pages.delete("webhooks/:webhook") { _, context in try await delete(context) }
     }
@@ -29,10 +29,10 @@ struct WebhookRoutes: Sendable {
         do { return try await body() } catch { throw APIError.from(error) }
     }
 
-    func list(_ context: ShiplogContext) async throws -> Response {
+    func list(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let page = try admin(context)
         let hooks = try await call { () async throws(StoreError) in try await store.webhooks(page: page) }
-        return JSONResponse.make(.object([JSONMember("items", .array(hooks.map(Self.encode)))]))
+        return try Listing.page(hooks.map(Self.encode), request)
     }
 
     func create(_ request: Request, _ context: ShiplogContext) async throws -> Response {

@@ -78,6 +78,16 @@ public protocol Store: Sendable {
     @discardableResult
     func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool
 
+    /// Creates a customer site (SPEC §6.1); a slug the page already has is a conflict.
+    func createSite(slug: String, name: String?, page: String) async throws(StoreError)
+
+    /// Sets the name of an existing customer site (nil clears it); not found when it does not exist.
+    func renameSite(slug: String, name: String?, page: String) async throws(StoreError)
+
+    /// Deletes a customer site, detaching its releases (which stay); false when it did not exist.
+    @discardableResult
+    func deleteSite(slug: String, page: String) async throws(StoreError) -> Bool
+
     /// Attaches a release to a site; true when it was not attached.
     @discardableResult
     func attach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool

@@ -251,6 +251,11 @@ def assert_error(response, status, code=None, field=None):
     return body
 
 
+def listing(items, total=None):
+    """A whole list as the API answers it on one page (SPEC §6.1)."""
+    return {"items": items, "next_cursor": None, "has_more": False, "total": len(items) if total is None else total}
+
+
 def published_order(releases):
     """(component, version) of releases as the API lists them: newest first, undated last."""
     def key(release):
@@ -588,8 +593,9 @@ def test_put_component_errors(server):
 
 def test_list_releases_anonymous_hides_drafts(pristine):
     body = pristine.get(f"{API}/releases", params={"limit": 100}).json()
-    assert set(body) == {"items", "next_cursor", "has_more"}
+    assert set(body) == {"items", "next_cursor", "has_more", "total"}
     assert body["has_more"] is False and body["next_cursor"] is None
+    assert body["total"] == len(body["items"])
     public = [r for r in DATA["releases"] if r.get("status") != "draft"]
     assert [(r["component"], r["version"]) for r in body["items"]] == published_order(public)
     for item in body["items"]:
@@ -645,7 +651,10 @@ def test_list_releases_by_component(pristine, component):
 
 @pytest.mark.parametrize("params,field", [
     ({"limit": "0"}, "limit"),
-    ({"limit": "101"}, "limit"),
+    ({"limit": "201"}, "limit"),
+    ({"limit": ""}, "limit"),
+    ({"skip": "2"}, "skip"),
+    ({"size": "2"}, "size"),
     ({"limit": "ten"}, "limit"),
     ({"limit": "-1"}, "limit"),
     ({"limit": "1.5"}, "limit"),
@@ -664,7 +673,7 @@ def test_list_releases_unknown_component(server):
 
 
 def test_list_releases_limits(pristine):
-    assert len(pristine.get(f"{API}/releases").json()["items"]) == 19  # default 20, 19 public releases
+    assert len(pristine.get(f"{API}/releases").json()["items"]) == 19  # default 50, 19 public releases
     one = pristine.get(f"{API}/releases", params={"limit": 1}).json()
     assert len(one["items"]) == 1 and one["has_more"] is True and isinstance(one["next_cursor"], str)
     exact = pristine.get(f"{API}/releases", params={"limit": 19}).json()
@@ -682,7 +691,7 @@ def walk(server, key=None, **params):
         assert response.status_code == 200, response.text
         body = response.json()
         pages += 1
-        assert len(body["items"]) <= int(params.get("limit", 20))
+        assert len(body["items"]) <= int(params.get("limit", 50))
         items += [(r["component"], r["version"]) for r in body["items"]]
         if not body["has_more"]:
             assert body["next_cursor"] is None
@@ -973,7 +982,7 @@ def test_write_key_may_change_releases_but_not_components(server, store):
 
 def test_list_groups(pristine):
     body = pristine.get(f"{API}/groups").json()
-    assert body == {"items": DATA["groups"]}
+    assert body == listing(DATA["groups"])
 
 
 def test_create_group(server):

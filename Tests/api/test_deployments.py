@@ -22,6 +22,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     assert_json_error_bytes,
     fresh,
     healthy,
+    listing,
     post_bytes,
     pristine,
     raw_request,
@@ -36,6 +37,18 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
 ENVIRONMENTS = f"{API}/environments"
 SITES = f"{API}/sites"
 DEPLOYMENT_KEYS = {"component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit", "meta"}
+
+
+def environments(server):
+    """Every environment of the page, following the list's cursors."""
+    items, cursor = [], None
+    while True:
+        body = server.get(ENVIRONMENTS, params={"limit": 200, **({"cursor": cursor} if cursor else {})}).json()
+        items += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            assert body["total"] == len(items)
+            return items
 
 
 def environment_path(name, *rest):
@@ -154,7 +167,7 @@ def test_private_page_needs_a_key_for_reads(server, store):
         assert_error(server.get(path), 401, "unauthorized")
         assert_error(server.get(path, store.keys["admin"]), 404, "not_found")  # a key of nimbus
         response = server.get(path, store.keys["secret"])
-        assert response.status_code == 200 and response.json() == {"items": []}
+        assert response.status_code == 200 and response.json() == listing([])
     # The secret page's read key may not write.
     assert_error(server.request("POST", f"{secret}/environments", store.keys["secret"], json={"name": "x"}), 403, "forbidden")
     assert_error(server.request("PUT", f"{secret}/sites/x", store.keys["secret"], json={}), 403, "forbidden")
@@ -173,7 +186,7 @@ def test_unknown_page(server, store):
 def test_list_environments(pristine):
     response = pristine.get(ENVIRONMENTS)
     assert response.status_code == 200
-    assert response.json() == {"items": DATA["environments"]}
+    assert response.json() == listing(DATA["environments"])
 
 
 def test_create_environment(server):
@@ -182,8 +195,8 @@ def test_create_environment(server):
     assert created.status_code == 201, created.text
     assert created.headers["Content-Type"].startswith("application/json")
     assert created.json() == {"name": name, "frozen": False}
-    assert server.get(ENVIRONMENTS).json()["items"][-1] == {"name": name, "frozen": False}
-    assert deployments(server, name) == {"items": [], "next_cursor": None, "has_more": False}
+    assert environments(server)[-1] == {"name": name, "frozen": False}
+    assert deployments(server, name) == listing([])
     frozen = server.admin("POST", ENVIRONMENTS, json={"name": f"env-{unique()}", "frozen": True})
     assert frozen.status_code == 201 and frozen.json()["frozen"] is True
     # null counts as absent.
@@ -195,7 +208,7 @@ def test_create_environment_conflict(server):
     name = new_environment(server)
     assert_error(server.admin("POST", ENVIRONMENTS, json={"name": name}), 409, "conflict")
     assert_error(server.admin("POST", ENVIRONMENTS, json={"name": "production", "frozen": True}), 409, "conflict")
-    assert {"name": "production", "frozen": False} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": "production", "frozen": False} in environments(server)
 
 
 @pytest.mark.parametrize("body,field", [
@@ -214,7 +227,7 @@ def test_create_environment_conflict(server):
 ])
 def test_create_environment_invalid(server, body, field):
     assert_error(server.admin("POST", ENVIRONMENTS, json=body), 400, "invalid_request", field)
-    assert "ok-name" not in [e["name"] for e in server.get(ENVIRONMENTS).json()["items"]]
+    assert "ok-name" not in [e["name"] for e in environments(server)]
 
 
 def test_create_environment_empty_body(server):
@@ -226,13 +239,13 @@ def test_freeze_and_unfreeze(server):
     frozen = server.admin("PATCH", environment_path(name), json={"frozen": True})
     assert frozen.status_code == 200, frozen.text
     assert frozen.json() == {"name": name, "frozen": True}
-    assert {"name": name, "frozen": True} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": name, "frozen": True} in environments(server)
     # The name may be repeated (or null); freezing twice is fine.
     assert server.admin("PATCH", environment_path(name), json={"frozen": True, "name": name}).json() == {"name": name, "frozen": True}
     assert server.admin("PATCH", environment_path(name), json={"frozen": True, "name": None}).status_code == 200
     thawed = server.admin("PATCH", environment_path(name), json={"frozen": False})
     assert thawed.status_code == 200 and thawed.json() == {"name": name, "frozen": False}
-    assert {"name": name, "frozen": False} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": name, "frozen": False} in environments(server)
 
 
 @pytest.mark.parametrize("body,field", [
@@ -247,7 +260,7 @@ def test_freeze_and_unfreeze(server):
 def test_freeze_invalid(server, body, field):
     name = new_environment(server)
     assert_error(server.admin("PATCH", environment_path(name), json=body), 400, "invalid_request", field)
-    assert {"name": name, "frozen": False} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": name, "frozen": False} in environments(server)
 
 
 def test_freeze_unknown_environment(server):
@@ -261,7 +274,7 @@ def test_freeze_unknown_environment(server):
 def test_list_deployments_newest_first(pristine):
     for environment in ("production", "staging"):
         body = deployments(pristine, environment, limit=100)
-        assert set(body) == {"items", "next_cursor", "has_more"}
+        assert set(body) == {"items", "next_cursor", "has_more", "total"}
         assert body["has_more"] is False and body["next_cursor"] is None
         expected = [as_deployment(d) for d in DATA["deployments"] if d["environment"] == environment][::-1]
         assert body["items"] == expected
@@ -340,24 +353,26 @@ def test_deployment_cursor_is_stable_while_deployments_are_added(server):
 
 def test_list_deployments_default_limit(server):
     name = new_environment(server)
-    for index in range(21):
+    for index in range(51):
         deploy(server, name, "cli", "v0.9.0", host=f"h{index}")
     body = deployments(server, name)
-    assert len(body["items"]) == 20 and body["has_more"] is True
+    assert len(body["items"]) == 50 and body["has_more"] is True and body["total"] == 51
     assert deployments(server, name, cursor=body["next_cursor"])["items"][0]["host"] == "h0"
 
 
 def test_list_deployments_unknown_environment_and_component(server):
     assert_error(server.get(deployments_path(f"none-{unique()}")), 404, "not_found")
     # An unknown component is no error: nothing was deployed of it.
-    assert deployments(server, "production", component="nope") == {"items": [], "next_cursor": None, "has_more": False}
+    assert deployments(server, "production", component="nope") == listing([])
 
 
 @pytest.mark.parametrize("params,field", [
     ({"limit": "0"}, "limit"),
-    ({"limit": "101"}, "limit"),
+    ({"limit": "201"}, "limit"),
     ({"limit": "ten"}, "limit"),
     ({"limit": "-1"}, "limit"),
+    ({"status": "success"}, "status"),
+    ({"skip": "2"}, "skip"),
     ({"component": "Not A Slug"}, "component"),
     ({"cursor": "garbage"}, "cursor"),
     ({"cursor": "eyJ4IjoxfQ"}, "cursor"),         # {"x":1}
@@ -379,7 +394,7 @@ def test_list_deployments_bad_environment_name(server):
 
 def test_create_deployment_creates_its_environment(server):
     name = f"auto-{unique()}"
-    assert name not in [e["name"] for e in server.get(ENVIRONMENTS).json()["items"]]
+    assert name not in [e["name"] for e in environments(server)]
     body = {
         "component": "api", "version": "v1.10.2", "status": "success",
         "started_at": "2026-11-02T10:00:00+01:00", "finished_at": "2026-11-02T09:06:12.5Z",
@@ -390,7 +405,7 @@ def test_create_deployment_creates_its_environment(server):
     assert response.headers["Content-Type"].startswith("application/json")
     expected = dict(body, environment=name, started_at="2026-11-02T09:00:00Z", finished_at="2026-11-02T09:06:12Z")
     assert response.json() == expected
-    assert {"name": name, "frozen": False} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": name, "frozen": False} in environments(server)
     assert deployments(server, name)["items"] == [expected]
 
 
@@ -427,7 +442,7 @@ def test_create_deployment_of_a_draft(server, store):
     assert [d["version"] for d in deployments(server, name, limit=1, cursor=first["next_cursor"])["items"]] == ["v1.0.0"]
     only_draft = new_environment(server)
     deploy(server, only_draft, release["component"], release["version"])
-    assert deployments(server, only_draft, limit=1) == {"items": [], "next_cursor": None, "has_more": False}
+    assert deployments(server, only_draft, limit=1) == listing([])
     # A release that a deployment refers to cannot be deleted.
     assert_error(server.admin("DELETE", release_path(release["component"], release["version"])), 409, "conflict")
 
@@ -459,7 +474,7 @@ def test_create_deployment_invalid(server, body, field):
 def test_create_deployment_invalid_does_not_create_the_environment(server):
     name = f"never-{unique()}"
     assert_error(server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v9.9.9"}), 400, "invalid_request")
-    assert name not in [e["name"] for e in server.get(ENVIRONMENTS).json()["items"]]
+    assert name not in [e["name"] for e in environments(server)]
     assert_error(server.admin("POST", deployments_path("Bad Env"), json={"component": "cli", "version": "v1.1.0"}),
                  400, "invalid_request", "environment")
 
@@ -489,7 +504,7 @@ def test_update_deployment_creates_when_nothing_matches(server):
     created = response.json()
     assert set(created) == {"component", "version", "environment", "status", "started_at"}
     assert (created["component"], created["version"], created["environment"], created["status"]) == ("cli", "v1.1.0", name, "in_progress")
-    assert {"name": name, "frozen": False} in server.get(ENVIRONMENTS).json()["items"]
+    assert {"name": name, "frozen": False} in environments(server)
     finished = server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.0.0", "status": "success"}).json()
     assert finished["started_at"] == finished["finished_at"] or finished["finished_at"] >= finished["started_at"]
     assert [d["version"] for d in deployments(server, name)["items"]] == ["v1.0.0", "v1.1.0"]
@@ -651,7 +666,7 @@ def test_rollback_bad_environment_name(server):
 
 
 def test_list_sites(pristine):
-    assert pristine.get(SITES).json() == {"items": DATA["sites"]}
+    assert pristine.get(SITES).json() == listing(DATA["sites"])
 
 
 def test_put_site_creates_then_renames(server):
@@ -756,7 +771,7 @@ def test_attach_errors(server):
     assert_error(server.admin("DELETE", attachment_path(slug, "api", "a/b")), 400, "invalid_request", "version")
     assert_error(server.get(f"{SITES}/none-{unique()}/releases"), 404, "not_found")
     assert_error(server.get(f"{SITES}/Bad%20Site/releases"), 400, "invalid_request", "site")
-    assert server.get(f"{SITES}/{slug}/releases").json() == {"items": []}
+    assert server.get(f"{SITES}/{slug}/releases").json() == listing([])
 
 
 # MARK: - Hostile requests
@@ -872,9 +887,8 @@ def test_dot_segments_and_encoded_slashes(healthy, store, path, expected):
     ("GET", environment_path("staging")),
     ("DELETE", deployments_path("staging")),
     ("GET", environment_path("staging", "rollback")),
-    ("POST", SITES),
-    ("DELETE", f"{SITES}/initech"),
-    ("GET", f"{SITES}/initech"),
+    ("DELETE", SITES),
+    ("POST", f"{SITES}/initech"),
     ("POST", f"{SITES}/initech/releases"),
     ("GET", f"{SITES}/initech/releases/api/v1.10.2"),
     ("POST", f"{API}/subscribers"),

@@ -1,0 +1,39 @@
+import GRDB
+import ShiplogModel
+
+extension SQLiteStore {
+    public func createSite(slug: String, name: String?, page: String) async throws(StoreError) {
+        try await write { db in
+            try Rows.requirePage(db, page)
+            guard try Rows.siteSeq(db, slug, page: page) == nil else {
+                throw StoreError.conflict("site \(JSONWriter.quoted(slug)) already exists")
+            }
+            _ = try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page)
+        }
+    }
+
+    public func renameSite(slug: String, name: String?, page: String) async throws(StoreError) {
+        try await write { db in
+            guard try Rows.siteSeq(db, slug, page: page) != nil else { throw StoreError.notFound("site \(JSONWriter.quoted(slug))") }
+            try db.execute(sql: "UPDATE sites SET name = ? WHERE page_id = ? AND slug = ?", arguments: [name, page, slug])
+        }
+    }
+
+    @discardableResult
+    public func deleteSite(slug: String, page: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            guard let seq = try Rows.siteSeq(db, slug, page: page) else { return false }
+            // Its attachments go first: the releases themselves stay.
+            try db.execute(sql: "DELETE FROM site_releases WHERE site_seq = ?", arguments: [seq])
+            try db.execute(sql: "DELETE FROM sites WHERE seq = ?", arguments: [seq])
+            return true
+        }
+    }
+}
+
+extension Rows {
+    /// The row of a customer site; nil when the page has none of that slug.
+    static func siteSeq(_ db: Database, _ slug: String, page: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, slug])
+    }
+}

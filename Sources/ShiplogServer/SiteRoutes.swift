@@ -77,6 +77,7 @@ struct SiteRoutes: Sendable {
 
     func showSite(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
         return JSONResponse.make(DataEncoder.site(try site(try slug(context), access)))
     }
 

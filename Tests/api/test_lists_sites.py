@@ -265,3 +265,16 @@ def test_delete_site_detaches_its_releases(server):
 
 def test_delete_site_bad_slug(server):
     assert_error(server.admin("DELETE", f"{SITES}/Bad%20Site"), 400, "invalid_request", "site")
+
+
+def test_create_site_with_an_idempotency_key_is_answered_once(server):
+    slug = f"retried-{unique()}"
+    headers = {"Idempotency-Key": f"site-{slug}"}
+    first = server.admin("POST", SITES, json={"slug": slug}, headers=headers)
+    assert first.status_code == 201, first.text
+    again = server.admin("POST", SITES, json={"slug": slug}, headers=headers)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.headers["Location"] == f"{SITES}/{slug}"
+    # Without the key, the same request is a conflict.
+    assert_error(server.admin("POST", SITES, json={"slug": slug}), 409, "conflict")

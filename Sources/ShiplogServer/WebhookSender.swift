@@ -40,7 +40,8 @@ public struct WebhookConfiguration: Sendable {
     }
 }
 
-/// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed, and marks it
+/// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed (and, for a forwarding
+/// format, authenticated as its service expects), and marks it
 /// delivered only on a 2xx answer; anything else is retried with exponential backoff, forever (until
 /// the webhook is deleted). A webhook's deliveries go out one at a time, in the order of their events.
 /// Runs in the server's service group; deliveries queued by other processes are seen within a second.
@@ -138,7 +139,11 @@ final class WebhookSender: Service, Sendable {
         request.headers.add(name: "User-Agent", value: "shiplog-webhooks/1")
         request.headers.add(name: "X-Shiplog-Event", value: delivery.event)
         request.headers.add(name: "X-Shiplog-Delivery", value: delivery.id)
-        request.headers.add(name: "X-Shiplog-Signature", value: Self.signature(body: delivery.body, secret: delivery.secret))
+        if !delivery.secret.isEmpty {
+            request.headers.add(name: "X-Shiplog-Signature", value: Self.signature(body: delivery.body, secret: delivery.secret))
+        }
+        // A forwarding format authenticates as its service expects (SPEC §6.1).
+        for (name, value) in WebhookForwarding.headers(delivery.format, delivery.settings) { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: delivery.body))
         var status: Int?
         let problem: String

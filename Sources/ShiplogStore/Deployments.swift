@@ -98,6 +98,9 @@ extension SQLiteStore {
                 return (try Rows.addDeployment(db, created, page: page, now: now), true)
             }
             var stored = Self.storedDeployment(row)
+            // Setting the status it already has changes nothing, so it tells nobody (a re-run CI
+            // step must not forward a deployment to Sentry or New Relic twice).
+            guard stored.deployment.status != status else { return (stored, false) }
             stored.deployment.status = status
             if status.isFinished && stored.deployment.finishedAt == nil { stored.deployment.finishedAt = Timestamp(seconds: now) }
             try db.execute(

@@ -202,6 +202,16 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("webhook settings") { db in
+            // Forwarding formats (SPEC §6.1): the service's settings, and each delivery's own URL
+            // (Sentry's holds the deployment's version); NULL means the webhook's URL.
+            try db.execute(
+                sql: """
+                    ALTER TABLE webhooks ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE webhook_deliveries ADD COLUMN url TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

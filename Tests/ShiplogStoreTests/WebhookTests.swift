@@ -62,6 +62,23 @@ import Testing
         #expect(listed[0].delivered == 1 && listed[0].queued == 1 && listed[1].queued == 1)
     }
 
+    @Test func settingTheStatusADeploymentHasTellsNobody() async throws {
+        let (temporary, page) = try await prepared()
+        let store = temporary.store
+        let hook = try await store.createWebhook(
+            WebhookRegistration(url: "https://a.example/hook", secret: "s1", events: [.deploymentUpdated]),
+            page: page
+        )
+        let reference = ReleaseReference(component: "api", version: "v1.10.2")
+        _ = try await store.updateDeployment(reference, environment: "staging", status: .inProgress, page: page)
+        _ = try await store.updateDeployment(reference, environment: "staging", status: .success, page: page)
+        let queued = try #require(try await store.webhooks(page: page).first { $0.id == hook.id }?.queued)
+        #expect(queued >= 1)
+        let (again, created) = try await store.updateDeployment(reference, environment: "staging", status: .success, page: page)
+        #expect(!created && again.deployment.status == .success)
+        #expect(try await store.webhooks(page: page).first { $0.id == hook.id }?.queued == queued)
+    }
+
     @Test func deletingAWebhookDropsItsDeliveries() async throws {
         let (temporary, page) = try await prepared()
         let store = temporary.store

@@ -148,7 +148,7 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                     receiver.requests.append(
-                        {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body, "status": status}
+                        {"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body, "status": status}
                     )
                 self.send_response(status)
                 if status == 429:

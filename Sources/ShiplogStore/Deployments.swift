@@ -98,16 +98,18 @@ extension SQLiteStore {
                 return (try Rows.addDeployment(db, created, page: page, now: now), true)
             }
             var stored = Self.storedDeployment(row)
-            // Setting the status it already has changes nothing, so it tells nobody (a re-run CI
-            // step must not forward a deployment to Sentry or New Relic twice).
-            guard stored.deployment.status != status else { return (stored, false) }
+            // Setting the status it already has tells nobody (a re-run CI step must not forward a
+            // deployment to Sentry or New Relic twice).
+            let statusChanged = stored.deployment.status != status
             stored.deployment.status = status
             if status.isFinished && stored.deployment.finishedAt == nil { stored.deployment.finishedAt = Timestamp(seconds: now) }
             try db.execute(
                 sql: "UPDATE deployments SET status = ?, finished_at = ? WHERE seq = ?",
                 arguments: [status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]
             )
-            try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment), now: now)
+            if statusChanged {
+                try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment), now: now)
+            }
             return (stored, false)
         }
     }

@@ -236,7 +236,8 @@ struct DeploymentRoutes: Sendable {
         var name: String?
         switch JSONValue.object(members)["name"] {
         case nil, .null?: break
-        case .string(let text)?: name = text
+        case .string(let text)?:
+            if let problem = Rules.nameProblem(text) { causes.append(.init(field: "name", error: problem)) } else { name = text }
         default: causes.append(.init(field: "name", error: "expected a string"))
         }
         if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }

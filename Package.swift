@@ -7,9 +7,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// shiplog builds and runs on Linux only: it calls Glibc directly (renameat2, mallopt, /proc).
 let package = Package(
     name: "shiplog",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "shiplog", targets: ["shiplog"])
     ],
@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -68,12 +69,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 "ShiplogMail",
                 "ShiplogModel",
                 "ShiplogStore",
                 "ShiplogSite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -122,6 +126,16 @@ let package = Package(
         ),
         .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogServerTests",
+            dependencies: [
+                "ShiplogServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ShiplogMailTests",
             dependencies: ["ShiplogMail"],

@@ -99,8 +99,10 @@ struct BuildCommand: AsyncParsableCommand {
 
 /// Finds the files shiplog ships beside its binary: the default theme and the OpenAPI document.
 ///
-/// Looked up in order: an environment variable, an installed `share/shiplog/`, a folder next to
-/// the executable, and the source checkout the binary was built from.
+/// Looked up in order: an environment variable, an installed `share/shiplog/` beside the
+/// binary's `bin/`, a folder next to the binary, and the source checkout whose `.build` holds
+/// the binary. Every place is found from where the running binary really is (`/proc/self/exe`),
+/// never from the current directory or from a path compiled into the binary.
 enum SharedFiles {
     /// The default theme's folder (`SHIPLOG_TEMPLATES` overrides it).
     static func templates() throws -> String {
@@ -113,20 +115,38 @@ enum SharedFiles {
         return try find(".", marker: "openapi.yaml", variable: nil) + "/openapi.yaml"
     }
 
+    /// The folder that holds the running binary, with every link resolved.
+    static var executableDirectory: URL {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
     private static func find(_ name: String, marker: String, variable: String?) throws -> String {
         var candidates: [String] = []
-        if let variable, let path = ProcessInfo.processInfo.environment[variable] { candidates.append(path) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if let variable, let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty { candidates.append(path) }
+        let executable = executableDirectory
         candidates.append(executable.appendingPathComponent("../share/shiplog/\(name)").standardizedFileURL.path)
         candidates.append(executable.appendingPathComponent(name).standardizedFileURL.path)
-        // The checkout this binary was built from: Sources/ShiplogCLI/ is two levels below it.
-        candidates.append(
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../\(name)").standardizedFileURL.path
-        )
+        if let checkout = enclosingCheckout(of: executable) {
+            candidates.append(checkout.appendingPathComponent(name).standardizedFileURL.path)
+        }
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/" + marker) {
             return candidate
         }
         Console.error("cannot find \(marker) (looked in \(candidates.joined(separator: ", ")))\(variable.map { "; set \($0)" } ?? "")")
         throw ExitStatus.io
+    }
+
+    /// The package checkout a binary built by `swift build` sits in (`CHECKOUT/.build*/…/shiplog`).
+    private static func enclosingCheckout(of directory: URL) -> URL? {
+        var folder = directory.standardizedFileURL
+        while folder.pathComponents.count > 1 {
+            if folder.lastPathComponent.hasPrefix(".build") {
+                let checkout = folder.deletingLastPathComponent()
+                return FileManager.default.fileExists(atPath: checkout.appendingPathComponent("Package.swift").path) ? checkout : nil
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
     }
 }

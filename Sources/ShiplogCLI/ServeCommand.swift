@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Stops gracefully on SIGTERM or SIGINT (requests in flight finish). Logs one line per \
             request on stderr. With --site DIR the static page is built into DIR at start and rebuilt \
-            (incrementally, atomically) after every change.
+            (incrementally, atomically) after every change; a private page's site is served only to \
+            requests with a key of the page, and DIR must not hold the store. Connections that send \
+            nothing, trickle their headers or stall a body are closed (see the timeouts below).
             """
     )
 
@@ -52,9 +54,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info (one line per request), notice, warning or error.")
     var logLevel = "info"
 
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a request's headers may take to arrive whole.", valueName: "s"))
+    var headerTimeout = 10
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a keep-alive connection may stay idle.", valueName: "s"))
+    var idleTimeout = 60
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds a request body may stall before the request ends.", valueName: "s"))
+    var bodyTimeout = 30
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
+        for (name, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
+        where !(1...86400).contains(seconds) {
+            throw ValidationError("\(name) must be from 1 to 86400 seconds")
+        }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
         if let smtp, !(smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://")) {
             throw ValidationError("--smtp must be an smtp:// or smtps:// URL")
@@ -66,6 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let site, let inside = SiteFolder.holdsStore(site: site, db: store.db) {
+            Console.error(
+                "--site \(site) holds the store \(inside) (--db): everything in the site folder is served, the live database too; keep the store outside it"
+            )
+            throw ExitStatus.usage
+        }
         let opened = try store.open()
         var logger = Logger(label: "shiplog") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -86,11 +107,37 @@ struct ServeCommand: AsyncParsableCommand {
             site: siteConfiguration,
             templates: try SharedFiles.templates(),
             templateOverrides: templates,
-            mail: mail
+            mail: mail,
+            timeouts: ConnectionTimeouts(header: .seconds(headerTimeout), idle: .seconds(idleTimeout), body: .seconds(bodyTimeout))
         )
-        let host = self.host
+        let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
             Console.output("shiplog serving on http://\(host):\(port)")
         }
+    }
+}
+
+/// Where the site folder and the store are, seen through symlinks.
+enum SiteFolder {
+    /// The store's path when the store (a SQLite file) is inside the site folder, else nil. Paths that
+    /// do not exist yet are resolved from their nearest existing folder.
+    static func holdsStore(site: String, db: String) -> String? {
+        if db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") { return nil }
+        let folder = resolved(site)
+        let store = resolved(db)
+        return store.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") ? store : nil
+    }
+
+    /// The absolute path with `.`, `..` and the symlinks of its existing part resolved.
+    static func resolved(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        var existing = absolute
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        let real = existing.resolvingSymlinksInPath().path
+        return ([real == "/" ? "" : real] + rest).joined(separator: "/")
     }
 }

@@ -106,18 +106,32 @@ struct ImportCommand: AsyncParsableCommand {
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print a page of the store as data JSON (SPEC §1) on stdout.",
-        discussion: "Importing the output into an empty store gives back the same data."
+        abstract: "Print a page of the store as data JSON on stdout, or write it to a file.",
+        discussion: """
+            Importing the output into an empty store gives back the same data. With --output the file \
+            is replaced atomically and only once the export succeeded (unlike `> FILE`, which the shell \
+            empties before shiplog starts).
+            """
     )
 
     @OptionGroup var target: StorePageOptions
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
+    var output: String?
 
     func run() async throws {
         let (opened, id) = try await target.open()
         guard let data = try await storeCall({ () async throws(StoreError) in try await opened.load(page: id) }) else {
             throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data((JSONWriter.write(DataEncoder.document(data)) + "\n").utf8))
+        let document = Data((JSONWriter.write(DataEncoder.document(data)) + "\n").utf8)
+        guard let output else { return FileHandle.standardOutput.write(document) }
+        do {
+            try document.write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            Console.error("cannot write \(output): \(error.localizedDescription)")
+            throw ExitStatus.io
+        }
     }
 }
 
@@ -133,7 +147,10 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "create",
             abstract: "Create a key and print it, alone, on stdout (it is shown only this once).",
-            discussion: "The page is created when it does not exist. Only a hash of the key is stored."
+            discussion: """
+                The page must exist in the store (import its data first), unless --create-page is given, which \
+                creates it empty. Only a hash of the key is stored.
+                """
         )
 
         @OptionGroup var store: StoreOptions
@@ -147,6 +164,9 @@ struct KeysCommand: AsyncParsableCommand {
         )
         var scope: String
 
+        @Flag(name: .long, help: "Create the page (empty) when the store does not have it yet.")
+        var createPage = false
+
         func validate() throws {
             if let problem = Rules.slugProblem(page) { throw ValidationError("--page: \(problem)") }
             if KeyScope(rawValue: scope) == nil { throw ValidationError("--scope must be read, write or admin") }
@@ -155,6 +175,14 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let opened = try store.open()
             let scope = KeyScope(rawValue: scope) ?? .read
+            let pages = try await storeCall { () async throws(StoreError) in try await opened.pageIDs() }
+            guard createPage || pages.contains(page) else {
+                Console.error(
+                    "no page \(JSONWriter.quoted(page)) in \(store.db) (it has: \(pages.isEmpty ? "none" : pages.joined(separator: ", "))); "
+                        + "import the page's data first, or pass --create-page to create it empty"
+                )
+                throw ExitStatus.usage
+            }
             let key = try await storeCall { () async throws(StoreError) in try await opened.createKey(page: page, scope: scope) }
             Console.output(key.secret)
             Console.error("Created \(scope.rawValue) key \(key.info.id) for page \(JSONWriter.quoted(page)); keep it secret, it is not shown again.")

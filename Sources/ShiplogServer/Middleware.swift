@@ -10,13 +10,14 @@ import Synchronization
 /// The request context of every route: the caller (resolved once, by ``GateMiddleware``) and the client's address.
 struct ShiplogContext: RequestContext {
     var coreContext: CoreRequestContextStorage
-    /// The client's IP address, for rate limits of anonymous callers.
+    /// The client as rate limits of anonymous callers count it: its IPv4 address, or the /64 of its
+    /// IPv6 address (``ClientAddress/rateLimitKey(_:)``).
     let clientAddress: String
     var caller: Caller = .anonymous
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        clientAddress = ClientAddress.rateLimitKey(source.channel.remoteAddress?.ipAddress ?? "unknown")
     }
 
     /// Bodies larger than this are refused with 413.
@@ -79,62 +80,6 @@ struct JSONErrorMiddleware: RouterMiddleware {
     }
 }
 
-/// Serves the static site for every path outside the API (`/v1/`, `/api/`, `/health`, `/openapi.json`),
-/// so API requests never touch the file system and static files are not rate-limited.
-///
-/// Each file is opened once and read whole (site files are small): its size and bytes come from the
-/// same open file, so a file that a rebuild swaps in meanwhile is served either old or new, never a
-/// `Content-Length` of one with the bytes of the other (which a stat-then-open server would do).
-struct SiteFilesMiddleware: RouterMiddleware {
-    typealias Context = ShiplogContext
-    let root: String
-
-    static func isAPI(_ path: String) -> Bool {
-        path.hasPrefix("/v1/") || path.hasPrefix("/api/") || path == "/health" || path == "/openapi.json"
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard request.method == .get || request.method == .head, !Self.isAPI(path),
-            let segments = Self.segments(path)
-        else {
-            return try await next(request, context)
-        }
-        var file = ([root] + segments).joined(separator: "/")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { return try await next(request, context) }
-        if isDirectory.boolValue {
-            guard path.hasSuffix("/") else {
-                return Response(status: .movedPermanently, headers: [.location: path + "/" + (request.uri.query.map { "?" + $0 } ?? "")])
-            }
-            file += "/index.html"
-        }
-        guard let data = FileManager.default.contents(atPath: file) else { return try await next(request, context) }
-        let fileExtension = file.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }
-        var type = fileExtension.flatMap { MediaType.getMediaType(forExtension: String($0)) }?.description ?? "application/octet-stream"
-        if type.hasPrefix("text/") || type.hasSuffix("json") || type.hasSuffix("xml") { type += "; charset=utf-8" }
-        var headers: HTTPFields = [.contentType: type, .contentLength: String(data.count), .cacheControl: "public, max-age=60"]
-        if request.method == .head {
-            return Response(status: .ok, headers: headers)
-        }
-        headers[.contentLength] = nil
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// The decoded path segments under the site's root; nil for anything that could leave it
-    /// (`..`, encoded slashes, NUL, invalid percent-encoding).
-    static func segments(_ path: String) -> [String]? {
-        var segments: [String] = []
-        for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
-            guard let segment = raw.removingPercentEncoding, segment != "..", segment != ".", !segment.contains("/"),
-                !segment.contains("\0"), !segment.hasPrefix(".")
-            else { return nil }
-            segments.append(segment)
-        }
-        return segments
-    }
-}
-
 /// Lets browsers on other origins read the headers that matter (`ETag`, the rate-limit headers …) on
 /// every answer; Hummingbird's CORS middleware names them on preflight answers only.
 struct ExposeHeadersMiddleware: RouterMiddleware {
@@ -160,6 +105,8 @@ struct GateMiddleware: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Load balancers probe health often, from few addresses: never limited (SPEC §6.2).
+        if request.uri.path == "/health" { return try await next(request, context) }
         var context = context
         do {
             context.caller = try await keys.caller(request)

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var subscribeLimit: Int
     /// Timeouts and backoff of webhook deliveries.
     public var webhooks: WebhookConfiguration
+    /// How long a connection may wait for a head, idle or stall its body (SPEC §6.2).
+    public var timeouts: ConnectionTimeouts
 
     public init(
         host: String = "127.0.0.1",
@@ -38,7 +40,8 @@ public struct ServerConfiguration: Sendable {
         templateOverrides: String? = nil,
         mail: MailConfiguration? = nil,
         subscribeLimit: Int = 10,
-        webhooks: WebhookConfiguration = WebhookConfiguration()
+        webhooks: WebhookConfiguration = WebhookConfiguration(),
+        timeouts: ConnectionTimeouts = ConnectionTimeouts()
     ) {
         self.host = host
         self.port = port
@@ -50,6 +53,7 @@ public struct ServerConfiguration: Sendable {
         self.mail = mail
         self.subscribeLimit = subscribeLimit
         self.webhooks = webhooks
+        self.timeouts = timeouts
     }
 }
 
@@ -111,7 +115,7 @@ public struct ShiplogServer: Sendable {
         )
         router.add(middleware: ExposeHeadersMiddleware())
         if let site = configuration.site {
-            router.add(middleware: SiteFilesMiddleware(root: site.output))
+            router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
         }
         router.add(
             middleware: GateMiddleware(
@@ -121,10 +125,12 @@ public struct ShiplogServer: Sendable {
             )
         )
         router.add(middleware: JSONErrorMiddleware(logger: logger))
-        router.get("health") { _, _ in
+        let health: @Sendable (Request, ShiplogContext) async throws -> Response = { _, _ in
             _ = try await store.changeCounter()
             return JSONResponse.make(.object([JSONMember("status", .string("ok"))]))
         }
+        router.get("health", use: health)
+        router.head("health") { request, context in try await health(request, context).createHeadResponse() }
         router.get("openapi.json") { _, _ in
             Response(
                 status: .ok,
@@ -148,7 +154,7 @@ public struct ShiplogServer: Sendable {
         if let delivery { services.append(delivery) }
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ParserErrorHandler()])),
+            server: .guardedHTTP1(timeouts: configuration.timeouts, additionalChannelHandlers: [ParserErrorHandler()]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: services,
             onServerRunning: { channel in

@@ -66,8 +66,14 @@ public struct SiteBuilder: Sendable {
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
-        let cache = options.incremental ? await BuildCache.load(forOutput: outputPath) : nil
-        return try await build(data, theme: try loadTheme(), cache: { cache })
+        let output = outputPath
+        let incremental = options.incremental
+        async let pendingCache = incremental ? BuildCache.load(forOutput: output) : nil
+        let theme = try loadTheme()
+        var trace = Trace(report: options.timings)
+        let plan = await plan(data, theme: theme, trace: &trace)
+        trace.mark("plan")
+        return try await write(plan, theme: theme, cache: await pendingCache, trace: trace)
     }
 
     /// Builds the site of the data `load` returns, reading the previous build's cache meanwhile.
@@ -86,15 +92,20 @@ public struct SiteBuilder: Sendable {
         let incremental = options.incremental
         // The cache (with a look at every file it lists) and the theme are read on other cores
         // while the data loads; the cache is waited for only once the site is planned.
-        let cache = Task { incremental ? await BuildCache.load(forOutput: output) : nil }
-        let theme = Task { Result { () throws(SiteError) in try loadTheme() } }
+        // Both are child tasks: a load that fails cancels and awaits them before it returns.
+        async let pendingCache = incremental ? BuildCache.load(forOutput: output) : nil
+        async let pendingTheme = Result { () throws(SiteError) in try loadTheme() }
         let memo = incremental ? ReleaseMemo.load(forOutput: output) : nil
         var loaded = try load(memo)
         // The catalog becomes the only holder of the releases, so that replacing summaries by
         // full releases later copies none of the others.
         let data = loaded.data
         loaded.data.releases = []
-        return try await build(consume data, theme: try await theme.value.get(), cache: { await cache.value }, loaded: loaded, finish: finish)
+        let theme = try await pendingTheme.get()
+        var trace = Trace(report: options.timings)
+        let plan = await plan(consume data, theme: theme, loaded: loaded, trace: &trace)
+        trace.mark("plan")
+        return try await write(plan, theme: theme, cache: await pendingCache, loaded: loaded, finish: finish, trace: trace)
     }
 
     private var outputPath: String { URL(fileURLWithPath: options.output).standardizedFileURL.path }
@@ -103,17 +114,17 @@ public struct SiteBuilder: Sendable {
         try Theme(directory: options.templates, overrides: options.templateOverrides)
     }
 
-    private func build(
-        _ data: consuming ReleaseData,
+    /// Renders and writes what `plan` says changed since the build `cache` describes.
+    private func write(
+        _ plan: consuming SitePlan,
         theme: Theme,
-        cache awaitCache: () async -> BuildCache?,
+        cache: BuildCache?,
         loaded: LoadedData? = nil,
-        finish: ((BuildReport) -> Void)? = nil
+        finish: ((BuildReport) -> Void)? = nil,
+        trace: consuming Trace
     ) async throws(SiteError) -> BuildReport {
-        var trace = Trace(report: options.timings)
-        var plan = await plan(consume data, theme: theme, loaded: loaded, trace: &trace)
-        trace.mark("plan")
-        let cache = await awaitCache()
+        var plan = plan
+        var trace = trace
         trace.mark("wait for cache")
         let output = outputPath
         // Which files the cache knows, and which of those are as planned (on every core: it looks

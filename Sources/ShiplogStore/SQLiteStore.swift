@@ -14,7 +14,13 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
 
     /// Opens (creating when needed) the database at `path` and migrates it to the current schema.
+    ///
+    /// A new store file is readable by its owner only (0600): it holds webhook secrets and
+    /// unsubscribe tokens. SQLite gives its `-wal` and `-shm` files the database file's mode.
     public init(path: String) throws(StoreError) {
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)

@@ -57,7 +57,11 @@ import Testing
     @Test func keysArePrintedOnceAndCanBeRevoked() throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }
-        let created = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write"], cwd: tmp)
+        let refused = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write"], cwd: tmp)
+        #expect(refused.status == 64 && refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("no page \"acme\"") && refused.stderr.contains("--create-page"))
+        #expect(try run(["keys", "list", "--db", "s.db"], cwd: tmp).stdout.split(separator: "\n").count == 1, "a refused key stores nothing")
+        let created = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write", "--create-page"], cwd: tmp)
         #expect(created.status == 0, "stderr: \(created.stderr)")
         let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!key.contains("\n") && key.count >= 40)

@@ -177,6 +177,17 @@ func exampleData() throws -> ReleaseData {
         }
     }
 
+    @Test func theStoreAndItsJournalsAreReadableByTheOwnerOnly() async throws {
+        let temporary = try TemporaryStore()
+        _ = try await temporary.store.createKey(page: "acme", scope: .read)
+        for name in ["shiplog.db", "shiplog.db-wal", "shiplog.db-shm"] {
+            let path = temporary.directory.appendingPathComponent(name).path
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let mode = try #require(attributes[.posixPermissions] as? Int)
+            #expect(mode & 0o077 == 0, "\(name) has mode \(String(mode, radix: 8))")
+        }
+    }
+
     @Test func scopesAreOrdered() {
         #expect(KeyScope.read < .write)
         #expect(KeyScope.write < .admin)

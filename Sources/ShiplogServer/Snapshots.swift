@@ -36,6 +36,9 @@ final class Snapshots: Sendable {
 
     subscript(id: String) -> PageSnapshot? { pages.withLock { $0[id] } }
 
+    /// Whether a page's snapshot may miss a committed write (never, while a failed reload throws to its writer).
+    func isStale(_ id: String) -> Bool { false }
+
     var pageIDs: [String] { pages.withLock { Array($0.keys) } }
 
     /// Reads one page again from the store (dropping it when it is gone).

@@ -22,8 +22,8 @@ final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let answerer: VersionAnswerer
     /// Requests passed on to the router whose answer has not been written whole.
     private var passedOn = 0
-    /// The head of a request to answer here, held until its end arrives.
-    private var held: HTTPRequest?
+    /// The head of a request to answer here and its page, held until its end arrives.
+    private var held: (head: HTTPRequest, page: String)?
     /// The client as rate limits count it (one per connection).
     private var clientAddress: String?
     private var date = HTTPDate()
@@ -35,25 +35,25 @@ final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if passedOn == 0, VersionAnswerer.mayAnswer(head) {
-                held = head
+            if passedOn == 0, let page = VersionAnswerer.page(askedBy: head) {
+                held = (head, page)
                 return
             }
             passedOn += 1
             context.fireChannelRead(data)
         case .body:
             // A body on a GET after all: the router decides what it means.
-            if let head = held { passOn(head, context: context) }
+            if let (head, _) = held { passOn(head, context: context) }
             context.fireChannelRead(data)
         case .end:
-            guard let head = held else {
+            guard let (head, page) = held else {
                 context.fireChannelRead(data)
                 return
             }
             held = nil
             let address = clientAddress ?? ClientAddress.rateLimitKey(of: context.channel)
             clientAddress = address
-            guard let (response, body) = answerer.answer(head, clientAddress: address, date: date.now()) else {
+            guard let (response, body) = answerer.answer(head, page: page, clientAddress: address, date: date.now()) else {
                 passOn(head, context: context)
                 context.fireChannelRead(data)
                 return
@@ -89,27 +89,34 @@ struct VersionAnswerer: Sendable {
     let limiter: RateLimiter?
     let logger: Logger
 
-    /// Whether `head` asks for a version document in the plain form this path answers:
-    /// `GET /v1/pages/{slug}/version`, no query, no body announced.
-    static func mayAnswer(_ head: HTTPRequest) -> Bool {
-        head.method == .get && head.path.flatMap(pageID) != nil && (head.headerFields[.contentLength] ?? "0") == "0"
-            && head.headerFields[.transferEncoding] == nil
+    /// The page whose version document `head` asks for in the plain form this path answers:
+    /// `GET /v1/pages/{slug}/version`, no query, no body announced; else nil.
+    static func page(askedBy head: HTTPRequest) -> String? {
+        guard head.method == .get, let path = head.path, let id = pageID(path), (head.headerFields[.contentLength] ?? "0") == "0",
+            head.headerFields[.transferEncoding] == nil
+        else { return nil }
+        return id
     }
+
+    private static let prefix = Array("/v1/pages/".utf8)
+    private static let suffix = Array("/version".utf8)
 
     /// The page of `/v1/pages/{id}/version`; nil for any other path (a percent-encoded id or a
     /// query included: the router decodes those).
     static func pageID(_ path: String) -> String? {
-        let prefix = "/v1/pages/"
-        let suffix = "/version"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
-        let id = String(path.dropFirst(prefix.count).dropLast(suffix.count))
+        let bytes = path.utf8
+        guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix), bytes.suffix(suffix.count).elementsEqual(suffix) else {
+            return nil
+        }
+        // The slug rule refuses `%`, `?` and `/`: encoded ids, queries and longer paths.
+        let id = String(Substring(bytes.dropFirst(prefix.count).dropLast(suffix.count)))
         return Rules.slugProblem(id) == nil ? id : nil
     }
 
-    /// The answer to a request that ``mayAnswer(_:)`` took, or nil when the router must give it.
-    func answer(_ head: HTTPRequest, clientAddress: String, date: String) -> (HTTPResponse, ByteBuffer?)? {
+    /// The answer to a request for the version document of `id` (see ``page(askedBy:)``), or nil
+    /// when the router must give it.
+    func answer(_ head: HTTPRequest, page id: String, clientAddress: String, date: String) -> (HTTPResponse, ByteBuffer?)? {
         let start = logger.logLevel <= .info ? ContinuousClock.now : nil
-        guard let path = head.path, let id = Self.pageID(path) else { return nil }
         var caller = Caller.anonymous
         if let authorization = head.headerFields[.authorization], let secret = KeyRing.presentedKey(authorization: authorization) {
             guard let known = keys.cachedCaller(secret: secret) else { return nil }
@@ -133,7 +140,7 @@ struct VersionAnswerer: Sendable {
             // As ``RequestLogMiddleware`` writes it.
             let elapsed = (ContinuousClock.now - start).components
             let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-            logger.info("\(head.method) \(path) \(status.code) \(String(format: "%.2f", milliseconds))ms")
+            logger.info("\(head.method) \(head.path ?? "") \(status.code) \(String(format: "%.2f", milliseconds))ms")
         }
         return (HTTPResponse(status: status, headerFields: headers), body)
     }

@@ -63,7 +63,7 @@ struct BuildCommand: AsyncParsableCommand {
             stored = try await storeCall { () async throws(StoreError) in try await store.load(page: id) }
         }
         var timing: (@Sendable (String, Duration) -> Void)? = nil
-        if timings { timing = { phase, duration in Console.error("timing: \(phase): \(duration)") } }
+        if timings { timing = { phase, duration in Console.error("timing: \(phase): \(Self.milliseconds(duration))") } }
         let options = SiteOptions(
             output: out,
             templates: try SharedFiles.templates(),
@@ -94,6 +94,12 @@ struct BuildCommand: AsyncParsableCommand {
             Console.error(error.message)
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
+    }
+
+    /// A duration as `--timings` prints it: milliseconds with two decimals (`0.01 ms`, `1234.50 ms`).
+    static func milliseconds(_ duration: Duration) -> String {
+        let parts = duration.components
+        return String(format: "%.2f ms", Double(parts.seconds) * 1000 + Double(parts.attoseconds) / 1e15)
     }
 }
 

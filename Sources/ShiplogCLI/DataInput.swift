@@ -5,7 +5,11 @@ import ShiplogSite
 
 /// The `--data FILE…` option shared by the commands that read data files.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Data files (JSON, SPEC §1); several merge.", valueName: "file"))
+    @Option(
+        name: .long,
+        parsing: .upToNextOption,
+        help: ArgumentHelp("Data files (JSON, see docs/data-format.md); several merge.", valueName: "file")
+    )
     var data: [String] = []
 
     /// Reads and validates every file (releases that `memo` knows only in summary); prints problems and warnings on stderr.

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
             request on stderr. With --site DIR the static page is built into DIR at start and rebuilt \
             (incrementally, atomically) after every change; a private page's site is served only to \
             requests with a key of the page, and DIR must not hold the store. Connections that send \
-            nothing, trickle their headers or stall a body are closed (see the timeouts below).
+            nothing, trickle their headers, stall or trickle a body, or take none of their answers are \
+            closed (see the timeouts below).
             """
     )
 
@@ -39,7 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests a minute per key or anonymous client address; 0 turns limits off.")
     var rateLimit = 60
 
-    @Option(name: .long, help: ArgumentHelp("Where mail goes: smtp://USER:PASS@HOST:PORT (STARTTLS when offered) or smtps://….", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where mail goes: smtp://USER@HOST:PORT (STARTTLS when offered) or smtps://…; the password from SHIPLOG_SMTP_PASSWORD.",
+            valueName: "url"
+        )
+    )
     var smtp: String?
 
     @Option(name: .customLong("mail-from"), help: ArgumentHelp("The From address of subscription and release mail.", valueName: "address"))
@@ -60,14 +67,38 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds a keep-alive connection may stay idle.", valueName: "s"))
     var idleTimeout = 60
 
-    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds a request body may stall before the request ends.", valueName: "s"))
+    @Option(
+        name: .customLong("body-timeout"),
+        help: ArgumentHelp("Seconds a request body may stall before the request is answered 408.", valueName: "s")
+    )
     var bodyTimeout = 30
+
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp("Seconds a whole request may take to arrive, headers and body (1 MiB needs 70 kbit/s).", valueName: "s")
+    )
+    var requestTimeout = 120
+
+    @Option(
+        name: .customLong("write-timeout"),
+        help: ArgumentHelp("Seconds a connection may stay open while its client takes none of its answers.", valueName: "s")
+    )
+    var writeTimeout = 30
+
+    @Flag(
+        name: .customLong("allow-private-webhooks"),
+        help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
+    )
+    var allowPrivateWebhooks = false
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
         if rateLimit < 0 { throw ValidationError("--rate-limit must be 0 or more") }
-        for (name, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
-        where !(1...86400).contains(seconds) {
+        let timeouts = [
+            ("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout),
+            ("--request-timeout", requestTimeout), ("--write-timeout", writeTimeout),
+        ]
+        for (name, seconds) in timeouts where !(1...86400).contains(seconds) {
             throw ValidationError("\(name) must be from 1 to 86400 seconds")
         }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
@@ -98,7 +129,9 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
-        let mail = smtp.map { MailConfiguration(smtpURL: $0, from: mailFrom ?? "", publicURL: publicURL) }
+        // The password may stay out of the command line (and so out of `ps`); only this layer reads the environment.
+        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let mail = smtp.map { MailConfiguration(smtpURL: $0, password: password, from: mailFrom ?? "", publicURL: publicURL) }
         let configuration = ServerConfiguration(
             host: host,
             port: port,
@@ -108,7 +141,14 @@ struct ServeCommand: AsyncParsableCommand {
             templates: try SharedFiles.templates(),
             templateOverrides: templates,
             mail: mail,
-            timeouts: ConnectionTimeouts(header: .seconds(headerTimeout), idle: .seconds(idleTimeout), body: .seconds(bodyTimeout))
+            webhooks: WebhookConfiguration(allowPrivateAddresses: allowPrivateWebhooks),
+            timeouts: ConnectionTimeouts(
+                header: .seconds(headerTimeout),
+                idle: .seconds(idleTimeout),
+                body: .seconds(bodyTimeout),
+                request: .seconds(requestTimeout),
+                write: .seconds(writeTimeout)
+            )
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

@@ -21,7 +21,10 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Retries after a 5xx or 429 answer or a network error, waiting 1 s, 2 s, 4 s … (at most 16 s) between.", valueName: "n")
+        help: ArgumentHelp(
+            "Retries after a 5xx or 429 answer or a network error, waiting 1 s, 2 s, 4 s … (at most 16 s) between; a POST is sent again with its Idempotency-Key, so it never acts twice.",
+            valueName: "n"
+        )
     )
     var retries = LenientInt(5)
 
@@ -136,9 +139,14 @@ struct ServerClient: Sendable {
 
     private func send(_ method: HTTPMethod, _ path: String, _ body: JSONValue?, with client: HTTPClient) async throws -> ServerAnswer {
         var attempt = 0
+        // One key per logical POST, the same on every retry: when an attempt committed but its answer
+        // was lost (a timeout, a 5xx on the way), the server answers the retry with the first answer
+        // instead of recording the deployment twice (SPEC §6.1).
+        let idempotencyKey = method == .POST ? UUID().uuidString.lowercased() : nil
         while true {
             var request = HTTPClientRequest(url: base + path)
             request.method = method
+            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "shiplog-cli/0.1")
@@ -161,7 +169,8 @@ struct ServerClient: Sendable {
                 problem = "HTTP \(answer.status)" + (Self.message(answer).map { ": \($0)" } ?? "")
             } catch {
                 guard attempt < retries else {
-                    throw ClientFailure(message: "cannot reach \(Self.origin(base)): \(Self.describe(error)) (tried \(attempt + 1) times)")
+                    let tries = attempt == 0 ? "tried once" : "after \(attempt + 1) attempts"
+                    throw ClientFailure(message: "cannot reach \(Self.origin(base)): \(Self.describe(error)) (\(tries))")
                 }
                 problem = Self.describe(error)
             }
@@ -182,9 +191,32 @@ struct ServerClient: Sendable {
         return String(url[..<range.upperBound]) + url[range.upperBound...].prefix { $0 != "/" }
     }
 
+    /// A network error as a person reads it: `connection refused`, not NIO's `connection reset (error
+    /// set): Connection refused (errno: 111)`.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? HTTPClientError { return String(describing: error) }
-        return String(describing: error)
+        switch error {
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        case let error as HTTPClientError:
+            switch error {
+            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout: return "connection timed out"
+            case .readTimeout, .deadlineExceeded: return "no answer in time (see --timeout)"
+            case .remoteConnectionClosed: return "the server closed the connection before answering"
+            default: return String(describing: error)
+            }
+        default:
+            // Connection errors (NIO's happy-eyeballs error among them) wrap the system's: say that one.
+            return nestedIOError(error, depth: 3).map(describe) ?? String(describing: error)
+        }
+    }
+
+    private static func nestedIOError(_ value: Any, depth: Int) -> IOError? {
+        guard depth > 0 else { return nil }
+        for child in Mirror(reflecting: value).children {
+            if let error = child.value as? IOError { return error }
+            if let found = nestedIOError(child.value, depth: depth - 1) { return found }
+        }
+        return nil
     }
 }
 

@@ -87,7 +87,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: ArgumentHelp("Data files (JSON, SPEC §1); several merge.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Data files (JSON, see docs/data-format.md); several merge.", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {
@@ -106,7 +106,7 @@ struct ImportCommand: AsyncParsableCommand {
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print a page of the store as data JSON on stdout, or write it to a file.",
+        abstract: "Print a page of the store as data JSON (the format of `import`) on stdout, or write it to a file.",
         discussion: """
             Importing the output into an empty store gives back the same data. With --output the file \
             is replaced atomically and only once the export succeeded (unlike `> FILE`, which the shell \

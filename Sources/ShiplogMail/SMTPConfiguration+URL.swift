@@ -13,9 +13,13 @@ extension SMTPConfiguration {
     ///   `tls_ca=/path/ca.pem` (trust these certificates too), `ehlo=NAME`,
     ///   `connect_timeout=SECONDS`, `timeout=SECONDS` (for each reply).
     ///
+    /// - `password`, when given, is the password of the URL's user (`smtp://USER@HOST`), so that
+    ///   it need not appear in the URL (and so in `ps`); the URL must then have no password itself.
+    /// - Credentials are sent only over TLS, so `starttls=never` with credentials is refused.
+    ///
     /// - Throws: ``SMTPError`` with code ``SMTPError/Code-swift.struct/invalidConfiguration`` and a
     ///   message that names the part of the URL at fault (never the password).
-    public init(url: String) throws(SMTPError) {
+    public init(url: String, password: String? = nil) throws(SMTPError) {
         func invalid(_ message: String) -> SMTPError {
             SMTPError(.invalidConfiguration, "invalid SMTP URL: \(message)")
         }
@@ -39,17 +43,34 @@ extension SMTPConfiguration {
         }
         var credentials: Credentials?
         if let at = rest.lastIndex(of: "@") {
-            credentials = try Self.credentials(rest[..<at], invalid)
+            credentials = try Self.credentials(rest[..<at], password: password, invalid)
             rest = rest[rest.index(after: at)...]
+        } else if password != nil {
+            throw invalid("a password was given apart from the URL, but the URL names no user (smtp://USER@HOST)")
         }
         let (host, port) = try Self.hostAndPort(rest, invalid)
         self.init(host: host, port: port, security: scheme == "smtps" ? .implicitTLS : .startTLS(.whenOffered), credentials: credentials)
         try applyOptions(query, invalid)
+        if credentials != nil, security == .startTLS(.never) {
+            throw invalid("credentials are sent only over TLS: remove starttls=never, or the credentials")
+        }
     }
 
-    private static func credentials(_ userinfo: Substring, _ invalid: (String) -> SMTPError) throws(SMTPError) -> Credentials {
+    private static func credentials(
+        _ userinfo: Substring,
+        password given: String?,
+        _ invalid: (String) -> SMTPError
+    ) throws(SMTPError) -> Credentials {
+        if let given {
+            guard !userinfo.contains(":") else {
+                throw invalid("a password was given apart from the URL, so the URL must not hold one too (smtp://USER@HOST)")
+            }
+            guard let user = percentDecoded(userinfo) else { throw invalid("the user name has a bad percent-escape (write % as %25)") }
+            guard !user.isEmpty, !given.isEmpty else { throw invalid("the user name and the password must not be empty") }
+            return Credentials(user: user, password: given)
+        }
         guard let colon = userinfo.firstIndex(of: ":") else {
-            throw invalid("a user name needs a password (USER:PASSWORD@HOST)")
+            throw invalid("a user name needs a password (USER:PASSWORD@HOST, or the password apart from the URL)")
         }
         guard let user = percentDecoded(userinfo[..<colon]), let password = percentDecoded(userinfo[userinfo.index(after: colon)...]) else {
             throw invalid("the user name or password has a bad percent-escape (write % as %25)")

@@ -34,7 +34,7 @@ public struct SMTPConfiguration: Sendable, Hashable, CustomStringConvertible {
         case none
     }
 
-    /// A user name and password for AUTH PLAIN or AUTH LOGIN.
+    /// A user name and password for AUTH PLAIN or AUTH LOGIN, sent only over TLS (smtps or STARTTLS).
     public struct Credentials: Sendable, Hashable {
         /// The user name.
         public var user: String

@@ -19,6 +19,14 @@ extension SMTPConnection {
             }
         }
         if let credentials = configuration.credentials {
+            // Never in clear: a man in the middle can strip STARTTLS from the EHLO reply to read them.
+            guard isEncrypted else {
+                let why = configuration.security == .startTLS(.never) ? "starttls=never is set" : "the server does not offer STARTTLS"
+                throw SMTPError(
+                    .tlsFailed,
+                    "credentials are sent only over TLS, and \(why): nothing was sent; use smtps://, or a server that offers STARTTLS"
+                )
+            }
             try await authenticate(credentials)
         }
     }
@@ -80,8 +88,7 @@ extension SMTPConnection {
             guard password.code == 235 else { throw failed(password) }
         } else {
             let what = offered.isEmpty ? "no AUTH at all" : "AUTH " + offered.sorted().joined(separator: " ")
-            let hint = isEncrypted ? "" : " (servers often offer AUTH only after STARTTLS)"
-            throw SMTPError(.authenticationFailed, "the server offers neither AUTH PLAIN nor AUTH LOGIN but \(what)\(hint)")
+            throw SMTPError(.authenticationFailed, "the server offers neither AUTH PLAIN nor AUTH LOGIN but \(what)")
         }
         logger.debug("authenticated", metadata: ["smtp.user": "\(credentials.user)"])
     }

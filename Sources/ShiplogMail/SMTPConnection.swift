@@ -7,7 +7,7 @@ import NIOSSL
 ///
 /// ``connect(to:eventLoopGroup:logger:)`` opens the connection and runs the session's start:
 /// the greeting, EHLO (HELO when refused), STARTTLS as configured (and EHLO again), then
-/// AUTH PLAIN or AUTH LOGIN when the configuration has credentials. Each ``send(_:)`` is one mail
+/// AUTH PLAIN or AUTH LOGIN when the configuration has credentials (only once the connection is encrypted). Each ``send(_:)`` is one mail
 /// transaction; after a rejected one the connection is reset (RSET) and stays usable. Calls to
 /// ``send(_:)`` from several tasks wait for each other. ``SMTPSender`` adds reconnecting.
 ///
@@ -31,8 +31,8 @@ public actor SMTPConnection {
     let handler: NIOLoopBound<SMTPClientHandler>
     let tlsContext: NIOSSLContext?
     let logger: Logger
-    private var busy = false
-    private var queue: [CheckedContinuation<Void, Never>] = []
+    /// One call at a time, in the order the calls arrive.
+    private let turns = TurnQueue()
 
     /// A logger that discards everything, the default.
     public static let silentLogger = Logger(label: "shiplog.mail", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -123,8 +123,8 @@ public actor SMTPConnection {
 
     /// Sends rendered message bytes (CRLF line endings, not dot-stuffed) to the given envelope.
     func send(data: [UInt8], from sender: String, to recipients: [String]) async throws(SMTPError) {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         if let limit = extensions["SIZE"].flatMap({ Int($0) }), limit > 0, data.count > limit {
             throw SMTPError(.messageRejected, "the message has \(data.count) bytes; the server accepts at most \(limit)", isPermanent: true)
         }
@@ -142,8 +142,8 @@ public actor SMTPConnection {
     /// Ends the session with QUIT (waiting at most 5 seconds for the reply) and closes the
     /// connection; never throws.
     public func close() async {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         if channel.isActive {
             _ = try? await exchange("QUIT", timeout: .seconds(5))
         }
@@ -195,21 +195,5 @@ public actor SMTPConnection {
         if !data.isEmpty, data.suffix(2) != [0x0D, 0x0A] { output += [0x0D, 0x0A] }
         output += Array(".\r\n".utf8)
         return output
-    }
-
-    private func acquire() async {
-        if busy {
-            await withCheckedContinuation { queue.append($0) }
-        } else {
-            busy = true
-        }
-    }
-
-    private func release() {
-        if queue.isEmpty {
-            busy = false
-        } else {
-            queue.removeFirst().resume()
-        }
     }
 }

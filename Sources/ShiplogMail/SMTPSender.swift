@@ -30,8 +30,8 @@ public actor SMTPSender {
     private var connection: SMTPConnection?
     private var tlsContext: NIOSSLContext?
     private var tlsContextMade = false
-    private var busy = false
-    private var queue: [CheckedContinuation<Void, Never>] = []
+    /// One call at a time, in the order the calls arrive.
+    private let turns = TurnQueue()
 
     /// Creates a sender; nothing is connected until the first message.
     public init(
@@ -53,8 +53,8 @@ public actor SMTPSender {
     public func send(_ message: MailMessage) async throws(SMTPError) {
         let data = try MIMERenderer.render(message)
         let recipients = message.to.map(\.address)
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         let reused = connection?.isOpen == true
         let connection = try await openConnection()
         do {
@@ -81,8 +81,8 @@ public actor SMTPSender {
 
     /// Closes the connection with QUIT, if one is open; the next message connects again.
     public func close() async {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         await closeConnection()
     }
 
@@ -108,21 +108,5 @@ public actor SMTPSender {
         guard let connection else { return }
         self.connection = nil
         await connection.close()
-    }
-
-    private func acquire() async {
-        if busy {
-            await withCheckedContinuation { queue.append($0) }
-        } else {
-            busy = true
-        }
-    }
-
-    private func release() {
-        if queue.isEmpty {
-            busy = false
-        } else {
-            queue.removeFirst().resume()
-        }
     }
 }

@@ -7,12 +7,13 @@ import ShiplogStore
 /// Environments, deployments, rollbacks and customer sites under `/api/v1/pages/{page}` (SPEC §6).
 struct DeploymentRoutes: Sendable {
     let snapshots: Snapshots
-    let changed: @Sendable (String) async throws(StoreError) -> Void
+    /// Called after every committed change of a page; it never fails the write.
+    let changed: @Sendable (String) async -> Void
 
     var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page")
+        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
         pages.get("environments") { _, context in try listEnvironments(context) }
         pages.post("environments") { request, context in try await createEnvironment(request, context) }
         pages.patch("environments/:environment") { request, context in try await patchEnvironment(request, context) }
@@ -31,14 +32,12 @@ struct DeploymentRoutes: Sendable {
         try context.caller.access(try RequestInput.page(context), in: snapshots)
     }
 
+    /// Runs a write and, once it committed, refreshes what depends on the page (never failing the answer).
     private func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
-        do {
-            let result = try await body()
-            try await changed(page)
-            return result
-        } catch {
-            throw APIError.from(error)
-        }
+        let result: T
+        do { result = try await body() } catch { throw APIError.from(error) }
+        await changed(page)
+        return result
     }
 
     private func environmentName(_ context: ShiplogContext) throws(APIError) -> String {

@@ -36,13 +36,16 @@ protocol MailTransport: Sendable {
 public struct MailConfiguration: Sendable {
     /// The SMTP server, as `smtp://USER:PASS@HOST:PORT` or `smtps://…`.
     public var smtpURL: String
+    /// The SMTP password when it is not in ``smtpURL`` (which then names only the user).
+    public var smtpPassword: String?
     /// The `From` address.
     public var from: String
     /// The server's own address as mail links show it (`https://api.acme.example/`); nil: the address it listens on.
     public var publicURL: String?
 
-    public init(smtpURL: String, from: String, publicURL: String?) {
+    public init(smtpURL: String, password: String? = nil, from: String, publicURL: String?) {
         self.smtpURL = smtpURL
+        self.smtpPassword = password
         self.from = from
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
@@ -154,6 +157,8 @@ final class MailDelivery: Service, Sendable {
                 confirmURL: base + "subscribers/confirm?token=\(token)",
                 unsubscribeURL: unsubscribeURL
             )
+        case .unsubscribe:
+            rendered = messages.unsubscribeMail(page: page, unsubscribeURL: unsubscribeURL)
         case .release:
             guard let reference = mail.release, let index = snapshot.catalog.releaseIndex[reference],
                 let componentIndex = snapshot.catalog.componentIndex[reference.component]

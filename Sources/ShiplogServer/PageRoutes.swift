@@ -7,13 +7,13 @@ import ShiplogStore
 /// The native API of SPEC §6 under `/api/v1/pages/{page}`: the page, components, releases and groups.
 struct PageRoutes: Sendable {
     let snapshots: Snapshots
-    /// Called after every successful change of a page (reload, site rebuild …).
-    let changed: @Sendable (String) async throws(StoreError) -> Void
+    /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
+    let changed: @Sendable (String) async -> Void
 
     var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page")
+        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
         pages.get { request, context in try showPage(request, context) }
         pages.put("components/:component") { request, context in try await putComponent(request, context) }
         pages.get("releases") { request, context in try listReleases(request, context) }
@@ -35,14 +35,11 @@ struct PageRoutes: Sendable {
         try context.caller.access(try RequestInput.page(context), in: snapshots)
     }
 
-    /// Runs a write and refreshes what depends on the page.
+    /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is
+    /// answered as committed whatever happens to the in-memory copy (SPEC §6.1).
     private func write(_ page: String, _ body: () async throws(StoreError) -> Void) async throws(APIError) {
-        do {
-            try await body()
-            try await changed(page)
-        } catch {
-            throw APIError.from(error)
-        }
+        do { try await body() } catch { throw APIError.from(error) }
+        await changed(page)
     }
 
     // MARK: Page and components
@@ -111,12 +108,11 @@ struct PageRoutes: Sendable {
         let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let version = try RequestInput.parameter("version", context, rule: Rules.versionProblem)
         let reference = ReleaseReference(component: component, version: version)
-        guard let index = access.page.catalog.releaseIndex[reference] else {
+        // Without a key a draft answers exactly as a missing release, so drafts cannot be probed (SPEC §6.2).
+        guard let index = access.page.catalog.releaseIndex[reference], access.hasKey || access.page.data.releases[index].status != .draft else {
             throw APIError.notFound("release \(JSONWriter.quoted(version)) of component \(JSONWriter.quoted(component))")
         }
-        let release = access.page.data.releases[index]
-        if release.status == .draft { try access.require(.read) }
-        return release
+        return access.page.data.releases[index]
     }
 
     func showRelease(_ request: Request, _ context: ShiplogContext) throws -> Response {
@@ -195,7 +191,17 @@ struct PageRoutes: Sendable {
 
     func listGroups(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
-        return JSONResponse.make(.object([JSONMember("items", .array(access.page.data.groups.map(DataEncoder.group)))]))
+        var groups = access.page.data.groups
+        if !access.hasKey {
+            // Anonymous readers see what the site shows: no draft member, and no group of drafts only (SPEC §6.2).
+            let page = access.page
+            groups = groups.compactMap { group in
+                var group = group
+                group.members = group.members.filter { page.catalog.releaseIndex[$0].map { page.data.releases[$0].status != .draft } ?? false }
+                return group.members.isEmpty ? nil : group
+            }
+        }
+        return JSONResponse.make(.object([JSONMember("items", .array(groups.map(DataEncoder.group)))]))
     }
 
     func createGroup(_ request: Request, _ context: ShiplogContext) async throws -> Response {

@@ -8,10 +8,14 @@ final class SMTPTransport: MailTransport {
 
     init(configuration: MailConfiguration, logger: Logger) throws {
         do {
-            sender = SMTPSender(configuration: try SMTPConfiguration(url: configuration.smtpURL), logger: logger)
+            sender = SMTPSender(
+                configuration: try SMTPConfiguration(url: configuration.smtpURL, password: configuration.smtpPassword),
+                logger: logger
+            )
             from = try MailAddress(configuration.from)
         } catch {
-            throw ConfigurationError(description: "--smtp/--mail-from: \(error)")
+            let source = configuration.smtpPassword == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
+            throw ConfigurationError(description: "--smtp/--mail-from: \(error)\(source)")
         }
     }
 

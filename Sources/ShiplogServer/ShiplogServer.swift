@@ -76,7 +76,7 @@ public struct ShiplogServer: Sendable {
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let snapshots = Snapshots(store: store)
+        let snapshots = Snapshots(store: store, logger: logger)
         try await snapshots.reloadAll()
         let keys = KeyRing(store: store)
         let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
@@ -94,8 +94,8 @@ public struct ShiplogServer: Sendable {
         }
         let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
-        let changed: @Sendable (String) async throws(StoreError) -> Void = { page in
-            try await snapshots.reload(page)
+        let changed: @Sendable (String) async -> Void = { page in
+            await snapshots.refresh(page)
             siteBuilder?.schedule(page)
             delivery?.poke()
             webhookSender.poke()
@@ -107,7 +107,7 @@ public struct ShiplogServer: Sendable {
         router.add(
             middleware: CORSMiddleware(
                 allowOrigin: .all,
-                allowHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch],
+                allowHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, IdempotencyMiddleware.header],
                 allowMethods: [.get, .post, .put, .patch, .delete, .options, .head],
                 exposedHeaders: ExposeHeadersMiddleware.names,
                 maxAge: .seconds(3600)
@@ -120,6 +120,7 @@ public struct ShiplogServer: Sendable {
         let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
         router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
         router.add(middleware: JSONErrorMiddleware(logger: logger))
+        router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
         let health: @Sendable (Request, ShiplogContext) async throws -> Response = { _, _ in
             _ = try await store.changeCounter()
             return JSONResponse.make(.object([JSONMember("status", .string("ok"))]))
@@ -142,7 +143,7 @@ public struct ShiplogServer: Sendable {
             limiter: RateLimiter(limit: configuration.subscribeLimit),
             mailQueued: { delivery?.poke() }
         ).register(on: router)
-        WebhookRoutes(snapshots: snapshots).register(on: router)
+        WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
@@ -184,10 +185,10 @@ struct StoreWatcher: Service {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(1))
             guard let counter = try? await snapshots.store.changeCounter(), counter != last else { continue }
-            last = counter
             keys.forget()
             do {
                 try await snapshots.reloadAll()
+                last = counter
                 onChange()
             } catch {
                 logger.error("cannot reload the store: \(error)")

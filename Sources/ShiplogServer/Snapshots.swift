@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import ShiplogModel
 import ShiplogStore
 import Synchronization
@@ -26,35 +27,163 @@ struct PageSnapshot: Sendable {
 
 /// Every page of the store held in memory, so reads never wait on SQL: rebuilt after each
 /// write through the API, and when another process changes the store.
+///
+/// Reloads are ordered: each takes a ticket before it reads the store, and a snapshot is kept only
+/// when its ticket is newer than the one in place, so a slow reload that read the store earlier can
+/// never replace what a later one installed (SPEC §6.1: a read after a write's answer sees it).
+/// A reload that fails leaves its page *stale*: ``ensureFresh(_:)`` reloads it before the next read.
 final class Snapshots: Sendable {
-    let store: any Store
-    private let pages = Mutex<[String: PageSnapshot]>([:])
+    /// Reads one page from the store (the store's `load(page:)`; a test may inject failures).
+    typealias Loader = @Sendable (String) async throws(StoreError) -> ReleaseData?
 
-    init(store: any Store) {
-        self.store = store
+    private struct Entry {
+        var snapshot: PageSnapshot?
+        /// The ticket of the reload that made `snapshot` (0: none yet).
+        var ticket: UInt64 = 0
+        /// The newest ticket whose reload failed; the page is stale while it is above `ticket`.
+        var failed: UInt64 = 0
+
+        var isStale: Bool { failed > ticket }
     }
 
-    subscript(id: String) -> PageSnapshot? { pages.withLock { $0[id] } }
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var lastTicket: UInt64 = 0
+    }
 
-    /// Whether a page's snapshot may miss a committed write (never, while a failed reload throws to its writer).
-    func isStale(_ id: String) -> Bool { false }
+    let store: any Store
+    let logger: Logger
+    /// Replaces the store's `load(page:)` when set.
+    private let loader: Loader?
+    private let state = Mutex(State())
+    /// How many pages are stale: reads look at nothing else while it is 0 (the usual case).
+    private let staleCount = Atomic<Int>(0)
 
-    var pageIDs: [String] { pages.withLock { Array($0.keys) } }
+    init(store: any Store, logger: Logger = Logger(label: "shiplog.snapshots"), load: Loader? = nil) {
+        self.store = store
+        self.logger = logger
+        self.loader = load
+    }
+
+    private func load(_ id: String) async throws(StoreError) -> ReleaseData? {
+        if let loader { return try await loader(id) }
+        return try await store.load(page: id)
+    }
+
+    subscript(id: String) -> PageSnapshot? { state.withLock { $0.entries[id]?.snapshot } }
+
+    var pageIDs: [String] { state.withLock { $0.entries.compactMap { $0.value.snapshot == nil ? nil : $0.key } } }
+
+    /// Whether a page's last reload failed, so its snapshot may miss a committed write.
+    func isStale(_ id: String) -> Bool {
+        // Read on every version request: no lock while no page is stale (the usual case).
+        guard staleCount.load(ordering: .relaxed) > 0 else { return false }
+        return state.withLock { $0.entries[id]?.isStale ?? false }
+    }
+
+    private func takeTicket() -> UInt64 {
+        state.withLock {
+            $0.lastTicket += 1
+            return $0.lastTicket
+        }
+    }
+
+    /// Changes one entry, keeping ``staleCount`` right.
+    private func update(_ id: String, in state: inout State, _ change: (inout Entry) -> Void) {
+        var entry = state.entries[id] ?? Entry()
+        let wasStale = entry.isStale
+        change(&entry)
+        if wasStale != entry.isStale { staleCount.add(entry.isStale ? 1 : -1, ordering: .relaxed) }
+        state.entries[id] = entry
+    }
+
+    private func install(_ id: String, _ snapshot: PageSnapshot?, ticket: UInt64) {
+        state.withLock { state in
+            update(id, in: &state) { entry in
+                guard ticket > entry.ticket else { return }
+                entry.snapshot = snapshot
+                entry.ticket = ticket
+            }
+        }
+    }
+
+    private func markFailed(_ id: String, ticket: UInt64) {
+        state.withLock { state in update(id, in: &state) { $0.failed = max($0.failed, ticket) } }
+    }
 
     /// Reads one page again from the store (dropping it when it is gone).
     func reload(_ id: String) async throws(StoreError) {
-        let data = try await store.load(page: id)
-        let snapshot = data.map(PageSnapshot.init)
-        pages.withLock { $0[id] = snapshot }
+        let ticket = takeTicket()
+        let data: ReleaseData?
+        do {
+            data = try await load(id)
+        } catch {
+            markFailed(id, ticket: ticket)
+            throw error
+        }
+        install(id, data.map(PageSnapshot.init), ticket: ticket)
+    }
+
+    /// After a committed write: reloads the page, trying three times; when every attempt fails the
+    /// failure is logged and the page stays stale, so the next read reloads it. Never throws: the
+    /// write committed and is answered as committed (SPEC §6.1).
+    func refresh(_ id: String) async {
+        var delay = Duration.milliseconds(20)
+        for attempt in 1...3 {
+            do {
+                try await reload(id)
+                return
+            } catch {
+                if attempt == 3 {
+                    logger.error("page \(id) changed but cannot be read again (\(error)); the next read retries")
+                    return
+                }
+            }
+            try? await Task.sleep(for: delay)
+            delay *= 5
+        }
+    }
+
+    /// Reloads a stale page before it is read (a 503 when the store still cannot be read).
+    func ensureFresh(_ id: String) async throws(StoreError) {
+        guard staleCount.load(ordering: .relaxed) > 0, isStale(id) else { return }
+        try await reload(id)
     }
 
     /// Reads every page again.
     func reloadAll() async throws(StoreError) {
-        let ids = try await store.pageIDs()
+        let ticket = takeTicket()
         var fresh: [String: PageSnapshot] = [:]
-        for id in ids {
-            if let data = try await store.load(page: id) { fresh[id] = PageSnapshot(data: data) }
+        do {
+            for id in try await store.pageIDs() {
+                if let data = try await load(id) { fresh[id] = PageSnapshot(data: data) }
+            }
+        } catch {
+            for id in pageIDs { markFailed(id, ticket: ticket) }
+            throw error
         }
-        pages.withLock { $0 = fresh }
+        state.withLock { state in
+            for id in Set(state.entries.keys).union(fresh.keys) {
+                update(id, in: &state) { entry in
+                    guard ticket > entry.ticket else { return }
+                    entry.snapshot = fresh[id]
+                    entry.ticket = ticket
+                }
+            }
+        }
+    }
+}
+
+/// Reloads the page of the path first when its snapshot is stale (a reload after a write failed),
+/// so a read never misses a write that was answered as committed.
+struct FreshSnapshotMiddleware: RouterMiddleware {
+    typealias Context = ShiplogContext
+    let snapshots: Snapshots
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let page = context.parameters.get("page")?.removingPercentEncoding {
+            try await snapshots.ensureFresh(page)
+        }
+        return try await next(request, context)
     }
 }

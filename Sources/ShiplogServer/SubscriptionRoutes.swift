@@ -24,7 +24,8 @@ struct SubscriptionRoutes: Sendable {
     func register(on router: Router<ShiplogContext>) {
         router.patch("v1/pages/:page/subscribers") { request, context in try await patch(request, context) }
         router.post("v1/pages/:page/subscribers/form") { request, context in try await form(request, context) }
-        router.get("v1/pages/:page/subscribers/confirm") { request, context in try await confirm(request, context) }
+        router.get("v1/pages/:page/subscribers/confirm") { request, context in try await confirmPage(request, context) }
+        router.post("v1/pages/:page/subscribers/confirm") { request, context in try await confirm(request, context) }
         router.get("v1/pages/:page/unsubscribe") { request, context in try await unsubscribePage(request, context) }
         router.post("v1/pages/:page/unsubscribe") { request, context in try await unsubscribe(request, context) }
         router.get("api/v1/pages/:page/subscribers") { request, context in try await list(request, context) }
@@ -32,7 +33,12 @@ struct SubscriptionRoutes: Sendable {
 
     // MARK: Subscribing
 
-    /// `{"op": "add"|"remove", "data": {"type": "email", "value": ADDRESS, "preferences": [KIND…]}}` → 202.
+    /// `{"op": "add"|"remove", "data": {"type": "email", "value": ADDRESS, "preferences": [KIND…], "token": TOKEN}}` → 202.
+    ///
+    /// Anyone may call it, so it changes nothing that the address's owner has not confirmed (SPEC §6.2):
+    /// `add` queues a confirmation mail, also for a confirmed address (whose new preferences apply once
+    /// confirmed); `remove` unsubscribes at once only with the `token` of the address's mail links,
+    /// else it mails the confirmed address its unsubscribe link. The answer is the same either way.
     func patch(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
         try throttle(context)
@@ -49,10 +55,16 @@ struct SubscriptionRoutes: Sendable {
             causes.append(.init(field: member.key, error: "unknown field"))
         }
         var address: String?
+        var token: String?
         var preferences: [BumpKind] = []
         if case .object(let data)? = body["data"] {
-            for member in data where !["type", "value", "preferences"].contains(member.key) {
+            for member in data where !["type", "value", "preferences", "token"].contains(member.key) {
                 causes.append(.init(field: "data.\(member.key)", error: "unknown field"))
+            }
+            switch body["data"]?["token"] {
+            case nil: break
+            case .string(let value)? where !value.isEmpty && value.utf8.count <= 200: token = value
+            case _?: causes.append(.init(field: "data.token", error: "expected the token of a mail's unsubscribe link (1–200 characters)"))
             }
             if body["data"]?["type"].map({ $0 != .string("email") }) ?? false {
                 causes.append(.init(field: "data.type", error: "expected \"email\""))
@@ -82,8 +94,12 @@ struct SubscriptionRoutes: Sendable {
         do {
             if op == "add" {
                 if try await store.subscribe(page: page, email: address, preferences: preferences) == .confirmationQueued { mailQueued() }
-            } else {
-                try await store.unsubscribe(page: page, email: address)
+            } else if let token, let subscriber = try await store.subscriber(unsubscribeToken: token), subscriber.page == page,
+                subscriber.email.lowercased() == address.lowercased()
+            {
+                _ = try await store.unsubscribe(token: token)
+            } else if try await store.requestUnsubscribe(page: page, email: address) == .confirmationQueued {
+                mailQueued()
             }
         } catch {
             throw APIError.from(error)
@@ -129,11 +145,23 @@ struct SubscriptionRoutes: Sendable {
         return html(.subscribed, page, ["email": address])
     }
 
+    /// The confirmation link: a page with a button that POSTs to it. Opening it changes nothing, so
+    /// mail link scanners cannot confirm for a person.
+    func confirmPage(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let page = snapshots[try RequestInput.page(context)]?.data.page
+        guard let token = Self.token(request) else { return html(.invalidLink, page, [:], status: .notFound) }
+        let subscriber: Subscriber?
+        do { subscriber = try await store.confirmation(token: token, page: page?.id ?? "") } catch { throw APIError.from(error) }
+        guard let subscriber, subscriber.page == page?.id else { return html(.invalidLink, page, [:], status: .notFound) }
+        let action = "?token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)
+        let preferences = subscriber.preferences.map(\.rawValue).joined(separator: ", ")
+        return html(.confirm, page, ["email": subscriber.email, "action": action, "preferences": preferences])
+    }
+
+    /// The confirmation page's button: confirms the subscription (or the new preferences).
     func confirm(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let page = snapshots[try RequestInput.page(context)]?.data.page
-        guard let token = request.uri.queryParameters.get("token"), !token.isEmpty, token.utf8.count <= 200 else {
-            return html(.invalidLink, page, [:], status: .notFound)
-        }
+        guard let token = Self.token(request) else { return html(.invalidLink, page, [:], status: .notFound) }
         let subscriber: Subscriber?
         do { subscriber = try await store.confirm(token: token, page: page?.id ?? "") } catch { throw APIError.from(error) }
         guard let subscriber, subscriber.page == page?.id else { return html(.invalidLink, page, [:], status: .notFound) }
@@ -188,6 +216,12 @@ struct SubscriptionRoutes: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The `token` query parameter of a mail link, when it may be one.
+    static func token(_ request: Request) -> String? {
+        guard let token = request.uri.queryParameters.get("token"), !token.isEmpty, token.utf8.count <= 200 else { return nil }
+        return token
+    }
 
     private func lookUp(_ token: String) async throws -> Subscriber? {
         do { return try await store.subscriber(unsubscribeToken: token) } catch { throw APIError.from(error) }

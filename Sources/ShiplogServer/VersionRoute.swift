@@ -10,7 +10,10 @@ struct VersionRoute: Sendable {
     let snapshots: Snapshots
 
     func register(on router: Router<ShiplogContext>) {
-        router.get("v1/pages/:page/version") { request, context in try respond(request, context) }
+        router.get("v1/pages/:page/version") { request, context in
+            try await snapshots.ensureFresh(context.parameters.get("page") ?? "")
+            return try respond(request, context)
+        }
     }
 
     func respond(_ request: Request, _ context: ShiplogContext) throws(APIError) -> Response {

@@ -7,6 +7,8 @@ import ShiplogStore
 /// Webhooks under `/api/v1/pages/{page}/webhooks` (SPEC §6): admin keys only; secrets are taken, never shown.
 struct WebhookRoutes: Sendable {
     let snapshots: Snapshots
+    /// `serve --allow-private-webhooks`: URLs of loopback, private and metadata addresses are taken too.
+    let allowPrivateAddresses: Bool
 
     var store: any Store { snapshots.store }
 
@@ -36,6 +38,12 @@ struct WebhookRoutes: Sendable {
     func create(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let page = try admin(context)
         let registration = try Self.registration(JSONValue.object(try await RequestInput.object(request, context)))
+        // A forwarding format's URL is derived from settings.base_url: the same rules apply to it.
+        let field = WebhookForwarding.forwards(registration.format) ? "settings.base_url" : "url"
+        let target = registration.url.replacingOccurrences(of: "{version}", with: "v")
+        if !allowPrivateAddresses, let problem = await WebhookTarget.registrationProblem(target) {
+            throw APIError.invalid("the webhook is not valid", causes: [.init(field: field, error: problem)])
+        }
         let hook = try await call { () async throws(StoreError) in try await store.createWebhook(registration, page: page) }
         return JSONResponse.make(Self.encode(hook), status: .created, headers: [.location: "/api/v1/pages/\(page)/webhooks/\(hook.id)"])
     }
@@ -48,41 +56,13 @@ struct WebhookRoutes: Sendable {
         return Response(status: .noContent)
     }
 
-    /// Reads `{url, secret, events?, format?}`, reporting every problem at once.
+    /// Reads `{url, secret, events?, format?}`, or for a forwarding format `{format, settings, events?, secret?}`
+    /// (its URL derived from the settings), reporting every problem at once.
     static func registration(_ body: JSONValue) throws(APIError) -> WebhookRegistration {
         guard case .object(let members) = body else { throw APIError.invalid("the body must be a JSON object", causes: []) }
-        var causes = members.filter { !["url", "secret", "events", "format"].contains($0.key) }.map {
-            APIError.Cause(field: $0.key, error: "unknown field (known: url, secret, events, format)")
-        }
-        var url = ""
-        switch body["url"] {
-        case .string(let text)?:
-            if let problem = Rules.urlProblem(text) { causes.append(.init(field: "url", error: problem)) } else { url = text }
-        case nil: causes.append(.init(field: "url", error: "required: the http or https URL that receives the events"))
-        case let other?: causes.append(.init(field: "url", error: "expected a string, found \(other.typeDescription)"))
-        }
-        var secret = ""
-        switch body["secret"] {
-        case .string(let text)? where !text.isEmpty: secret = text
-        case .string?: causes.append(.init(field: "secret", error: "must not be empty"))
-        case nil: causes.append(.init(field: "secret", error: "required: the key that signs every delivery"))
-        case let other?: causes.append(.init(field: "secret", error: "expected a string, found \(other.typeDescription)"))
-        }
-        let known = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
-        var events = EventKind.allCases
-        switch body["events"] {
-        case nil, .null?: break
-        case .array(let elements)?:
-            events = []
-            for (index, element) in elements.enumerated() {
-                guard case .string(let name) = element, let kind = EventKind(rawValue: name) else {
-                    causes.append(.init(field: "events[\(index)]", error: "expected one of \(known)"))
-                    continue
-                }
-                if !events.contains(kind) { events.append(kind) }
-            }
-            if elements.isEmpty { causes.append(.init(field: "events", error: "name at least one of \(known), or leave it out for all")) }
-        case let other?: causes.append(.init(field: "events", error: "expected an array, found \(other.typeDescription)"))
+        let fields = ["url", "secret", "events", "format", "settings"]
+        var causes = members.filter { !fields.contains($0.key) }.map {
+            APIError.Cause(field: $0.key, error: "unknown field (known: \(fields.joined(separator: ", ")))")
         }
         var format = WebhookFormat.json
         let formats = WebhookFormat.allCases.map(\.rawValue).joined(separator: ", ")
@@ -96,8 +76,92 @@ struct WebhookRoutes: Sendable {
             }
         case let other?: causes.append(.init(field: "format", error: "expected one of \(formats), found \(other.typeDescription)"))
         }
+        let forwards = WebhookForwarding.forwards(format)
+        var url = ""
+        switch body["url"] {
+        case _? where forwards:
+            causes.append(.init(field: "url", error: "the \(format.rawValue) format derives its URL from settings.base_url; leave url out"))
+        case .string(let text)?:
+            if let problem = Rules.urlProblem(text) { causes.append(.init(field: "url", error: problem)) } else { url = text }
+        case nil: if !forwards { causes.append(.init(field: "url", error: "required: the http or https URL that receives the events")) }
+        case let other?: causes.append(.init(field: "url", error: "expected a string, found \(other.typeDescription)"))
+        }
+        var secret = ""
+        switch body["secret"] {
+        case .string(let text)? where !text.isEmpty: secret = text
+        case .string?: causes.append(.init(field: "secret", error: "must not be empty"))
+        case nil: if !forwards { causes.append(.init(field: "secret", error: "required: the key that signs every delivery")) }
+        case let other?: causes.append(.init(field: "secret", error: "expected a string, found \(other.typeDescription)"))
+        }
+        let settings = Self.settings(body["settings"], format: format, causes: &causes)
+        if forwards, causes.isEmpty { url = WebhookForwarding.endpoint(format, settings) }
+        let events = Self.events(body["events"], causes: &causes)
         if !causes.isEmpty { throw APIError.invalid("the webhook is not valid", causes: causes) }
-        return WebhookRegistration(url: url, secret: secret, events: events, format: format)
+        return WebhookRegistration(url: url, secret: secret, events: events, format: format, settings: settings)
+    }
+
+    /// The `events` list: all of them when left out.
+    static func events(_ value: JSONValue?, causes: inout [APIError.Cause]) -> [EventKind] {
+        let known = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
+        var events = EventKind.allCases
+        switch value {
+        case nil, .null?: break
+        case .array(let elements)?:
+            events = []
+            for (index, element) in elements.enumerated() {
+                guard case .string(let name) = element, let kind = EventKind(rawValue: name) else {
+                    causes.append(.init(field: "events[\(index)]", error: "expected one of \(known)"))
+                    continue
+                }
+                if !events.contains(kind) { events.append(kind) }
+            }
+            if elements.isEmpty { causes.append(.init(field: "events", error: "name at least one of \(known), or leave it out for all")) }
+        case let other?: causes.append(.init(field: "events", error: "expected an array, found \(other.typeDescription)"))
+        }
+        return events
+    }
+
+    /// The `settings` object of a forwarding format: strings, the required ones present, `base_url` an http(s) URL.
+    static func settings(_ value: JSONValue?, format: WebhookFormat, causes: inout [APIError.Cause]) -> [String: String] {
+        let known = WebhookForwarding.settings(format)
+        let members: [JSONMember]
+        switch value {
+        case nil, .null?: members = []
+        case .object(let object)?: members = object
+        case let other?:
+            causes.append(.init(field: "settings", error: "expected an object, found \(other.typeDescription)"))
+            return [:]
+        }
+        if known.isEmpty {
+            if !members.isEmpty { causes.append(.init(field: "settings", error: "the \(format.rawValue) format takes no settings")) }
+            return [:]
+        }
+        var settings: [String: String] = [:]
+        let names = known.map(\.name).joined(separator: ", ")
+        for member in members {
+            let field = "settings.\(member.key)"
+            guard let setting = known.first(where: { $0.name == member.key }) else {
+                causes.append(.init(field: field, error: "unknown setting of the \(format.rawValue) format (known: \(names))"))
+                continue
+            }
+            guard case .string(let text) = member.value else {
+                causes.append(.init(field: field, error: "expected a string, found \(member.value.typeDescription)"))
+                continue
+            }
+            if text.isEmpty {
+                causes.append(.init(field: field, error: "must not be empty"))
+            } else if let choices = setting.choices, !choices.contains(text) {
+                causes.append(.init(field: field, error: "expected one of \(choices.joined(separator: ", "))"))
+            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) {
+                causes.append(.init(field: field, error: problem))
+            } else {
+                settings[setting.name] = text
+            }
+        }
+        for setting in known where setting.required && members.first(where: { $0.key == setting.name }) == nil {
+            causes.append(.init(field: "settings.\(setting.name)", error: "required by the \(format.rawValue) format"))
+        }
+        return settings
     }
 
     static func encode(_ hook: Webhook) -> JSONValue {
@@ -110,6 +174,10 @@ struct WebhookRoutes: Sendable {
             JSONMember("queued", .int(hook.queued)),
             JSONMember("delivered", .int(hook.delivered)),
         ]
+        if WebhookForwarding.forwards(hook.format) {
+            let shown = hook.settings.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }
+            members.insert(JSONMember("settings", .object(shown)), at: 4)
+        }
         if let error = hook.lastError { members.append(JSONMember("last_error", .string(error))) }
         return .object(members)
     }

@@ -19,23 +19,29 @@ public struct WebhookConfiguration: Sendable {
     public var maximumBackoff: Int64
     /// Deliveries in flight at once (each to a different webhook).
     public var concurrency: Int
+    /// Whether webhooks may call loopback, private, link-local and metadata addresses
+    /// (`serve --allow-private-webhooks`, for local setups and tests); false by default (SPEC §6.2).
+    public var allowPrivateAddresses: Bool
 
     public init(
         connectTimeout: Duration = .seconds(5),
         requestTimeout: Duration = .seconds(15),
         initialBackoff: Int64 = 2,
         maximumBackoff: Int64 = 3600,
-        concurrency: Int = 8
+        concurrency: Int = 8,
+        allowPrivateAddresses: Bool = false
     ) {
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.concurrency = concurrency
+        self.allowPrivateAddresses = allowPrivateAddresses
     }
 }
 
-/// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed, and marks it
+/// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed (and, for a forwarding
+/// format, authenticated as its service expects), and marks it
 /// delivered only on a 2xx answer; anything else is retried with exponential backoff, forever (until
 /// the webhook is deleted). A webhook's deliveries go out one at a time, in the order of their events.
 /// Runs in the server's service group; deliveries queued by other processes are seen within a second.
@@ -101,10 +107,28 @@ final class WebhookSender: Service, Sendable {
         guard !due.isEmpty else { return false }
         return await withTaskGroup(of: Bool.self) { group in
             for delivery in due {
-                group.addTask { await self.deliver(delivery, with: client) }
+                group.addTask { await self.deliverChecked(delivery, shared: client) }
             }
             return await group.reduce(false) { $0 || $1 }
         }
+    }
+
+    /// One attempt, to an address checked just now unless private addresses are allowed (then
+    /// through the shared client): the name is resolved, every address checked, and a client of
+    /// its own connects to one of them, so DNS cannot answer differently between check and connect.
+    func deliverChecked(_ delivery: WebhookDelivery, shared: HTTPClient) async -> Bool {
+        if configuration.allowPrivateAddresses { return await deliver(delivery, with: shared) }
+        var http = httpConfiguration
+        do {
+            http.dnsOverride = try await WebhookTarget.connection(for: delivery.url)
+        } catch {
+            await failed(delivery, status: nil, problem: error.description)
+            return false
+        }
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        let delivered = await deliver(delivery, with: client)
+        try? await client.shutdown()
+        return delivered
     }
 
     /// One attempt; true when the receiver took it.
@@ -115,7 +139,11 @@ final class WebhookSender: Service, Sendable {
         request.headers.add(name: "User-Agent", value: "shiplog-webhooks/1")
         request.headers.add(name: "X-Shiplog-Event", value: delivery.event)
         request.headers.add(name: "X-Shiplog-Delivery", value: delivery.id)
-        request.headers.add(name: "X-Shiplog-Signature", value: Self.signature(body: delivery.body, secret: delivery.secret))
+        if !delivery.secret.isEmpty {
+            request.headers.add(name: "X-Shiplog-Signature", value: Self.signature(body: delivery.body, secret: delivery.secret))
+        }
+        // A forwarding format authenticates as its service expects (SPEC §6.1).
+        for (name, value) in WebhookForwarding.headers(delivery.format, delivery.settings) { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: delivery.body))
         var status: Int?
         let problem: String
@@ -137,11 +165,16 @@ final class WebhookSender: Service, Sendable {
         } catch {
             problem = "cannot reach the receiver: \(error)"
         }
+        await failed(delivery, status: status, problem: problem)
+        return false
+    }
+
+    /// Records a failed attempt; the delivery is retried after the backoff.
+    private func failed(_ delivery: WebhookDelivery, status: Int?, problem: String) async {
         let wait = backoff(attempts: delivery.attempts)
         logger.warning(
             "webhook \(delivery.webhookID) delivery \(delivery.id) (attempt \(delivery.attempts + 1)) failed, retried in \(wait) s: \(problem)"
         )
         try? await store.markWebhookFailed(delivery.seq, status: status, error: problem, retryAt: Int64(Date().timeIntervalSince1970) + wait)
-        return false
     }
 }

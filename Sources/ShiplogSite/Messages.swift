@@ -12,7 +12,9 @@ public struct RenderedMail: Sendable, Hashable {
 public enum ServerPage: String, Sendable, CaseIterable {
     /// After the subscription form was posted.
     case subscribed
-    /// After a confirmation link was followed.
+    /// A confirmation link: a page with a button that confirms (a GET never does, so link scanners cannot).
+    case confirm
+    /// After confirming.
     case confirmed
     /// An unsubscribe link: a page with a button that unsubscribes.
     case unsubscribe
@@ -31,6 +33,7 @@ public struct MessageRenderer: Sendable {
 
     public static let requiredTemplates = [
         "mail/release.subject", "mail/release.html", "mail/release.txt", "mail/confirm.subject", "mail/confirm.html", "mail/confirm.txt",
+        "mail/unsubscribe.subject", "mail/unsubscribe.html", "mail/unsubscribe.txt",
     ]
 
     /// Loads the theme of `directory` with `overrides`.
@@ -75,6 +78,14 @@ public struct MessageRenderer: Sendable {
         context["preferences"] = .strings(preferences.map(\.rawValue))
         context["expires_days"] = 7
         return mail("confirm", context)
+    }
+
+    /// The mail that asks a confirmed subscriber to confirm an unsubscribe request made without a
+    /// mail's link: it carries the unsubscribe link (whose page has the button).
+    public func unsubscribeMail(page: Page, unsubscribeURL: String) -> RenderedMail {
+        var context = Self.pageContext(page)
+        context["unsubscribe_url"] = .string(unsubscribeURL)
+        return mail("unsubscribe", context)
     }
 
     /// A page the server answers with; `values` are extra template variables (`email`, `action` …).

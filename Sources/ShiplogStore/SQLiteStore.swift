@@ -19,7 +19,7 @@ public final class SQLiteStore: Store {
     /// unsubscribe tokens. SQLite gives its `-wal` and `-shm` files the database file's mode.
     public init(path: String) throws(StoreError) {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true

@@ -182,6 +182,36 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("idempotency keys") { db in
+            // The first answer to a POST with an `Idempotency-Key`, per page and caller, for 24 hours (SPEC §6.1).
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_keys (
+                        page_id TEXT NOT NULL,
+                        caller TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        content_type TEXT,
+                        location TEXT,
+                        body BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (page_id, caller, key)
+                    );
+                    CREATE INDEX idempotency_keys_age ON idempotency_keys(created_at);
+                    """
+            )
+        }
+        migrator.registerMigration("webhook settings") { db in
+            // Forwarding formats (SPEC §6.1): the service's settings, and each delivery's own URL
+            // (Sentry's holds the deployment's version); NULL means the webhook's URL.
+            try db.execute(
+                sql: """
+                    ALTER TABLE webhooks ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+                    ALTER TABLE webhook_deliveries ADD COLUMN url TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

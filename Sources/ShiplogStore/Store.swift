@@ -88,16 +88,27 @@ public protocol Store: Sendable {
 
     // MARK: Subscriptions and the mail outbox (SPEC §6)
 
-    /// Asks for release mail: a new, pending or unsubscribed address gets a confirmation mail queued
-    /// (at most ``Subscriptions/confirmationsPerHour`` an hour); a confirmed one has its preferences updated.
+    /// Asks for release mail: any address gets a confirmation mail queued (at most
+    /// ``Subscriptions/confirmationsPerHour`` an hour), and nothing else changes until it is
+    /// confirmed — a confirmed address keeps its preferences until the new ones are (SPEC §6.2).
     func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome
+
+    /// Asks to unsubscribe an address without a mail's link: a confirmed subscriber gets a mail
+    /// with the unsubscribe link queued (at most ``Subscriptions/confirmationsPerHour`` an hour);
+    /// nothing else changes (`unchanged` for an address that is not confirmed).
+    func requestUnsubscribe(page: String, email: String) async throws(StoreError) -> SubscribeOutcome
+
+    /// The subscriber a confirmation token of `page` would confirm, with the preferences it would
+    /// get, without using the token; nil when the token is unknown, used or expired.
+    func confirmation(token: String, page: String) async throws(StoreError) -> Subscriber?
 
     /// Adds addresses confirmed elsewhere (a list moved from another service) as confirmed subscribers,
     /// updating the preferences of known ones; an address that unsubscribed stays unsubscribed. Returns how many changed.
     @discardableResult
     func importSubscribers(page: String, _ subscribers: [(email: String, preferences: [BumpKind])]) async throws(StoreError) -> Int
 
-    /// Unsubscribes an address; false when it was not subscribed.
+    /// Unsubscribes an address at once (for the page's owner; anonymous requests go through
+    /// ``requestUnsubscribe(page:email:)``); false when it was not subscribed.
     @discardableResult
     func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool
 
@@ -146,6 +157,14 @@ public protocol Store: Sendable {
 
     /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
     func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError)
+
+    // MARK: Idempotency keys (SPEC §6.1)
+
+    /// The answer kept for an `Idempotency-Key` of a page and caller, unless it is older than 24 hours.
+    func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer?
+
+    /// Keeps the first answer to a request with an `Idempotency-Key` (and forgets expired ones).
+    func storeAnswer(_ answer: StoredAnswer) async throws(StoreError)
 
     /// A number that changes whenever another connection or process commits to the store, so a
     /// server can notice `shiplog import` or `keys revoke` run beside it.

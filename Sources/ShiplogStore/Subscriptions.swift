@@ -24,10 +24,10 @@ public struct Subscriber: Sendable, Hashable {
 
 /// What a subscription request did; the API answers all of them alike, so callers cannot learn who subscribed.
 public enum SubscribeOutcome: Sendable, Hashable {
-    /// A confirmation mail was queued (a new, pending or unsubscribed address).
+    /// A mail was queued that asks the address's owner to confirm the change.
     case confirmationQueued
-    /// The address was confirmed already: its preferences were updated.
-    case preferencesUpdated
+    /// Nothing to confirm (an unsubscribe request for an address that gets no mail): nothing was sent.
+    case unchanged
     /// Too many confirmation mails went to this address lately: nothing was sent.
     case throttled
 }
@@ -35,7 +35,11 @@ public enum SubscribeOutcome: Sendable, Hashable {
 /// One mail waiting in the outbox.
 public struct OutboxMail: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
-        case confirmation, release
+        /// The double opt-in mail, also sent to confirm new preferences of a confirmed address.
+        case confirmation
+        case release
+        /// Asks a confirmed subscriber to confirm an unsubscribe request made without a mail's link.
+        case unsubscribe
     }
 
     public var id: Int64
@@ -115,11 +119,9 @@ extension SQLiteStore {
                 row = try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [db.lastInsertedRowID])
             }
             guard let row else { throw StoreError.database("the subscriber vanished") }
+            // A confirmed address is not changed here either: anyone may ask, so only its owner's
+            // confirmation (the mail queued below) applies new preferences (SPEC §6.2).
             let subscriber = Self.subscriber(row)
-            if subscriber.state == .confirmed {
-                try db.execute(sql: "UPDATE subscribers SET preferences = ? WHERE id = ?", arguments: [stored, subscriber.id])
-                return .preferencesUpdated
-            }
             let recent =
                 try Int.fetchOne(
                     db,
@@ -203,7 +205,11 @@ extension SQLiteStore {
             let preferences: String = confirmation["preferences"]
             try db.execute(sql: "UPDATE confirmations SET used_at = ? WHERE token_hash = ?", arguments: [now, hash])
             try db.execute(
-                sql: "UPDATE subscribers SET state = 'confirmed', confirmed_at = ?, unsubscribed_at = NULL, preferences = ? WHERE id = ?",
+                sql: """
+                    UPDATE subscribers SET confirmed_at = CASE WHEN state = 'confirmed' THEN confirmed_at ELSE ? END,
+                        state = 'confirmed', unsubscribed_at = NULL, preferences = ?
+                    WHERE id = ?
+                    """,
                 arguments: [now, preferences, id]
             )
             return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id]).map(Self.subscriber)

@@ -31,7 +31,7 @@ public struct WebhookEvent: Sendable, Hashable {
 
     func value(_ format: WebhookFormat) -> JSONValue {
         switch format {
-        case .json:
+        case .json, .sentry, .bugsnag, .newrelic:
             .object([JSONMember("event", .string(kind.rawValue)), JSONMember("page", .string(page)), JSONMember("data", data)])
         case .slack:
             .object([JSONMember("text", .string(slackText))])
@@ -44,14 +44,14 @@ public struct WebhookEvent: Sendable, Hashable {
         }
     }
 
-    private func string(_ key: String) -> String? {
+    func string(_ key: String) -> String? {
         if case .string(let text)? = data[key], !text.isEmpty { return text }
         return nil
     }
 
-    private var component: String { componentName ?? string("component") ?? "?" }
+    var component: String { componentName ?? string("component") ?? "?" }
 
-    private var version: String { string("version") ?? "?" }
+    var version: String { string("version") ?? "?" }
 
     /// One readable line: "Nimbus API v1.11.0 released", "Nimbus API v1.2.3 deployed to production: success".
     public var line: String {

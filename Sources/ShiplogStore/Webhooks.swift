@@ -10,20 +10,36 @@ public enum WebhookFormat: String, Sendable, Hashable, CaseIterable {
     case slack
     /// A Grafana annotation: `{"time": epochMillis, "tags": ["shiplog", …], "text": "…"}`.
     case grafana
+    /// A Sentry release deploy (`POST /api/0/organizations/{org}/releases/{version}/deploys/`), see ``WebhookForwarding``.
+    case sentry
+    /// A Bugsnag build (`POST https://build.bugsnag.com/`).
+    case bugsnag
+    /// A New Relic change-tracking deployment marker (NerdGraph `changeTrackingCreateDeployment`).
+    case newrelic
 }
 
 /// What a new webhook asks for; the secret signs every delivery and is never shown again.
+/// Forwarding formats carry their service's settings (tokens among them, never shown either),
+/// and their URL is the endpoint derived from them (``WebhookForwarding/endpoint(_:_:)``).
 public struct WebhookRegistration: Sendable, Hashable {
     public var url: String
     public var secret: String
     public var events: [EventKind]
     public var format: WebhookFormat
+    public var settings: [String: String]
 
-    public init(url: String, secret: String, events: [EventKind] = EventKind.allCases, format: WebhookFormat = .json) {
+    public init(
+        url: String,
+        secret: String,
+        events: [EventKind] = EventKind.allCases,
+        format: WebhookFormat = .json,
+        settings: [String: String] = [:]
+    ) {
         self.url = url
         self.secret = secret
         self.events = events
         self.format = format
+        self.settings = settings
     }
 }
 
@@ -34,6 +50,8 @@ public struct Webhook: Sendable, Hashable {
     public var url: String
     public var events: [EventKind]
     public var format: WebhookFormat
+    /// The settings of a forwarding format, without its secrets.
+    public var settings: [String: String]
     public var createdAt: Timestamp
     /// Deliveries waiting (including ones being retried) and delivered.
     public var queued: Int
@@ -57,6 +75,9 @@ public struct WebhookDelivery: Sendable, Hashable {
     public var body: String
     /// How many attempts failed before.
     public var attempts: Int
+    /// The webhook's format and settings: a forwarding format's authentication headers come from them.
+    public var format: WebhookFormat = .json
+    public var settings: [String: String] = [:]
 }
 
 /// Webhook rules shared by the store implementations.
@@ -69,17 +90,31 @@ public enum Webhooks {
     static func decode(_ text: String) -> [EventKind] {
         text.split(separator: ",").compactMap { EventKind(rawValue: String($0)) }
     }
+
+    /// The stored form of settings: a JSON object of strings.
+    static func encode(settings: [String: String]) -> String {
+        JSONWriter.write(.object(settings.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }), pretty: false)
+    }
+
+    static func decode(settings text: String?) -> [String: String] {
+        guard let text, case .object(let members)? = try? JSONParser.parse(text) else { return [:] }
+        var settings: [String: String] = [:]
+        for member in members { if case .string(let value) = member.value { settings[member.key] = value } }
+        return settings
+    }
 }
 
 extension SQLiteStore {
     static func webhook(_ row: Row) -> Webhook {
         let lastError: String? = row["last_error"]
+        let format = WebhookFormat(rawValue: row["format"]) ?? .json
         return Webhook(
             id: row["id"],
             page: row["page_id"],
             url: row["url"],
             events: Webhooks.decode(row["events"]),
-            format: WebhookFormat(rawValue: row["format"]) ?? .json,
+            format: format,
+            settings: WebhookForwarding.shown(format, Webhooks.decode(settings: row["settings"])),
             createdAt: Timestamp(seconds: row["created_at"]),
             queued: row["queued"] ?? 0,
             delivered: row["delivered"] ?? 0,
@@ -102,9 +137,10 @@ extension SQLiteStore {
         return try await write { db in
             try Rows.requirePage(db, page)
             try db.execute(
-                sql: "INSERT INTO webhooks (id, page_id, url, secret, events, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO webhooks (id, page_id, url, secret, events, format, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
-                    id, page, registration.url, registration.secret, Webhooks.encode(registration.events), registration.format.rawValue, now,
+                    id, page, registration.url, registration.secret, Webhooks.encode(registration.events), registration.format.rawValue,
+                    Webhooks.encode(settings: registration.settings), now,
                 ]
             )
             guard let row = try Row.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
@@ -135,7 +171,8 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, w.url, w.secret
+                    SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, COALESCE(d.url, w.url) AS url, w.secret, w.format,
+                        w.settings
                     FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                     WHERE d.seq IN (SELECT MIN(seq) FROM webhook_deliveries WHERE state = 'queued' GROUP BY webhook_id)
                     AND d.next_attempt_at <= ?
@@ -151,7 +188,9 @@ extension SQLiteStore {
                     secret: row["secret"],
                     event: row["event"],
                     body: row["body"],
-                    attempts: row["attempts"]
+                    attempts: row["attempts"],
+                    format: WebhookFormat(rawValue: row["format"]) ?? .json,
+                    settings: Webhooks.decode(settings: row["settings"])
                 )
             }
         }
@@ -188,7 +227,7 @@ extension Rows {
     static func queueWebhookDeliveries(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
         let hooks = try Row.fetchAll(
             db,
-            sql: "SELECT id, format FROM webhooks WHERE page_id = ? AND instr(events, ?) > 0 ORDER BY seq",
+            sql: "SELECT id, url, format, settings FROM webhooks WHERE page_id = ? AND instr(events, ?) > 0 ORDER BY seq",
             arguments: [page, ",\(event.rawValue),"]
         )
         guard !hooks.isEmpty else { return }
@@ -204,14 +243,22 @@ extension Rows {
         var bodies: [WebhookFormat: String] = [:]
         for hook in hooks {
             let format = WebhookFormat(rawValue: hook["format"]) ?? .json
-            let body = bodies[format] ?? event.body(format)
-            bodies[format] = body
+            var url: String?
+            let body: String
+            if WebhookForwarding.forwards(format) {
+                let settings = Webhooks.decode(settings: hook["settings"])
+                guard let request = event.forwarded(format, settings: settings, endpoint: hook["url"]) else { continue }
+                (url, body) = request
+            } else {
+                body = bodies[format] ?? event.body(format)
+                bodies[format] = body
+            }
             try db.execute(
                 sql: """
-                    INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, url, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [UUID().uuidString.lowercased(), hook["id"], page, event.kind.rawValue, body, now, now]
+                arguments: [UUID().uuidString.lowercased(), hook["id"], page, event.kind.rawValue, body, url, now, now]
             )
         }
     }

@@ -40,8 +40,8 @@ import Testing
 
     @Test(arguments: [(["PLAIN", "LOGIN"], "PLAIN"), (["LOGIN"], "LOGIN"), (["PLAIN"], "PLAIN")])
     func authentication(offered: [String], used: String) async throws {
-        let sink = try await SMTPSink(.init(auth: ("mailer@example.com", "s:cret/ü"), mechanisms: offered))
-        let configuration = try sink.configuration(credentials: "mailer%40example.com:s%3Acret%2F%C3%BC")
+        let sink = try await SMTPSink(.init(starttls: true, auth: ("mailer@example.com", "s:cret/ü"), mechanisms: offered))
+        let configuration = try sink.configuration(credentials: "mailer%40example.com:s%3Acret%2F%C3%BC", query: "tls_verify=false")
         let connection = try await SMTPConnection.connect(to: configuration)
         #expect(await connection.extensions["AUTH"].map { Set($0.split(separator: " ").map(String.init)) } == Set(offered))
         try await connection.send(try releaseMessage())
@@ -49,15 +49,44 @@ import Testing
         let envelope = try #require(try sink.received().first).envelope
         #expect(envelope.mechanism == used)
         #expect(envelope.login == "mailer@example.com")
+        #expect(try sink.authAttempts().map(\.tls) == [true])
     }
 
     @Test func wrongPasswordIsATransientAuthenticationFailure() async throws {
-        let sink = try await SMTPSink(.init(auth: ("mailer", "secret")))
+        let sink = try await SMTPSink(.init(starttls: true, auth: ("mailer", "secret")))
         let error = await expectSMTPError(.authenticationFailed) {
-            try await SMTPConnection.connect(to: try sink.configuration(credentials: "mailer:wrong"))
+            try await SMTPConnection.connect(to: try sink.configuration(credentials: "mailer:wrong", query: "tls_verify=false"))
         }
         #expect(error?.isTransient == true)
         #expect(error?.reply?.code == 535)
+    }
+
+    /// A server (or a man in the middle) that offers no STARTTLS gets no AUTH: the credentials would travel in clear.
+    @Test(arguments: [["PLAIN", "LOGIN"], ["LOGIN"]])
+    func credentialsAreNeverSentWithoutTLS(offered: [String]) async throws {
+        let sink = try await SMTPSink(.init(auth: ("mailer", "secret"), mechanisms: offered))
+        let error = await expectSMTPError(.tlsFailed) {
+            try await SMTPConnection.connect(to: try sink.configuration(credentials: "mailer:secret"))
+        }
+        #expect(error?.isTransient == true)
+        #expect(error?.message.contains("credentials are sent only over TLS, and the server does not offer STARTTLS") == true)
+        #expect(try sink.authAttempts().isEmpty)
+
+        let sender = SMTPSender(configuration: try sink.configuration(credentials: "mailer:secret"))
+        await expectSMTPError(.tlsFailed) { try await sender.send(try releaseMessage()) }
+        await sender.close()
+        #expect(try sink.authAttempts().isEmpty)
+        #expect(try sink.received().isEmpty)
+    }
+
+    @Test func passwordGivenApartFromTheURL() async throws {
+        let sink = try await SMTPSink(.init(starttls: true, auth: ("mailer", "s:cret")))
+        let configuration = try SMTPConfiguration(url: "smtp://mailer@127.0.0.1:\(sink.port)?tls_verify=false", password: "s:cret")
+        let connection = try await SMTPConnection.connect(to: configuration)
+        try await connection.send(try releaseMessage())
+        await connection.close()
+        #expect(try sink.authAttempts().map(\.login) == ["mailer"])
+        #expect(try sink.received().count == 1)
     }
 
     @Test func missingCredentialsAreNotAPermanentFailureOfTheMessage() async throws {

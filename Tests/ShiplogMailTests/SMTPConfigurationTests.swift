@@ -52,7 +52,8 @@ import Testing
         ("smtp://mail.example.com:smtp", "the port must be a number from 1 to 65535, not \"smtp\""),
         ("smtp://mail.example.com/relay", "a path is not allowed after the host and port"),
         ("smtp://mail.example.com#x", "a fragment (#…) is not allowed"),
-        ("smtp://user@mail.example.com", "a user name needs a password (USER:PASSWORD@HOST)"),
+        ("smtp://user@mail.example.com", "a user name needs a password (USER:PASSWORD@HOST, or the password apart from the URL)"),
+        ("smtp://u:p@h.example?starttls=never", "credentials are sent only over TLS: remove starttls=never, or the credentials"),
         ("smtp://user:@mail.example.com", "the user name and the password must not be empty"),
         ("smtp://user:p%zz@mail.example.com", "the user name or password has a bad percent-escape (write % as %25)"),
         ("smtp://[::1", "an IPv6 address lacks its closing ]"),
@@ -67,6 +68,18 @@ import Testing
     func badURLs(url: String, problem: String) async {
         let error = await expectSMTPError(.invalidConfiguration) { try SMTPConfiguration(url: url) }
         #expect(error?.message == "invalid SMTP URL: " + problem)
+    }
+
+    @Test func passwordApartFromTheURL() async throws {
+        let configuration = try SMTPConfiguration(url: "smtp://mailer%40example.com@mail.example.com:587", password: "p:ss")
+        #expect(configuration.credentials == SMTPConfiguration.Credentials(user: "mailer@example.com", password: "p:ss"))
+        #expect(configuration.description == "smtp://mailer@example.com:***@mail.example.com:587")
+        let twice = await expectSMTPError(.invalidConfiguration) { try SMTPConfiguration(url: "smtp://u:p@h.example", password: "q") }
+        #expect(twice?.message == "invalid SMTP URL: a password was given apart from the URL, so the URL must not hold one too (smtp://USER@HOST)")
+        let noUser = await expectSMTPError(.invalidConfiguration) { try SMTPConfiguration(url: "smtp://h.example", password: "q") }
+        #expect(noUser?.message == "invalid SMTP URL: a password was given apart from the URL, but the URL names no user (smtp://USER@HOST)")
+        let empty = await expectSMTPError(.invalidConfiguration) { try SMTPConfiguration(url: "smtp://u@h.example", password: "") }
+        #expect(empty?.message == "invalid SMTP URL: the user name and the password must not be empty")
     }
 
     @Test func errorsNeverShowThePassword() async {

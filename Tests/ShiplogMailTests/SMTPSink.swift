@@ -139,6 +139,22 @@ final class SMTPSink {
     /// The certificate the sink made for TLS, usable as a CA file.
     var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
 
+    /// An AUTH the sink saw: the mechanism, the user name, and whether the connection was encrypted.
+    struct AuthAttempt: Decodable {
+        var mechanism: String
+        var login: String
+        var tls: Bool
+    }
+
+    /// Every AUTH the sink saw so far, in order.
+    func authAttempts() throws -> [AuthAttempt] {
+        let log = directory.appendingPathComponent("auth.jsonl")
+        guard FileManager.default.fileExists(atPath: log.path) else { return [] }
+        return try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(AuthAttempt.self, from: Data($0.utf8))
+        }
+    }
+
     /// The messages accepted so far, in order.
     func received() throws -> [Received] {
         let log = directory.appendingPathComponent("messages.jsonl")

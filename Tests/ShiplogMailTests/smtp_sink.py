@@ -11,7 +11,8 @@ on to DIR/ready once it listens.
 
 --starttls offers STARTTLS and --tls speaks TLS from the start, both with a self-signed
 certificate for localhost and 127.0.0.1 made at start (DIR/cert.pem, usable as a CA file).
---auth requires AUTH with these credentials; --mechanisms limits what is offered.
+--auth requires AUTH with these credentials (offered without TLS too, as a careless server does;
+each attempt is logged to DIR/auth.jsonl); --mechanisms limits what is offered.
 --reject answers 550 and --tempfail 451 to RCPT TO for that address (repeatable).
 --no-ehlo answers 502 to EHLO so that clients fall back to HELO.
 --silent accepts connections and never answers (for timeouts).
@@ -119,9 +120,15 @@ class NoEHLO(SMTP):
         await self.push("502 5.5.2 Error: command not recognized")
 
 
-def authenticator(user, password):
+def authenticator(directory, user, password):
+    attempts = os.path.join(directory, "auth.jsonl")
+
     def check(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
+        transport = server.transport
+        tls = bool(transport is not None and transport.get_extra_info("ssl_object") is not None)
+        with open(attempts, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"mechanism": mechanism, "login": auth_data.login.decode(), "tls": tls}) + "\n")
         if ok:
             session.shiplog_mechanism = mechanism
             session.shiplog_login = user
@@ -165,7 +172,7 @@ async def main():
         keywords["data_size_limit"] = options.size
     if options.auth:
         user, password = options.auth.split(":", 1)
-        keywords["authenticator"] = authenticator(user, password)
+        keywords["authenticator"] = authenticator(options.dir, user, password)
         keywords["auth_required"] = True
     if options.mechanisms:
         offered = set(options.mechanisms.upper().split(","))

@@ -35,6 +35,24 @@ import Testing
         }
     }
 
+    /// Valid JSON text that no double holds is refused, naming its path, so it is never echoed
+    /// to clients whose strict parsers would refuse it; tiny and long exact numbers stay as written.
+    @Test(arguments: ["1e999", "-1E400", "1.5e+309", String(repeating: "9", count: 400)])
+    func refusesNumbersOutOfRange(number: String) {
+        do {
+            _ = try JSONParser.parse(#"{"meta": {"size": \#(number)}}"#)
+            Issue.record("expected \(number) to be refused")
+        } catch {
+            #expect(error.path.description == "meta.size")
+            #expect(error.message.contains("out of range"))
+        }
+    }
+
+    @Test func keepsNumbersInRangeAsWritten() throws {
+        let text = #"[1e-999,12345678901234567890123,1.7976931348623157e308,0.1]"#
+        #expect(JSONWriter.write(try JSONParser.parse(text), pretty: false) == text)
+    }
+
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
     }

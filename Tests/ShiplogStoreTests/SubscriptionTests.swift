@@ -9,6 +9,13 @@ func confirmationToken(_ store: SQLiteStore, _ email: String) async throws -> St
     return try #require(mail?.confirmationToken)
 }
 
+/// Changes the preferences of a confirmed subscriber as its owner does: asks, then confirms from the mail.
+func changePreferences(_ store: SQLiteStore, _ data: ReleaseData, _ email: String, _ preferences: [BumpKind]) async throws {
+    #expect(try await store.subscribe(page: data.page.id, email: email, preferences: preferences) == .confirmationQueued)
+    #expect(try await store.confirm(token: try await confirmationToken(store, email), page: data.page.id)?.preferences == preferences)
+    for mail in try await store.dueMail(limit: 1000) where mail.kind == .confirmation { try await store.markSent(mail: mail.id) }
+}
+
 /// A store with the example page and `emails` confirmed with `preferences`.
 func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major, .minor, .patch]) async throws -> (TemporaryStore, ReleaseData) {
     let temporary = try TemporaryStore()
@@ -40,10 +47,33 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
         #expect(confirmed.state == .confirmed && confirmed.preferences == [.major])
         // Single use.
         #expect(try await store.confirm(token: token, page: data.page.id) == nil)
-        // Re-subscribing a confirmed address (in any case) updates its preferences, with no mail.
-        #expect(try await store.subscribe(page: data.page.id, email: "ann@example.com", preferences: [.patch, .minor]) == .preferencesUpdated)
-        #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.minor, .patch]])
-        #expect(try await store.dueMail(limit: 10).count == 1)
+        // Anyone may re-subscribe a confirmed address (in any case): only a confirmation mail goes out,
+        // and the new preferences apply once its owner confirms them (SPEC §6.2).
+        #expect(try await store.subscribe(page: data.page.id, email: "ann@example.com", preferences: [.patch, .minor]) == .confirmationQueued)
+        #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.major]])
+        #expect(try await store.dueMail(limit: 10).filter { $0.kind == .confirmation }.count == 2)
+        let change = try await confirmationToken(store, "Ann@Example.com")
+        #expect(try await store.confirmation(token: change, page: data.page.id)?.preferences == [.minor, .patch])
+        #expect(try await store.confirmation(token: change, page: "other") == nil)
+        #expect(try await store.subscribers(page: data.page.id).map(\.preferences) == [[.major]])
+        let changed = try #require(try await store.confirm(token: change, page: data.page.id))
+        #expect(changed.preferences == [.minor, .patch] && changed.state == .confirmed)
+        #expect(changed.confirmedAt == confirmed.confirmedAt)
+        #expect(try await store.confirmation(token: change, page: data.page.id) == nil)
+    }
+
+    @Test func anUnsubscribeRequestWithoutALinkOnlyMailsTheSubscriber() async throws {
+        let (temporary, data) = try await storeWithSubscribers(["a@b.example"])
+        let store = temporary.store
+        _ = try await store.subscribe(page: data.page.id, email: "pending@b.example", preferences: [])
+        var outcomes: [SubscribeOutcome] = []
+        for _ in 0..<4 { outcomes.append(try await store.requestUnsubscribe(page: data.page.id, email: "A@b.example")) }
+        #expect(outcomes == [.confirmationQueued, .confirmationQueued, .confirmationQueued, .throttled])
+        #expect(try await store.requestUnsubscribe(page: data.page.id, email: "pending@b.example") == .unchanged)
+        #expect(try await store.requestUnsubscribe(page: data.page.id, email: "nobody@b.example") == .unchanged)
+        #expect(try await store.subscribers(page: data.page.id).map(\.state) == [.confirmed, .pending])
+        let mail = try await store.dueMail(limit: 10).filter { $0.kind == .unsubscribe }
+        #expect(mail.map(\.subscriber.email) == ["a@b.example", "a@b.example", "a@b.example"])
     }
 
     @Test func confirmationMailIsThrottledPerAddress() async throws {
@@ -96,7 +126,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     @Test func aPublishedReleaseQueuesOneMailPerMatchingSubscriber() async throws {
         let (temporary, data) = try await storeWithSubscribers(["all@x.example", "major@x.example"])
         let store = temporary.store
-        _ = try await store.subscribe(page: data.page.id, email: "major@x.example", preferences: [.major])
+        try await changePreferences(store, data, "major@x.example", [.major])
         _ = try await store.subscribe(page: data.page.id, email: "pending@x.example", preferences: [.patch, .minor, .major])
         // The first component's latest is v1.10.2: v1.10.3 is a patch.
         let release = try await publish(store, data, "v1.10.3")
@@ -125,7 +155,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     @Test func preReleasesOnlyForThoseWhoOptedIn() async throws {
         let (temporary, data) = try await storeWithSubscribers(["a@x.example"])
         let store = temporary.store
-        _ = try await store.subscribe(page: data.page.id, email: "a@x.example", preferences: [.major, .prerelease])
+        try await changePreferences(store, data, "a@x.example", [.major, .prerelease])
         _ = try await store.subscribe(page: data.page.id, email: "b@x.example", preferences: [.major])
         _ = try await publish(store, data, "v3.0.0-beta.1")
         let due = try await store.dueMail(limit: 100).filter { $0.kind == .release }

@@ -445,6 +445,8 @@ def test_cors_preflight(server, path):
 CALLERS = ["none", "wrong", "other", "read", "write", "admin"]
 PUBLIC_GET = {"none": 200, "wrong": 401, "other": 404, "read": 200, "write": 200, "admin": 200}
 KEY_GET = {"none": 401, "wrong": 401, "other": 404, "read": 200, "write": 200, "admin": 200}
+# Without a key a draft answers as a missing release would (SPEC §6.2: drafts cannot be probed).
+DRAFT_GET = {"none": 404, "wrong": 401, "other": 404, "read": 200, "write": 200, "admin": 200}
 
 
 def write_op(ok):
@@ -470,7 +472,7 @@ OPERATIONS = {
     "list releases": ("GET", f"{API}/releases", None, PUBLIC_GET),
     "list drafts": ("GET", f"{API}/releases?status=draft", None, KEY_GET),
     "get release": ("GET", f"{API}/components/api/releases/v1.10.2", None, PUBLIC_GET),
-    "get draft": ("GET", f"{API}/components/web/releases/3.8.0", None, KEY_GET),
+    "get draft": ("GET", f"{API}/components/web/releases/3.8.0", None, DRAFT_GET),
     "list groups": ("GET", f"{API}/groups", None, PUBLIC_GET),
     "version": ("GET", VERSION, None, PUBLIC_GET),
     "create release": ("POST", f"{API}/releases", _new_release_body, write_op(201)),
@@ -855,7 +857,8 @@ def test_get_release_not_found(server):
 
 
 def test_get_draft_needs_a_key(server, store):
-    assert_error(server.get(f"{API}/components/web/releases/3.8.0"), 401, "unauthorized")
+    # Without a key a draft is not there at all (SPEC §6.2: drafts cannot be probed).
+    assert_error(server.get(f"{API}/components/web/releases/3.8.0"), 404, "not_found")
     assert server.get(f"{API}/components/web/releases/3.8.0", store.keys["read"]).json()["status"] == "draft"
 
 

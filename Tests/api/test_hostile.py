@@ -1,6 +1,7 @@
 """Hostile requests against the real `shiplog serve` (SPEC §6.2): slow and silent connections are
 closed within their limits, `/health` answers load balancers whatever the rate limit, and what the
-HTTP parser refuses is answered with its reason. (The static site's rules: test_hostile_site.py.)
+HTTP parser refuses is answered with its reason. (Trickled bodies and clients that do not read:
+test_hostile_slow.py; the static site's rules: test_hostile_site.py.)
 
 Slow-connection cases run against a server with short limits (`--header-timeout 1 --idle-timeout 2
 --body-timeout 1`) to stay quick; one case checks the default header limit (10 s) on a real socket.
@@ -215,17 +216,20 @@ def test_many_slow_connections_do_not_exhaust_the_server(quick):
 
 def test_the_default_header_limit_is_ten_seconds(default):
     """The SPEC's limits are what `serve` uses unless told otherwise: on a real socket, a silent
-    connection lives 10 s; the help states all three."""
+    connection lives 10 s; the help states all five."""
     with connect(default) as connection:
         start = time.monotonic()
         closed_after = wait_closed(connection, 10 + SLACK + 1)
         assert 9.5 <= time.monotonic() - start and closed_after <= 10 + SLACK + 1
     usage = cli("serve", "--help").stdout
-    for flag, seconds in (("--header-timeout", 10), ("--idle-timeout", 60), ("--body-timeout", 30)):
+    limits = (("--header-timeout", 10), ("--idle-timeout", 60), ("--body-timeout", 30), ("--request-timeout", 120),
+              ("--write-timeout", 30))
+    for flag, seconds in limits:
         assert re.search(re.escape(flag) + r" <s>.*\(default: " + str(seconds) + r"\)", usage, re.S), usage
 
 
-@pytest.mark.parametrize("flag", ["--header-timeout", "--idle-timeout", "--body-timeout"])
+@pytest.mark.parametrize(
+    "flag", ["--header-timeout", "--idle-timeout", "--body-timeout", "--request-timeout", "--write-timeout"])
 def test_timeouts_must_be_positive(store, flag):
     result = cli("serve", "--db", store.db, "--port", "0", flag, "0", check=False)
     assert result.returncode == 64 and flag in result.stderr

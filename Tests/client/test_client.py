@@ -3,12 +3,16 @@ temporary store, and against a local receiver that answers 5xx/429 first.
 
     swift build && python3 -m pytest -q Tests/client
 """
+import http.client
 import itertools
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -239,7 +243,8 @@ def test_a_server_that_stays_down_fails_with_exit_1():
     result = cli("deploy", "--server", f"http://127.0.0.1:{port}", "--page", PAGE, "--environment", "staging", "--component", "api",
                  "--version", "1.0.0", "--status", "success", "--key", "k", "--retries", "2", check=False)
     assert result.returncode == 1
-    assert "cannot reach http://127.0.0.1" in result.stderr and "tried 3 times" in result.stderr
+    assert "cannot reach http://127.0.0.1" in result.stderr and "connection refused (after 3 attempts)" in result.stderr, result.stderr
+    assert "errno" not in result.stderr and "error set" not in result.stderr
     assert result.stderr.count("; retry ") == 2
     assert 2.5 < time.monotonic() - start < 10, "waits 1 s then 2 s"
 
@@ -272,3 +277,104 @@ def test_retries_give_up_with_the_last_answer():
         assert len(receiver.received()) == 2
     finally:
         receiver.close()
+
+
+# MARK: - Idempotency-Key: a retry after a lost answer records nothing twice
+
+
+class LosingProxy:
+    """Forwards every request to `upstream`; the answer to the first `lose` POSTs is lost after the
+    server acted on them: replaced by a 503 (`how="503"`) or by a closed connection (`how="close"`)."""
+
+    def __init__(self, upstream, how, lose=1):
+        self.how = how
+        self.lose = lose
+        self.posts = []
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                connection = http.client.HTTPConnection("127.0.0.1", upstream, timeout=30)
+                connection.request(self.command, self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+                connection.close()
+                with proxy.lock:
+                    lost = self.command == "POST" and proxy.lose > 0
+                    if self.command == "POST":
+                        proxy.posts.append({"key": self.headers.get("Idempotency-Key"), "status": answer.status, "lost": lost})
+                    if lost:
+                        proxy.lose -= 1
+                if lost and proxy.how == "close":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                status, data = (503, b'{"error":"unavailable","message":"lost","status":503}') if lost else (answer.status, data)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = forward
+
+            def log_message(self, *args):
+                pass
+
+        class Quiet(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # the connections closed on purpose
+
+        self.server = Quiet(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("how", ["503", "close"])
+def test_a_retry_after_a_lost_answer_records_one_deployment(server, store, how):
+    version = new_version()
+    shiplog(server.base, "release", "--component", "api", "--version", version, key=store.keys["write"], check=0)
+    proxy = LosingProxy(server.port, how)
+    try:
+        result = shiplog(proxy.url, "deploy", "--environment", "canary", "--component", "api", "--version", version, "--status", "success",
+                         "--host", f"lost-{how}", key=store.keys["write"], check=0)
+    finally:
+        proxy.close()
+    assert "retry 1 of 5" in result.stderr
+    assert [post["status"] for post in proxy.posts] == [201, 201], proxy.posts
+    keys = {post["key"] for post in proxy.posts}
+    assert len(keys) == 1 and None not in keys, "one Idempotency-Key, sent again on the retry"
+    recorded = [item for item in deployments(server, "canary") if item["version"] == version]
+    assert len(recorded) == 1, recorded
+
+
+def test_each_logical_post_has_its_own_key(server, store):
+    version = new_version()
+    proxy = LosingProxy(server.port, "503", lose=0)
+    try:
+        shiplog(proxy.url, "release", "--component", "api", "--version", version, key=store.keys["write"], check=0)
+        for status in ("in_progress", "success"):
+            shiplog(proxy.url, "deploy", "--environment", "canary", "--component", "api", "--version", version, "--status", status,
+                    key=store.keys["write"], check=0)
+    finally:
+        proxy.close()
+    keys = [post["key"] for post in proxy.posts]
+    assert len(keys) == 3 and len(set(keys)) == 3 and None not in keys, keys
+
+
+def test_a_server_that_is_down_tried_once():
+    port = free_port()
+    result = cli("deploy", "--server", f"http://127.0.0.1:{port}", "--page", PAGE, "--environment", "staging", "--component", "api",
+                 "--version", "1.0.0", "--status", "success", "--key", "k", "--retries", "0", check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"shiplog: cannot reach http://127.0.0.1:{port}: connection refused (tried once)", result.stderr

@@ -6,8 +6,8 @@ carry over, as in a terminal), in a fresh folder holding a copy of the repositor
 data file), with the built `shiplog` first on PATH. A command that fails fails the
 test with the document, the block's line and what the command printed. `curl` fails on an
 HTTP error (>= 400), as a reader would notice one. A block that starts `shiplog serve` in the
-background is followed by a wait for that port's /health (the harness's only addition); every
-server is stopped when the document ends.
+background is followed by a wait for that port's /health (the harness's only addition) before
+the next line; every server is stopped when the document ends.
 
 A block that cannot run here says so on the line before it, with a reason:
 `<!-- doc-test: skip (reason) -->`. The binary is SHIPLOG_BIN, else `.build/debug/shiplog`.
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
 DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 SKIP = re.compile(r"<!--\s*doc-test:\s*skip\s*\((.+?)\)\s*-->")
+SERVE_IN_BACKGROUND = re.compile(r"^\s*shiplog serve\b.*?--port (\d+).*&")
 FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 
 
@@ -75,9 +76,11 @@ def session_script(path):
         if skip:
             continue
         parts.append(f'echo "doc-test: {path.name}:{line}" >&2\n')
-        parts.append(text)
-        for port in re.findall(r"shiplog serve\b[^\n]*?--port (\d+)[^\n]*&", text):
-            parts.append(f"doc_test_wait_for_port {port}\n")
+        for command in text.splitlines():
+            parts.append(command + "\n")
+            serve = SERVE_IN_BACKGROUND.search(command)
+            if serve:
+                parts.append(f"doc_test_wait_for_port {serve.group(1)}\n")
     return "".join(parts)
 
 

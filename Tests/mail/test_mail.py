@@ -213,7 +213,7 @@ class Store:
 class Server:
     counter = itertools.count()
 
-    def __init__(self, store, sink_url, port=None, extra=()):
+    def __init__(self, store, sink_url, port=None, extra=(), env=None):
         self.store = store
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -222,7 +222,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--db", str(store.db), "--port", str(self.port), "--rate-limit", "0",
              "--smtp", sink_url, "--mail-from", MAIL_FROM, "--public-url", self.base + "/", *map(str, extra)],
-            stdout=subprocess.PIPE, stderr=self._log,
+            stdout=subprocess.PIPE, stderr=self._log, env=None if env is None else {**os.environ, **env},
         )
         deadline = time.monotonic() + 30
         data = b""
@@ -378,7 +378,10 @@ def confirm(server, sink, address, preferences=None):
     before = len(sink.to(address))
     assert server.subscribe(address, preferences).status == 202
     mail = sink.wait_to(address, before + 1)[-1]["message"]
-    reply = server.get(server.local(confirmation_link(mail)))
+    link = server.local(confirmation_link(mail))
+    page = server.get(link)
+    assert page.status == 200 and "<form" in page.text, page.text
+    reply = server.request("POST", link, b"")
     assert reply.status == 200, reply.text
     return mail
 
@@ -410,11 +413,17 @@ def test_double_opt_in_through_the_api(store, sink, server):
     server.drained()
     assert len(sink.to("ann@example.com")) == 1
 
-    # The link works once.
-    first = server.get(server.local(link))
+    # Opening the link shows a button and changes nothing (mail link scanners open links).
+    opened = server.get(server.local(link))
+    assert opened.status == 200 and "ann@example.com" in opened.text and "patch releases" in opened.text
+    assert re.search(r'<form method="post" action="\?token=[A-Za-z0-9]+">', opened.text), opened.text
+    assert server.subscribers()["ann@example.com"]["state"] == "pending"
+    # Its button (a POST to the link) confirms, once.
+    first = server.request("POST", server.local(link), b"")
     assert first.status == 200 and "ann@example.com" in first.text
-    again = server.get(server.local(link))
+    again = server.request("POST", server.local(link), b"")
     assert again.status == 404 and "not valid" in again.text
+    assert server.get(server.local(link)).status == 404
     unknown = server.get(f"/v1/pages/{PAGE}/subscribers/confirm?token=" + "ab" * 24)
     assert unknown.status == 404 and "not valid" in unknown.text
     assert server.get(f"/v1/pages/{PAGE}/subscribers/confirm").status == 404
@@ -434,6 +443,8 @@ def test_an_expired_confirmation_link_is_refused(store, sink, server):
     store.sql("UPDATE confirmations SET expires_at = created_at - 1")
     reply = server.get(server.local(link))
     assert reply.status == 404 and "not valid" in reply.text
+    reply = server.request("POST", server.local(link), b"")
+    assert reply.status == 404 and "not valid" in reply.text
     assert server.subscribers()["late@example.com"]["state"] == "pending"
 
 
@@ -442,7 +453,7 @@ def test_double_opt_in_through_the_form(store, sink, server):
     assert reply.status == 200 and reply.headers["content-type"].startswith("text/html")
     assert "Check your inbox" in reply.text and "bo@example.com" in reply.text
     message = sink.wait_to("bo@example.com")[0]["message"]
-    assert server.get(server.local(confirmation_link(message))).status == 200
+    assert server.request("POST", server.local(confirmation_link(message)), b"").status == 200
     entry = server.subscribers()["bo@example.com"]
     assert entry["state"] == "confirmed" and entry["preferences"] == ["major", "minor"]
 
@@ -470,17 +481,54 @@ def test_the_same_answer_for_known_and_unknown_addresses(store, sink, server):
     assert [r.status for r in remove] == [202, 202]
     assert remove[0].json()["data"]["value"] == "known@example.com"
     assert {**remove[0].json(), "data": None} == {**remove[1].json(), "data": None}
-    assert server.subscribers()["known@example.com"]["state"] == "unsubscribed"
+    # Without a mail link's token nothing changes: the subscriber is mailed its unsubscribe link
+    # (after the confirmation mail for the preferences asked above).
+    assert server.subscribers()["known@example.com"]["state"] == "confirmed"
+    mail = sink.wait_to("known@example.com", 2)[-1]["message"]
+    assert str(mail["Subject"]) == "Unsubscribe from Nimbus releases?"
+    text, _ = parts(mail)
+    assert "If it was not you, ignore this mail: your subscription stays as it is." in text
+    assert unsubscribe_url(mail) in text
+    time.sleep(1.2)  # a poll of the delivery service
+    assert not sink.to("nobody@example.com")
 
 
-def test_resubscribing_a_confirmed_address_updates_its_preferences(store, sink, server):
+def test_a_confirmed_address_changes_only_by_its_owners_confirmation(store, sink, server):
+    """Anyone who knows an address could change what it gets (SPEC §6.2): an anonymous `add` for a
+    confirmed address and a `remove` without the token only send mail to that address."""
     confirm(server, sink, "cy@example.com", ["major"])
+    before = server.subscribers()["cy@example.com"]
     assert server.subscribe("cy@example.com", ["patch", "prerelease"]).status == 202
-    entry = server.subscribers()["cy@example.com"]
-    assert entry["state"] == "confirmed" and entry["preferences"] == ["patch", "prerelease"]
+    change = sink.wait_to("cy@example.com", 2)[-1]["message"]
+    assert "Confirm" in str(change["Subject"])
+    assert server.subscribers()["cy@example.com"] == before
+    remove = {"op": "remove", "data": {"type": "email", "value": "CY@example.com"}}
+    assert server.request("PATCH", SUBSCRIBERS, remove, source=next_source()).status == 202
+    request = sink.wait_to("cy@example.com", 3)[-1]["message"]
+    assert str(request["Subject"]) == "Unsubscribe from Nimbus releases?"
+    assert server.subscribers()["cy@example.com"] == before
+    # A patch release does not reach the address whose change was not confirmed.
     server.create_release("api", "v1.10.3")
     server.drained()
-    assert len(sink.to("cy@example.com")) == 2  # the confirmation and the patch release, no new confirmation
+    assert not release_mails(sink, "cy@example.com")
+
+    # The owner confirms the change from the mail's link (a page, then its button).
+    link = server.local(confirmation_link(change))
+    assert "patch, prerelease releases" in server.get(link).text
+    assert server.subscribers()["cy@example.com"]["preferences"] == ["major"]
+    assert server.request("POST", link, b"").status == 200
+    entry = server.subscribers()["cy@example.com"]
+    assert entry["state"] == "confirmed" and entry["preferences"] == ["patch", "prerelease"]
+    assert entry["confirmed_at"] == before["confirmed_at"]
+
+    # A remove with the token of the mail's links unsubscribes at once.
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(unsubscribe_url(request)).query)["token"][0]
+    wrong = {"op": "remove", "data": {"type": "email", "value": "cy@example.com", "token": ("1" if token[0] == "0" else "0") + token[1:]}}
+    assert server.request("PATCH", SUBSCRIBERS, wrong, source=next_source()).status == 202
+    assert server.subscribers()["cy@example.com"]["state"] == "confirmed"
+    right = {"op": "remove", "data": {"type": "email", "value": "cy@example.com", "token": token}}
+    assert server.request("PATCH", SUBSCRIBERS, right, source=next_source()).status == 202
+    assert server.subscribers()["cy@example.com"]["state"] == "unsubscribed"
 
 
 @pytest.mark.parametrize(
@@ -695,7 +743,8 @@ def test_smtp_server_down_then_back(store, servers):
         assert errors and all(e[0] for e in errors)
         assert store.outbox() == {"queued": 3}
         # Who unsubscribes meanwhile gets nothing of what was queued for them.
-        remove = {"op": "remove", "data": {"type": "email", "value": "h2@example.com"}}
+        token = store.sql("SELECT unsubscribe_token FROM subscribers WHERE email = 'h2@example.com'")[0][0]
+        remove = {"op": "remove", "data": {"type": "email", "value": "h2@example.com", "token": token}}
         assert server.request("PATCH", SUBSCRIBERS, remove, source=next_source()).status == 202
         assert store.outbox() == {"queued": 2, "failed": 1}
         sink.start()
@@ -789,9 +838,8 @@ def test_admin_list_and_csv_export_show_states(store, sink, server):
     store.import_subscribers(["imported@example.com,major minor"])
     server.subscribe("pending@example.com", ["minor"])
     confirm(server, sink, "confirmed@example.com", ["patch", "prerelease"])
-    confirm(server, sink, "leaver@example.com")
-    server.request("PATCH", SUBSCRIBERS, {"op": "remove", "data": {"type": "email", "value": "leaver@example.com"}},
-                   source=next_source())
+    mail = confirm(server, sink, "leaver@example.com")
+    assert server.request("POST", server.local(unsubscribe_url(mail)), b"").status == 200
     listed = server.subscribers()
     assert {a: (e["state"], e["preferences"]) for a, e in listed.items()} == {
         "imported@example.com": ("confirmed", ["major", "minor"]),
@@ -833,5 +881,7 @@ def test_mail_and_server_pages_follow_template_overrides(store, sink, servers, t
     assert text.startswith("Custom text. Link: ")
     # The HTML part is still the default theme's: overrides go file by file.
     assert "Confirm my subscription" in html
-    page = server.get(server.local(confirmation_link(message)))
+    link = server.local(confirmation_link(message))
+    assert "Confirm my subscription" in server.get(link).text  # the default theme's button page
+    page = server.request("POST", link, b"")
     assert page.status == 200 and page.text == "<p>Custom thanks, tia@example.com!</p>\n"

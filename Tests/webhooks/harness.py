@@ -57,15 +57,19 @@ class Store:
 
 
 class Server:
-    """`shiplog serve` on a store (port 0 unless given); the log (stderr) goes to a file."""
+    """`shiplog serve` on a store (port 0 unless given); the log (stderr) goes to a file.
 
-    def __init__(self, store, *arguments, port=0):
+    The receivers of these tests listen on loopback, so the server runs with
+    `--allow-private-webhooks` unless `private_webhooks=False` (the SSRF tests)."""
+
+    def __init__(self, store, *arguments, port=0, private_webhooks=True):
         self.store = store
         self.log_path = store.directory / f"server-{time.monotonic_ns()}.log"
         self._log = open(self.log_path, "wb")
         environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"))
         self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--db", str(store.db), "--port", str(port), "--rate-limit", "0", *map(str, arguments)],
+            [str(BINARY), "serve", "--db", str(store.db), "--port", str(port), "--rate-limit", "0",
+             *(["--allow-private-webhooks"] if private_webhooks else []), *map(str, arguments)],
             stdout=subprocess.PIPE,
             stderr=self._log,
             env=environment,
@@ -144,7 +148,7 @@ class Receiver:
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                     receiver.requests.append(
-                        {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body, "status": status}
+                        {"method": self.command, "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body, "status": status}
                     )
                 self.send_response(status)
                 if status == 429:

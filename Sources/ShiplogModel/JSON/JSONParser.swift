@@ -375,6 +375,7 @@ struct JSONScanner {
 
     mutating func parseNumber() throws(JSONFailure) -> String {
         let start = index
+        var exponent = false
         func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard isDigit(index) else { throw JSONFailure(message: "expected a digit", offset: index) }
@@ -394,8 +395,15 @@ struct JSONScanner {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard isDigit(index) else { throw JSONFailure(message: "expected a digit in the exponent", offset: index) }
             while isDigit(index) { index += 1 }
+            exponent = true
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        // `1e999` is valid JSON text, but no double holds it and strict parsers refuse to read it back:
+        // refused here, so it is never stored or echoed. Only an exponent or 300+ digits can overflow.
+        if exponent || index - start > 300, !(Double(text)?.isFinite ?? false) {
+            throw JSONFailure(message: "number \(text.prefix(40)) is out of range (larger than a 64-bit float holds)", offset: start)
+        }
+        return text
     }
 
     mutating func parseString() throws(JSONFailure) -> String {

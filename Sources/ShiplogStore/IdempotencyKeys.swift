@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+
+/// The first answer to a `POST` that carried an `Idempotency-Key` (SPEC §6.1), kept so that the same
+/// request sent again within ``IdempotencyKeys/lifetime`` gets it again instead of acting twice.
+public struct StoredAnswer: Sendable, Hashable {
+    /// Who sent it: the page and the caller (a key id, or `anonymous`); keys of one scope never meet another's.
+    public var page: String
+    public var caller: String
+    /// The `Idempotency-Key` header as sent.
+    public var key: String
+    /// A digest of the request (method, path and body): the same key with another request is refused.
+    public var fingerprint: String
+    public var status: Int
+    /// The answer's `Content-Type`, and its `Location` when it had one.
+    public var contentType: String?
+    public var location: String?
+    public var body: [UInt8]
+    /// Unix seconds.
+    public var createdAt: Int64
+
+    public init(
+        page: String,
+        caller: String,
+        key: String,
+        fingerprint: String,
+        status: Int,
+        contentType: String?,
+        location: String?,
+        body: [UInt8],
+        createdAt: Int64
+    ) {
+        self.page = page
+        self.caller = caller
+        self.key = key
+        self.fingerprint = fingerprint
+        self.status = status
+        self.contentType = contentType
+        self.location = location
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// How long answers to idempotent requests are kept.
+public enum IdempotencyKeys {
+    /// 24 hours, in seconds.
+    public static let lifetime: Int64 = 24 * 3600
+}
+
+extension SQLiteStore {
+    public func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer? {
+        let oldest = Self.now() - IdempotencyKeys.lifetime
+        return try await read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM idempotency_keys WHERE page_id = ? AND caller = ? AND key = ? AND created_at > ?",
+                arguments: [page, caller, key, oldest]
+            ).map { row in
+                StoredAnswer(
+                    page: row["page_id"],
+                    caller: row["caller"],
+                    key: row["key"],
+                    fingerprint: row["fingerprint"],
+                    status: row["status"],
+                    contentType: row["content_type"],
+                    location: row["location"],
+                    body: [UInt8]((row["body"] as Data?) ?? Data()),
+                    createdAt: row["created_at"]
+                )
+            }
+        }
+    }
+
+    public func storeAnswer(_ answer: StoredAnswer) async throws(StoreError) {
+        try await write { db in
+            // Expired answers go as new ones come, so the table holds about a day of POSTs.
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at <= ?", arguments: [answer.createdAt - IdempotencyKeys.lifetime])
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO idempotency_keys
+                        (page_id, caller, key, fingerprint, status, content_type, location, body, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    answer.page, answer.caller, answer.key, answer.fingerprint, answer.status, answer.contentType, answer.location,
+                    Data(answer.body), answer.createdAt,
+                ]
+            )
+        }
+    }
+}

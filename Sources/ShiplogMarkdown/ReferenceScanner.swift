@@ -17,7 +17,8 @@ struct Reference: Equatable {
 ///   after the digits no letter, digit or `_`.
 /// - `@name`: before `@` start of text or anything but a letter, digit, `_`, `.`, `-`, `/` or `@` (so e-mail
 ///   addresses are left alone); the name follows the host's rules (see ``userNameEnd(in:from:)``) and is not
-///   followed by a letter, digit, `_` or `/` (a longer, invalid name or a team such as `@org/team`).
+///   followed by a letter, digit, `_` or `/` (a longer, invalid name or a team such as `@org/team`); and it
+///   does not read as code (`@preconcurrency`, `@Query(…)`: see ``CodeAttributes``).
 ///
 /// Letters and digits outside ASCII count as letters and digits, so `é#7` and `#7é` are not references.
 struct ReferenceScanner {
@@ -75,7 +76,8 @@ struct ReferenceScanner {
         }
         guard let end = userNameEnd(in: text, from: sigil + 1),
             !text.startsWithWordCharacter(at: end),
-            end == text.count || text[end] != UInt8(ascii: "/")
+            end == text.count || text[end] != UInt8(ascii: "/"),
+            !CodeAttributes.isCode(text, sigil: sigil, end: end)
         else { return nil }
         return end
     }

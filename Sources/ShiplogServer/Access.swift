@@ -32,22 +32,30 @@ final class KeyRing: Sendable {
 
     /// The key a request presents, if any.
     static func presentedKey(_ request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let trimmed = header.trimmingCharacters(in: .whitespaces)
-            let lowered = trimmed.lowercased()
-            let key = lowered.hasPrefix("bearer ") ? String(trimmed.dropFirst(7)).trimmingCharacters(in: .whitespaces) : trimmed
-            return key.isEmpty ? nil : key
-        }
+        if let header = request.headers[.authorization] { return presentedKey(authorization: header) }
         if let token = request.uri.queryParameters.get("access_token"), !token.isEmpty { return token }
         return nil
     }
 
+    /// The key of an `Authorization` header: `KEY` or `Bearer KEY` (nil when empty).
+    static func presentedKey(authorization header: String) -> String? {
+        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        let lowered = trimmed.lowercased()
+        let key = lowered.hasPrefix("bearer ") ? String(trimmed.dropFirst(7)).trimmingCharacters(in: .whitespaces) : trimmed
+        return key.isEmpty ? nil : key
+    }
+
+    /// What the cache knows of `secret` now, without asking the store: nil when it has no answer
+    /// that is still fresh (``caller(_:)`` then asks the store).
+    func cachedCaller(secret: String) -> Caller? {
+        guard let entry = cache.withLock({ $0[secret] }), entry.expires > .now else { return nil }
+        return entry.key.map(Caller.key) ?? .invalidKey
+    }
+
     func caller(_ request: Request) async throws(StoreError) -> Caller {
         guard let secret = Self.presentedKey(request) else { return .anonymous }
+        if let cached = cachedCaller(secret: secret) { return cached }
         let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[secret] }), entry.expires > now {
-            return entry.key.map(Caller.key) ?? .invalidKey
-        }
         // Keys are long; anything that does not look like one is not worth a query.
         let key = secret.utf8.count > 200 ? nil : try await store.key(secret: secret)
         cache.withLock {

@@ -1,9 +1,15 @@
 import Foundation
+import NIOCore
 
 /// The identity under which rate limits count an anonymous client (SPEC §6.2): an IPv4 address as
 /// it is, an IPv6 address by its /64 network, since one host usually holds a whole /64 and could
 /// otherwise take a fresh address for every request. IPv4-mapped IPv6 addresses count as IPv4.
 enum ClientAddress {
+    /// The key of the client at the other end of `channel`.
+    static func rateLimitKey(of channel: any Channel) -> String {
+        rateLimitKey(channel.remoteAddress?.ipAddress ?? "unknown")
+    }
+
     static func rateLimitKey(_ address: String) -> String {
         guard address.contains(":") else { return address }
         var bytes = in6_addr()

@@ -17,7 +17,7 @@ struct ShiplogContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientAddress = ClientAddress.rateLimitKey(source.channel.remoteAddress?.ipAddress ?? "unknown")
+        clientAddress = ClientAddress.rateLimitKey(of: source.channel)
     }
 
     /// Bodies larger than this are refused with 413.
@@ -115,17 +115,8 @@ struct GateMiddleware: RouterMiddleware {
             return try APIError.from(error).response(from: request, context: context)
         }
         guard let limiter else { return try await next(request, context) }
-        let identity =
-            switch context.caller {
-            case .key(let key): "key " + key.id
-            default: "ip " + context.clientAddress
-            }
-        let decision = limiter.take(identity)
-        let headers: HTTPFields = [
-            .rateLimitLimit: String(limiter.limit),
-            .rateLimitRemaining: String(decision.remaining),
-            .rateLimitReset: String(decision.resetEpochSeconds),
-        ]
+        let decision = limiter.take(Self.identity(context.caller, clientAddress: context.clientAddress))
+        let headers = limiter.headers(decision)
         guard decision.allowed else {
             var fields = headers
             fields[.retryAfter] = String(decision.retryAfterSeconds)
@@ -139,6 +130,27 @@ struct GateMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers.append(contentsOf: headers)
         return response
+    }
+}
+
+extension GateMiddleware {
+    /// Whom rate limits count: the key, else the client's address (see ``ShiplogContext/clientAddress``).
+    static func identity(_ caller: Caller, clientAddress: String) -> String {
+        switch caller {
+        case .key(let key): "key " + key.id
+        default: "ip " + clientAddress
+        }
+    }
+}
+
+extension RateLimiter {
+    /// The `X-RateLimit-*` headers of a decision.
+    func headers(_ decision: Decision) -> HTTPFields {
+        [
+            .rateLimitLimit: String(limit),
+            .rateLimitRemaining: String(decision.remaining),
+            .rateLimitReset: String(decision.resetEpochSeconds),
+        ]
     }
 }
 

@@ -117,13 +117,8 @@ public struct ShiplogServer: Sendable {
         if let site = configuration.site {
             router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
         }
-        router.add(
-            middleware: GateMiddleware(
-                keys: keys,
-                limiter: configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil,
-                logger: logger
-            )
-        )
+        let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
+        router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
         router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
         let health: @Sendable (Request, ShiplogContext) async throws -> Response = { _, _ in
@@ -156,7 +151,11 @@ public struct ShiplogServer: Sendable {
         if let delivery { services.append(delivery) }
         let app = Application(
             router: router,
-            server: .guardedHTTP1(timeouts: configuration.timeouts, additionalChannelHandlers: [ParserErrorHandler()]),
+            server: .guardedHTTP1(
+                timeouts: configuration.timeouts,
+                fastPath: VersionAnswerer(snapshots: snapshots, keys: keys, limiter: limiter, logger: logger),
+                additionalChannelHandlers: [ParserErrorHandler()]
+            ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: services,
             onServerRunning: { channel in

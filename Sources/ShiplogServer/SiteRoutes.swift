@@ -61,7 +61,10 @@ struct SiteRoutes: Sendable {
         causes += members.filter { !allowed.contains($0.key) }.map { APIError.Cause(field: $0.key, error: "unknown field") }
         switch JSONValue.object(members)["name"] {
         case nil, .null?: return nil
-        case .string(let text)?: return text
+        case .string(let text)?:
+            guard let problem = Rules.nameProblem(text) else { return text }
+            causes.append(.init(field: "name", error: problem))
+            return nil
         default:
             causes.append(.init(field: "name", error: "expected a string"))
             return nil

@@ -75,7 +75,11 @@ final class Snapshots: Sendable {
     var pageIDs: [String] { state.withLock { $0.entries.compactMap { $0.value.snapshot == nil ? nil : $0.key } } }
 
     /// Whether a page's last reload failed, so its snapshot may miss a committed write.
-    func isStale(_ id: String) -> Bool { state.withLock { $0.entries[id]?.isStale ?? false } }
+    func isStale(_ id: String) -> Bool {
+        // Read on every version request: no lock while no page is stale (the usual case).
+        guard staleCount.load(ordering: .relaxed) > 0 else { return false }
+        return state.withLock { $0.entries[id]?.isStale ?? false }
+    }
 
     private func takeTicket() -> UInt64 {
         state.withLock {

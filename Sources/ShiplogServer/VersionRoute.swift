@@ -18,16 +18,22 @@ struct VersionRoute: Sendable {
 
     func respond(_ request: Request, _ context: ShiplogContext) throws(APIError) -> Response {
         let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
-        let page = access.page
+        let answer = Self.answer(access.page, ifNoneMatch: request.headers[.ifNoneMatch])
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+    }
+
+    /// The answer for a caller who may read `page`: the document with its ETag, or 304 when
+    /// `ifNoneMatch` names that ETag. ``VersionFastPath`` answers with it too.
+    static func answer(_ page: PageSnapshot, ifNoneMatch: String?) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
         var headers: HTTPFields = [
             .eTag: page.versionETag,
             .cacheControl: page.data.page.isPublic ? "public, max-age=30" : "private, max-age=30",
         ]
-        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, page.versionETag) {
-            return Response(status: .notModified, headers: headers)
+        if let ifNoneMatch, matches(ifNoneMatch, page.versionETag) {
+            return (.notModified, headers, nil)
         }
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.versionBody))
+        return (.ok, headers, page.versionBody)
     }
 
     /// Whether an `If-None-Match` list names `etag` (weak comparison, `*` matches anything).

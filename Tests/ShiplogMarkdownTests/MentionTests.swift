@@ -68,6 +68,40 @@ struct MentionTests {
         expectParagraph(markdown, inner, links: .acmeOnGitLab)
     }
 
+    @Test(
+        "code attributes stay text: known names, arguments, a declaration after them",
+        arguments: [
+            "Adopt @preconcurrency imports",
+            "Mark it @MainActor",
+            "Use @Query to fetch",
+            "@available(iOS 15, *) everywhere",
+            "@Query(sort: \\.date) works",
+            "@discardableResult, @inlinable and @usableFromInline",
+            "@Sendable closures and @escaping ones",
+            "@Dependency var clock",
+            "@Observable final class Model",
+            "@Custom(\"x\") wrappers",
+            "Java's @Override and Python's @dataclass",
+        ]
+    )
+    func codeAttributesNotLinked(markdown: String) {
+        #expect(!MarkdownRenderer(links: .acmeOnGitHub).html(markdown).contains("<a"), "\(markdown)")
+        #expect(!MarkdownRenderer(links: .acmeOnGitLab).html(markdown).contains("<a"), "\(markdown)")
+    }
+
+    @Test(
+        "people stay linked beside attributes",
+        arguments: [
+            ("thanks @compnerd", "thanks \(githubUser("compnerd"))"),
+            ("@jivings fixed @MainActor isolation", "\(githubUser("jivings")) fixed @MainActor isolation"),
+            ("by @DougGregor (#12)", "by \(githubUser("DougGregor")) (\(githubIssue(12)))"),
+            ("@octocat variables", "\(githubUser("octocat")) variables"),
+        ]
+    )
+    func peopleBesideAttributes(markdown: String, inner: String) {
+        expectParagraph(markdown, inner, links: .acmeOnGitHub)
+    }
+
     @Test func mixedWithIssues() {
         expectParagraph(
             "#3 by @octocat, #4 by @hubot",

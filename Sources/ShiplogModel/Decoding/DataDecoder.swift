@@ -103,7 +103,7 @@ struct DataDecoder {
     func page(_ value: JSONValue, at path: JSONPath) -> Page? {
         guard let f = Fields(value, at: path, known: Self.pageKeys, sink: sink) else { return nil }
         let id = f.string("id", required: true, rule: Rules.slugProblem)
-        let title = f.nonEmptyString("title", required: true)
+        let title = f.nonEmptyName("title", required: true)
         let page = Page(
             id: id ?? "",
             title: title ?? "",
@@ -122,8 +122,8 @@ struct DataDecoder {
         let slug = f.string("slug", required: true, rule: Rules.slugProblem)
         let component = Component(
             slug: slug ?? "",
-            name: f.string("name"),
-            repo: f.string("repo"),
+            name: f.name("name"),
+            repo: f.name("repo"),
             url: f.url("url"),
             description: f.string("description")
         )
@@ -131,9 +131,16 @@ struct DataDecoder {
     }
 
     func release(_ value: JSONValue, at path: JSONPath) -> Release? {
+        let mark = sink.mark
         guard let f = Fields(value, at: path, known: Self.releaseKeys, sink: sink) else { return nil }
         let component = f.string("component", required: true, rule: Rules.slugProblem)
         let version = f.string("version", required: true, rule: Rules.versionProblem)
+        // Problems of a release in a file name it: `releases[370] (grdb 7.0.0-beta.3).published_at: …`.
+        defer {
+            if let component, let version, !path.components.isEmpty {
+                sink.name(since: mark, DataProblem.Subject(depth: path.components.count, text: "\(component) \(version)"))
+            }
+        }
         let status = f.choice("status", Release.Status.self)
         let statusInvalid = f.value("status") != nil && status == nil
         let publishedAt = f.timestamp("published_at", required: !statusInvalid && (status ?? .published) == .published)
@@ -144,16 +151,16 @@ struct DataDecoder {
         let release = Release(
             component: component ?? "",
             version: Version(version ?? ""),
-            title: f.string("title"),
+            title: f.name("title"),
             publishedAt: publishedAt,
-            author: f.string("author"),
+            author: f.name("author"),
             notes: f.string("notes"),
             status: status ?? .published,
             prereleaseFlag: f.bool("prerelease"),
             commit: f.string("commit"),
-            tag: f.string("tag"),
+            tag: f.name("tag"),
             url: f.url("url"),
-            codeName: f.string("code_name"),
+            codeName: f.name("code_name"),
             assets: assets
         )
         guard component != nil, version != nil, !statusInvalid else { return nil }
@@ -163,7 +170,7 @@ struct DataDecoder {
     func asset(_ value: JSONValue, at path: JSONPath) -> Release.Asset? {
         guard let f = Fields(value, at: path, known: Self.assetKeys, sink: sink) else { return nil }
         return Release.Asset(
-            name: f.string("name"),
+            name: f.name("name"),
             url: f.url("url"),
             platform: f.string("platform"),
             signature: f.string("signature"),
@@ -193,7 +200,7 @@ struct DataDecoder {
         }
         let group = ReleaseGroup(
             version: Version(version ?? ""),
-            title: f.string("title"),
+            title: f.name("title"),
             publishedAt: f.timestamp("published_at"),
             notes: f.string("notes"),
             members: members
@@ -222,8 +229,8 @@ struct DataDecoder {
             status: status ?? .unknown,
             startedAt: f.timestamp("started_at"),
             finishedAt: f.timestamp("finished_at"),
-            host: f.string("host"),
-            actor: f.string("actor"),
+            host: f.name("host"),
+            actor: f.name("actor"),
             commit: f.string("commit"),
             meta: f.value("meta")
         )
@@ -234,7 +241,7 @@ struct DataDecoder {
     func site(_ value: JSONValue, at path: JSONPath) -> CustomerSite? {
         guard let f = Fields(value, at: path, known: Self.siteKeys, sink: sink) else { return nil }
         let slug = f.string("slug", required: true, rule: Rules.slugProblem)
-        let name = f.string("name")
+        let name = f.name("name")
         var references: [ReleaseReference] = []
         for (element, elementPath) in f.array("releases") ?? [] {
             guard let r = Fields(element, at: elementPath, known: Self.referenceKeys, sink: sink) else { continue }

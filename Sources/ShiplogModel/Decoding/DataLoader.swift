@@ -214,17 +214,23 @@ enum CrossReferences {
         for position in d.releases.indices {
             // Only the reference and origin are read: copying whole releases here is costly.
             let reference = ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
+            // Named only when there is a problem: naming every release would cost a string each.
             let origin = d.releaseOrigins[position]
             if components[reference.component] == nil {
-                problems.append(origin.problem("component", "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""))
+                problems.append(
+                    Self.named(origin, reference).problem(
+                        "component",
+                        "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""
+                    )
+                )
             }
             if let firstPosition = releases.updateValue(position, forKey: reference) {
                 releases[reference] = firstPosition
-                let first = d.releaseOrigins[firstPosition]
+                let first = Self.named(d.releaseOrigins[firstPosition], reference)
                 problems.append(
-                    origin.problem(
+                    Self.named(origin, reference).problem(
                         "version",
-                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.path))"
+                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.location))"
                     )
                 )
             }
@@ -278,6 +284,13 @@ enum CrossReferences {
             }
         }
         return (problems, releases)
+    }
+
+    /// `origin` of the release `reference`, named by it (`releases[3] (api 1.0.0)`).
+    static func named(_ origin: Origin, _ reference: ReleaseReference) -> Origin {
+        var origin = origin
+        origin.subject = DataProblem.Subject(depth: origin.path.components.count, text: "\(reference.component) \(reference.version)")
+        return origin
     }
 
     /// The declared environments, then any that deployments name without declaring, in order of appearance.

@@ -1,22 +1,43 @@
 /// One problem with input data: the file, the JSON path of the value, and what is wrong.
 ///
-/// Printed as `data.json: releases[3].version: "1..2" is not a valid version: …`.
+/// Printed as `data.json: releases[3] (api 1..2).version: "1..2" is not a valid version: …`.
 public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file the value came from (as the user named it), or a label such as `request body`.
     public var file: String
     /// Where in that file.
     public var path: JSONPath
+    /// What the value at a prefix of ``path`` is, for people; nil when unknown.
+    public var subject: Subject?
     /// What is wrong, and how to fix it.
     public var message: String
 
+    /// Names the value at the first `depth` steps of a path, such as `grdb 7.0.0-beta.3` for
+    /// `releases[370]`, so that a reader finds it without counting array elements.
+    public struct Subject: Sendable, Hashable {
+        /// How many steps of the path lead to the value named.
+        public var depth: Int
+        /// The name, printed in parentheses after those steps.
+        public var text: String
+
+        /// Creates a subject.
+        public init(depth: Int, text: String) {
+            self.depth = depth
+            self.text = text
+        }
+    }
+
     /// Creates a problem.
-    public init(file: String, path: JSONPath, message: String) {
+    public init(file: String, path: JSONPath, subject: Subject? = nil, message: String) {
         self.file = file
         self.path = path
+        self.subject = subject
         self.message = message
     }
 
-    public var description: String { "\(file): \(path): \(message)" }
+    /// The path with the subject: `releases[370] (grdb 7.0.0-beta.3).published_at`.
+    public var location: String { path.description(naming: subject) }
+
+    public var description: String { "\(file): \(location): \(message)" }
 }
 
 /// Where a decoded value came from, for problems found after decoding (cross references).
@@ -25,15 +46,33 @@ public struct Origin: Sendable, Hashable {
     public var file: String
     /// The path of the value in the file.
     public var path: JSONPath
+    /// What the value is, for people (see ``DataProblem/Subject``).
+    public var subject: DataProblem.Subject?
 
     /// Creates an origin.
-    public init(file: String, path: JSONPath) {
+    public init(file: String, path: JSONPath, subject: DataProblem.Subject? = nil) {
         self.file = file
         self.path = path
+        self.subject = subject
     }
+
+    /// The path with the subject, as problems print it.
+    public var location: String { path.description(naming: subject) }
 
     /// A problem about a member of the value at this origin.
     public func problem(_ key: String?, _ message: String) -> DataProblem {
-        DataProblem(file: file, path: key.map { path.appending($0) } ?? path, message: message)
+        DataProblem(file: file, path: key.map { path.appending($0) } ?? path, subject: subject, message: message)
+    }
+}
+
+extension JSONPath {
+    /// The path as ``description`` prints it, with `subject` in parentheses after the steps it names.
+    public func description(naming subject: DataProblem.Subject?) -> String {
+        guard let subject, subject.depth > 0, subject.depth <= components.count else { return description }
+        let named = JSONPath(components: Array(components[..<subject.depth])).description + " (\(subject.text))"
+        guard subject.depth < components.count else { return named }
+        // The rest printed as a path of its own: a plain key comes without its leading dot.
+        let rest = JSONPath(components: Array(components[subject.depth...])).description
+        return rest.hasPrefix("[") ? named + rest : named + "." + rest
     }
 }

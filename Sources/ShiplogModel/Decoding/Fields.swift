@@ -18,6 +18,15 @@ final class ProblemSink: @unchecked Sendable {
     func warning(_ path: JSONPath, _ message: String) {
         warnings.append(DataProblem(file: file, path: path, message: message))
     }
+
+    /// How many problems and warnings were reported so far (see ``name(since:_:)``).
+    var mark: (problems: Int, warnings: Int) { (problems.count, warnings.count) }
+
+    /// Gives `subject` to the problems and warnings reported since `mark`.
+    func name(since mark: (problems: Int, warnings: Int), _ subject: DataProblem.Subject) {
+        for index in mark.problems..<problems.count { problems[index].subject = subject }
+        for index in mark.warnings..<warnings.count { warnings[index].subject = subject }
+    }
 }
 
 /// Typed access to the members of one JSON object, reporting each problem with its path.
@@ -91,9 +100,14 @@ struct Fields {
         return string
     }
 
-    /// A non-empty string member (for required names).
-    func nonEmptyString(_ key: String, required: Bool = false) -> String? {
-        string(key, required: required) { $0.isEmpty ? "must not be empty" : nil }
+    /// A name or title: one line of text without control or bidi control characters (``Rules/nameProblem(_:)``).
+    func name(_ key: String) -> String? {
+        string(key, rule: Rules.nameProblem)
+    }
+
+    /// A non-empty name or title (for required ones).
+    func nonEmptyName(_ key: String, required: Bool = false) -> String? {
+        string(key, required: required) { $0.isEmpty ? "must not be empty" : Rules.nameProblem($0) }
     }
 
     func url(_ key: String) -> String? {

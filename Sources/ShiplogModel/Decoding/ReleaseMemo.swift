@@ -16,7 +16,7 @@
 public struct ReleaseMemo: Sendable {
     /// The first line of the encoded memo; change it whenever releases decode differently or
     /// ``Release/fingerprint`` changes, so that memos of earlier versions are ignored.
-    static let header = Array("shiplog-release-memo 2\n".utf8)
+    static let header = Array("shiplog-release-memo 3\n".utf8)
 
     /// What is known of one release.
     struct Entry: Sendable {

@@ -13,7 +13,7 @@ public enum Rules {
             : "\(JSONWriter.quoted(slug)) is not a valid slug: use 1–64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
     }
 
-    /// Versions: 1–100 characters, no `/`, `\`, whitespace or control characters, not `.`/`..`, no `..` inside.
+    /// Versions: 1–100 characters, no `/`, `\`, whitespace, control or bidi control characters, not `.`/`..`, no `..` inside.
     public static func versionProblem(_ version: String) -> String? {
         let quoted = JSONWriter.quoted(version)
         if version.isEmpty { return "the version is empty" }
@@ -26,6 +26,9 @@ public enum Rules {
         {
             return "\(quoted) is not a valid version: no '/', '\\', whitespace or control characters"
         }
+        if !plainASCII, let bidi = version.unicodeScalars.first(where: isBidiControl) {
+            return "\(quoted) is not a valid version: no bidi control characters (\(codePoint(bidi)))"
+        }
         if version.hasPrefix(".") || version.contains("..") {
             return "\(quoted) is not a valid version: it must not start with '.' nor contain '..'"
         }
@@ -33,6 +36,39 @@ public enum Rules {
             return "\(quoted) is not a valid version: a component's \(version) has that name in the site"
         }
         return nil
+    }
+
+    /// Names and titles (page title, component and site names, release and group titles, authors,
+    /// tags…): no control characters (C0 with tab and line breaks, DEL, C1) and no bidi controls
+    /// (U+202A–U+202E, U+2066–U+2069), which could break a mail header or reorder what a reader sees.
+    public static func nameProblem(_ text: String) -> String? {
+        // The common case, printable ASCII, needs no look at scalars.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                return "\(JSONWriter.quoted(text)) contains a control character (\(codePoint(scalar))); use a single line of printable text"
+            }
+            if isBidiControl(scalar) {
+                return "\(JSONWriter.quoted(text)) contains a bidi control character (\(codePoint(scalar))), which can reorder what readers see"
+            }
+        }
+        return nil
+    }
+
+    /// C0 controls (tab and line breaks too), DEL and C1 controls.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value)
+    }
+
+    /// The bidi embedding, override and isolate controls: U+202A–U+202E, U+2066–U+2069.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// `U+202E`.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// File names every component folder of the site has, which a version folder must not take.

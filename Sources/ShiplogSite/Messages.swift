@@ -96,8 +96,11 @@ public struct MessageRenderer: Sendable {
     }
 
     private func mail(_ name: String, _ context: TemplateObject) -> RenderedMail {
-        let subject = theme.render("mail/\(name).subject", context)
-            .split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        // A subject is one line of plain text: line breaks, controls and bidi controls become spaces
+        // (data stored before names refused them must not make every mail fail).
+        let rendered = theme.render("mail/\(name).subject", context).unicodeScalars
+            .map { Rules.isControl($0) || Rules.isBidiControl($0) ? " " : Character($0) }
+        let subject = String(rendered).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         return RenderedMail(subject: subject, html: theme.render("mail/\(name).html", context), text: theme.render("mail/\(name).txt", context))
     }
 
@@ -108,16 +111,6 @@ public struct MessageRenderer: Sendable {
         context[string: "page_url"] = page.baseURL
         return context
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
 }
 
 extension MessageRenderer {

@@ -35,6 +35,16 @@ import Testing
         )
     }
 
+    @Test func aSubjectIsOnePlainLineWhateverThePageTitleHolds() throws {
+        let rendered = try MessageRenderer(directory: Self.templates).confirmationMail(
+            page: Page(id: "nimbus", title: "Nim\u{7}bus\r\nBcc: x@y.example \u{202E}evil"),
+            preferences: [.major],
+            confirmURL: "https://api.example/c",
+            unsubscribeURL: "https://api.example/u"
+        )
+        #expect(rendered.subject == "Confirm your subscription to Nim bus Bcc: x@y.example evil")
+    }
+
     @Test func confirmationHTMLListsThePreferencesWithoutATrailingComma() throws {
         let html = try Self.confirmation([.major, .minor, .patch]).html
         #expect(html.contains("by e-mail (major, minor, patch releases).</p>"))

@@ -5,12 +5,10 @@ import ShiplogModel
 import ShiplogStore
 
 /// Environments, deployments and rollbacks under `/api/v1/pages/{page}` (SPEC §6).
-struct DeploymentRoutes: Sendable {
+struct DeploymentRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-
-    var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
@@ -21,18 +19,6 @@ struct DeploymentRoutes: Sendable {
         pages.post("environments/:environment/deployments") { request, context in try await createDeployment(request, context) }
         pages.patch("environments/:environment/deployments") { request, context in try await updateDeployment(request, context) }
         pages.post("environments/:environment/rollback") { request, context in try await rollback(request, context) }
-    }
-
-    private func access(_ context: ShiplogContext) throws(APIError) -> Access {
-        try context.caller.access(try RequestInput.page(context), in: snapshots)
-    }
-
-    /// Runs a write and, once it committed, refreshes what depends on the page (never failing the answer).
-    private func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
-        let result: T
-        do { result = try await body() } catch { throw APIError.from(error) }
-        await changed(page)
-        return result
     }
 
     private func environmentName(_ context: ShiplogContext) throws(APIError) -> String {

@@ -5,12 +5,10 @@ import ShiplogModel
 import ShiplogStore
 
 /// The native API of SPEC §6 under `/api/v1/pages/{page}`: the page, components, releases and groups.
-struct PageRoutes: Sendable {
+struct PageRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     let changed: @Sendable (String) async -> Void
-
-    var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
@@ -29,17 +27,6 @@ struct PageRoutes: Sendable {
         }
         pages.get("groups") { request, context in try listGroups(request, context) }
         pages.post("groups") { request, context in try await createGroup(request, context) }
-    }
-
-    private func access(_ context: ShiplogContext) throws(APIError) -> Access {
-        try context.caller.access(try RequestInput.page(context), in: snapshots)
-    }
-
-    /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is
-    /// answered as committed whatever happens to the in-memory copy (SPEC §6.1).
-    private func write(_ page: String, _ body: () async throws(StoreError) -> Void) async throws(APIError) {
-        do { try await body() } catch { throw APIError.from(error) }
-        await changed(page)
     }
 
     // MARK: Page and components

@@ -5,12 +5,10 @@ import ShiplogModel
 import ShiplogStore
 
 /// Customer sites and the releases attached to them under `/api/v1/pages/{page}/sites` (SPEC §6, §6.1).
-struct SiteRoutes: Sendable {
+struct SiteRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-
-    var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
@@ -23,18 +21,6 @@ struct SiteRoutes: Sendable {
         pages.get("sites/:site/releases") { request, context in try siteReleases(request, context) }
         pages.put("sites/:site/releases/:component/:version") { _, context in try await attach(context, true) }
         pages.delete("sites/:site/releases/:component/:version") { _, context in try await attach(context, false) }
-    }
-
-    private func access(_ context: ShiplogContext) throws(APIError) -> Access {
-        try context.caller.access(try RequestInput.page(context), in: snapshots)
-    }
-
-    /// Runs a write and, once it committed, refreshes what depends on the page (never failing the answer).
-    private func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
-        let result: T
-        do { result = try await body() } catch { throw APIError.from(error) }
-        await changed(page)
-        return result
     }
 
     private func slug(_ context: ShiplogContext) throws(APIError) -> String {

@@ -1,0 +1,27 @@
+import ShiplogStore
+
+/// What the route groups under `/api/v1/pages/{page}` share: the snapshots, the hook called after
+/// every committed change, the caller's access to the path's page, and writes answered as committed.
+protocol PageAPIRoutes: Sendable {
+    var snapshots: Snapshots { get }
+    /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
+    var changed: @Sendable (String) async -> Void { get }
+}
+
+extension PageAPIRoutes {
+    var store: any Store { snapshots.store }
+
+    /// The caller's access to the page the path names.
+    func access(_ context: ShiplogContext) throws(APIError) -> Access {
+        try context.caller.access(try RequestInput.page(context), in: snapshots)
+    }
+
+    /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is
+    /// answered as committed whatever happens to the in-memory copy (SPEC §6.1).
+    func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
+        let result: T
+        do { result = try await body() } catch { throw APIError.from(error) }
+        await changed(page)
+        return result
+    }
+}

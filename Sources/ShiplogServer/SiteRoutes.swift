@@ -57,6 +57,19 @@ struct SiteRoutes: PageAPIRoutes {
         }
     }
 
+    /// The body of a write to the site `slug` of the path, and its `name`: `slug` may only repeat the path's.
+    private func body(
+        of slug: String,
+        _ request: Request,
+        _ context: ShiplogContext,
+        causes: inout [APIError.Cause]
+    ) async throws -> (members: [JSONMember], name: String?) {
+        let members = try await RequestInput.object(request, context)
+        let name = Self.name(members, allowed: ["slug", "name"], causes: &causes)
+        if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }
+        return (members, name)
+    }
+
     // MARK: Sites
 
     func listSites(_ request: Request, _ context: ShiplogContext) throws -> Response {
@@ -99,10 +112,8 @@ struct SiteRoutes: PageAPIRoutes {
         let access = try access(context)
         try access.require(.write)
         let slug = try slug(context)
-        let members = try await RequestInput.object(request, context)
         var causes: [APIError.Cause] = []
-        let name = Self.name(members, allowed: ["slug", "name"], causes: &causes)
-        if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }
+        let (_, name) = try await body(of: slug, request, context, causes: &causes)
         if !causes.isEmpty { throw APIError.invalid("the site is not valid", causes: causes) }
         let page = access.page.data.page.id
         let created = try await write(page) { () async throws(StoreError) in try await store.putSite(slug: slug, name: name, page: page) }
@@ -115,10 +126,8 @@ struct SiteRoutes: PageAPIRoutes {
         let access = try access(context)
         try access.require(.write)
         let slug = try slug(context)
-        let members = try await RequestInput.object(request, context)
         var causes: [APIError.Cause] = []
-        let name = Self.name(members, allowed: ["slug", "name"], causes: &causes)
-        if let given = JSONValue.object(members)["slug"], given != .string(slug) { causes.append(.init(field: "slug", error: "cannot change")) }
+        let (members, name) = try await body(of: slug, request, context, causes: &causes)
         if !members.contains(where: { $0.key == "name" }) { causes.append(.init(field: "name", error: "required")) }
         if !causes.isEmpty { throw APIError.invalid("the change is not valid", causes: causes) }
         var site = try site(slug, access)

@@ -8,31 +8,12 @@ import time
 
 import pytest
 
-from harness import API, BINARY, Receiver, Server, Store, body_json, wait_for
+from harness import API, BINARY, Server, body_json, wait_for
 
 if not BINARY.is_file():
     pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
 
 COMMIT = "b927e3797fc56fb8bc093d59ee7a624dafddadd2"
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "store")
-
-
-@pytest.fixture
-def server(store):
-    running = Server(store)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def add(server, format, settings, **fields):

@@ -10,32 +10,13 @@ import time
 
 import pytest
 
-from harness import API, PAGE, BINARY, Receiver, Server, Store, body_json, cli, signature, wait_for
+from harness import API, PAGE, BINARY, Server, body_json, cli, signature, wait_for
 
 if not BINARY.is_file():
     pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
 
 SECRET = "s3cr3t-for-tests"
 _versions = itertools.count(1)
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store(tmp_path / "store")
-
-
-@pytest.fixture
-def server(store):
-    running = Server(store)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
 
 
 def add_webhook(server, url, **fields):

@@ -64,18 +64,20 @@ extension SQLiteStore {
         }
     }
 
-    public func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment {
-        let now = Self.now()
-        return try await write { db in try Rows.addDeployment(db, deployment, page: page, now: now) }
+    public func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment {
+        let creation = Creation(by: creator, now: Self.now())
+        return try await write { db in try Rows.addDeployment(db, deployment, page: page, creation: creation) }
     }
 
     public func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
         status: Deployment.Status,
-        page: String
+        page: String,
+        by creator: String?
     ) async throws(StoreError) -> (StoredDeployment, created: Bool) {
-        let now = Self.now()
+        let creation = Creation(by: creator, now: Self.now())
+        let now = creation.now
         return try await write { db in
             guard
                 let row = try Row.fetchOne(
@@ -95,7 +97,7 @@ extension SQLiteStore {
                     startedAt: Timestamp(seconds: now),
                     finishedAt: status.isFinished ? Timestamp(seconds: now) : nil
                 )
-                return (try Rows.addDeployment(db, created, page: page, now: now), true)
+                return (try Rows.addDeployment(db, created, page: page, creation: creation), true)
             }
             var stored = Self.storedDeployment(row)
             // Setting the status it already has tells nobody (a re-run CI step must not forward a
@@ -108,7 +110,7 @@ extension SQLiteStore {
                 arguments: [status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]
             )
             if statusChanged {
-                try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment), now: now)
+                try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment, answer: true), now: now)
             }
             return (stored, false)
         }
@@ -119,11 +121,13 @@ extension SQLiteStore {
         environment: String,
         force: Bool,
         actor: String?,
-        page: String
+        page: String,
+        by creator: String?
     ) async throws(StoreError)
         -> StoredDeployment
     {
-        let now = Self.now()
+        let creation = Creation(by: creator, now: Self.now())
+        let now = creation.now
         return try await write { db in
             guard let frozen = try Rows.environmentFrozen(db, environment, page: page) else {
                 throw StoreError.notFound("environment \(JSONWriter.quoted(environment))")
@@ -154,16 +158,17 @@ extension SQLiteStore {
                         JSONMember("from", .string(history.first?.version ?? "")),
                     ])
                 )
-                return try Rows.addDeployment(db, deployment, page: page, now: now)
+                return try Rows.addDeployment(db, deployment, page: page, creation: creation)
             }
         }
     }
 
     @discardableResult
-    public func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool {
-        try await write { db in
+    public func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool {
+        let creation = Creation(by: creator, now: Self.now())
+        return try await write { db in
             try Rows.requirePage(db, page)
-            return try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page)
+            return try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page, creation: creation)
         }
     }
 
@@ -216,7 +221,7 @@ extension Rows {
     }
 
     /// Stores a deployment of an existing release (creating its environment when new) and queues its event.
-    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, now: Int64) throws -> StoredDeployment {
+    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
         try requirePage(db, page)
         let reference = ReleaseReference(component: deployment.component, version: deployment.version)
         guard try releaseSeq(db, reference, page: page) != nil else {
@@ -228,8 +233,8 @@ extension Rows {
         if try environmentFrozen(db, deployment.environment, page: page) == nil {
             _ = try upsert(db, Environment(name: deployment.environment), page: page)
         }
-        let stored = StoredDeployment(id: try insert(db, deployment, page: page), deployment: deployment)
-        try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(deployment), now: now)
+        let stored = try insert(db, deployment, page: page, creation: creation)
+        try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(stored.deployment, answer: true), now: creation.now)
         return stored
     }
 }

@@ -127,6 +127,36 @@ import Testing
         #expect(try await store.deleteRelease(release.reference, page: page))
     }
 
+    @Test func webhookEventsCarryTheIdsAndCreation() async throws {
+        let temporary = try TemporaryStore()
+        let data = try exampleData()
+        let store = temporary.store
+        let page = data.page.id
+        try await store.importData(data)
+        _ = try await store.createWebhook(WebhookRegistration(url: "https://a.example/hook", secret: "s"), page: page)
+        let release = try await store.createRelease(
+            Release(component: "api", version: Version("9.9.9"), publishedAt: Timestamp(seconds: 1_893_553_445)),
+            page: page,
+            by: "k1"
+        )
+        let deployment = try await store.addDeployment(
+            Deployment(component: "api", version: "9.9.9", environment: "production"),
+            page: page,
+            by: "k2"
+        )
+        var events: [JSONValue] = []
+        while let next = try await store.dueWebhookDeliveries(limit: 1).first {
+            events.append(try JSONParser.parse(next.body)["data"] ?? .null)
+            try await store.markWebhookDelivered(next.seq, status: 204)
+        }
+        #expect(events.count == 2)
+        #expect(events.first?["id"] == release.id.map(JSONValue.string) && events.first?["created_by"] == .string("k1"))
+        let sent = try #require(events.last)
+        #expect(sent["id"] == deployment.deployment.id.map(JSONValue.string) && sent["created_by"] == .string("k2"))
+        #expect(sent["from_version"] == deployment.deployment.fromVersion.map(JSONValue.string) && sent["error_message"] == .null)
+        #expect(sent["created_at"] != nil && sent["created_at"] != .null)
+    }
+
     @Test func migratingAStoreOfEarlierVersionsGivesItsRowsIds() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-old-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

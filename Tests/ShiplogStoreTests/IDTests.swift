@@ -57,6 +57,26 @@ import Testing
         #expect(try await second.store.load(page: data.page.id) == stored)
     }
 
+    @Test func anExportImportedWhereTheSameDataIsMergesInsteadOfDoubling() async throws {
+        let data = try exampleData()
+        let (first, second) = (try TemporaryStore(), try TemporaryStore())
+        try await first.store.importData(data)
+        try await second.store.importData(data)
+        let exported = try #require(try await first.store.load(page: data.page.id))
+        let summary = try await second.store.importData(exported)
+        #expect(summary.created["deployments"] == nil && summary.created["releases"] == nil)
+        let merged = try #require(try await second.store.load(page: data.page.id))
+        #expect(merged.deployments.map(\.id) == exported.deployments.map(\.id))
+        #expect(merged.releases.map(\.id) == exported.releases.map(\.id))
+        // Two events with the same data are two deployments, kept apart by their ids.
+        var twice = exported
+        var again = try #require(exported.deployments.first)
+        again.id = "again"
+        twice.deployments.append(again)
+        #expect(try await second.store.importData(twice).created["deployments"] == 1)
+        #expect(try await second.store.load(page: data.page.id)?.deployments.count == exported.deployments.count + 1)
+    }
+
     @Test func anIdAnotherReleaseHasIsRefused() async throws {
         let temporary = try TemporaryStore()
         var data = try exampleData()

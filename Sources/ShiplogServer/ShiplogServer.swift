@@ -136,6 +136,7 @@ public struct ShiplogServer: Sendable {
         }
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
         DeploymentRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SubscriptionRoutes(

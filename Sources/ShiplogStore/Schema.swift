@@ -212,6 +212,10 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("active release") { db in
+            // The version of a component's active release (SPEC §3); NULL: the latest is automatic.
+            try db.execute(sql: "ALTER TABLE components ADD COLUMN active_version TEXT")
+        }
         return migrator
     }
 }

@@ -57,10 +57,13 @@ struct PageRoutes: PageAPIRoutes {
                 causes: [.init(field: "active", error: "activate a release with POST …/components/\(slug)/releases/{version}/activate")]
             )
         }
-        component.active = pinned
+        // Stored without it, so the store keeps whatever pin it holds now (the snapshot may be older).
+        component.active = nil
         let id = access.page.data.page.id
         var created = false
-        try await write(id) { () async throws(StoreError) in created = try await store.putComponent(component, page: id) }
+        let stored = component
+        try await write(id) { () async throws(StoreError) in created = try await store.putComponent(stored, page: id) }
+        component.active = (snapshots[id] ?? access.page).data.components.first { $0.slug == slug }?.active
         return JSONResponse.make(DataEncoder.component(component), status: created ? .created : .ok)
     }
 

@@ -95,11 +95,12 @@ class Server:
 
     counter = itertools.count()
 
-    def __init__(self, store, *arguments):
+    def __init__(self, store, *arguments, env=None):
         self.store = store
         self.log_path = store.directory / f"server-{next(Server.counter)}.log"
         self._log = open(self.log_path, "wb")
-        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"))
+        # `env` adds variables (SHIPLOG_METRICS_TOKEN …) to this process's environment.
+        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"), **(env or {}))
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--db", str(store.db), "--port", "0", *map(str, arguments)],
             stdout=subprocess.PIPE,

@@ -1,0 +1,329 @@
+"""`GET /metrics` (SPEC §6.1) through the real `shiplog serve`: off (404) without a metrics token,
+401 without the right `Authorization: Bearer TOKEN`, never rate-limited, and Prometheus text whose
+numbers follow what the server did: requests by route pattern (never the raw path) and status,
+deployments and releases counted from committed changes, the outbox depth and webhook failures.
+Servers, stores and helpers are those of `test_api.py`; every test that counts gets a server of its own.
+
+    python3 -m pytest -q Tests/api/test_metrics.py
+"""
+import re
+import socket
+
+import pytest
+
+from test_api import (  # noqa: F401  (fixtures are used by name)
+    API,
+    DATA,
+    PAGE,
+    VERSION,
+    Server,
+    Store,
+    assert_error,
+    cli,
+    release_path,
+    server,
+    store,
+    wait_for,
+)
+
+TOKEN = "metrics-0123456789abcdef0123456789"
+RELEASES_ROUTE = "/api/v1/pages/{page}/releases"
+RELEASE_ROUTE = "/api/v1/pages/{page}/components/{component}/releases/{version}"
+VERSION_ROUTE = "/v1/pages/{page}/version"
+
+
+# MARK: - The Prometheus text format
+
+
+SAMPLE = re.compile(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)")
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(?:,|$)')
+
+
+def parse(text):
+    """Samples of a Prometheus text exposition: {(name, frozenset of (label, value))): value}, and
+    the declared types {name: type}. Fails on any line that is not a comment, a blank or a sample."""
+    samples, types = {}, {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ")
+            assert name not in types, f"two TYPE lines for {name}"
+            types[name] = kind
+            continue
+        if line.startswith("#"):
+            continue
+        match = SAMPLE.fullmatch(line)
+        assert match, f"not a sample line: {line!r}"
+        name, block, value = match.groups()
+        labels = {}
+        position = 0
+        while block and position < len(block):
+            label = LABEL.match(block, position)
+            assert label, f"bad labels in {line!r}"
+            labels[label.group(1)] = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), label.group(2))
+            position = label.end()
+        key = (name, frozenset(labels.items()))
+        assert key not in samples, f"a series twice: {line!r}"
+        samples[key] = float(value)
+    return samples, types
+
+
+class Metrics:
+    """One scrape, parsed."""
+
+    def __init__(self, text):
+        self.text = text
+        self.samples, self.types = parse(text)
+
+    def value(self, name, **labels):
+        """The sample of `name` with exactly these labels (0 when absent, as for a counter not yet counted)."""
+        return self.samples.get((name, frozenset(labels.items())), 0.0)
+
+    def series(self, name):
+        return [(dict(labels), value) for (sample, labels), value in self.samples.items() if sample == name]
+
+    def requests(self, route, method, status):
+        return self.value("shiplog_http_requests_total", route=route, method=method, status=str(status))
+
+
+def scrape(server, token=TOKEN):
+    response = server.get("/metrics", token)
+    assert response.status_code == 200, response.text
+    return Metrics(response.text)
+
+
+def eventually(server, check, timeout=5.0):
+    """Scrapes until `check(metrics)` holds (a request is counted once its answer was written whole,
+    which can be just after the client read it); returns that scrape."""
+    seen = []
+
+    def holds():
+        seen[:] = [scrape(server)]
+        return check(seen[0])
+
+    try:
+        wait_for(holds, timeout=timeout)
+    except AssertionError:
+        raise AssertionError(f"the metrics never matched; last scrape:\n{seen[0].text}") from None
+    return seen[0]
+
+
+@pytest.fixture
+def metered(tmp_path):
+    """A server of its own, with metrics on and no rate limit."""
+    running = Server(Store(tmp_path / "metered"), "--rate-limit", "0", "--metrics-token", TOKEN)
+    yield running
+    running.stop()
+
+
+# MARK: - Access
+
+
+def test_metrics_is_off_without_a_token(server):
+    assert_error(server.get("/metrics"), 404, "not_found")
+    assert_error(server.get("/metrics", TOKEN), 404, "not_found")
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"Authorization": "Bearer wrong-token-0123456789abcdef"},
+    {"Authorization": TOKEN},
+    {"Authorization": f"Basic {TOKEN}"},
+    {"Authorization": f"Bearer {TOKEN}x"},
+    {"Authorization": f"Bearer {TOKEN[:-1]}"},
+    {"Authorization": "Bearer "},
+], ids=["none", "wrong", "bare", "basic", "longer", "shorter", "empty"])
+def test_metrics_needs_the_bearer_token(metered, headers):
+    response = metered.get("/metrics", headers=headers)
+    assert_error(response, 401, "unauthorized")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert "shiplog_" not in response.text
+
+
+def test_metrics_takes_no_page_key_and_no_query_token(metered):
+    assert_error(metered.get("/metrics", metered.store.keys["admin"]), 401, "unauthorized")
+    assert_error(metered.get("/metrics", params={"access_token": TOKEN}), 401, "unauthorized")
+
+
+def test_metrics_with_the_token(metered):
+    for header in (f"Bearer {TOKEN}", f"bearer {TOKEN}", f"BEARER   {TOKEN}"):
+        response = metered.get("/metrics", headers={"Authorization": header})
+        assert response.status_code == 200, header
+        assert response.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+        assert response.headers["Cache-Control"] == "no-store"
+        metrics = Metrics(response.text)
+        assert metrics.types["shiplog_mail_queued"] == "gauge"
+
+
+def test_metrics_is_never_rate_limited(tmp_path):
+    limited = Server(Store(tmp_path / "limited"), "--rate-limit", "2", "--metrics-token", TOKEN)
+    try:
+        for _ in range(2):
+            assert limited.get(f"{API}/releases").status_code == 200
+        assert_error(limited.get(f"{API}/releases"), 429, "rate_limited")
+        for _ in range(5):
+            response = limited.get("/metrics", TOKEN)
+            assert response.status_code == 200
+            assert "X-RateLimit-Limit" not in response.headers
+        assert_error(limited.get("/metrics", "a-wrong-token-0123456789"), 401, "unauthorized")
+        # The 429 is counted under its route, like any other answer.
+        eventually(limited, lambda m: m.requests(RELEASES_ROUTE, "GET", 429) == 1 and m.requests(RELEASES_ROUTE, "GET", 200) == 2)
+    finally:
+        limited.stop()
+
+
+def test_token_from_the_environment_stays_out_of_ps(tmp_path):
+    running = Server(Store(tmp_path / "env"), "--rate-limit", "0", env={"SHIPLOG_METRICS_TOKEN": TOKEN})
+    try:
+        assert running.get("/metrics", TOKEN).status_code == 200
+        assert_error(running.get("/metrics"), 401, "unauthorized")
+        with open(f"/proc/{running.process.pid}/cmdline", "rb") as cmdline:
+            assert TOKEN.encode() not in cmdline.read()
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("arguments, env, message", [
+    (["--metrics-token", "short"], {}, "--metrics-token must be 16 to 256 visible ASCII characters"),
+    (["--metrics-token", "has a space in it 0123456789"], {}, "--metrics-token must be 16 to 256"),
+    ([], {"SHIPLOG_METRICS_TOKEN": "short"}, "SHIPLOG_METRICS_TOKEN must be 16 to 256"),
+    (["--metrics-token", TOKEN], {"SHIPLOG_METRICS_TOKEN": TOKEN}, "the metrics token was given twice"),
+], ids=["short", "space", "short-env", "twice"])
+def test_bad_metrics_tokens_are_refused_at_start(tmp_path, monkeypatch, arguments, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = cli("serve", "--db", tmp_path / "store.db", "--port", "0", *arguments, check=False)
+    assert result.returncode == 64, result.stderr
+    assert message in result.stderr
+
+
+# MARK: - What is counted
+
+
+def test_requests_are_counted_by_route_pattern_and_status(metered):
+    for _ in range(3):
+        assert metered.get(f"{API}/releases").status_code == 200
+    assert metered.get(release_path("api", "v1.8.0")).status_code == 200
+    assert metered.get(release_path("web", "3.5.0")).status_code == 200
+    assert metered.get(release_path("api", "v9.9.9")).status_code == 404
+    for path in ("/no/such/route-abc123", "/api/v1/nothing-xyz789"):
+        assert metered.get(path).status_code == 404
+    version = metered.get(VERSION)
+    assert version.status_code == 200
+    for _ in range(2):
+        assert metered.get(VERSION).status_code == 200
+    assert metered.get(VERSION, headers={"If-None-Match": version.headers["ETag"]}).status_code == 304
+
+    def counted(m):
+        return (
+            m.requests(RELEASES_ROUTE, "GET", 200) == 3
+            and m.requests(RELEASE_ROUTE, "GET", 200) == 2
+            and m.requests(RELEASE_ROUTE, "GET", 404) == 1
+            and m.requests("NotFound", "GET", 404) == 2
+            and m.requests(VERSION_ROUTE, "GET", 200) == 3
+            and m.requests(VERSION_ROUTE, "GET", 304) == 1
+        )
+
+    metrics = eventually(metered, counted)
+    assert metrics.types["shiplog_http_requests_total"] == "counter"
+    assert metrics.types["shiplog_http_request_duration_seconds"] == "histogram"
+    # Durations of the router's answers: a histogram per route, method and status.
+    labels = {"route": RELEASES_ROUTE, "method": "GET", "status": "200"}
+    assert metrics.value("shiplog_http_request_duration_seconds_count", **labels) == 3
+    assert metrics.value("shiplog_http_request_duration_seconds_bucket", **labels, le="+Inf") == 3
+    assert 0 < metrics.value("shiplog_http_request_duration_seconds_sum", **labels) < 30
+    # Label values are route patterns: no raw path, version or page id ever shows.
+    request_series = [
+        labels for name in ("shiplog_http_requests_total", "shiplog_http_request_duration_seconds_count")
+        for labels, _ in metrics.series(name)
+    ]
+    routes = {labels["route"] for labels in request_series}
+    assert routes <= {RELEASES_ROUTE, RELEASE_ROUTE, VERSION_ROUTE, "NotFound", "/metrics"}, routes
+    for labels in request_series:
+        assert set(labels) <= {"route", "method", "status", "le"}, labels
+    # Errors become JSON answers before the metrics see them: one total, not a series per route.
+    assert metrics.series("shiplog_http_request_errors_total") == [({}, 0.0)]
+    for raw in ("abc123", "xyz789", "v9.9.9", f"/pages/{PAGE}/"):
+        assert raw not in metrics.text
+
+
+def test_deployments_and_releases_are_counted(metered):
+    before = scrape(metered)
+    assert before.series("shiplog_deployments_total") == []  # the imported data was not recorded by this server
+    created = metered.admin("POST", f"{API}/releases", json={
+        "component": "api", "version": "v9.0.0", "published_at": "2026-11-01T00:00:00Z"})
+    assert created.status_code == 201, created.text
+    draft = metered.admin("POST", f"{API}/releases", json={"component": "web", "version": "9.0.0", "status": "draft"})
+    assert draft.status_code == 201, draft.text
+    published = metered.admin("POST", release_path("web", "9.0.0") + "/publish")
+    assert published.status_code == 200, published.text
+
+    deployments = f"{API}/environments/staging/deployments"
+    started = metered.admin("POST", deployments, json={"component": "api", "version": "v9.0.0", "status": "in_progress"})
+    assert started.status_code == 201, started.text
+    for _ in range(2):  # the second sets the status it already has: no change, not counted
+        finished = metered.admin("PATCH", deployments, json={"component": "api", "version": "v9.0.0", "status": "success"})
+        assert finished.status_code == 200, finished.text
+    refused = metered.admin("POST", deployments, json={"component": "api", "version": "v0.0.404", "status": "success"})
+    assert refused.status_code == 400, refused.text
+
+    def deployments_counted(m):
+        return (
+            m.value("shiplog_deployments_total", page=PAGE, environment="staging", component="api", status="in_progress") == 1
+            and m.value("shiplog_deployments_total", page=PAGE, environment="staging", component="api", status="success") == 1
+        )
+
+    metrics = eventually(metered, deployments_counted)
+    assert len(metrics.series("shiplog_deployments_total")) == 2
+    assert metrics.types["shiplog_deployments_total"] == "counter"
+    assert metrics.value("shiplog_releases_published_total", page=PAGE, component="api") == 1
+    assert metrics.value("shiplog_releases_published_total", page=PAGE, component="web") == 1
+    assert len(metrics.series("shiplog_releases_published_total")) == 2
+    # The newest deployment of each component in each environment, from the page as it is now.
+    current = {
+        (labels["environment"], labels["component"]): (labels["version"], labels["status"], value)
+        for labels, value in metrics.series("shiplog_deployment_current")
+        if labels["page"] == PAGE
+    }
+    assert current[("staging", "api")] == ("v9.0.0", "success", 1)
+    newest = [d for d in DATA["deployments"] if (d["environment"], d["component"]) == ("production", "web")][-1]
+    assert current[("production", "web")] == (newest["version"], newest["status"], 1)
+    assert len(current) == len({(d["environment"], d["component"]) for d in DATA["deployments"]} | {("staging", "api")})
+    assert metrics.types["shiplog_deployment_current"] == "gauge"
+
+
+def test_outbox_depth_shows_queued_mail(metered):
+    before = scrape(metered)
+    assert before.value("shiplog_mail_failed") == 0
+    assert before.value("shiplog_webhook_deliveries_queued") == 0
+    body = {"op": "add", "data": {"type": "email", "value": "metrics-reader@example.com", "preferences": ["major"]}}
+    response = metered.request("PATCH", f"/v1/pages/{PAGE}/subscribers", json=body)
+    assert response.status_code == 202, response.text
+    # Without --smtp the confirmation mail stays queued.
+    after = scrape(metered)
+    assert after.value("shiplog_mail_queued") == before.value("shiplog_mail_queued") + 1
+    assert after.types["shiplog_mail_queued"] == "gauge"
+
+
+def test_webhook_failures_and_queue(tmp_path):
+    # A loopback port that refuses connections: bound, never listening.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    running = Server(
+        Store(tmp_path / "hooks"), "--rate-limit", "0", "--allow-private-webhooks", env={"SHIPLOG_METRICS_TOKEN": TOKEN})
+    try:
+        hook = running.admin("POST", f"{API}/webhooks", json={
+            "url": f"http://127.0.0.1:{closed.getsockname()[1]}/hook", "secret": "s3cret", "events": ["deployment.created"]})
+        assert hook.status_code == 201, hook.text
+        deployed = running.admin("POST", f"{API}/environments/staging/deployments", json={
+            "component": "web", "version": "3.7.0", "status": "success"})
+        assert deployed.status_code == 201, deployed.text
+        metrics = eventually(running, lambda m: m.value("shiplog_webhook_delivery_failures_total", format="json") >= 1)
+        assert metrics.types["shiplog_webhook_delivery_failures_total"] == "counter"
+        assert metrics.value("shiplog_webhook_deliveries_queued") == 1
+        assert metrics.value("shiplog_webhook_deliveries_failing") == 1
+        assert metrics.value("shiplog_deployments_total", page=PAGE, environment="staging", component="web", status="success") == 1
+    finally:
+        running.stop()
+        closed.close()

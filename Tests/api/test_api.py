@@ -294,6 +294,7 @@ def test_openapi_document_is_served_as_json(server):
     assert {
         "/health",
         "/openapi.json",
+        "/metrics",
         "/v1/pages/{page}/version",
         "/api/v1/pages/{page}",
         "/api/v1/pages/{page}/components/{component}",
@@ -316,7 +317,7 @@ def test_openapi_document_is_served_as_json(server):
         "/v1/pages/{page}/subscribers/confirm",
         "/v1/pages/{page}/unsubscribe",
     } <= set(document["paths"])
-    assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyHeader", "accessToken"}
+    assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyHeader", "accessToken", "metricsToken"}
 
 
 def test_openapi_document_matches_the_yaml(server):

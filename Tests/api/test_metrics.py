@@ -327,3 +327,23 @@ def test_webhook_failures_and_queue(tmp_path):
     finally:
         running.stop()
         closed.close()
+
+
+def test_mail_failures_are_counted(tmp_path):
+    # An SMTP server that refuses connections: a loopback port bound, never listening.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    running = Server(
+        Store(tmp_path / "mail"), "--rate-limit", "0", "--smtp", f"smtp://127.0.0.1:{closed.getsockname()[1]}",
+        "--mail-from", "releases@example.com", env={"SHIPLOG_METRICS_TOKEN": TOKEN})
+    try:
+        body = {"op": "add", "data": {"type": "email", "value": "metrics-reader@example.com", "preferences": ["major"]}}
+        assert running.request("PATCH", f"/v1/pages/{PAGE}/subscribers", json=body).status_code == 202
+        metrics = eventually(running, lambda m: m.value("shiplog_mail_delivery_failures_total", kind="transient") >= 1)
+        assert metrics.types["shiplog_mail_delivery_failures_total"] == "counter"
+        # Retried later: still queued, not failed.
+        assert metrics.value("shiplog_mail_queued") == 1
+        assert metrics.value("shiplog_mail_failed") == 0
+    finally:
+        running.stop()
+        closed.close()

@@ -14,8 +14,8 @@ import ShiplogStore
 /// no-op and costs nothing.
 ///
 /// - Requests: Hummingbird's `MetricsMiddleware`, by route pattern (`/api/v1/pages/{page}/releases`,
-///   never the raw path; `NotFound` for paths no route takes, `Unknown` for answers given before
-///   routing), method and status. Its names are renamed to Prometheus' conventions (``renamed``).
+///   never the raw path; `NotFound` for paths no route takes, `SiteFiles` for the `--site` files,
+///   `Unknown` for answers given before routing), method and status. Its names are renamed to Prometheus' conventions (``renamed``).
 /// - Deployments and releases: counted from the store's committed events (``CommittedEvents``), so
 ///   every route that records a deployment, changes its status or publishes a release counts.
 /// - Delivery failures: counted by the mail and webhook delivery loops.

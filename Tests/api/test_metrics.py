@@ -347,3 +347,19 @@ def test_mail_failures_are_counted(tmp_path):
     finally:
         running.stop()
         closed.close()
+
+
+def test_site_files_count_as_one_route(tmp_path):
+    running = Server(Store(tmp_path / "site"), "--rate-limit", "0", "--site", tmp_path / "public", "--page", PAGE, "--metrics-token", TOKEN)
+    try:
+        for path, status in (("/", 200), ("/components/api/", 200), ("/atom.xml", 200), ("/no-such-file-abc123", 404)):
+            assert running.get(path).status_code == status, path
+        assert running.get("/components/api", allow_redirects=False).status_code == 301
+        metrics = eventually(running, lambda m: sum(
+            value for labels, value in m.series("shiplog_http_requests_total") if labels["route"] == "SiteFiles") == 5)
+        routes = {labels["route"] for labels, _ in metrics.series("shiplog_http_requests_total")}
+        assert routes <= {"SiteFiles", "/metrics", VERSION_ROUTE}, routes
+        assert metrics.value("shiplog_http_requests_total", route="SiteFiles", method="GET", status="404") == 1
+        assert "abc123" not in metrics.text
+    finally:
+        running.stop()

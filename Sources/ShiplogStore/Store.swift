@@ -177,6 +177,9 @@ public protocol Store: Sendable {
     /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
     func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError)
 
+    /// How many deliveries of every page wait, and how many of those failed at least once.
+    func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts
+
     // MARK: Idempotency keys (SPEC §6.1)
 
     /// The answer kept for an `Idempotency-Key` of a page and caller, unless it is older than 24 hours.

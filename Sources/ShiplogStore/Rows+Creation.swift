@@ -258,6 +258,8 @@ extension Rows {
             }
         }
         for site in data.sites { count("sites", try upsert(db, site, page: page, creation: creation)) }
+        // A release the data yanks or makes a draft stops being its component's active release.
+        try dropUnpublishedActive(db, page: page)
         try releasesChanged(db, page: page, published: published, now: now)
         return summary
     }

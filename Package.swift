@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ShiplogImport",
+            dependencies: ["ShiplogModel", "ShiplogMarkdown"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ShiplogStore",
             dependencies: [
                 "ShiplogModel",
@@ -100,6 +105,7 @@ let package = Package(
         .target(
             name: "ShiplogCLI",
             dependencies: [
+                "ShiplogImport",
                 "ShiplogMail",
                 "ShiplogModel",
                 "ShiplogSite",
@@ -125,6 +131,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogImportTests",
+            dependencies: ["ShiplogImport", "ShiplogModel", "ShiplogMarkdown"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShiplogServerTests",

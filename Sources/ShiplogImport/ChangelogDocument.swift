@@ -135,7 +135,13 @@ struct ChangelogDocument {
         var sections: [Section] = []
         for (index, (candidate, heading)) in bounds.enumerated() {
             let end = index + 1 < bounds.count ? bounds[index + 1].0.line : lines.count + 1
-            sections.append(Section(heading: heading, headingLine: candidate.line, start: candidate.bodyStart, end: max(candidate.bodyStart, end)))
+            let section = Section(heading: heading, headingLine: candidate.line, start: candidate.bodyStart, end: max(candidate.bodyStart, end))
+            // `## 0.7.2` straight followed by `## Enhancements`: a section of that release, one level too high.
+            if heading == nil, let previous = sections.last, previous.heading != nil, !hasContent(previous) {
+                sections[sections.count - 1].end = section.end
+                continue
+            }
+            sections.append(section)
         }
         return sections
     }

@@ -59,8 +59,22 @@ import Testing
     }
 
     @Test func deepSubsectionsComeUpToLevelThree() throws {
-        let releases = try convert("## 6.2.2 - 2024-01-01\n\n##### Breaking\n\n* None.\n\nSetext\n------\n")
-        #expect(releases[0].notes == "### Breaking\n\n* None.\n\n## Setext")
+        let releases = try convert("## 6.2.2 - 2024-01-01\n\n##### Breaking\n\n* None.\n\n###### Detail\n")
+        #expect(releases[0].notes == "### Breaking\n\n* None.\n\n#### Detail")
+    }
+
+    /// Spectre writes `## Enhancements` at the release level right under `## 0.7.2`.
+    @Test func aSectionHeadingAtTheReleaseLevelUnderAnEmptyRelease() throws {
+        let result = try ChangelogConverter(file: "CHANGELOG.md", target: target)
+            .convert("## 0.7.2 - 2016-11-11\n\n## Enhancements\n\n- a\n\n## 0.7.1 - 2016-10-01\n\n- b\n\n## Contributors\n\n- c\n")
+        #expect(result.data.releases.map(\.notes) == ["### Enhancements\n\n- a", "- b"])
+        #expect(result.warnings.map(\.description) == ["CHANGELOG.md:11: this section names no version, so it is not a release; it is left out"])
+    }
+
+    @Test func setextReleaseHeadings() throws {
+        let releases = try convert("Changes\n=======\n\n1.1.0 - 2020-02-01\n------------------\n\n- b\n\n1.0.0 - 2020-01-01\n---\n\n- a\n")
+        #expect(releases.map(\.version.text) == ["1.1.0", "1.0.0"])
+        #expect(releases.map(\.notes) == ["- b", "- a"])
     }
 
     @Test func headingsWithoutASpaceAndReleasedLines() throws {

@@ -51,7 +51,7 @@ import Testing
         let error = try #require(throws: ImportError.self) { try GitHubReleases(file: "bad.json", target: target).convert(text) }
         #expect(
             error.problems.map(\.description) == [
-                "bad.json: [1].tag_name: \"bad version\" is not a valid version: no '/', '\\\\', whitespace or control characters",
+                "bad.json: [1].tag_name: \"bad version\" is not a valid version: no '/', '\\', whitespace or control characters",
                 "bad.json: [2].published_at: missing for a release that is not a draft",
                 "bad.json: [3].tag_name: \"v1.1.0\" is given twice (first at [0])",
                 "bad.json: [4].tag_name: missing: every release needs its tag",

@@ -45,11 +45,17 @@ import Testing
             count: 24,
             dates: ["5.3.0": "2021-09-06T00:00:00Z", "5.2.1": "2020-11-15T00:00:00Z", "1.0.0": "2016-01-04T00:00:00Z"]
         ),
-        // `## v8.1.1 (July 1, 2025)`.
+        // Linked headings with a date after the link: `## [0.6.0](https://…) - 2024-01-03`.
         Case(
-            repository: "drmohundro/SWXMLHash",
-            count: 75,
-            dates: ["v8.1.1": "2025-07-01T00:00:00Z", "v8.0.0": "2024-09-17T00:00:00Z", "v0.1.0": "2014-07-08T00:00:00Z"]
+            repository: "LebJe/TOMLKit",
+            count: 18,
+            dates: ["0.6.0": "2024-01-03T00:00:00Z", "0.5.6": "2023-12-10T00:00:00Z", "0.0.1": "2021-06-10T00:00:00Z"]
+        ),
+        // Level-1 releases with `(23 Apr 2023)` and level-3 sections.
+        Case(
+            repository: "OpenCombine/OpenCombine",
+            count: 16,
+            dates: ["0.14.0": "2023-04-23T00:00:00Z", "0.13.0": "2022-02-01T00:00:00Z", "0.1.0": "2019-07-04T00:00:00Z"]
         ),
         // Keep a Changelog with an empty Unreleased section.
         Case(
@@ -98,6 +104,14 @@ import Testing
         let html = MarkdownRenderer().html(release.notes ?? "")
         #expect(html.contains("<a href=\"https://github.com/apple/swift-argument-parser/"))
         #expect(!html.contains("]</"))
+    }
+
+    /// SWXMLHash (`## v8.1.1 (July 1, 2025)`) gives v2.4.0 twice: the one problem, with both lines.
+    @Test func swxmlhashGivesAVersionTwice() throws {
+        let text = try mirrorFile("drmohundro/SWXMLHash", "CHANGELOG.md")
+        let target = try ImportTarget.make(component: "swxmlhash", repo: "drmohundro/SWXMLHash").get()
+        let error = try #require(throws: ImportError.self) { try ChangelogConverter(file: "CHANGELOG.md", target: target).convert(text) }
+        #expect(error.problems.map(\.description) == ["CHANGELOG.md:223: version v2.4.0 is given twice (first at line 218); keep one"])
     }
 
     /// Yams has no dates and gives 5.3.1 twice: reported with lines, all at once; the mirror's

@@ -48,7 +48,9 @@ struct ConvertTargetOptions: ParsableArguments {
 /// Reads the file at `path`, or exits 74 naming it.
 func readInput(_ path: String) throws -> String {
     guard let data = FileManager.default.contents(atPath: path) else {
-        Console.error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
+        Console.error(
+            "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
+        )
         throw ExitStatus.io
     }
     return String(decoding: data, as: UTF8.self)
@@ -128,7 +130,8 @@ struct ConvertGitHubCommand: AsyncParsableCommand {
         let text = file == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : try readInput(file)
         let name = file == "-" ? "stdin" : file
         let target = try target.target(repo: GitHubReleases.repository(in: text))
-        try emit { () throws(ImportError) in try GitHubReleases(file: name, target: target).convert(text, progress: ProgressLine.reporter("releases")) }
+        try emit { () throws(ImportError) in try GitHubReleases(file: name, target: target).convert(text, progress: ProgressLine.reporter("releases"))
+        }
     }
 }
 

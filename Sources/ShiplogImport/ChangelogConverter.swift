@@ -1,5 +1,5 @@
-import ShiplogModel
 internal import ShiplogMarkdown
+import ShiplogModel
 
 /// Turns a CHANGELOG (Keep a Changelog 1.1 and the variants real projects use) into releases.
 ///
@@ -44,7 +44,10 @@ public struct ChangelogConverter: Sendable {
         guard sections.contains(where: { $0.heading != nil }) else {
             throw ImportError(
                 problems: [
-                    ImportProblem(location: at(1), message: "no release heading found (such as \"## [1.2.0] - 2019-02-15\" or \"# 0.14.0 (31 July 2022)\")")
+                    ImportProblem(
+                        location: at(1),
+                        message: "no release heading found (such as \"## [1.2.0] - 2019-02-15\" or \"# 0.14.0 (31 July 2022)\")"
+                    )
                 ]
             )
         }
@@ -58,7 +61,10 @@ public struct ChangelogConverter: Sendable {
             guard let heading = section.heading else {
                 if sawRelease, document.hasContent(section) {
                     warnings.append(
-                        ImportProblem(location: at(section.headingLine), message: "this section names no version, so it is not a release; it is left out")
+                        ImportProblem(
+                            location: at(section.headingLine),
+                            message: "this section names no version, so it is not a release; it is left out"
+                        )
                     )
                 }
                 continue
@@ -67,14 +73,19 @@ public struct ChangelogConverter: Sendable {
             let notes = document.notes(of: section, base: base)
             for link in notes.unresolvedRelativeLinks {
                 warnings.append(
-                    ImportProblem(location: at(link.line), message: "relative link \(JSONWriter.quoted(link.destination)) left as it is: give --repo or --url")
+                    ImportProblem(
+                        location: at(link.line),
+                        message: "relative link \(JSONWriter.quoted(link.destination)) left as it is: give --repo or --url"
+                    )
                 )
             }
             let version = heading.version ?? Self.unreleasedVersion
             if heading.version == nil {
                 guard !notes.text.isEmpty else { continue }
                 if let first = firstLine[version] {
-                    problems.append(ImportProblem(location: at(section.headingLine), message: "a second unreleased section (the first is at line \(first))"))
+                    problems.append(
+                        ImportProblem(location: at(section.headingLine), message: "a second unreleased section (the first is at line \(first))")
+                    )
                     continue
                 }
             }
@@ -102,7 +113,9 @@ public struct ChangelogConverter: Sendable {
                 )
             }
             var url: String? = nil
-            if let link = heading.link ?? heading.referenceLabel.flatMap({ document.definitions[MarkdownLinks.normalizedLabel(Substring($0))]?.destination }) {
+            if let link = heading.link
+                ?? heading.referenceLabel.flatMap({ document.definitions[MarkdownLinks.normalizedLabel(Substring($0))]?.destination })
+            {
                 let absolute = LinkBase.isRelative(link) ? base?.absolute(link, isImage: false) : link
                 if let absolute, Rules.urlProblem(absolute) == nil { url = absolute }
             }

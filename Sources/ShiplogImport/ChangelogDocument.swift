@@ -1,5 +1,5 @@
-import ShiplogModel
 internal import ShiplogMarkdown
+import ShiplogModel
 
 /// A changelog split into lines and sections, with its link reference definitions.
 struct ChangelogDocument {
@@ -242,7 +242,9 @@ struct ChangelogDocument {
         guard let found = DateText.find(in: trimmed) else { return nil }
         if !isReleased {
             // Only a date, in emphasis or brackets at most.
-            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration), trimmed[found.range.upperBound...].allSatisfy(decoration) else { return nil }
+            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration), trimmed[found.range.upperBound...].allSatisfy(decoration) else {
+                return nil
+            }
             return (found.date, "")
         }
         guard trimmed[..<found.range.lowerBound].count <= 20 else { return nil }

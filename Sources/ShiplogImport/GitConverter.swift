@@ -55,7 +55,10 @@ public struct GitConverter: Sendable {
         if !skipped.isEmpty {
             let shown = skipped.prefix(5).joined(separator: ", ") + (skipped.count > 5 ? ", …" : "")
             warnings.append(
-                ImportProblem(location: directory, message: "\(skipped.count) tag\(skipped.count == 1 ? " is" : "s are") not a version and left out: \(shown)")
+                ImportProblem(
+                    location: directory,
+                    message: "\(skipped.count) tag\(skipped.count == 1 ? " is" : "s are") not a version and left out: \(shown)"
+                )
             )
         }
         versions.sort { a, b in
@@ -115,11 +118,14 @@ public struct GitConverter: Sendable {
     static func isTrivial(_ message: String, version: Version) -> Bool {
         let words = message.lowercased().split { $0.isWhitespace || $0 == ":" }
         let noise: Set<Substring> = ["release", "version", "tag", "tagged", "tagging", "bump", "to"]
-        return words.allSatisfy { noise.contains($0) || $0 == Substring(version.text.lowercased()) || $0 == Substring(version.withoutPrefix.lowercased()) }
+        return words.allSatisfy {
+            noise.contains($0) || $0 == Substring(version.text.lowercased()) || $0 == Substring(version.withoutPrefix.lowercased())
+        }
     }
 
     /// A warning when the commits since the previous final release ask for a larger bump than the version made.
-    private func bumpWarning(_ entry: (tag: GitTag, version: Version), _ previous: (tag: GitTag, version: Version), _ commits: [GitCommit]) -> String? {
+    private func bumpWarning(_ entry: (tag: GitTag, version: Version), _ previous: (tag: GitTag, version: Version), _ commits: [GitCommit]) -> String?
+    {
         guard !entry.version.hasPrereleasePart, !previous.version.hasPrereleasePart,
             let (major, minor, _) = entry.version.majorMinorPatch, let (oldMajor, oldMinor, _) = previous.version.majorMinorPatch
         else { return nil }
@@ -130,6 +136,7 @@ public struct GitConverter: Sendable {
         if asked == .breaking, oldMajor.description == "0" { asked = .feature }
         guard asked > made, asked != .other else { return nil }
         let names: [GitCommit.Kind: String] = [.breaking: "major", .feature: "minor", .fix: "patch"]
-        return "the commits since \(previous.tag.name) ask for a \(names[asked]!) release (\(strongest.hash.prefix(7)) \(JSONWriter.quoted(strongest.subject))), but \(entry.version.text) is a \(names[made]!) release"
+        return
+            "the commits since \(previous.tag.name) ask for a \(names[asked]!) release (\(strongest.hash.prefix(7)) \(JSONWriter.quoted(strongest.subject))), but \(entry.version.text) is a \(names[made]!) release"
     }
 }

@@ -1,5 +1,5 @@
-import ShiplogModel
 internal import ShiplogMarkdown
+import ShiplogModel
 
 /// Turns GitHub's "list releases" JSON into releases: one page (an array), or several pages one
 /// after another as `gh api --paginate` prints them (`][` between arrays, or white space).
@@ -40,7 +40,9 @@ public struct GitHubReleases: Sendable {
         for (index, element) in elements.enumerated() {
             if let progress, index % 256 == 0 { progress(index, elements.count) }
             let path = JSONPath.root.appending(index)
-            func problem(_ key: String, _ message: String) { problems.append(ImportProblem(location: "\(file): \(path.appending(key))", message: message)) }
+            func problem(_ key: String, _ message: String) {
+                problems.append(ImportProblem(location: "\(file): \(path.appending(key))", message: message))
+            }
             guard case .object = element else {
                 problems.append(ImportProblem(location: "\(file): \(path)", message: "expected a release object, found \(element.typeDescription)"))
                 continue
@@ -120,7 +122,9 @@ public struct GitHubReleases: Sendable {
         for (index, element) in elements.enumerated() {
             let at = path.appending(index)
             guard case .string(let url)? = element["browser_download_url"] else {
-                problems.append(ImportProblem(location: "\(file): \(at.appending("browser_download_url"))", message: "missing: an asset needs its download URL"))
+                problems.append(
+                    ImportProblem(location: "\(file): \(at.appending("browser_download_url"))", message: "missing: an asset needs its download URL")
+                )
                 continue
             }
             if let message = Rules.urlProblem(url) {
@@ -156,7 +160,12 @@ public struct GitHubReleases: Sendable {
             do {
                 let value = try JSONParser.parse(bytes[start..<index])
                 guard case .array(let elements) = value else {
-                    problems.append(ImportProblem(location: "\(file): line \(startLine)", message: "expected an array of releases, found \(value.typeDescription)"))
+                    problems.append(
+                        ImportProblem(
+                            location: "\(file): line \(startLine)",
+                            message: "expected an array of releases, found \(value.typeDescription)"
+                        )
+                    )
                     return []
                 }
                 result += elements
@@ -210,7 +219,8 @@ public struct GitHubReleases: Sendable {
     }
 
     static func isFullHash(_ text: String) -> Bool {
-        text.utf8.count == 40 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+        text.utf8.count == 40
+            && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
     /// `body` with its relative links made absolute against `base`.

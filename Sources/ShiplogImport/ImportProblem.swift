@@ -117,7 +117,9 @@ public struct ImportTarget: Sendable {
         return parts.count == 2
             && parts.allSatisfy { part in
                 !part.isEmpty && part != "." && part != ".."
-                    && part.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+                    && part.unicodeScalars.allSatisfy {
+                        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+                    }
             }
     }
 }

@@ -118,7 +118,9 @@ public enum MarkdownLinks {
             var end = start
             while end < text.endIndex {
                 let character = text[end]
-                if angled ? character == ">" : (character == " " || character == "\n" || character == "\t" || (text[index] == "(" && character == ")")) {
+                if angled
+                    ? character == ">" : (character == " " || character == "\n" || character == "\t" || (text[index] == "(" && character == ")"))
+                {
                     break
                 }
                 end = text.index(after: end)

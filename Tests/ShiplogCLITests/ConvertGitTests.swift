@@ -46,7 +46,11 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let releases = try releases(result.stdout)
         #expect(releases.map { $0["version"] as? String } == ["v1.0.1", "v1.0.0", "v0.1.1", "v0.1.0"])
-        #expect(releases.map { $0["published_at"] as? String } == ["2020-04-01T10:00:00Z", "2020-03-02T12:00:00Z", "2020-02-02T10:00:00Z", "2020-01-01T10:00:00Z"])
+        #expect(
+            releases.map { $0["published_at"] as? String } == [
+                "2020-04-01T10:00:00Z", "2020-03-02T12:00:00Z", "2020-02-02T10:00:00Z", "2020-01-01T10:00:00Z",
+            ]
+        )
         #expect(releases[1]["notes"] as? String == "The big one\n\nAll new.")
         #expect(releases[1]["author"] as? String == "Ada")
         let patch = try #require(releases[2]["notes"] as? String)

@@ -53,8 +53,10 @@ import Testing
     @Test func githubPages() throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }
-        let page1 = #"[{"tag_name": "v1.1.0", "name": "One one", "draft": false, "prerelease": false, "published_at": "2021-02-01T10:00:00Z", "html_url": "https://github.com/acme/api/releases/tag/v1.1.0", "body": "- b"}]"#
-        let page2 = #"[{"tag_name": "v1.0.0", "draft": false, "prerelease": false, "published_at": "2021-01-01T10:00:00Z", "html_url": "https://github.com/acme/api/releases/tag/v1.0.0", "body": "- a"}]"#
+        let page1 =
+            #"[{"tag_name": "v1.1.0", "name": "One one", "draft": false, "prerelease": false, "published_at": "2021-02-01T10:00:00Z", "html_url": "https://github.com/acme/api/releases/tag/v1.1.0", "body": "- b"}]"#
+        let page2 =
+            #"[{"tag_name": "v1.0.0", "draft": false, "prerelease": false, "published_at": "2021-01-01T10:00:00Z", "html_url": "https://github.com/acme/api/releases/tag/v1.0.0", "body": "- a"}]"#
         try (page1 + page2).write(to: tmp.appendingPathComponent("releases.json"), atomically: true, encoding: .utf8)
         let result = try run(["convert", "github", "releases.json", "--component", "api"], cwd: tmp)
         #expect(result.status == 0, "\(result.stderr)")

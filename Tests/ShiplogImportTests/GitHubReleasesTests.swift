@@ -34,7 +34,9 @@ import Testing
         #expect(rc.url == "https://github.com/acme/api/releases/tag/v1.1.0-rc.1")
         #expect(rc.notes == "See [docs](https://github.com/acme/api/blob/HEAD/docs/a.md)\n- fix")
         #expect(rc.publishedAt?.rfc3339 == "2021-02-01T10:00:00Z")
-        #expect(rc.assets == [Release.Asset(name: "api.tar.gz", url: "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz", size: 1234)])
+        #expect(
+            rc.assets == [Release.Asset(name: "api.tar.gz", url: "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz", size: 1234)]
+        )
         #expect(releases[1].title == nil)
         #expect(releases[1].commit == "0123456789abcdef0123456789abcdef01234567")
         #expect(releases[2].status == .draft)

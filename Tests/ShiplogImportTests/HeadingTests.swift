@@ -6,23 +6,25 @@ import Testing
 /// The release heading forms of SPEC §10, as real changelogs write them.
 @Suite struct HeadingTests {
     /// (heading text, version, date or nil, yanked, title or nil)
-    @Test(arguments: [
-        ("[1.2.0] - 2019-02-15", "1.2.0", "2019-02-15T00:00:00Z", false, nil),
-        ("7.10.0", "7.10.0", nil, false, nil),
-        ("0.14.0 (31 July 2022)", "0.14.0", "2022-07-31T00:00:00Z", false, nil),
-        ("v8.1.1 (July 1, 2025)", "v8.1.1", "2025-07-01T00:00:00Z", false, nil),
-        ("[0.9.20](https://github.com/weichsel/ZIPFoundation/releases/tag/0.9.20)", "0.9.20", nil, false, nil),
-        ("[1.0.0] - 2018-01-01 [YANKED]", "1.0.0", "2018-01-01T00:00:00Z", true, nil),
-        ("0.99.0 (don't use)", "0.99.0", nil, false, "don't use"),
-        ("0.81.2 (Swift 2.3)", "0.81.2", nil, false, "Swift 2.3"),
-        ("1.0.1 (2021-09-22)", "1.0.1", "2021-09-22T00:00:00Z", false, nil),
-        ("<small>1.0.1 (2020-01-01)</small>", "1.0.1", "2020-01-01T00:00:00Z", false, nil),
-        ("[2.0.0](https://example.com/compare/v1...v2) (2019-03-04)", "2.0.0", "2019-03-04T00:00:00Z", false, nil),
-        ("Version 3.1 / 15.02.2019", "3.1", "2019-02-15T00:00:00Z", false, nil),
-        ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
-        ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
-        ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
-    ] as [(String, String, String?, Bool, String?)])
+    @Test(
+        arguments: [
+            ("[1.2.0] - 2019-02-15", "1.2.0", "2019-02-15T00:00:00Z", false, nil),
+            ("7.10.0", "7.10.0", nil, false, nil),
+            ("0.14.0 (31 July 2022)", "0.14.0", "2022-07-31T00:00:00Z", false, nil),
+            ("v8.1.1 (July 1, 2025)", "v8.1.1", "2025-07-01T00:00:00Z", false, nil),
+            ("[0.9.20](https://github.com/weichsel/ZIPFoundation/releases/tag/0.9.20)", "0.9.20", nil, false, nil),
+            ("[1.0.0] - 2018-01-01 [YANKED]", "1.0.0", "2018-01-01T00:00:00Z", true, nil),
+            ("0.99.0 (don't use)", "0.99.0", nil, false, "don't use"),
+            ("0.81.2 (Swift 2.3)", "0.81.2", nil, false, "Swift 2.3"),
+            ("1.0.1 (2021-09-22)", "1.0.1", "2021-09-22T00:00:00Z", false, nil),
+            ("<small>1.0.1 (2020-01-01)</small>", "1.0.1", "2020-01-01T00:00:00Z", false, nil),
+            ("[2.0.0](https://example.com/compare/v1...v2) (2019-03-04)", "2.0.0", "2019-03-04T00:00:00Z", false, nil),
+            ("Version 3.1 / 15.02.2019", "3.1", "2019-02-15T00:00:00Z", false, nil),
+            ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
+            ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
+            ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
+        ] as [(String, String, String?, Bool, String?)]
+    )
     func versionHeadings(text: String, version: String, date: String?, yanked: Bool, title: String?) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == version)

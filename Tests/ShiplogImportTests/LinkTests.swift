@@ -40,7 +40,10 @@ import Testing
     @Test func labelsAndReplacements() {
         #expect(MarkdownLinks.bracketedLabels(in: "Thanks [ Compnerd ] and [#911][], see [docs][Guide]") == ["compnerd", "#911", "docs", "guide"])
         let text = "See [a](docs/a.md) and ![b](img.png \"t\") and [c](<docs/c d.md>)\n[d]: docs/a.md"
-        let replaced = MarkdownLinks.replacingDestinations(in: text, ["docs/a.md": "https://x.example/a.md", "docs/c d.md": "https://x.example/c%20d.md"])
+        let replaced = MarkdownLinks.replacingDestinations(
+            in: text,
+            ["docs/a.md": "https://x.example/a.md", "docs/c d.md": "https://x.example/c%20d.md"]
+        )
         #expect(
             replaced == "See [a](https://x.example/a.md) and ![b](img.png \"t\") and [c](<https://x.example/c%20d.md>)\n[d]: https://x.example/a.md"
         )

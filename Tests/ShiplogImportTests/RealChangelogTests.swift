@@ -84,7 +84,9 @@ import Testing
         }
         #expect(releases.contains { $0.version.text == ChangelogConverter.unreleasedVersion && $0.status == .draft } == test.draft)
         // Every label the file defines renders as a link wherever a release uses it.
-        let labels = Set(text.split(separator: "\n").compactMap { LinkDefinition(line: $0) }.map { MarkdownLinks.normalizedLabel(Substring($0.label)) })
+        let labels = Set(
+            text.split(separator: "\n").compactMap { LinkDefinition(line: $0) }.map { MarkdownLinks.normalizedLabel(Substring($0.label)) }
+        )
         let renderer = MarkdownRenderer()
         for release in releases {
             let html = renderer.html(release.notes ?? "").lowercased()
@@ -119,7 +121,7 @@ import Testing
     @Test func yamsIsReportedWhole() throws {
         let text = try mirrorFile("jpsim/Yams", "CHANGELOG.md")
         let target = try ImportTarget.make(component: "yams", repo: "jpsim/Yams").get()
-        let tags = GitTag.parse(try git(["-C", mirror("jpsim/Yams"), ] + GitTag.forEachRefArguments()))
+        let tags = GitTag.parse(try git(["-C", mirror("jpsim/Yams")] + GitTag.forEachRefArguments()))
         #expect(Set(tags.map(\.name)) == ["5.0.1", "6.2.2"])
         let error = try #require(throws: ImportError.self) {
             try ChangelogConverter(file: "CHANGELOG.md", target: target, tags: tags).convert(text)

@@ -14,7 +14,9 @@ import Testing
 
     @Test func datesAgainstVersionOrder() {
         let warnings = VersionWarnings.check(data([("1.2.0", "2020-01-01T00:00:00Z"), ("1.3.0", "2019-06-01T00:00:00Z")]))
-        #expect(warnings == ["api: 1.3.0 is dated 2019-06-01T00:00:00Z, before 1.2.0 (2020-01-01T00:00:00Z), which orders below it; is a date wrong?"])
+        #expect(
+            warnings == ["api: 1.3.0 is dated 2019-06-01T00:00:00Z, before 1.2.0 (2020-01-01T00:00:00Z), which orders below it; is a date wrong?"]
+        )
     }
 
     @Test func aBackportedPatchIsNoContradiction() {

@@ -146,6 +146,20 @@ struct ChangelogDocument {
         return sections
     }
 
+    /// The top-level blocks that start on lines `start..<end` (found by binary search: a changelog has thousands).
+    private func blocks(from start: Int, to end: Int) -> ArraySlice<MarkdownOutline.Block> {
+        func firstIndex(startingAtOrAfter line: Int) -> Int {
+            var low = 0
+            var high = outline.blocks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if outline.blocks[middle].startLine < line { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        return outline.blocks[firstIndex(startingAtOrAfter: start)..<max(firstIndex(startingAtOrAfter: start), firstIndex(startingAtOrAfter: end))]
+    }
+
     /// Whether a section has anything but blank lines.
     func hasContent(_ section: Section) -> Bool {
         (section.start..<section.end).contains { !line($0).allSatisfy(\.isWhitespace) }
@@ -165,7 +179,7 @@ struct ChangelogDocument {
     func notes(of section: Section, base: LinkBase?) -> Notes {
         var notes = Notes(text: "")
         var end = section.end
-        let blocks = outline.blocks.filter { $0.startLine >= section.start && $0.startLine < section.end }
+        let blocks = blocks(from: section.start, to: section.end)
         // Trailing rules (`---`) and HTML comments belong to no release.
         for block in blocks.reversed() {
             let first = line(block.startLine).trimmingWhitespace()

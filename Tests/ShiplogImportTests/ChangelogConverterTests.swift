@@ -144,6 +144,11 @@ import Testing
         )
     }
 
+    @Test func windowsLineBreaksAndAByteOrderMark() throws {
+        let releases = try convert("\u{FEFF}# Changelog\r\n\r\n## [1.0.0] - 2020-01-01\r\n\r\n- a ([#1])\r\n- b\r\n\r\n[#1]: https://x.example/1\r\n")
+        #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])
+    }
+
     @Test func noReleaseHeading() throws {
         let error = try #require(throws: ImportError.self) { try convert("# Notes\n\nNothing here.\n") }
         #expect(error.problems.first?.location == "CHANGELOG.md:1")

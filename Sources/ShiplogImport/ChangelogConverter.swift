@@ -108,7 +108,7 @@ public struct ChangelogConverter: Sendable {
                     ImportProblem(
                         location: at(section.headingLine),
                         message:
-                            "release \(version) has no date: write one in the heading (## \(version) - 2024-05-01) or on a \"Released …\" line below it, or give --git DIR to take its tag's date"
+                            "release \(version) has no date: write one in the heading (\(String(repeating: "#", count: section.level)) \(version) - 2024-05-01) or on a \"Released …\" line below it, or give --git DIR to take its tag's date"
                     )
                 )
             }

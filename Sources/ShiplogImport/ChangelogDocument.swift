@@ -18,6 +18,8 @@ struct ChangelogDocument {
         /// What the heading says; nil for a heading that names no version.
         var heading: ReleaseHeading?
         var headingLine: Int
+        /// The heading's level (1–3).
+        var level = 2
         /// The body's lines, `start..<end` (1-based).
         var start: Int
         var end: Int
@@ -135,7 +137,13 @@ struct ChangelogDocument {
         var sections: [Section] = []
         for (index, (candidate, heading)) in bounds.enumerated() {
             let end = index + 1 < bounds.count ? bounds[index + 1].0.line : lines.count + 1
-            let section = Section(heading: heading, headingLine: candidate.line, start: candidate.bodyStart, end: max(candidate.bodyStart, end))
+            let section = Section(
+                heading: heading,
+                headingLine: candidate.line,
+                level: candidate.level,
+                start: candidate.bodyStart,
+                end: max(candidate.bodyStart, end)
+            )
             // `## 0.7.2` straight followed by `## Enhancements`: a section of that release, one level too high.
             if heading == nil, let previous = sections.last, previous.heading != nil, !hasContent(previous) {
                 sections[sections.count - 1].end = section.end

@@ -149,6 +149,11 @@ import Testing
         #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])
     }
 
+    @Test func theAdviceUsesTheReleaseLevel() throws {
+        let error = try #require(throws: ImportError.self) { try convert("# 1.0.0\n\n- a\n") }
+        #expect(error.problems.first?.message.contains("write one in the heading (# 1.0.0 - 2024-05-01)") == true)
+    }
+
     @Test func noReleaseHeading() throws {
         let error = try #require(throws: ImportError.self) { try convert("# Notes\n\nNothing here.\n") }
         #expect(error.problems.first?.location == "CHANGELOG.md:1")

@@ -202,10 +202,8 @@ struct ChangelogDocument {
         let shift = 3 - (headings.values.map(\.level).min() ?? 3)
         var out: [Substring] = []
         var number = section.start
-        var releasedLine: Int? = nil
         if let first = (section.start..<end).first(where: { !line($0).allSatisfy(\.isWhitespace) }), let found = Self.releasedLine(line(first)) {
             notes.date = found.date
-            releasedLine = first
             if !found.rest.isEmpty { out.append(found.rest) }
             number = first + 1
         }
@@ -239,7 +237,6 @@ struct ChangelogDocument {
             out.append(text)
             number += 1
         }
-        _ = releasedLine
         while let last = out.last, last.allSatisfy(\.isWhitespace) { out.removeLast() }
         while let first = out.first, first.allSatisfy(\.isWhitespace) { out.removeFirst() }
         var body = out.joined(separator: "\n")

@@ -2,7 +2,8 @@ internal import ShiplogMarkdown
 import ShiplogModel
 
 /// Turns GitHub's "list releases" JSON into releases: one page (an array), or several pages one
-/// after another as `gh api --paginate` prints them (`][` between arrays, or white space).
+/// after another as `gh api --paginate` prints them (`][` between arrays, or white space), or
+/// in one array of pages (`--slurp`).
 ///
 /// `tag_name` → version and tag, `name` → title, `body` → notes, `draft` → a draft,
 /// `prerelease`, `published_at`, `html_url` → url, `author.login` → author, `target_commitish`
@@ -168,7 +169,12 @@ public struct GitHubReleases: Sendable {
                     )
                     return []
                 }
-                result += elements
+                // `gh api --paginate --slurp` wraps the pages in one more array.
+                let pages = elements.compactMap { element -> [JSONValue]? in
+                    guard case .array(let inner) = element else { return nil }
+                    return inner
+                }
+                result += !elements.isEmpty && pages.count == elements.count ? pages.flatMap { $0 } : elements
                 page += 1
             } catch {
                 problems.append(

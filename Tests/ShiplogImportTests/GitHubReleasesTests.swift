@@ -21,7 +21,9 @@ import Testing
         {"tag_name": "v2.0.0", "name": "Next", "draft": true, "prerelease": false, "published_at": null, "body": "wip"}
         """
 
-    @Test(arguments: ["[\(first),\(second)]", "[\(first)][\(second)]", "[\(first)]\n[\(second)]\n", "[\(first)]\n\n  [\(second)]"])
+    @Test(arguments: [
+        "[\(first),\(second)]", "[\(first)][\(second)]", "[\(first)]\n[\(second)]\n", "[\(first)]\n\n  [\(second)]", "[[\(first)],[\(second)]]",
+    ])
     func pages(text: String) throws {
         let releases = try GitHubReleases(file: "releases.json", target: target).convert(text).data.releases
         #expect(releases.map(\.version.text) == ["v1.1.0-rc.1", "v1.0.0", "v2.0.0"])

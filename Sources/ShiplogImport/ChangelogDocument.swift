@@ -74,6 +74,8 @@ struct ChangelogDocument {
     }
 
     private mutating func take(_ line: Int) -> Bool {
+        // Most lines are no definition: a look at the first byte that is not a space says so.
+        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return false }
         guard let definition = LinkDefinition(line: lines[line - 1]) else { return false }
         definitionLines.insert(line)
         let label = MarkdownLinks.normalizedLabel(Substring(definition.label))
@@ -168,9 +170,14 @@ struct ChangelogDocument {
         return outline.blocks[firstIndex(startingAtOrAfter: start)..<max(firstIndex(startingAtOrAfter: start), firstIndex(startingAtOrAfter: end))]
     }
 
+    /// A line of spaces and tabs only.
+    private func isBlank(_ line: Substring) -> Bool {
+        line.utf8.allSatisfy { $0 == 32 || $0 == 9 }
+    }
+
     /// Whether a section has anything but blank lines.
     func hasContent(_ section: Section) -> Bool {
-        (section.start..<section.end).contains { !line($0).allSatisfy(\.isWhitespace) }
+        (section.start..<section.end).contains { !isBlank(line($0)) }
     }
 
     /// A release's notes and what was found on the way.
@@ -202,7 +209,7 @@ struct ChangelogDocument {
         let shift = 3 - (headings.values.map(\.level).min() ?? 3)
         var out: [Substring] = []
         var number = section.start
-        if let first = (section.start..<end).first(where: { !line($0).allSatisfy(\.isWhitespace) }), let found = Self.releasedLine(line(first)) {
+        if let first = (section.start..<end).first(where: { !isBlank(line($0)) }), let found = Self.releasedLine(line(first)) {
             notes.date = found.date
             if !found.rest.isEmpty { out.append(found.rest) }
             number = first + 1
@@ -237,8 +244,8 @@ struct ChangelogDocument {
             out.append(text)
             number += 1
         }
-        while let last = out.last, last.allSatisfy(\.isWhitespace) { out.removeLast() }
-        while let first = out.first, first.allSatisfy(\.isWhitespace) { out.removeFirst() }
+        while let last = out.last, isBlank(last) { out.removeLast() }
+        while let first = out.first, isBlank(first) { out.removeFirst() }
         var body = out.joined(separator: "\n")
         body = MarkdownLinks.replacingDestinations(in: body, replacements)
         var used: [String] = []

@@ -8,30 +8,42 @@ public struct LinkDefinition: Sendable, Hashable {
     public var title: String
 
     /// Parses one line that holds a whole definition; nil when it is none.
+    ///
+    /// Read byte by byte: a changelog may hold tens of thousands of definitions.
     public init?(line: Substring) {
-        var rest = line.drop { $0 == " " }
-        guard line.count - rest.count <= 3, rest.first == "[" else { return nil }
-        rest = rest.dropFirst()
-        guard let close = MarkdownLinks.closingBracket(in: rest) else { return nil }
-        let label = rest[..<close]
-        rest = rest[rest.index(after: close)...]
-        guard rest.first == ":", !label.allSatisfy(\.isWhitespace) else { return nil }
-        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
-        var destination: Substring
-        if rest.first == "<" {
-            guard let end = rest.firstIndex(of: ">") else { return nil }
-            destination = rest[rest.index(after: rest.startIndex)..<end]
-            rest = rest[rest.index(after: end)...]
-        } else {
-            let end = rest.firstIndex { $0 == " " || $0 == "\t" } ?? rest.endIndex
-            destination = rest[..<end]
-            rest = rest[end...]
+        let bytes = line.utf8
+        var index = bytes.startIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
+        var spaces = 0
+        while index < bytes.endIndex, bytes[index] == 32 {
+            index = bytes.index(after: index)
+            spaces += 1
         }
-        guard !destination.isEmpty || line.contains("<>") else { return nil }
-        let title = rest.trimmingWhitespace()
+        guard spaces <= 3, index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") else { return nil }
+        let labelStart = bytes.index(after: index)
+        guard let close = MarkdownLinks.closingBracket(in: line[labelStart...]) else { return nil }
+        let label = line[labelStart..<close]
+        index = bytes.index(after: close)
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":"), label.utf8.contains(where: { !isBlank($0) }) else { return nil }
+        index = bytes.index(after: index)
+        while index < bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
+        let destination: Substring
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "<") {
+            let start = bytes.index(after: index)
+            guard let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+            destination = line[start..<end]
+            index = bytes.index(after: end)
+        } else {
+            let end = bytes[index...].firstIndex(where: isBlank) ?? bytes.endIndex
+            destination = line[index..<end]
+            index = end
+            guard !destination.isEmpty else { return nil }
+        }
+        let title = line[index...].trimmingWhitespace()
         if !title.isEmpty {
-            guard let open = title.first, let last = title.last, title.count >= 2,
-                (open == "\"" && last == "\"") || (open == "'" && last == "'") || (open == "(" && last == ")")
+            guard let open = title.utf8.first, let last = title.utf8.last, title.utf8.count >= 2,
+                (open == UInt8(ascii: "\"") && last == UInt8(ascii: "\"")) || (open == UInt8(ascii: "'") && last == UInt8(ascii: "'"))
+                    || (open == UInt8(ascii: "(") && last == UInt8(ascii: ")"))
             else { return nil }
         }
         self.label = String(label)
@@ -58,23 +70,25 @@ public struct LinkDefinition: Sendable, Hashable {
 public enum MarkdownLinks {
     /// A label as CommonMark matches it: case-insensitive, inner white space collapsed.
     public static func normalizedLabel(_ label: Substring) -> String {
-        label.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+        if label.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) { return label.lowercased() }
+        return label.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 
     /// The index of the `]` that closes a bracket whose content starts `text` (escapes skipped).
     static func closingBracket(in text: Substring) -> Substring.Index? {
-        var index = text.startIndex
+        let bytes = text.utf8
+        var index = bytes.startIndex
         var count = 0
-        while index < text.endIndex, count < 1000 {
-            switch text[index] {
-            case "\\":
-                index = text.index(after: index)
-                if index == text.endIndex { return nil }
-            case "]": return index
-            case "[": return nil
+        while index < bytes.endIndex, count < 1000 {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"):
+                index = bytes.index(after: index)
+                if index == bytes.endIndex { return nil }
+            case UInt8(ascii: "]"): return index
+            case UInt8(ascii: "["): return nil
             default: break
             }
-            index = text.index(after: index)
+            index = bytes.index(after: index)
             count += 1
         }
         return nil
@@ -84,14 +98,16 @@ public enum MarkdownLinks {
     public static func bracketedLabels(in text: String) -> [String] {
         var labels: [String] = []
         var seen: Set<String> = []
-        var index = text.startIndex
-        while let open = text[index...].firstIndex(of: "[") {
-            let content = text[text.index(after: open)...]
-            if let close = closingBracket(in: content) {
-                let label = normalizedLabel(content[..<close])
+        let all = Substring(text)
+        let bytes = all.utf8
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) {
+            let contentStart = bytes.index(after: open)
+            if let close = closingBracket(in: all[contentStart...]) {
+                let label = normalizedLabel(all[contentStart..<close])
                 if !label.isEmpty, seen.insert(label).inserted { labels.append(label) }
             }
-            index = text.index(after: open)
+            index = contentStart
         }
         return labels
     }
@@ -100,39 +116,40 @@ public enum MarkdownLinks {
     /// definition) replaced by its value.
     public static func replacingDestinations(in text: String, _ replacements: [String: String]) -> String {
         guard !replacements.isEmpty else { return text }
+        let all = Substring(text)
+        let bytes = all.utf8
         var result = ""
-        var copied = text.startIndex
-        var index = text.startIndex
-        while let bracket = text[index...].firstIndex(of: "]") {
-            index = text.index(after: bracket)
-            guard index < text.endIndex, text[index] == "(" || text[index] == ":" else { continue }
-            var start = text.index(after: index)
-            while start < text.endIndex, text[start] == " " || text[start] == "\t" || (text[index] == "(" && text[start] == "\n") {
-                start = text.index(after: start)
+        var copied = bytes.startIndex
+        var index = bytes.startIndex
+        while let bracket = bytes[index...].firstIndex(of: UInt8(ascii: "]")) {
+            index = bytes.index(after: bracket)
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "(") || bytes[index] == UInt8(ascii: ":") else { continue }
+            let inline = bytes[index] == UInt8(ascii: "(")
+            var start = bytes.index(after: index)
+            while start < bytes.endIndex, bytes[start] == 32 || bytes[start] == 9 || (inline && bytes[start] == 10) {
+                start = bytes.index(after: start)
             }
             var angled = false
-            if start < text.endIndex, text[start] == "<" {
+            if start < bytes.endIndex, bytes[start] == UInt8(ascii: "<") {
                 angled = true
-                start = text.index(after: start)
+                start = bytes.index(after: start)
             }
             var end = start
-            while end < text.endIndex {
-                let character = text[end]
-                if angled
-                    ? character == ">" : (character == " " || character == "\n" || character == "\t" || (text[index] == "(" && character == ")"))
-                {
+            while end < bytes.endIndex {
+                let byte = bytes[end]
+                if angled ? byte == UInt8(ascii: ">") : (byte == 32 || byte == 10 || byte == 9 || (inline && byte == UInt8(ascii: ")"))) {
                     break
                 }
-                end = text.index(after: end)
+                end = bytes.index(after: end)
             }
-            guard let replacement = replacements[String(text[start..<end])] else { continue }
-            result += text[copied..<start]
+            guard let replacement = replacements[String(all[start..<end])] else { continue }
+            result += all[copied..<start]
             result += angled || !replacement.contains(" ") ? replacement : "<\(replacement)>"
             copied = end
             index = end
         }
-        if copied == text.startIndex { return text }
-        result += text[copied...]
+        if copied == bytes.startIndex { return text }
+        result += all[copied...]
         return result
     }
 }

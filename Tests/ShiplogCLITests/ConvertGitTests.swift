@@ -65,6 +65,32 @@ import Testing
         #expect(try run(["check", "--data", "data.json"], cwd: tmp).status == 0)
     }
 
+    @Test func changelogDatedByTags() throws {
+        let tmp = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(tmp) }
+        let repo = try makeRepository(in: tmp)
+        try "## 1.0.0\n\n- The big one\n\n## 0.1.1\n\n- A fix\n\n## 0.0.9\n\n- Never tagged\n".write(
+            to: tmp.appendingPathComponent("CHANGELOG.md"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try run(["convert", "changelog", "CHANGELOG.md", "--component", "api", "--git", repo.path], cwd: tmp)
+        #expect(result.status == 65)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("CHANGELOG.md:9: release 0.0.9 has no date"))
+        #expect(!result.stderr.contains("CHANGELOG.md:1:"))
+        try "## 1.0.0\n\n- The big one\n\n## 0.1.1\n\n- A fix\n".write(
+            to: tmp.appendingPathComponent("CHANGELOG.md"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let dated = try run(["convert", "changelog", "CHANGELOG.md", "--component", "api", "--git", repo.path], cwd: tmp)
+        #expect(dated.status == 0, "\(dated.stderr)")
+        let releases = try releases(dated.stdout)
+        #expect(releases.map { $0["published_at"] as? String } == ["2020-03-02T12:00:00Z", "2020-02-02T10:00:00Z"])
+        #expect(releases.map { $0["tag"] as? String } == ["v1.0.0", "v0.1.1"])
+    }
+
     @Test func tagsFilter() throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }

@@ -32,7 +32,14 @@ public struct GitCommit: Sendable, Hashable {
 
     /// What a Conventional Commit says about the release it goes into.
     public enum Kind: Int, Sendable, Comparable, CaseIterable {
-        case other, fix, feature, breaking
+        /// `docs`, `chore`, a commit that is no Conventional Commit…
+        case other
+        /// `fix`: a patch release.
+        case fix
+        /// `feat`: a minor release.
+        case feature
+        /// `!` or `BREAKING CHANGE:`: a major release.
+        case breaking
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
 

@@ -16,19 +16,29 @@ public struct MarkdownOutline: Sendable {
     public enum Kind: Sendable, Hashable {
         /// An ATX (`## …`) or setext heading.
         case heading(level: Int)
+        /// A paragraph (which a link reference definition may open).
         case paragraph
+        /// A fenced or indented code block.
         case codeBlock
+        /// An HTML block, such as a `<!-- comment -->`.
         case htmlBlock
+        /// A `---` rule.
         case thematicBreak
+        /// A bullet or ordered list.
         case list
+        /// A `>` quote.
         case blockQuote
+        /// Anything else.
         case other
     }
 
     /// One top-level block; lines count from 1 and include both ends.
     public struct Block: Sendable, Hashable {
+        /// What the block is.
         public var kind: Kind
+        /// Its first line.
         public var startLine: Int
+        /// Its last line.
         public var endLine: Int
     }
 

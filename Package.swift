@@ -57,6 +57,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ShiplogImport",
+            dependencies: ["ShiplogModel", "ShiplogMarkdown"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ShiplogStore",
             dependencies: [
                 "ShiplogModel",
@@ -104,6 +109,7 @@ let package = Package(
         .target(
             name: "ShiplogCLI",
             dependencies: [
+                "ShiplogImport",
                 "ShiplogMail",
                 "ShiplogModel",
                 "ShiplogSite",
@@ -131,6 +137,12 @@ let package = Package(
         .testTarget(
             name: "ShiplogStoreTests",
             dependencies: ["ShiplogStore", "ShiplogModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShiplogImportTests",
+            dependencies: ["ShiplogImport", "ShiplogModel", "ShiplogMarkdown"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),

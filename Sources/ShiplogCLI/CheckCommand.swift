@@ -6,7 +6,11 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate data files; exit 0 when valid, 65 when not.",
-        discussion: "Every problem is reported on stderr as FILE: JSON.PATH: message."
+        discussion: """
+            Every problem is reported on stderr as FILE: JSON.PATH: message. Warnings (exit status 0) \
+            point at data that is probably not what was meant: dates against version order, mixed \
+            "v" prefixes, versions that compare equal, rc9/rc10.
+            """
     )
 
     @OptionGroup var input: DataOptions
@@ -14,6 +18,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try input.load()
         let data = loaded.data
+        for warning in VersionWarnings.check(data) { Console.error("warning: \(warning)") }
         Console.output(
             "\(input.data.joined(separator: ", ")): valid — \(data.components.count) components, \(data.releases.count) releases, \(data.groups.count) groups, \(data.deployments.count) deployments"
         )

@@ -14,7 +14,8 @@ public struct ShiplogCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            BuildCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self, SubscribersCommand.self,
+            BuildCommand.self, CheckCommand.self, ConvertCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self,
+            SubscribersCommand.self,
             ServeCommand.self, ReleaseCommand.self, DeployCommand.self,
         ]
     )

@@ -1,0 +1,282 @@
+internal import ShiplogMarkdown
+import ShiplogModel
+
+/// A changelog split into lines and sections, with its link reference definitions.
+struct ChangelogDocument {
+    /// The lines, without their line breaks; `lines[0]` is line 1.
+    let lines: [Substring]
+    let outline: MarkdownOutline
+    /// The definitions by normalized label (the first of a label wins, as in CommonMark).
+    private(set) var definitions: [String: LinkDefinition] = [:]
+    /// The lines (1-based) that hold a definition; notes leave them out and append the ones they use.
+    private(set) var definitionLines: Set<Int> = []
+    /// The links of the document by line, for relative ones.
+    private let linksByLine: [Int: [MarkdownOutline.Link]]
+
+    /// One heading at or above the release level and the lines under it.
+    struct Section {
+        /// What the heading says; nil for a heading that names no version.
+        var heading: ReleaseHeading?
+        var headingLine: Int
+        /// The heading's level (1–3).
+        var level = 2
+        /// The body's lines, `start..<end` (1-based).
+        var start: Int
+        var end: Int
+    }
+
+    /// A heading candidate: an ATX or setext heading, or a paragraph that starts `###4.0.0`.
+    private struct Candidate {
+        var level: Int
+        var line: Int
+        var bodyStart: Int
+        var text: Substring
+        var isParagraph: Bool
+    }
+
+    init(_ text: String) {
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.utf8.contains(13) {
+            // CRLF (and lone CR) line breaks become LF.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var previous: UInt8 = 0
+            for byte in text.utf8 {
+                if byte == 13 {
+                    bytes.append(10)
+                } else if !(byte == 10 && previous == 13) {
+                    bytes.append(byte)
+                }
+                previous = byte
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        lines = text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { Substring($0) }
+        outline = MarkdownOutline(text)
+        var links: [Int: [MarkdownOutline.Link]] = [:]
+        for link in outline.links where LinkBase.isRelative(link.destination) { links[link.line, default: []].append(link) }
+        linksByLine = links
+        findDefinitions()
+    }
+
+    /// Definitions stand on lines that no block covers, or open a paragraph.
+    private mutating func findDefinitions() {
+        var covered = [Bool](repeating: false, count: lines.count + 2)
+        for block in outline.blocks where block.startLine > 0 {
+            for line in block.startLine...max(block.startLine, min(block.endLine, lines.count)) { covered[line] = true }
+            if block.kind == .paragraph {
+                var line = block.startLine
+                while line <= lines.count, take(line) { line += 1 }
+            }
+        }
+        for line in 1...max(1, lines.count) where line <= lines.count && !covered[line] { _ = take(line) }
+    }
+
+    private mutating func take(_ line: Int) -> Bool {
+        // Most lines are no definition: a look at the first byte that is not a space says so.
+        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return false }
+        guard let definition = LinkDefinition(line: lines[line - 1]) else { return false }
+        definitionLines.insert(line)
+        let label = MarkdownLinks.normalizedLabel(Substring(definition.label))
+        if definitions[label] == nil { definitions[label] = definition }
+        return true
+    }
+
+    private func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }
+
+    private func candidates() -> [Candidate] {
+        var result: [Candidate] = []
+        for block in outline.blocks where block.startLine > 0 {
+            let first = line(block.startLine)
+            switch block.kind {
+            case .heading(let level):
+                let trimmed = first.drop { $0 == " " }
+                if trimmed.first == "#" {
+                    var text = trimmed.drop { $0 == "#" }.trimmingWhitespace()
+                    // An optional closing sequence: `## 1.0.0 ##`.
+                    let closing = text.reversed().prefix { $0 == "#" }.count
+                    if closing > 0, closing < text.count, text.dropLast(closing).last == " " { text = text.dropLast(closing).trimmingWhitespace() }
+                    result.append(Candidate(level: level, line: block.startLine, bodyStart: block.startLine + 1, text: text, isParagraph: false))
+                } else {
+                    let text = (block.startLine..<block.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    result.append(
+                        Candidate(level: level, line: block.startLine, bodyStart: block.endLine + 1, text: Substring(text), isParagraph: false)
+                    )
+                }
+            case .paragraph:
+                // `###4.0.0`: not a heading to CommonMark, but one to its author.
+                let trimmed = first.drop { $0 == " " }
+                let hashes = trimmed.prefix { $0 == "#" }.count
+                guard first.count - trimmed.count <= 3, (1...3).contains(hashes), let next = trimmed.dropFirst(hashes).first,
+                    next.isNumber || next == "[" || next == "v"
+                else { continue }
+                result.append(
+                    Candidate(
+                        level: hashes,
+                        line: block.startLine,
+                        bodyStart: block.startLine + 1,
+                        text: trimmed.dropFirst(hashes).trimmingWhitespace(),
+                        isParagraph: true
+                    )
+                )
+            default: continue
+            }
+        }
+        return result
+    }
+
+    /// The sections of the release level: the shallowest level (1–3) with a release heading.
+    func sections() -> [Section] {
+        let all = candidates().filter { $0.level <= 3 }
+        let parsed = all.map { ReleaseHeading.parse($0.text) }
+        guard let level = zip(all, parsed).filter({ $0.1 != nil }).map(\.0.level).min() else { return [] }
+        var bounds: [(Candidate, ReleaseHeading?)] = []
+        for (candidate, heading) in zip(all, parsed) where candidate.level <= level {
+            if candidate.isParagraph && heading == nil { continue }
+            bounds.append((candidate, candidate.level == level ? heading : nil))
+        }
+        var sections: [Section] = []
+        for (index, (candidate, heading)) in bounds.enumerated() {
+            let end = index + 1 < bounds.count ? bounds[index + 1].0.line : lines.count + 1
+            let section = Section(
+                heading: heading,
+                headingLine: candidate.line,
+                level: candidate.level,
+                start: candidate.bodyStart,
+                end: max(candidate.bodyStart, end)
+            )
+            // `## 0.7.2` straight followed by `## Enhancements`: a section of that release, one level too high.
+            if heading == nil, let previous = sections.last, previous.heading != nil, !hasContent(previous) {
+                sections[sections.count - 1].end = section.end
+                continue
+            }
+            sections.append(section)
+        }
+        return sections
+    }
+
+    /// The top-level blocks that start on lines `start..<end` (found by binary search: a changelog has thousands).
+    private func blocks(from start: Int, to end: Int) -> ArraySlice<MarkdownOutline.Block> {
+        func firstIndex(startingAtOrAfter line: Int) -> Int {
+            var low = 0
+            var high = outline.blocks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if outline.blocks[middle].startLine < line { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        return outline.blocks[firstIndex(startingAtOrAfter: start)..<max(firstIndex(startingAtOrAfter: start), firstIndex(startingAtOrAfter: end))]
+    }
+
+    /// A line of spaces and tabs only.
+    private func isBlank(_ line: Substring) -> Bool {
+        line.utf8.allSatisfy { $0 == 32 || $0 == 9 }
+    }
+
+    /// Whether a section has anything but blank lines.
+    func hasContent(_ section: Section) -> Bool {
+        (section.start..<section.end).contains { !isBlank(line($0)) }
+    }
+
+    /// A release's notes and what was found on the way.
+    struct Notes {
+        var text: String
+        /// The date of a `Released …` line at the top (which the notes then leave out).
+        var date: Timestamp?
+        /// Relative links that could not be made absolute (no base).
+        var unresolvedRelativeLinks: [MarkdownOutline.Link] = []
+    }
+
+    /// The notes of `section`: its Markdown with headings moved under the release, without the
+    /// `Released …` line and trailing rules or comments, with the definitions it uses appended.
+    func notes(of section: Section, base: LinkBase?) -> Notes {
+        var notes = Notes(text: "")
+        var end = section.end
+        let blocks = blocks(from: section.start, to: section.end)
+        // Trailing rules (`---`) and HTML comments belong to no release.
+        for block in blocks.reversed() {
+            let first = line(block.startLine).trimmingWhitespace()
+            guard block.kind == .thematicBreak || (block.kind == .htmlBlock && first.hasPrefix("<!--")) else { break }
+            end = block.startLine
+        }
+        // Headings move so that the shallowest is ###.
+        var headings: [Int: (level: Int, endLine: Int)] = [:]
+        for block in blocks {
+            if case .heading(let level) = block.kind { headings[block.startLine] = (level, block.endLine) }
+        }
+        let shift = 3 - (headings.values.map(\.level).min() ?? 3)
+        var out: [Substring] = []
+        var number = section.start
+        if let first = (section.start..<end).first(where: { !isBlank(line($0)) }), let found = Self.releasedLine(line(first)) {
+            notes.date = found.date
+            if !found.rest.isEmpty { out.append(found.rest) }
+            number = first + 1
+        }
+        var replacements: [String: String] = [:]
+        while number < end {
+            let text = line(number)
+            if definitionLines.contains(number) {
+                number += 1
+                continue
+            }
+            for link in linksByLine[number] ?? [] {
+                if let base, let absolute = base.absolute(link.destination, isImage: link.isImage) {
+                    replacements[link.destination] = absolute
+                } else if base == nil {
+                    notes.unresolvedRelativeLinks.append(link)
+                }
+            }
+            if let heading = headings[number], shift != 0 {
+                let level = max(1, min(6, heading.level + shift))
+                let trimmed = text.drop { $0 == " " }
+                if trimmed.first == "#" {
+                    out.append(Substring(String(repeating: "#", count: level)) + trimmed.drop { $0 == "#" })
+                    number += 1
+                } else {
+                    let words = (number..<heading.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    out.append(Substring(String(repeating: "#", count: level) + " " + words))
+                    number = heading.endLine + 1
+                }
+                continue
+            }
+            out.append(text)
+            number += 1
+        }
+        while let last = out.last, isBlank(last) { out.removeLast() }
+        while let first = out.first, isBlank(first) { out.removeFirst() }
+        var body = out.joined(separator: "\n")
+        body = MarkdownLinks.replacingDestinations(in: body, replacements)
+        var used: [String] = []
+        for label in MarkdownLinks.bracketedLabels(in: body) {
+            guard var definition = definitions[label] else { continue }
+            if let base, let absolute = base.absolute(definition.destination, isImage: false) { definition.destination = absolute }
+            used.append(definition.markdown)
+        }
+        notes.text = used.isEmpty ? body : body + "\n\n" + used.joined(separator: "\n")
+        return notes
+    }
+
+    /// A `Released February 15, 2025` line (or a line that is only a date): the date, and what
+    /// follows it (`[diff](…)`), which stays in the notes.
+    static func releasedLine(_ text: Substring) -> (date: Timestamp, rest: Substring)? {
+        let decoration: (Character) -> Bool = { $0.isWhitespace || "_*>()[]".contains($0) }
+        let trimmed = text.drop(while: decoration)
+        let lower = trimmed.lowercased()
+        let isReleased = lower.hasPrefix("released") || lower.hasPrefix("release date") || lower.hasPrefix("date:")
+        guard let found = DateText.find(in: trimmed) else { return nil }
+        if !isReleased {
+            // Only a date, in emphasis or brackets at most.
+            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration), trimmed[found.range.upperBound...].allSatisfy(decoration) else {
+                return nil
+            }
+            return (found.date, "")
+        }
+        guard trimmed[..<found.range.lowerBound].count <= 20 else { return nil }
+        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,-–—".contains($0) }
+        var rest = trimmed[found.range.upperBound...].drop(while: separators)
+        if rest.hasPrefix("&bull;") { rest = rest.dropFirst(6).drop(while: separators) }
+        return (found.date, rest)
+    }
+}

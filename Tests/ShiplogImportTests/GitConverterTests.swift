@@ -1,0 +1,120 @@
+import ShiplogModel
+import Testing
+
+@testable import ShiplogImport
+
+/// Tags and Conventional Commits, without a repository (the CLI tests run git itself).
+@Suite struct GitConverterTests {
+    let target = try! ImportTarget.make(component: "api").get()
+
+    @Test(
+        arguments: [
+            ("feat: a flag", "", GitCommit.Kind.feature, nil, "a flag"),
+            ("feat(cli)!: drop --old", "", .breaking, "cli", "drop --old"),
+            ("fix(parser): crash", "", .fix, "parser", "crash"),
+            ("refactor: tidy", "BREAKING CHANGE: the API moved", .breaking, nil, "tidy"),
+            ("docs: typo", "", .other, nil, "typo"),
+            ("Update README.md", "", .other, nil, "Update README.md"),
+            ("Merge: something odd", "", .other, nil, "something odd"),
+        ] as [(String, String, GitCommit.Kind, String?, String)]
+    )
+    func conventionalCommits(subject: String, body: String, kind: GitCommit.Kind, scope: String?, description: String) {
+        let parsed = GitCommit(hash: "abc", subject: subject, body: body).conventional
+        #expect(parsed.kind == kind)
+        #expect(parsed.scope == scope)
+        #expect(parsed.description == description)
+    }
+
+    @Test func notesAreGroupedByKind() {
+        let commits = [
+            GitCommit(hash: "1111111aaaa", subject: "docs: typo"),
+            GitCommit(hash: "2222222bbbb", subject: "fix(parser): crash"),
+            GitCommit(hash: "3333333cccc", subject: "feat!: new API"),
+            GitCommit(hash: "4444444dddd", subject: ""),
+            GitCommit(hash: "5555555eeee", subject: "feat: a flag"),
+        ]
+        #expect(
+            GitCommit.notes(commits) == """
+                ### Breaking changes
+
+                - new API (3333333)
+
+                ### Features
+
+                - a flag (5555555)
+
+                ### Fixes
+
+                - **parser:** crash (2222222)
+
+                ### Other
+
+                - typo (1111111)
+                """
+        )
+    }
+
+    @Test func forEachRefOutput() {
+        let annotated = ["v1.0.0", "tag", "t1", "c1", "commit", "1600000000", "", "1500000000", "Ada", "", "Bob", "Big\n\nrelease\n"]
+        let light = ["1.1.0", "commit", "c2", "", "", "", "1700000000", "", "", "Cy", "", "subject of the commit"]
+        let output = [annotated, light].map { $0.joined(separator: "\u{1F}") + "\u{1E}" }.joined(separator: "\n")
+        let tags = GitTag.parse(output)
+        #expect(
+            tags == [
+                GitTag(name: "v1.0.0", commit: "c1", date: Timestamp(seconds: 1_600_000_000), author: "Ada", message: "Big\n\nrelease"),
+                GitTag(name: "1.1.0", commit: "c2", date: Timestamp(seconds: 1_700_000_000), author: "Cy"),
+            ]
+        )
+    }
+
+    func tag(_ name: String, _ seconds: Int64, message: String? = nil) -> GitTag {
+        GitTag(name: name, commit: String(repeating: "a", count: 40), date: Timestamp(seconds: seconds), message: message)
+    }
+
+    @Test func releasesNewestFirstWithTheirNotes() throws {
+        let tags = [
+            tag("v1.1.0", 300), tag("v1.0.0", 100, message: "Release v1.0.0"), tag("latest", 400), tag("v1.0.1", 200, message: "Hotfix\n\nDetails"),
+        ]
+        var asked: [String] = []
+        let result = try GitConverter(directory: "repo", target: target).convert(tags: tags) { from, to in
+            asked.append("\(from ?? "-")..\(to)")
+            return .success(
+                to.hasSuffix("v1.1.0")
+                    ? [GitCommit(hash: "feedbeef", subject: "fix: only a fix")] : [GitCommit(hash: "0ddba11", subject: "feat: start")]
+            )
+        }
+        #expect(asked == ["-..refs/tags/v1.0.0", "refs/tags/v1.0.0..refs/tags/v1.0.1", "refs/tags/v1.0.1..refs/tags/v1.1.0"])
+        let releases = result.data.releases
+        #expect(releases.map(\.version.text) == ["v1.1.0", "v1.0.1", "v1.0.0"])
+        // A message that only repeats the version gives way to the commits.
+        #expect(releases[2].notes == "### Features\n\n- start (0ddba11)")
+        #expect(releases[1].notes == "Hotfix\n\nDetails")
+        #expect(releases[0].publishedAt == Timestamp(seconds: 300))
+        #expect(
+            result.warnings.map(\.description) == [
+                "repo: 1 tag is not a version and left out: latest",
+                "repo: tag v1.0.1: the commits since v1.0.0 ask for a minor release (0ddba11 \"feat: start\"), but v1.0.1 is a patch release",
+            ]
+        )
+    }
+
+    @Test func breakingChangesBefore1_0AskForAMinorRelease() throws {
+        let tags = [tag("0.1.0", 100), tag("0.2.0", 200), tag("0.2.1", 300)]
+        let result = try GitConverter(directory: "repo", target: target).convert(tags: tags) { _, _ in
+            .success([GitCommit(hash: "b", subject: "feat!: break")])
+        }
+        #expect(
+            result.warnings.map(\.description) == [
+                "repo: tag 0.2.1: the commits since 0.2.0 ask for a minor release (b \"feat!: break\"), but 0.2.1 is a patch release"
+            ]
+        )
+    }
+
+    @Test func gitFailuresNameTheTag() throws {
+        let error = try #require(throws: ImportError.self) {
+            try GitConverter(directory: "repo", target: target).convert(tags: [tag("1.0.0", 1)]) { _, _ in .failure(GitFailure(message: "bad object"))
+            }
+        }
+        #expect(error.problems.map(\.description) == ["repo: tag 1.0.0: git log failed: bad object"])
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import ShiplogModel
+import Testing
+
+@testable import ShiplogImport
+
+/// GitHub's "list releases" JSON, one page or the pages `gh api --paginate` prints.
+@Suite struct GitHubReleasesTests {
+    let target = try! ImportTarget.make(component: "api", repo: "acme/api").get()
+
+    static let first = """
+        {"tag_name": "v1.1.0-rc.1", "name": "RC", "draft": false, "prerelease": true,
+         "published_at": "2021-02-01T10:00:00Z", "html_url": "https://github.com/acme/api/releases/tag/v1.1.0-rc.1",
+         "author": {"login": "octocat"}, "target_commitish": "main", "body": "See [docs](docs/a.md)\\r\\n- fix",
+         "assets": [{"name": "api.tar.gz", "size": 1234, "browser_download_url": "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz",
+                     "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}
+        """
+    static let second = """
+        {"tag_name": "v1.0.0", "name": "", "draft": false, "prerelease": false, "published_at": "2021-01-01T10:00:00Z",
+         "target_commitish": "0123456789abcdef0123456789abcdef01234567", "body": null, "assets": []},
+        {"tag_name": "v2.0.0", "name": "Next", "draft": true, "prerelease": false, "published_at": null, "body": "wip"}
+        """
+
+    @Test(arguments: [
+        "[\(first),\(second)]", "[\(first)][\(second)]", "[\(first)]\n[\(second)]\n", "[\(first)]\n\n  [\(second)]", "[[\(first)],[\(second)]]",
+    ])
+    func pages(text: String) throws {
+        let releases = try GitHubReleases(file: "releases.json", target: target).convert(text).data.releases
+        #expect(releases.map(\.version.text) == ["v1.1.0-rc.1", "v1.0.0", "v2.0.0"])
+        let rc = releases[0]
+        #expect(rc.title == "RC")
+        #expect(rc.prereleaseFlag == true)
+        #expect(rc.author == "octocat")
+        #expect(rc.commit == nil)
+        #expect(rc.tag == "v1.1.0-rc.1")
+        #expect(rc.url == "https://github.com/acme/api/releases/tag/v1.1.0-rc.1")
+        #expect(rc.notes == "See [docs](https://github.com/acme/api/blob/HEAD/docs/a.md)\n- fix")
+        #expect(rc.publishedAt?.rfc3339 == "2021-02-01T10:00:00Z")
+        #expect(
+            rc.assets == [Release.Asset(name: "api.tar.gz", url: "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz", size: 1234)]
+        )
+        #expect(releases[1].title == nil)
+        #expect(releases[1].commit == "0123456789abcdef0123456789abcdef01234567")
+        #expect(releases[2].status == .draft)
+        #expect(releases[2].publishedAt == nil)
+    }
+
+    @Test func repositoryFromTheReleaseURLs() {
+        #expect(GitHubReleases.repository(in: "[\(Self.first)]") == "acme/api")
+        #expect(GitHubReleases.repository(in: "[]") == nil)
+    }
+
+    @Test func everyProblemWithItsPath() throws {
+        let text = try String(contentsOfFile: fixture("bad-releases.json"), encoding: .utf8)
+        let error = try #require(throws: ImportError.self) { try GitHubReleases(file: "bad.json", target: target).convert(text) }
+        #expect(
+            error.problems.map(\.description) == [
+                "bad.json: [1].tag_name: \"bad version\" is not a valid version: no '/', '\\', whitespace or control characters",
+                "bad.json: [2].published_at: missing for a release that is not a draft",
+                "bad.json: [3].tag_name: \"v1.1.0\" is given twice (first at [0])",
+                "bad.json: [4].tag_name: missing: every release needs its tag",
+            ]
+        )
+    }
+
+    @Test func invalidJSONNamesTheLine() throws {
+        let error = try #require(throws: ImportError.self) {
+            try GitHubReleases(file: "r.json", target: target).convert("[]\n[\n{\"tag_name\": }]")
+        }
+        #expect(error.problems.count == 1)
+        #expect(error.problems[0].location == "r.json: line 3")
+    }
+}

@@ -1,0 +1,71 @@
+import ShiplogModel
+import Testing
+
+@testable import ShiplogImport
+
+/// The release heading forms of SPEC §10, as real changelogs write them.
+@Suite struct HeadingTests {
+    /// (heading text, version, date or nil, yanked, title or nil)
+    @Test(
+        arguments: [
+            ("[1.2.0] - 2019-02-15", "1.2.0", "2019-02-15T00:00:00Z", false, nil),
+            ("7.10.0", "7.10.0", nil, false, nil),
+            ("0.14.0 (31 July 2022)", "0.14.0", "2022-07-31T00:00:00Z", false, nil),
+            ("v8.1.1 (July 1, 2025)", "v8.1.1", "2025-07-01T00:00:00Z", false, nil),
+            ("[0.9.20](https://github.com/weichsel/ZIPFoundation/releases/tag/0.9.20)", "0.9.20", nil, false, nil),
+            ("[1.0.0] - 2018-01-01 [YANKED]", "1.0.0", "2018-01-01T00:00:00Z", true, nil),
+            ("0.99.0 (don't use)", "0.99.0", nil, false, "don't use"),
+            ("0.81.2 (Swift 2.3)", "0.81.2", nil, false, "Swift 2.3"),
+            ("1.0.1 (2021-09-22)", "1.0.1", "2021-09-22T00:00:00Z", false, nil),
+            ("<small>1.0.1 (2020-01-01)</small>", "1.0.1", "2020-01-01T00:00:00Z", false, nil),
+            ("[2.0.0](https://example.com/compare/v1...v2) (2019-03-04)", "2.0.0", "2019-03-04T00:00:00Z", false, nil),
+            ("Version 3.1 / 15.02.2019", "3.1", "2019-02-15T00:00:00Z", false, nil),
+            ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
+            ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
+            ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
+        ] as [(String, String, String?, Bool, String?)]
+    )
+    func versionHeadings(text: String, version: String, date: String?, yanked: Bool, title: String?) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.version == version)
+        #expect(heading.date?.rfc3339 == date)
+        #expect(heading.isYanked == yanked)
+        #expect(heading.title == title)
+    }
+
+    @Test(arguments: ["[Unreleased]", "Unreleased", "Main", "master", "`main`", "[unreleased]"])
+    func unreleasedHeadings(text: String) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.version == nil)
+    }
+
+    @Test(arguments: ["CHANGELOG", "Release Notes", "7.x Releases", "Swift 5.6", "2024", "What's Changed", "1.2.0beta", "Fixes"])
+    func notReleaseHeadings(text: String) {
+        #expect(ReleaseHeading.parse(Substring(text)) == nil)
+    }
+
+    @Test func linkedAndReferenceHeadings() throws {
+        let linked = try #require(ReleaseHeading.parse("[1.2.0](https://x.example/1.2.0) - 2019-02-15"))
+        #expect(linked.link == "https://x.example/1.2.0")
+        #expect(linked.referenceLabel == nil)
+        let reference = try #require(ReleaseHeading.parse("[1.2.0] - 2019-02-15"))
+        #expect(reference.referenceLabel == "1.2.0")
+    }
+
+    @Test(arguments: [
+        ("Released February 15, 2025", "2025-02-15T00:00:00Z", ""),
+        ("Released April 11, 2021 &bull; [diff](https://x.example/d)", "2021-04-11T00:00:00Z", "[diff](https://x.example/d)"),
+        ("_Released on 2019-01-02_", "2019-01-02T00:00:00Z", ""),
+        ("*2019-01-02*", "2019-01-02T00:00:00Z", ""),
+    ])
+    func releasedLines(line: String, date: String, rest: String) throws {
+        let found = try #require(ChangelogDocument.releasedLine(Substring(line)))
+        #expect(found.date.rfc3339 == date)
+        #expect(found.rest == Substring(rest))
+    }
+
+    @Test(arguments: ["- Fixed the 2019-01-02 crash", "Some text"])
+    func notReleasedLines(line: String) {
+        #expect(ChangelogDocument.releasedLine(Substring(line)) == nil)
+    }
+}

@@ -135,7 +135,20 @@ public struct GitHubReleases: Sendable {
             var asset = Release.Asset(url: url)
             if case .string(let name)? = element["name"], Rules.nameProblem(name) == nil { asset.name = name }
             if case .number(let size)? = element["size"], let bytes = Int(size), bytes >= 0 { asset.size = bytes }
-            // `digest` ("sha256:HEX") has no field in the data format yet; it is left out.
+            // GitHub gives `digest` as "sha256:HEX" (null for assets uploaded before it kept them).
+            switch element["digest"] {
+            case nil, .null?: break
+            case .string(let digest)? where digest.hasPrefix("sha256:"):
+                let hex = String(digest.dropFirst("sha256:".count)).lowercased()
+                if hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
+                    asset.sha256 = hex
+                } else {
+                    problems.append(ImportProblem(location: "\(file): \(at.appending("digest"))", message: "expected \"sha256:\" and 64 hex digits"))
+                }
+            case .string?: break  // another algorithm: the data format has no field for it
+            case let other?:
+                problems.append(ImportProblem(location: "\(file): \(at.appending("digest"))", message: "expected a string, found \(other.typeDescription)"))
+            }
             assets.append(asset)
         }
         return assets

@@ -37,7 +37,14 @@ import Testing
         #expect(rc.notes == "See [docs](https://github.com/acme/api/blob/HEAD/docs/a.md)\n- fix")
         #expect(rc.publishedAt?.rfc3339 == "2021-02-01T10:00:00Z")
         #expect(
-            rc.assets == [Release.Asset(name: "api.tar.gz", url: "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz", size: 1234)]
+            rc.assets == [
+                Release.Asset(
+                    name: "api.tar.gz",
+                    url: "https://github.com/acme/api/releases/download/v1.1.0-rc.1/api.tar.gz",
+                    size: 1234,
+                    sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                )
+            ]
         )
         #expect(releases[1].title == nil)
         #expect(releases[1].commit == "0123456789abcdef0123456789abcdef01234567")
@@ -59,6 +66,22 @@ import Testing
                 "bad.json: [2].published_at: missing for a release that is not a draft",
                 "bad.json: [3].tag_name: \"v1.1.0\" is given twice (first at [0])",
                 "bad.json: [4].tag_name: missing: every release needs its tag",
+            ]
+        )
+    }
+
+    @Test func aDigestThatIsNotSHA256HexNamesItsPath() throws {
+        let text = """
+            [{"tag_name": "v1.0.0", "published_at": "2021-01-01T10:00:00Z",
+              "assets": [{"browser_download_url": "https://example.com/a", "digest": "sha256:xyz"},
+                         {"browser_download_url": "https://example.com/b", "digest": 7},
+                         {"browser_download_url": "https://example.com/c", "digest": "sha512:abc"}]}]
+            """
+        let error = try #require(throws: ImportError.self) { try GitHubReleases(file: "d.json", target: target).convert(text) }
+        #expect(
+            error.problems.map(\.description) == [
+                "d.json: [0].assets[0].digest: expected \"sha256:\" and 64 hex digits",
+                "d.json: [0].assets[1].digest: expected a string, found a number",
             ]
         )
     }

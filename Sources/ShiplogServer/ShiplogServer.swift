@@ -94,11 +94,14 @@ public struct ShiplogServer: Sendable {
         }
         let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
-        let changed: @Sendable (String) async -> Void = { page in
-            await snapshots.refresh(page)
+        let notify: @Sendable (String) async -> Void = { page in
             siteBuilder?.schedule(page)
             delivery?.poke()
             webhookSender.poke()
+        }
+        let changed: @Sendable (String) async -> Void = { page in
+            await snapshots.refresh(page)
+            await notify(page)
         }
         let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
 
@@ -136,7 +139,12 @@ public struct ShiplogServer: Sendable {
         }
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        DeploymentRoutes(
+            snapshots: snapshots,
+            changed: changed,
+            deploymentChanges: DeploymentChanges(snapshots: snapshots),
+            notify: notify
+        ).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,

@@ -60,10 +60,10 @@ public protocol Store: Sendable {
     /// Freezes or unfreezes an environment.
     func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError)
 
-    /// Records a deployment event of an existing release; its environment is created when new.
+    /// Records a deployment event of an existing release to an existing environment (not found otherwise).
     func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment
 
-    /// Sets the status of the newest deployment of a release to an environment, or records one.
+    /// Sets the status of the newest deployment of a release to an existing environment, or records one.
     func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
@@ -71,8 +71,9 @@ public protocol Store: Sendable {
         page: String
     ) async throws(StoreError) -> (StoredDeployment, created: Bool)
 
-    /// Records a rollback of a component in an environment by the rules of ``Rollback``.
-    func rollback(component: String, environment: String, force: Bool, actor: String?, page: String) async throws(StoreError) -> StoredDeployment
+    /// Rolls back a component (nil: every component deployed there) in an environment by the rules of
+    /// ``Rollback``, canceling the active deployments first, in one transaction.
+    func rollback(component: String?, environment: String, force: Bool, actor: String?, page: String) async throws(StoreError) -> RollbackOutcome
 
     /// Creates or renames a customer site; true when created.
     @discardableResult

@@ -124,7 +124,11 @@ let package = Package(
             dependencies: ["ShiplogSite", "ShiplogModel", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ShiplogStoreTests", dependencies: ["ShiplogStore", "ShiplogModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShiplogStoreTests",
+            dependencies: ["ShiplogStore", "ShiplogModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ShiplogCLITests", dependencies: ["ShiplogCLI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ShiplogServerTests",

@@ -168,6 +168,15 @@ extension Fingerprint {
             add(asset.platform)
             add(asset.signature)
             add(asset.size.map(String.init))
+            add(asset.sha512)
+            add(asset.sha256)
+            add(asset.sha1)
+            add(asset.minimumSystemVersion)
         }
+        add(release.id)
+        add(release.createdAt)
+        add(release.createdBy)
+        add(release.channel)
+        add(release.build)
     }
 }

@@ -80,6 +80,12 @@ struct Access: Sendable {
         return false
     }
 
+    /// The id of the caller's key: who creates what it writes (`created_by`, SPEC §1); nil without a key.
+    var keyID: String? {
+        if case .key(let key) = caller { return key.id }
+        return nil
+    }
+
     /// Requires a key of the page with at least `scope`: 401 without one, 403 when too small.
     func require(_ scope: KeyScope) throws(APIError) {
         guard case .key(let key) = caller else { throw APIError.unauthorized }

@@ -19,32 +19,39 @@ final class DeploymentChanges: Sendable {
         self.snapshots = snapshots
     }
 
-    /// Runs a deployment write of `page` that returns its result and the rows it changed or added,
-    /// then puts those rows in the snapshot. Returns the result once the snapshot has them.
+    /// Runs a deployment write of `page` that returns its result and the deployments it changed or
+    /// added as stored (in the store's order), puts those in the snapshot, then calls `notify`.
+    /// Returns the result once the snapshot has them; a committed write is answered as committed.
     func write<T: Sendable>(
         _ page: String,
-        _ body: () async throws(StoreError) -> (T, [StoredDeployment])
-    ) async throws(StoreError) -> T {
-        let (result, inPlace): (T, Bool) = try await gate.run { () async throws(StoreError) in
-            let (result, rows) = try await body()
-            return (result, snapshots.applyInPlace(page) { Self.applying(rows, to: $0) })
+        notify: @Sendable (String) async -> Void,
+        _ body: () async throws(StoreError) -> (T, [Deployment])
+    ) async throws(APIError) -> T {
+        let outcome: (T, Bool)
+        do {
+            outcome = try await gate.run { () async throws(StoreError) in
+                let (result, rows) = try await body()
+                return (result, snapshots.applyInPlace(page) { Self.applying(rows, to: $0) })
+            }
+        } catch {
+            throw APIError.from(error)
         }
-        if !inPlace { await snapshots.refresh(page) }
-        return result
+        if !outcome.1 { await snapshots.refresh(page) }
+        await notify(page)
+        return outcome.0
     }
 
     /// The snapshot with the rows put in place: a row with the id of a deployment replaces it, any
     /// other is appended (it committed after every row the snapshot holds). Nil when a row has no id.
-    static func applying(_ rows: [StoredDeployment], to snapshot: PageSnapshot) -> PageSnapshot? {
+    static func applying(_ rows: [Deployment], to snapshot: PageSnapshot) -> PageSnapshot? {
         var deployments = snapshot.data.deployments
-        for row in rows.sorted(by: { $0.id < $1.id }) {
-            // Until deployments carry their store id (the ids branch), a row cannot be matched: reload.
-            let id: String? = nil
-            guard let id else { return nil }
-            if let position = deployments.lastIndex(where: { _ in id.isEmpty }) {
-                deployments[position] = row.deployment
+        for row in rows {
+            guard let id = row.id else { return nil }
+            // Changed rows are usually the newest: look from the end.
+            if let position = deployments.lastIndex(where: { $0.id == id }) {
+                deployments[position] = row
             } else {
-                deployments.append(row.deployment)
+                deployments.append(row)
             }
         }
         return snapshot.replacingDeployments(deployments)

@@ -25,17 +25,6 @@ struct DeploymentRoutes: PageAPIRoutes {
         pages.post("environments/:environment/rollback") { request, context in try await rollback(request, context) }
     }
 
-    /// A deployment write (see ``DeploymentChanges``), answered as committed.
-    private func writeDeployments<T: Sendable>(
-        _ page: String,
-        _ body: () async throws(StoreError) -> (T, [StoredDeployment])
-    ) async throws(APIError) -> T {
-        let result: T
-        do { result = try await deploymentChanges.write(page, body) } catch { throw APIError.from(error) }
-        await notify(page)
-        return result
-    }
-
     private func environmentName(_ context: ShiplogContext) throws(APIError) -> String {
         try RequestInput.parameter("environment", context, rule: Rules.environmentProblem)
     }
@@ -87,41 +76,13 @@ struct DeploymentRoutes: PageAPIRoutes {
         let access = try access(context)
         let name = try environmentName(context)
         try Listing.requireKnownQuery(request, ["component", "limit", "cursor"])
-        let limit = try RequestInput.limit(request)
         let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
-        let data = access.page.data
-        guard data.environments.contains(where: { $0.name == name }) else { throw APIError.notFound("environment \(JSONWriter.quoted(name))") }
-        var start = data.deployments.count
-        if let cursor = request.uri.queryParameters.get("cursor"), !cursor.isEmpty {
-            guard case .number(let text)? = try Cursor.decode(cursor)["before"], let position = Int(text),
-                (0...data.deployments.count).contains(position)
-            else {
-                throw APIError.invalid("the query is not valid", causes: [.init(field: "cursor", error: "not a cursor this server gave out")])
-            }
-            start = position
+        guard access.page.data.environments.contains(where: { $0.name == name }) else {
+            throw APIError.notFound("environment \(JSONWriter.quoted(name))")
         }
-        // Without a key, deployments of drafts are left out (drafts always need a key).
-        func shown(_ deployment: Deployment) -> Bool {
-            guard deployment.environment == name, component.map({ deployment.component == $0 }) ?? true else { return false }
-            let reference = ReleaseReference(component: deployment.component, version: deployment.version)
-            return access.hasKey || access.page.catalog.releaseIndex[reference].map { data.releases[$0].status != .draft } ?? true
+        return try DeploymentListing.answer(access, request) { deployment in
+            deployment.environment == name && component.map { deployment.component == $0 } ?? true
         }
-        var items: [JSONValue] = []
-        var position = start
-        var last = start
-        while position > 0 && items.count < limit {
-            position -= 1
-            let deployment = data.deployments[position]
-            guard shown(deployment) else { continue }
-            items.append(DataEncoder.deployment(deployment))
-            last = position
-        }
-        let hasMore = items.count == limit && data.deployments[..<last].contains(where: shown)
-        return Listing.answer(
-            items,
-            nextCursor: hasMore ? Cursor.encode(.object([JSONMember("before", .int(last))])) : nil,
-            total: data.deployments.lazy.filter(shown).count
-        )
     }
 
     func createDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
@@ -129,14 +90,15 @@ struct DeploymentRoutes: PageAPIRoutes {
         try access.require(.write)
         let name = try environmentName(context)
         let members = try RequestInput.fixing("environment", to: name, in: try await RequestInput.object(request, context))
+        try RequestInput.refuseStoreSet(members, DeploymentByIDRoutes.storeSetFields)
         let deployment: Deployment
         do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let page = access.page.data.page.id
-        let stored = try await writeDeployments(page) { () async throws(StoreError) in
-            let stored = try await store.addDeployment(deployment, page: page)
-            return (stored, [stored])
+        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let stored = try await store.addDeployment(deployment, page: page, by: access.keyID)
+            return (stored, [stored.deployment])
         }
-        return JSONResponse.make(DataEncoder.deployment(stored.deployment), status: .created)
+        return JSONResponse.make(DataEncoder.deployment(stored.deployment, answer: true), status: .created)
     }
 
     /// `{component, version, status}`: updates the newest matching deployment, or records one.
@@ -169,16 +131,17 @@ struct DeploymentRoutes: PageAPIRoutes {
             throw APIError.invalid("the deployment update is not valid", causes: causes)
         }
         let page = access.page.data.page.id
-        let (stored, _) = try await writeDeployments(page) { () async throws(StoreError) in
+        let (stored, _) = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
             let result = try await store.updateDeployment(
                 ReleaseReference(component: component, version: version),
                 environment: name,
                 status: status,
-                page: page
+                page: page,
+                by: access.keyID
             )
-            return (result, [result.0])
+            return (result, [result.0.deployment])
         }
-        return JSONResponse.make(DataEncoder.deployment(stored.deployment))
+        return JSONResponse.make(DataEncoder.deployment(stored.deployment, answer: true))
     }
 
     /// `{component?, force?, actor?}` (SPEC §6.1): cancels the active deployments of the components it
@@ -214,11 +177,11 @@ struct DeploymentRoutes: PageAPIRoutes {
         }
         guard causes.isEmpty else { throw APIError.invalid("the rollback is not valid", causes: causes) }
         let page = access.page.data.page.id
-        let outcome = try await writeDeployments(page) { () async throws(StoreError) in
-            let outcome = try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page)
-            return (outcome, outcome.changed)
+        let outcome = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let outcome = try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page, by: access.keyID)
+            return (outcome, outcome.changed.map(\.deployment))
         }
-        let created = outcome.created.map { DataEncoder.deployment($0.deployment) }
+        let created = outcome.created.map { DataEncoder.deployment($0.deployment, answer: true) }
         if component != nil, let only = created.first { return JSONResponse.make(only, status: .created) }
         return JSONResponse.make(.object([JSONMember("items", .array(created))]), status: .created)
     }

@@ -16,9 +16,12 @@ struct PageRoutes: PageAPIRoutes {
         pages.put("components/:component") { request, context in try await putComponent(request, context) }
         pages.get("releases") { request, context in try listReleases(request, context) }
         pages.post("releases") { request, context in try await createRelease(request, context) }
-        pages.get("components/:component/releases/:version") { request, context in try showRelease(request, context) }
-        pages.patch("components/:component/releases/:version") { request, context in try await updateRelease(request, context) }
-        pages.delete("components/:component/releases/:version") { request, context in try await deleteRelease(request, context) }
+        // One release by component and version, or by its id (SPEC §6.1): the same handlers, the same rules.
+        for path in ["components/:component/releases/:version", "releases/:id"] {
+            pages.get(RouterPath(path)) { request, context in try showRelease(request, context) }
+            pages.patch(RouterPath(path)) { request, context in try await updateRelease(request, context) }
+            pages.delete(RouterPath(path)) { request, context in try await deleteRelease(request, context) }
+        }
         pages.post("components/:component/releases/:version/publish") { request, context in
             try await setStatus(.published, request, context)
         }
@@ -89,8 +92,17 @@ struct PageRoutes: PageAPIRoutes {
         )
     }
 
-    /// The release of the path, as this caller may see it.
+    /// The release of the path (`{id}`, or `{component}/{version}`), as this caller may see it.
     private func release(_ access: Access, _ context: ShiplogContext) throws(APIError) -> Release {
+        if context.parameters.get("id") != nil {
+            let id = try RequestInput.id(context)
+            let releases = access.page.data.releases
+            // Without a key a draft answers exactly as a missing release, so drafts cannot be probed (SPEC §6.2).
+            guard let release = releases.first(where: { $0.id == id }), access.hasKey || release.status != .draft else {
+                throw APIError.notFound("release \(JSONWriter.quoted(id))")
+            }
+            return release
+        }
         let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let version = try RequestInput.parameter("version", context, rule: Rules.versionProblem)
         let reference = ReleaseReference(component: component, version: version)
@@ -110,12 +122,13 @@ struct PageRoutes: PageAPIRoutes {
         let access = try access(context)
         try access.require(.write)
         let body = try await RequestInput.json(request, context)
+        if case .object(let members) = body { try RequestInput.refuseStoreSet(members, Self.storeSetFields) }
         let release: Release
         do { release = try ValueDecoding.release(body, source: "request body") } catch { throw APIError.invalid(error) }
         let id = access.page.data.page.id
-        try await write(id) { () async throws(StoreError) in try await store.createRelease(release, page: id) }
+        let stored = try await write(id) { () async throws(StoreError) in try await store.createRelease(release, page: id, by: access.keyID) }
         return JSONResponse.make(
-            DataEncoder.release(release, resolvingPrerelease: true),
+            DataEncoder.release(stored, resolvingPrerelease: true),
             status: .created,
             headers: [.location: Self.location(id, release.reference)]
         )
@@ -134,6 +147,13 @@ struct PageRoutes: PageAPIRoutes {
                 if change.value != fixed { causes.append(.init(field: change.key, error: "cannot change; create a new release instead")) }
                 continue
             }
+            if Self.storeSetFields.contains(change.key) {
+                // What the store set may be sent back as it is, never changed.
+                if change.value != (DataEncoder.release(current, resolvingPrerelease: true)[change.key] ?? .null) {
+                    causes.append(.init(field: change.key, error: "set by the store; cannot change"))
+                }
+                continue
+            }
             members.removeAll { $0.key == change.key }
             if change.value != .null { members.append(change) }
         }
@@ -141,9 +161,12 @@ struct PageRoutes: PageAPIRoutes {
         let updated: Release
         do { updated = try ValueDecoding.release(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let id = access.page.data.page.id
-        try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
-        return JSONResponse.make(DataEncoder.release(updated, resolvingPrerelease: true))
+        let stored = try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
     }
+
+    /// The fields of a release that the store sets, never the client (SPEC §1).
+    static let storeSetFields: Set<String> = ["id", "created_at", "created_by"]
 
     func deleteRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context)
@@ -164,8 +187,8 @@ struct PageRoutes: PageAPIRoutes {
         }
         let id = access.page.data.page.id
         let updated = release
-        try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
-        return JSONResponse.make(DataEncoder.release(updated, resolvingPrerelease: true))
+        let stored = try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
     }
 
     static func location(_ page: String, _ reference: ReleaseReference) -> String {

@@ -26,6 +26,20 @@ enum RequestInput {
         return id
     }
 
+    /// The `{id}` of the path (a release's or a deployment's); an id that breaks the id rule names nothing (404).
+    static func id(_ context: ShiplogContext) throws(APIError) -> String {
+        guard let raw = context.parameters.get("id"), let id = raw.removingPercentEncoding, Rules.idProblem(id) == nil else {
+            throw APIError.notFound("id \(JSONWriter.quoted(context.parameters.get("id") ?? ""))")
+        }
+        return id
+    }
+
+    /// Refuses body members among `fields`, which the store sets and a client never does (SPEC §1).
+    static func refuseStoreSet(_ members: [JSONMember], _ fields: Set<String>) throws(APIError) {
+        let causes = members.filter { fields.contains($0.key) }.map { APIError.Cause(field: $0.key, error: "set by the store; leave it out") }
+        if !causes.isEmpty { throw APIError.invalid("the body gives fields the store sets", causes: causes) }
+    }
+
     /// The body as JSON: at most ``ServerLimits/maximumBodySize`` bytes (else 413), valid UTF-8 and JSON (else 400).
     static func json(_ request: Request, _ context: ShiplogContext) async throws -> JSONValue {
         let buffer: ByteBuffer

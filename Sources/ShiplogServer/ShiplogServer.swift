@@ -139,12 +139,10 @@ public struct ShiplogServer: Sendable {
         }
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentRoutes(
-            snapshots: snapshots,
-            changed: changed,
-            deploymentChanges: DeploymentChanges(snapshots: snapshots),
-            notify: notify
-        ).register(on: router)
+        // One gate for every deployment write, so that their changes reach the page in commit order.
+        let deploymentChanges = DeploymentChanges(snapshots: snapshots)
+        DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
+        DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,

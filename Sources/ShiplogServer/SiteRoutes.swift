@@ -70,6 +70,16 @@ struct SiteRoutes: PageAPIRoutes {
         return (members, name)
     }
 
+    /// `site` with the `created_at` and `created_by` the store gave it, read from the page's snapshot
+    /// that the committed write refreshed (left out should that refresh have failed).
+    private func withCreation(_ site: CustomerSite, page: String) -> CustomerSite {
+        var site = site
+        if let stored = snapshots[page]?.data.sites.first(where: { $0.slug == site.slug }) {
+            (site.createdAt, site.createdBy) = (stored.createdAt, stored.createdBy)
+        }
+        return site
+    }
+
     // MARK: Sites
 
     func listSites(_ request: Request, _ context: ShiplogContext) throws -> Response {
@@ -99,9 +109,9 @@ struct SiteRoutes: PageAPIRoutes {
         }
         guard causes.isEmpty, let slug else { throw APIError.invalid("the site is not valid", causes: causes) }
         let page = access.page.data.page.id
-        try await write(page) { () async throws(StoreError) in try await store.createSite(slug: slug, name: name, page: page) }
+        try await write(page) { () async throws(StoreError) in try await store.createSite(slug: slug, name: name, page: page, by: access.keyID) }
         return JSONResponse.make(
-            DataEncoder.site(CustomerSite(slug: slug, name: name)),
+            DataEncoder.site(withCreation(CustomerSite(slug: slug, name: name), page: page)),
             status: .created,
             headers: [.location: "/api/v1/pages/\(page)/sites/\(slug)"]
         )
@@ -116,9 +126,14 @@ struct SiteRoutes: PageAPIRoutes {
         let (_, name) = try await body(of: slug, request, context, causes: &causes)
         if !causes.isEmpty { throw APIError.invalid("the site is not valid", causes: causes) }
         let page = access.page.data.page.id
-        let created = try await write(page) { () async throws(StoreError) in try await store.putSite(slug: slug, name: name, page: page) }
+        let created = try await write(page) { () async throws(StoreError) in
+            try await store.putSite(slug: slug, name: name, page: page, by: access.keyID)
+        }
         let releases = access.page.data.sites.first { $0.slug == slug }?.releases ?? []
-        return JSONResponse.make(DataEncoder.site(CustomerSite(slug: slug, name: name, releases: releases)), status: created ? .created : .ok)
+        return JSONResponse.make(
+            DataEncoder.site(withCreation(CustomerSite(slug: slug, name: name, releases: releases), page: page)),
+            status: created ? .created : .ok
+        )
     }
 
     /// `{name}`: renames an existing site (null clears the name); 404 when there is none.

@@ -37,18 +37,20 @@ extension SQLiteStore {
         }
     }
 
-    public func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment {
-        let now = Self.now()
-        return try await write { db in try Rows.addDeployment(db, deployment, page: page, now: now) }
+    public func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment {
+        let creation = Creation(by: creator, now: Self.now())
+        return try await write { db in try Rows.addDeployment(db, deployment, page: page, creation: creation) }
     }
 
     public func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
         status: Deployment.Status,
-        page: String
+        page: String,
+        by creator: String?
     ) async throws(StoreError) -> (StoredDeployment, created: Bool) {
-        let now = Self.now()
+        let creation = Creation(by: creator, now: Self.now())
+        let now = creation.now
         return try await write { db in
             try Rows.requireEnvironment(db, environment, page: page)
             guard
@@ -69,7 +71,7 @@ extension SQLiteStore {
                     startedAt: Timestamp(seconds: now),
                     finishedAt: status.isFinished ? Timestamp(seconds: now) : nil
                 )
-                return (try Rows.addDeployment(db, created, page: page, now: now), true)
+                return (try Rows.addDeployment(db, created, page: page, creation: creation), true)
             }
             var stored = Self.storedDeployment(row)
             // Setting the status it already has tells nobody (a re-run CI step must not forward a
@@ -83,10 +85,11 @@ extension SQLiteStore {
     }
 
     @discardableResult
-    public func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool {
-        try await write { db in
+    public func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool {
+        let creation = Creation(by: creator, now: Self.now())
+        return try await write { db in
             try Rows.requirePage(db, page)
-            return try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page)
+            return try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page, creation: creation)
         }
     }
 
@@ -146,7 +149,7 @@ extension Rows {
     }
 
     /// Stores a deployment of an existing release to an existing environment and queues its event.
-    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, now: Int64) throws -> StoredDeployment {
+    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
         try requireEnvironment(db, deployment.environment, page: page)
         let reference = ReleaseReference(component: deployment.component, version: deployment.version)
         guard try releaseSeq(db, reference, page: page) != nil else {
@@ -155,8 +158,8 @@ extension Rows {
                 message: "no release \(JSONWriter.quoted(deployment.version)) of component \(JSONWriter.quoted(deployment.component))"
             )
         }
-        let stored = StoredDeployment(id: try insert(db, deployment, page: page), deployment: deployment)
-        try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(deployment), now: now)
+        let stored = try insert(db, deployment, page: page, creation: creation)
+        try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(stored.deployment, answer: true), now: creation.now)
         return stored
     }
 }

@@ -82,9 +82,11 @@ extension SQLiteStore {
         environment: String,
         force: Bool,
         actor: String?,
-        page: String
+        page: String,
+        by creator: String?
     ) async throws(StoreError) -> RollbackOutcome {
-        let now = Self.now()
+        let creation = Creation(by: creator, now: Self.now())
+        let now = creation.now
         return try await write { db in
             try Rows.requirePage(db, page)
             guard let frozen = try Rows.environmentFrozen(db, environment, page: page) else {
@@ -129,9 +131,12 @@ extension SQLiteStore {
                     status: .pending,
                     startedAt: Timestamp(seconds: now),
                     actor: actor,
-                    meta: .object([JSONMember("rollback", .bool(true)), JSONMember("from", .string(plan.from))])
+                    meta: .object([JSONMember("rollback", .bool(true)), JSONMember("from", .string(plan.from))]),
+                    // The version it leaves (that of the newest deployment with an outcome, a failed one
+                    // too), so a rollback's record never reads "from 1.0.2 to 1.0.2".
+                    fromVersion: plan.from
                 )
-                outcome.created.append(try Rows.addDeployment(db, deployment, page: page, now: now))
+                outcome.created.append(try Rows.addDeployment(db, deployment, page: page, creation: creation))
             }
             guard !outcome.created.isEmpty else {
                 let what = component.map { "of \(JSONWriter.quoted($0))" } ?? "of any component"
@@ -152,6 +157,6 @@ extension Rows {
             arguments: [stored.deployment.status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]
         )
         guard notify else { return }
-        try queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment), now: now)
+        try queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment, answer: true), now: now)
     }
 }

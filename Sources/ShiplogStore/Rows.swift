@@ -51,7 +51,13 @@ enum Rows {
             siteReleases[row["site_seq"], default: []].append(ReleaseReference(component: row["component"], version: row["version"]))
         }
         let sites = try Row.fetchAll(db, sql: "SELECT * FROM sites WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            CustomerSite(slug: $0["slug"], name: $0["name"], releases: siteReleases[$0["seq"]] ?? [])
+            CustomerSite(
+                slug: $0["slug"],
+                name: $0["name"],
+                releases: siteReleases[$0["seq"]] ?? [],
+                createdAt: timestamp($0["created_at"]),
+                createdBy: $0["created_by"]
+            )
         }
         return ReleaseData(
             page: page,
@@ -80,7 +86,12 @@ enum Rows {
             tag: row["tag"],
             url: row["url"],
             codeName: row["code_name"],
-            assets: assets.map(decodeAssets) ?? []
+            assets: assets.map(decodeAssets) ?? [],
+            id: row["id"],
+            createdAt: timestamp(row["created_at"]),
+            createdBy: row["created_by"],
+            channel: row["channel"],
+            build: row["build"]
         )
     }
 
@@ -96,7 +107,12 @@ enum Rows {
             host: row["host"],
             actor: row["actor"],
             commit: row["commit_id"],
-            meta: meta.flatMap { try? JSONParser.parse($0) }
+            meta: meta.flatMap { try? JSONParser.parse($0) },
+            id: row["id"],
+            createdAt: timestamp(row["created_at"]),
+            createdBy: row["created_by"],
+            fromVersion: row["from_version"],
+            errorMessage: row["error_message"]
         )
     }
 
@@ -111,7 +127,17 @@ enum Rows {
             }
             var size: Int?
             if case .number(let digits)? = element["size"] { size = Int(digits) }
-            return Release.Asset(name: string("name"), url: string("url"), platform: string("platform"), signature: string("signature"), size: size)
+            return Release.Asset(
+                name: string("name"),
+                url: string("url"),
+                platform: string("platform"),
+                signature: string("signature"),
+                size: size,
+                sha512: string("sha512"),
+                sha256: string("sha256"),
+                sha1: string("sha1"),
+                minimumSystemVersion: string("minimum_system_version")
+            )
         }
     }
 
@@ -213,28 +239,6 @@ enum Rows {
         return existed != true
     }
 
-    static func upsert(_ db: Database, _ release: Release, page: String) throws -> Bool {
-        let existed = try releaseSeq(db, release.reference, page: page) != nil
-        let assets = release.assets.isEmpty ? nil : JSONWriter.write(.array(release.assets.map(DataEncoder.asset)), pretty: false)
-        try db.execute(
-            sql: """
-                INSERT INTO releases (page_id, component, version, title, published_at, author, notes, status, prerelease,
-                    commit_id, tag, url, code_name, assets)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (page_id, component, version) DO UPDATE SET title = excluded.title,
-                    published_at = excluded.published_at, author = excluded.author, notes = excluded.notes,
-                    status = excluded.status, prerelease = excluded.prerelease, commit_id = excluded.commit_id,
-                    tag = excluded.tag, url = excluded.url, code_name = excluded.code_name, assets = excluded.assets
-                """,
-            arguments: [
-                page, release.component, release.version.text, release.title, release.publishedAt?.seconds, release.author,
-                release.notes, release.status.rawValue, release.prereleaseFlag, release.commit, release.tag, release.url,
-                release.codeName, assets,
-            ]
-        )
-        return !existed
-    }
-
     static func upsert(_ db: Database, _ group: ReleaseGroup, page: String) throws -> Bool {
         let existing = try Int64.fetchOne(
             db,
@@ -276,81 +280,5 @@ enum Rows {
             arguments: [page, environment.name, environment.frozen]
         )
         return existed != true
-    }
-
-    /// The bound values of a deployment row, in the column order of ``insert(_:_:page:)``.
-    static func arguments(_ deployment: Deployment, page: String) -> StatementArguments {
-        [
-            page, deployment.component, deployment.version, deployment.environment, deployment.status.rawValue,
-            deployment.startedAt?.seconds, deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit,
-            deployment.meta.map { JSONWriter.write($0, pretty: false) },
-        ]
-    }
-
-    /// Stores a deployment; returns its id.
-    static func insert(_ db: Database, _ deployment: Deployment, page: String) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO deployments (page_id, component, version, environment, status, started_at, finished_at,
-                    host, actor, commit_id, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: arguments(deployment, page: page)
-        )
-        return db.lastInsertedRowID
-    }
-
-    /// Adds a deployment unless an identical one is stored; returns whether it was added.
-    static func insertIfNew(_ db: Database, _ deployment: Deployment, page: String) throws -> Bool {
-        let exists = try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT 1 FROM deployments WHERE page_id = ? AND component = ? AND version = ? AND environment = ?
-                AND status = ? AND started_at IS ? AND finished_at IS ? AND host IS ? AND actor IS ? AND commit_id IS ? AND meta IS ?
-                """,
-            arguments: arguments(deployment, page: page)
-        )
-        guard exists != true else { return false }
-        _ = try insert(db, deployment, page: page)
-        return true
-    }
-
-    static func upsert(_ db: Database, _ site: CustomerSite, page: String) throws -> Bool {
-        let existing = try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site.slug])
-        try db.execute(
-            sql: "INSERT INTO sites (page_id, slug, name) VALUES (?, ?, ?) ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name",
-            arguments: [page, site.slug, site.name]
-        )
-        let seq = try existing ?? Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site.slug])
-        for reference in site.releases {
-            try db.execute(
-                sql: "INSERT INTO site_releases (site_seq, page_id, component, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [seq, page, reference.component, reference.version]
-            )
-        }
-        return existing == nil
-    }
-
-    static func importData(_ db: Database, _ data: ReleaseData) throws -> ImportSummary {
-        var summary = ImportSummary()
-        func count(_ kind: String, _ created: Bool) {
-            if created { summary.created[kind, default: 0] += 1 } else { summary.updated[kind, default: 0] += 1 }
-        }
-        let page = data.page.id
-        count("pages", try upsert(db, data.page))
-        for component in data.components { count("components", try upsert(db, component, page: page)) }
-        var published: [ReleaseReference] = []
-        for release in data.releases {
-            let previous = try status(db, release.reference, page: page)
-            count("releases", try upsert(db, release, page: page))
-            if release.status == .published && previous != .published { published.append(release.reference) }
-        }
-        for group in data.groups { count("groups", try upsert(db, group, page: page)) }
-        for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
-        for deployment in data.deployments where try insertIfNew(db, deployment, page: page) {
-            summary.created["deployments", default: 0] += 1
-        }
-        for site in data.sites { count("sites", try upsert(db, site, page: page)) }
-        try releasesChanged(db, page: page, published: published, now: SQLiteStore.now())
-        return summary
     }
 }

@@ -47,7 +47,8 @@ public final class SQLiteStore: Store {
 
     @discardableResult
     public func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary {
-        try await write { db in try Rows.importData(db, data) }
+        let now = Self.now()
+        return try await write { db in try Rows.importData(db, data, now: now) }
     }
 
     @discardableResult
@@ -63,8 +64,10 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func createRelease(_ release: Release, page: String) async throws(StoreError) {
-        try await write { db in
+    @discardableResult
+    public func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release {
+        let creation = Creation(by: creator, now: Self.now())
+        return try await write { db in
             try Rows.requirePage(db, page)
             try Rows.requireComponent(db, release.component, page: page)
             if try Rows.releaseSeq(db, release.reference, page: page) != nil {
@@ -72,28 +75,35 @@ public final class SQLiteStore: Store {
                     "release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) already exists"
                 )
             }
-            _ = try Rows.upsert(db, release, page: page)
+            _ = try Rows.upsert(db, release, page: page, creation: creation)
             if release.status == .published {
-                try Rows.releasesChanged(db, page: page, published: [release.reference], now: Self.now())
+                try Rows.releasesChanged(db, page: page, published: [release.reference], now: creation.now)
             }
+            return try Rows.storedRelease(db, release.reference, page: page) ?? release
         }
     }
 
-    public func updateRelease(_ release: Release, page: String) async throws(StoreError) {
-        try await write { db in
+    @discardableResult
+    public func updateRelease(_ release: Release, page: String) async throws(StoreError) -> Release {
+        let creation = Creation(by: nil, now: Self.now())
+        return try await write { db in
             guard let previous = try Rows.status(db, release.reference, page: page) else {
                 throw StoreError.notFound("release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component))")
             }
-            _ = try Rows.upsert(db, release, page: page)
+            // The id and creation are the row's, whatever the caller holds.
+            var release = release
+            (release.id, release.createdAt, release.createdBy) = (nil, nil, nil)
+            _ = try Rows.upsert(db, release, page: page, creation: creation)
             if release.status != previous {
                 try Rows.releasesChanged(
                     db,
                     page: page,
                     published: release.status == .published ? [release.reference] : [],
                     yanked: release.status == .yanked ? [release.reference] : [],
-                    now: Self.now()
+                    now: creation.now
                 )
             }
+            return try Rows.storedRelease(db, release.reference, page: page) ?? release
         }
     }
 

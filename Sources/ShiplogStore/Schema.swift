@@ -212,6 +212,46 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("ids and creation metadata") { db in
+            // Stable ids, who created what and when (SPEC §1, §6.1); channel and build of releases;
+            // where a deployment came from and why it failed.
+            try db.execute(
+                sql: """
+                    ALTER TABLE releases ADD COLUMN id TEXT;
+                    ALTER TABLE releases ADD COLUMN created_at INTEGER;
+                    ALTER TABLE releases ADD COLUMN created_by TEXT;
+                    ALTER TABLE releases ADD COLUMN channel TEXT;
+                    ALTER TABLE releases ADD COLUMN build TEXT;
+                    ALTER TABLE deployments ADD COLUMN id TEXT;
+                    ALTER TABLE deployments ADD COLUMN created_at INTEGER;
+                    ALTER TABLE deployments ADD COLUMN created_by TEXT;
+                    ALTER TABLE deployments ADD COLUMN from_version TEXT;
+                    ALTER TABLE deployments ADD COLUMN error_message TEXT;
+                    ALTER TABLE sites ADD COLUMN created_at INTEGER;
+                    ALTER TABLE sites ADD COLUMN created_by TEXT;
+                    """
+            )
+            // Rows stored before ids get one each; when and by whom they were made is not known.
+            for table in ["releases", "deployments"] {
+                for seq in try Int64.fetchAll(db, sql: "SELECT seq FROM \(table) ORDER BY seq") {
+                    try db.execute(sql: "UPDATE \(table) SET id = ? WHERE seq = ?", arguments: [StableID.make(), seq])
+                }
+            }
+            // The version each environment ran before a deployment: its newest earlier success.
+            try db.execute(
+                sql: """
+                    UPDATE deployments SET from_version = (
+                        SELECT d.version FROM deployments d
+                        WHERE d.page_id = deployments.page_id AND d.environment = deployments.environment
+                            AND d.component = deployments.component AND d.status = 'success' AND d.seq < deployments.seq
+                        ORDER BY d.seq DESC LIMIT 1
+                    );
+                    CREATE UNIQUE INDEX releases_id ON releases(id);
+                    CREATE UNIQUE INDEX deployments_id ON deployments(id);
+                    CREATE INDEX deployments_history ON deployments(page_id, environment, component, seq);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -2,13 +2,14 @@ import GRDB
 import ShiplogModel
 
 extension SQLiteStore {
-    public func createSite(slug: String, name: String?, page: String) async throws(StoreError) {
+    public func createSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) {
+        let creation = Creation(by: creator, now: Self.now())
         try await write { db in
             try Rows.requirePage(db, page)
             guard try Rows.siteSeq(db, slug, page: page) == nil else {
                 throw StoreError.conflict("site \(JSONWriter.quoted(slug)) already exists")
             }
-            _ = try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page)
+            _ = try Rows.upsert(db, CustomerSite(slug: slug, name: name), page: page, creation: creation)
         }
     }
 

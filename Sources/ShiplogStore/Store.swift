@@ -13,8 +13,9 @@ public protocol Store: Sendable {
     func load(page: String) async throws(StoreError) -> ReleaseData?
 
     /// Merges valid data into the store (SPEC §5 `import`): the page is created or updated; components,
-    /// releases, groups, environments and sites are created or updated by their identity; deployments
-    /// are added unless the same one is there. Returns what changed.
+    /// releases, groups, environments and sites are created or updated by their identity; a deployment
+    /// with an id the page has updates it, any other is added unless the same one is there. Given ids
+    /// and `created_*` are kept; what lacks them gets a new id and `created_by` `import`. Returns what changed.
     @discardableResult
     func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary
 
@@ -26,11 +27,14 @@ public protocol Store: Sendable {
     @discardableResult
     func putComponent(_ component: Component, page: String) async throws(StoreError) -> Bool
 
-    /// Adds a release; its component must exist and its version be new.
-    func createRelease(_ release: Release, page: String) async throws(StoreError)
+    /// Adds a release; its component must exist and its version be new. The store gives it an id,
+    /// `created_at` and `created_by` (`creator`: the id of the key that asked). Returns it as stored.
+    @discardableResult
+    func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release
 
-    /// Replaces the release with the same component and version.
-    func updateRelease(_ release: Release, page: String) async throws(StoreError)
+    /// Replaces the release with the same component and version; its id and creation stay. Returns it as stored.
+    @discardableResult
+    func updateRelease(_ release: Release, page: String) async throws(StoreError) -> Release
 
     /// Deletes a release nothing refers to; false when there was none.
     @discardableResult
@@ -60,27 +64,46 @@ public protocol Store: Sendable {
     /// Freezes or unfreezes an environment.
     func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError)
 
-    /// Records a deployment event of an existing release to an existing environment (not found otherwise).
-    func addDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> StoredDeployment
+    /// Records a deployment event of an existing release to an existing environment (not found
+    /// otherwise). The store gives it an id, `created_at`, `created_by` (`creator`) and `from_version`.
+    func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment
 
-    /// Sets the status of the newest deployment of a release to an existing environment, or records one.
+    /// Sets the status of the newest deployment of a release to an existing environment, or records one (by `creator`).
     func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
         status: Deployment.Status,
-        page: String
+        page: String,
+        by creator: String?
     ) async throws(StoreError) -> (StoredDeployment, created: Bool)
 
     /// Rolls back a component (nil: every component deployed there) in an environment by the rules of
-    /// ``Rollback``, canceling the active deployments first, in one transaction.
-    func rollback(component: String?, environment: String, force: Bool, actor: String?, page: String) async throws(StoreError) -> RollbackOutcome
+    /// ``Rollback``, canceling the active deployments first, in one transaction (by `creator`).
+    func rollback(
+        component: String?,
+        environment: String,
+        force: Bool,
+        actor: String?,
+        page: String,
+        by creator: String?
+    ) async throws(StoreError) -> RollbackOutcome
 
-    /// Creates or renames a customer site; true when created.
+    /// Replaces what may change of the deployment with the id of `deployment` (status, times, host,
+    /// actor, commit, meta, error message); its release, environment, creation and `from_version`
+    /// stay. A new status queues `deployment.updated`. Returns it as stored; not found when the page has no such id.
     @discardableResult
-    func putSite(slug: String, name: String?, page: String) async throws(StoreError) -> Bool
+    func replaceDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> Deployment
 
-    /// Creates a customer site (SPEC §6.1); a slug the page already has is a conflict.
-    func createSite(slug: String, name: String?, page: String) async throws(StoreError)
+    /// Deletes the deployment of `id`; false when the page has none.
+    @discardableResult
+    func deleteDeployment(id: String, page: String) async throws(StoreError) -> Bool
+
+    /// Creates or renames a customer site (created by `creator`); true when created.
+    @discardableResult
+    func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool
+
+    /// Creates a customer site (SPEC §6.1) by `creator`; a slug the page already has is a conflict.
+    func createSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError)
 
     /// Sets the name of an existing customer site (nil clears it); not found when it does not exist.
     func renameSite(slug: String, name: String?, page: String) async throws(StoreError)

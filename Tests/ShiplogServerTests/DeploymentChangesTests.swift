@@ -123,9 +123,9 @@ import Testing
         #expect(!snapshots.applyInPlace("acme") { $0 }, "a reload is in flight")
         let changes = DeploymentChanges(snapshots: snapshots)
         let writing = Task {
-            try await changes.write("acme") { () async throws(StoreError) in
+            try await changes.write("acme", notify: { _ in }) { () async throws(StoreError) in
                 let stored = try await store.addDeployment(Deployment(component: "api", version: "1.0.0", environment: "production"), page: "acme")
-                return (stored, [stored])
+                return (stored, [stored.deployment])
             }
         }
         // The write commits while the older reload is held, then reloads the page itself.

@@ -144,6 +144,7 @@ import Testing
         #expect(second.created.first?.deployment.meta?["from"] == .string(api[1]))
         for rollback in try await canary() where rollback.meta?["rollback"] == .bool(true) {
             #expect(rollback.meta?["from"] != .string(rollback.version))
+            #expect(rollback.fromVersion == api[1])
         }
     }
 

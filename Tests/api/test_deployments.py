@@ -12,6 +12,8 @@ import pytest
 
 from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
+    STORE_FIELDS,
+    plain,
     CALLERS,
     DATA,
     ERROR_CODES,
@@ -36,7 +38,8 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
 
 ENVIRONMENTS = f"{API}/environments"
 SITES = f"{API}/sites"
-DEPLOYMENT_KEYS = {"component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit", "meta"}
+DEPLOYMENT_KEYS = {"component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit", "meta",
+                   "error_message", *STORE_FIELDS}
 
 
 def environments(server):
@@ -279,7 +282,7 @@ def test_list_deployments_newest_first(pristine):
         assert set(body) == {"items", "next_cursor", "has_more", "total"}
         assert body["has_more"] is False and body["next_cursor"] is None
         expected = [as_deployment(d) for d in DATA["deployments"] if d["environment"] == environment][::-1]
-        assert body["items"] == expected
+        assert plain(body["items"]) == expected
         for item in body["items"]:
             assert set(item) <= DEPLOYMENT_KEYS
 
@@ -288,7 +291,7 @@ def test_list_deployments_newest_first(pristine):
 def test_list_deployments_by_component(pristine, component):
     items = deployments(pristine, "production", component=component)["items"]
     expected = [as_deployment(d) for d in DATA["deployments"] if d["environment"] == "production" and d["component"] == component]
-    assert items == expected[::-1]
+    assert plain(items) == expected[::-1]
 
 
 def walk_deployments(server, environment, **params):
@@ -423,20 +426,20 @@ def test_create_deployment_records_every_field(server):
     assert response.status_code == 201, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     expected = dict(body, environment=name, started_at="2026-11-02T09:00:00Z", finished_at="2026-11-02T09:06:12Z")
-    assert response.json() == expected
-    assert deployments(server, name)["items"] == [expected]
+    assert plain(response.json()) == expected
+    assert deployments(server, name)["items"] == [response.json()]
 
 
 def test_create_deployment_minimal(server):
     name = new_environment(server)
     response = server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v1.1.0"})
     assert response.status_code == 201, response.text
-    assert response.json() == {"component": "cli", "version": "v1.1.0", "environment": name, "status": "unknown"}
+    assert plain(response.json()) == {"component": "cli", "version": "v1.1.0", "environment": name, "status": "unknown"}
     # The environment may be repeated; null members count as absent.
     repeated = server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v1.1.0", "environment": name,
                                                                   "status": None, "host": None, "meta": None})
     assert repeated.status_code == 201, repeated.text
-    assert repeated.json() == {"component": "cli", "version": "v1.1.0", "environment": name, "status": "unknown"}
+    assert plain(repeated.json()) == {"component": "cli", "version": "v1.1.0", "environment": name, "status": "unknown"}
 
 
 def test_create_deployment_in_a_frozen_environment(server):
@@ -521,7 +524,7 @@ def test_update_deployment_creates_when_nothing_matches(server):
     response = server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.1.0", "status": "in_progress"})
     assert response.status_code == 200, response.text
     created = response.json()
-    assert set(created) == {"component", "version", "environment", "status", "started_at"}
+    assert set(plain(created)) == {"component", "version", "environment", "status", "started_at"}
     assert (created["component"], created["version"], created["environment"], created["status"]) == ("cli", "v1.1.0", name, "in_progress")
     finished = server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.0.0", "status": "success"}).json()
     assert finished["started_at"] == finished["finished_at"] or finished["finished_at"] >= finished["started_at"]
@@ -561,7 +564,7 @@ def test_rollback_after_success_goes_to_the_previous_version(server):
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["started_at"].endswith("Z")
-    assert {k: v for k, v in created.items() if k != "started_at"} == {
+    assert {k: v for k, v in plain(created).items() if k != "started_at"} == {
         "component": "cli", "version": "v1.0.0", "environment": name, "status": "pending", "actor": "mfrost",
         "meta": {"rollback": True, "from": "v1.1.0"},
     }
@@ -683,24 +686,25 @@ def test_rollback_bad_environment_name(server):
 
 
 def test_list_sites(pristine):
-    assert pristine.get(SITES).json() == listing(DATA["sites"])
+    body = pristine.get(SITES).json()
+    assert dict(body, items=plain(body["items"])) == listing(DATA["sites"])
 
 
 def test_put_site_creates_then_renames(server):
     slug = f"site-{unique()}"
     created = server.admin("PUT", f"{SITES}/{slug}", json={"name": "Acme Corp"})
     assert created.status_code == 201, created.text
-    assert created.json() == {"slug": slug, "name": "Acme Corp", "releases": []}
-    assert server.get(SITES).json()["items"][-1] == {"slug": slug, "name": "Acme Corp", "releases": []}
+    assert plain(created.json()) == {"slug": slug, "name": "Acme Corp", "releases": []}
+    assert server.get(SITES).json()["items"][-1] == created.json()
     assert server.admin("PUT", attachment_path(slug, "api", "v1.10.2")).status_code == 201
     # Renaming keeps the attached releases; the slug may be repeated.
     renamed = server.admin("PUT", f"{SITES}/{slug}", json={"slug": slug, "name": "Acme"})
     assert renamed.status_code == 200, renamed.text
-    assert renamed.json() == {"slug": slug, "name": "Acme", "releases": [{"component": "api", "version": "v1.10.2"}]}
+    assert renamed.json() == dict(created.json(), name="Acme", releases=[{"component": "api", "version": "v1.10.2"}])
     # A left-out or null name unsets it.
     for body in ({}, {"name": None}):
         unnamed = server.admin("PUT", f"{SITES}/{slug}", json=body)
-        assert unnamed.status_code == 200 and unnamed.json() == {"slug": slug, "releases": [{"component": "api", "version": "v1.10.2"}]}
+        assert unnamed.status_code == 200 and plain(unnamed.json()) == {"slug": slug, "releases": [{"component": "api", "version": "v1.10.2"}]}
     assert next(s for s in server.get(SITES).json()["items"] if s["slug"] == slug) == unnamed.json()
 
 

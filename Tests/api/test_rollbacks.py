@@ -26,6 +26,7 @@ def test_active_deployments_are_canceled_first(server):
     assert response.status_code == 201, response.text
     created = response.json()
     assert (created["version"], created["status"], created["meta"]) == ("v0.9.0", "pending", {"rollback": True, "from": "v1.0.0"})
+    assert created["from_version"] == "v1.0.0" and created["id"] and created["created_by"]
     assert statuses(server, name) == [
         ("cli", "v0.9.0", "success"), ("cli", "v1.0.0", "success"),
         ("cli", "v1.1.0", "canceled"), ("cli", "v1.1.0", "canceled"), ("cli", "v1.1.0", "canceled"),
@@ -45,7 +46,7 @@ def test_a_second_rollback_while_the_first_is_pending(server):
     for force in (False, True):
         again = rollback(server, name, component="cli", force=force)
         assert again.status_code == 201, again.text
-        assert (again.json()["version"], again.json()["meta"]["from"]) == ("v1.0.0", "v1.1.0")
+        assert (again.json()["version"], again.json()["meta"]["from"], again.json()["from_version"]) == ("v1.0.0", "v1.1.0", "v1.1.0")
     assert [s for _, _, s in statuses(server, name)] == ["success", "success", "canceled", "canceled", "pending"]
     # Once the rollback succeeded, the next one goes back to what ran before it.
     assert server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.0.0", "status": "success"}).status_code == 200
@@ -58,7 +59,7 @@ def test_a_failed_redeploy_never_rolls_back_to_itself(server):
     deploy(server, name, "cli", "v1.1.0")
     deploy(server, name, "cli", "v1.1.0", status="failure")
     created = rollback(server, name, component="cli", force=True).json()
-    assert (created["version"], created["meta"]["from"]) == ("v1.0.0", "v1.1.0")
+    assert (created["version"], created["meta"]["from"], created["from_version"]) == ("v1.0.0", "v1.1.0", "v1.1.0")
     only = new_environment(server)
     deploy(server, only, "cli", "v1.1.0")
     deploy(server, only, "cli", "v1.1.0", status="failure")

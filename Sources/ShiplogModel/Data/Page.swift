@@ -97,12 +97,18 @@ public struct CustomerSite: Sendable, Hashable {
     public var name: String?
     /// The releases attached to the site.
     public var releases: [ReleaseReference]
+    /// When the store created it.
+    public var createdAt: Timestamp?
+    /// The id of the key that created it, or `import`; set by the store.
+    public var createdBy: String?
 
     /// Creates a site.
-    public init(slug: String, name: String? = nil, releases: [ReleaseReference] = []) {
+    public init(slug: String, name: String? = nil, releases: [ReleaseReference] = [], createdAt: Timestamp? = nil, createdBy: String? = nil) {
         self.slug = slug
         self.name = name
         self.releases = releases
+        self.createdAt = createdAt
+        self.createdBy = createdBy
     }
 }
 

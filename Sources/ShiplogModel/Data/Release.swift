@@ -36,6 +36,16 @@ public struct Release: Sendable, Hashable {
     public var codeName: String?
     /// Downloadable files.
     public var assets: [Asset]
+    /// The stable id the store gave it (kept by export and import); nil until it is stored.
+    public var id: String?
+    /// When the store created it; nil for data that never was in a store (or predates ids).
+    public var createdAt: Timestamp?
+    /// The id of the key that created it, or `import`; set by the store.
+    public var createdBy: String?
+    /// The update channel as given (`stable`, `beta` …); see ``resolvedChannel`` for the effective one.
+    public var channel: String?
+    /// The build number app updaters compare (Sparkle's `sparkle:version`), e.g. `"4213"`.
+    public var build: String?
 
     /// Creates a release.
     public init(
@@ -51,7 +61,12 @@ public struct Release: Sendable, Hashable {
         tag: String? = nil,
         url: String? = nil,
         codeName: String? = nil,
-        assets: [Asset] = []
+        assets: [Asset] = [],
+        id: String? = nil,
+        createdAt: Timestamp? = nil,
+        createdBy: String? = nil,
+        channel: String? = nil,
+        build: String? = nil
     ) {
         self.component = component
         self.version = version
@@ -66,10 +81,26 @@ public struct Release: Sendable, Hashable {
         self.url = url
         self.codeName = codeName
         self.assets = assets
+        self.id = id
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.channel = channel
+        self.build = build
     }
 
     /// The flag when given, else whether the version is numeric with a pre-release part.
     public var isPrerelease: Bool { prereleaseFlag ?? version.hasPrereleasePart }
+
+    /// The channel as given, else `stable` for a release that is not a pre-release, else the letters
+    /// that start its first pre-release identifier (`1.2.0-beta.3` → `beta`, `2.0.0-rc1` → `rc`).
+    public var resolvedChannel: String {
+        if let channel { return channel }
+        guard isPrerelease else { return "stable" }
+        // A pre-release without letters to name it (`1.0.0-1`, or a flag on `spring-24`) is on `prerelease`.
+        let first = version.prerelease.first?.description ?? ""
+        let letters = first.utf8.prefix { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }.prefix(32)
+        return letters.isEmpty ? "prerelease" : String(decoding: letters, as: UTF8.self).lowercased()
+    }
 
     /// The component and version that identify this release.
     public var reference: ReleaseReference { ReleaseReference(component: component, version: version.text) }
@@ -86,14 +117,36 @@ public struct Release: Sendable, Hashable {
         public var signature: String?
         /// The size in bytes.
         public var size: Int?
+        /// SHA-512 of the file, base64 (64 bytes).
+        public var sha512: String?
+        /// SHA-256 of the file, hex.
+        public var sha256: String?
+        /// SHA-1 of the file, hex (Squirrel.Windows needs it).
+        public var sha1: String?
+        /// The oldest operating system version the file runs on (Sparkle's `sparkle:minimumSystemVersion`).
+        public var minimumSystemVersion: String?
 
         /// Creates an asset.
-        public init(name: String? = nil, url: String? = nil, platform: String? = nil, signature: String? = nil, size: Int? = nil) {
+        public init(
+            name: String? = nil,
+            url: String? = nil,
+            platform: String? = nil,
+            signature: String? = nil,
+            size: Int? = nil,
+            sha512: String? = nil,
+            sha256: String? = nil,
+            sha1: String? = nil,
+            minimumSystemVersion: String? = nil
+        ) {
             self.name = name
             self.url = url
             self.platform = platform
             self.signature = signature
             self.size = size
+            self.sha512 = sha512
+            self.sha256 = sha256
+            self.sha1 = sha1
+            self.minimumSystemVersion = minimumSystemVersion
         }
     }
 }
@@ -119,65 +172,6 @@ public struct ReleaseGroup: Sendable, Hashable {
         self.notes = notes
         self.members = members
     }
-}
-
-/// A deployment of a release to an environment (`deployments[]`).
-public struct Deployment: Sendable, Hashable {
-    /// Where a deployment stands.
-    public enum Status: String, Sendable, Hashable, CaseIterable {
-        case pending
-        case inProgress = "in_progress"
-        case success, failure, canceling, canceled, error, unknown
-    }
-
-    /// The component's slug.
-    public var component: String
-    /// The version deployed.
-    public var version: String
-    /// The environment's name.
-    public var environment: String
-    /// Where it stands.
-    public var status: Status
-    /// When it started.
-    public var startedAt: Timestamp?
-    /// When it finished.
-    public var finishedAt: Timestamp?
-    /// The host it went to.
-    public var host: String?
-    /// Who or what deployed it.
-    public var actor: String?
-    /// The commit deployed.
-    public var commit: String?
-    /// Free-form data from CI.
-    public var meta: JSONValue?
-
-    /// Creates a deployment.
-    public init(
-        component: String,
-        version: String,
-        environment: String,
-        status: Status = .success,
-        startedAt: Timestamp? = nil,
-        finishedAt: Timestamp? = nil,
-        host: String? = nil,
-        actor: String? = nil,
-        commit: String? = nil,
-        meta: JSONValue? = nil
-    ) {
-        self.component = component
-        self.version = version
-        self.environment = environment
-        self.status = status
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.host = host
-        self.actor = actor
-        self.commit = commit
-        self.meta = meta
-    }
-
-    /// The finish time, else the start time: when this deployment last changed.
-    public var time: Timestamp? { finishedAt ?? startedAt }
 }
 
 /// Everything one release page is made of: the whole data format of SPEC §1.

@@ -27,15 +27,16 @@ struct DataDecoder {
     static let componentKeys = ["slug", "name", "repo", "url", "description"]
     static let releaseKeys = [
         "component", "version", "title", "published_at", "author", "notes", "status", "prerelease", "commit", "tag", "url",
-        "code_name", "assets",
+        "code_name", "assets", "id", "created_at", "created_by", "channel", "build",
     ]
-    static let assetKeys = ["name", "url", "platform", "signature", "size"]
+    static let assetKeys = ["name", "url", "platform", "signature", "size", "sha512", "sha256", "sha1", "minimum_system_version"]
     static let groupKeys = ["version", "title", "published_at", "notes", "members"]
     static let environmentKeys = ["name", "frozen"]
     static let deploymentKeys = [
         "component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit", "meta",
+        "id", "created_at", "created_by", "from_version", "error_message",
     ]
-    static let siteKeys = ["slug", "name", "releases"]
+    static let siteKeys = ["slug", "name", "releases", "created_at", "created_by"]
     static let referenceKeys = ["component", "version"]
 
     let sink: ProblemSink
@@ -161,7 +162,12 @@ struct DataDecoder {
             tag: f.name("tag"),
             url: f.url("url"),
             codeName: f.name("code_name"),
-            assets: assets
+            assets: assets,
+            id: f.string("id", rule: Rules.idProblem),
+            createdAt: f.timestamp("created_at"),
+            createdBy: f.name("created_by"),
+            channel: f.string("channel", rule: Rules.channelProblem),
+            build: f.string("build", rule: Rules.buildProblem)
         )
         guard component != nil, version != nil, !statusInvalid else { return nil }
         return release
@@ -174,7 +180,11 @@ struct DataDecoder {
             url: f.url("url"),
             platform: f.string("platform"),
             signature: f.string("signature"),
-            size: f.integer("size", in: 0...Int.max)
+            size: f.integer("size", in: 0...Int.max),
+            sha512: f.string("sha512", rule: Rules.sha512Problem),
+            sha256: f.string("sha256", rule: Rules.sha256Problem),
+            sha1: f.string("sha1", rule: Rules.sha1Problem),
+            minimumSystemVersion: f.nonEmptyName("minimum_system_version")
         )
     }
 
@@ -232,7 +242,12 @@ struct DataDecoder {
             host: f.name("host"),
             actor: f.name("actor"),
             commit: f.string("commit"),
-            meta: f.value("meta")
+            meta: f.value("meta"),
+            id: f.string("id", rule: Rules.idProblem),
+            createdAt: f.timestamp("created_at"),
+            createdBy: f.name("created_by"),
+            fromVersion: f.string("from_version", rule: Rules.versionProblem),
+            errorMessage: f.string("error_message")
         )
         guard component != nil, version != nil, environment != nil, !statusGiven || status != nil else { return nil }
         return deployment
@@ -251,6 +266,8 @@ struct DataDecoder {
                 references.append(ReleaseReference(component: component, version: version))
             }
         }
-        return slug.map { CustomerSite(slug: $0, name: name, releases: references) }
+        let createdAt = f.timestamp("created_at")
+        let createdBy = f.name("created_by")
+        return slug.map { CustomerSite(slug: $0, name: name, releases: references, createdAt: createdAt, createdBy: createdBy) }
     }
 }

@@ -235,6 +235,23 @@ enum CrossReferences {
                 )
             }
         }
+        var releaseIDs: [String: Int] = [:]
+        for position in d.releases.indices {
+            guard let id = d.releases[position].id else { continue }
+            if let firstPosition = releaseIDs.updateValue(position, forKey: id) {
+                releaseIDs[id] = firstPosition
+                func named(_ position: Int) -> Origin {
+                    Self.named(
+                        d.releaseOrigins[position],
+                        ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
+                    )
+                }
+                let first = named(firstPosition)
+                problems.append(
+                    named(position).problem("id", "duplicate release id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.location))")
+                )
+            }
+        }
         func checkReference(_ reference: ReleaseReference, _ problem: (String) -> DataProblem) {
             if components[reference.component] == nil {
                 problems.append(problem("unknown component \(JSONWriter.quoted(reference.component))"))
@@ -267,7 +284,15 @@ enum CrossReferences {
                 environments[environment.name] = origin
             }
         }
+        var deploymentIDs: [String: Origin] = [:]
         for (deployment, origin) in d.deployments {
+            if let id = deployment.id {
+                if let first = deploymentIDs[id] {
+                    problems.append(origin.problem("id", "duplicate deployment id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.path))"))
+                } else {
+                    deploymentIDs[id] = origin
+                }
+            }
             checkReference(ReleaseReference(component: deployment.component, version: deployment.version)) {
                 origin.problem(components[deployment.component] == nil ? "component" : "version", $0)
             }

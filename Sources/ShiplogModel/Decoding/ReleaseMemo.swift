@@ -2,7 +2,7 @@
 ///
 /// Keyed by the digest of a release's bytes in its file, it holds, for each release that was valid
 /// and drew no warning, the fields that ordering, latest releases, groups and the site plan need
-/// (component, version, date, status, pre-release flag, author) and the release's
+/// (component, version, date, status, pre-release flag, author, and the id that duplicate ids are found by) and the release's
 /// ``Release/fingerprint``. A release whose bytes are found in it is neither parsed nor validated
 /// again: the same bytes decode to the same fields.
 ///
@@ -16,7 +16,7 @@
 public struct ReleaseMemo: Sendable {
     /// The first line of the encoded memo; change it whenever releases decode differently or
     /// ``Release/fingerprint`` changes, so that memos of earlier versions are ignored.
-    static let header = Array("shiplog-release-memo 3\n".utf8)
+    static let header = Array("shiplog-release-memo 4\n".utf8)
 
     /// What is known of one release.
     struct Entry: Sendable {
@@ -79,7 +79,8 @@ public struct ReleaseMemo: Sendable {
             publishedAt: release.publishedAt,
             author: release.author,
             status: release.status,
-            prereleaseFlag: release.prereleaseFlag
+            prereleaseFlag: release.prereleaseFlag,
+            id: release.id
         )
     }
 
@@ -108,6 +109,7 @@ public struct ReleaseMemo: Sendable {
             append(release.component)
             append(release.version.text)
             append(release.author)
+            append(release.id)
         }
         return bytes
     }
@@ -159,7 +161,7 @@ private struct MemoReader {
             let flag = integer(UInt8.self), flag <= 2,
             let dated = integer(UInt8.self), let seconds = integer(Int64.self),
             let component = string(), let component, let version = string(), let version,
-            let author = string()
+            let author = string(), let id = string()
         else { return nil }
         let parsed = versions[version] ?? Version(version)
         versions[version] = parsed
@@ -169,7 +171,8 @@ private struct MemoReader {
             publishedAt: dated == 0 ? nil : Timestamp(seconds: seconds),
             author: author,
             status: Release.Status.allCases[Int(status)],
-            prereleaseFlag: flag == 0 ? nil : flag == 2
+            prereleaseFlag: flag == 0 ? nil : flag == 2,
+            id: id
         )
         return ReleaseMemo.Entry(summary: summary, fingerprint: Digest(words: (keyHigh, keyLow)))
     }
@@ -177,7 +180,7 @@ private struct MemoReader {
     /// Steps over an entry (after its digest) without decoding it; false when the bytes end first.
     mutating func skipEntry() -> Bool {
         position += 16 + 3 + 8
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             guard let length = integer(UInt32.self) else { return false }
             if length != UInt32.max { position += Int(length) }
         }

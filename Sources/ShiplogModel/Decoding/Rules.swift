@@ -108,7 +108,7 @@ public enum Rules {
             ? nil : "\(JSONWriter.quoted(name)) is not a valid environment name: use 1–64 lowercase letters, digits, '.', '_' or '-'"
     }
 
-    private static func isLowerAlnum(_ byte: UInt8) -> Bool {
+    static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 }

@@ -13,7 +13,7 @@ public enum DataEncoder {
         ]
         if !data.groups.isEmpty { members.append(JSONMember("groups", .array(data.groups.map(group)))) }
         if !data.environments.isEmpty { members.append(JSONMember("environments", .array(data.environments.map(environment)))) }
-        if !data.deployments.isEmpty { members.append(JSONMember("deployments", .array(data.deployments.map(deployment)))) }
+        if !data.deployments.isEmpty { members.append(JSONMember("deployments", .array(data.deployments.map { deployment($0) }))) }
         if !data.sites.isEmpty { members.append(JSONMember("sites", .array(data.sites.map(site)))) }
         return .object(members)
     }
@@ -43,10 +43,12 @@ public enum DataEncoder {
         return o.value
     }
 
-    /// A `releases[]` element. With `resolvingPrerelease`, `prerelease` is always given (the
-    /// default of SPEC §1 applied), as the API shows it; otherwise only when it was set.
+    /// A `releases[]` element. With `resolvingPrerelease`, it is the form the API answers:
+    /// `prerelease` and `channel` are always given (the defaults of SPEC §1 applied), and `id`,
+    /// `created_at` and `created_by` are too (null when unknown, SPEC §6.1); otherwise each only when set.
     public static func release(_ release: Release, resolvingPrerelease: Bool = false) -> JSONValue {
         var o = ObjectBuilder()
+        o.set("id", release.id.map(JSONValue.string), orNull: resolvingPrerelease)
         o["component"] = .string(release.component)
         o["version"] = .string(release.version.text)
         o["title"] = release.title.map(JSONValue.string)
@@ -59,7 +61,11 @@ public enum DataEncoder {
         o["tag"] = release.tag.map(JSONValue.string)
         o["url"] = release.url.map(JSONValue.string)
         o["code_name"] = release.codeName.map(JSONValue.string)
+        o["channel"] = resolvingPrerelease ? .string(release.resolvedChannel) : release.channel.map(JSONValue.string)
+        o["build"] = release.build.map(JSONValue.string)
         if !release.assets.isEmpty { o["assets"] = .array(release.assets.map(asset)) }
+        o.set("created_at", release.createdAt.map { .string($0.rfc3339) }, orNull: resolvingPrerelease)
+        o.set("created_by", release.createdBy.map(JSONValue.string), orNull: resolvingPrerelease)
         return o.value
     }
 
@@ -71,6 +77,10 @@ public enum DataEncoder {
         o["platform"] = asset.platform.map(JSONValue.string)
         o["signature"] = asset.signature.map(JSONValue.string)
         o["size"] = asset.size.map(JSONValue.int)
+        o["sha512"] = asset.sha512.map(JSONValue.string)
+        o["sha256"] = asset.sha256.map(JSONValue.string)
+        o["sha1"] = asset.sha1.map(JSONValue.string)
+        o["minimum_system_version"] = asset.minimumSystemVersion.map(JSONValue.string)
         return o.value
     }
 
@@ -90,9 +100,12 @@ public enum DataEncoder {
         .object([JSONMember("name", .string(environment.name)), JSONMember("frozen", .bool(environment.frozen))])
     }
 
-    /// A `deployments[]` element.
-    public static func deployment(_ deployment: Deployment) -> JSONValue {
+    /// A `deployments[]` element. With `answer`, it is the form the API answers and webhooks send:
+    /// `id`, `created_at`, `created_by`, `from_version` and `error_message` are always given (null
+    /// when unknown, SPEC §6.1); otherwise each only when set.
+    public static func deployment(_ deployment: Deployment, answer: Bool = false) -> JSONValue {
         var o = ObjectBuilder()
+        o.set("id", deployment.id.map(JSONValue.string), orNull: answer)
         o["component"] = .string(deployment.component)
         o["version"] = .string(deployment.version)
         o["environment"] = .string(deployment.environment)
@@ -103,6 +116,10 @@ public enum DataEncoder {
         o["actor"] = deployment.actor.map(JSONValue.string)
         o["commit"] = deployment.commit.map(JSONValue.string)
         o["meta"] = deployment.meta
+        o.set("from_version", deployment.fromVersion.map(JSONValue.string), orNull: answer)
+        o.set("error_message", deployment.errorMessage.map(JSONValue.string), orNull: answer)
+        o.set("created_at", deployment.createdAt.map { .string($0.rfc3339) }, orNull: answer)
+        o.set("created_by", deployment.createdBy.map(JSONValue.string), orNull: answer)
         return o.value
     }
 
@@ -112,6 +129,8 @@ public enum DataEncoder {
         o["slug"] = .string(site.slug)
         o["name"] = site.name.map(JSONValue.string)
         o["releases"] = .array(site.releases.map(reference))
+        o["created_at"] = site.createdAt.map { .string($0.rfc3339) }
+        o["created_by"] = site.createdBy.map(JSONValue.string)
         return o.value
     }
 
@@ -128,6 +147,11 @@ struct ObjectBuilder {
     subscript(key: String) -> JSONValue? {
         get { members.first { $0.key == key }?.value }
         set { if let newValue { members.append(JSONMember(key, newValue)) } }
+    }
+
+    /// Sets `key` to `value`; when it is nil, to `null` if `orNull`, else leaves it out.
+    mutating func set(_ key: String, _ value: JSONValue?, orNull: Bool) {
+        self[key] = value ?? (orNull ? .null : nil)
     }
 
     var value: JSONValue { .object(members) }

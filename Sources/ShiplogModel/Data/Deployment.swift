@@ -1,0 +1,79 @@
+/// A deployment of a release to an environment (`deployments[]`).
+public struct Deployment: Sendable, Hashable {
+    /// Where a deployment stands.
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        case pending
+        case inProgress = "in_progress"
+        case success, failure, canceling, canceled, error, unknown
+    }
+
+    /// The component's slug.
+    public var component: String
+    /// The version deployed.
+    public var version: String
+    /// The environment's name.
+    public var environment: String
+    /// Where it stands.
+    public var status: Status
+    /// When it started.
+    public var startedAt: Timestamp?
+    /// When it finished.
+    public var finishedAt: Timestamp?
+    /// The host it went to.
+    public var host: String?
+    /// Who or what deployed it.
+    public var actor: String?
+    /// The commit deployed.
+    public var commit: String?
+    /// Free-form data from CI.
+    public var meta: JSONValue?
+    /// The stable id the store gave it (kept by export and import); nil until it is stored.
+    public var id: String?
+    /// When the store recorded it.
+    public var createdAt: Timestamp?
+    /// The id of the key that recorded it, or `import`; set by the store.
+    public var createdBy: String?
+    /// The version the environment ran for the component before this deployment (its newest earlier
+    /// successful deployment), set by the store; nil when there was none.
+    public var fromVersion: String?
+    /// Why the deployment failed, as CI reports it.
+    public var errorMessage: String?
+
+    /// Creates a deployment.
+    public init(
+        component: String,
+        version: String,
+        environment: String,
+        status: Status = .success,
+        startedAt: Timestamp? = nil,
+        finishedAt: Timestamp? = nil,
+        host: String? = nil,
+        actor: String? = nil,
+        commit: String? = nil,
+        meta: JSONValue? = nil,
+        id: String? = nil,
+        createdAt: Timestamp? = nil,
+        createdBy: String? = nil,
+        fromVersion: String? = nil,
+        errorMessage: String? = nil
+    ) {
+        self.component = component
+        self.version = version
+        self.environment = environment
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.host = host
+        self.actor = actor
+        self.commit = commit
+        self.meta = meta
+        self.id = id
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.fromVersion = fromVersion
+        self.errorMessage = errorMessage
+    }
+
+    /// The finish time, else the start time: when this deployment last changed.
+    public var time: Timestamp? { finishedAt ?? startedAt }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ShiplogModel
+import ShiplogStore
+
+/// Every deployment of a page, and one deployment by its id, under `/api/v1/pages/{page}` (SPEC §6.1).
+struct DeploymentByIDRoutes: PageAPIRoutes {
+    let snapshots: Snapshots
+    /// Called after every committed change of a page; it never fails the write.
+    let changed: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place.
+    let deploymentChanges: DeploymentChanges
+    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
+    let notify: @Sendable (String) async -> Void
+
+    /// The fields of a deployment that the store sets, never the client (SPEC §1, §6.1).
+    static let storeSetFields: Set<String> = ["id", "created_at", "created_by", "from_version"]
+    /// The fields that name what was deployed where: fixed once recorded.
+    static let identityFields: Set<String> = ["component", "version", "environment"]
+
+    func register(on router: Router<ShiplogContext>) {
+        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        pages.get("deployments") { request, context in try listDeployments(request, context) }
+        pages.get("deployments/:id") { request, context in try showDeployment(request, context) }
+        pages.patch("deployments/:id") { request, context in try await updateDeployment(request, context) }
+        pages.delete("deployments/:id") { request, context in try await deleteDeployment(request, context) }
+    }
+
+    /// `?component=&environment=&status=&limit=&cursor=`: every deployment of the page, newest first.
+    func listDeployments(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        try Listing.requireKnownQuery(request, ["component", "environment", "status", "limit", "cursor"])
+        let component = try RequestInput.query("component", request, rule: Rules.slugProblem)
+        let environment = try RequestInput.query("environment", request, rule: Rules.environmentProblem)
+        let status = try RequestInput.query("status", request) {
+            Deployment.Status(rawValue: $0) == nil ? "expected one of \(Deployment.Status.allCases.map(\.rawValue).joined(separator: ", "))" : nil
+        }.flatMap(Deployment.Status.init(rawValue:))
+        let data = access.page.data
+        if let component, !data.components.contains(where: { $0.slug == component }) {
+            throw APIError.notFound("component \(JSONWriter.quoted(component))")
+        }
+        if let environment, !data.environments.contains(where: { $0.name == environment }) {
+            throw APIError.notFound("environment \(JSONWriter.quoted(environment))")
+        }
+        return try DeploymentListing.answer(access, request) { deployment in
+            (component.map { deployment.component == $0 } ?? true) && (environment.map { deployment.environment == $0 } ?? true)
+                && (status.map { deployment.status == $0 } ?? true)
+        }
+    }
+
+    /// The deployment of the path's `{id}`, as this caller may see it (404 for one of a draft without a key).
+    private func deployment(_ access: Access, _ context: ShiplogContext) throws(APIError) -> Deployment {
+        let id = try RequestInput.id(context)
+        guard let deployment = access.page.data.deployments.last(where: { $0.id == id }), DeploymentListing.isVisible(deployment, access) else {
+            throw APIError.notFound("deployment \(JSONWriter.quoted(id))")
+        }
+        return deployment
+    }
+
+    func showDeployment(_ request: Request, _ context: ShiplogContext) throws -> Response {
+        let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
+        return JSONResponse.make(DataEncoder.deployment(try deployment(access, context), answer: true))
+    }
+
+    /// Changes what CI may change (status, started_at, finished_at, host, actor, commit, meta,
+    /// error_message; null clears one); the identity and what the store set may be repeated, never changed.
+    func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.write)
+        let current = try deployment(access, context)
+        let patch = try await RequestInput.object(request, context)
+        guard case .object(var members) = DataEncoder.deployment(current) else { throw APIError.notFound("deployment") }
+        let answer = DataEncoder.deployment(current, answer: true)
+        var causes: [APIError.Cause] = []
+        for change in patch {
+            if Self.identityFields.contains(change.key) || Self.storeSetFields.contains(change.key) {
+                if change.value != (answer[change.key] ?? .null) {
+                    let why =
+                        Self.identityFields.contains(change.key)
+                        ? "cannot change; record a new deployment instead" : "set by the store; cannot change"
+                    causes.append(.init(field: change.key, error: why))
+                }
+                continue
+            }
+            if change.key == "status" && change.value == .null {
+                causes.append(.init(field: "status", error: "cannot be null"))
+                continue
+            }
+            members.removeAll { $0.key == change.key }
+            if change.value != .null { members.append(change) }
+        }
+        if !causes.isEmpty { throw APIError.invalid("the change is not valid", causes: causes) }
+        var updated: Deployment
+        do { updated = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        updated.id = current.id
+        let page = access.page.data.page.id
+        let change = updated
+        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let stored = try await store.replaceDeployment(change, page: page)
+            return (stored, [stored])
+        }
+        return JSONResponse.make(DataEncoder.deployment(stored, answer: true))
+    }
+
+    /// Deletes one deployment (admin) → 204; a release none refers to any more may then be deleted.
+    func deleteDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let access = try access(context)
+        try access.require(.admin)
+        let current = try deployment(access, context)
+        let page = access.page.data.page.id
+        guard let id = current.id else { throw APIError.notFound("deployment") }
+        let deleted = try await write(page) { () async throws(StoreError) in try await store.deleteDeployment(id: id, page: page) }
+        guard deleted else { throw APIError.notFound("deployment \(JSONWriter.quoted(id))") }
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,240 @@
+import GRDB
+import ShiplogModel
+
+/// Who creates rows, and when: the store's side of `created_at` and `created_by` (SPEC §1).
+struct Creation: Sendable {
+    /// The id of the key that asked, or `import`.
+    var by: String?
+    /// Unix seconds.
+    var now: Int64
+
+    /// What `import` creates.
+    static func importing(now: Int64) -> Creation { Creation(by: "import", now: now) }
+}
+
+extension Rows {
+    /// Creates or updates a release; returns whether the row was created.
+    ///
+    /// `id`, `created_at` and `created_by` given with the release are kept (import); those it
+    /// lacks come from the stored row, else a new id and `creation`.
+    static func upsert(_ db: Database, _ release: Release, page: String, creation: Creation) throws -> Bool {
+        let existing = try Row.fetchOne(
+            db,
+            sql: "SELECT seq, id, created_at, created_by FROM releases WHERE page_id = ? AND component = ? AND version = ?",
+            arguments: [page, release.component, release.version.text]
+        )
+        let seq: Int64? = existing?["seq"]
+        if let id = release.id { try requireFreeID(db, id, table: "releases", seq: seq, for: "release \(describe(release.reference))") }
+        let storedID: String? = existing?["id"]
+        let id = release.id ?? storedID ?? StableID.make()
+        var createdAt = release.createdAt?.seconds
+        var createdBy = release.createdBy
+        if let existing {
+            createdAt = createdAt ?? existing["created_at"]
+            createdBy = createdBy ?? existing["created_by"]
+        } else {
+            createdAt = createdAt ?? creation.now
+            createdBy = createdBy ?? creation.by
+        }
+        let assets = release.assets.isEmpty ? nil : JSONWriter.write(.array(release.assets.map(DataEncoder.asset)), pretty: false)
+        try db.execute(
+            sql: """
+                INSERT INTO releases (page_id, component, version, title, published_at, author, notes, status, prerelease,
+                    commit_id, tag, url, code_name, assets, id, created_at, created_by, channel, build)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (page_id, component, version) DO UPDATE SET title = excluded.title,
+                    published_at = excluded.published_at, author = excluded.author, notes = excluded.notes,
+                    status = excluded.status, prerelease = excluded.prerelease, commit_id = excluded.commit_id,
+                    tag = excluded.tag, url = excluded.url, code_name = excluded.code_name, assets = excluded.assets,
+                    id = excluded.id, created_at = excluded.created_at, created_by = excluded.created_by,
+                    channel = excluded.channel, build = excluded.build
+                """,
+            arguments: [
+                page, release.component, release.version.text, release.title, release.publishedAt?.seconds, release.author,
+                release.notes, release.status.rawValue, release.prereleaseFlag, release.commit, release.tag, release.url,
+                release.codeName, assets, id, createdAt, createdBy, release.channel, release.build,
+            ]
+        )
+        return existing == nil
+    }
+
+    /// The stored release of `reference`.
+    static func storedRelease(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Release? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
+            arguments: [page, reference.component, reference.version]
+        ).map(release)
+    }
+
+    /// Refuses an id that another row of `table` (any page: ids are unique in the store) has.
+    static func requireFreeID(_ db: Database, _ id: String, table: String, seq: Int64?, for subject: String) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT page_id, component, version FROM \(table) WHERE id = ? AND seq IS NOT ?",
+                arguments: [id, seq]
+            )
+        else { return }
+        let owner =
+            "\(table == "releases" ? "release" : "a deployment of") \(describe(ReleaseReference(component: row["component"], version: row["version"])))"
+        throw StoreError.conflict(
+            "id \(JSONWriter.quoted(id)) of \(subject) is already the id of \(owner) on page \(JSONWriter.quoted(row["page_id"] as String)); ids are unique in the store"
+        )
+    }
+
+    /// `"v1.0.2" of component "api"`.
+    static func describe(_ reference: ReleaseReference) -> String {
+        "\(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"
+    }
+
+    // MARK: Deployments
+
+    /// The version `environment` ran for `component` before the next deployment: its newest successful deployment there.
+    static func currentVersion(_ db: Database, component: String, environment: String, page: String) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT version FROM deployments WHERE page_id = ? AND environment = ? AND component = ? AND status = 'success'
+                ORDER BY seq DESC LIMIT 1
+                """,
+            arguments: [page, environment, component]
+        )
+    }
+
+    /// The data columns of a deployment row (all but its identity and creation), in the order of ``dataArguments(_:)``.
+    static let dataColumns = [
+        "component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit_id", "meta", "error_message",
+    ]
+
+    /// The bound values of ``dataColumns``.
+    static func dataArguments(_ deployment: Deployment) -> [(any DatabaseValueConvertible)?] {
+        [
+            deployment.component, deployment.version, deployment.environment, deployment.status.rawValue, deployment.startedAt?.seconds,
+            deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit,
+            deployment.meta.map { JSONWriter.write($0, pretty: false) }, deployment.errorMessage,
+        ]
+    }
+
+    /// Stores a deployment and returns it as stored: its id, creation and `from_version` are the
+    /// ones given (import), else a new id, `creation` and the version the environment ran before.
+    static func insert(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
+        var stored = deployment
+        if let id = deployment.id {
+            try requireFreeID(
+                db,
+                id,
+                table: "deployments",
+                seq: nil,
+                for: "a deployment of \(describe(ReleaseReference(component: deployment.component, version: deployment.version)))"
+            )
+        }
+        stored.id = deployment.id ?? StableID.make()
+        stored.createdAt = deployment.createdAt ?? Timestamp(seconds: creation.now)
+        stored.createdBy = deployment.createdBy ?? creation.by
+        if deployment.fromVersion == nil {
+            stored.fromVersion = try currentVersion(db, component: deployment.component, environment: deployment.environment, page: page)
+        }
+        let columns = ["page_id", "id", "created_at", "created_by", "from_version"] + dataColumns
+        let values: [(any DatabaseValueConvertible)?] =
+            [page, stored.id, stored.createdAt?.seconds, stored.createdBy, stored.fromVersion] + dataArguments(stored)
+        try db.execute(
+            sql: "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            arguments: StatementArguments(values)
+        )
+        return StoredDeployment(id: db.lastInsertedRowID, deployment: stored)
+    }
+
+    /// What an import does with a deployment: one with an id the page has updates that row;
+    /// otherwise it is added unless an identical one is stored.
+    enum ImportedDeployment { case created, updated, unchanged }
+
+    static func importDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> ImportedDeployment {
+        if let id = deployment.id, let row = try Row.fetchOne(db, sql: "SELECT seq, page_id FROM deployments WHERE id = ?", arguments: [id]),
+            (row["page_id"] as String) == page
+        {
+            var assignments = dataColumns.map { "\($0) = ?" }
+            var values = dataArguments(deployment)
+            for (column, value) in [
+                ("created_at", deployment.createdAt?.seconds as (any DatabaseValueConvertible)?), ("created_by", deployment.createdBy),
+                ("from_version", deployment.fromVersion),
+            ] where value != nil {
+                assignments.append("\(column) = ?")
+                values.append(value)
+            }
+            try db.execute(
+                sql: "UPDATE deployments SET \(assignments.joined(separator: ", ")) WHERE seq = ?",
+                arguments: StatementArguments(values + [row["seq"] as Int64])
+            )
+            return .updated
+        }
+        if deployment.id == nil {
+            let exists = try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS ?" }.joined(separator: " AND "),
+                arguments: StatementArguments([page] + dataArguments(deployment))
+            )
+            if exists == true { return .unchanged }
+        }
+        _ = try insert(db, deployment, page: page, creation: creation)
+        return .created
+    }
+
+    // MARK: Sites
+
+    /// Creates a site or renames it, attaching its releases; returns whether it was created.
+    /// `created_at` and `created_by` given with the site are kept (import), else `creation`'s.
+    static func upsert(_ db: Database, _ site: CustomerSite, page: String, creation: Creation) throws -> Bool {
+        let existing = try siteSeq(db, site.slug, page: page)
+        try db.execute(
+            sql: """
+                INSERT INTO sites (page_id, slug, name, created_at, created_by) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name,
+                    created_at = COALESCE(?, sites.created_at), created_by = COALESCE(?, sites.created_by)
+                """,
+            arguments: [
+                page, site.slug, site.name, site.createdAt?.seconds ?? creation.now, site.createdBy ?? creation.by, site.createdAt?.seconds,
+                site.createdBy,
+            ]
+        )
+        let seq = try existing ?? siteSeq(db, site.slug, page: page)
+        for reference in site.releases {
+            try db.execute(
+                sql: "INSERT INTO site_releases (site_seq, page_id, component, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [seq, page, reference.component, reference.version]
+            )
+        }
+        return existing == nil
+    }
+
+    // MARK: Import
+
+    static func importData(_ db: Database, _ data: ReleaseData, now: Int64) throws -> ImportSummary {
+        var summary = ImportSummary()
+        func count(_ kind: String, _ created: Bool) {
+            if created { summary.created[kind, default: 0] += 1 } else { summary.updated[kind, default: 0] += 1 }
+        }
+        let creation = Creation.importing(now: now)
+        let page = data.page.id
+        count("pages", try upsert(db, data.page))
+        for component in data.components { count("components", try upsert(db, component, page: page)) }
+        var published: [ReleaseReference] = []
+        for release in data.releases {
+            let previous = try status(db, release.reference, page: page)
+            count("releases", try upsert(db, release, page: page, creation: creation))
+            if release.status == .published && previous != .published { published.append(release.reference) }
+        }
+        for group in data.groups { count("groups", try upsert(db, group, page: page)) }
+        for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
+        for deployment in data.deployments {
+            switch try importDeployment(db, deployment, page: page, creation: creation) {
+            case .created: summary.created["deployments", default: 0] += 1
+            case .updated: summary.updated["deployments", default: 0] += 1
+            case .unchanged: break
+            }
+        }
+        for site in data.sites { count("sites", try upsert(db, site, page: page, creation: creation)) }
+        try releasesChanged(db, page: page, published: published, now: now)
+        return summary
+    }
+}

@@ -16,7 +16,9 @@ struct ReleaseCommand: AsyncParsableCommand {
             Creates the release with POST /api/v1/pages/PAGE/releases. When it exists already, it is \
             updated with PATCH instead, keeping its publication date unless --published-at is given, \
             so re-running a pipeline is harmless. Without --draft the release is published (dated now \
-            unless --published-at says otherwise). The key needs the write scope; it comes from --key \
+            unless --published-at says otherwise). With --activate it then becomes the component's \
+            active release, its latest whatever else is published (POST …/activate): a rollback when \
+            the release is an older one. The key needs the write scope; it comes from --key \
             or SHIPLOG_KEY and is never printed. Exit statuses: 0 ok, 1 failed (the server's message \
             is printed), 64 usage, 65 the server found the release invalid (its causes are printed), \
             74 the notes file cannot be read.
@@ -58,11 +60,15 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Who made it.", valueName: "name"))
     var author: String?
 
+    @Flag(name: .long, help: "Then make it the component's active release (its latest, even when older: a rollback).")
+    var activate = false
+
     func validate() throws {
         try server.check()
         _ = try required(component, "component")
         _ = try required(version, "version")
         if notes != nil && notesFile != nil { throw ValidationError("give --notes or --notes-file, not both") }
+        if draft && activate { throw ValidationError("--activate publishes the release; leave out --draft") }
         if let publishedAt, Timestamp(rfc3339: publishedAt) == nil {
             throw ValidationError("--published-at must be an RFC 3339 time such as 2026-05-01T12:00:00Z")
         }
@@ -96,6 +102,22 @@ struct ReleaseCommand: AsyncParsableCommand {
         add("url", url)
         add("author", author)
         let name = "\(component) \(version)"
+        try await createOrUpdate(client, component, version, name, fields)
+        guard activate else { return }
+        try await clientCall {
+            let path = "/components/\(ServerClient.segment(component))/releases/\(ServerClient.segment(version))/activate"
+            let answer = try await client.send(.POST, path)
+            guard answer.isSuccess else { throw answer.fail("activating release \(name)") }
+            var line = "activated release \(name)"
+            if case .string(let previous)? = answer.body["previous_active"]?["version"], previous != version {
+                line += " (the latest was \(previous))"
+            }
+            Console.output(line)
+        }
+    }
+
+    /// Creates the release, or updates it when it exists.
+    private func createOrUpdate(_ client: ServerClient, _ component: String, _ version: String, _ name: String, _ fields: [JSONMember]) async throws {
         try await clientCall {
             let identity = [JSONMember("component", .string(component)), JSONMember("version", .string(version))]
             let created = try await client.send(.POST, "/releases", .object(identity + fields))

@@ -85,6 +85,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var writeTimeout = 30
 
+    @Option(
+        name: .customLong("metrics-token"),
+        help: ArgumentHelp(
+            "Serve GET /metrics (Prometheus) to requests with \"Authorization: Bearer TOKEN\"; or set SHIPLOG_METRICS_TOKEN. Without one there is no /metrics.",
+            valueName: "token"
+        )
+    )
+    var metricsToken: String?
+
     @Flag(
         name: .customLong("allow-private-webhooks"),
         help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
@@ -109,6 +118,23 @@ struct ServeCommand: AsyncParsableCommand {
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must be an http:// or https:// URL")
         }
+        _ = try givenMetricsToken()
+    }
+
+    /// The metrics token of `--metrics-token` or `SHIPLOG_METRICS_TOKEN` (which keeps it out of `ps`;
+    /// only this layer reads the environment). `/metrics` is never rate-limited, so the token must
+    /// be too long to guess: 16 to 256 visible ASCII characters.
+    func givenMetricsToken() throws -> String? {
+        let environment = ProcessInfo.processInfo.environment["SHIPLOG_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if metricsToken != nil && environment != nil {
+            throw ValidationError("the metrics token was given twice: use --metrics-token or SHIPLOG_METRICS_TOKEN, not both")
+        }
+        guard let token = metricsToken ?? environment else { return nil }
+        let source = metricsToken != nil ? "--metrics-token" : "SHIPLOG_METRICS_TOKEN"
+        guard (16...256).contains(token.utf8.count), token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ValidationError("\(source) must be 16 to 256 visible ASCII characters (no spaces), e.g. from `openssl rand -hex 32`")
+        }
+        return token
     }
 
     func run() async throws {
@@ -148,7 +174,8 @@ struct ServeCommand: AsyncParsableCommand {
                 body: .seconds(bodyTimeout),
                 request: .seconds(requestTimeout),
                 write: .seconds(writeTimeout)
-            )
+            ),
+            metricsToken: try givenMetricsToken()
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

@@ -115,6 +115,7 @@ final class MailDelivery: Service, Sendable {
                 rendered = render(mail)
             }
             guard let outgoing = rendered else {
+                ServerMetrics.mailFailed("gone")
                 try? await store.markFailed(mail: mail.id, error: "the release no longer exists", retryAt: nil)
                 continue
             }
@@ -125,10 +126,12 @@ final class MailDelivery: Service, Sendable {
                 switch error {
                 case .permanent(let reason):
                     logger.warning("mail \(mail.id) to subscriber \(mail.subscriber.id) failed for good: \(reason)")
+                    ServerMetrics.mailFailed("permanent")
                     try? await store.markFailed(mail: mail.id, error: reason, retryAt: nil)
                 case .transient(let reason):
                     let retry = Int64(Date().timeIntervalSince1970) + Self.backoff(attempts: mail.attempts)
                     logger.warning("mail \(mail.id) will be retried (attempt \(mail.attempts + 1)): \(reason)")
+                    ServerMetrics.mailFailed("transient")
                     try? await store.markFailed(mail: mail.id, error: reason, retryAt: retry)
                     // The server is likely down: stop this batch, try again on the next wake.
                     return false

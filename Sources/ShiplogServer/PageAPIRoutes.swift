@@ -18,6 +18,7 @@ extension PageAPIRoutes {
 
     /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is
     /// answered as committed whatever happens to the in-memory copy (SPEC §6.1).
+    @discardableResult
     func write<T>(_ page: String, _ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
         let result: T
         do { result = try await body() } catch { throw APIError.from(error) }

@@ -50,11 +50,23 @@ struct PageRoutes: PageAPIRoutes {
         try access.require(.admin)
         let slug = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let members = try RequestInput.fixing("slug", to: slug, in: try await RequestInput.object(request, context))
-        let component: Component
+        var component: Component
         do { component = try ValueDecoding.component(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        // The active release has its own routes; a body may repeat it (as GET shows it), not change it.
+        let pinned = access.page.data.components.first { $0.slug == slug }?.active
+        if let active = component.active, active != pinned {
+            throw APIError.invalid(
+                "the active release is not set here",
+                causes: [.init(field: "active", error: "activate a release with POST …/components/\(slug)/releases/{version}/activate")]
+            )
+        }
+        // Stored without it, so the store keeps whatever pin it holds now (the snapshot may be older).
+        component.active = nil
         let id = access.page.data.page.id
         var created = false
-        try await write(id) { () async throws(StoreError) in created = try await store.putComponent(component, page: id) }
+        let stored = component
+        try await write(id) { () async throws(StoreError) in created = try await store.putComponent(stored, page: id) }
+        component.active = (snapshots[id] ?? access.page).data.components.first { $0.slug == slug }?.active
         return JSONResponse.make(DataEncoder.component(component), status: created ? .created : .ok)
     }
 

@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: WebhookConfiguration
     /// How long a connection may wait for a head, idle or stall its body (SPEC §6.2).
     public var timeouts: ConnectionTimeouts
+    /// The bearer token of `GET /metrics`; without one the route does not exist (404).
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -41,7 +43,8 @@ public struct ServerConfiguration: Sendable {
         mail: MailConfiguration? = nil,
         subscribeLimit: Int = 10,
         webhooks: WebhookConfiguration = WebhookConfiguration(),
-        timeouts: ConnectionTimeouts = ConnectionTimeouts()
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(),
+        metricsToken: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -54,6 +57,7 @@ public struct ServerConfiguration: Sendable {
         self.subscribeLimit = subscribeLimit
         self.webhooks = webhooks
         self.timeouts = timeouts
+        self.metricsToken = metricsToken
     }
 }
 
@@ -106,6 +110,8 @@ public struct ShiplogServer: Sendable {
         let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
 
         let router = Router(context: ShiplogContext.self)
+        // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
+        if configuration.metricsToken != nil { router.add(middleware: MetricsMiddleware<ShiplogContext>()) }
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(
             middleware: CORSMiddleware(
@@ -137,8 +143,10 @@ public struct ShiplogServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: openAPI))
             )
         }
+        if let token = configuration.metricsToken { MetricsRoute(token: token, snapshots: snapshots).register(on: router) }
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
         // One gate for every deployment write, so that their changes reach the page in commit order.
         let deploymentChanges = DeploymentChanges(snapshots: snapshots)
         DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
@@ -159,7 +167,13 @@ public struct ShiplogServer: Sendable {
             router: router,
             server: .guardedHTTP1(
                 timeouts: configuration.timeouts,
-                fastPath: VersionAnswerer(snapshots: snapshots, keys: keys, limiter: limiter, logger: logger),
+                fastPath: VersionAnswerer(
+                    snapshots: snapshots,
+                    keys: keys,
+                    limiter: limiter,
+                    logger: logger,
+                    counter: configuration.metricsToken == nil ? nil : FastPathCounter()
+                ),
                 additionalChannelHandlers: [ParserErrorHandler()]
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

@@ -30,6 +30,8 @@ struct SiteFilesMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head, !Self.isAPI(path) else {
             return try await next(request, context)
         }
+        // Every file is one series in `/metrics`, whatever its path (a path the router takes after all relabels it).
+        context.coreContext.endpointPath.value = "SiteFiles"
         // A page the store does not hold (yet) counts as private: what is in the folder is not its site.
         let isPublic = snapshots[page]?.data.page.isPublic ?? false
         if !isPublic {

@@ -88,6 +88,8 @@ struct VersionAnswerer: Sendable {
     let keys: KeyRing
     let limiter: RateLimiter?
     let logger: Logger
+    /// Counts its answers in `/metrics` when metrics are on (an atomic increment each).
+    var counter: FastPathCounter? = nil
 
     /// The page whose version document `head` asks for in the plain form this path answers:
     /// `GET /v1/pages/{slug}/version`, no query, no body announced; else nil.
@@ -136,6 +138,7 @@ struct VersionAnswerer: Sendable {
             headers[.accessControlAllowOrigin] = "*"
         }
         headers[.date] = date
+        counter?.count(status)
         if let start {
             // As ``RequestLogMiddleware`` writes it.
             let elapsed = (ContinuousClock.now - start).components

@@ -9,8 +9,11 @@ import ShiplogModel
 struct VersionRoute: Sendable {
     let snapshots: Snapshots
 
+    /// The route; its description (`/v1/pages/{page}/version`) labels its requests in `/metrics`.
+    static let path: RouterPath = "v1/pages/:page/version"
+
     func register(on router: Router<ShiplogContext>) {
-        router.get("v1/pages/:page/version") { request, context in
+        router.get(Self.path) { request, context in
             try await snapshots.ensureFresh(context.parameters.get("page") ?? "")
             return try respond(request, context)
         }

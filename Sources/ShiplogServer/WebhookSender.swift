@@ -172,6 +172,7 @@ final class WebhookSender: Service, Sendable {
     /// Records a failed attempt; the delivery is retried after the backoff.
     private func failed(_ delivery: WebhookDelivery, status: Int?, problem: String) async {
         let wait = backoff(attempts: delivery.attempts)
+        ServerMetrics.webhookFailed(format: delivery.format)
         logger.warning(
             "webhook \(delivery.webhookID) delivery \(delivery.id) (attempt \(delivery.attempts + 1)) failed, retried in \(wait) s: \(problem)"
         )

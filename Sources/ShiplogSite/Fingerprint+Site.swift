@@ -7,6 +7,7 @@ extension Fingerprint {
         add(component.repo)
         add(component.url)
         add(component.description)
+        add(component.active)
     }
 
     mutating func add(_ page: Page) {

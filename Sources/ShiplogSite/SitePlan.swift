@@ -83,6 +83,7 @@ struct SitePlan: Sendable {
             let component = catalog.componentOfRelease[index]
             fingerprint.add(catalog.latest[component] == index)
             fingerprint.add(catalog.latestPrerelease[component] == index)
+            fingerprint.add(catalog.active[component] == index)
         }
         @Sendable func groupState(_ group: Int, into fingerprint: inout Fingerprint) {
             let resolved = catalog.groups[group]

@@ -33,6 +33,7 @@ struct Views: Sendable {
             "draft": .bool(release.status == .draft),
             "is_latest": .bool(catalog.latest[componentOffset] == index),
             "is_latest_prerelease": .bool(catalog.latestPrerelease[componentOffset] == index),
+            "is_pinned": .bool(catalog.active[componentOffset] == index),
             "notes_html": notes[index].map(TemplateValue.lazy) ?? .string(""),
             "has_notes": .bool(!(release.notes ?? "").isEmpty),
             "path": .string(SitePaths.release(release)),

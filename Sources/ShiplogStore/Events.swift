@@ -1,5 +1,6 @@
 import GRDB
-import ShiplogModel
+public import ShiplogModel
+import Synchronization
 
 /// Events that webhooks hear about (SPEC §6): queued in the transaction of the change that caused them.
 public enum EventKind: String, Sendable, Hashable, CaseIterable {
@@ -13,7 +14,27 @@ extension Rows {
     /// Queues `event` with its `data` for every webhook of `page` that listens to it, in the caller's transaction.
     static func queueEvent(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
         try queueWebhookDeliveries(db, page: page, event, data: data, now: now)
+        if let observer = CommittedEvents.observer {
+            db.afterNextTransaction(onCommit: { _ in observer(page, event, data) })
+        }
     }
+}
+
+/// Tells an observer of every event the store queues, once its transaction committed (never for
+/// one rolled back): the server counts them for `/metrics`. One observer per process, like the
+/// metrics system it feeds; without one, events cost nothing more.
+public enum CommittedEvents {
+    /// The page, the event and its data (a release or deployment as the data format writes it).
+    public typealias Observer = @Sendable (_ page: String, _ event: EventKind, _ data: JSONValue) -> Void
+
+    private static let current = Mutex<Observer?>(nil)
+
+    /// Sets the observer of every store of this process (nil: none).
+    public static func observe(_ observer: Observer?) {
+        current.withLock { $0 = observer }
+    }
+
+    static var observer: Observer? { current.withLock { $0 } }
 }
 
 extension Rows {

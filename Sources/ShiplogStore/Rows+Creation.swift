@@ -145,39 +145,62 @@ extension Rows {
         return StoredDeployment(id: db.lastInsertedRowID, deployment: stored)
     }
 
-    /// What an import does with a deployment: one with an id the page has updates that row;
-    /// otherwise it is added unless an identical one is stored.
+    /// What an import did with a deployment.
     enum ImportedDeployment { case created, updated, unchanged }
 
-    static func importDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> ImportedDeployment {
+    /// Imports a deployment: one with an id the page has updates that row; else a stored one with
+    /// the same data (release, environment, status, times, host …) that this import has not
+    /// matched yet is the same deployment (it takes the given id, when there is one, so data
+    /// exported elsewhere merges instead of doubling); else it is added. `matched` holds the rows
+    /// this import matched or added.
+    static func importDeployment(
+        _ db: Database,
+        _ deployment: Deployment,
+        page: String,
+        creation: Creation,
+        matched: inout Set<Int64>
+    ) throws -> ImportedDeployment {
+        var target: Int64?
         if let id = deployment.id, let row = try Row.fetchOne(db, sql: "SELECT seq, page_id FROM deployments WHERE id = ?", arguments: [id]),
             (row["page_id"] as String) == page
         {
-            var assignments = dataColumns.map { "\($0) = ?" }
-            var values = dataArguments(deployment)
-            for (column, value) in [
-                ("created_at", deployment.createdAt?.seconds as (any DatabaseValueConvertible)?), ("created_by", deployment.createdBy),
-                ("from_version", deployment.fromVersion),
-            ] where value != nil {
-                assignments.append("\(column) = ?")
-                values.append(value)
-            }
-            try db.execute(
-                sql: "UPDATE deployments SET \(assignments.joined(separator: ", ")) WHERE seq = ?",
-                arguments: StatementArguments(values + [row["seq"] as Int64])
-            )
-            return .updated
-        }
-        if deployment.id == nil {
-            let exists = try Bool.fetchOne(
+            target = row["seq"]
+        } else {
+            let identical = try Int64.fetchAll(
                 db,
-                sql: "SELECT 1 FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS ?" }.joined(separator: " AND "),
+                sql: "SELECT seq FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS ?" }.joined(separator: " AND ")
+                    + " ORDER BY seq",
                 arguments: StatementArguments([page] + dataArguments(deployment))
             )
-            if exists == true { return .unchanged }
+            guard let seq = identical.first(where: { !matched.contains($0) }) else {
+                matched.insert(try insert(db, deployment, page: page, creation: creation).id)
+                return .created
+            }
+            matched.insert(seq)
+            // The same data without an id to take: nothing to change.
+            guard deployment.id != nil else { return .unchanged }
+            target = seq
         }
-        _ = try insert(db, deployment, page: page, creation: creation)
-        return .created
+        guard let seq = target else { return .unchanged }
+        matched.insert(seq)
+        var assignments = dataColumns.map { "\($0) = ?" }
+        var values = dataArguments(deployment)
+        if let id = deployment.id {
+            let reference = ReleaseReference(component: deployment.component, version: deployment.version)
+            try requireFreeID(db, id, table: "deployments", seq: seq, for: "a deployment of \(describe(reference))")
+        }
+        for (column, value) in [
+            ("id", deployment.id as (any DatabaseValueConvertible)?), ("created_at", deployment.createdAt?.seconds),
+            ("created_by", deployment.createdBy), ("from_version", deployment.fromVersion),
+        ] where value != nil {
+            assignments.append("\(column) = ?")
+            values.append(value)
+        }
+        try db.execute(
+            sql: "UPDATE deployments SET \(assignments.joined(separator: ", ")) WHERE seq = ?",
+            arguments: StatementArguments(values + [seq])
+        )
+        return .updated
     }
 
     // MARK: Sites
@@ -226,14 +249,17 @@ extension Rows {
         }
         for group in data.groups { count("groups", try upsert(db, group, page: page)) }
         for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
+        var matched: Set<Int64> = []
         for deployment in data.deployments {
-            switch try importDeployment(db, deployment, page: page, creation: creation) {
+            switch try importDeployment(db, deployment, page: page, creation: creation, matched: &matched) {
             case .created: summary.created["deployments", default: 0] += 1
             case .updated: summary.updated["deployments", default: 0] += 1
             case .unchanged: break
             }
         }
         for site in data.sites { count("sites", try upsert(db, site, page: page, creation: creation)) }
+        // A release the data yanks or makes a draft stops being its component's active release.
+        try dropUnpublishedActive(db, page: page)
         try releasesChanged(db, page: page, published: published, now: now)
         return summary
     }

@@ -18,7 +18,14 @@ enum Rows {
             serverURL: row["server_url"]
         )
         let components = try Row.fetchAll(db, sql: "SELECT * FROM components WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            Component(slug: $0["slug"], name: $0["name"], repo: $0["repo"], url: $0["url"], description: $0["description"])
+            Component(
+                slug: $0["slug"],
+                name: $0["name"],
+                repo: $0["repo"],
+                url: $0["url"],
+                description: $0["description"],
+                active: $0["active_version"]
+            )
         }
         let releases = try Row.fetchAll(db, sql: "SELECT * FROM releases WHERE page_id = ? ORDER BY seq", arguments: [id]).map(release)
         var members: [Int64: [ReleaseReference]] = [:]
@@ -166,6 +173,7 @@ enum Rows {
 
     /// What refers to a release (a group, a deployment or a site), described for a message; nil when nothing does.
     static func referrer(_ db: Database, _ reference: ReleaseReference, page: String) throws -> String? {
+        if let component = try activeReferrer(db, reference, page: page) { return component }
         let arguments: StatementArguments = [page, reference.component, reference.version]
         if let group = try String.fetchOne(
             db,
@@ -222,6 +230,8 @@ enum Rows {
         return !existed
     }
 
+    /// Creates or updates a component; its active release is set when `component.active` is given and
+    /// kept otherwise (it changes through ``SQLiteStore/activate(_:page:)`` and ``SQLiteStore/clearActive(component:page:)``).
     static func upsert(_ db: Database, _ component: Component, page: String) throws -> Bool {
         let existed = try Bool.fetchOne(
             db,
@@ -230,11 +240,12 @@ enum Rows {
         )
         try db.execute(
             sql: """
-                INSERT INTO components (page_id, slug, name, repo, url, description) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO components (page_id, slug, name, repo, url, description, active_version) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name, repo = excluded.repo,
-                    url = excluded.url, description = excluded.description
+                    url = excluded.url, description = excluded.description,
+                    active_version = COALESCE(excluded.active_version, active_version)
                 """,
-            arguments: [page, component.slug, component.name, component.repo, component.url, component.description]
+            arguments: [page, component.slug, component.name, component.repo, component.url, component.description, component.active]
         )
         return existed != true
     }

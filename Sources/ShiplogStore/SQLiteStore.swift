@@ -95,6 +95,8 @@ public final class SQLiteStore: Store {
             (release.id, release.createdAt, release.createdBy) = (nil, nil, nil)
             _ = try Rows.upsert(db, release, page: page, creation: creation)
             if release.status != previous {
+                // Yanking the active release (or making it a draft) makes the latest automatic again.
+                if release.status != .published { try Rows.dropUnpublishedActive(db, page: page) }
                 try Rows.releasesChanged(
                     db,
                     page: page,

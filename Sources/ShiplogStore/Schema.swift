@@ -212,6 +212,10 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("active release") { db in
+            // The version of a component's active release (SPEC §3); NULL: the latest is automatic.
+            try db.execute(sql: "ALTER TABLE components ADD COLUMN active_version TEXT")
+        }
         migrator.registerMigration("ids and creation metadata") { db in
             // Stable ids, who created what and when (SPEC §1, §6.1); channel and build of releases;
             // where a deployment came from and why it failed.

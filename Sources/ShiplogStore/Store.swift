@@ -40,6 +40,15 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteRelease(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Bool
 
+    /// Makes a release its component's active release, its latest (SPEC §3). A draft is published
+    /// first, with publishing's effects (`published_at` set when missing, subscriber mail, the
+    /// `release.published` event); a yanked release is a conflict. Returns the release as stored.
+    func activate(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Release
+
+    /// Makes a component's latest automatic again; returns the version that was active (nil when none was).
+    @discardableResult
+    func clearActive(component: String, page: String) async throws(StoreError) -> String?
+
     /// Adds a group whose members exist.
     func createGroup(_ group: ReleaseGroup, page: String) async throws(StoreError)
 
@@ -191,6 +200,9 @@ public protocol Store: Sendable {
 
     /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
     func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError)
+
+    /// How many deliveries of every page wait, and how many of those failed at least once.
+    func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts
 
     // MARK: Idempotency keys (SPEC §6.1)
 

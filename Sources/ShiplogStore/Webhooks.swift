@@ -60,6 +60,19 @@ public struct Webhook: Sendable, Hashable {
     public var lastError: String?
 }
 
+/// The webhook deliveries waiting, as `/metrics` shows them.
+public struct WebhookQueueCounts: Sendable, Hashable {
+    /// Deliveries not yet delivered (retries included).
+    public var queued = 0
+    /// Queued deliveries whose last attempt failed (they are retried until a 2xx).
+    public var failing = 0
+
+    public init(queued: Int = 0, failing: Int = 0) {
+        self.queued = queued
+        self.failing = failing
+    }
+}
+
 /// One event on its way to one webhook, as the delivery service takes it.
 public struct WebhookDelivery: Sendable, Hashable {
     /// The position in the queue: deliveries of one webhook go out in this order.
@@ -206,6 +219,16 @@ extension SQLiteStore {
                     """,
                 arguments: [now, status, seq]
             )
+        }
+    }
+
+    public func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) AS queued, COALESCE(SUM(attempts > 0), 0) AS failing FROM webhook_deliveries WHERE state = 'queued'"
+            )
+            return WebhookQueueCounts(queued: row?["queued"] ?? 0, failing: row?["failing"] ?? 0)
         }
     }
 

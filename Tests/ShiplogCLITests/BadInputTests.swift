@@ -56,6 +56,11 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         },
         BadInput(name: "deployment naming an unknown release", path: "deployments[0].version") { $0.deployments[0]["version"] = "v9.9.9" },
         BadInput(name: "duplicate release", path: "releases[3] (api v1.0.0).version") { $0.releases.append($0.releases[0]) },
+        BadInput(name: "active release that does not exist", path: "components[0].active") { $0.components[0]["active"] = "v9.9.9" },
+        BadInput(name: "active release that is yanked", path: "components[0].active") {
+            $0.components[0]["active"] = "v1.0.0"
+            $0.releases[0]["status"] = "yanked"
+        },
     ]
 }
 

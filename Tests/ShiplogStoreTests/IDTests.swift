@@ -57,6 +57,26 @@ import Testing
         #expect(try await second.store.load(page: data.page.id) == stored)
     }
 
+    @Test func anExportImportedWhereTheSameDataIsMergesInsteadOfDoubling() async throws {
+        let data = try exampleData()
+        let (first, second) = (try TemporaryStore(), try TemporaryStore())
+        try await first.store.importData(data)
+        try await second.store.importData(data)
+        let exported = try #require(try await first.store.load(page: data.page.id))
+        let summary = try await second.store.importData(exported)
+        #expect(summary.created["deployments"] == nil && summary.created["releases"] == nil)
+        let merged = try #require(try await second.store.load(page: data.page.id))
+        #expect(merged.deployments.map(\.id) == exported.deployments.map(\.id))
+        #expect(merged.releases.map(\.id) == exported.releases.map(\.id))
+        // Two events with the same data are two deployments, kept apart by their ids.
+        var twice = exported
+        var again = try #require(exported.deployments.first)
+        again.id = "again"
+        twice.deployments.append(again)
+        #expect(try await second.store.importData(twice).created["deployments"] == 1)
+        #expect(try await second.store.load(page: data.page.id)?.deployments.count == exported.deployments.count + 1)
+    }
+
     @Test func anIdAnotherReleaseHasIsRefused() async throws {
         let temporary = try TemporaryStore()
         var data = try exampleData()
@@ -125,6 +145,36 @@ import Testing
         #expect(try await store.deleteDeployment(id: try #require(added.id), page: page) == false)
         // With its deployment gone, nothing refers to the release any more.
         #expect(try await store.deleteRelease(release.reference, page: page))
+    }
+
+    @Test func webhookEventsCarryTheIdsAndCreation() async throws {
+        let temporary = try TemporaryStore()
+        let data = try exampleData()
+        let store = temporary.store
+        let page = data.page.id
+        try await store.importData(data)
+        _ = try await store.createWebhook(WebhookRegistration(url: "https://a.example/hook", secret: "s"), page: page)
+        let release = try await store.createRelease(
+            Release(component: "api", version: Version("9.9.9"), publishedAt: Timestamp(seconds: 1_893_553_445)),
+            page: page,
+            by: "k1"
+        )
+        let deployment = try await store.addDeployment(
+            Deployment(component: "api", version: "9.9.9", environment: "production"),
+            page: page,
+            by: "k2"
+        )
+        var events: [JSONValue] = []
+        while let next = try await store.dueWebhookDeliveries(limit: 1).first {
+            events.append(try JSONParser.parse(next.body)["data"] ?? .null)
+            try await store.markWebhookDelivered(next.seq, status: 204)
+        }
+        #expect(events.count == 2)
+        #expect(events.first?["id"] == release.id.map(JSONValue.string) && events.first?["created_by"] == .string("k1"))
+        let sent = try #require(events.last)
+        #expect(sent["id"] == deployment.deployment.id.map(JSONValue.string) && sent["created_by"] == .string("k2"))
+        #expect(sent["from_version"] == deployment.deployment.fromVersion.map(JSONValue.string) && sent["error_message"] == .null)
+        #expect(sent["created_at"] != nil && sent["created_at"] != .null)
     }
 
     @Test func migratingAStoreOfEarlierVersionsGivesItsRowsIds() async throws {

@@ -48,6 +48,17 @@ if [ -z "$port" ]; then
     exit 1
 fi
 base="http://127.0.0.1:$port"
+# The ids the store gave the example's releases and deployments, so the routes by id reach past 404s.
+ids="$(python3 - "$base" "$admin" <<'PY'
+import json, sys, urllib.request
+base, key = sys.argv[1], sys.argv[2]
+ids = []
+for path in ("releases", "deployments"):
+    request = urllib.request.Request(f"{base}/api/v1/pages/nimbus/{path}?limit=200", headers={"Authorization": f"Bearer {key}"})
+    ids += [item["id"] for item in json.load(urllib.request.urlopen(request, timeout=5))["items"]]
+print(", ".join(json.dumps(id) for id in ids))
+PY
+)"
 
 # Path parameters (and body members) that name what the store holds, so generated requests
 # reach past the 404s and the "no such release" 400s; schemathesis still generates the other
@@ -69,12 +80,16 @@ values = ["production", "staging"]
 [dictionaries.sites]
 values = ["initech"]
 
+[dictionaries.ids]
+values = [$ids]
+
 [parameters]
 "path.page" = "nimbus"
 "path.component" = { dictionary = "components", probability = 0.7 }
 "path.version" = { dictionary = "versions", probability = 0.5 }
 "path.environment" = { dictionary = "environments", probability = 0.7 }
 "path.site" = { dictionary = "sites", probability = 0.5 }
+"path.id" = { dictionary = "ids", probability = 0.7 }
 "query.component" = { dictionary = "components", probability = 0.7 }
 "body.component" = { dictionary = "components", probability = 0.8 }
 "body.version" = { dictionary = "versions", probability = 0.5 }

@@ -109,11 +109,12 @@ class Server:
 
     counter = itertools.count()
 
-    def __init__(self, store, *arguments):
+    def __init__(self, store, *arguments, env=None):
         self.store = store
         self.log_path = store.directory / f"server-{next(Server.counter)}.log"
         self._log = open(self.log_path, "wb")
-        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"))
+        # `env` adds variables (SHIPLOG_METRICS_TOKEN …) to this process's environment.
+        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"), **(env or {}))
         self.process = subprocess.Popen(
             [str(BINARY), "serve", "--db", str(store.db), "--port", "0", *map(str, arguments)],
             stdout=subprocess.PIPE,
@@ -307,6 +308,7 @@ def test_openapi_document_is_served_as_json(server):
     assert {
         "/health",
         "/openapi.json",
+        "/metrics",
         "/v1/pages/{page}/version",
         "/api/v1/pages/{page}",
         "/api/v1/pages/{page}/components/{component}",
@@ -329,7 +331,7 @@ def test_openapi_document_is_served_as_json(server):
         "/v1/pages/{page}/subscribers/confirm",
         "/v1/pages/{page}/unsubscribe",
     } <= set(document["paths"])
-    assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyHeader", "accessToken"}
+    assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyHeader", "accessToken", "metricsToken"}
 
 
 def test_openapi_document_matches_the_yaml(server):

@@ -37,10 +37,14 @@ public struct Catalog: Sendable {
     public let includeDrafts: Bool
     /// Per component (in data order), indices of its releases, highest version first (drafts included).
     public let releasesByComponent: [[Int]]
-    /// Per component, the index of its latest release.
+    /// Per component, the index of its latest release: its active release when one is set, else the
+    /// highest published release that is not a pre-release (SPEC §3).
     public let latest: [Int?]
     /// Per component, the index of its latest pre-release above the latest release.
     public let latestPrerelease: [Int?]
+    /// Per component, the index of its active release (``Component/active``) when one is set and
+    /// names a published release of it; ``latest`` is then that release.
+    public let active: [Int?]
     /// Per release, its bump kind.
     public let bumps: [BumpKind]
     /// All groups, highest version first.
@@ -79,9 +83,17 @@ public struct Catalog: Sendable {
         // Sorted on extracted keys, so that the comparisons copy no releases; components on every core.
         let keys = releases.map { (Version.OrderKey($0.version), $0.publishedAt?.seconds ?? .min) }
         let lists = byComponent
+        // Valid data names a published release of the component (``CrossReferences``); anything else is no pin.
+        let active: [Int?] = data.components.map { component in
+            guard let version = component.active,
+                let index = releaseIndex[ReleaseReference(component: component.slug, version: version)],
+                releases[index].status == .published
+            else { return nil }
+            return index
+        }
         let orders = Mutex([ComponentOrder?](repeating: nil, count: lists.count))
         DispatchQueue.concurrentPerform(iterations: lists.count) { component in
-            let order = ComponentOrder(lists[component], releases: releases, keys: keys)
+            let order = ComponentOrder(lists[component], active: active[component], releases: releases, keys: keys)
             orders.withLock { $0[component] = order }
         }
         var latest: [Int?] = []
@@ -100,6 +112,7 @@ public struct Catalog: Sendable {
         self.releasesByComponent = byComponent
         self.latest = latest
         self.latestPrerelease = latestPrerelease
+        self.active = active
         self.bumps = bumps
         self.groups = Self.resolveGroups(data, componentOfRelease: componentOfRelease, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
@@ -143,13 +156,15 @@ public struct Catalog: Sendable {
         /// Per release of ``list``, its bump kind.
         var bumps: [BumpKind]
 
-        init(_ indices: [Int], releases: [Release], keys: [(Version.OrderKey, Int64)]) {
+        init(_ indices: [Int], active: Int?, releases: [Release], keys: [(Version.OrderKey, Int64)]) {
             let list = indices.sorted { a, b in
                 let rank = Version.OrderKey.compare(keys[a].0, keys[b].0) ?? releases[a].version.compare(releases[b].version)
                 if rank != 0 { return rank > 0 }
                 return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
             }
-            let current = list.firstIndex { releases[$0].status == .published && !releases[$0].isPrerelease }
+            // The active release, when set, is the latest whatever is above it (SPEC §3).
+            let current =
+                active.flatMap { list.firstIndex(of: $0) } ?? list.firstIndex { releases[$0].status == .published && !releases[$0].isPrerelease }
             var bumps = [BumpKind](repeating: .major, count: list.count)
             var previous: Int? = nil
             for position in list.indices.reversed() {

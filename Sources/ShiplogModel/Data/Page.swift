@@ -59,14 +59,25 @@ public struct Component: Sendable, Hashable {
     public var url: String?
     /// A sentence about the component.
     public var description: String?
+    /// The version of its **active** release, when one is set (SPEC §3): that release is the
+    /// component's latest whatever else is published. It names a published release of the component.
+    public var active: String?
 
     /// Creates a component.
-    public init(slug: String, name: String? = nil, repo: String? = nil, url: String? = nil, description: String? = nil) {
+    public init(
+        slug: String,
+        name: String? = nil,
+        repo: String? = nil,
+        url: String? = nil,
+        description: String? = nil,
+        active: String? = nil
+    ) {
         self.slug = slug
         self.name = name
         self.repo = repo
         self.url = url
         self.description = description
+        self.active = active
     }
 
     /// The name, else the slug.

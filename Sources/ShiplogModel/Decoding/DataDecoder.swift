@@ -24,7 +24,7 @@ struct DecodedDocument {
 struct DataDecoder {
     static let topKeys = ["page", "components", "releases", "groups", "environments", "deployments", "sites"]
     static let pageKeys = ["id", "title", "description", "base_url", "grouping", "public", "feed_limit", "server_url"]
-    static let componentKeys = ["slug", "name", "repo", "url", "description"]
+    static let componentKeys = ["slug", "name", "repo", "url", "description", "active"]
     static let releaseKeys = [
         "component", "version", "title", "published_at", "author", "notes", "status", "prerelease", "commit", "tag", "url",
         "code_name", "assets", "id", "created_at", "created_by", "channel", "build",
@@ -126,7 +126,8 @@ struct DataDecoder {
             name: f.name("name"),
             repo: f.name("repo"),
             url: f.url("url"),
-            description: f.string("description")
+            description: f.string("description"),
+            active: f.string("active", rule: Rules.versionProblem)
         )
         return slug == nil ? nil : component
     }

@@ -259,6 +259,7 @@ enum CrossReferences {
                 problems.append(problem("no release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"))
             }
         }
+        problems += activeProblems(d, releases: releases)
         var groups: [String: Origin] = [:]
         for (group, origin) in d.groups {
             if let first = groups[group.version.text] {

@@ -40,6 +40,7 @@ public enum DataEncoder {
         o["repo"] = component.repo.map(JSONValue.string)
         o["url"] = component.url.map(JSONValue.string)
         o["description"] = component.description.map(JSONValue.string)
+        o["active"] = component.active.map(JSONValue.string)
         return o.value
     }
 

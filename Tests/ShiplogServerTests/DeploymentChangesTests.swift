@@ -128,10 +128,11 @@ import Testing
                 return (stored, [stored.deployment])
             }
         }
-        // The write commits while the older reload is held, then reloads the page itself.
-        while loader.loads.withLock({ $0 }) < 3 { await Task.yield() }
-        await loader.release()
+        // The write commits while the older reload is held and reloads the page itself; then the
+        // older reload answers what it read before the write, and is not installed.
         _ = try await writing.value
+        #expect(loader.loads.withLock { $0 } == 3)
+        await loader.release()
         try await reload.value
         #expect(snapshots["acme"]?.data.deployments.count == 1)
         #expect(snapshots.applyInPlace("acme") { $0 }, "no reload in flight any more")

@@ -19,8 +19,9 @@ struct DeployCommand: AsyncParsableCommand {
             given, and a finished status (success, failure, canceled, error) also sets its end. With \
             --update, sets the status of the newest deployment of that component and version to ENV \
             (PATCH …/deployments), or records one when there is none: run it with --status in_progress \
-            before the deploy step and with --status success or failure --update after. The key needs \
-            the write scope; it comes from --key or SHIPLOG_KEY and is never printed. Exit statuses: \
+            before the deploy step and with --status success or failure --update after. The environment \
+            must exist (a typo fails with exit status 1); --create-environment creates it first when it \
+            is missing (POST …/environments). The key needs the write scope; it comes from --key or SHIPLOG_KEY and is never printed. Exit statuses: \
             0 ok, 1 failed (the server's message is printed), 64 usage, 65 the server found the \
             deployment invalid (its causes are printed).
             """
@@ -28,7 +29,7 @@ struct DeployCommand: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
 
-    @Option(name: .long, help: ArgumentHelp("The environment, e.g. production (created when new; required).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The environment, e.g. production (it must exist; required).", valueName: "name"))
     var environment: String?
 
     @Option(name: .long, help: ArgumentHelp("The component's slug (required).", valueName: "slug"))
@@ -64,6 +65,9 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Update the status of the newest matching deployment instead of recording a new one.")
     var update = false
 
+    @Flag(name: .customLong("create-environment"), help: "Create the environment first when it does not exist.")
+    var createEnvironment = false
+
     func validate() throws {
         try server.check()
         for (name, value) in [("environment", environment), ("component", component), ("version", version), ("status", status)] {
@@ -97,9 +101,15 @@ struct DeployCommand: AsyncParsableCommand {
         let path = "/environments/\(ServerClient.segment(environment))/deployments"
         let name = "\(component) \(version) to \(environment)"
         try await clientCall {
+            if createEnvironment {
+                let answer = try await client.send(.POST, "/environments", .object([JSONMember("name", .string(environment))]))
+                // 409: it exists already, which is what was asked for.
+                guard answer.isSuccess || answer.status == 409 else { throw answer.fail("creating the environment \(environment)") }
+                if answer.status == 201 { Console.error("shiplog: created the environment \(environment)") }
+            }
             if update {
                 let answer = try await client.send(.PATCH, path, .object(fields))
-                guard answer.isSuccess else { throw answer.fail("updating the deployment of \(name)") }
+                guard answer.isSuccess else { throw unknownEnvironment(answer, "updating the deployment of \(name)") }
                 Console.output("deployment of \(name): \(status)")
                 return
             }
@@ -111,8 +121,17 @@ struct DeployCommand: AsyncParsableCommand {
                 if let value { fields.append(JSONMember(key, .string(value))) }
             }
             let answer = try await client.send(.POST, path, .object(fields))
-            guard answer.isSuccess else { throw answer.fail("recording the deployment of \(name)") }
+            guard answer.isSuccess else { throw unknownEnvironment(answer, "recording the deployment of \(name)") }
             Console.output("deployment of \(name): \(status)")
         }
+    }
+
+    /// Prints the failure; when the environment does not exist, says how to create it.
+    private func unknownEnvironment(_ answer: ServerAnswer, _ what: String) -> ExitCode {
+        let status = answer.fail(what)
+        if answer.status == 404, let message = ServerClient.message(answer), message.hasPrefix("environment ") {
+            Console.error("  check the environment's name, or give --create-environment to create it")
+        }
+        return status
     }
 }

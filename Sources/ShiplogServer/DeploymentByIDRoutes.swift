@@ -9,6 +9,10 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place.
+    let deploymentChanges: DeploymentChanges
+    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
+    let notify: @Sendable (String) async -> Void
 
     /// The fields of a deployment that the store sets, never the client (SPEC §1, §6.1).
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by", "from_version"]
@@ -93,7 +97,10 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
         updated.id = current.id
         let page = access.page.data.page.id
         let change = updated
-        let stored = try await write(page) { () async throws(StoreError) in try await store.replaceDeployment(change, page: page) }
+        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let stored = try await store.replaceDeployment(change, page: page)
+            return (stored, [stored])
+        }
         return JSONResponse.make(DataEncoder.deployment(stored, answer: true))
     }
 

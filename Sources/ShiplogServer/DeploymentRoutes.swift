@@ -9,6 +9,10 @@ struct DeploymentRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place.
+    let deploymentChanges: DeploymentChanges
+    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
+    let notify: @Sendable (String) async -> Void
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
@@ -32,12 +36,16 @@ struct DeploymentRoutes: PageAPIRoutes {
         return try Listing.page(access.page.data.environments.map(DataEncoder.environment), request)
     }
 
+    /// Needs `write`: CI creates the environments it deploys to (`shiplog deploy --create-environment`);
+    /// freezing one (PATCH) stays `admin`.
     func createEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context)
-        try access.require(.admin)
+        try access.require(.write)
         let body = try await RequestInput.json(request, context)
         let environment: ShiplogModel.Environment
         do { environment = try ValueDecoding.environment(body, source: "request body") } catch { throw APIError.invalid(error) }
+        // Creating it frozen is freezing it: admin only.
+        if environment.frozen { try access.require(.admin) }
         let page = access.page.data.page.id
         try await write(page) { () async throws(StoreError) in try await store.createEnvironment(environment, page: page) }
         return JSONResponse.make(DataEncoder.environment(environment), status: .created)
@@ -86,8 +94,9 @@ struct DeploymentRoutes: PageAPIRoutes {
         let deployment: Deployment
         do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let page = access.page.data.page.id
-        let stored = try await write(page) { () async throws(StoreError) in
-            try await store.addDeployment(deployment, page: page, by: access.keyID)
+        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let stored = try await store.addDeployment(deployment, page: page, by: access.keyID)
+            return (stored, [stored.deployment])
         }
         return JSONResponse.make(DataEncoder.deployment(stored.deployment, answer: true), status: .created)
     }
@@ -122,19 +131,23 @@ struct DeploymentRoutes: PageAPIRoutes {
             throw APIError.invalid("the deployment update is not valid", causes: causes)
         }
         let page = access.page.data.page.id
-        let (stored, _) = try await write(page) { () async throws(StoreError) in
-            try await store.updateDeployment(
+        let (stored, _) = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let result = try await store.updateDeployment(
                 ReleaseReference(component: component, version: version),
                 environment: name,
                 status: status,
                 page: page,
                 by: access.keyID
             )
+            return (result, [result.0.deployment])
         }
         return JSONResponse.make(DataEncoder.deployment(stored.deployment, answer: true))
     }
 
-    /// `{component, force?}` → 201 with the new deployment; 400 when frozen without force; 404 when there is nothing to roll back to.
+    /// `{component?, force?, actor?}` (SPEC §6.1): cancels the active deployments of the components it
+    /// rolls back, then records one `pending` deployment each. With a component → 201 with the new
+    /// deployment; without → 201 `{"items": [the new deployments]}`. Frozen without force → 400;
+    /// nothing to roll back to → 404.
     func rollback(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context)
         try access.require(.write)
@@ -145,10 +158,10 @@ struct DeploymentRoutes: PageAPIRoutes {
             causes += members.filter { !["component", "force", "actor"].contains($0.key) }.map { .init(field: $0.key, error: "unknown field") }
         }
         var component: String?
-        if case .string(let slug)? = body["component"], Rules.slugProblem(slug) == nil {
-            component = slug
-        } else {
-            causes.append(.init(field: "component", error: "expected a component slug"))
+        switch body["component"] {
+        case nil, .null?: break
+        case .string(let slug)? where Rules.slugProblem(slug) == nil: component = slug
+        default: causes.append(.init(field: "component", error: "expected a component slug, or null for every component"))
         }
         var force = false
         switch body["force"] {
@@ -162,11 +175,14 @@ struct DeploymentRoutes: PageAPIRoutes {
         case .string(let text)?: actor = text
         default: causes.append(.init(field: "actor", error: "expected a string"))
         }
-        guard causes.isEmpty, let component else { throw APIError.invalid("the rollback is not valid", causes: causes) }
+        guard causes.isEmpty else { throw APIError.invalid("the rollback is not valid", causes: causes) }
         let page = access.page.data.page.id
-        let stored = try await write(page) { () async throws(StoreError) in
-            try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page, by: access.keyID)
+        let outcome = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let outcome = try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page, by: access.keyID)
+            return (outcome, outcome.changed.map(\.deployment))
         }
-        return JSONResponse.make(DataEncoder.deployment(stored.deployment, answer: true), status: .created)
+        let created = outcome.created.map { DataEncoder.deployment($0.deployment, answer: true) }
+        if component != nil, let only = created.first { return JSONResponse.make(only, status: .created) }
+        return JSONResponse.make(.object([JSONMember("items", .array(created))]), status: .created)
     }
 }

@@ -98,11 +98,14 @@ public struct ShiplogServer: Sendable {
         }
         let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
-        let changed: @Sendable (String) async -> Void = { page in
-            await snapshots.refresh(page)
+        let notify: @Sendable (String) async -> Void = { page in
             siteBuilder?.schedule(page)
             delivery?.poke()
             webhookSender.poke()
+        }
+        let changed: @Sendable (String) async -> Void = { page in
+            await snapshots.refresh(page)
+            await notify(page)
         }
         let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
 
@@ -144,8 +147,10 @@ public struct ShiplogServer: Sendable {
         VersionRoute(snapshots: snapshots).register(on: router)
         PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
         ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentByIDRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        // One gate for every deployment write, so that their changes reach the page in commit order.
+        let deploymentChanges = DeploymentChanges(snapshots: snapshots)
+        DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
+        DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,

@@ -23,6 +23,23 @@ struct PageSnapshot: Sendable {
         let digest = SHA256.hash(data: Data(text.utf8))
         versionETag = "\"" + digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
     }
+
+    /// The same page with other deployments: nothing the catalog or the version document computes
+    /// reads deployments, so they are kept as they are (a deployment write costs what it changes).
+    func replacingDeployments(_ deployments: [Deployment]) -> PageSnapshot {
+        PageSnapshot(self, deployments: deployments)
+    }
+
+    private init(_ old: PageSnapshot, deployments: [Deployment]) {
+        var data = old.data
+        data.deployments = deployments
+        var catalog = old.catalog
+        catalog.replaceDeployments(deployments)
+        self.data = data
+        self.catalog = catalog
+        versionBody = old.versionBody
+        versionETag = old.versionETag
+    }
 }
 
 /// Every page of the store held in memory, so reads never wait on SQL: rebuilt after each
@@ -49,6 +66,10 @@ final class Snapshots: Sendable {
     private struct State {
         var entries: [String: Entry] = [:]
         var lastTicket: UInt64 = 0
+        /// How many reloads took a ticket and have not installed or failed yet. A change is applied in
+        /// place only while it is 0: a reload in flight may have read the store before the change
+        /// committed, and would then install a snapshot without it.
+        var reloading = 0
     }
 
     let store: any Store
@@ -81,10 +102,26 @@ final class Snapshots: Sendable {
         return state.withLock { $0.entries[id]?.isStale ?? false }
     }
 
+    /// Takes a ticket for a reload that is about to read the store (counted in ``State/reloading``
+    /// until ``install(_:_:ticket:)``, ``markFailed(_:ticket:)`` or the end of ``reloadAll()``).
     private func takeTicket() -> UInt64 {
         state.withLock {
             $0.lastTicket += 1
+            $0.reloading += 1
             return $0.lastTicket
+        }
+    }
+
+    /// A deployment write of `id` in the snapshot: applied in place (see ``DeploymentChanges``) when
+    /// no reload is in flight and the page is loaded and fresh; false when the caller must reload.
+    func applyInPlace(_ id: String, _ change: (PageSnapshot) -> PageSnapshot?) -> Bool {
+        state.withLock { state in
+            guard state.reloading == 0, var entry = state.entries[id], !entry.isStale, let snapshot = entry.snapshot,
+                let changed = change(snapshot)
+            else { return false }
+            entry.snapshot = changed
+            state.entries[id] = entry
+            return true
         }
     }
 
@@ -99,6 +136,7 @@ final class Snapshots: Sendable {
 
     private func install(_ id: String, _ snapshot: PageSnapshot?, ticket: UInt64) {
         state.withLock { state in
+            state.reloading -= 1
             update(id, in: &state) { entry in
                 guard ticket > entry.ticket else { return }
                 entry.snapshot = snapshot
@@ -108,7 +146,10 @@ final class Snapshots: Sendable {
     }
 
     private func markFailed(_ id: String, ticket: UInt64) {
-        state.withLock { state in update(id, in: &state) { $0.failed = max($0.failed, ticket) } }
+        state.withLock { state in
+            state.reloading -= 1
+            update(id, in: &state) { $0.failed = max($0.failed, ticket) }
+        }
     }
 
     /// Reads one page again from the store (dropping it when it is gone).
@@ -159,10 +200,16 @@ final class Snapshots: Sendable {
                 if let data = try await load(id) { fresh[id] = PageSnapshot(data: data) }
             }
         } catch {
-            for id in pageIDs { markFailed(id, ticket: ticket) }
+            state.withLock { state in
+                state.reloading -= 1
+                for (id, entry) in state.entries where entry.snapshot != nil {
+                    update(id, in: &state) { $0.failed = max($0.failed, ticket) }
+                }
+            }
             throw error
         }
         state.withLock { state in
+            state.reloading -= 1
             for id in Set(state.entries.keys).union(fresh.keys) {
                 update(id, in: &state) { entry in
                     guard ticket > entry.ticket else { return }

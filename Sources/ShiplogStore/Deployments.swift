@@ -13,33 +13,6 @@ public struct StoredDeployment: Sendable, Hashable {
     }
 }
 
-/// The rollback rules of SPEC §6, on an environment's deployments of one component (newest first).
-public enum Rollback {
-    /// Why there is no rollback.
-    public enum Refusal: Error, Sendable, Hashable {
-        /// The environment is frozen and `force` was not given.
-        case frozen
-        /// Nothing to roll back to (no deployment, or no earlier successful version).
-        case nothingToRollBack
-    }
-
-    /// The version to deploy: when the newest deployment succeeded, the successful version before it
-    /// (a different version); when it did not, the last successful one.
-    public static func target(newestFirst deployments: [Deployment], frozen: Bool, force: Bool) -> Result<String, Refusal> {
-        if frozen && !force { return .failure(.frozen) }
-        guard let newest = deployments.first else { return .failure(.nothingToRollBack) }
-        let successful = deployments.filter { $0.status == .success }
-        if newest.status == .success {
-            guard let previous = successful.dropFirst().first(where: { $0.version != newest.version }) else {
-                return .failure(.nothingToRollBack)
-            }
-            return .success(previous.version)
-        }
-        guard let last = successful.first else { return .failure(.nothingToRollBack) }
-        return .success(last.version)
-    }
-}
-
 extension SQLiteStore {
     static func storedDeployment(_ row: Row) -> StoredDeployment {
         StoredDeployment(id: row["seq"], deployment: Rows.deployment(row))
@@ -79,6 +52,7 @@ extension SQLiteStore {
         let creation = Creation(by: creator, now: Self.now())
         let now = creation.now
         return try await write { db in
+            try Rows.requireEnvironment(db, environment, page: page)
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -105,61 +79,8 @@ extension SQLiteStore {
             let statusChanged = stored.deployment.status != status
             stored.deployment.status = status
             if status.isFinished && stored.deployment.finishedAt == nil { stored.deployment.finishedAt = Timestamp(seconds: now) }
-            try db.execute(
-                sql: "UPDATE deployments SET status = ?, finished_at = ? WHERE seq = ?",
-                arguments: [status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]
-            )
-            if statusChanged {
-                try Rows.queueEvent(db, page: page, .deploymentUpdated, data: DataEncoder.deployment(stored.deployment, answer: true), now: now)
-            }
+            try Rows.setStatus(db, stored, now: now, page: page, notify: statusChanged)
             return (stored, false)
-        }
-    }
-
-    public func rollback(
-        component: String,
-        environment: String,
-        force: Bool,
-        actor: String?,
-        page: String,
-        by creator: String?
-    ) async throws(StoreError)
-        -> StoredDeployment
-    {
-        let creation = Creation(by: creator, now: Self.now())
-        let now = creation.now
-        return try await write { db in
-            guard let frozen = try Rows.environmentFrozen(db, environment, page: page) else {
-                throw StoreError.notFound("environment \(JSONWriter.quoted(environment))")
-            }
-            let history = try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? ORDER BY seq DESC",
-                arguments: [page, environment, component]
-            ).map(Rows.deployment)
-            switch Rollback.target(newestFirst: history, frozen: frozen, force: force) {
-            case .failure(.frozen):
-                throw StoreError.invalid(
-                    field: "force",
-                    message: "environment \(JSONWriter.quoted(environment)) is frozen; give \"force\": true to roll back anyway"
-                )
-            case .failure(.nothingToRollBack):
-                throw StoreError.notFound("an earlier successful deployment of \(JSONWriter.quoted(component)) to \(JSONWriter.quoted(environment))")
-            case .success(let version):
-                let deployment = Deployment(
-                    component: component,
-                    version: version,
-                    environment: environment,
-                    status: .pending,
-                    startedAt: Timestamp(seconds: now),
-                    actor: actor,
-                    meta: .object([
-                        JSONMember("rollback", .bool(true)),
-                        JSONMember("from", .string(history.first?.version ?? "")),
-                    ])
-                )
-                return try Rows.addDeployment(db, deployment, page: page, creation: creation)
-            }
         }
     }
 
@@ -220,18 +141,22 @@ extension Rows {
         try Bool.fetchOne(db, sql: "SELECT frozen FROM environments WHERE page_id = ? AND name = ?", arguments: [page, name])
     }
 
-    /// Stores a deployment of an existing release (creating its environment when new) and queues its event.
-    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
+    /// Fails with not found when the page or the environment does not exist: deployments never
+    /// create their environment (a typo must fail, SPEC §6.1).
+    static func requireEnvironment(_ db: Database, _ name: String, page: String) throws {
         try requirePage(db, page)
+        guard try environmentFrozen(db, name, page: page) != nil else { throw StoreError.notFound("environment \(JSONWriter.quoted(name))") }
+    }
+
+    /// Stores a deployment of an existing release to an existing environment and queues its event.
+    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
+        try requireEnvironment(db, deployment.environment, page: page)
         let reference = ReleaseReference(component: deployment.component, version: deployment.version)
         guard try releaseSeq(db, reference, page: page) != nil else {
             throw StoreError.invalid(
                 field: "version",
                 message: "no release \(JSONWriter.quoted(deployment.version)) of component \(JSONWriter.quoted(deployment.component))"
             )
-        }
-        if try environmentFrozen(db, deployment.environment, page: page) == nil {
-            _ = try upsert(db, Environment(name: deployment.environment), page: page)
         }
         let stored = try insert(db, deployment, page: page, creation: creation)
         try queueEvent(db, page: page, .deploymentCreated, data: DataEncoder.deployment(stored.deployment, answer: true), now: creation.now)

@@ -24,13 +24,13 @@ extension Store {
 
     /// ``rollback(component:environment:force:actor:page:by:)`` by nobody in particular (`created_by` stays null).
     public func rollback(
-        component: String,
+        component: String?,
         environment: String,
         force: Bool,
         actor: String?,
         page: String
     ) async throws(StoreError)
-        -> StoredDeployment
+        -> RollbackOutcome
     {
         try await rollback(component: component, environment: environment, force: force, actor: actor, page: page, by: nil)
     }

@@ -73,11 +73,11 @@ public protocol Store: Sendable {
     /// Freezes or unfreezes an environment.
     func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError)
 
-    /// Records a deployment event of an existing release; its environment is created when new. The
-    /// store gives it an id, `created_at`, `created_by` (`creator`) and `from_version`.
+    /// Records a deployment event of an existing release to an existing environment (not found
+    /// otherwise). The store gives it an id, `created_at`, `created_by` (`creator`) and `from_version`.
     func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment
 
-    /// Sets the status of the newest deployment of a release to an environment, or records one (by `creator`).
+    /// Sets the status of the newest deployment of a release to an existing environment, or records one (by `creator`).
     func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
@@ -86,15 +86,16 @@ public protocol Store: Sendable {
         by creator: String?
     ) async throws(StoreError) -> (StoredDeployment, created: Bool)
 
-    /// Records a rollback of a component in an environment by the rules of ``Rollback`` (by `creator`).
+    /// Rolls back a component (nil: every component deployed there) in an environment by the rules of
+    /// ``Rollback``, canceling the active deployments first, in one transaction (by `creator`).
     func rollback(
-        component: String,
+        component: String?,
         environment: String,
         force: Bool,
         actor: String?,
         page: String,
         by creator: String?
-    ) async throws(StoreError) -> StoredDeployment
+    ) async throws(StoreError) -> RollbackOutcome
 
     /// Replaces what may change of the deployment with the id of `deployment` (status, times, host,
     /// actor, commit, meta, error message); its release, environment, creation and `from_version`

@@ -39,7 +39,12 @@ import Testing
         router.add(middleware: GateMiddleware(keys: KeyRing(store: store), limiter: nil, logger: quiet))
         router.add(middleware: JSONErrorMiddleware(logger: quiet))
         router.add(middleware: IdempotencyMiddleware(store: store, logger: quiet))
-        DeploymentRoutes(snapshots: snapshots) { page in await snapshots.refresh(page) }.register(on: router)
+        DeploymentRoutes(
+            snapshots: snapshots,
+            changed: { page in await snapshots.refresh(page) },
+            deploymentChanges: DeploymentChanges(snapshots: snapshots),
+            notify: { _ in }
+        ).register(on: router)
         return router
     }
 
@@ -48,7 +53,7 @@ import Testing
         return items.count
     }
 
-    @Test("a deployment whose refresh fails is answered 201, recorded once, and seen by the next read")
+    @Test("a write whose refresh fails is answered 201, recorded once, and seen by the next read")
     func refreshFailureAfterCommit() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-routes-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -62,9 +67,10 @@ import Testing
         let app = Application(router: Self.router(store, snapshots), logger: Self.quiet)
 
         try await app.test(.router) { client in
-            let path = "/api/v1/pages/acme/environments/production/deployments"
+            // Creating an environment reloads the page (deployment writes change it in place).
+            let path = "/api/v1/pages/acme/environments"
             failing.withLock { $0 = true }
-            let body = ByteBuffer(string: #"{"component": "api", "version": "1.0.0", "status": "success"}"#)
+            let body = ByteBuffer(string: #"{"name": "canary"}"#)
             try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(secret)"], body: body) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
             }
@@ -77,7 +83,7 @@ import Testing
             failing.withLock { $0 = false }
             let list = try await client.execute(uri: path, method: .get)
             #expect(list.status == .ok)
-            #expect(try Self.count(list) == 1)
+            #expect(try Self.count(list) == 2)
         }
     }
 

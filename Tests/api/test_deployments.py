@@ -127,12 +127,14 @@ def _detach_path(server):
 # name → (method, path or path factory, body factory or None, expected status by caller)
 OPERATIONS = {
     "list environments": ("GET", ENVIRONMENTS, None, PUBLIC_GET),
-    "create environment": ("POST", ENVIRONMENTS, lambda s: {"name": f"env-{unique()}"}, admin_op(201)),
+    # CI creates the environments it deploys to with its write key; freezing one is admin's.
+    "create environment": ("POST", ENVIRONMENTS, lambda s: {"name": f"env-{unique()}"}, write_op(201)),
+    "create frozen environment": ("POST", ENVIRONMENTS, lambda s: {"name": f"env-{unique()}", "frozen": True}, admin_op(201)),
     "freeze environment": ("PATCH", lambda s: environment_path(new_environment(s)), lambda s: {"frozen": True}, admin_op(200)),
     "list deployments": ("GET", deployments_path("production"), None, PUBLIC_GET),
-    "create deployment": ("POST", deployments_path("matrix"),
+    "create deployment": ("POST", lambda s: deployments_path(new_environment(s)),
                           lambda s: {"component": "cli", "version": "v1.1.0", "status": "success"}, write_op(201)),
-    "update deployment": ("PATCH", deployments_path("matrix"),
+    "update deployment": ("PATCH", lambda s: deployments_path(new_environment(s)),
                           lambda s: {"component": "cli", "version": "v1.0.0", "status": "in_progress"}, write_op(200)),
     "rollback": ("POST", _rollback_path, lambda s: {"component": "cli"}, write_op(201)),
     "list sites": ("GET", SITES, None, PUBLIC_GET),
@@ -395,9 +397,26 @@ def test_list_deployments_bad_environment_name(server):
 # MARK: - Deployments: create and update
 
 
-def test_create_deployment_creates_its_environment(server):
+def test_create_deployment_needs_its_environment(server, store):
+    """A typo in CI never records a deployment somewhere new (SPEC §6.1): 404 until the environment exists."""
     name = f"auto-{unique()}"
     assert name not in [e["name"] for e in environments(server)]
+    body = {"component": "api", "version": "v1.10.2", "status": "success"}
+    for method in ("POST", "PATCH"):
+        response = server.request(method, deployments_path(name), store.keys["write"], json=body)
+        assert_error(response, 404, "not_found")
+        assert response.json()["message"] == f'environment "{name}" not found'
+    assert_error(rollback(server, name, component="api"), 404, "not_found")
+    assert_error(rollback(server, name), 404, "not_found")
+    assert name not in [e["name"] for e in environments(server)]
+    assert_error(server.get(deployments_path(name)), 404, "not_found")
+    # The write key may create it; then the deployment is recorded.
+    assert server.request("POST", ENVIRONMENTS, store.keys["write"], json={"name": name}).status_code == 201
+    assert server.request("POST", deployments_path(name), store.keys["write"], json=body).status_code == 201
+
+
+def test_create_deployment_records_every_field(server):
+    name = new_environment(server)
     body = {
         "component": "api", "version": "v1.10.2", "status": "success",
         "started_at": "2026-11-02T10:00:00+01:00", "finished_at": "2026-11-02T09:06:12.5Z",
@@ -408,7 +427,6 @@ def test_create_deployment_creates_its_environment(server):
     assert response.headers["Content-Type"].startswith("application/json")
     expected = dict(body, environment=name, started_at="2026-11-02T09:00:00Z", finished_at="2026-11-02T09:06:12Z")
     assert plain(response.json()) == expected
-    assert {"name": name, "frozen": False} in environments(server)
     assert deployments(server, name)["items"] == [response.json()]
 
 
@@ -476,7 +494,8 @@ def test_create_deployment_invalid(server, body, field):
 
 def test_create_deployment_invalid_does_not_create_the_environment(server):
     name = f"never-{unique()}"
-    assert_error(server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v9.9.9"}), 400, "invalid_request")
+    # The environment is the path's: a missing one is a 404 before the release is looked at.
+    assert_error(server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v9.9.9"}), 404, "not_found")
     assert name not in [e["name"] for e in environments(server)]
     assert_error(server.admin("POST", deployments_path("Bad Env"), json={"component": "cli", "version": "v1.1.0"}),
                  400, "invalid_request", "environment")
@@ -501,13 +520,12 @@ def test_update_deployment_updates_the_newest_match(server):
 
 
 def test_update_deployment_creates_when_nothing_matches(server):
-    name = f"patched-{unique()}"
+    name = new_environment(server)
     response = server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.1.0", "status": "in_progress"})
     assert response.status_code == 200, response.text
     created = response.json()
     assert set(plain(created)) == {"component", "version", "environment", "status", "started_at"}
     assert (created["component"], created["version"], created["environment"], created["status"]) == ("cli", "v1.1.0", name, "in_progress")
-    assert {"name": name, "frozen": False} in environments(server)
     finished = server.admin("PATCH", deployments_path(name), json={"component": "cli", "version": "v1.0.0", "status": "success"}).json()
     assert finished["started_at"] == finished["finished_at"] or finished["finished_at"] >= finished["started_at"]
     assert [d["version"] for d in deployments(server, name)["items"]] == ["v1.0.0", "v1.1.0"]
@@ -634,9 +652,8 @@ def test_rollback_in_a_frozen_environment_with_nothing(server):
 
 
 @pytest.mark.parametrize("body,field", [
-    ({}, "component"),
-    ({"component": None}, "component"),
     ({"component": "Bad Slug"}, "component"),
+    ({"component": ""}, "component"),
     ({"component": 5}, "component"),
     ({"component": "cli", "force": "yes"}, "force"),
     ({"component": "cli", "force": 1}, "force"),

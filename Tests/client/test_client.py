@@ -35,6 +35,8 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(store):
     running = Server(store)
+    # Deployments need their environment (SPEC §6.1); the example data has staging and production.
+    assert running.request("POST", f"{API}/environments", key="write", json={"name": "canary"}).status_code == 201
     yield running
     running.stop()
 
@@ -197,6 +199,41 @@ def test_deploy_then_update(server, store):
     items = deployments(server, "canary")
     assert len(items) == before + 1, "the update changed the deployment, it did not add one"
     assert items[0]["status"] == "success" and items[0]["finished_at"] and items[0]["host"] == "api-1.canary"
+
+
+def test_deploy_to_an_unknown_environment_fails(server, store):
+    name = f"prodcution-{next(_versions)}"
+    for extra in ([], ["--update"]):
+        result = shiplog(server.base, "deploy", "--environment", name, "--component", "api", "--version", "v1.10.1", "--status", "success",
+                         *extra, key=store.keys["write"], check=1)
+        assert f'HTTP 404 not_found: environment "{name}" not found' in result.stderr, result.stderr
+        assert "--create-environment" in result.stderr and result.stdout == ""
+    assert server.request("GET", f"{API}/environments/{name}/deployments").status_code == 404
+
+
+def test_deploy_create_environment(server, store):
+    name = f"review-{next(_versions)}"
+    result = shiplog(server.base, "deploy", "--environment", name, "--component", "api", "--version", "v1.10.1", "--status", "in_progress",
+                     "--create-environment", key=store.keys["write"], check=0)
+    assert result.stdout.strip() == f"deployment of api v1.10.1 to {name}: in_progress"
+    assert f"created the environment {name}" in result.stderr
+    environments = server.request("GET", f"{API}/environments", params={"limit": 200}).json()["items"]
+    assert {"name": name, "frozen": False} in environments
+    # It exists now: the flag is harmless (a 409 from the server is what was asked for).
+    again = shiplog(server.base, "deploy", "--environment", name, "--component", "api", "--version", "v1.10.1", "--status", "success",
+                    "--update", "--create-environment", key=store.keys["write"], check=0)
+    assert "created the environment" not in again.stderr
+    assert [d["status"] for d in deployments(server, name)] == ["success"]
+    # Frozen environments, which a write key cannot create, are not the flag's business.
+    assert shiplog(server.base, "deploy", "--environment", "production", "--component", "api", "--version", "v1.10.1",
+                   "--status", "success", "--create-environment", key=store.keys["write"], check=0).returncode == 0
+
+
+def test_deploy_create_environment_with_a_read_key_fails(server, store):
+    name = f"review-{next(_versions)}"
+    result = shiplog(server.base, "deploy", "--environment", name, "--component", "api", "--version", "v1.10.1", "--status", "success",
+                     "--create-environment", key=store.keys["read"], check=1)
+    assert f"creating the environment {name} failed: HTTP 403" in result.stderr
 
 
 def test_deploy_a_finished_event_in_one_step(server, store):

@@ -128,6 +128,12 @@ public struct Catalog: Sendable {
         }
     }
 
+    /// Replaces the data's deployments: nothing the catalog computes reads them, so this costs only
+    /// the array (a deployment write on a page of thousands of releases needs no new catalog).
+    public mutating func replaceDeployments(_ deployments: [Deployment]) {
+        data.deployments = deployments
+    }
+
     /// Newest first by date; equal dates by version order.
     public func isMoreRecent(_ a: Int, than b: Int) -> Bool {
         let (x, y) = (data.releases[a].publishedAt?.seconds ?? .min, data.releases[b].publishedAt?.seconds ?? .min)

@@ -135,6 +135,7 @@ public struct GitHubReleases: Sendable {
             var asset = Release.Asset(url: url)
             if case .string(let name)? = element["name"], Rules.nameProblem(name) == nil { asset.name = name }
             if case .number(let size)? = element["size"], let bytes = Int(size), bytes >= 0 { asset.size = bytes }
+            let digestPath = "\(file): \(at.appending("digest"))"
             // GitHub gives `digest` as "sha256:HEX" (null for assets uploaded before it kept them).
             switch element["digest"] {
             case nil, .null?: break
@@ -143,11 +144,11 @@ public struct GitHubReleases: Sendable {
                 if hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) {
                     asset.sha256 = hex
                 } else {
-                    problems.append(ImportProblem(location: "\(file): \(at.appending("digest"))", message: "expected \"sha256:\" and 64 hex digits"))
+                    problems.append(ImportProblem(location: digestPath, message: "expected \"sha256:\" and 64 hex digits"))
                 }
             case .string?: break  // another algorithm: the data format has no field for it
             case let other?:
-                problems.append(ImportProblem(location: "\(file): \(at.appending("digest"))", message: "expected a string, found \(other.typeDescription)"))
+                problems.append(ImportProblem(location: digestPath, message: "expected a string, found \(other.typeDescription)"))
             }
             assets.append(asset)
         }

@@ -63,7 +63,7 @@ enum ServerMetrics {
             CoreMetrics.Counter(label: "shiplog_deployments_total", dimensions: dimensions).increment()
         case .releasePublished:
             CoreMetrics.Counter(label: "shiplog_releases_published_total", dimensions: [("page", page), ("component", text("component"))]).increment()
-        case .releaseYanked:
+        case .releaseYanked, .buildRequested:
             break
         }
     }

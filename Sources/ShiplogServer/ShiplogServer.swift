@@ -127,6 +127,7 @@ public struct ShiplogServer: Sendable {
             router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
         }
         let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
+        router.add(middleware: AviatorErrorMiddleware())
         router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
         router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
@@ -152,6 +153,7 @@ public struct ShiplogServer: Sendable {
         DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
+        AviatorRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,
             messages: messages,

@@ -8,6 +8,8 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     case releaseYanked = "release.yanked"
     case deploymentCreated = "deployment.created"
     case deploymentUpdated = "deployment.updated"
+    /// A build of a release candidate was asked for (Aviator's `trigger_build_workflow`, SPEC §6.1, §7).
+    case buildRequested = "build.requested"
 }
 
 extension Rows {

@@ -32,6 +32,17 @@ public protocol Store: Sendable {
     @discardableResult
     func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release
 
+    /// Adds a release candidate (Aviator's dialect, SPEC §7): `candidate` as ``createRelease(_:page:by:)``
+    /// adds it, and `release` (the version it is a candidate of, a draft) when that version does not
+    /// exist yet; with `buildRequest`, queues the `build.requested` event with it as data. One transaction.
+    func createReleaseCandidate(
+        _ candidate: Release,
+        of release: Release,
+        buildRequest: JSONValue?,
+        page: String,
+        by creator: String?
+    ) async throws(StoreError) -> ReleaseCandidate
+
     /// Replaces the release with the same component and version; its id and creation stay. Returns it as stored.
     @discardableResult
     func updateRelease(_ release: Release, page: String) async throws(StoreError) -> Release

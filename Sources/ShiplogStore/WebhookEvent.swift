@@ -63,6 +63,8 @@ public struct WebhookEvent: Sendable, Hashable {
         case .deploymentCreated, .deploymentUpdated:
             "\(component) \(version) deployed to \(string("environment") ?? "?"): \(string("status") ?? "unknown")"
                 + (string("actor").map { " (by \($0))" } ?? "")
+        case .buildRequested:
+            "\(component) build requested: \(string("release_candidate") ?? version)" + (string("commit").map { " at \($0)" } ?? "")
         }
     }
 

@@ -88,6 +88,7 @@ values = [$ids]
 "path.component" = { dictionary = "components", probability = 0.7 }
 "path.version" = { dictionary = "versions", probability = 0.5 }
 "path.environment" = { dictionary = "environments", probability = 0.7 }
+"path.project_name" = { dictionary = "components", probability = 0.7 }
 "path.site" = { dictionary = "sites", probability = 0.5 }
 "path.id" = { dictionary = "ids", probability = 0.7 }
 "query.component" = { dictionary = "components", probability = 0.7 }

@@ -53,7 +53,7 @@ def assert_signed(request, event):
 
 def test_create_list_delete(server, receiver):
     created = add_webhook(server, receiver.url + "/all")
-    assert created["events"] == ["release.published", "release.yanked", "deployment.created", "deployment.updated"]
+    assert created["events"] == ["release.published", "release.yanked", "deployment.created", "deployment.updated", "build.requested"]
     assert created["format"] == "json"
     assert created["url"] == receiver.url + "/all"
     assert "secret" not in created

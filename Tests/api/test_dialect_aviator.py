@@ -371,3 +371,20 @@ def test_rate_limit_in_the_dialects_shape(tmp_path):
         assert int(response.headers["Retry-After"]) >= 1 and response.headers["X-RateLimit-Remaining"] == "0"
     finally:
         limited.stop()
+
+
+def test_dialect_writes_reach_the_native_webhooks(shiplog):
+    receiver = Receiver()
+    try:
+        hook = native(shiplog, "POST", "/webhooks", json={"url": receiver.url + "/native", "secret": "s", "events": ["deployment.created", "release.published"]})
+        assert hook.status_code == 201, hook.text
+        version = new_version()
+        candidate(shiplog, version)
+        item = deploy(shiplog, "staging", f"{version}-rc1")
+        events = wait_for(lambda: len(receiver.received("/native")) >= 2 and receiver.received("/native"), what="two deliveries")
+        bodies = [body_json(request) for request in events]
+        assert [body["event"] for body in bodies] == ["release.published", "deployment.created"]
+        assert bodies[0]["data"]["version"] == f"{version}-rc1" and bodies[1]["data"]["id"] == item["id"]
+    finally:
+        native(shiplog, "DELETE", f"/webhooks/{hook.json()['id']}")
+        receiver.close()

@@ -10,6 +10,7 @@ public struct ReleaseCandidate: Sendable, Hashable {
     /// Whether the release was created with the candidate.
     public var releaseCreated: Bool
 
+    /// What a candidate write stored.
     public init(candidate: Release, release: Release, releaseCreated: Bool) {
         self.candidate = candidate
         self.release = release

@@ -1,6 +1,7 @@
 """The Aviator Releases dialect (SPEC §7, seed 002) at /aviator/api/releases/{project_name}, through
-the real `shiplog serve`: every route and error sentence of the seed document, the key matrix, the
-pagination, the `build.requested` webhook, and the native API seeing what the dialect wrote.
+the real `shiplog serve`: every route and error sentence of the seed document, the pagination, the
+`build.requested` webhook, and the native API seeing what the dialect wrote. Keys, error shapes and
+rate limits: test_dialect_aviator_access.py.
 
     python3 -m pytest -q Tests/api/test_dialect_aviator.py
 """

@@ -17,11 +17,10 @@ struct ReleaseBitsRoutes: PageAPIRoutes {
     static let listCap = 1000
 
     func register(on router: Router<ShiplogContext>) {
+        // The router takes `deployments/` for `deployments`: one route answers both.
         let component = router.group("releasebits/components/:component")
-        for path in ["deployments", "deployments/"] {
-            component.post(RouterPath(path)) { request, context in try await create(request, context) }
-            component.get(RouterPath(path)) { request, context in try await list(request, context) }
-        }
+        component.post("deployments") { request, context in try await create(request, context) }
+        component.get("deployments") { request, context in try await list(request, context) }
     }
 
     /// The caller's page (a key is needed: 401 without one or with a wrong one) and the component of

@@ -18,7 +18,12 @@ public struct RecordedDeployment: Sendable, Hashable {
 }
 
 extension SQLiteStore {
-    public func recordDeployment(_ deployment: Deployment, draft: Release, page: String, by creator: String?) async throws(StoreError)
+    public func recordDeployment(
+        _ deployment: Deployment,
+        draft: Release,
+        page: String,
+        by creator: String?
+    ) async throws(StoreError)
         -> RecordedDeployment
     {
         let creation = Creation(by: creator, now: Self.now())

@@ -112,7 +112,12 @@ public protocol Store: Sendable {
     /// and `draft` (a release of the deployment's component and version) is created when that release
     /// does not exist; then the deployment is recorded as ``addDeployment(_:page:by:)`` does. The
     /// component must exist. Returns the deployment as stored and what was created for it.
-    func recordDeployment(_ deployment: Deployment, draft: Release, page: String, by creator: String?) async throws(StoreError)
+    func recordDeployment(
+        _ deployment: Deployment,
+        draft: Release,
+        page: String,
+        by creator: String?
+    ) async throws(StoreError)
         -> RecordedDeployment
 
     /// Creates or renames a customer site (created by `creator`); true when created.

@@ -64,7 +64,10 @@ enum ReleaseBitsInput {
             )
         }
         guard case .object(let members) = value else {
-            throw APIError.invalid("the body must be a JSON object", causes: [.init(field: "body", error: "expected an object, found \(value.typeDescription)")])
+            throw APIError.invalid(
+                "the body must be a JSON object",
+                causes: [.init(field: "body", error: "expected an object, found \(value.typeDescription)")]
+            )
         }
         return members
     }

@@ -69,7 +69,10 @@ struct ReleaseBitsRoutes: PageAPIRoutes {
                 }
                 limit = number
             default:
-                throw APIError.invalid("the query is not valid", causes: [.init(field: String(key), error: "unknown parameter (known: limit, access_token)")])
+                throw APIError.invalid(
+                    "the query is not valid",
+                    causes: [.init(field: String(key), error: "unknown parameter (known: limit, access_token)")]
+                )
             }
         }
         let data = access.page.data

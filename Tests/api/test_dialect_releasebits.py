@@ -291,3 +291,18 @@ def test_other_errors_take_the_dialect_shape(shiplog):
     assert response.status_code == 415 and list(response.json()) == ["error"]
     response = post(shiplog, data=b"version=" + b"x" * (1 << 20))
     assert response.status_code == 413 and list(response.json()) == ["error"]
+
+
+def test_multipart_form(shiplog):
+    v = version()
+    status, body = curl("-XPOST", shiplog.url(f"{BASE}/components/cli/deployments/"), "-H", f"Authorization: {shiplog.store.keys['write']}",
+                        "-F", f"version={v}", "-F", "stage=staging", "-F", "result=failed", "-F", "meta_data[job]=build 7")
+    assert status == 201, body
+    item = find(shiplog, body["id"])
+    assert (item["version"], item["result"], item["meta_data"]) == (v, "failed", {"job": "build 7"})
+    response = post(shiplog, files={"version": ("v.txt", b"v1", "text/plain")})
+    assert response.status_code == 400 and "version" in response.json()["error"]
+    response = post(shiplog, data=b"--x\r\nnothing", headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert response.status_code == 400 and list(response.json()) == ["error"]
+    response = post(shiplog, data=b"a", headers={"Content-Type": "multipart/form-data"})
+    assert response.status_code == 400 and "boundary" in response.json()["error"]

@@ -4,7 +4,7 @@ import NIOCore
 import ShiplogModel
 
 /// Reads a ReleaseBits deployment event (SPEC §7) from where its clients put it: a JSON body, an
-/// `application/x-www-form-urlencoded` body, or the query string, with `meta_data[KEY]=VALUE` pairs
+/// `application/x-www-form-urlencoded` or `multipart/form-data` body, or the query string, with `meta_data[KEY]=VALUE` pairs
 /// gathered into the `meta_data` object.
 enum ReleaseBitsInput {
     /// The members of the event: the query string's (but `access_token`) and the body's. A body that
@@ -29,11 +29,13 @@ enum ReleaseBitsInput {
             body = try json(bytes)
         } else if type.isEmpty || type.hasPrefix("application/x-www-form-urlencoded") {
             body = try form(String(decoding: bytes, as: UTF8.self), source: "form")
+        } else if type.hasPrefix("multipart/form-data") {
+            body = try Self.members(try ReleaseBitsMultipart.pairs(bytes, contentType: request.headers[.contentType] ?? ""), source: "form")
         } else {
             throw APIError(
                 .unsupportedMediaType,
                 "unsupported_media_type",
-                "send the deployment as application/json or application/x-www-form-urlencoded, or in the query string"
+                "send the deployment as application/json, application/x-www-form-urlencoded or multipart/form-data, or in the query string"
             )
         }
         for member in body {
@@ -74,8 +76,7 @@ enum ReleaseBitsInput {
 
     /// `a=1&b=2&meta_data[k]=v` (`+` is a space): strings, and `meta_data` as an object of strings.
     static func form(_ text: String, source: String) throws(APIError) -> [JSONMember] {
-        var members: [JSONMember] = []
-        var meta: [JSONMember] = []
+        var pairs: [(String, String)] = []
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ raw: Substring) throws(APIError) -> String {
@@ -87,8 +88,17 @@ enum ReleaseBitsInput {
                 }
                 return text
             }
-            let key = try decoded(parts[0])
-            let value = try decoded(parts.count > 1 ? parts[1] : "")
+            pairs.append((try decoded(parts[0]), try decoded(parts.count > 1 ? parts[1] : "")))
+        }
+        return try members(pairs, source: source)
+    }
+
+    /// Named text values (a form's, a multipart body's) as members: `meta_data[KEY]` pairs make the
+    /// `meta_data` object; a name given twice must have one value.
+    static func members(_ pairs: [(String, String)], source: String) throws(APIError) -> [JSONMember] {
+        var members: [JSONMember] = []
+        var meta: [JSONMember] = []
+        for (key, value) in pairs {
             if key.hasPrefix("meta_data[") {
                 let name = key.dropFirst("meta_data[".count)
                 guard name.hasSuffix("]"), !name.dropLast().isEmpty, !name.dropLast().contains("["), !name.dropLast().contains("]") else {

@@ -49,7 +49,7 @@ struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = JSONResponse.make(body, status: status)
+        var response = JSONResponse.make(DialectErrors.body(self, path: request.uri.path) ?? body, status: status)
         response.headers.append(contentsOf: headers)
         return response
     }

@@ -27,10 +27,24 @@ final class DeploymentChanges: Sendable {
         notify: @Sendable (String) async -> Void,
         _ body: () async throws(StoreError) -> (T, [Deployment])
     ) async throws(APIError) -> T {
+        try await writeOrReload(page, notify: notify) { () async throws(StoreError) -> (T, [Deployment]?) in
+            let (result, rows) = try await body()
+            return (result, rows)
+        }
+    }
+
+    /// ``write(_:notify:_:)`` for a write that may change more of the page than its deployments (a
+    /// release or an environment created for a deployment): rows nil reloads the page instead.
+    func writeOrReload<T: Sendable>(
+        _ page: String,
+        notify: @Sendable (String) async -> Void,
+        _ body: () async throws(StoreError) -> (T, [Deployment]?)
+    ) async throws(APIError) -> T {
         let outcome: (T, Bool)
         do {
             outcome = try await gate.run { () async throws(StoreError) in
                 let (result, rows) = try await body()
+                guard let rows else { return (result, false) }
                 return (result, snapshots.applyInPlace(page) { Self.applying(rows, to: $0) })
             }
         } catch {

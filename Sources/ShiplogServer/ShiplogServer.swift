@@ -154,6 +154,7 @@ public struct ShiplogServer: Sendable {
         DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
         AviatorRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
+        ReleaseBitsRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,
             messages: messages,

@@ -118,6 +118,19 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteDeployment(id: String, page: String) async throws(StoreError) -> Bool
 
+    /// Records a deployment event that may name what does not exist yet (ReleaseBits, SPEC §7), in
+    /// one transaction: its environment is created (not frozen) when the page has none of that name,
+    /// and `draft` (a release of the deployment's component and version) is created when that release
+    /// does not exist; then the deployment is recorded as ``addDeployment(_:page:by:)`` does. The
+    /// component must exist. Returns the deployment as stored and what was created for it.
+    func recordDeployment(
+        _ deployment: Deployment,
+        draft: Release,
+        page: String,
+        by creator: String?
+    ) async throws(StoreError)
+        -> RecordedDeployment
+
     /// Creates or renames a customer site (created by `creator`); true when created.
     @discardableResult
     func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool

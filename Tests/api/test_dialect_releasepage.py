@@ -47,7 +47,9 @@ def test_seed_version_example(server, store):
     assert response.headers["X-ReleasePage-Media-Type"] == MEDIA
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["ETag"].startswith('"')
-    assert server.get(VERSION, headers={"Origin": "https://x.example"}).headers["Access-Control-Allow-Origin"] == "*"
+    browser = server.get(VERSION, headers={"Origin": "https://x.example"})
+    assert browser.headers["Access-Control-Allow-Origin"] == "*"
+    assert "x-releasepage-media-type" in browser.headers["Access-Control-Expose-Headers"].lower()
     body = response.json()
     assert isinstance(body["latest"], list) and body["latest"]
     for entry in body["latest"]:

@@ -236,3 +236,22 @@ def test_rate_limit(limited):
     refused = limited.get(path)
     error(refused, 429, "3")
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_seed_examples(server, store):
+    """The seed's own examples: `Authorization: Bearer YOUR_API_KEY` and `?skip=0&size=50`."""
+    headers = {"Authorization": f"Bearer {store.keys['read']}"}
+    response = server.session.get(server.url(f"{BASE}/products/api/releases?skip=0&size=50"), headers=headers, timeout=10)
+    data = ok(response)
+    assert data == ok(server.get(f"{BASE}/products/api/releases", store.keys["read"]))
+    for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+        assert name not in response.headers or response.headers[name].isdigit()
+    sites = server.session.get(server.url(f"{BASE}/customer-sites?skip=0&size=50"), headers=headers, timeout=10)
+    assert any(site["slug"] == "initech" for site in ok(sites))
+
+
+def test_default_size_is_50(server, store):
+    for _ in range(51 - len(ok(server.get(f"{BASE}/customer-sites", params={"size": 200})))):
+        ok(server.admin("POST", f"{BASE}/customer-sites", json={"slug": f"many-{unique()}"}), 201)
+    assert len(ok(server.get(f"{BASE}/customer-sites"))) == 50
+    assert len(ok(server.get(f"{BASE}/customer-sites", params={"size": 200}))) >= 51

@@ -84,7 +84,9 @@ struct JSONErrorMiddleware: RouterMiddleware {
 /// every answer; Hummingbird's CORS middleware names them on preflight answers only.
 struct ExposeHeadersMiddleware: RouterMiddleware {
     typealias Context = ShiplogContext
-    static let names = ["ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location"]
+    static let names = [
+        "ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Location", "X-ReleasePage-Media-Type",
+    ]
     static let exposed = names.joined(separator: ", ")
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -113,6 +113,7 @@ public struct ShiplogServer: Sendable {
         // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
         if configuration.metricsToken != nil { router.add(middleware: MetricsMiddleware<ShiplogContext>()) }
         router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(middleware: ReleasePageHeaderMiddleware())
         router.add(
             middleware: CORSMiddleware(
                 allowOrigin: .all,
@@ -127,7 +128,6 @@ public struct ShiplogServer: Sendable {
             router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
         }
         let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
-        router.add(middleware: AviatorErrorMiddleware())
         router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
         router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
@@ -162,6 +162,8 @@ public struct ShiplogServer: Sendable {
             mailQueued: { delivery?.poke() }
         ).register(on: router)
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
+        ReleasePilotRoutes(pages: PageRoutes(snapshots: snapshots, changed: changed), sites: SiteRoutes(snapshots: snapshots, changed: changed))
+            .register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

@@ -5,7 +5,7 @@ import NIOCore
 import ShiplogModel
 
 /// `GET /v1/pages/{pageId}/version`: the hosted-page-compatible version document (SPEC §6), answered
-/// from the in-memory snapshot with an ETag (304 on `If-None-Match`) and a `Cache-Control` header.
+/// from the in-memory snapshot with an ETag (304 on `If-None-Match`) `Cache-Control: no-cache` and ReleasePage's media-type header.
 struct VersionRoute: Sendable {
     let snapshots: Snapshots
 
@@ -30,7 +30,9 @@ struct VersionRoute: Sendable {
     static func answer(_ page: PageSnapshot, ifNoneMatch: String?) -> (status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer?) {
         var headers: HTTPFields = [
             .eTag: page.versionETag,
-            .cacheControl: page.data.page.isPublic ? "public, max-age=30" : "private, max-age=30",
+            // ReleasePage's dialect (SPEC §7): revalidate every time; a 304 costs next to nothing.
+            .cacheControl: page.data.page.isPublic ? "no-cache" : "private, no-cache",
+            .releasePageMediaType: ReleasePageDialect.mediaType,
         ]
         if let ifNoneMatch, matches(ifNoneMatch, page.versionETag) {
             return (.notModified, headers, nil)

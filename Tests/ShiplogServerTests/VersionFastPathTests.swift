@@ -83,7 +83,7 @@ import Testing
     @Test(
         "what it leaves to the router",
         arguments: [
-            "/v1/pages/secret/version",  // private: the router answers 401
+            "/v1/pages/secret/version",  // private: the router answers 403 key-invalid
             "/v1/pages/none/version",  // no such page
             "/v1/pages/acme/version?access_token=x",  // a query
             "/v1/pages/acm%65/version",  // percent-encoded

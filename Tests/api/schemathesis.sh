@@ -91,6 +91,10 @@ values = [$ids]
 "path.project_name" = { dictionary = "components", probability = 0.7 }
 "path.site" = { dictionary = "sites", probability = 0.5 }
 "path.id" = { dictionary = "ids", probability = 0.7 }
+"path.projectId" = "nimbus"
+"path.productId" = { dictionary = "components", probability = 0.7 }
+"path.releaseId" = { dictionary = "ids", probability = 0.7 }
+"path.customerSiteId" = { dictionary = "sites", probability = 0.5 }
 "query.component" = { dictionary = "components", probability = 0.7 }
 "body.component" = { dictionary = "components", probability = 0.8 }
 "body.version" = { dictionary = "versions", probability = 0.5 }

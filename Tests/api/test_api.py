@@ -266,6 +266,38 @@ def assert_error(response, status, code=None, field=None):
     return body
 
 
+def assert_page_error(response, status, code=None, field=None):
+    """An error answer of ReleasePage's dialect on /v1/pages/… (SPEC §7):
+    JSON {error: kebab-code, error_description, error_uri: "", error_causes?} and the media-type header."""
+    assert response.status_code == status, f"{response.status_code} {response.text[:500]}"
+    assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers
+    assert response.headers.get("X-ReleasePage-Media-Type") == "releasepage.v1", response.headers
+    body = response.json()
+    assert set(body) <= {"error", "error_description", "error_uri", "error_causes"}, body
+    assert {"error", "error_description", "error_uri"} <= set(body), body
+    assert isinstance(body["error"], str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", body["error"]), body
+    assert isinstance(body["error_description"], str) and body["error_description"], body
+    assert body["error_uri"] == "", body
+    if "error_causes" in body:
+        assert isinstance(body["error_causes"], list) and body["error_causes"], body
+        for cause in body["error_causes"]:
+            assert set(cause) == {"field", "error"}, cause
+            assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
+    if status == 403 and code in (None, "key-invalid"):
+        assert body == {
+            "error": "key-invalid",
+            "error_description": "The client API key is invalid",
+            "error_uri": "",
+            "error_causes": [{"field": "apiKey", "error": "invalid"}],
+        }, body
+    if code is not None:
+        assert body["error"] == code, body
+    if field is not None:
+        fields = [cause["field"] for cause in body.get("error_causes", [])]
+        assert field in fields, f"no cause names {field!r}: {body}"
+    return body
+
+
 def listing(items, total=None):
     """A whole list as the API answers it on one page (SPEC §6.1)."""
     return {"items": items, "next_cursor": None, "has_more": False, "total": len(items) if total is None else total}
@@ -386,7 +418,8 @@ def test_version_document(pristine):
     response = pristine.get(VERSION)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/json")
-    assert response.headers["Cache-Control"] == "public, max-age=30"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["X-ReleasePage-Media-Type"] == "releasepage.v1"
     assert response.json() == expected_version_document()
 
 
@@ -427,10 +460,10 @@ def test_version_yanked_and_prerelease_are_never_latest(fresh):
 
 def test_version_auth(server, store):
     assert server.get(VERSION, store.keys["read"]).status_code == 200
-    assert_error(server.get(VERSION, store.keys["wrong"]), 401, "unauthorized")
-    assert_error(server.get(VERSION, store.keys["other"]), 404, "not_found")
-    assert_error(server.get("/v1/pages/no-such-page/version"), 404, "not_found")
-    assert_error(server.get("/v1/pages/NOT_A_SLUG/version"), 404, "not_found")
+    assert_page_error(server.get(VERSION, store.keys["wrong"]), 403, "key-invalid")
+    assert_page_error(server.get(VERSION, store.keys["other"]), 404, "not-found")
+    assert_page_error(server.get("/v1/pages/no-such-page/version"), 404, "not-found")
+    assert_page_error(server.get("/v1/pages/NOT_A_SLUG/version"), 404, "not-found")
 
 
 def test_version_cors(server):
@@ -520,7 +553,11 @@ def test_auth_matrix(server, store, operation, caller, how):
     payload = body(server) if body else None
     response = server.request(method, path, store.keys[caller], how=how, json=payload)
     status = expected[caller]
-    if status in ERROR_CODES:
+    if path.startswith("/v1/") and status in ERROR_CODES:
+        # ReleasePage's dialect (SPEC §7): a wrong or missing key is 403 key-invalid, no challenge.
+        assert_page_error(response, 403 if status == 401 else status, {401: "key-invalid", 404: "not-found"}[status])
+        assert "WWW-Authenticate" not in response.headers
+    elif status in ERROR_CODES:
         assert_error(response, status, ERROR_CODES[status])
         if status == 401:
             assert response.headers["WWW-Authenticate"] == "Bearer"
@@ -545,12 +582,17 @@ def test_private_page(server, store):
     secret = "/api/v1/pages/secret"
     for path in (secret, f"{secret}/releases", f"{secret}/groups", f"{secret}/components/app/releases/1.0.0",
                  "/v1/pages/secret/version"):
-        assert_error(server.get(path), 401, "unauthorized")
-        assert_error(server.get(path, store.keys["wrong"]), 401, "unauthorized")
-        assert_error(server.get(path, store.keys["admin"]), 404, "not_found")  # a key of nimbus
+        if path.startswith("/v1/"):
+            assert_page_error(server.get(path), 403, "key-invalid")
+            assert_page_error(server.get(path, store.keys["wrong"]), 403, "key-invalid")
+            assert_page_error(server.get(path, store.keys["admin"]), 404, "not-found")  # a key of nimbus
+        else:
+            assert_error(server.get(path), 401, "unauthorized")
+            assert_error(server.get(path, store.keys["wrong"]), 401, "unauthorized")
+            assert_error(server.get(path, store.keys["admin"]), 404, "not_found")  # a key of nimbus
         assert server.get(path, store.keys["secret"]).status_code == 200, path
     version = server.get("/v1/pages/secret/version", store.keys["secret"])
-    assert version.headers["Cache-Control"] == "private, max-age=30"
+    assert version.headers["Cache-Control"] == "private, no-cache"
     assert version.json()["latest"][0]["version"] == "1.0.0"
     assert server.get(secret, store.keys["secret"]).json()["page"]["public"] is False
     # The secret page's read key may not write.
@@ -1177,7 +1219,7 @@ def test_body_of_exactly_one_mebibyte_is_read(healthy, store):
 def test_unknown_routes(healthy, store, method, path):
     response = healthy.request(method, path, store.keys["admin"])
     assert response.status_code in (404, 405)
-    assert_error(response, response.status_code)
+    (assert_page_error if path.startswith("/v1/") else assert_error)(response, response.status_code)
 
 
 @pytest.mark.parametrize("path,expected", [
@@ -1210,7 +1252,10 @@ def test_dot_segments_and_encoded_slashes(healthy, store, path, expected):
     if expected is not None:
         assert status == expected, body[:300]
     assert "application/json" in head.lower()
-    assert json.loads(body)["status"] == status
+    if path.startswith("/v1/"):  # ReleasePage's dialect (SPEC §7)
+        assert json.loads(body)["error"] == "not-found"
+    else:
+        assert json.loads(body)["status"] == status
 
 
 def test_invalid_utf8_in_path(healthy, store):
@@ -1283,8 +1328,8 @@ def test_rate_limit(limited):
         assert headers["X-RateLimit-Remaining"] == 2 - index
         assert 0 < headers["X-RateLimit-Reset"] - time.time() <= 61
     refused = limited.get(VERSION)
-    body = assert_error(refused, 429, "rate_limited")
-    assert "3" in body["message"]
+    body = assert_page_error(refused, 429, "rate-limited")
+    assert "3" in body["error_description"]
     retry = int(refused.headers["Retry-After"])
     assert 1 <= retry <= 60
     headers = rate_limit_headers(refused)
@@ -1304,7 +1349,7 @@ def test_rate_limit_is_per_key(limited):
     for index in range(3):
         response = limited.get(VERSION, read)
         assert response.status_code == 200 and rate_limit_headers(response)["X-RateLimit-Remaining"] == 2 - index
-    assert_error(limited.get(VERSION, read), 429, "rate_limited")
+    assert_page_error(limited.get(VERSION, read), 429, "rate-limited")
     assert limited.get(VERSION, write).status_code == 200  # another key, another budget
     assert limited.get(VERSION, read, how="query").status_code == 429  # the same key, however it is sent
 

@@ -57,11 +57,11 @@ def test_same_answer_as_the_router(server, store, path, case):
 
 
 def test_private_page_needs_its_key(server, store):
-    assert server.get(PRIVATE).status_code == 401
+    assert server.get(PRIVATE).status_code == 403  # ReleasePage: key-invalid
     for _ in range(3):
         assert server.get(PRIVATE, store.keys["secret"]).status_code == 200
         assert server.get(PRIVATE, store.keys["read"]).status_code == 404  # a key of another page
-        assert server.get(PRIVATE).status_code == 401
+        assert server.get(PRIVATE).status_code == 403
 
 
 def test_a_revoked_key_stops_working(tmp_path):
@@ -76,7 +76,7 @@ def test_a_revoked_key_stops_working(tmp_path):
         while running.get(PRIVATE, store.keys["secret"]).status_code == 200:
             assert time.monotonic() < deadline, "the revoked key still reads the private page"
             time.sleep(0.2)
-        assert running.get(PRIVATE, store.keys["secret"]).status_code == 401
+        assert running.get(PRIVATE, store.keys["secret"]).status_code == 403
     finally:
         running.stop()
 
@@ -90,7 +90,7 @@ def test_rate_limit_counts_each_request_once(tmp_path):
         assert remaining == [4, 3, 2, 1, 0]
         for path in (VERSION, ROUTED[VERSION]):
             refused = running.get(path)
-            assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
+            assert refused.status_code == 429 and refused.json()["error"] == "rate-limited"
             assert 1 <= int(refused.headers["Retry-After"]) <= 60
             assert refused.headers["X-RateLimit-Remaining"] == "0"
     finally:

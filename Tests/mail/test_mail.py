@@ -554,9 +554,10 @@ def test_invalid_subscription_requests_get_400_with_causes(store, sink, server, 
     reply = server.request("PATCH", SUBSCRIBERS, body, source=next_source())
     assert reply.status == 400, reply.text
     error = reply.json()
-    assert error["status"] == 400 and error["error"] and error["message"]
-    assert sorted(c["field"] for c in error["causes"]) == sorted(fields), error
-    assert all(c["error"] for c in error["causes"])
+    # ReleasePage's error shape on /v1/pages (SPEC §7).
+    assert error["error"] == "bad-request" and error["error_description"] and error["error_uri"] == ""
+    assert sorted(c["field"] for c in error["error_causes"]) == sorted(fields), error
+    assert all(c["error"] for c in error["error_causes"])
     assert store.sql("SELECT COUNT(*) FROM subscribers")[0][0] == 0
     assert store.outbox() == {}
 

@@ -4,6 +4,8 @@ import ShiplogModel
 /// ReleaseBits' error body (SPEC §7): `{"error": "sentence"}`, the sentence naming each field that is
 /// wrong. Status and headers (`WWW-Authenticate`, `Retry-After`, rate limits) are the native ones.
 enum ReleaseBitsErrors {
+    static func owns(_ path: String) -> Bool { path == "/releasebits" || path.hasPrefix("/releasebits/") }
+
     static func body(_ error: APIError) -> JSONValue {
         var sentence = error.message
         switch error.status {

@@ -28,17 +28,7 @@ extension SQLiteStore {
     ) async throws(StoreError) -> ReleaseCandidate {
         let creation = Creation(by: creator, now: Self.now())
         return try await write { db in
-            try Rows.requirePage(db, page)
-            try Rows.requireComponent(db, candidate.component, page: page)
-            if try Rows.releaseSeq(db, candidate.reference, page: page) != nil {
-                throw StoreError.conflict(
-                    "release \(JSONWriter.quoted(candidate.version.text)) of component \(JSONWriter.quoted(candidate.component)) already exists"
-                )
-            }
-            _ = try Rows.upsert(db, candidate, page: page, creation: creation)
-            if candidate.status == .published {
-                try Rows.releasesChanged(db, page: page, published: [candidate.reference], now: creation.now)
-            }
+            let storedCandidate = try Rows.createRelease(db, candidate, page: page, creation: creation)
             let releaseCreated = try Rows.releaseSeq(db, release.reference, page: page) == nil
             if releaseCreated {
                 _ = try Rows.upsert(db, release, page: page, creation: creation)
@@ -50,10 +40,29 @@ extension SQLiteStore {
                 try Rows.queueEvent(db, page: page, .buildRequested, data: buildRequest, now: creation.now)
             }
             return ReleaseCandidate(
-                candidate: try Rows.storedRelease(db, candidate.reference, page: page) ?? candidate,
+                candidate: storedCandidate,
                 release: try Rows.storedRelease(db, release.reference, page: page) ?? release,
                 releaseCreated: releaseCreated
             )
         }
+    }
+}
+
+extension Rows {
+    /// Adds a new release of an existing component (a conflict when the version is taken) and
+    /// queues what publishing it means; returns it as stored.
+    static func createRelease(_ db: Database, _ release: Release, page: String, creation: Creation) throws -> Release {
+        try requirePage(db, page)
+        try requireComponent(db, release.component, page: page)
+        if try releaseSeq(db, release.reference, page: page) != nil {
+            throw StoreError.conflict(
+                "release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) already exists"
+            )
+        }
+        _ = try upsert(db, release, page: page, creation: creation)
+        if release.status == .published {
+            try releasesChanged(db, page: page, published: [release.reference], now: creation.now)
+        }
+        return try storedRelease(db, release.reference, page: page) ?? release
     }
 }

@@ -67,20 +67,7 @@ public final class SQLiteStore: Store {
     @discardableResult
     public func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release {
         let creation = Creation(by: creator, now: Self.now())
-        return try await write { db in
-            try Rows.requirePage(db, page)
-            try Rows.requireComponent(db, release.component, page: page)
-            if try Rows.releaseSeq(db, release.reference, page: page) != nil {
-                throw StoreError.conflict(
-                    "release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) already exists"
-                )
-            }
-            _ = try Rows.upsert(db, release, page: page, creation: creation)
-            if release.status == .published {
-                try Rows.releasesChanged(db, page: page, published: [release.reference], now: creation.now)
-            }
-            return try Rows.storedRelease(db, release.reference, page: page) ?? release
-        }
+        return try await write { db in try Rows.createRelease(db, release, page: page, creation: creation) }
     }
 
     @discardableResult

@@ -16,7 +16,7 @@ from test_api import API, ROOT, VERSION, Server, Store, assert_error, release_pa
 
 sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
 from harness import Receiver, body_json, signature, wait_for  # noqa: E402
-from test_subscriptions import Sink, links  # noqa: E402
+from test_subscriptions import links, mailing  # noqa: E402,F401  (the fixture is used by name)
 
 DOCS = ROOT / "docs" / "api.md"
 SUBSCRIBERS = "/v1/pages/nimbus/subscribers"
@@ -252,17 +252,6 @@ def test_pg_etag(shiplog):
     assert first.headers["Access-Control-Allow-Origin"] == "*"
     again = shiplog.get(VERSION, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
-
-
-@pytest.fixture(scope="module")
-def mailing(tmp_path_factory):
-    """A server that sends its mail to an SMTP sink on loopback: (server, sink)."""
-    sink = Sink()
-    running = Server(Store(tmp_path_factory.mktemp("mailing")), "--rate-limit", "0", "--smtp", f"smtp://127.0.0.1:{sink.port}",
-                     "--mail-from", "releases@nimbus.example", "--public-url", "https://links.example/")
-    yield running, sink
-    running.stop()
-    sink.controller.stop()
 
 
 def subscriber_states(server):

@@ -127,6 +127,7 @@ public struct ShiplogServer: Sendable {
             router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
         }
         let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
+        router.add(middleware: AppsGateAnswerMiddleware())
         router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
         router.add(middleware: JSONErrorMiddleware(logger: logger))
         router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
@@ -159,6 +160,8 @@ public struct ShiplogServer: Sendable {
             mailQueued: { delivery?.poke() }
         ).register(on: router)
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
+        // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
+        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

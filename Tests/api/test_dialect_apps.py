@@ -47,7 +47,10 @@ def assert_release(body, full, app="api"):
     assert isinstance(body["release_number"], int) and body["release_number"] >= 1
     assert body["status"] in ("draft", "active", "archived")
     assert body["endpoint_count"] == 0 and body["augmentation_count"] == 0
-    assert body["activated_at"] is None and body["activated_by"] is None
+    if body["activated_at"] is None:
+        assert body["activated_by"] is None
+    else:
+        assert body["status"] == "active" and TIME.match(body["activated_at"]), body
     assert TIME.match(body["created_at"]), body["created_at"]
     if full:
         assert body["endpoints"] == [] and body["augmentations"] == []
@@ -266,6 +269,10 @@ def test_activate_a_draft_publishes_it_and_moves_the_version_endpoint(fresh):
     assert_release(body["release"], full=False)
     assert body["release"]["status"] == "active" and body["release"]["release_id"] == created["release_id"]
     assert body["previous_active_release_id"] == old["release_id"]
+    # The store records who activated it, and when; the automatic latest before had neither.
+    assert old["activated_at"] is None and old["activated_by"] is None
+    assert body["release"]["activated_by"] == fresh.store.key_ids["write"] and body["release"]["activated_at"]
+    assert call(fresh, "GET", releases() + "/active", "read").json()["activated_at"] == body["release"]["activated_at"]
     assert latest(fresh) == "v1.11.0"
     assert native(fresh, f"/releases/{created['release_id']}")["status"] == "published"
     assert native(fresh, "/components/api/active") == {"release": native(fresh, f"/releases/{created['release_id']}"), "pinned": True}
@@ -282,6 +289,7 @@ def test_rollback_activates_an_older_release_and_refuses_a_newer_one(fresh):
     body = response.json()
     assert body["release"]["release_tag"] == "v1.9.1" and body["release"]["status"] == "active"
     assert body["previous_active_release_id"] == current["release_id"]
+    assert body["release"]["activated_by"] == fresh.store.key_ids["write"]
     assert latest(fresh) == "v1.9.1"
     # Back "up" is an activation, not a rollback.
     refused = call(fresh, "POST", f"{releases()}/{current['release_id']}/rollback")
@@ -306,7 +314,8 @@ def test_archiving_the_active_release_makes_the_latest_automatic_again(fresh):
     assert latest(fresh) == "v1.9.1"
     assert call(fresh, "POST", f"{releases()}/{older['release_id']}/archive").json()["status"] == "archived"
     assert latest(fresh) == "v1.10.2"
-    assert call(fresh, "GET", releases() + "/active", "read").json()["release_tag"] == "v1.10.2"
+    automatic = call(fresh, "GET", releases() + "/active", "read").json()
+    assert automatic["release_tag"] == "v1.10.2" and automatic["activated_at"] is None
 
 
 def test_activating_an_archived_yanked_release_is_409(fresh):

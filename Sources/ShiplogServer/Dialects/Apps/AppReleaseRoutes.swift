@@ -127,7 +127,7 @@ struct AppReleaseRoutes: PageAPIRoutes {
         }
         let reference = releases[index].reference
         let id = view.workspace
-        try await write(id) { () async throws(StoreError) in _ = try await store.activate(reference, page: id) }
+        try await write(id) { () async throws(StoreError) in _ = try await store.activate(reference, page: id, by: access.keyID) }
         let after = refreshed(view)
         let releaseID = releases[index].id ?? ""
         let tag = reference.version

@@ -56,11 +56,17 @@ struct AppReleaseView {
     /// The seed's release object: the summary of lists and of activate, rollback and archive, or the
     /// full one (`endpoints`, `augmentations`, `change_log`, `previous_release_id`) of create, get and active.
     func object(_ index: Int, full: Bool) -> JSONValue {
-        object(page.data.releases[index], number: numbers[index] ?? 0, status: status(index), previous: previous(index), full: full)
+        let pinned = page.catalog.active[component] == index ? page.data.components[component] : nil
+        return object(
+            page.data.releases[index], number: numbers[index] ?? 0, status: status(index), previous: previous(index),
+            activation: pinned.map { ($0.activatedAt, $0.activatedBy) }, full: full
+        )
     }
 
     /// The object of `release` with what the view computes for it given; see ``object(_:full:)``.
-    func object(_ release: Release, number: Int, status: String, previous: Int?, full: Bool) -> JSONValue {
+    func object(
+        _ release: Release, number: Int, status: String, previous: Int?, activation: (at: Timestamp?, by: String?)? = nil, full: Bool
+    ) -> JSONValue {
         var members = [
             JSONMember("release_id", release.id.map(JSONValue.string) ?? .null),
             JSONMember("app_id", .string(slug)),
@@ -73,9 +79,9 @@ struct AppReleaseView {
             // shiplog has no endpoints or augmentations: a release carries none.
             JSONMember("endpoint_count", .int(0)),
             JSONMember("augmentation_count", .int(0)),
-            // The store does not record when or by whom a release was activated.
-            JSONMember("activated_at", .null),
-            JSONMember("activated_by", .null),
+            // Recorded by the store's activate for the pinned active release; null otherwise.
+            JSONMember("activated_at", activation?.at.map { .string(AppsTime.format($0)) } ?? .null),
+            JSONMember("activated_by", activation?.by.map(JSONValue.string) ?? .null),
             JSONMember("created_at", release.createdAt.map { .string(AppsTime.format($0)) } ?? .null),
             JSONMember("created_by", release.createdBy.map(JSONValue.string) ?? .null),
         ]

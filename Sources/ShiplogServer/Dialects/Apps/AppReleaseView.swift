@@ -58,14 +58,23 @@ struct AppReleaseView {
     func object(_ index: Int, full: Bool) -> JSONValue {
         let pinned = page.catalog.active[component] == index ? page.data.components[component] : nil
         return object(
-            page.data.releases[index], number: numbers[index] ?? 0, status: status(index), previous: previous(index),
-            activation: pinned.map { ($0.activatedAt, $0.activatedBy) }, full: full
+            page.data.releases[index],
+            number: numbers[index] ?? 0,
+            status: status(index),
+            previous: previous(index),
+            activation: pinned.map { ($0.activatedAt, $0.activatedBy) },
+            full: full
         )
     }
 
     /// The object of `release` with what the view computes for it given; see ``object(_:full:)``.
     func object(
-        _ release: Release, number: Int, status: String, previous: Int?, activation: (at: Timestamp?, by: String?)? = nil, full: Bool
+        _ release: Release,
+        number: Int,
+        status: String,
+        previous: Int?,
+        activation: (at: Timestamp?, by: String?)? = nil,
+        full: Bool
     ) -> JSONValue {
         var members = [
             JSONMember("release_id", release.id.map(JSONValue.string) ?? .null),

@@ -7,12 +7,14 @@ are those of `test_api.py`.
     python3 -m pytest -q Tests/api/test_dialect_apps.py
 """
 import re
+import sys
 
 import pytest
 
 from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
     PAGE,
+    ROOT,
     VERSION,
     Server,
     Store,
@@ -21,6 +23,9 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     store,
     unique,
 )
+
+sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
+from harness import Receiver, body_json, wait_for  # noqa: E402
 
 ORG = "acme"
 BASE = f"/apps/v1/orgs/{ORG}/workspaces/{PAGE}/apps"
@@ -381,3 +386,19 @@ def test_rate_limit_429_in_the_dialect_shape(tmp_path):
         assert answers[2].headers["X-RateLimit-Remaining"] == "0"
     finally:
         running.stop()
+
+
+def test_activating_a_draft_sends_the_release_published_webhook_as_native(tmp_path):
+    receiver = Receiver()
+    running = Server(Store(tmp_path / "hooks"), "--rate-limit", "0", "--allow-private-webhooks")
+    try:
+        hook = call(running, "POST", f"{API}/webhooks", "admin", json={"url": receiver.url, "secret": "s3cret"})
+        assert hook.status_code == 201, hook.text
+        created = call(running, "POST", releases(), json={"release_tag": "v1.11.0"}).json()
+        assert call(running, "POST", f"{releases()}/{created['release_id']}/activate").status_code == 200
+        requests = wait_for(lambda: [r for r in receiver.accepted() if body_json(r)["event"] == "release.published"],
+                            what="the release.published webhook")
+        assert body_json(requests[0])["data"]["version"] == "v1.11.0"
+    finally:
+        running.stop()
+        receiver.close()

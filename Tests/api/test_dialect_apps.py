@@ -402,3 +402,10 @@ def test_activating_a_draft_sends_the_release_published_webhook_as_native(tmp_pa
     finally:
         running.stop()
         receiver.close()
+
+
+def test_a_body_too_large_is_413_in_the_dialect_shape(server):
+    big = '{"release_tag": "0.0.1", "change_log": "' + "x" * (1 << 20) + '"}'
+    response = call(server, "POST", releases("cli"), data=big, headers={"Content-Type": "application/json"})
+    assert_apps_error(response, 413, "PAYLOAD_TOO_LARGE")
+

@@ -409,3 +409,24 @@ def test_a_body_too_large_is_413_in_the_dialect_shape(server):
     response = call(server, "POST", releases("cli"), data=big, headers={"Content-Type": "application/json"})
     assert_apps_error(response, 413, "PAYLOAD_TOO_LARGE")
 
+
+
+def test_every_release_says_what_the_native_api_says(fresh):
+    """One store, two dialects: each app release against the native release of the same id."""
+    for component in native(fresh, "")["components"]:
+        slug = component["slug"]
+        body = call(fresh, "GET", releases(slug), "read", params={"include_archived": "true", "limit": 200}).json()
+        latest_release = call(fresh, "GET", f"{API}/components/{slug}/active", "read")
+        latest_id = latest_release.json()["release"]["id"] if latest_release.status_code == 200 else None
+        assert body["active_release_id"] == latest_id
+        for item in body["releases"]:
+            full = call(fresh, "GET", f"{releases(slug)}/{item['release_id']}", "read").json()
+            mirrored = native(fresh, f"/releases/{item['release_id']}")
+            assert (full["app_id"], full["release_tag"]) == (mirrored["component"], mirrored["version"])
+            assert full["change_log"] == mirrored.get("notes")
+            assert full["description"] == (mirrored.get("title") or mirrored.get("notes"))
+            assert full["created_by"] == mirrored["created_by"]
+            assert full["created_at"] == mirrored["created_at"].replace("Z", ".000000Z")
+            expected = {"draft": "draft", "yanked": "archived"}.get(mirrored["status"])
+            expected = expected or ("active" if mirrored["id"] == latest_id else "archived")
+            assert full["status"] == expected, (slug, full["release_tag"])

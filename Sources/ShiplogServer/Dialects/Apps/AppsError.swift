@@ -101,7 +101,14 @@ extension AppsError {
         case .contentTooLarge:
             self.init(.contentTooLarge, "PAYLOAD_TOO_LARGE", error.message)
         case .tooManyRequests:
-            self.init(.tooManyRequests, "RATE_LIMIT_EXCEEDED", "Too many requests", headers: error.headers)
+            let retry = error.headers[.retryAfter].flatMap { Int($0) } ?? 60
+            self.init(
+                .tooManyRequests,
+                "RATE_LIMIT_EXCEEDED",
+                "Too many requests",
+                details: [JSONMember("retry_after", .int(retry))],
+                headers: error.headers
+            )
         case .serviceUnavailable:
             self.init(.serviceUnavailable, "SERVICE_UNAVAILABLE", error.message, headers: error.headers)
         case .internalServerError:

@@ -28,7 +28,7 @@ struct ActiveReleaseRoutes: PageAPIRoutes {
         let previous = page.catalog.componentIndex[component].flatMap { page.catalog.latest[$0] }.map { page.data.releases[$0] }
         let id = page.data.page.id
         let reference = ReleaseReference(component: component, version: version)
-        let release = try await write(id) { () async throws(StoreError) in try await store.activate(reference, page: id) }
+        let release = try await write(id) { () async throws(StoreError) in try await store.activate(reference, page: id, by: access.keyID) }
         return JSONResponse.make(
             .object([
                 JSONMember("release", DataEncoder.release(release, resolvingPrerelease: true)),

@@ -192,15 +192,20 @@ struct PageRoutes: PageAPIRoutes {
     func setStatus(_ status: Release.Status, _ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context)
         try access.require(.write)
-        var release = try release(access, context)
+        let stored = try await setStatus(status, of: try release(access, context), access)
+        return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
+    }
+
+    /// Publishes or yanks `current` (dated now when it has no date yet); the app-releases dialect's archive too.
+    func setStatus(_ status: Release.Status, of current: Release, _ access: Access) async throws(APIError) -> Release {
+        var release = current
         release.status = status
         if release.publishedAt == nil {
             release.publishedAt = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
         }
         let id = access.page.data.page.id
         let updated = release
-        let stored = try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
-        return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
+        return try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
     }
 
     static func location(_ page: String, _ reference: ReleaseReference) -> String {

@@ -164,6 +164,8 @@ public struct ShiplogServer: Sendable {
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
         ReleasePilotRoutes(pages: PageRoutes(snapshots: snapshots, changed: changed), sites: SiteRoutes(snapshots: snapshots, changed: changed))
             .register(on: router)
+        // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
+        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

@@ -3,7 +3,7 @@ public import ShiplogModel
 
 /// The active release of a component (SPEC §3, §6.1): `components.active_version`.
 extension SQLiteStore {
-    public func activate(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Release {
+    public func activate(_ reference: ReleaseReference, page: String, by creator: String?) async throws(StoreError) -> Release {
         let now = Self.now()
         return try await write { db in
             try Rows.requirePage(db, page)
@@ -29,8 +29,8 @@ extension SQLiteStore {
                 break
             }
             try db.execute(
-                sql: "UPDATE components SET active_version = ? WHERE page_id = ? AND slug = ?",
-                arguments: [reference.version, page, reference.component]
+                sql: "UPDATE components SET active_version = ?, activated_at = ?, activated_by = ? WHERE page_id = ? AND slug = ?",
+                arguments: [reference.version, now, creator, page, reference.component]
             )
             return release
         }
@@ -48,7 +48,10 @@ extension SQLiteStore {
                 )
             else { throw StoreError.notFound("component \(JSONWriter.quoted(component))") }
             let previous: String? = row["active_version"]
-            try db.execute(sql: "UPDATE components SET active_version = NULL WHERE page_id = ? AND slug = ?", arguments: [page, component])
+            try db.execute(
+                sql: "UPDATE components SET active_version = NULL, activated_at = NULL, activated_by = NULL WHERE page_id = ? AND slug = ?",
+                arguments: [page, component]
+            )
             return previous
         }
     }
@@ -60,7 +63,7 @@ extension Rows {
     static func dropUnpublishedActive(_ db: Database, page: String) throws {
         try db.execute(
             sql: """
-                UPDATE components SET active_version = NULL
+                UPDATE components SET active_version = NULL, activated_at = NULL, activated_by = NULL
                 WHERE page_id = ?1 AND active_version IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM releases r WHERE r.page_id = ?1 AND r.component = components.slug
                     AND r.version = components.active_version AND r.status = 'published')

@@ -24,7 +24,9 @@ enum Rows {
                 repo: $0["repo"],
                 url: $0["url"],
                 description: $0["description"],
-                active: $0["active_version"]
+                active: $0["active_version"],
+                activatedAt: ($0["activated_at"] as Int64?).map(Timestamp.init(seconds:)),
+                activatedBy: $0["activated_by"]
             )
         }
         let releases = try Row.fetchAll(db, sql: "SELECT * FROM releases WHERE page_id = ? ORDER BY seq", arguments: [id]).map(release)
@@ -243,7 +245,11 @@ enum Rows {
                 INSERT INTO components (page_id, slug, name, repo, url, description, active_version) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name, repo = excluded.repo,
                     url = excluded.url, description = excluded.description,
-                    active_version = COALESCE(excluded.active_version, active_version)
+                    active_version = COALESCE(excluded.active_version, active_version),
+                    activated_at = CASE WHEN excluded.active_version IS NULL OR excluded.active_version IS active_version
+                        THEN activated_at END,
+                    activated_by = CASE WHEN excluded.active_version IS NULL OR excluded.active_version IS active_version
+                        THEN activated_by END
                 """,
             arguments: [page, component.slug, component.name, component.repo, component.url, component.description, component.active]
         )

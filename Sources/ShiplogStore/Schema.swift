@@ -256,6 +256,16 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("activation metadata") { db in
+            // When and by which key a component's active release was set (the app-releases
+            // dialect's `activated_at`, `activated_by`); NULL when unknown or automatic.
+            try db.execute(
+                sql: """
+                    ALTER TABLE components ADD COLUMN activated_at INTEGER;
+                    ALTER TABLE components ADD COLUMN activated_by TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -54,7 +54,8 @@ public protocol Store: Sendable {
     /// Makes a release its component's active release, its latest (SPEC §3). A draft is published
     /// first, with publishing's effects (`published_at` set when missing, subscriber mail, the
     /// `release.published` event); a yanked release is a conflict. Returns the release as stored.
-    func activate(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Release
+    /// `creator` is the id of the key that asked (recorded with the time as the activation's).
+    func activate(_ reference: ReleaseReference, page: String, by creator: String?) async throws(StoreError) -> Release
 
     /// Makes a component's latest automatic again; returns the version that was active (nil when none was).
     @discardableResult
@@ -313,5 +314,12 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalid(let field, let message): "\(field): \(message)"
         case .database(let message): "database error: \(message)"
         }
+    }
+}
+
+extension Store {
+    /// Activates without naming who asked (see ``activate(_:page:by:)``).
+    public func activate(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Release {
+        try await activate(reference, page: page, by: nil)
     }
 }

@@ -114,7 +114,24 @@ import Testing
         let other = try TemporaryStore()
         try await other.store.importData(reloaded.data)
         #expect(try await Self.active(other.store) == "v1.0.0")
-        #expect(try await other.store.load(page: Self.page) == stored)
+        // When and by whom it was activated is store metadata, which exports do not carry.
+        var expected = stored
+        for index in expected.components.indices {
+            expected.components[index].activatedAt = nil
+            expected.components[index].activatedBy = nil
+        }
+        #expect(try await other.store.load(page: Self.page) == expected)
+    }
+
+    @Test func activateRecordsWhenAndByWhomAndClearingForgetsIt() async throws {
+        let temporary = try await Self.prepared()
+        _ = try await temporary.store.activate(Self.reference("v1.0.0"), page: Self.page, by: "key-1")
+        let component = try #require(try await temporary.store.load(page: Self.page)?.components.first { $0.slug == "api" })
+        #expect(component.activatedBy == "key-1")
+        #expect(component.activatedAt != nil)
+        try await temporary.store.clearActive(component: "api", page: Self.page)
+        let cleared = try #require(try await temporary.store.load(page: Self.page)?.components.first { $0.slug == "api" })
+        #expect(cleared.activatedAt == nil && cleared.activatedBy == nil)
     }
 
     @Test func anImportWithoutActiveKeepsItAndOneThatYanksItClearsIt() async throws {

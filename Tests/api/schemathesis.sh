@@ -98,6 +98,9 @@ values = [$ids]
 "query.component" = { dictionary = "components", probability = 0.7 }
 "body.component" = { dictionary = "components", probability = 0.8 }
 "body.version" = { dictionary = "versions", probability = 0.5 }
+"path.workspace" = "nimbus"
+"path.app" = { dictionary = "components", probability = 0.8 }
+"path.release_id" = { dictionary = "ids", probability = 0.7 }
 EOF
 
 if command -v schemathesis >/dev/null; then

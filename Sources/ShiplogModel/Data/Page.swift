@@ -62,6 +62,11 @@ public struct Component: Sendable, Hashable {
     /// The version of its **active** release, when one is set (SPEC §3): that release is the
     /// component's latest whatever else is published. It names a published release of the component.
     public var active: String?
+    /// When ``active`` was set through the store (`activate`); nil when unknown or when it is not set.
+    /// Store metadata: not part of the data format, never exported.
+    public var activatedAt: Timestamp?
+    /// The id of the key that set ``active``; nil when unknown.
+    public var activatedBy: String?
 
     /// Creates a component.
     public init(
@@ -70,7 +75,9 @@ public struct Component: Sendable, Hashable {
         repo: String? = nil,
         url: String? = nil,
         description: String? = nil,
-        active: String? = nil
+        active: String? = nil,
+        activatedAt: Timestamp? = nil,
+        activatedBy: String? = nil
     ) {
         self.slug = slug
         self.name = name
@@ -78,6 +85,8 @@ public struct Component: Sendable, Hashable {
         self.url = url
         self.description = description
         self.active = active
+        self.activatedAt = activatedAt
+        self.activatedBy = activatedBy
     }
 
     /// The name, else the slug.

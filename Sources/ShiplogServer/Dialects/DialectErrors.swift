@@ -12,6 +12,12 @@ enum DialectErrors {
         if ReleasePilotDialect.owns(path) { return ReleasePilotDialect.response }
         if AviatorError.owns(path) { return { error in response(AviatorError.body(error), for: error) } }
         if ReleaseBitsErrors.owns(path) { return { error in response(ReleaseBitsErrors.body(error), for: error) } }
+        if AppReleaseRoutes.owns(path) {
+            return { error in
+                let apps = AppsError(error)
+                return JSONResponse.make(apps.body, status: apps.status, headers: apps.headers)
+            }
+        }
         return nil
     }
 

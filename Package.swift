@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +68,19 @@ let package = Package(
                 "ShiplogModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL behind the same Store protocol (SPEC §8); its own target so the SQLite store
+        // does not link PostgresNIO.
+        .target(
+            name: "ShiplogPostgres",
+            dependencies: [
+                "ShiplogModel",
+                "ShiplogStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,6 +128,7 @@ let package = Package(
                 "ShiplogModel",
                 "ShiplogSite",
                 "ShiplogStore",
+                "ShiplogPostgres",
                 "ShiplogServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -137,6 +152,14 @@ let package = Package(
         .testTarget(
             name: "ShiplogStoreTests",
             dependencies: ["ShiplogStore", "ShiplogModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShiplogPostgresTests",
+            dependencies: [
+                "ShiplogPostgres", "ShiplogStore", "ShiplogModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

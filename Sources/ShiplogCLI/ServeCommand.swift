@@ -144,7 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
             throw ExitStatus.usage
         }
-        let opened = try store.open()
+        let opened = try await store.open()
         var logger = Logger(label: "shiplog") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var siteConfiguration: SiteConfiguration?

@@ -2,23 +2,28 @@ import ArgumentParser
 import Foundation
 import ShiplogMail
 import ShiplogModel
+import ShiplogPostgres
 import ShiplogStore
 
 /// The `--db URL` option of the commands that use the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store: a SQLite file (created when missing).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store: a SQLite file (created when missing) or a postgres:// URL (SPEC §8; in progress).",
+            valueName: "path-or-url"
+        )
+    )
     var db: String
 
-    /// Opens the store; a failure is reported and exits 74.
-    func open() throws -> any Store {
-        if db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") {
-            Console.error("\(db): PostgreSQL stores are not available in this version of shiplog; give a SQLite file path")
-            throw ExitStatus.usage
-        }
+    /// Opens the store; a failure is reported and exits 74 (64 for a malformed URL).
+    func open() async throws -> any Store {
         do {
+            if PostgresURL.isPostgres(db) { return try await PostgresStore.open(db) }
             return try SQLiteStore(path: db)
         } catch {
-            Console.error("\(db): \(error)")
+            Console.error("\(PostgresURL.isPostgres(db) ? ((try? PostgresURL(db))?.redacted ?? "--db") : db): \(error)")
+            if case StoreError.invalid = error { throw ExitStatus.usage }
             throw ExitStatus.io
         }
     }
@@ -33,7 +38,7 @@ struct StorePageOptions: ParsableArguments {
 
     /// The opened store and the page to work on.
     func open() async throws -> (store: any Store, page: String) {
-        let opened = try store.open()
+        let opened = try await store.open()
         return (opened, try await selectPage(opened, page))
     }
 }
@@ -96,7 +101,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try DataOptions.load(files)
-        let opened = try store.open()
+        let opened = try await store.open()
         let summary = try await storeCall { () async throws(StoreError) in try await opened.importData(loaded.data) }
         Console.output("Imported page \(JSONWriter.quoted(loaded.data.page.id)) into \(store.db): \(summary.description).")
     }
@@ -173,7 +178,7 @@ struct KeysCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let opened = try store.open()
+            let opened = try await store.open()
             let scope = KeyScope(rawValue: scope) ?? .read
             let pages = try await storeCall { () async throws(StoreError) in try await opened.pageIDs() }
             guard createPage || pages.contains(page) else {
@@ -201,7 +206,7 @@ struct KeysCommand: AsyncParsableCommand {
         var page: String?
 
         func run() async throws {
-            let opened = try store.open()
+            let opened = try await store.open()
             let keys = try await storeCall { () async throws(StoreError) in try await opened.keys(page: page) }
             Console.output("id\tpage\tscope\tcreated\trevoked")
             for key in keys {
@@ -222,7 +227,7 @@ struct KeysCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let opened = try store.open()
+            let opened = try await store.open()
             guard try await storeCall({ () async throws(StoreError) in try await opened.revokeKey(id: id) }) else {
                 Console.error("no live key with id \(JSONWriter.quoted(id))")
                 throw ExitCode.failure
@@ -285,7 +290,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 for problem in problems { Console.error(problem) }
                 throw ExitStatus.badData
             }
-            let opened = try store.open()
+            let opened = try await store.open()
             let changed = try await storeCall { () async throws(StoreError) in try await opened.importSubscribers(page: page, list) }
             Console.output("Imported \(changed) of \(list.count) subscribers into page \(JSONWriter.quoted(page)).")
         }

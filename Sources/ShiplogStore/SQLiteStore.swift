@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+package import Foundation
 import GRDB
 public import ShiplogModel
 
@@ -27,12 +27,28 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        let superseded: [String]
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            // A store migrated by a newer shiplog is refused before anything writes to it.
+            superseded = try pool.read { db in try Self.unknownMigrations(db) }
+            if superseded.isEmpty { try Schema.migrator.migrate(pool) }
         } catch {
             throw StoreError.database("cannot open \(path): \(Self.message(error))")
         }
+        if !superseded.isEmpty {
+            throw StoreError.database(
+                "cannot open \(path): its schema is newer than this shiplog knows (migration "
+                    + "\(superseded.map { JSONWriter.quoted($0) }.joined(separator: ", "))): upgrade shiplog to use it"
+            )
+        }
+    }
+
+    /// The migrations a database has that this binary does not know: a newer shiplog's.
+    static func unknownMigrations(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        let known = Set(Schema.migrator.migrations)
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations").filter { !known.contains($0) }
     }
 
     // MARK: Pages and their data
@@ -136,18 +152,15 @@ public final class SQLiteStore: Store {
     // MARK: Keys
 
     public func createKey(page: String, scope: KeyScope) async throws(StoreError) -> NewKey {
-        let id = Self.randomHex(bytes: 6)
-        let secret = "shiplog_\(id)_\(Self.randomHex(bytes: 24))"
-        let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
-        let info = KeyInfo(id: id, page: page, scope: scope, createdAt: now)
+        let (key, hash) = Self.makeKey(page: page, scope: scope, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
         try await write { db in
             _ = try Rows.ensurePage(db, id: page)
             try db.execute(
                 sql: "INSERT INTO api_keys (id, page_id, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, page, scope.rawValue, Self.hash(secret), now.seconds]
+                arguments: [key.info.id, page, scope.rawValue, hash, key.info.createdAt.seconds]
             )
         }
-        return NewKey(info: info, secret: secret)
+        return key
     }
 
     public func keys(page: String?) async throws(StoreError) -> [KeyInfo] {
@@ -189,9 +202,17 @@ public final class SQLiteStore: Store {
 
     // MARK: Helpers
 
-    static func hash(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
+    /// A new key of `page` (its id and secret) and the hash of the secret, which is all a store keeps:
+    /// the one recipe of every store.
+    package static func makeKey(page: String, scope: KeyScope, now: Timestamp) -> (key: NewKey, hash: Data) {
+        let id = randomHex(bytes: 6)
+        let secret = "shiplog_\(id)_\(randomHex(bytes: 24))"
+        return (NewKey(info: KeyInfo(id: id, page: page, scope: scope, createdAt: now), secret: secret), hash(secret))
+    }
 
-    static func randomHex(bytes count: Int) -> String {
+    package static func hash(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
+
+    package static func randomHex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in
             let byte = UInt8.random(in: 0...255, using: &generator)

@@ -83,7 +83,8 @@ import Testing
         try copyExampleData(to: tmp)
         #expect(try run(["build", "--db", "s.db", "--data", "data.json", "--out", "o"], cwd: tmp).status == 64)
         #expect(try run(["build", "--out", "o"], cwd: tmp).status == 64)
-        #expect(try run(["export", "--db", "postgres://localhost/x"], cwd: tmp).status == 64)
+        // A malformed PostgreSQL URL is a usage error (64) before any connection is tried.
+        #expect(try run(["export", "--db", "postgres://ada@localhost/x?sslmode=sometimes"], cwd: tmp).status == 64)
     }
 
     /// kill -9 in the middle of a large import leaves all of it or none of it.

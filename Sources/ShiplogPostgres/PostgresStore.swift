@@ -1,0 +1,158 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import ShiplogModel
+public import ShiplogStore
+
+/// The PostgreSQL store (SPEC §8) through PostgresNIO's `PostgresClient` and its connection pool.
+/// The schema is migrated when it opens (``PostgresSchema``); a database migrated by a newer
+/// shiplog is refused. Every write runs in one transaction.
+///
+/// Work in progress (issue 13): the methods listed in `PostgresStore+Pending.swift` throw
+/// ``notImplemented(_:)`` until they are written.
+public final class PostgresStore: Store {
+    let url: PostgresURL
+    let client: PostgresClient
+    /// `client.run()`: the pool works while this task runs; ``close()`` cancels it.
+    let running: Task<Void, Never>
+    let logger = Logger(label: "shiplog.postgres")
+
+    /// Connects to the database of `url` (a `postgres://` URL) and migrates it. The first connection
+    /// is made alone, so a server that cannot be reached, a refused password or a missing database
+    /// is reported at once (the pool would retry forever).
+    public static func open(_ url: String) async throws(StoreError) -> PostgresStore {
+        let url = try PostgresURL(url)
+        let logger = Logger(label: "shiplog.postgres")
+        let connection: PostgresConnection
+        do {
+            let tls: PostgresConnection.Configuration.TLS =
+                switch (url.sslMode, tlsConfiguration(url.sslMode)) {
+                case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
+                case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
+                case (_, nil): .disable
+                }
+            var configuration = PostgresConnection.Configuration(
+                host: url.host,
+                port: url.port,
+                username: url.user,
+                password: url.password,
+                database: url.database,
+                tls: tls
+            )
+            configuration.options.connectTimeout = .seconds(10)
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw StoreError.database("cannot connect to \(url.redacted): \(reason(error))")
+        }
+        do {
+            try await migrate(connection, url: url, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+        return PostgresStore(url: url)
+    }
+
+    init(url: PostgresURL) {
+        self.url = url
+        let tls: PostgresClient.Configuration.TLS =
+            switch (url.sslMode, Self.tlsConfiguration(url.sslMode)) {
+            case (.prefer, let tls?): .prefer(tls)
+            case (_, let tls?): .require(tls)
+            case (_, nil): .disable
+            }
+        var configuration = PostgresClient.Configuration(
+            host: url.host,
+            port: url.port,
+            username: url.user,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        // The pool logs at `warning` while `run()` starts; only errors are worth the console.
+        var poolLogger = Logger(label: "shiplog.postgres.pool")
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    deinit { running.cancel() }
+
+    /// Stops the connection pool.
+    public func close() { running.cancel() }
+
+    /// libpq's modes: `require` encrypts without verifying the certificate, `verify-full` verifies it.
+    static func tlsConfiguration(_ mode: PostgresURL.SSLMode) -> TLSConfiguration? {
+        switch mode {
+        case .disable: return nil
+        case .prefer, .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return tls
+        case .verifyFull: return .makeClientConfiguration()
+        }
+    }
+
+    /// The error of a method the PostgreSQL store does not have yet.
+    static func notImplemented(_ method: String) -> StoreError {
+        .database("\(method) is not implemented on PostgreSQL yet (issue 13); use a SQLite store for it")
+    }
+
+    // MARK: Running queries
+
+    /// Runs `body` on a pooled connection, outside a transaction.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Runs `body` in one transaction and counts the change (``changeCounter()``).
+    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.query("UPDATE shiplog_changes SET counter = counter + 1", logger: logger)
+                    try await connection.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// The store's error for what a query threw: unique and foreign key violations are conflicts.
+    func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PSQLError {
+            switch error.serverInfo?[.sqlState] {
+            case "23505", "23503": return .conflict(error.serverInfo?[.message] ?? "a constraint of the store was violated")
+            default: break
+            }
+        }
+        return .database("\(url.redacted): \(Self.reason(error))")
+    }
+
+    /// What went wrong, in words: the server's message, else the connection's error (PSQLError's own
+    /// description hides both).
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+}

@@ -159,6 +159,7 @@ let package = Package(
             dependencies: [
                 "ShiplogPostgres", "ShiplogStore", "ShiplogModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,8 +5,6 @@ public import ShiplogStore
 // `notImplemented`, which the CLI reports and the server answers as a database error. Move a
 // method out of this file when it is written, with its test in the shared store suites.
 extension PostgresStore {
-    public func load(page: String) async throws(StoreError) -> ReleaseData? { throw Self.notImplemented("load(page:)") }
-
     public func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary {
         throw Self.notImplemented("importData")
     }

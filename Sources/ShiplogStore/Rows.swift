@@ -1,127 +1,60 @@
 import GRDB
-import ShiplogModel
+package import ShiplogModel
 
 /// Reading and writing the model's values as rows; every function runs inside the caller's transaction.
-enum Rows {
+package enum Rows {
     // MARK: Reading
 
     static func load(_ db: Database, page id: String) throws -> ReleaseData? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pages WHERE id = ?", arguments: [id]) else { return nil }
-        let page = Page(
-            id: row["id"],
-            title: row["title"],
-            description: row["description"],
-            baseURL: row["base_url"],
-            grouping: Page.Grouping(rawValue: row["grouping"]) ?? .none,
-            isPublic: row["public"],
-            feedLimit: row["feed_limit"],
-            serverURL: row["server_url"]
-        )
-        let components = try Row.fetchAll(db, sql: "SELECT * FROM components WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            Component(
-                slug: $0["slug"],
-                name: $0["name"],
-                repo: $0["repo"],
-                url: $0["url"],
-                description: $0["description"],
-                active: $0["active_version"],
-                activatedAt: ($0["activated_at"] as Int64?).map(Timestamp.init(seconds:)),
-                activatedBy: $0["activated_by"]
-            )
+        let queries = PageRows<Row>.queries
+        guard let row = try Row.fetchOne(db, sql: queries.page, arguments: [id]) else { return nil }
+        var rows = PageRows(page: row)
+        for (table, sql) in queries.tables {
+            rows[keyPath: table] = try Row.fetchAll(db, sql: sql, arguments: [id])
         }
-        let releases = try Row.fetchAll(db, sql: "SELECT * FROM releases WHERE page_id = ? ORDER BY seq", arguments: [id]).map(release)
-        var members: [Int64: [ReleaseReference]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: "SELECT group_seq, component, version FROM group_members WHERE page_id = ? ORDER BY group_seq, position",
-            arguments: [id]
-        ) {
-            members[row["group_seq"], default: []].append(ReleaseReference(component: row["component"], version: row["version"]))
-        }
-        let groups = try Row.fetchAll(db, sql: "SELECT * FROM release_groups WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            ReleaseGroup(
-                version: Version($0["version"]),
-                title: $0["title"],
-                publishedAt: timestamp($0["published_at"]),
-                notes: $0["notes"],
-                members: members[$0["seq"]] ?? []
-            )
-        }
-        let environments = try Row.fetchAll(db, sql: "SELECT * FROM environments WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            Environment(name: $0["name"], frozen: $0["frozen"])
-        }
-        let deployments = try Row.fetchAll(db, sql: "SELECT * FROM deployments WHERE page_id = ? ORDER BY seq", arguments: [id]).map(deployment)
-        var siteReleases: [Int64: [ReleaseReference]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: "SELECT site_seq, component, version FROM site_releases WHERE page_id = ? ORDER BY seq",
-            arguments: [id]
-        ) {
-            siteReleases[row["site_seq"], default: []].append(ReleaseReference(component: row["component"], version: row["version"]))
-        }
-        let sites = try Row.fetchAll(db, sql: "SELECT * FROM sites WHERE page_id = ? ORDER BY seq", arguments: [id]).map {
-            CustomerSite(
-                slug: $0["slug"],
-                name: $0["name"],
-                releases: siteReleases[$0["seq"]] ?? [],
-                createdAt: timestamp($0["created_at"]),
-                createdBy: $0["created_by"]
-            )
-        }
-        return ReleaseData(
-            page: page,
-            components: components,
-            releases: releases,
-            groups: groups,
-            environments: environments,
-            deployments: deployments,
-            sites: sites
+        return rows.assemble()
+    }
+
+    package static func release(_ row: some ColumnReading) -> Release {
+        Release(
+            component: row.string("component") ?? "",
+            version: Version(row.string("version") ?? ""),
+            title: row.string("title"),
+            publishedAt: timestamp(row.integer("published_at")),
+            author: row.string("author"),
+            notes: row.string("notes"),
+            status: row.string("status").flatMap(Release.Status.init(rawValue:)) ?? .published,
+            prereleaseFlag: row.flag("prerelease"),
+            commit: row.string("commit_id"),
+            tag: row.string("tag"),
+            url: row.string("url"),
+            codeName: row.string("code_name"),
+            assets: row.string("assets").map(decodeAssets) ?? [],
+            id: row.string("id"),
+            createdAt: timestamp(row.integer("created_at")),
+            createdBy: row.string("created_by"),
+            channel: row.string("channel"),
+            build: row.string("build")
         )
     }
 
-    static func release(_ row: Row) -> Release {
-        let prerelease: Bool? = row["prerelease"]
-        let assets: String? = row["assets"]
-        return Release(
-            component: row["component"],
-            version: Version(row["version"]),
-            title: row["title"],
-            publishedAt: timestamp(row["published_at"]),
-            author: row["author"],
-            notes: row["notes"],
-            status: Release.Status(rawValue: row["status"]) ?? .published,
-            prereleaseFlag: prerelease,
-            commit: row["commit_id"],
-            tag: row["tag"],
-            url: row["url"],
-            codeName: row["code_name"],
-            assets: assets.map(decodeAssets) ?? [],
-            id: row["id"],
-            createdAt: timestamp(row["created_at"]),
-            createdBy: row["created_by"],
-            channel: row["channel"],
-            build: row["build"]
-        )
-    }
-
-    static func deployment(_ row: Row) -> Deployment {
-        let meta: String? = row["meta"]
-        return Deployment(
-            component: row["component"],
-            version: row["version"],
-            environment: row["environment"],
-            status: Deployment.Status(rawValue: row["status"]) ?? .unknown,
-            startedAt: timestamp(row["started_at"]),
-            finishedAt: timestamp(row["finished_at"]),
-            host: row["host"],
-            actor: row["actor"],
-            commit: row["commit_id"],
-            meta: meta.flatMap { try? JSONParser.parse($0) },
-            id: row["id"],
-            createdAt: timestamp(row["created_at"]),
-            createdBy: row["created_by"],
-            fromVersion: row["from_version"],
-            errorMessage: row["error_message"]
+    package static func deployment(_ row: some ColumnReading) -> Deployment {
+        Deployment(
+            component: row.string("component") ?? "",
+            version: row.string("version") ?? "",
+            environment: row.string("environment") ?? "",
+            status: row.string("status").flatMap(Deployment.Status.init(rawValue:)) ?? .unknown,
+            startedAt: timestamp(row.integer("started_at")),
+            finishedAt: timestamp(row.integer("finished_at")),
+            host: row.string("host"),
+            actor: row.string("actor"),
+            commit: row.string("commit_id"),
+            meta: row.string("meta").flatMap { try? JSONParser.parse($0) },
+            id: row.string("id"),
+            createdAt: timestamp(row.integer("created_at")),
+            createdBy: row.string("created_by"),
+            fromVersion: row.string("from_version"),
+            errorMessage: row.string("error_message")
         )
     }
 

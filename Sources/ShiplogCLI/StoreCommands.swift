@@ -22,7 +22,8 @@ struct StoreOptions: ParsableArguments {
             if PostgresURL.isPostgres(db) { return try await PostgresStore.open(db) }
             return try SQLiteStore(path: db)
         } catch {
-            Console.error("\(PostgresURL.isPostgres(db) ? ((try? PostgresURL(db))?.redacted ?? "--db") : db): \(error)")
+            // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
+            Console.error("\(PostgresURL.isPostgres(db) ? "--db" : db): \(error)")
             if case StoreError.invalid = error { throw ExitStatus.usage }
             throw ExitStatus.io
         }

@@ -1,0 +1,92 @@
+"""`shiplog serve --db postgres://…` (SPEC §8, in progress): the server starts on a PostgreSQL
+store, finds a page and a key made with `keys create` on that store, and answers native reads as
+on SQLite. Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
+(`Tests/support/postgres.sh` starts one; `.ci/run` does). Without it these tests FAIL, unless
+SHIPLOG_TEST_POSTGRES=skip leaves them out.
+
+    bash Tests/support/postgres.sh python3 -m pytest -q Tests/api/test_postgres.py
+"""
+import os
+import subprocess
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from test_api import Server, assert_error, cli
+
+BASE_URL = os.environ.get("SHIPLOG_TEST_POSTGRES_URL")
+
+if not BASE_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
+    pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
+
+
+def new_database():
+    """A new, empty database on the test server; its URL."""
+    assert BASE_URL, (
+        "SHIPLOG_TEST_POSTGRES_URL is not set: run `bash Tests/support/postgres.sh python3 -m pytest …`, "
+        "or set SHIPLOG_TEST_POSTGRES=skip to leave out the PostgreSQL tests"
+    )
+    name = "shiplog_" + uuid.uuid4().hex
+    subprocess.run(["psql", BASE_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
+    parts = urlsplit(BASE_URL)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+class PostgresStore:
+    """What `Server` needs of a store: where it is (`db`) and a folder for the server's log."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.db = new_database()
+        self.keys = {}
+        for scope in ("read", "admin"):
+            self.keys[scope] = cli("keys", "create", "--db", self.db, "--page", "acme", "--scope", scope, "--create-page").stdout.strip()
+
+
+@pytest.fixture
+def pg_server(tmp_path):
+    running = Server(PostgresStore(tmp_path), "--rate-limit", "0")
+    yield running
+    assert running.stop() == 0
+
+
+def test_serve_answers_native_reads_from_postgresql(pg_server):
+    assert pg_server.get("/health").status_code == 200
+    response = pg_server.get("/api/v1/pages/acme", pg_server.store.keys["read"])
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "page": {"id": "acme", "title": "acme", "grouping": "none", "public": True, "feed_limit": 50},
+        "components": [],
+    }
+    # Public page: no key needed; a wrong key is judged (401); an unknown page is a JSON 404.
+    assert pg_server.get("/api/v1/pages/acme").status_code == 200
+    assert_error(pg_server.get("/api/v1/pages/acme", "shiplog_000000000000_wrong"), 401, "unauthorized")
+    assert_error(pg_server.get("/api/v1/pages/none", pg_server.store.keys["admin"]), 404, "not_found")
+    releases = pg_server.get("/api/v1/pages/acme/releases", pg_server.store.keys["read"])
+    assert releases.status_code == 200, releases.text
+    assert releases.json()["items"] == []
+
+
+def test_keys_on_postgresql_are_listed_and_revoked(tmp_path):
+    store = PostgresStore(tmp_path)
+    listed = cli("keys", "list", "--db", store.db).stdout.splitlines()
+    assert listed[0].split("\t") == ["id", "page", "scope", "created", "revoked"]
+    ids = [line.split("\t")[0] for line in listed[1:]]
+    assert len(ids) == 2
+    cli("keys", "revoke", "--db", store.db, ids[0])
+    revoked = [line.split("\t") for line in cli("keys", "list", "--db", store.db).stdout.splitlines()[1:]]
+    assert revoked[0][4] != "-" and revoked[1][4] == "-"
+
+
+def test_an_unreachable_postgresql_exits_74_naming_the_url_without_its_password(tmp_path):
+    result = cli("keys", "list", "--db", "postgres://ada:hunter2@127.0.0.1:1/none?sslmode=disable", check=False)
+    assert result.returncode == 74
+    assert "postgres://ada@127.0.0.1:1/none" in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+def test_a_malformed_postgresql_url_exits_64_naming_the_field(tmp_path):
+    result = cli("keys", "list", "--db", "postgres://ada@127.0.0.1/db?sslmode=sometimes", check=False)
+    assert result.returncode == 64
+    assert "sslmode" in result.stderr

@@ -9,10 +9,6 @@ extension PostgresStore {
         throw Self.notImplemented("importData")
     }
 
-    public func putComponent(_ component: Component, page: String) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("putComponent")
-    }
-
     public func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release {
         throw Self.notImplemented("createRelease")
     }
@@ -48,14 +44,6 @@ extension PostgresStore {
     }
 
     // MARK: Environments, deployments and customer sites
-
-    public func createEnvironment(_ environment: Environment, page: String) async throws(StoreError) {
-        throw Self.notImplemented("createEnvironment")
-    }
-
-    public func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError) {
-        throw Self.notImplemented("setFrozen")
-    }
 
     public func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment {
         throw Self.notImplemented("addDeployment")

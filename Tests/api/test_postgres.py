@@ -1,6 +1,6 @@
 """`shiplog serve --db postgres://…` (SPEC §8, in progress): the server starts on a PostgreSQL
-store, finds a page and a key made with `keys create` on that store, and answers native reads as
-on SQLite. Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
+store, finds a page and a key made with `keys create` on that store, answers native reads as on
+SQLite, and creates components. Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
 (`Tests/support/postgres.sh` starts one; `.ci/run` does). Without it these tests FAIL, unless
 SHIPLOG_TEST_POSTGRES=skip leaves them out.
 
@@ -66,6 +66,16 @@ def test_serve_answers_native_reads_from_postgresql(pg_server):
     releases = pg_server.get("/api/v1/pages/acme/releases", pg_server.store.keys["read"])
     assert releases.status_code == 200, releases.text
     assert releases.json()["items"] == []
+
+
+def test_serve_creates_a_component_on_postgresql(pg_server):
+    path = "/api/v1/pages/acme/components/api"
+    created = pg_server.request("PUT", path, pg_server.store.keys["admin"], json={"name": "API"})
+    assert created.status_code == 201, created.text
+    updated = pg_server.request("PUT", path, pg_server.store.keys["admin"], json={"name": "The API"})
+    assert updated.status_code == 200, updated.text
+    page = pg_server.get("/api/v1/pages/acme").json()
+    assert [(c["slug"], c.get("name")) for c in page["components"]] == [("api", "The API")]
 
 
 def test_keys_on_postgresql_are_listed_and_revoked(tmp_path):

@@ -87,30 +87,6 @@ extension PostgresStore {
         throw Self.notImplemented("recordDeployment")
     }
 
-    public func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("putSite")
-    }
-
-    public func createSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) {
-        throw Self.notImplemented("createSite")
-    }
-
-    public func renameSite(slug: String, name: String?, page: String) async throws(StoreError) {
-        throw Self.notImplemented("renameSite")
-    }
-
-    public func deleteSite(slug: String, page: String) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("deleteSite")
-    }
-
-    public func attach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("attach")
-    }
-
-    public func detach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("detach")
-    }
-
     // MARK: Subscriptions and the mail outbox
 
     public func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PostgresNIO
 import ShiplogStore
 import Testing
@@ -62,6 +63,23 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         switch self {
         case .sqlite: try SQLiteStore(path: location)
         case .postgres: try await PostgresStore.open(location)
+        }
+    }
+}
+
+extension StoreKind {
+    /// Runs SQL written for both stores on the store at `location`, beside the store's own connections
+    /// (for rows the PostgreSQL store cannot make yet through its methods).
+    func execute(_ statements: [String], at location: String) async throws {
+        switch self {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: location)
+            try await queue.write { db in for statement in statements { try db.execute(sql: statement) } }
+            try queue.close()
+        case .postgres:
+            let store = PostgresStore(url: try PostgresURL(location))
+            defer { store.close() }
+            for statement in statements { try await store.client.query(PostgresQuery(unsafeSQL: statement)) }
         }
     }
 }

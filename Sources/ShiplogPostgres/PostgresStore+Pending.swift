@@ -162,12 +162,4 @@ extension PostgresStore {
     public func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts {
         throw Self.notImplemented("webhookQueueCounts")
     }
-
-    // MARK: Idempotency keys
-
-    public func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer? {
-        throw Self.notImplemented("storedAnswer")
-    }
-
-    public func storeAnswer(_ answer: StoredAnswer) async throws(StoreError) { throw Self.notImplemented("storeAnswer") }
 }

@@ -133,8 +133,6 @@ extension PostgresStore {
         throw Self.notImplemented("markFailed")
     }
 
-    public func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts { throw Self.notImplemented("outboxCounts") }
-
     // MARK: Webhooks
 
     public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
@@ -157,9 +155,5 @@ extension PostgresStore {
 
     public func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError) {
         throw Self.notImplemented("markWebhookFailed")
-    }
-
-    public func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts {
-        throw Self.notImplemented("webhookQueueCounts")
     }
 }

@@ -135,16 +135,6 @@ extension PostgresStore {
 
     // MARK: Webhooks
 
-    public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
-        throw Self.notImplemented("createWebhook")
-    }
-
-    public func webhooks(page: String) async throws(StoreError) -> [Webhook] { throw Self.notImplemented("webhooks") }
-
-    public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
-        throw Self.notImplemented("deleteWebhook")
-    }
-
     public func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery] {
         throw Self.notImplemented("dueWebhookDeliveries")
     }

@@ -96,7 +96,7 @@ public struct WebhookDelivery: Sendable, Hashable {
 /// Webhook rules shared by the store implementations.
 public enum Webhooks {
     /// The stored form of an event list: `,release.published,deployment.created,` (found with `instr`).
-    static func encode(_ events: [EventKind]) -> String {
+    package static func encode(_ events: [EventKind]) -> String {
         "," + EventKind.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",") + ","
     }
 
@@ -105,7 +105,7 @@ public enum Webhooks {
     }
 
     /// The stored form of settings: a JSON object of strings.
-    static func encode(settings: [String: String]) -> String {
+    package static func encode(settings: [String: String]) -> String {
         JSONWriter.write(.object(settings.sorted { $0.key < $1.key }.map { JSONMember($0.key, .string($0.value)) }), pretty: false)
     }
 
@@ -118,24 +118,23 @@ public enum Webhooks {
 }
 
 extension SQLiteStore {
-    static func webhook(_ row: Row) -> Webhook {
-        let lastError: String? = row["last_error"]
-        let format = WebhookFormat(rawValue: row["format"]) ?? .json
+    package static func webhook(_ row: some ColumnReading) -> Webhook {
+        let format = row.string("format").flatMap(WebhookFormat.init(rawValue:)) ?? .json
         return Webhook(
-            id: row["id"],
-            page: row["page_id"],
-            url: row["url"],
-            events: Webhooks.decode(row["events"]),
+            id: row.string("id") ?? "",
+            page: row.string("page_id") ?? "",
+            url: row.string("url") ?? "",
+            events: Webhooks.decode(row.string("events") ?? "[]"),
             format: format,
-            settings: WebhookForwarding.shown(format, Webhooks.decode(settings: row["settings"])),
-            createdAt: Timestamp(seconds: row["created_at"]),
-            queued: row["queued"] ?? 0,
-            delivered: row["delivered"] ?? 0,
-            lastError: lastError
+            settings: WebhookForwarding.shown(format, Webhooks.decode(settings: row.string("settings"))),
+            createdAt: Timestamp(seconds: row.integer("created_at") ?? 0),
+            queued: Int(row.integer("queued") ?? 0),
+            delivered: Int(row.integer("delivered") ?? 0),
+            lastError: row.string("last_error")
         )
     }
 
-    static let webhookSelect = """
+    package static let webhookSelect = """
         SELECT w.*,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued') AS queued,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'delivered') AS delivered,

@@ -121,10 +121,6 @@ extension PostgresStore {
         throw Self.notImplemented("unsubscribe(token:)")
     }
 
-    public func subscribers(page: String) async throws(StoreError) -> [Subscriber] {
-        throw Self.notImplemented("subscribers")
-    }
-
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] { throw Self.notImplemented("dueMail") }
 
     public func markSent(mail: Int64) async throws(StoreError) { throw Self.notImplemented("markSent") }

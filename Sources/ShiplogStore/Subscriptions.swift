@@ -85,17 +85,17 @@ public enum Subscriptions {
 extension SQLiteStore {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-    static func subscriber(_ row: Row) -> Subscriber {
+    package static func subscriber(_ row: some ColumnReading) -> Subscriber {
         Subscriber(
-            id: row["id"],
-            page: row["page_id"],
-            email: row["email"],
-            state: SubscriberState(rawValue: row["state"]) ?? .pending,
-            preferences: Subscriptions.decode(row["preferences"]),
-            unsubscribeToken: row["unsubscribe_token"],
-            createdAt: Timestamp(seconds: row["created_at"]),
-            confirmedAt: Rows.timestamp(row["confirmed_at"]),
-            unsubscribedAt: Rows.timestamp(row["unsubscribed_at"])
+            id: row.integer("id") ?? 0,
+            page: row.string("page_id") ?? "",
+            email: row.string("email") ?? "",
+            state: row.string("state").flatMap(SubscriberState.init(rawValue:)) ?? .pending,
+            preferences: Subscriptions.decode(row.string("preferences") ?? ""),
+            unsubscribeToken: row.string("unsubscribe_token") ?? "",
+            createdAt: Timestamp(seconds: row.integer("created_at") ?? 0),
+            confirmedAt: Rows.timestamp(row.integer("confirmed_at")),
+            unsubscribedAt: Rows.timestamp(row.integer("unsubscribed_at"))
         )
     }
 

@@ -1,3 +1,4 @@
+import ShiplogModel
 import ShiplogStore
 import Testing
 
@@ -36,5 +37,29 @@ import Testing
         (acme.queued, acme.sent) = (1, 2)
         #expect(try await store.outboxCounts(page: "acme") == acme)
         #expect(try await store.webhookQueueCounts() == WebhookQueueCounts(queued: 2, failing: 1))
+    }
+}
+
+/// Subscribers as the page's owner sees them: the same on every store (SPEC §8).
+@Suite struct BothStoresSubscriberListTests {
+    @Test(arguments: StoreKind.tested) func subscribersAreListedOldestFirstWithTheirState(kind: StoreKind) async throws {
+        let (store, location) = try await kind.make()
+        try await kind.execute(Array(BothStoresCountTests.rows.prefix(2)), at: location)
+        try await kind.execute(
+            [
+                """
+                INSERT INTO subscribers (id, page_id, email, email_key, state, preferences, unsubscribe_token, created_at, unsubscribed_at)
+                VALUES (3, 'acme', 'C@x.example', 'c@x.example', 'unsubscribed', 'major,minor', 't3', 10, 20)
+                """
+            ],
+            at: location
+        )
+        let listed = try await store.subscribers(page: "acme")
+        #expect(listed.map(\.id) == [1, 3])
+        #expect(listed.map(\.email) == ["a@x.example", "C@x.example"])
+        #expect(listed.map(\.state) == [.confirmed, .unsubscribed])
+        #expect(listed.last?.unsubscribedAt == Timestamp(seconds: 20))
+        #expect(listed.last?.preferences == [.major, .minor])
+        #expect(try await store.subscribers(page: "none") == [])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Glibc
 import PostgresNIO
 import ShiplogStore
 import Testing
@@ -48,7 +49,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func make() async throws -> (store: any Store, location: String) {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-pgsuite-\(UUID().uuidString)")
+            let directory = Self.sqliteFolder.appendingPathComponent(UUID().uuidString)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = directory.appendingPathComponent("shiplog.db").path
             return (try SQLiteStore(path: path), path)
@@ -57,6 +58,20 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return (try await PostgresStore.open(url), url)
         }
     }
+
+    /// Where this test process keeps its SQLite stores: `shiplog-pgsuite-PID` in the temporary folder.
+    /// The stores stay open until the process ends, so the folder goes then: each process first
+    /// removes the folders of processes that have ended.
+    static let sqliteFolder: URL = {
+        let temporary = FileManager.default.temporaryDirectory
+        let prefix = "shiplog-pgsuite-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+            let pid = name.dropFirst(prefix.count)
+            if let number = Int32(pid), kill(number, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+        }
+        return temporary.appendingPathComponent("\(prefix)\(ProcessInfo.processInfo.processIdentifier)")
+    }()
 
     /// Opens the store at `location` again (another connection, as a second process would).
     func reopen(_ location: String) async throws -> any Store {

@@ -20,14 +20,17 @@ extension PageSnapshot {
     /// applied to this snapshot (the caller then reloads the page).
     func applying(_ change: ReleaseChange) -> PageSnapshot? {
         var data = data
+        let edit: ReleaseEdit
         switch change {
         case .stored(let release):
             guard release.id != nil else { return nil }
             if let index = catalog.releaseIndex[release.reference] {
                 data.releases[index] = release
+                edit = .replaced(index)
             } else {
                 guard catalog.componentIndex[release.component] != nil else { return nil }
                 data.releases.append(release)
+                edit = .appended
             }
             if release.status != .published,
                 let component = catalog.componentIndex[release.component],
@@ -41,8 +44,9 @@ extension PageSnapshot {
             // The store refuses to delete a release something refers to (an active release among them).
             guard let index = catalog.releaseIndex[reference] else { return self }
             data.releases.remove(at: index)
+            edit = .removed(index)
         }
-        return PageSnapshot(data: data)
+        return PageSnapshot(data: data, catalog: catalog.applying(edit, to: data))
     }
 }
 

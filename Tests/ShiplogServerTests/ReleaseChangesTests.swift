@@ -102,4 +102,34 @@ import Testing
         // No reload: each write changed the page in place.
         #expect(loader.loads.withLock { $0 } == loads)
     }
+
+    @Test("a release write while a reload is in flight reloads the page instead, so that reload cannot lose it")
+    func aReloadInFlightFallsBackToAReload() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-release-inplace-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, _) = try await CommittedWriteTests.makeStore(directory)
+        let loader = DeploymentChangesTests.CountingLoader(store: store)
+        let snapshots = Snapshots(store: store, logger: CommittedWriteTests.quiet) { id throws(StoreError) in try await loader.load(id) }
+        try await snapshots.reloadAll()
+        let writes = ReleaseWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
+
+        // A reload reads the store before the release commits, and installs after it.
+        loader.hold.withLock { $0 = true }
+        let reload = Task { try await snapshots.reload("acme") }
+        while !loader.isHolding { await Task.yield() }
+        let writing = Task {
+            try await writes.write("acme") { () async throws(StoreError) in
+                let stored = try await store.createRelease(Release(component: "api", version: Version("2.0.0")), page: "acme")
+                return (stored, ReleaseChange.stored(stored))
+            }
+        }
+        _ = try await writing.value
+        #expect(loader.loads.withLock { $0 } == 3, "the write reloaded the page itself")
+        #expect(snapshots["acme"]?.catalog.releaseIndex[ReleaseReference(component: "api", version: "2.0.0")] != nil)
+        await loader.release()
+        try await reload.value
+        // The older reload answered what it read before the write, and was not installed.
+        #expect(snapshots["acme"]?.data.releases.count == 2)
+        try await Self.expectAsReloaded(snapshots, store)
+    }
 }

@@ -170,7 +170,7 @@ public struct ShiplogServer: Sendable {
         )
         .register(on: router)
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
-        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger).register(on: router)
+        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

@@ -157,22 +157,9 @@ struct PageRoutes: PageAPIRoutes {
         let current = try release(access, context)
         let patch = try await RequestInput.object(request, context)
         guard case .object(var members) = DataEncoder.release(current) else { throw APIError.notFound("release") }
-        var causes: [APIError.Cause] = []
-        for change in patch {
-            if change.key == "component" || change.key == "version" {
-                let fixed: JSONValue = .string(change.key == "component" ? current.component : current.version.text)
-                if change.value != fixed { causes.append(.init(field: change.key, error: "cannot change; create a new release instead")) }
-                continue
-            }
-            if Self.storeSetFields.contains(change.key) {
-                // What the store set may be sent back as it is, never changed.
-                if change.value != (DataEncoder.release(current, resolvingPrerelease: true)[change.key] ?? .null) {
-                    causes.append(.init(field: change.key, error: "set by the store; cannot change"))
-                }
-                continue
-            }
-            members.removeAll { $0.key == change.key }
-            if change.value != .null { members.append(change) }
+        let causes = MergePatch.apply(patch, to: &members, answer: DataEncoder.release(current, resolvingPrerelease: true)) {
+            if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
+            return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
         }
         if !causes.isEmpty { throw APIError.invalid("the release's identity cannot change", causes: causes) }
         let updated: Release

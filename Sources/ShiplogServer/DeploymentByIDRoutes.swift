@@ -72,24 +72,9 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
         let current = try deployment(access, context)
         let patch = try await RequestInput.object(request, context)
         guard case .object(var members) = DataEncoder.deployment(current) else { throw APIError.notFound("deployment") }
-        let answer = DataEncoder.deployment(current, answer: true)
-        var causes: [APIError.Cause] = []
-        for change in patch {
-            if Self.identityFields.contains(change.key) || Self.storeSetFields.contains(change.key) {
-                if change.value != (answer[change.key] ?? .null) {
-                    let why =
-                        Self.identityFields.contains(change.key)
-                        ? "cannot change; record a new deployment instead" : "set by the store; cannot change"
-                    causes.append(.init(field: change.key, error: why))
-                }
-                continue
-            }
-            if change.key == "status" && change.value == .null {
-                causes.append(.init(field: "status", error: "cannot be null"))
-                continue
-            }
-            members.removeAll { $0.key == change.key }
-            if change.value != .null { members.append(change) }
+        let causes = MergePatch.apply(patch, to: &members, answer: DataEncoder.deployment(current, answer: true), required: ["status"]) {
+            if Self.identityFields.contains($0) { return "cannot change; record a new deployment instead" }
+            return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
         }
         if !causes.isEmpty { throw APIError.invalid("the change is not valid", causes: causes) }
         var updated: Deployment

@@ -40,12 +40,26 @@ final class DeploymentChanges: Sendable {
         notify: @Sendable (String) async -> Void,
         _ body: () async throws(StoreError) -> (T, [Deployment]?)
     ) async throws(APIError) -> T {
+        try await writeChanging(page, notify: notify) { () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?) in
+            let (result, rows) = try await body()
+            return (result, rows.map { rows in { Self.applying(rows, to: $0) } })
+        }
+    }
+
+    /// The gate for any write that changes the snapshot in place (deployments, releases — see
+    /// ``ReleaseChange``): `body` commits and returns its result and how the snapshot changes (nil:
+    /// the page is reloaded instead, as is a change that returns nil or cannot be applied in place).
+    func writeChanging<T: Sendable>(
+        _ page: String,
+        notify: @Sendable (String) async -> Void,
+        _ body: () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?)
+    ) async throws(APIError) -> T {
         let outcome: (T, Bool)
         do {
             outcome = try await gate.run { () async throws(StoreError) in
-                let (result, rows) = try await body()
-                guard let rows else { return (result, false) }
-                return (result, snapshots.applyInPlace(page) { Self.applying(rows, to: $0) })
+                let (result, change) = try await body()
+                guard let change else { return (result, false) }
+                return (result, snapshots.applyInPlace(page, change))
             }
         } catch {
             throw APIError.from(error)

@@ -9,6 +9,8 @@ struct PageRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     let changed: @Sendable (String) async -> Void
+    /// Release writes applied to the snapshot in place (the server's); nil reloads the page after each.
+    var releaseWrites: ReleaseWrites? = nil
 
     func register(on router: Router<ShiplogContext>) {
         let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
@@ -138,7 +140,10 @@ struct PageRoutes: PageAPIRoutes {
         let release: Release
         do { release = try ValueDecoding.release(body, source: "request body") } catch { throw APIError.invalid(error) }
         let id = access.page.data.page.id
-        let stored = try await write(id) { () async throws(StoreError) in try await store.createRelease(release, page: id, by: access.keyID) }
+        let stored = try await writeRelease(id) { () async throws(StoreError) in
+            let stored = try await store.createRelease(release, page: id, by: access.keyID)
+            return (stored, .stored(stored))
+        }
         return JSONResponse.make(
             DataEncoder.release(stored, resolvingPrerelease: true),
             status: .created,
@@ -152,28 +157,18 @@ struct PageRoutes: PageAPIRoutes {
         let current = try release(access, context)
         let patch = try await RequestInput.object(request, context)
         guard case .object(var members) = DataEncoder.release(current) else { throw APIError.notFound("release") }
-        var causes: [APIError.Cause] = []
-        for change in patch {
-            if change.key == "component" || change.key == "version" {
-                let fixed: JSONValue = .string(change.key == "component" ? current.component : current.version.text)
-                if change.value != fixed { causes.append(.init(field: change.key, error: "cannot change; create a new release instead")) }
-                continue
-            }
-            if Self.storeSetFields.contains(change.key) {
-                // What the store set may be sent back as it is, never changed.
-                if change.value != (DataEncoder.release(current, resolvingPrerelease: true)[change.key] ?? .null) {
-                    causes.append(.init(field: change.key, error: "set by the store; cannot change"))
-                }
-                continue
-            }
-            members.removeAll { $0.key == change.key }
-            if change.value != .null { members.append(change) }
+        let causes = MergePatch.apply(patch, to: &members, answer: DataEncoder.release(current, resolvingPrerelease: true)) {
+            if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
+            return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
         }
         if !causes.isEmpty { throw APIError.invalid("the release's identity cannot change", causes: causes) }
         let updated: Release
         do { updated = try ValueDecoding.release(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let id = access.page.data.page.id
-        let stored = try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        let stored = try await writeRelease(id) { () async throws(StoreError) in
+            let stored = try await store.updateRelease(updated, page: id)
+            return (stored, .stored(stored))
+        }
         return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
     }
 
@@ -185,7 +180,10 @@ struct PageRoutes: PageAPIRoutes {
         try access.require(.write)
         let current = try release(access, context)
         let id = access.page.data.page.id
-        try await write(id) { () async throws(StoreError) in _ = try await store.deleteRelease(current.reference, page: id) }
+        try await writeRelease(id) { () async throws(StoreError) in
+            _ = try await store.deleteRelease(current.reference, page: id)
+            return ((), .removed(current.reference))
+        }
         return Response(status: .noContent)
     }
 
@@ -205,7 +203,17 @@ struct PageRoutes: PageAPIRoutes {
         }
         let id = access.page.data.page.id
         let updated = release
-        return try await write(id) { () async throws(StoreError) in try await store.updateRelease(updated, page: id) }
+        return try await writeRelease(id) { () async throws(StoreError) in
+            let stored = try await store.updateRelease(updated, page: id)
+            return (stored, .stored(stored))
+        }
+    }
+
+    /// A release write: its change put in the snapshot in place when ``releaseWrites`` is set, else
+    /// the page reloaded after it (as ``write(_:_:)``).
+    func writeRelease<T: Sendable>(_ page: String, _ body: () async throws(StoreError) -> (T, ReleaseChange)) async throws(APIError) -> T {
+        if let releaseWrites { return try await releaseWrites.write(page, body) }
+        return try await write(page) { () async throws(StoreError) in try await body().0 }
     }
 
     static func location(_ page: String, _ reference: ReleaseReference) -> String {

@@ -146,10 +146,12 @@ public struct ShiplogServer: Sendable {
         }
         if let token = configuration.metricsToken { MetricsRoute(token: token, snapshots: snapshots).register(on: router) }
         VersionRoute(snapshots: snapshots).register(on: router)
-        PageRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        // One gate for every deployment write, so that their changes reach the page in commit order.
+        // One gate for every deployment and release write applied in place, so that their changes
+        // reach the page in commit order.
         let deploymentChanges = DeploymentChanges(snapshots: snapshots)
+        let releaseWrites = ReleaseWrites(changes: deploymentChanges, notify: notify)
+        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).register(on: router)
+        ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
         DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
@@ -162,10 +164,13 @@ public struct ShiplogServer: Sendable {
             mailQueued: { delivery?.poke() }
         ).register(on: router)
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
-        ReleasePilotRoutes(pages: PageRoutes(snapshots: snapshots, changed: changed), sites: SiteRoutes(snapshots: snapshots, changed: changed))
-            .register(on: router)
+        ReleasePilotRoutes(
+            pages: PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites),
+            sites: SiteRoutes(snapshots: snapshots, changed: changed)
+        )
+        .register(on: router)
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
-        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger).register(on: router)
+        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }

@@ -16,8 +16,13 @@ struct PageSnapshot: Sendable {
     let versionETag: String
 
     init(data: ReleaseData) {
+        self.init(data: data, catalog: Catalog(data: data))
+    }
+
+    /// The page of `data`, whose catalog is `catalog` (as ``Catalog/applying(_:to:)`` updates it).
+    init(data: ReleaseData, catalog: Catalog) {
         self.data = data
-        catalog = Catalog(data: data)
+        self.catalog = catalog
         let text = JSONWriter.write(catalog.versionDocument(), pretty: false)
         versionBody = ByteBuffer(string: text)
         let digest = SHA256.hash(data: Data(text.utf8))

@@ -32,32 +32,35 @@ public struct ResolvedGroup: Sendable, Hashable {
 /// ```
 public struct Catalog: Sendable {
     /// The data the catalog was computed from.
-    public private(set) var data: ReleaseData
+    public internal(set) var data: ReleaseData
     /// Whether drafts are shown (`--drafts`).
     public let includeDrafts: Bool
     /// Per component (in data order), indices of its releases, highest version first (drafts included).
-    public let releasesByComponent: [[Int]]
+    public internal(set) var releasesByComponent: [[Int]]
     /// Per component, the index of its latest release: its active release when one is set, else the
     /// highest published release that is not a pre-release (SPEC §3).
-    public let latest: [Int?]
+    public internal(set) var latest: [Int?]
     /// Per component, the index of its latest pre-release above the latest release.
-    public let latestPrerelease: [Int?]
+    public internal(set) var latestPrerelease: [Int?]
     /// Per component, the index of its active release (``Component/active``) when one is set and
     /// names a published release of it; ``latest`` is then that release.
-    public let active: [Int?]
+    public internal(set) var active: [Int?]
     /// Per release, its bump kind.
-    public let bumps: [BumpKind]
+    public internal(set) var bumps: [BumpKind]
     /// All groups, highest version first.
-    public let groups: [ResolvedGroup]
+    public internal(set) var groups: [ResolvedGroup]
     /// The index in ``groups`` of the latest complete group.
-    public let latestGroup: Int?
+    public internal(set) var latestGroup: Int?
     /// Component slug → index in ``ReleaseData/components``.
-    public let componentIndex: [String: Int]
+    public internal(set) var componentIndex: [String: Int]
     /// Per release, the index of its component in ``ReleaseData/components`` (-1 for an unknown
     /// component, which valid data never names).
-    public let componentOfRelease: [Int]
+    public internal(set) var componentOfRelease: [Int]
     /// Release reference → index in ``ReleaseData/releases``.
-    public let releaseIndex: [ReleaseReference: Int]
+    public internal(set) var releaseIndex: [ReleaseReference: Int]
+    /// Per group of ``groups``, its place among the candidates (explicit groups in data order, then
+    /// `by-version` ones by first appearance): the last tie-breaker of their order.
+    var groupCandidates: [Int]
 
     /// Computes the catalog of valid data (see ``DataLoader``); `releaseIndex`, when given, must
     /// be the index of the data's releases by reference (as ``LoadedData/releaseIndex`` is).
@@ -93,7 +96,7 @@ public struct Catalog: Sendable {
         }
         let orders = Mutex([ComponentOrder?](repeating: nil, count: lists.count))
         DispatchQueue.concurrentPerform(iterations: lists.count) { component in
-            let order = ComponentOrder(lists[component], active: active[component], releases: releases, keys: keys)
+            let order = ComponentOrder(lists[component], active: active[component], releases: releases) { keys[$0] }
             orders.withLock { $0[component] = order }
         }
         var latest: [Int?] = []
@@ -114,7 +117,7 @@ public struct Catalog: Sendable {
         self.latestPrerelease = latestPrerelease
         self.active = active
         self.bumps = bumps
-        self.groups = Self.resolveGroups(data, componentOfRelease: componentOfRelease, releaseIndex: releaseIndex)
+        (self.groups, self.groupCandidates) = Self.resolveGroups(data, componentOfRelease: componentOfRelease, releaseIndex: releaseIndex)
         self.latestGroup = groups.firstIndex { $0.isComplete }
     }
 
@@ -149,18 +152,19 @@ public struct Catalog: Sendable {
     }
 
     /// One component's releases in version order (highest first), its latest releases and the bump of each.
-    private struct ComponentOrder: Sendable {
+    struct ComponentOrder: Sendable {
         var list: [Int]
         var latest: Int?
         var latestPrerelease: Int?
         /// Per release of ``list``, its bump kind.
         var bumps: [BumpKind]
 
-        init(_ indices: [Int], active: Int?, releases: [Release], keys: [(Version.OrderKey, Int64)]) {
+        /// `key` gives a release's order key and date (seconds, `.min` when undated) by its index.
+        init(_ indices: [Int], active: Int?, releases: [Release], key keys: (Int) -> (Version.OrderKey, Int64)) {
             let list = indices.sorted { a, b in
-                let rank = Version.OrderKey.compare(keys[a].0, keys[b].0) ?? releases[a].version.compare(releases[b].version)
+                let rank = Version.OrderKey.compare(keys(a).0, keys(b).0) ?? releases[a].version.compare(releases[b].version)
                 if rank != 0 { return rank > 0 }
-                return keys[a].1 != keys[b].1 ? keys[a].1 > keys[b].1 : a < b
+                return keys(a).1 != keys(b).1 ? keys(a).1 > keys(b).1 : a < b
             }
             // The active release, when set, is the latest whatever is above it (SPEC §3).
             let current =
@@ -173,7 +177,7 @@ public struct Catalog: Sendable {
                 bumps[position] =
                     isPrerelease
                     ? .prerelease
-                    : Version.OrderKey.bump(from: previous.map { keys[$0].0 }, to: keys[index].0)
+                    : Version.OrderKey.bump(from: previous.map { keys($0).0 }, to: keys(index).0)
                         ?? Catalog.bump(from: previous.map { releases[$0].version }, to: releases[index].version)
                 if releases[index].status == .published && !isPrerelease { previous = index }
             }
@@ -192,7 +196,8 @@ public struct Catalog: Sendable {
         return .patch
     }
 
-    private static func resolveGroups(_ data: ReleaseData, componentOfRelease: [Int], releaseIndex: [ReleaseReference: Int]) -> [ResolvedGroup] {
+    /// The groups resolved and ordered, with their places among the candidates (``groupCandidates``).
+    static func resolveGroups(_ data: ReleaseData, componentOfRelease: [Int], releaseIndex: [ReleaseReference: Int]) -> ([ResolvedGroup], [Int]) {
         var candidates: [(ReleaseGroup, [Int], Bool)] = data.groups.map { group in
             (group, group.members.compactMap { releaseIndex[$0] }, false)
         }
@@ -211,28 +216,46 @@ public struct Catalog: Sendable {
             }
         }
         let groups = candidates.map { group, memberIndices, implicit in
-            let sorted = memberIndices.sorted { componentOfRelease[$0] < componentOfRelease[$1] }
-            let releases = sorted.map { data.releases[$0] }
-            var authors: [String] = []
-            for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
-            let repos = sorted.map { data.components[componentOfRelease[$0]].repoOrSlug }
-            return ResolvedGroup(
-                group: group,
-                members: sorted,
-                isImplicit: implicit,
-                isComplete: !releases.isEmpty && releases.allSatisfy { $0.status == .published },
-                publishedAt: group.publishedAt ?? releases.compactMap(\.publishedAt).max(),
-                authors: authors,
-                repos: repos
-            )
+            resolve(group, members: memberIndices, isImplicit: implicit, data: data, componentOfRelease: componentOfRelease)
         }
-        // Ties keep the order of appearance: the sort works on positions.
-        let order = groups.indices.sorted { a, b in
+        let order = orderGroups(groups, candidates: Array(groups.indices))
+        return (order.map { groups[$0] }, order)
+    }
+
+    /// A group with its members (indices in data order) resolved.
+    static func resolve(
+        _ group: ReleaseGroup,
+        members memberIndices: [Int],
+        isImplicit implicit: Bool,
+        data: ReleaseData,
+        componentOfRelease: [Int]
+    )
+        -> ResolvedGroup
+    {
+        let sorted = memberIndices.sorted { componentOfRelease[$0] < componentOfRelease[$1] }
+        let releases = sorted.map { data.releases[$0] }
+        var authors: [String] = []
+        for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
+        let repos = sorted.map { data.components[componentOfRelease[$0]].repoOrSlug }
+        return ResolvedGroup(
+            group: group,
+            members: sorted,
+            isImplicit: implicit,
+            isComplete: !releases.isEmpty && releases.allSatisfy { $0.status == .published },
+            publishedAt: group.publishedAt ?? releases.compactMap(\.publishedAt).max(),
+            authors: authors,
+            repos: repos
+        )
+    }
+
+    /// The positions of `groups` in their order: highest version first, then newest; ties keep the
+    /// order of the candidates (`candidates[i]` is the place of `groups[i]` among them).
+    static func orderGroups(_ groups: [ResolvedGroup], candidates: [Int]) -> [Int] {
+        groups.indices.sorted { a, b in
             let rank = groups[a].group.version.compare(groups[b].group.version)
             if rank != 0 { return rank > 0 }
             let (x, y) = (groups[a].publishedAt?.seconds ?? .min, groups[b].publishedAt?.seconds ?? .min)
-            return x != y ? x > y : a < b
+            return x != y ? x > y : candidates[a] < candidates[b]
         }
-        return order.map { groups[$0] }
     }
 }

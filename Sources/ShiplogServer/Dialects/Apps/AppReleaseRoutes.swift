@@ -12,6 +12,8 @@ struct AppReleaseRoutes: PageAPIRoutes {
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     let changed: @Sendable (String) async -> Void
     let logger: Logger
+    /// Release writes applied to the snapshot in place (the server's); nil reloads the page after each.
+    var releaseWrites: ReleaseWrites? = nil
 
     /// Whether a request path is the dialect's: its errors are then in the dialect's shapes.
     static func owns(_ path: String) -> Bool { path.hasPrefix("/apps/v1/") }
@@ -146,7 +148,11 @@ struct AppReleaseRoutes: PageAPIRoutes {
         try AppReleaseInput.requireKnownQuery(request)
         let view = try view(access, context)
         let index = try release(view, context)
-        let stored = try await PageRoutes(snapshots: snapshots, changed: changed).setStatus(.yanked, of: view.page.data.releases[index], access)
+        let stored = try await PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).setStatus(
+            .yanked,
+            of: view.page.data.releases[index],
+            access
+        )
         let after = refreshed(view)
         guard let now = stored.id.flatMap(after.index(of:)) else {
             return JSONResponse.make(after.object(stored, number: view.numbers[index] ?? 0, status: "archived", previous: nil, full: false))

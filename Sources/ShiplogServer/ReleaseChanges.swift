@@ -1,0 +1,69 @@
+import ShiplogModel
+import ShiplogStore
+
+/// A committed release write as the store answered it: the release stored (created or changed) or
+/// the release removed. The snapshot takes it in place (``PageSnapshot/applying(_:)``) through the
+/// gate of ``DeploymentChanges``, so release writes cost what they change and reach the snapshot in
+/// the order they committed; anything else a release write may touch reloads the page.
+enum ReleaseChange: Sendable {
+    /// The release as the store holds it now (its id and creation set).
+    case stored(Release)
+    /// The release deleted.
+    case removed(ReleaseReference)
+}
+
+extension PageSnapshot {
+    /// The page with `change` made as the store made it: a stored release replaces the release of its
+    /// reference (keeping its place, as its row keeps its `seq`) or is appended (a new row is the
+    /// newest); a removed one leaves its place. As the store does after a status change, an active
+    /// release that is not published any more stops being active. Nil when the change cannot be
+    /// applied to this snapshot (the caller then reloads the page).
+    func applying(_ change: ReleaseChange) -> PageSnapshot? {
+        var data = data
+        let edit: ReleaseEdit
+        switch change {
+        case .stored(let release):
+            guard release.id != nil else { return nil }
+            if let index = catalog.releaseIndex[release.reference] {
+                data.releases[index] = release
+                edit = .replaced(index)
+            } else {
+                guard catalog.componentIndex[release.component] != nil else { return nil }
+                data.releases.append(release)
+                edit = .appended
+            }
+            if release.status != .published,
+                let component = catalog.componentIndex[release.component],
+                data.components[component].active == release.version.text
+            {
+                data.components[component].active = nil
+                data.components[component].activatedAt = nil
+                data.components[component].activatedBy = nil
+            }
+        case .removed(let reference):
+            // The store refuses to delete a release something refers to (an active release among them).
+            guard let index = catalog.releaseIndex[reference] else { return self }
+            data.releases.remove(at: index)
+            edit = .removed(index)
+        }
+        return PageSnapshot(data: data, catalog: catalog.applying(edit, to: data))
+    }
+}
+
+/// The release writes of the native API, applied in place when the server passes ``changes``.
+struct ReleaseWrites: Sendable {
+    let changes: DeploymentChanges
+    /// Called after every committed change of a page (site rebuild, mail, webhooks), not a reload.
+    let notify: @Sendable (String) async -> Void
+
+    /// Runs a release write of `page` and puts its change in the snapshot before it returns.
+    func write<T: Sendable>(
+        _ page: String,
+        _ body: () async throws(StoreError) -> (T, ReleaseChange)
+    ) async throws(APIError) -> T {
+        try await changes.writeChanging(page, notify: notify) { () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?) in
+            let (result, change) = try await body()
+            return (result, { $0.applying(change) })
+        }
+    }
+}

@@ -156,5 +156,7 @@ enum PostgresSchema {
         // Bumped by every write transaction: what `changeCounter()` reads (until LISTEN/NOTIFY).
         "CREATE TABLE shiplog_changes (one BIGINT PRIMARY KEY CHECK (one = 1), counter BIGINT NOT NULL)",
         "INSERT INTO shiplog_changes VALUES (1, 0)",
+        // SQLite's `instr`, which the shared SQL uses to find a word in a stored list.
+        "CREATE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos($1, $2)'",
     ]
 }

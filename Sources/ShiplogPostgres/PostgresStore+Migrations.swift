@@ -70,14 +70,6 @@ extension PostgresStore {
 
     /// The schema version the database is at.
     func schemaVersion() async throws(StoreError) -> Int {
-        try await read { connection in
-            var version = 0
-            for try await value in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM shiplog_schema", logger: logger)
-                .decode(Int.self)
-            {
-                version = value
-            }
-            return version
-        }
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM shiplog_schema") ?? 0 }
     }
 }

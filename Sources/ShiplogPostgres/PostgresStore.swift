@@ -9,14 +9,16 @@ public import ShiplogStore
 /// The schema is migrated when it opens (``PostgresSchema``); a database migrated by a newer
 /// shiplog is refused. Every write runs in one transaction.
 ///
-/// Work in progress (issue 13): the methods listed in `PostgresStore+Pending.swift` throw
-/// ``notImplemented(_:)`` until they are written.
-public final class PostgresStore: Store {
+/// Every ``Store`` method is ``SQLStore``'s, shared with the embedded store: this type only connects,
+/// migrates and runs transactions (``PostgresSession``).
+public final class PostgresStore: SQLStore {
     let url: PostgresURL
     let client: PostgresClient
     /// `client.run()`: the pool works while this task runs; ``close()`` cancels it.
     let running: Task<Void, Never>
     let logger = Logger(label: "shiplog.postgres")
+    /// The threads that run transactions (``PostgresSession`` waits for each answer on one).
+    let threads: NIOThreadPool
 
     /// Connects to the database of `url` (a `postgres://` URL) and migrates it. The first connection
     /// is made alone, so a server that cannot be reached, a refused password or a missing database
@@ -78,9 +80,17 @@ public final class PostgresStore: Store {
         let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         self.client = client
         running = Task { await client.run() }
+        threads = NIOThreadPool(numberOfThreads: Self.threadCount)
+        threads.start()
     }
 
-    deinit { running.cancel() }
+    /// As many transactions at once as the pool has threads.
+    static let threadCount = 16
+
+    deinit {
+        running.cancel()
+        threads.shutdownGracefully { _ in }
+    }
 
     /// Stops the connection pool.
     public func close() { running.cancel() }
@@ -97,40 +107,59 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// The error of a method the PostgreSQL store does not have yet.
-    static func notImplemented(_ method: String) -> StoreError {
-        .database("\(method) is not implemented on PostgreSQL yet (issue 13); use a SQLite store for it")
-    }
-
     // MARK: Running queries
 
-    /// Runs `body` on a pooled connection, outside a transaction.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw storeError(error)
-        }
+    /// Any number: the advisory lock every write holds until it commits, so writes are serialized
+    /// across replicas as SQLite serializes them in one process.
+    static let writeLock = 0x5348_4950_4C4F_48
+
+    @discardableResult
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
+        try await transaction(begin: ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"], end: nil, body)
     }
 
-    /// Runs `body` in one transaction and counts the change (``changeCounter()``).
-    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
+        try await transaction(
+            begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.writeLock))"],
+            end: "UPDATE shiplog_changes SET counter = counter + 1",
+            body
+        )
+    }
+
+    /// Runs `body` in a transaction on a pooled connection and one of ``threads``.
+    private func transaction<T: Sendable>(
+        begin: [String],
+        end: String?,
+        _ body: @escaping @Sendable (any SQLSession) throws -> T
+    ) async throws(StoreError) -> T {
+        let logger = logger
+        let threads = threads
         do {
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.query("UPDATE shiplog_changes SET counter = counter + 1", logger: logger)
-                    try await connection.query("COMMIT", logger: logger)
+                try await threads.runIfActive {
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    for statement in begin { _ = try session.execute(sql: statement) }
+                    let value: T
+                    do {
+                        value = try body(session)
+                        if let end { _ = try session.execute(sql: end) }
+                        _ = try session.execute(sql: "COMMIT")
+                    } catch {
+                        _ = try? session.execute(sql: "ROLLBACK")
+                        throw error
+                    }
+                    for action in session.committed { action() }
                     return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
                 }
             }
         } catch {
             throw storeError(error)
         }
+    }
+
+    public func changeCounter() async throws(StoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT counter FROM shiplog_changes") ?? 0 }
     }
 
     /// The store's error for what a query threw: unique and foreign key violations are conflicts.

@@ -1,15 +1,14 @@
-import GRDB
 public import ShiplogModel
 
 /// The active release of a component (SPEC §3, §6.1): `components.active_version`.
-extension SQLiteStore {
+extension SQLStore {
     public func activate(_ reference: ReleaseReference, page: String, by creator: String?) async throws(StoreError) -> Release {
         let now = Self.now()
         return try await write { db in
             try Rows.requirePage(db, page)
             let named = "release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"
             guard
-                let row = try Row.fetchOne(
+                let row = try SQLRow.fetchOne(
                     db,
                     sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
                     arguments: [page, reference.component, reference.version]
@@ -41,7 +40,7 @@ extension SQLiteStore {
         try await write { db in
             try Rows.requirePage(db, page)
             guard
-                let row = try Row.fetchOne(
+                let row = try SQLRow.fetchOne(
                     db,
                     sql: "SELECT active_version FROM components WHERE page_id = ? AND slug = ?",
                     arguments: [page, component]
@@ -60,7 +59,7 @@ extension SQLiteStore {
 extension Rows {
     /// Clears every active release of `page` that is no longer published (it was yanked, or made a
     /// draft again): the component's latest is automatic again (SPEC §3).
-    static func dropUnpublishedActive(_ db: Database, page: String) throws {
+    static func dropUnpublishedActive(_ db: any SQLSession, page: String) throws {
         try db.execute(
             sql: """
                 UPDATE components SET active_version = NULL, activated_at = NULL, activated_by = NULL
@@ -73,7 +72,7 @@ extension Rows {
     }
 
     /// The component whose active release `reference` is, described for a message; nil when none.
-    static func activeReferrer(_ db: Database, _ reference: ReleaseReference, page: String) throws -> String? {
+    static func activeReferrer(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> String? {
         let pinned = try Bool.fetchOne(
             db,
             sql: "SELECT 1 FROM components WHERE page_id = ? AND slug = ? AND active_version = ?",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import ShiplogModel
 
 /// A deployment as stored: the event, and its place in the store's order (newest has the highest id).
@@ -13,8 +12,8 @@ public struct StoredDeployment: Sendable, Hashable {
     }
 }
 
-extension SQLiteStore {
-    static func storedDeployment(_ row: Row) -> StoredDeployment {
+extension SQLStore {
+    static func storedDeployment(_ row: SQLRow) -> StoredDeployment {
         StoredDeployment(id: row["seq"], deployment: Rows.deployment(row))
     }
 
@@ -54,7 +53,7 @@ extension SQLiteStore {
         return try await write { db in
             try Rows.requireEnvironment(db, environment, page: page)
             guard
-                let row = try Row.fetchOne(
+                let row = try SQLRow.fetchOne(
                     db,
                     sql: """
                         SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? AND version = ?
@@ -102,11 +101,10 @@ extension SQLiteStore {
             guard try Rows.releaseSeq(db, reference, page: page) != nil else {
                 throw StoreError.notFound("release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))")
             }
-            try db.execute(
+            return try db.execute(
                 sql: "INSERT INTO site_releases (site_seq, page_id, component, version) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [seq, page, reference.component, reference.version]
-            )
-            return db.changesCount > 0
+            ) > 0
         }
     }
 
@@ -116,11 +114,10 @@ extension SQLiteStore {
             guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, site]) else {
                 throw StoreError.notFound("site \(JSONWriter.quoted(site))")
             }
-            try db.execute(
+            return try db.execute(
                 sql: "DELETE FROM site_releases WHERE site_seq = ? AND component = ? AND version = ?",
                 arguments: [seq, reference.component, reference.version]
-            )
-            return db.changesCount > 0
+            ) > 0
         }
     }
 }
@@ -137,19 +134,19 @@ extension Deployment.Status {
 
 extension Rows {
     /// Whether the environment is frozen; nil when it does not exist.
-    static func environmentFrozen(_ db: Database, _ name: String, page: String) throws -> Bool? {
+    static func environmentFrozen(_ db: any SQLSession, _ name: String, page: String) throws -> Bool? {
         try Bool.fetchOne(db, sql: "SELECT frozen FROM environments WHERE page_id = ? AND name = ?", arguments: [page, name])
     }
 
     /// Fails with not found when the page or the environment does not exist: deployments never
     /// create their environment (a typo must fail, SPEC §6.1).
-    static func requireEnvironment(_ db: Database, _ name: String, page: String) throws {
+    static func requireEnvironment(_ db: any SQLSession, _ name: String, page: String) throws {
         try requirePage(db, page)
         guard try environmentFrozen(db, name, page: page) != nil else { throw StoreError.notFound("environment \(JSONWriter.quoted(name))") }
     }
 
     /// Stores a deployment of an existing release to an existing environment and queues its event.
-    static func addDeployment(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
+    static func addDeployment(_ db: any SQLSession, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
         try requireEnvironment(db, deployment.environment, page: page)
         let reference = ReleaseReference(component: deployment.component, version: deployment.version)
         guard try releaseSeq(db, reference, page: page) != nil else {

@@ -1,14 +1,13 @@
-import GRDB
 public import ShiplogModel
 
 /// One deployment by its stable id (SPEC §6.1): change what CI may change, or delete it.
-extension SQLiteStore {
+extension SQLStore {
     @discardableResult
     public func replaceDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> Deployment {
         guard let id = deployment.id else { throw StoreError.notFound("deployment without an id") }
         let now = Self.now()
         return try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) else {
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) else {
                 throw StoreError.notFound("deployment \(JSONWriter.quoted(id))")
             }
             let previous = Rows.deployment(row)
@@ -44,8 +43,7 @@ extension SQLiteStore {
     @discardableResult
     public func deleteDeployment(id: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id])
-            return db.changesCount > 0
+            return try db.execute(sql: "DELETE FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) > 0
         }
     }
 }

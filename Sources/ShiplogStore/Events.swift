@@ -1,4 +1,3 @@
-import GRDB
 public import ShiplogModel
 import Synchronization
 
@@ -14,10 +13,10 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
 
 extension Rows {
     /// Queues `event` with its `data` for every webhook of `page` that listens to it, in the caller's transaction.
-    static func queueEvent(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
+    static func queueEvent(_ db: any SQLSession, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
         try queueWebhookDeliveries(db, page: page, event, data: data, now: now)
         if let observer = CommittedEvents.observer {
-            db.afterNextTransaction(onCommit: { _ in observer(page, event, data) })
+            db.afterCommit { observer(page, event, data) }
         }
     }
 }
@@ -42,12 +41,12 @@ public enum CommittedEvents {
 extension Rows {
     /// What follows releases that became published (mail to subscribers, `release.published` events) and
     /// releases that became yanked (`release.yanked`), in the caller's transaction.
-    static func releasesChanged(_ db: Database, page: String, published: [ReleaseReference], yanked: [ReleaseReference] = [], now: Int64) throws {
+    static func releasesChanged(_ db: any SQLSession, page: String, published: [ReleaseReference], yanked: [ReleaseReference] = [], now: Int64) throws {
         try queueReleaseMail(db, page: page, references: published, now: now)
         for (event, references) in [(EventKind.releasePublished, published), (.releaseYanked, yanked)] {
             for reference in references {
                 guard
-                    let row = try Row.fetchOne(
+                    let row = try SQLRow.fetchOne(
                         db,
                         sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
                         arguments: [page, reference.component, reference.version]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The first answer to a `POST` that carried an `Idempotency-Key` (SPEC §6.1), kept so that the same
 /// request sent again within ``IdempotencyKeys/lifetime`` gets it again instead of acting twice.
@@ -48,11 +47,11 @@ public enum IdempotencyKeys {
     public static let lifetime: Int64 = 24 * 3600
 }
 
-extension SQLiteStore {
+extension SQLStore {
     public func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer? {
         let oldest = Self.now() - IdempotencyKeys.lifetime
         return try await read { db in
-            try Row.fetchOne(
+            try SQLRow.fetchOne(
                 db,
                 sql: "SELECT * FROM idempotency_keys WHERE page_id = ? AND caller = ? AND key = ? AND created_at > ?",
                 arguments: [page, caller, key, oldest]
@@ -78,9 +77,12 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at <= ?", arguments: [answer.createdAt - IdempotencyKeys.lifetime])
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO idempotency_keys
+                    INSERT INTO idempotency_keys
                         (page_id, caller, key, fingerprint, status, content_type, location, body, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (page_id, caller, key) DO UPDATE SET fingerprint = excluded.fingerprint,
+                        status = excluded.status, content_type = excluded.content_type, location = excluded.location,
+                        body = excluded.body, created_at = excluded.created_at
                     """,
                 arguments: [
                     answer.page, answer.caller, answer.key, answer.fingerprint, answer.status, answer.contentType, answer.location,

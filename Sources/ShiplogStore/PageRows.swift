@@ -1,4 +1,3 @@
-import GRDB
 package import ShiplogModel
 
 /// One row of a store's table, read by column name: what every store gives the shared code that
@@ -13,14 +12,11 @@ extension ColumnReading {
     func flag(_ column: String) -> Bool? { integer(column).map { $0 != 0 } }
 }
 
-extension Row: ColumnReading {
-    package func string(_ column: String) -> String? { self[column] }
-    package func integer(_ column: String) -> Int64? { self[column] }
-}
-
 /// The rows of one page, table by table, each in `seq` order: what ``assemble()`` turns into
 /// the page's data. A store fills it with ``queries`` (`?` is the page id).
-package struct PageRows<Row: ColumnReading> {
+package struct PageRows {
+    package typealias Row = SQLRow
+
     package var page: Row
     package var components: [Row] = []
     package var releases: [Row] = []

@@ -1,4 +1,3 @@
-import GRDB
 public import ShiplogModel
 
 /// A deployment recorded by ``Store/recordDeployment(_:draft:page:by:)``, and what was created for it.
@@ -17,7 +16,7 @@ public struct RecordedDeployment: Sendable, Hashable {
     }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     public func recordDeployment(
         _ deployment: Deployment,
         draft: Release,

@@ -1,4 +1,3 @@
-import GRDB
 public import ShiplogModel
 
 /// What ``Store/createReleaseCandidate(_:of:buildRequest:page:by:)`` stored.
@@ -18,7 +17,7 @@ public struct ReleaseCandidate: Sendable, Hashable {
     }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     public func createReleaseCandidate(
         _ candidate: Release,
         of release: Release,
@@ -51,7 +50,7 @@ extension SQLiteStore {
 extension Rows {
     /// Adds a new release of an existing component (a conflict when the version is taken) and
     /// queues what publishing it means; returns it as stored.
-    static func createRelease(_ db: Database, _ release: Release, page: String, creation: Creation) throws -> Release {
+    static func createRelease(_ db: any SQLSession, _ release: Release, page: String, creation: Creation) throws -> Release {
         try requirePage(db, page)
         try requireComponent(db, release.component, page: page)
         if try releaseSeq(db, release.reference, page: page) != nil {

@@ -1,4 +1,3 @@
-import GRDB
 public import ShiplogModel
 
 /// The rollback rules of SPEC §6 and §6.1, on an environment's deployments of one component (newest first).
@@ -72,7 +71,7 @@ public struct RollbackOutcome: Sendable, Hashable {
     public var changed: [StoredDeployment] { (canceled + created).sorted { $0.id < $1.id } }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     /// Rolls back one component (or, with nil, every component deployed there) in one transaction
     /// (SPEC §6.1): the active deployments of each component that is rolled back are canceled, then a
     /// `pending` deployment of its target is recorded. Components with nothing to roll back to are
@@ -110,7 +109,7 @@ extension SQLiteStore {
                 )
             var outcome = RollbackOutcome(canceled: [], created: [])
             for slug in components {
-                let history = try Row.fetchAll(
+                let history = try SQLRow.fetchAll(
                     db,
                     sql: "SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? ORDER BY seq DESC",
                     arguments: [page, environment, slug]
@@ -151,7 +150,7 @@ extension SQLiteStore {
 
 extension Rows {
     /// Writes a stored deployment's status and end, and queues its `deployment.updated` event when `notify`.
-    static func setStatus(_ db: Database, _ stored: StoredDeployment, now: Int64, page: String, notify: Bool = true) throws {
+    static func setStatus(_ db: any SQLSession, _ stored: StoredDeployment, now: Int64, page: String, notify: Bool = true) throws {
         try db.execute(
             sql: "UPDATE deployments SET status = ?, finished_at = ? WHERE seq = ?",
             arguments: [stored.deployment.status.rawValue, stored.deployment.finishedAt?.seconds, stored.id]

@@ -1,4 +1,3 @@
-import GRDB
 import ShiplogModel
 
 /// Who creates rows, and when: the store's side of `created_at` and `created_by` (SPEC §1).
@@ -17,8 +16,8 @@ extension Rows {
     ///
     /// `id`, `created_at` and `created_by` given with the release are kept (import); those it
     /// lacks come from the stored row, else a new id and `creation`.
-    static func upsert(_ db: Database, _ release: Release, page: String, creation: Creation) throws -> Bool {
-        let existing = try Row.fetchOne(
+    static func upsert(_ db: any SQLSession, _ release: Release, page: String, creation: Creation) throws -> Bool {
+        let existing = try SQLRow.fetchOne(
             db,
             sql: "SELECT seq, id, created_at, created_by FROM releases WHERE page_id = ? AND component = ? AND version = ?",
             arguments: [page, release.component, release.version.text]
@@ -59,8 +58,8 @@ extension Rows {
     }
 
     /// The stored release of `reference`.
-    static func storedRelease(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Release? {
-        try Row.fetchOne(
+    static func storedRelease(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> Release? {
+        try SQLRow.fetchOne(
             db,
             sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
             arguments: [page, reference.component, reference.version]
@@ -68,11 +67,11 @@ extension Rows {
     }
 
     /// Refuses an id that another row of `table` (any page: ids are unique in the store) has.
-    static func requireFreeID(_ db: Database, _ id: String, table: String, seq: Int64?, for subject: String) throws {
+    static func requireFreeID(_ db: any SQLSession, _ id: String, table: String, seq: Int64?, for subject: String) throws {
         guard
-            let row = try Row.fetchOne(
+            let row = try SQLRow.fetchOne(
                 db,
-                sql: "SELECT page_id, component, version FROM \(table) WHERE id = ? AND seq IS NOT ?",
+                sql: "SELECT page_id, component, version FROM \(table) WHERE id = ? AND seq IS DISTINCT FROM ?",
                 arguments: [id, seq]
             )
         else { return }
@@ -91,7 +90,7 @@ extension Rows {
     // MARK: Deployments
 
     /// The version `environment` ran for `component` before the next deployment: its newest successful deployment there.
-    static func currentVersion(_ db: Database, component: String, environment: String, page: String) throws -> String? {
+    static func currentVersion(_ db: any SQLSession, component: String, environment: String, page: String) throws -> String? {
         try String.fetchOne(
             db,
             sql: """
@@ -108,7 +107,7 @@ extension Rows {
     ]
 
     /// The bound values of ``dataColumns``.
-    static func dataArguments(_ deployment: Deployment) -> [(any DatabaseValueConvertible)?] {
+    static func dataArguments(_ deployment: Deployment) -> SQLArguments {
         [
             deployment.component, deployment.version, deployment.environment, deployment.status.rawValue, deployment.startedAt?.seconds,
             deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit,
@@ -118,7 +117,7 @@ extension Rows {
 
     /// Stores a deployment and returns it as stored: its id, creation and `from_version` are the
     /// ones given (import), else a new id, `creation` and the version the environment ran before.
-    static func insert(_ db: Database, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
+    static func insert(_ db: any SQLSession, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
         var stored = deployment
         if let id = deployment.id {
             try requireFreeID(
@@ -136,13 +135,15 @@ extension Rows {
             stored.fromVersion = try currentVersion(db, component: deployment.component, environment: deployment.environment, page: page)
         }
         let columns = ["page_id", "id", "created_at", "created_by", "from_version"] + dataColumns
-        let values: [(any DatabaseValueConvertible)?] =
+        let values: SQLArguments =
             [page, stored.id, stored.createdAt?.seconds, stored.createdBy, stored.fromVersion] + dataArguments(stored)
-        try db.execute(
-            sql: "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-            arguments: StatementArguments(values)
+        let seq = try Int64.fetchOne(
+            db,
+            sql: "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) RETURNING seq",
+            arguments: values
         )
-        return StoredDeployment(id: db.lastInsertedRowID, deployment: stored)
+        guard let seq else { throw StoreError.database("the new deployment has no row") }
+        return StoredDeployment(id: seq, deployment: stored)
     }
 
     /// What an import did with a deployment.
@@ -154,23 +155,23 @@ extension Rows {
     /// exported elsewhere merges instead of doubling); else it is added. `matched` holds the rows
     /// this import matched or added.
     static func importDeployment(
-        _ db: Database,
+        _ db: any SQLSession,
         _ deployment: Deployment,
         page: String,
         creation: Creation,
         matched: inout Set<Int64>
     ) throws -> ImportedDeployment {
         var target: Int64?
-        if let id = deployment.id, let row = try Row.fetchOne(db, sql: "SELECT seq, page_id FROM deployments WHERE id = ?", arguments: [id]),
+        if let id = deployment.id, let row = try SQLRow.fetchOne(db, sql: "SELECT seq, page_id FROM deployments WHERE id = ?", arguments: [id]),
             (row["page_id"] as String) == page
         {
             target = row["seq"]
         } else {
             let identical = try Int64.fetchAll(
                 db,
-                sql: "SELECT seq FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS ?" }.joined(separator: " AND ")
+                sql: "SELECT seq FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS NOT DISTINCT FROM ?" }.joined(separator: " AND ")
                     + " ORDER BY seq",
-                arguments: StatementArguments([page] + dataArguments(deployment))
+                arguments: [page] + dataArguments(deployment)
             )
             guard let seq = identical.first(where: { !matched.contains($0) }) else {
                 matched.insert(try insert(db, deployment, page: page, creation: creation).id)
@@ -190,7 +191,7 @@ extension Rows {
             try requireFreeID(db, id, table: "deployments", seq: seq, for: "a deployment of \(describe(reference))")
         }
         for (column, value) in [
-            ("id", deployment.id as (any DatabaseValueConvertible)?), ("created_at", deployment.createdAt?.seconds),
+            ("id", deployment.id as (any SQLBindable)?), ("created_at", deployment.createdAt?.seconds),
             ("created_by", deployment.createdBy), ("from_version", deployment.fromVersion),
         ] where value != nil {
             assignments.append("\(column) = ?")
@@ -198,7 +199,7 @@ extension Rows {
         }
         try db.execute(
             sql: "UPDATE deployments SET \(assignments.joined(separator: ", ")) WHERE seq = ?",
-            arguments: StatementArguments(values + [seq])
+            arguments: values + [seq]
         )
         return .updated
     }
@@ -207,7 +208,7 @@ extension Rows {
 
     /// Creates a site or renames it, attaching its releases; returns whether it was created.
     /// `created_at` and `created_by` given with the site are kept (import), else `creation`'s.
-    static func upsert(_ db: Database, _ site: CustomerSite, page: String, creation: Creation) throws -> Bool {
+    static func upsert(_ db: any SQLSession, _ site: CustomerSite, page: String, creation: Creation) throws -> Bool {
         let existing = try siteSeq(db, site.slug, page: page)
         try db.execute(
             sql: """
@@ -232,7 +233,7 @@ extension Rows {
 
     // MARK: Import
 
-    static func importData(_ db: Database, _ data: ReleaseData, now: Int64) throws -> ImportSummary {
+    static func importData(_ db: any SQLSession, _ data: ReleaseData, now: Int64) throws -> ImportSummary {
         var summary = ImportSummary()
         func count(_ kind: String, _ created: Bool) {
             if created { summary.created[kind, default: 0] += 1 } else { summary.updated[kind, default: 0] += 1 }

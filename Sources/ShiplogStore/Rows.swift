@@ -1,16 +1,15 @@
-import GRDB
 package import ShiplogModel
 
 /// Reading and writing the model's values as rows; every function runs inside the caller's transaction.
 package enum Rows {
     // MARK: Reading
 
-    static func load(_ db: Database, page id: String) throws -> ReleaseData? {
-        let queries = PageRows<Row>.queries
-        guard let row = try Row.fetchOne(db, sql: queries.page, arguments: [id]) else { return nil }
+    static func load(_ db: any SQLSession, page id: String) throws -> ReleaseData? {
+        let queries = PageRows.queries
+        guard let row = try SQLRow.fetchOne(db, sql: queries.page, arguments: [id]) else { return nil }
         var rows = PageRows(page: row)
         for (table, sql) in queries.tables {
-            rows[keyPath: table] = try Row.fetchAll(db, sql: sql, arguments: [id])
+            rows[keyPath: table] = try SQLRow.fetchAll(db, sql: sql, arguments: [id])
         }
         return rows.assemble()
     }
@@ -85,20 +84,20 @@ package enum Rows {
 
     // MARK: Lookups
 
-    static func requirePage(_ db: Database, _ page: String) throws {
+    static func requirePage(_ db: any SQLSession, _ page: String) throws {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM pages WHERE id = ?", arguments: [page]) == true else {
             throw StoreError.notFound("page \(JSONWriter.quoted(page))")
         }
     }
 
-    static func requireComponent(_ db: Database, _ slug: String, page: String) throws {
+    static func requireComponent(_ db: any SQLSession, _ slug: String, page: String) throws {
         let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM components WHERE page_id = ? AND slug = ?", arguments: [page, slug])
         guard exists == true else {
             throw StoreError.invalid(field: "component", message: "unknown component \(JSONWriter.quoted(slug)); create it first")
         }
     }
 
-    static func releaseSeq(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Int64? {
+    static func releaseSeq(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> Int64? {
         try Int64.fetchOne(
             db,
             sql: "SELECT seq FROM releases WHERE page_id = ? AND component = ? AND version = ?",
@@ -107,9 +106,9 @@ package enum Rows {
     }
 
     /// What refers to a release (a group, a deployment or a site), described for a message; nil when nothing does.
-    static func referrer(_ db: Database, _ reference: ReleaseReference, page: String) throws -> String? {
+    static func referrer(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> String? {
         if let component = try activeReferrer(db, reference, page: page) { return component }
-        let arguments: StatementArguments = [page, reference.component, reference.version]
+        let arguments: SQLArguments = [page, reference.component, reference.version]
         if let group = try String.fetchOne(
             db,
             sql: """
@@ -142,13 +141,12 @@ package enum Rows {
 
     // MARK: Writing
 
-    static func ensurePage(_ db: Database, id: String) throws -> Bool {
-        try db.execute(sql: "INSERT INTO pages (id, title) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [id, id])
-        return db.changesCount > 0
+    static func ensurePage(_ db: any SQLSession, id: String) throws -> Bool {
+        return try db.execute(sql: "INSERT INTO pages (id, title) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [id, id]) > 0
     }
 
     /// Creates or updates; returns whether the row was created.
-    static func upsert(_ db: Database, _ page: Page) throws -> Bool {
+    static func upsert(_ db: any SQLSession, _ page: Page) throws -> Bool {
         let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM pages WHERE id = ?", arguments: [page.id]) == true
         try db.execute(
             sql: """
@@ -167,7 +165,7 @@ package enum Rows {
 
     /// Creates or updates a component; its active release is set when `component.active` is given and
     /// kept otherwise (it changes through ``SQLiteStore/activate(_:page:)`` and ``SQLiteStore/clearActive(component:page:)``).
-    static func upsert(_ db: Database, _ component: Component, page: String) throws -> Bool {
+    static func upsert(_ db: any SQLSession, _ component: Component, page: String) throws -> Bool {
         let existed = try Bool.fetchOne(
             db,
             sql: "SELECT 1 FROM components WHERE page_id = ? AND slug = ?",
@@ -178,18 +176,18 @@ package enum Rows {
                 INSERT INTO components (page_id, slug, name, repo, url, description, active_version) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (page_id, slug) DO UPDATE SET name = excluded.name, repo = excluded.repo,
                     url = excluded.url, description = excluded.description,
-                    active_version = COALESCE(excluded.active_version, active_version),
-                    activated_at = CASE WHEN excluded.active_version IS NULL OR excluded.active_version IS active_version
-                        THEN activated_at END,
-                    activated_by = CASE WHEN excluded.active_version IS NULL OR excluded.active_version IS active_version
-                        THEN activated_by END
+                    active_version = COALESCE(excluded.active_version, components.active_version),
+                    activated_at = CASE WHEN excluded.active_version IS NULL
+                        OR excluded.active_version IS NOT DISTINCT FROM components.active_version THEN components.activated_at END,
+                    activated_by = CASE WHEN excluded.active_version IS NULL
+                        OR excluded.active_version IS NOT DISTINCT FROM components.active_version THEN components.activated_by END
                 """,
             arguments: [page, component.slug, component.name, component.repo, component.url, component.description, component.active]
         )
         return existed != true
     }
 
-    static func upsert(_ db: Database, _ group: ReleaseGroup, page: String) throws -> Bool {
+    static func upsert(_ db: any SQLSession, _ group: ReleaseGroup, page: String) throws -> Bool {
         let existing = try Int64.fetchOne(
             db,
             sql: "SELECT seq FROM release_groups WHERE page_id = ? AND version = ?",
@@ -216,7 +214,7 @@ package enum Rows {
         return existing == nil
     }
 
-    static func upsert(_ db: Database, _ environment: Environment, page: String) throws -> Bool {
+    static func upsert(_ db: any SQLSession, _ environment: Environment, page: String) throws -> Bool {
         let existed = try Bool.fetchOne(
             db,
             sql: "SELECT 1 FROM environments WHERE page_id = ? AND name = ?",

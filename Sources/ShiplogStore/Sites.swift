@@ -1,7 +1,6 @@
-import GRDB
 import ShiplogModel
 
-extension SQLiteStore {
+extension SQLStore {
     public func createSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) {
         let creation = Creation(by: creator, now: Self.now())
         try await write { db in
@@ -34,7 +33,7 @@ extension SQLiteStore {
 
 extension Rows {
     /// The row of a customer site; nil when the page has none of that slug.
-    static func siteSeq(_ db: Database, _ slug: String, page: String) throws -> Int64? {
+    static func siteSeq(_ db: any SQLSession, _ slug: String, page: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sites WHERE page_id = ? AND slug = ?", arguments: [page, slug])
     }
 }

@@ -1,12 +1,11 @@
-import GRDB
 
-extension SQLiteStore {
+extension SQLStore {
     public func requestUnsubscribe(page: String, email: String) async throws(StoreError) -> SubscribeOutcome {
         let now = Self.now()
         return try await write { db in
             try Rows.requirePage(db, page)
             guard
-                let row = try Row.fetchOne(
+                let row = try SQLRow.fetchOne(
                     db,
                     sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ? AND state = 'confirmed'",
                     arguments: [page, email.lowercased()]
@@ -34,7 +33,7 @@ extension SQLiteStore {
     public func confirmation(token: String, page: String) async throws(StoreError) -> Subscriber? {
         let now = Self.now()
         return try await read { db in
-            try Row.fetchOne(
+            try SQLRow.fetchOne(
                 db,
                 sql: """
                     SELECT s.id, s.page_id, s.email, s.state, c.preferences, s.unsubscribe_token, s.created_at, s.confirmed_at,

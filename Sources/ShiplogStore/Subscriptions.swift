@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import ShiplogModel
 
 /// Where a subscriber stands (SPEC §6: double opt-in).
@@ -82,7 +81,7 @@ public enum Subscriptions {
     }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     package static func subscriber(_ row: some ColumnReading) -> Subscriber {
@@ -107,16 +106,16 @@ extension SQLiteStore {
         return try await write { db in
             try Rows.requirePage(db, page)
             let key = email.lowercased()
-            var row = try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ?", arguments: [page, key])
+            var row = try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ?", arguments: [page, key])
             if row == nil {
-                try db.execute(
+                row = try SQLRow.fetchOne(
+                    db,
                     sql: """
                         INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at)
-                        VALUES (?, ?, ?, 'pending', ?, ?, ?)
+                        VALUES (?, ?, ?, 'pending', ?, ?, ?) RETURNING *
                         """,
                     arguments: [page, email, key, stored, unsubscribeToken, now]
                 )
-                row = try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [db.lastInsertedRowID])
             }
             guard let row else { throw StoreError.database("the subscriber vanished") }
             // A confirmed address is not changed here either: anyone may ask, so only its owner's
@@ -152,19 +151,16 @@ extension SQLiteStore {
         let tokens = rows.map { _ in Self.randomHex(bytes: 24) }
         return try await write { db in
             try Rows.requirePage(db, page)
-            let statement = try db.makeStatement(
-                sql: """
+            let sql = """
                     INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at, confirmed_at)
                     VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?)
                     ON CONFLICT (page_id, email_key) DO UPDATE SET state = 'confirmed', preferences = excluded.preferences,
                         confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at), unsubscribed_at = NULL
                     WHERE subscribers.state != 'unsubscribed'
                     """
-            )
             var changed = 0
             for (offset, row) in rows.enumerated() {
-                try statement.execute(arguments: [page, row.0, row.0.lowercased(), row.1, tokens[offset], now, now])
-                changed += db.changesCount
+                changed += try db.execute(sql: sql, arguments: [page, row.0, row.0.lowercased(), row.1, tokens[offset], now, now])
             }
             return changed
         }
@@ -174,14 +170,13 @@ extension SQLiteStore {
     public func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool {
         let now = Self.now()
         return try await write { db in
-            try db.execute(
+            let changed = try db.execute(
                 sql: """
                     UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ?
                     WHERE page_id = ? AND email_key = ? AND state != 'unsubscribed'
                     """,
                 arguments: [now, page, email.lowercased()]
-            )
-            let changed = db.changesCount > 0
+            ) > 0
             try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE page_id = ? AND email_key = ?", [page, email.lowercased()])
             return changed
         }
@@ -192,7 +187,7 @@ extension SQLiteStore {
         let hash = Self.hash(token)
         return try await write { db in
             guard
-                let confirmation = try Row.fetchOne(
+                let confirmation = try SQLRow.fetchOne(
                     db,
                     sql: """
                         SELECT c.* FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
@@ -212,13 +207,13 @@ extension SQLiteStore {
                     """,
                 arguments: [now, preferences, id]
             )
-            return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id]).map(Self.subscriber)
+            return try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id]).map(Self.subscriber)
         }
     }
 
     public func subscriber(unsubscribeToken token: String) async throws(StoreError) -> Subscriber? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+            try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
         }
     }
 
@@ -230,20 +225,20 @@ extension SQLiteStore {
                 arguments: [now, token]
             )
             try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE unsubscribe_token = ?", [token])
-            return try Row.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+            return try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
         }
     }
 
     public func subscribers(page: String) async throws(StoreError) -> [Subscriber] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(Self.subscriber)
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(Self.subscriber)
         }
     }
 
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
         let now = Self.now()
         return try await read { db in
-            let rows = try Row.fetchAll(
+            let rows = try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
@@ -299,9 +294,9 @@ extension SQLiteStore {
     public func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts {
         try await read { db in
             var counts = OutboxCounts()
-            for row in try Row.fetchAll(
+            for row in try SQLRow.fetchAll(
                 db,
-                sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE ?1 IS NULL OR page_id = ?1 GROUP BY state",
+                sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR page_id = ?1 GROUP BY state",
                 arguments: [page]
             ) {
                 let n: Int = row["n"]
@@ -319,7 +314,7 @@ extension SQLiteStore {
 extension Rows {
     /// Gives up the queued mail of the subscribers that `sql` selects (their ids), who just
     /// unsubscribed: mail still waiting (a long queue, an SMTP outage) must not reach them.
-    static func dropQueuedMail(_ db: Database, sql: String, _ arguments: StatementArguments) throws {
+    static func dropQueuedMail(_ db: any SQLSession, sql: String, _ arguments: SQLArguments) throws {
         try db.execute(
             sql: """
                 UPDATE outbox SET state = 'failed', last_error = 'the subscriber unsubscribed', payload = NULL
@@ -331,7 +326,7 @@ extension Rows {
 
     /// Queues one release mail per confirmed subscriber whose preferences include the release's bump
     /// kind, for each release of `references` that is published; never twice for one subscriber and release.
-    static func queueReleaseMail(_ db: Database, page: String, references: [ReleaseReference], now: Int64) throws {
+    static func queueReleaseMail(_ db: any SQLSession, page: String, references: [ReleaseReference], now: Int64) throws {
         guard !references.isEmpty else { return }
         let anyone = try Bool.fetchOne(
             db,
@@ -355,7 +350,7 @@ extension Rows {
     }
 
     /// The stored status of a release, or nil when there is none.
-    static func status(_ db: Database, _ reference: ReleaseReference, page: String) throws -> Release.Status? {
+    static func status(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> Release.Status? {
         try String.fetchOne(
             db,
             sql: "SELECT status FROM releases WHERE page_id = ? AND component = ? AND version = ?",

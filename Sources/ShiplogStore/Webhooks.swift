@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import ShiplogModel
 
 /// How a webhook's deliveries are shaped (SPEC §6).
@@ -117,7 +116,7 @@ public enum Webhooks {
     }
 }
 
-extension SQLiteStore {
+extension SQLStore {
     package static func webhook(_ row: some ColumnReading) -> Webhook {
         let format = row.string("format").flatMap(WebhookFormat.init(rawValue:)) ?? .json
         return Webhook(
@@ -134,14 +133,14 @@ extension SQLiteStore {
         )
     }
 
-    package static let webhookSelect = """
+    package static var webhookSelect: String { """
         SELECT w.*,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued') AS queued,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'delivered') AS delivered,
             (SELECT d.last_error FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued' ORDER BY d.seq LIMIT 1)
                 AS last_error
         FROM webhooks w
-        """
+        """ }
 
     public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
         let id = Self.randomHex(bytes: 8)
@@ -155,7 +154,7 @@ extension SQLiteStore {
                     Webhooks.encode(settings: registration.settings), now,
                 ]
             )
-            guard let row = try Row.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
+            guard let row = try SQLRow.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
                 throw StoreError.database("the webhook vanished")
             }
             return Self.webhook(row)
@@ -164,15 +163,14 @@ extension SQLiteStore {
 
     public func webhooks(page: String) async throws(StoreError) -> [Webhook] {
         try await read { db in
-            try Row.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(Self.webhook)
+            try SQLRow.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(Self.webhook)
         }
     }
 
     @discardableResult
     public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page])
-            return db.changesCount > 0
+            return try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page]) > 0
         }
     }
 
@@ -180,7 +178,7 @@ extension SQLiteStore {
         let now = Self.now()
         return try await read { db in
             // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
-            try Row.fetchAll(
+            try SQLRow.fetchAll(
                 db,
                 sql: """
                     SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, COALESCE(d.url, w.url) AS url, w.secret, w.format,
@@ -223,9 +221,9 @@ extension SQLiteStore {
 
     public func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts {
         try await read { db in
-            let row = try Row.fetchOne(
+            let row = try SQLRow.fetchOne(
                 db,
-                sql: "SELECT COUNT(*) AS queued, COALESCE(SUM(attempts > 0), 0) AS failing FROM webhook_deliveries WHERE state = 'queued'"
+                sql: "SELECT COUNT(*) AS queued, CAST(COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS failing FROM webhook_deliveries WHERE state = 'queued'"
             )
             return WebhookQueueCounts(queued: row?["queued"] ?? 0, failing: row?["failing"] ?? 0)
         }
@@ -246,8 +244,8 @@ extension SQLiteStore {
 
 extension Rows {
     /// Queues one delivery of `event` per webhook of `page` listening to it, its body rendered in the webhook's format.
-    static func queueWebhookDeliveries(_ db: Database, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
-        let hooks = try Row.fetchAll(
+    static func queueWebhookDeliveries(_ db: any SQLSession, page: String, _ event: EventKind, data: JSONValue, now: Int64) throws {
+        let hooks = try SQLRow.fetchAll(
             db,
             sql: "SELECT id, url, format, settings FROM webhooks WHERE page_id = ? AND instr(events, ?) > 0 ORDER BY seq",
             arguments: [page, ",\(event.rawValue),"]
@@ -280,7 +278,7 @@ extension Rows {
                     INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, url, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [UUID().uuidString.lowercased(), hook["id"], page, event.kind.rawValue, body, url, now, now]
+                arguments: [UUID().uuidString.lowercased(), hook["id"] as String, page, event.kind.rawValue, body, url, now, now]
             )
         }
     }

@@ -1,5 +1,4 @@
 internal import CCmark
-
 internal import CShiplogSupport
 
 /// libcmark options this module may pass. There is deliberately no way to say `CMARK_OPT_UNSAFE`:

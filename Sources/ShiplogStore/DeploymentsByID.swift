@@ -43,7 +43,7 @@ extension SQLStore {
     @discardableResult
     public func deleteDeployment(id: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in
-            return try db.execute(sql: "DELETE FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) > 0
+            try db.execute(sql: "DELETE FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) > 0
         }
     }
 }

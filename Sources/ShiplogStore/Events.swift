@@ -41,7 +41,8 @@ public enum CommittedEvents {
 extension Rows {
     /// What follows releases that became published (mail to subscribers, `release.published` events) and
     /// releases that became yanked (`release.yanked`), in the caller's transaction.
-    static func releasesChanged(_ db: any SQLSession, page: String, published: [ReleaseReference], yanked: [ReleaseReference] = [], now: Int64) throws {
+    static func releasesChanged(_ db: any SQLSession, page: String, published: [ReleaseReference], yanked: [ReleaseReference] = [], now: Int64) throws
+    {
         try queueReleaseMail(db, page: page, references: published, now: now)
         for (event, references) in [(EventKind.releasePublished, published), (.releaseYanked, yanked)] {
             for reference in references {

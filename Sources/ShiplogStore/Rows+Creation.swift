@@ -139,7 +139,8 @@ extension Rows {
             [page, stored.id, stored.createdAt?.seconds, stored.createdBy, stored.fromVersion] + dataArguments(stored)
         let seq = try Int64.fetchOne(
             db,
-            sql: "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) RETURNING seq",
+            sql:
+                "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) RETURNING seq",
             arguments: values
         )
         guard let seq else { throw StoreError.database("the new deployment has no row") }
@@ -169,7 +170,8 @@ extension Rows {
         } else {
             let identical = try Int64.fetchAll(
                 db,
-                sql: "SELECT seq FROM deployments WHERE page_id = ? AND " + dataColumns.map { "\($0) IS NOT DISTINCT FROM ?" }.joined(separator: " AND ")
+                sql: "SELECT seq FROM deployments WHERE page_id = ? AND "
+                    + dataColumns.map { "\($0) IS NOT DISTINCT FROM ?" }.joined(separator: " AND ")
                     + " ORDER BY seq",
                 arguments: [page] + dataArguments(deployment)
             )

@@ -142,7 +142,7 @@ package enum Rows {
     // MARK: Writing
 
     static func ensurePage(_ db: any SQLSession, id: String) throws -> Bool {
-        return try db.execute(sql: "INSERT INTO pages (id, title) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [id, id]) > 0
+        try db.execute(sql: "INSERT INTO pages (id, title) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", arguments: [id, id]) > 0
     }
 
     /// Creates or updates; returns whether the row was created.

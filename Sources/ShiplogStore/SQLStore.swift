@@ -142,7 +142,7 @@ extension SQLStore {
     public func revokeKey(id: String) async throws(StoreError) -> Bool {
         let now = Int64(Date().timeIntervalSince1970)
         return try await write { db in
-            return try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id]) > 0
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id]) > 0
         }
     }
 

@@ -27,15 +27,17 @@ struct SQLiteSession: SQLSession {
     }
 
     static func arguments(_ values: SQLArguments) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
-            switch value?.sqlValue ?? .null {
-            case .null: .null
-            case .integer(let integer): integer.databaseValue
-            case .real(let real): real.databaseValue
-            case .text(let text): text.databaseValue
-            case .blob(let data): data.databaseValue
+        StatementArguments(
+            values.map { value -> DatabaseValue in
+                switch value?.sqlValue ?? .null {
+                case .null: .null
+                case .integer(let integer): integer.databaseValue
+                case .real(let real): real.databaseValue
+                case .text(let text): text.databaseValue
+                case .blob(let data): data.databaseValue
+                }
             }
-        })
+        )
     }
 
     static func value(_ value: DatabaseValue) -> SQLValue {

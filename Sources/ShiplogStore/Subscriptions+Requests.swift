@@ -1,4 +1,3 @@
-
 extension SQLStore {
     public func requestUnsubscribe(page: String, email: String) async throws(StoreError) -> SubscribeOutcome {
         let now = Self.now()

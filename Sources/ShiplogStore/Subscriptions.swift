@@ -152,12 +152,12 @@ extension SQLStore {
         return try await write { db in
             try Rows.requirePage(db, page)
             let sql = """
-                    INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at, confirmed_at)
-                    VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?)
-                    ON CONFLICT (page_id, email_key) DO UPDATE SET state = 'confirmed', preferences = excluded.preferences,
-                        confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at), unsubscribed_at = NULL
-                    WHERE subscribers.state != 'unsubscribed'
-                    """
+                INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at, confirmed_at)
+                VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?)
+                ON CONFLICT (page_id, email_key) DO UPDATE SET state = 'confirmed', preferences = excluded.preferences,
+                    confirmed_at = coalesce(subscribers.confirmed_at, excluded.confirmed_at), unsubscribed_at = NULL
+                WHERE subscribers.state != 'unsubscribed'
+                """
             var changed = 0
             for (offset, row) in rows.enumerated() {
                 changed += try db.execute(sql: sql, arguments: [page, row.0, row.0.lowercased(), row.1, tokens[offset], now, now])
@@ -170,13 +170,14 @@ extension SQLStore {
     public func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool {
         let now = Self.now()
         return try await write { db in
-            let changed = try db.execute(
-                sql: """
-                    UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ?
-                    WHERE page_id = ? AND email_key = ? AND state != 'unsubscribed'
-                    """,
-                arguments: [now, page, email.lowercased()]
-            ) > 0
+            let changed =
+                try db.execute(
+                    sql: """
+                        UPDATE subscribers SET state = 'unsubscribed', unsubscribed_at = ?
+                        WHERE page_id = ? AND email_key = ? AND state != 'unsubscribed'
+                        """,
+                    arguments: [now, page, email.lowercased()]
+                ) > 0
             try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE page_id = ? AND email_key = ?", [page, email.lowercased()])
             return changed
         }

@@ -133,14 +133,16 @@ extension SQLStore {
         )
     }
 
-    package static var webhookSelect: String { """
+    package static var webhookSelect: String {
+        """
         SELECT w.*,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued') AS queued,
             (SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'delivered') AS delivered,
             (SELECT d.last_error FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'queued' ORDER BY d.seq LIMIT 1)
                 AS last_error
         FROM webhooks w
-        """ }
+        """
+    }
 
     public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
         let id = Self.randomHex(bytes: 8)
@@ -170,7 +172,7 @@ extension SQLStore {
     @discardableResult
     public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in
-            return try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page]) > 0
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page]) > 0
         }
     }
 
@@ -223,7 +225,8 @@ extension SQLStore {
         try await read { db in
             let row = try SQLRow.fetchOne(
                 db,
-                sql: "SELECT COUNT(*) AS queued, CAST(COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS failing FROM webhook_deliveries WHERE state = 'queued'"
+                sql:
+                    "SELECT COUNT(*) AS queued, CAST(COALESCE(SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS failing FROM webhook_deliveries WHERE state = 'queued'"
             )
             return WebhookQueueCounts(queued: row?["queued"] ?? 0, failing: row?["failing"] ?? 0)
         }

@@ -9,6 +9,7 @@
 #
 # Needs Debian's postgresql (initdb, pg_ctl). As root the cluster runs as the `postgres` user (initdb
 # refuses root); as anyone else, as that user. PG_BIN overrides where the server's programs are.
+# SHIPLOG_PG_FSYNC=on keeps fsync (off by default: tests need no durability; benchmarks do).
 
 shiplog_pg_main() {
     local bin="${PG_BIN:-}"
@@ -28,7 +29,7 @@ shiplog_pg_main() {
     "${as[@]}" "$bin/initdb" -D "$SHIPLOG_PG_DIR/data" --auth=trust -E UTF8 --no-locale -U postgres >"$SHIPLOG_PG_DIR/initdb.log" 2>&1 \
         || { cat "$SHIPLOG_PG_DIR/initdb.log" >&2; return 1; }
     "${as[@]}" "$bin/pg_ctl" -D "$SHIPLOG_PG_DIR/data" -l "$SHIPLOG_PG_DIR/server.log" -w \
-        -o "-p $port -k $SHIPLOG_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+        -o "-p $port -k $SHIPLOG_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=${SHIPLOG_PG_FSYNC:-off} -c max_connections=300" start >/dev/null \
         || { cat "$SHIPLOG_PG_DIR/server.log" >&2; return 1; }
     SHIPLOG_PG_STOP=("${as[@]}" "$bin/pg_ctl" -D "$SHIPLOG_PG_DIR/data" -m fast -w stop)
     "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres shiplog_test || return 1

@@ -151,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShiplogStoreTests",
-            dependencies: ["ShiplogStore", "ShiplogModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ShiplogStore", "ShiplogPostgres", "ShiplogModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -158,6 +158,18 @@ public final class PostgresStore: SQLStore {
         }
     }
 
+    /// Creates an empty database named `name` (letters, digits and `_`) on this store's server.
+    package func createDatabase(_ name: String) async throws(StoreError) {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw StoreError.invalid(field: "database", message: "\(name) is not a plain database name")
+        }
+        do {
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        } catch {
+            throw storeError(error)
+        }
+    }
+
     public func changeCounter() async throws(StoreError) -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT counter FROM shiplog_changes") ?? 0 }
     }

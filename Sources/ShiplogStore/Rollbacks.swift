@@ -102,8 +102,9 @@ extension SQLStore {
                 ?? String.fetchAll(
                     db,
                     sql: """
-                        SELECT DISTINCT d.component FROM deployments d LEFT JOIN components c ON c.page_id = d.page_id AND c.slug = d.component
-                        WHERE d.page_id = ? AND d.environment = ? ORDER BY c.seq
+                        SELECT d.component FROM deployments d LEFT JOIN components c ON c.page_id = d.page_id AND c.slug = d.component
+                        WHERE d.page_id = ? AND d.environment = ? GROUP BY d.component
+                        ORDER BY MIN(c.seq) IS NOT NULL, MIN(c.seq), d.component
                         """,
                     arguments: [page, environment]
                 )

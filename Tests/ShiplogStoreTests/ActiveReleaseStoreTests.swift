@@ -25,12 +25,12 @@ import Testing
     }
 
     static func prepared(active: String? = nil) async throws -> TemporaryStore {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         try await temporary.store.importData(data(active: active))
         return temporary
     }
 
-    static func active(_ store: SQLiteStore) async throws -> String? {
+    static func active(_ store: any Store) async throws -> String? {
         try await store.load(page: page)?.components.first?.active
     }
 
@@ -111,7 +111,7 @@ import Testing
         let stored = try #require(try await temporary.store.load(page: Self.page))
         let text = JSONWriter.write(DataEncoder.document(stored))
         let reloaded = try DataLoader.load([DataSource(name: "export.json", bytes: Array(text.utf8))])
-        let other = try TemporaryStore()
+        let other = try await TemporaryStore()
         try await other.store.importData(reloaded.data)
         #expect(try await Self.active(other.store) == "v1.0.0")
         // When and by whom it was activated is store metadata, which exports do not carry.

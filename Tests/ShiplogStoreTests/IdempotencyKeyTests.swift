@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func keptAnswersAreFoundByPageCallerAndKey() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let kept = Self.answer()
         try await temporary.store.storeAnswer(kept)
         #expect(try await temporary.store.storedAnswer(page: "acme", caller: "key:k1", key: "abc") == kept)
@@ -28,12 +28,12 @@ import Testing
         #expect(try await temporary.store.storedAnswer(page: "acme", caller: "anonymous", key: "abc") == nil)
 
         // Durable: another connection to the same file finds it.
-        let reopened = try SQLiteStore(path: temporary.directory.appendingPathComponent("shiplog.db").path)
+        let reopened = try await temporary.reopen()
         #expect(try await reopened.storedAnswer(page: "acme", caller: "key:k1", key: "abc") == kept)
     }
 
     @Test func answersExpireAfterADay() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         try await temporary.store.storeAnswer(Self.answer(key: "old", age: IdempotencyKeys.lifetime + 1))
         try await temporary.store.storeAnswer(Self.answer(key: "recent", age: IdempotencyKeys.lifetime - 60))
         #expect(try await temporary.store.storedAnswer(page: "acme", caller: "key:k1", key: "old") == nil)

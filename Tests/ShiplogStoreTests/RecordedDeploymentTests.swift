@@ -6,7 +6,7 @@ import Testing
 /// its release (a draft) when they are new, all in one transaction.
 @Suite struct RecordedDeploymentTests {
     @Test func createsTheEnvironmentAndTheDraftWithTheDeployment() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let store = temporary.store
         try await store.importData(data)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aDeploymentThatFailsLeavesNoEnvironmentAndNoDraft() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let store = temporary.store
         try await store.importData(data)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func anUnknownComponentIsRefused() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         await #expect(throws: StoreError.self) {

@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func aRollbackIsRecordedAndFrozenEnvironmentsNeedForce() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let store = temporary.store
         try await store.importData(data)
@@ -92,7 +92,7 @@ import Testing
     let versions: [String: [String]]
 
     init() async throws {
-        temporary = try TemporaryStore()
+        temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         page = data.page.id
@@ -104,7 +104,7 @@ import Testing
         try await temporary.store.createEnvironment(Environment(name: "canary"), page: page)
     }
 
-    var store: SQLiteStore { temporary.store }
+    var store: any SQLStore { temporary.store }
 
     @discardableResult
     func deploy(_ component: String, _ version: String, _ status: Deployment.Status = .success) async throws -> StoredDeployment {

@@ -5,9 +5,9 @@ import Testing
 
 /// A store migrated by a newer shiplog is refused, not written to (SPEC §8).
 @Suite struct SchemaVersionTests {
-    @Test func aNewerSchemaRefusesThisBinaryWithAClearMessage() async throws {
-        let temporary = try TemporaryStore()
-        let path = temporary.directory.appendingPathComponent("shiplog.db").path
+    @Test(.enabled(if: TemporaryStore.onSQLite, "SQLite's migration table")) func aNewerSchemaRefusesThisBinaryWithAClearMessage() async throws {
+        let temporary = try await TemporaryStore()
+        let path = temporary.location
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('from the future')")

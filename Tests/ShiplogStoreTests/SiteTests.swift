@@ -5,7 +5,7 @@ import Testing
 /// Customer sites complete (SPEC §6.1): create, rename and delete.
 @Suite struct SiteTests {
     private func loaded() async throws -> (TemporaryStore, ReleaseData) {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         return (temporary, data)

@@ -1,20 +1,56 @@
 import Foundation
 import ShiplogModel
+import ShiplogPostgres
 import ShiplogStore
 import Testing
 
-/// A new store in a temporary directory, removed when the test ends.
+/// A new, empty store, removed when the test ends: a SQLite file in a temporary directory, or with
+/// `SHIPLOG_TEST_STORE=postgres` a new database on the PostgreSQL of `SHIPLOG_TEST_POSTGRES_URL`
+/// (`.ci/run` runs this suite both ways: SPEC §8, the same behaviour on both stores).
 final class TemporaryStore {
-    let directory: URL
-    let store: SQLiteStore
+    /// Which store this run of the suite tests.
+    static let kind = ProcessInfo.processInfo.environment["SHIPLOG_TEST_STORE"] == "postgres" ? "postgres" : "sqlite"
+    static var onSQLite: Bool { kind == "sqlite" }
 
-    init() throws {
+    let directory: URL
+    /// The SQLite file's path, or the PostgreSQL database's URL.
+    let location: String
+    let store: any SQLStore
+
+    init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("shiplog.db").path)
+        if Self.onSQLite {
+            location = directory.appendingPathComponent("shiplog.db").path
+            store = try SQLiteStore(path: location)
+        } else {
+            location = try await TestDatabase.create()
+            store = try await PostgresStore.open(location)
+        }
+    }
+
+    /// The same store opened again: another connection, as another process would.
+    func reopen() async throws -> any SQLStore {
+        Self.onSQLite ? try SQLiteStore(path: location) : try await PostgresStore.open(location)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// New databases on the test PostgreSQL.
+enum TestDatabase {
+    static func create() async throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["SHIPLOG_TEST_POSTGRES_URL"] else {
+            throw StoreError.database("SHIPLOG_TEST_STORE=postgres needs SHIPLOG_TEST_POSTGRES_URL (bash Tests/support/postgres.sh starts one)")
+        }
+        let name = "shiplog_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let admin = try await PostgresStore.open(url)
+        defer { admin.close() }
+        try await admin.createDatabase(name)
+        var parts = try #require(URLComponents(string: url))
+        parts.path = "/\(name)"
+        return try #require(parts.string)
+    }
 }
 
 /// The example page of the repository (site/data.json), loaded as `build` loads it.
@@ -26,7 +62,7 @@ func exampleData() throws -> ReleaseData {
 
 @Suite struct ImportExportTests {
     @Test func importThenLoadGivesBackTheSameData() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let summary = try await temporary.store.importData(data)
         #expect(summary.created["releases"] == data.releases.count)
@@ -35,7 +71,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func exportedDocumentLoadsAsTheSameData() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let stored = try #require(try await temporary.store.load(page: data.page.id))
@@ -48,7 +84,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func importingTwiceChangesNothing() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let second = try await temporary.store.importData(data)
@@ -58,7 +94,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func importMergesByIdentity() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         var data = try exampleData()
         try await temporary.store.importData(data)
         var changed = data
@@ -73,7 +109,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func anImportThatBreaksAConstraintWritesNothing() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         var data = try exampleData()
         // A release of a component the data does not have: the import must fail whole.
         data.releases.append(Release(component: "ghost", version: Version("1.0.0"), publishedAt: Timestamp(seconds: 0)))
@@ -85,7 +121,7 @@ func exampleData() throws -> ReleaseData {
 
 @Suite struct ReleaseWriteTests {
     @Test func createUpdateAndDeleteARelease() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let store = temporary.store
         try await store.importData(data)
@@ -105,7 +141,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func aReleaseNeedsItsComponentAndPage() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let orphan = Release(component: "ghost", version: Version("1.0.0"), publishedAt: Timestamp(seconds: 0))
@@ -118,7 +154,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func aReleaseSomethingRefersToCannotBeDeleted() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let member = try #require(data.groups.first?.members.first)
@@ -127,7 +163,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func groupsNeedExistingMembersAndANewVersion() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let existing = try #require(data.groups.first)
@@ -143,7 +179,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func putComponentCreatesThenUpdates() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         try await temporary.store.ensurePage(id: "acme")
         #expect(try await temporary.store.putComponent(Component(slug: "api"), page: "acme"))
         #expect(try await temporary.store.putComponent(Component(slug: "api", name: "API"), page: "acme") == false)
@@ -153,7 +189,7 @@ func exampleData() throws -> ReleaseData {
 
 @Suite struct KeyTests {
     @Test func aKeyIsFoundByItsSecretUntilRevoked() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let key = try await temporary.store.createKey(page: "acme", scope: .write)
         #expect(key.secret.utf8.count >= 32)
         #expect(try await temporary.store.pageIDs() == ["acme"])
@@ -166,8 +202,8 @@ func exampleData() throws -> ReleaseData {
         #expect(try await temporary.store.keys(page: nil).first?.revokedAt != nil)
     }
 
-    @Test func keysAreRandomAndStoredOnlyAsHashes() async throws {
-        let temporary = try TemporaryStore()
+    @Test(.enabled(if: TemporaryStore.onSQLite, "reads the SQLite file")) func keysAreRandomAndStoredOnlyAsHashes() async throws {
+        let temporary = try await TemporaryStore()
         var secrets: Set<String> = []
         for _ in 0..<20 { secrets.insert(try await temporary.store.createKey(page: "acme", scope: .read).secret) }
         #expect(secrets.count == 20)
@@ -179,8 +215,8 @@ func exampleData() throws -> ReleaseData {
         }
     }
 
-    @Test func theStoreAndItsJournalsAreReadableByTheOwnerOnly() async throws {
-        let temporary = try TemporaryStore()
+    @Test(.enabled(if: TemporaryStore.onSQLite, "the SQLite file's mode")) func theStoreAndItsJournalsAreReadableByTheOwnerOnly() async throws {
+        let temporary = try await TemporaryStore()
         _ = try await temporary.store.createKey(page: "acme", scope: .read)
         for name in ["shiplog.db", "shiplog.db-wal", "shiplog.db-shm"] {
             let path = temporary.directory.appendingPathComponent(name).path
@@ -197,9 +233,9 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func anotherConnectionsCommitChangesTheCounter() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let before = try await temporary.store.changeCounter()
-        let other = try SQLiteStore(path: temporary.directory.appendingPathComponent("shiplog.db").path)
+        let other = try await temporary.reopen()
         _ = try await other.createKey(page: "acme", scope: .read)
         #expect(try await temporary.store.changeCounter() != before)
     }

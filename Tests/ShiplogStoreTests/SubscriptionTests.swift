@@ -4,13 +4,13 @@ import ShiplogStore
 import Testing
 
 /// The confirmation token queued with the newest confirmation mail of `email`.
-func confirmationToken(_ store: SQLiteStore, _ email: String) async throws -> String {
+func confirmationToken(_ store: any Store, _ email: String) async throws -> String {
     let mail = try await store.dueMail(limit: 1000).last { $0.kind == .confirmation && $0.subscriber.email == email }
     return try #require(mail?.confirmationToken)
 }
 
 /// Changes the preferences of a confirmed subscriber as its owner does: asks, then confirms from the mail.
-func changePreferences(_ store: SQLiteStore, _ data: ReleaseData, _ email: String, _ preferences: [BumpKind]) async throws {
+func changePreferences(_ store: any Store, _ data: ReleaseData, _ email: String, _ preferences: [BumpKind]) async throws {
     #expect(try await store.subscribe(page: data.page.id, email: email, preferences: preferences) == .confirmationQueued)
     #expect(try await store.confirm(token: try await confirmationToken(store, email), page: data.page.id)?.preferences == preferences)
     for mail in try await store.dueMail(limit: 1000) where mail.kind == .confirmation { try await store.markSent(mail: mail.id) }
@@ -18,7 +18,7 @@ func changePreferences(_ store: SQLiteStore, _ data: ReleaseData, _ email: Strin
 
 /// A store with the example page and `emails` confirmed with `preferences`.
 func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major, .minor, .patch]) async throws -> (TemporaryStore, ReleaseData) {
-    let temporary = try TemporaryStore()
+    let temporary = try await TemporaryStore()
     let data = try exampleData()
     try await temporary.store.importData(data)
     for email in emails {
@@ -33,7 +33,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
 
 @Suite struct SubscriptionTests {
     @Test func doubleOptIn() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         let store = temporary.store
         try await store.importData(data)
@@ -77,7 +77,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     }
 
     @Test func confirmationMailIsThrottledPerAddress() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         var outcomes: [SubscribeOutcome] = []
@@ -111,7 +111,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
 }
 
 @Suite struct OutboxTests {
-    func publish(_ store: SQLiteStore, _ data: ReleaseData, _ version: String, status: Release.Status = .published) async throws -> Release {
+    func publish(_ store: any Store, _ data: ReleaseData, _ version: String, status: Release.Status = .published) async throws -> Release {
         let release = Release(
             component: data.components[0].slug,
             version: Version(version),
@@ -195,7 +195,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     }
 
     @Test func importedSubscribersGetReleaseMailButUnsubscribedStayOut() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let list = (0..<20_000).map { (email: "reader\($0)@x.example", preferences: [BumpKind.major]) }

@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func aForwardingWebhookQueuesItsOwnURLAndStoresItsSettings() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         let store = temporary.store

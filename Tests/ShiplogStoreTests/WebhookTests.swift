@@ -6,7 +6,7 @@ import Testing
 @Suite struct WebhookQueueTests {
     /// A store with the example page and a published release `api 9.9.9` to queue events about.
     func prepared() async throws -> (TemporaryStore, String) {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         let data = try exampleData()
         try await temporary.store.importData(data)
         return (temporary, data.page.id)
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aWebhookOfAnUnknownPageIsRefused() async throws {
-        let temporary = try TemporaryStore()
+        let temporary = try await TemporaryStore()
         await #expect(throws: StoreError.notFound("page \"nope\"")) {
             _ = try await temporary.store.createWebhook(WebhookRegistration(url: "https://a.example", secret: "s"), page: "nope")
         }

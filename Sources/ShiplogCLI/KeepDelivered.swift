@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// How long delivered mail and webhook deliveries are kept (`--keep-delivered`): a whole number and
-/// a unit, `30d`, `12h`, `90m` or `45s`; `0` keeps them for ever.
+/// a unit, `30d`, `12h`, `90m` or `45s`; `0` (or `0d` …) keeps them for ever.
 struct KeepDelivered: ExpressibleByArgument, Sendable, Hashable, CustomStringConvertible {
     /// The period in seconds; 0: for ever.
     var seconds: Int64
@@ -29,7 +29,7 @@ struct KeepDelivered: ExpressibleByArgument, Sendable, Hashable, CustomStringCon
         guard let unit = argument.last, let factor = Self.units[unit] else { return nil }
         let number = argument.dropLast()
         guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber), let value = Int64(number),
-            value > 0, value <= Self.longest / factor
+            value <= Self.longest / factor
         else { return nil }
         self.init(seconds: value * factor, description: argument)
     }

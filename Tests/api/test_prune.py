@@ -75,8 +75,9 @@ def test_a_period_that_is_not_a_number_and_a_unit_is_refused(store, value):
     assert kept(store.db)[0] == ["v1", "v2", "v3", "v4", "v5"]
 
 
-def test_prune_with_zero_says_there_is_nothing_to_prune(store):
-    result = cli("prune", "--db", store.db, "--keep-delivered", "0", check=False)
+@pytest.mark.parametrize("zero", ["0", "0d"])
+def test_prune_with_zero_says_there_is_nothing_to_prune(store, zero):
+    result = cli("prune", "--db", store.db, "--keep-delivered", zero, check=False)
     assert result.returncode == 64
     assert "--keep-delivered 0 keeps delivered rows for ever" in result.stderr
 

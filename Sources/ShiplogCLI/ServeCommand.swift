@@ -94,6 +94,16 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var metricsToken: String?
 
+    @Option(
+        name: .customLong("keep-delivered"),
+        help: ArgumentHelp(
+            "How long sent mail and delivered webhook deliveries are kept (removed at start, then hourly); 0 keeps them for ever. "
+                + KeepDelivered.help,
+            valueName: "duration"
+        )
+    )
+    var keepDelivered = KeepDelivered.standard
+
     @Flag(
         name: .customLong("allow-private-webhooks"),
         help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
@@ -175,7 +185,8 @@ struct ServeCommand: AsyncParsableCommand {
                 request: .seconds(requestTimeout),
                 write: .seconds(writeTimeout)
             ),
-            metricsToken: try givenMetricsToken()
+            metricsToken: try givenMetricsToken(),
+            keepDelivered: keepDelivered.forever ? nil : .seconds(keepDelivered.seconds)
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

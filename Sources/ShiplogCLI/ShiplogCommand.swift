@@ -15,7 +15,7 @@ public struct ShiplogCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             BuildCommand.self, CheckCommand.self, ConvertCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self,
-            SubscribersCommand.self,
+            SubscribersCommand.self, MigrateCommand.self, PruneCommand.self,
             ServeCommand.self, ReleaseCommand.self, DeployCommand.self,
         ]
     )

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var timeouts: ConnectionTimeouts
     /// The bearer token of `GET /metrics`; without one the route does not exist (404).
     public var metricsToken: String?
+    /// How long sent mail and delivered webhook deliveries are kept (pruned at start, then hourly);
+    /// nil keeps them for ever.
+    public var keepDelivered: Duration?
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +47,8 @@ public struct ServerConfiguration: Sendable {
         subscribeLimit: Int = 10,
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        keepDelivered: Duration? = .seconds(30 * 86_400)
     ) {
         self.host = host
         self.port = port
@@ -58,6 +62,7 @@ public struct ServerConfiguration: Sendable {
         self.webhooks = webhooks
         self.timeouts = timeouts
         self.metricsToken = metricsToken
+        self.keepDelivered = keepDelivered
     }
 }
 
@@ -175,6 +180,7 @@ public struct ShiplogServer: Sendable {
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
         if let delivery { services.append(delivery) }
+        if let keep = configuration.keepDelivered { services.append(DeliveredPruner(store: store, keep: keep, logger: logger)) }
         let app = Application(
             router: router,
             server: .guardedHTTP1(

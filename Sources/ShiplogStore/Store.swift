@@ -229,6 +229,12 @@ public protocol Store: Sendable {
     /// How many deliveries of every page wait, and how many of those failed at least once.
     func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts
 
+    // MARK: Pruning
+
+    /// Removes the mails sent and the webhook deliveries delivered before `cutoff` (Unix seconds);
+    /// queued and failed ones are never removed (`serve --keep-delivered`, `shiplog prune`).
+    func pruneDelivered(before cutoff: Int64) async throws(StoreError) -> PrunedRows
+
     // MARK: Idempotency keys (SPEC §6.1)
 
     /// The answer kept for an `Idempotency-Key` of a page and caller, unless it is older than 24 hours.

@@ -5,7 +5,8 @@ import Testing
 /// milliseconds (SPEC §5's `--timings`, issue 10 item 16).
 @Suite struct MessageTests {
     static let commands = [
-        [], ["build"], ["check"], ["import"], ["export"], ["keys"], ["keys", "create"], ["subscribers"], ["serve"], ["release"], ["deploy"],
+        [], ["build"], ["check"], ["import"], ["export"], ["keys"], ["keys", "create"], ["subscribers"], ["migrate"], ["prune"],
+        ["serve"], ["release"], ["deploy"],
     ]
 
     @Test("--help never points at the spec", arguments: commands)

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import ShiplogPostgres
+import ShiplogStore
+
+/// `shiplog migrate`: a whole store copied into an empty one (SPEC §8).
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy a whole store into an empty one: SQLite to PostgreSQL, PostgreSQL to SQLite, or SQLite to SQLite.",
+        discussion: """
+            Every table is copied, row for row with its ids: pages, components, releases, groups, \
+            environments, deployments, sites, API keys (their hashes), subscribers with their state and \
+            tokens, confirmations, the mail outbox, webhooks and their deliveries, idempotency keys. The \
+            target is written in one transaction, committed only once each of its tables holds as many \
+            rows as the source's; the counts are printed. A failure leaves the target as it was.
+
+            The target must be empty: a SQLite file that does not exist yet, or a PostgreSQL database \
+            without shiplog rows (its tables are created). A target holding any row is refused (exit \
+            64). Both stores are first brought to this shiplog's schema. Stop the servers that write to \
+            the source first: what they write during the copy is not copied.
+
+            Example: shiplog migrate --from shiplog.db --to postgres://shiplog@127.0.0.1:5432/shiplog
+            """
+    )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The store to copy: a SQLite file or a postgres:// URL, as --db takes.", valueName: "path-or-url")
+    )
+    var from: String
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The empty store to copy into: a SQLite file (created) or a postgres:// URL.", valueName: "path-or-url")
+    )
+    var to: String
+
+    func validate() throws {
+        if StoreLocation.sameSQLiteFile(from, to) || from == to {
+            throw ValidationError("--from and --to name the same store")
+        }
+    }
+
+    func run() async throws {
+        if !PostgresURL.isPostgres(from), !FileManager.default.fileExists(atPath: from) {
+            Console.error("--from \(from): no such store file")
+            throw ExitStatus.io
+        }
+        let createdTarget = !PostgresURL.isPostgres(to) && !FileManager.default.fileExists(atPath: to)
+        let source = try await StoreLocation.open(from, option: "--from")
+        let target = try await StoreLocation.open(to, option: "--to")
+        let (shownFrom, shownTo) = (StoreLocation.shown(from), StoreLocation.shown(to))
+        let held = try await storeCall { () async throws(StoreError) in try await StoreCopy.counts(target) }.filter { $0.rows > 0 }
+        guard held.isEmpty else {
+            Console.error(
+                "--to \(shownTo) is not empty (\(StoreCopy.describe(held))): migrate copies into an empty store only; "
+                    + "give a SQLite file that does not exist yet or an empty PostgreSQL database"
+            )
+            throw ExitStatus.usage
+        }
+        let counts: [StoreCopy.Count]
+        do {
+            counts = try await StoreCopy.copy(from: source, to: target)
+        } catch {
+            if createdTarget { StoreLocation.removeSQLite(to) }
+            Console.error("cannot migrate \(shownFrom) to \(shownTo), nothing was written: \(error)")
+            if case .conflict = error { throw ExitStatus.usage }
+            throw ExitStatus.io
+        }
+        let total = counts.reduce(0) { $0 + $1.rows }
+        let width = counts.map(\.table.count).max() ?? 0
+        Console.output("Copied \(total) rows from \(shownFrom) to \(shownTo); every table's count matches:")
+        for count in counts {
+            Console.output("  \(count.table):\(String(repeating: " ", count: width - count.table.count)) \(count.rows)")
+        }
+    }
+}
+
+/// A store named on the command line (`--db`, `--from`, `--to`): a SQLite path or a postgres:// URL.
+enum StoreLocation {
+    /// Opens the store; a failure is reported, naming `option` (never a URL's password), and exits 74
+    /// (64 for a malformed URL).
+    static func open(_ location: String, option: String) async throws -> any SQLStore {
+        do {
+            if PostgresURL.isPostgres(location) { return try await PostgresStore.open(location) }
+            return try SQLiteStore(path: location)
+        } catch {
+            Console.error("\(option) \(shown(location)): \(error)")
+            if case StoreError.invalid = error { throw ExitStatus.usage }
+            throw ExitStatus.io
+        }
+    }
+
+    /// The location for messages: a PostgreSQL URL without its password.
+    static func shown(_ location: String) -> String {
+        guard PostgresURL.isPostgres(location) else { return location }
+        return (try? PostgresURL(location).redacted) ?? "(a postgres:// URL)"
+    }
+
+    /// Whether both name one SQLite file (through `.`, `..` and symlinks).
+    static func sameSQLiteFile(_ one: String, _ other: String) -> Bool {
+        guard !PostgresURL.isPostgres(one), !PostgresURL.isPostgres(other) else { return false }
+        return SiteFolder.resolved(one) == SiteFolder.resolved(other)
+    }
+
+    /// Removes a SQLite store this command created (with its `-wal` and `-shm` files).
+    static func removeSQLite(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

@@ -10,7 +10,7 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store: a SQLite file (created when missing) or a postgres://USER@HOST:PORT/DB URL (in progress).",
+            "The store: a SQLite file (created when missing) or a postgres://USER@HOST:PORT/DB URL.",
             valueName: "path-or-url"
         )
     )

@@ -19,6 +19,7 @@ extension PostgresStore: ReplicatedStore {
     /// The listening connection's `application_name`, as `pg_stat_activity` shows it.
     static let feedName = "shiplog change feed"
     static let pingInterval = Duration.seconds(10)
+    static let announceTimeout = Duration.seconds(2)
     static let pingTimeout = Duration.seconds(5)
     static let firstRetry = Duration.milliseconds(100)
     static let lastRetry = Duration.seconds(5)
@@ -33,8 +34,13 @@ extension PostgresStore: ReplicatedStore {
 
     public func announce(_ change: StoreChange) async {
         let payload = change.payload(origin: origin)
+        let client = client
+        let logger = logger
         do {
-            _ = try await client.query("SELECT pg_notify(\(Self.changesChannel), \(payload))", logger: logger).collect()
+            // The write it follows has committed and waits for this: never for long.
+            try await Self.within(Self.announceTimeout) {
+                _ = try await client.query("SELECT pg_notify(\(Self.changesChannel), \(payload))", logger: logger).collect()
+            }
         } catch {
             logger.warning("cannot tell the other replicas of a change (\(Self.reason(error))); they see it when they resynchronise")
         }
@@ -105,11 +111,16 @@ extension PostgresStore: ReplicatedStore {
 
     /// `SELECT 1`, failing when no answer comes within ``pingTimeout``.
     private static func ping(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await within(pingTimeout) { _ = try await connection.query("SELECT 1", logger: logger).collect() }
+    }
+
+    /// Runs `body`, failing (and cancelling it) when it has not ended within `limit`.
+    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await connection.query("SELECT 1", logger: logger).collect() }
+            group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(for: pingTimeout)
-                throw FeedError(reason: "no answer to a ping in \(pingTimeout)")
+                try await Task.sleep(for: limit)
+                throw FeedError(reason: "no answer within \(limit)")
             }
             try await group.next()
             group.cancelAll()

@@ -1,7 +1,8 @@
 """Two `shiplog serve` replicas on one PostgreSQL database (SPEC §8): a write through one is
 visible through the other within 1 s, applied in place from the change feed (LISTEN/NOTIFY), not
 by reloading pages; a revoked key stops working on every replica at once; a replica whose feed
-was cut off reads everything again when it listens again.
+was cut off reads everything again when it listens again; a replica with `--site` rebuilds its own
+copy after another's write.
 
 Each test gets a database of its own on SHIPLOG_TEST_POSTGRES_URL, as in test_postgres.py (the
 same rule: without it these tests fail, unless SHIPLOG_TEST_POSTGRES=skip leaves them out).
@@ -141,3 +142,15 @@ def test_a_replica_whose_feed_was_cut_off_reads_everything_again(replicas):
     # And the feed works again.
     assert a.admin("POST", f"{API}/releases", json=release("3.0.2")).status_code == 201
     until(lambda: '"3.0.2"' in b.get(VERSION).text, timeout=1)
+
+
+def test_a_replica_with_a_site_rebuilds_its_own_copy_after_another_replicas_write(replicas, tmp_path):
+    a, _ = replicas
+    site = Server(a.store, "--site", tmp_path / "public", "--page", PAGE, "--rate-limit", "0")
+    try:
+        assert site.get("/version.json").status_code == 200
+        assert a.admin("POST", f"{API}/releases", json=release("4.0.0")).status_code == 201
+        wait_for(lambda: any(e["version"] == "4.0.0" for e in site.get("/version.json").json()["latest"]), timeout=10)
+        assert site.get("/components/api/4.0.0/").status_code == 200
+    finally:
+        assert site.stop() == 0

@@ -34,16 +34,25 @@ extension PostgresStore: ReplicatedStore {
 
     public func announce(_ change: StoreChange) async {
         let payload = change.payload(origin: origin)
-        let client = client
-        let logger = logger
-        do {
-            // The write it follows has committed and waits for this: never for long.
-            try await Self.within(Self.announceTimeout) {
-                _ = try await client.query("SELECT pg_notify(\(Self.changesChannel), \(payload))", logger: logger).collect()
+        var failure: (any Error)?
+        // Twice at most, on a pooled connection each time, never waiting long for an answer: the
+        // write it follows has committed and waits for this.
+        for attempt in 1...2 {
+            do {
+                try await client.withConnection { connection in
+                    try await Self.within(Self.announceTimeout, orElse: { try? await connection.close() }) {
+                        _ = try await connection.query("SELECT pg_notify(\(Self.changesChannel), \(payload))", logger: self.logger).collect()
+                    }
+                }
+                return
+            } catch {
+                failure = error
+                if attempt == 1 { try? await Task.sleep(for: .milliseconds(100)) }
             }
-        } catch {
-            logger.warning("cannot tell the other replicas of a change (\(Self.reason(error))); they see it when they resynchronise")
         }
+        logger.error(
+            "cannot tell the other replicas of a change of \(change.page ?? "keys") (\(Self.reason(failure!))); they see it after their next restart or reconnection"
+        )
     }
 
     /// Listens until the task is cancelled, connecting again whenever the connection is lost.
@@ -109,20 +118,38 @@ extension PostgresStore: ReplicatedStore {
         }
     }
 
-    /// `SELECT 1`, failing when no answer comes within ``pingTimeout``.
+    /// `SELECT 1`, failing when no answer comes within ``pingTimeout`` (the connection is closed then).
     private static func ping(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await within(pingTimeout) { _ = try await connection.query("SELECT 1", logger: logger).collect() }
+        let stop: @Sendable () async -> Void = {
+            logger.warning("the change feed's connection did not answer a ping within \(pingTimeout): closing it")
+            try? await connection.close()
+        }
+        try await within(pingTimeout, orElse: stop) {
+            _ = try await connection.query("SELECT 1", logger: logger).collect()
+        }
     }
 
-    /// Runs `body`, failing (and cancelling it) when it has not ended within `limit`.
-    static func within(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    /// Runs `body`, failing when it has not ended within `limit`; `orElse` must then make it end
+    /// (a query waiting for its answer does not heed cancellation: closing its connection fails it).
+    static func within(
+        _ limit: Duration,
+        orElse stop: @escaping @Sendable () async -> Void,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw FeedError(reason: "no answer within \(limit)")
             }
-            try await group.next()
+            do {
+                try await group.next()
+            } catch {
+                // The group waits for `body` before it returns.
+                if error is FeedError { await stop() }
+                group.cancelAll()
+                throw error
+            }
             group.cancelAll()
         }
     }

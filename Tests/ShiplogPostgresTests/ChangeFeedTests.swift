@@ -45,7 +45,7 @@ import Testing
         var heard = reader.changes().makeAsyncIterator()
         #expect(await Self.next(&heard) == .resynchronise)
         let terminated = try await writer.client.query(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = \(PostgresStore.feedName)"
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = \(PostgresStore.feedName) AND datname = current_database()"
         ).collect()
         #expect(try terminated.first?.decode(Int.self) == 1)
         #expect(await Self.next(&heard) == .resynchronise)

@@ -129,7 +129,7 @@ def test_a_replica_whose_feed_was_cut_off_reads_everything_again(replicas):
     assert b.get(three).json()["title"] == "Three"
     # …but a replica whose listening connection was lost reads everything again once it listens again.
     resyncs = counter(b, "shiplog_replica_changes_total", subject="resynchronise")
-    terminated = psql(a.store, f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{FEED}'")
+    terminated = psql(a.store, f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{FEED}' AND datname = current_database()")
     assert terminated.strip() == "2", "both replicas listen on a connection of their own"
     # Written while B may still be reconnecting: B must still end up with it.
     assert a.admin("POST", f"{API}/releases", json=release("3.0.1")).status_code == 201
@@ -137,7 +137,7 @@ def test_a_replica_whose_feed_was_cut_off_reads_everything_again(replicas):
                     and b.get(f"{API}/components/api/releases/3.0.1").status_code == 200, timeout=5)
     print(f"\nreplica caught up {elapsed * 1000:.0f} ms after its feed was cut off")
     assert counter(b, "shiplog_replica_changes_total", subject="resynchronise") == resyncs + 1
-    listening = psql(a.store, f"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{FEED}' AND query LIKE 'LISTEN%'")
+    listening = psql(a.store, f"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{FEED}' AND datname = current_database() AND query LIKE 'LISTEN%'")
     assert listening.strip() == "2"
     # And the feed works again.
     assert a.admin("POST", f"{API}/releases", json=release("3.0.2")).status_code == 201

@@ -34,7 +34,7 @@ extension PostgresStore: ReplicatedStore {
 
     public func announce(_ change: StoreChange) async {
         let payload = change.payload(origin: origin)
-        var failure: (any Error)?
+        var failure: any Error = FeedError(reason: "not sent")
         // Twice at most, on a pooled connection each time, never waiting long for an answer: the
         // write it follows has committed and waits for this.
         for attempt in 1...2 {
@@ -51,7 +51,7 @@ extension PostgresStore: ReplicatedStore {
             }
         }
         logger.error(
-            "cannot tell the other replicas of a change of \(change.page ?? "keys") (\(Self.reason(failure!))); they see it after their next restart or reconnection"
+            "cannot tell the other replicas of a change of \(change.page ?? "keys") (\(Self.reason(failure))); they see it after their next restart or reconnection"
         )
     }
 

@@ -58,6 +58,12 @@ func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
     }
 }
 
+/// Tells the servers on a shared store (PostgreSQL) what a command changed, so they see it at once
+/// (SPEC §8); a server on SQLite notices another process's commits by itself.
+func announce(_ change: StoreChange, to store: any Store) async {
+    await (store as? any ReplicatedStore)?.announce(change)
+}
+
 /// The page a command works on: the one given, or the store's only page.
 func selectPage(_ store: any Store, _ requested: String?) async throws -> String {
     let pages = try await storeCall { () async throws(StoreError) in try await store.pageIDs() }
@@ -104,6 +110,7 @@ struct ImportCommand: AsyncParsableCommand {
         let loaded = try DataOptions.load(files)
         let opened = try await store.open()
         let summary = try await storeCall { () async throws(StoreError) in try await opened.importData(loaded.data) }
+        await announce(StoreChange(page: loaded.data.page.id, subject: .page), to: opened)
         Console.output("Imported page \(JSONWriter.quoted(loaded.data.page.id)) into \(store.db): \(summary.description).")
     }
 }
@@ -190,6 +197,7 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ExitStatus.usage
             }
             let key = try await storeCall { () async throws(StoreError) in try await opened.createKey(page: page, scope: scope) }
+            if !pages.contains(page) { await announce(StoreChange(page: page, subject: .page), to: opened) }
             Console.output(key.secret)
             Console.error("Created \(scope.rawValue) key \(key.info.id) for page \(JSONWriter.quoted(page)); keep it secret, it is not shown again.")
         }
@@ -233,6 +241,7 @@ struct KeysCommand: AsyncParsableCommand {
                 Console.error("no live key with id \(JSONWriter.quoted(id))")
                 throw ExitCode.failure
             }
+            await announce(.keys, to: opened)
             Console.output("Revoked key \(id).")
         }
     }

@@ -19,6 +19,8 @@ public final class PostgresStore: SQLStore {
     let logger = Logger(label: "shiplog.postgres")
     /// The threads that run transactions (``PostgresSession`` waits for each answer on one).
     let threads: NIOThreadPool
+    /// This process's name in the change feed (``announce(_:)``): what it announces, it does not hear.
+    public let origin = PostgresStore.randomHex(bytes: 8)
 
     /// Connects to the database of `url` (a `postgres://` URL) and migrates it. The first connection
     /// is made alone, so a server that cannot be reached, a refused password or a missing database
@@ -28,22 +30,7 @@ public final class PostgresStore: SQLStore {
         let logger = Logger(label: "shiplog.postgres")
         let connection: PostgresConnection
         do {
-            let tls: PostgresConnection.Configuration.TLS =
-                switch (url.sslMode, tlsConfiguration(url.sslMode)) {
-                case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
-                case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
-                case (_, nil): .disable
-                }
-            var configuration = PostgresConnection.Configuration(
-                host: url.host,
-                port: url.port,
-                username: url.user,
-                password: url.password,
-                database: url.database,
-                tls: tls
-            )
-            configuration.options.connectTimeout = .seconds(10)
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(url), id: 0, logger: logger)
         } catch {
             throw StoreError.database("cannot connect to \(url.redacted): \(reason(error))")
         }

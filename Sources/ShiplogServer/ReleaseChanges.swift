@@ -10,6 +10,14 @@ enum ReleaseChange: Sendable {
     case stored(Release)
     /// The release deleted.
     case removed(ReleaseReference)
+
+    /// The release changed.
+    var reference: ReleaseReference {
+        switch self {
+        case .stored(let release): release.reference
+        case .removed(let reference): reference
+        }
+    }
 }
 
 extension PageSnapshot {
@@ -61,9 +69,10 @@ struct ReleaseWrites: Sendable {
         _ page: String,
         _ body: () async throws(StoreError) -> (T, ReleaseChange)
     ) async throws(APIError) -> T {
-        try await changes.writeChanging(page, notify: notify) { () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?) in
+        try await changes.writeChanging(page, notify: notify) {
+            () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?, StoreChange.Subject) in
             let (result, change) = try await body()
-            return (result, { $0.applying(change) })
+            return (result, { $0.applying(change) }, .releases([change.reference]))
         }
     }
 }

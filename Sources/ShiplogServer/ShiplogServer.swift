@@ -86,6 +86,9 @@ public struct ShiplogServer: Sendable {
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let snapshots = Snapshots(store: store, logger: logger)
+        let replicated = store as? any ReplicatedStore
+        // What a replica's feed compares with when it starts: pages loaded since need no reload.
+        let loadedAt = replicated == nil ? nil : try? await store.changeCounter()
         try await snapshots.reloadAll()
         let keys = KeyRing(store: store)
         let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
@@ -108,11 +111,31 @@ public struct ShiplogServer: Sendable {
             delivery?.poke()
             webhookSender.poke()
         }
+        // Every committed write of a page is announced to the other replicas of a shared store.
+        let announce: @Sendable (StoreChange) async -> Void = { change in await replicated?.announce(change) }
         let changed: @Sendable (String) async -> Void = { page in
             await snapshots.refresh(page)
+            await announce(StoreChange(page: page, subject: .page))
             await notify(page)
         }
-        let watcher = StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
+        // One gate for every deployment and release write applied in place, so that their changes
+        // (and the other replicas' ones) reach the page in commit order.
+        let deploymentChanges = DeploymentChanges(snapshots: snapshots, announce: announce)
+        let follower: any Service =
+            if let replicated {
+                ReplicaChanges(
+                    store: replicated,
+                    snapshots: snapshots,
+                    changes: deploymentChanges,
+                    keys: keys,
+                    logger: logger,
+                    loadedAt: loadedAt
+                ) { page in
+                    if let page { siteBuilder?.schedule(page) } else { siteBuilder?.scheduleAll() }
+                }
+            } else {
+                StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
+            }
 
         let router = Router(context: ShiplogContext.self)
         // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
@@ -151,9 +174,6 @@ public struct ShiplogServer: Sendable {
         }
         if let token = configuration.metricsToken { MetricsRoute(token: token, snapshots: snapshots).register(on: router) }
         VersionRoute(snapshots: snapshots).register(on: router)
-        // One gate for every deployment and release write applied in place, so that their changes
-        // reach the page in commit order.
-        let deploymentChanges = DeploymentChanges(snapshots: snapshots)
         let releaseWrites = ReleaseWrites(changes: deploymentChanges, notify: notify)
         PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).register(on: router)
         ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
@@ -177,7 +197,7 @@ public struct ShiplogServer: Sendable {
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
         AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
-        var services: [any Service] = [watcher, webhookSender]
+        var services: [any Service] = [follower, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
         if let delivery { services.append(delivery) }
         if let keep = configuration.keepDelivered { services.append(DeliveredPruner(store: store, keep: keep, logger: logger)) }
@@ -207,8 +227,10 @@ public struct ShiplogServer: Sendable {
     }
 }
 
-/// Notices changes made to the store by other processes (`shiplog import`, `keys revoke` …) and
-/// reloads the snapshots, so the server never answers from stale data for more than a second.
+/// Notices changes made to the embedded store by other processes (`shiplog import`, `keys revoke`
+/// …) and reloads the snapshots, so the server never answers from stale data for more than a
+/// second. SQLite's counter (`PRAGMA data_version`) ignores this process's own commits. A shared
+/// store has ``ReplicaChanges`` instead.
 struct StoreWatcher: Service {
     let snapshots: Snapshots
     let keys: KeyRing

@@ -159,6 +159,7 @@ final class Snapshots: Sendable {
 
     /// Reads one page again from the store (dropping it when it is gone).
     func reload(_ id: String) async throws(StoreError) {
+        ServerMetrics.snapshotReloaded("page")
         let ticket = takeTicket()
         let data: ReleaseData?
         do {
@@ -198,6 +199,7 @@ final class Snapshots: Sendable {
 
     /// Reads every page again.
     func reloadAll() async throws(StoreError) {
+        ServerMetrics.snapshotReloaded("all")
         let ticket = takeTicket()
         var fresh: [String: PageSnapshot] = [:]
         do {

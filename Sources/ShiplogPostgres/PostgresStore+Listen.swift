@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+public import ShiplogStore
+
+/// The change feed of several processes on one database (SPEC §8): each announces its committed
+/// changes with `pg_notify` on ``changesChannel``, and listens on that channel on a connection of
+/// its own (not one of the pool's, which come and go).
+///
+/// When the listening connection drops (the server restarted, the backend was terminated, the
+/// network failed) the feed connects again, backing off from 100 ms to 5 s, LISTENs again and says
+/// ``ReplicaEvent/resynchronise``: notifications are not kept for a session that was not listening,
+/// so whatever changed in between is only found by reading everything again. A connection that
+/// dies without a word is found by a `SELECT 1` every ``pingInterval``.
+extension PostgresStore: ReplicatedStore {
+    /// The channel of every shiplog process on the database.
+    static let changesChannel = "shiplog_changes"
+    /// The listening connection's `application_name`, as `pg_stat_activity` shows it.
+    static let feedName = "shiplog change feed"
+    static let pingInterval = Duration.seconds(10)
+    static let announceTimeout = Duration.seconds(2)
+    static let pingTimeout = Duration.seconds(5)
+    static let firstRetry = Duration.milliseconds(100)
+    static let lastRetry = Duration.seconds(5)
+
+    public func changes() -> AsyncStream<ReplicaEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ReplicaEvent.self)
+        // Owned by the stream: it ends when whoever iterates the stream stops.
+        let listening = Task { await self.follow(continuation) }
+        continuation.onTermination = { _ in listening.cancel() }
+        return stream
+    }
+
+    public func announce(_ change: StoreChange) async {
+        let payload = change.payload(origin: origin)
+        var failure: any Error = FeedError(reason: "not sent")
+        // Twice at most, on a pooled connection each time, never waiting long for an answer: the
+        // write it follows has committed and waits for this.
+        for attempt in 1...2 {
+            do {
+                try await client.withConnection { connection in
+                    try await Self.within(Self.announceTimeout, orElse: { try? await connection.close() }) {
+                        _ = try await connection.query("SELECT pg_notify(\(Self.changesChannel), \(payload))", logger: self.logger).collect()
+                    }
+                }
+                return
+            } catch {
+                failure = error
+                if attempt == 1 { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+        }
+        logger.error(
+            "cannot tell the other replicas of a change of \(change.page ?? "keys") (\(Self.reason(failure))); they see it after their next restart or reconnection"
+        )
+    }
+
+    /// Listens until the task is cancelled, connecting again whenever the connection is lost.
+    private func follow(_ continuation: AsyncStream<ReplicaEvent>.Continuation) async {
+        var delay = Self.firstRetry
+        while !Task.isCancelled {
+            do {
+                var configuration = try Self.connectionConfiguration(url)
+                configuration.options.additionalStartupParameters = [("application_name", Self.feedName)]
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                do {
+                    try await connection.listen(on: Self.changesChannel) { notifications in
+                        delay = Self.firstRetry
+                        continuation.yield(.resynchronise)
+                        try await relay(notifications, on: connection, to: continuation)
+                    }
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                if !Task.isCancelled {
+                    logger.warning("lost the change feed of \(url.redacted) (\(Self.reason(error))); listening again in \(delay)")
+                }
+            }
+            guard !Task.isCancelled else { break }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, Self.lastRetry)
+        }
+        continuation.finish()
+    }
+
+    /// Passes on the notifications of other processes until the connection fails (or does not
+    /// answer a ping in time); throws then.
+    private func relay(
+        _ notifications: PostgresNotificationSequence,
+        on connection: PostgresConnection,
+        to continuation: AsyncStream<ReplicaEvent>.Continuation
+    ) async throws {
+        let origin = origin
+        let logger = logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await notification in notifications {
+                    guard let (from, change) = StoreChange.parse(payload: notification.payload) else {
+                        logger.warning("a notification on \(Self.changesChannel) that is not shiplog's: reading everything again")
+                        continuation.yield(.resynchronise)
+                        continue
+                    }
+                    if from != origin { continuation.yield(.changed(change)) }
+                }
+                throw FeedError(reason: "the notifications ended")
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: Self.pingInterval)
+                    try await Self.ping(connection, logger: logger)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// `SELECT 1`, failing when no answer comes within ``pingTimeout`` (the connection is closed then).
+    private static func ping(_ connection: PostgresConnection, logger: Logger) async throws {
+        let stop: @Sendable () async -> Void = {
+            logger.warning("the change feed's connection did not answer a ping within \(pingTimeout): closing it")
+            try? await connection.close()
+        }
+        try await within(pingTimeout, orElse: stop) {
+            _ = try await connection.query("SELECT 1", logger: logger).collect()
+        }
+    }
+
+    /// Runs `body`, failing when it has not ended within `limit`; `orElse` must then make it end
+    /// (a query waiting for its answer does not heed cancellation: closing its connection fails it).
+    static func within(
+        _ limit: Duration,
+        orElse stop: @escaping @Sendable () async -> Void,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw FeedError(reason: "no answer within \(limit)")
+            }
+            do {
+                try await group.next()
+            } catch {
+                // The group waits for `body` before it returns.
+                if error is FeedError { await stop() }
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// How one connection of its own reaches the database of `url` (the first connection of
+    /// ``open(_:)``, and the listening one).
+    static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS =
+            switch (url.sslMode, tlsConfiguration(url.sslMode)) {
+            case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
+            case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
+            case (_, nil): .disable
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host,
+            port: url.port,
+            username: url.user,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+}
+
+/// Why the change feed stopped listening on a connection that did not report an error itself.
+struct FeedError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}

@@ -92,7 +92,8 @@ def wait_for(condition, timeout=10):
 def test_serve_prunes_at_start(store):
     server = Server(store, "--keep-delivered", "12h")
     try:
-        wait_for(lambda: kept(store.db) == (["v3", "v4", "v5"], ["d3"]))
+        # The log line follows the commit: wait for both.
+        wait_for(lambda: kept(store.db) == (["v3", "v4", "v5"], ["d3"]) and "pruned 2 sent mails" in server.log())
         assert "pruned 2 sent mails and 2 delivered webhook deliveries" in server.log()
     finally:
         assert server.stop() == 0

@@ -94,6 +94,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var metricsToken: String?
 
+    @Option(
+        name: .customLong("outbox-lease"),
+        help: ArgumentHelp(
+            "Seconds a replica holds the mail and webhook deliveries it claimed; another takes them over when it died.",
+            valueName: "s"
+        )
+    )
+    var outboxLease = Int(ServerConfiguration.defaultOutboxLease)
+
     @Flag(
         name: .customLong("allow-private-webhooks"),
         help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
@@ -110,6 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, seconds) in timeouts where !(1...86400).contains(seconds) {
             throw ValidationError("\(name) must be from 1 to 86400 seconds")
         }
+        if !(2...86400).contains(outboxLease) { throw ValidationError("--outbox-lease must be from 2 to 86400 seconds") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
         if let smtp, !(smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://")) {
             throw ValidationError("--smtp must be an smtp:// or smtps:// URL")
@@ -175,7 +185,8 @@ struct ServeCommand: AsyncParsableCommand {
                 request: .seconds(requestTimeout),
                 write: .seconds(writeTimeout)
             ),
-            metricsToken: try givenMetricsToken()
+            metricsToken: try givenMetricsToken(),
+            outboxLease: Int64(outboxLease)
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

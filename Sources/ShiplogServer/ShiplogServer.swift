@@ -31,6 +31,12 @@ public struct ServerConfiguration: Sendable {
     public var timeouts: ConnectionTimeouts
     /// The bearer token of `GET /metrics`; without one the route does not exist (404).
     public var metricsToken: String?
+    /// Seconds a replica holds the outbox mail and webhook deliveries it claimed; a replica that
+    /// died leaves them to the others when this ends (SPEC §8).
+    public var outboxLease: Int64
+
+    /// Two minutes: a delivery starts only with half of it left, one SMTP reply's timeout.
+    public static let defaultOutboxLease: Int64 = 120
 
     public init(
         host: String = "127.0.0.1",
@@ -44,7 +50,8 @@ public struct ServerConfiguration: Sendable {
         subscribeLimit: Int = 10,
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        outboxLease: Int64 = ServerConfiguration.defaultOutboxLease
     ) {
         self.host = host
         self.port = port
@@ -58,6 +65,7 @@ public struct ServerConfiguration: Sendable {
         self.webhooks = webhooks
         self.timeouts = timeouts
         self.metricsToken = metricsToken
+        self.outboxLease = outboxLease
     }
 }
 
@@ -93,10 +101,11 @@ public struct ShiplogServer: Sendable {
                 messages: messages,
                 transport: try SMTPTransport(configuration: mail, logger: logger),
                 configuration: mail,
+                lease: configuration.outboxLease,
                 logger: logger
             )
         }
-        let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
+        let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, lease: configuration.outboxLease, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
         let notify: @Sendable (String) async -> Void = { page in
             siteBuilder?.schedule(page)

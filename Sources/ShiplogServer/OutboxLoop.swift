@@ -10,9 +10,6 @@ import ShiplogStore
 /// ``lease`` seconds, and starts a delivery only while at least half of the lease is left, so a
 /// delivery has that half to finish before another replica may take the item over.
 final class OutboxLoop: Sendable {
-    /// This process among the replicas that deliver one outbox: the owner of its claims.
-    static let replica = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
-
     /// Seconds a claim lasts.
     let lease: Int64
     private let wake: AsyncStream<Void>
@@ -25,7 +22,7 @@ final class OutboxLoop: Sendable {
 
     /// A lease that starts now.
     func newLease() -> OutboxLease {
-        OutboxLease(owner: Self.replica, until: Int64(Date().timeIntervalSince1970) + lease)
+        OutboxLease(owner: Replica.current.description, until: Int64(Date().timeIntervalSince1970) + lease)
     }
 
     /// Whether a delivery may still start under `claim`: at least half of the lease is left.

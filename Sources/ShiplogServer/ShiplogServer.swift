@@ -181,6 +181,8 @@ public struct ShiplogServer: Sendable {
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
         AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
+        // What a predecessor killed on this machine held goes out now, not when its leases end.
+        await Replica.takeOverGoneReplicas(store: store, logger: logger)
         var services: [any Service] = [watcher, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
         if let delivery { services.append(delivery) }

@@ -98,6 +98,35 @@ extension SQLStore {
         }
     }
 
+    public func leaseHolders() async throws(StoreError) -> [String] {
+        let now = Self.now()
+        return try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT leased_by FROM outbox WHERE state = 'queued' AND lease_until > ?1
+                    UNION SELECT leased_by FROM webhook_deliveries WHERE state = 'queued' AND lease_until > ?1
+                    """,
+                arguments: [now]
+            )
+        }
+    }
+
+    @discardableResult
+    public func releaseLeases(owner: String) async throws(StoreError) -> Int {
+        try await write { db in
+            let mail = try db.execute(
+                sql: "UPDATE outbox SET lease_until = NULL, leased_by = NULL WHERE leased_by = ? AND state = 'queued'",
+                arguments: [owner]
+            )
+            let deliveries = try db.execute(
+                sql: "UPDATE webhook_deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = ? AND state = 'queued'",
+                arguments: [owner]
+            )
+            return mail + deliveries
+        }
+    }
+
     /// Webhook deliveries (`d`) with their webhooks, as ``webhookDelivery(_:)`` reads them.
     static var webhookDeliverySelect: String {
         """

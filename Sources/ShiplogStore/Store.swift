@@ -203,6 +203,14 @@ public protocol Store: Sendable {
     /// Gives back claimed mails that were not attempted: any replica may take them at once.
     func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError)
 
+    /// The replicas that hold outbox mail or webhook deliveries now (leases not yet ended).
+    func leaseHolders() async throws(StoreError) -> [String]
+
+    /// Ends every lease `owner` holds, a replica known to be gone: its mail and webhook
+    /// deliveries may be claimed at once. Returns how many items it held.
+    @discardableResult
+    func releaseLeases(owner: String) async throws(StoreError) -> Int
+
     /// Records that the SMTP server accepted a mail (its lease ends).
     func markSent(mail: Int64) async throws(StoreError)
 

@@ -124,4 +124,31 @@ import Testing
         try await store.markWebhookFailed(claimedByA[1].seq, status: 500, error: "HTTP 500", retryAt: 0)
         #expect(try await store.claimWebhookDeliveries(limit: 10, lease: again).map(\.id) == ["d3"])
     }
+
+    @Test(arguments: StoreKind.tested) func theLeasesOfAReplicaThatIsGoneAreEndedAtOnce(kind: StoreKind) async throws {
+        let (store, location) = try await Self.queue(2, kind: kind)
+        let hook = try await store.createWebhook(WebhookRegistration(url: "https://a.example/hook", secret: "s"), page: "acme")
+        try await kind.execute(
+            [
+                """
+                INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, next_attempt_at, created_at)
+                VALUES ('d1', '\(hook.id)', 'acme', 'e', '{}', 0, 0)
+                """
+            ],
+            at: location
+        )
+        let gone = OutboxLease(owner: "gone", until: Self.now() + 600)
+        let alive = OutboxLease(owner: "alive", until: Self.now() + 600)
+        #expect(try await store.leaseHolders() == [])
+        #expect(try await store.claimMail(limit: 1, lease: gone).count == 1)
+        #expect(try await store.claimWebhookDeliveries(limit: 1, lease: gone).map(\.id) == ["d1"])
+        #expect(try await store.claimMail(limit: 1, lease: alive).count == 1)
+        #expect(try await store.leaseHolders().sorted() == ["alive", "gone"])
+
+        #expect(try await store.releaseLeases(owner: "gone") == 2)
+        #expect(try await store.leaseHolders() == ["alive"])
+        #expect(try await store.claimMail(limit: 10, lease: alive).count == 1)
+        #expect(try await store.claimWebhookDeliveries(limit: 10, lease: alive).map(\.id) == ["d1"])
+        #expect(try await store.releaseLeases(owner: "gone") == 0)
+    }
 }

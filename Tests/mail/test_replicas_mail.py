@@ -12,6 +12,7 @@ SHIPLOG_TEST_POSTGRES=skip leaves them out.
 
     bash Tests/support/postgres.sh python3 -m pytest -q Tests/mail/test_replicas_mail.py
 """
+import asyncio
 import collections
 import email
 import email.policy
@@ -74,6 +75,8 @@ class CountingSink(Sink):
         self.deliveries = []  # (message id, replica, monotonic time)
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         with self.lock:
@@ -87,22 +90,35 @@ class CountingSink(Sink):
 
 
 @pytest.fixture
-def setup(tmp_path):
-    """A PostgreSQL store with 1,000 confirmed subscribers, a sink, and the replicas started (stopped at the end)."""
-    store = PostgresStore(tmp_path)
-    store.import_subscribers(MAILS)
-    sink = CountingSink().start()
-    started = []
+def replicas(tmp_path):
+    """`start(count)`: a PostgreSQL store with `count` confirmed subscribers and a sink; then
+    `replica(name)` starts a server delivering to the sink (all stopped at the end)."""
+    started, sinks = [], []
 
-    def replica(name):
-        server = Server(store, f"{sink.url}?ehlo={name}", extra=("--outbox-lease", LEASE))
-        started.append(server)
-        return server
+    def start(count):
+        store = PostgresStore(tmp_path)
+        store.import_subscribers(count)
+        sink = CountingSink().start()
+        sinks.append(sink)
 
-    yield store, sink, replica
+        def replica(name):
+            server = Server(store, f"{sink.url}?ehlo={name}", extra=("--outbox-lease", LEASE))
+            started.append(server)
+            return server
+
+        return store, sink, replica
+
+    yield start
     for server in started:
         server.stop()
-    sink.stop()
+    for sink in sinks:
+        sink.stop()
+
+
+@pytest.fixture
+def setup(replicas):
+    """A PostgreSQL store with 1,000 confirmed subscribers, a sink, and `replica(name)`."""
+    return replicas(MAILS)
 
 
 def publish(server):
@@ -110,10 +126,10 @@ def publish(server):
     server.create_release("api", "v9.0.0", notes="Everyone hears about this one.")
 
 
-def expected_ids(store):
+def expected_ids(store, count=MAILS):
     """The Message-ID of each release mail of the outbox (`shiplog.PAGE.ROW@HOST`)."""
     rows = store.sql("SELECT id FROM outbox WHERE kind = 'release' ORDER BY id")
-    assert len(rows) == MAILS, f"{len(rows)} release mails queued, {MAILS} expected"
+    assert len(rows) == count, f"{len(rows)} release mails queued, {count} expected"
     return {f"shiplog.{PAGE}.{row[0]}@127.0.0.1" for row in rows}
 
 
@@ -167,3 +183,19 @@ def test_a_replica_killed_halfway_is_taken_over_after_its_lease(setup):
     assert all(name == "replica-two" for name, _ in after)
     assert store.sql("SELECT state, COUNT(*) FROM outbox GROUP BY state") == [["sent", str(MAILS)]]
     print(f"held by the killed replica: {held} leased (some were replica two's); delivered twice: {twice}")
+
+
+def test_a_replica_starts_no_delivery_in_the_last_half_of_its_lease(replicas):
+    # A slow SMTP server: a batch of 100 mails would take 6 s, twice the lease. The replica that
+    # claimed it sends for half the lease, gives the rest back, and claims again; no mail is sent
+    # by one replica while the other may take it over.
+    store, sink, replica = replicas(120)
+    sink.delay = 0.06
+    one, two = replica("replica-one"), replica("replica-two")
+    publish(one)
+    wait_for(lambda: sink.count() >= 120 and store.queued() == 0, 45, f"120 mails (got {sink.count()})", interval=0.2)
+    time.sleep(LEASE + 1.5)
+    deliveries = sink.snapshot()
+    counts = collections.Counter(message_id for message_id, _, _ in deliveries)
+    assert set(counts) == expected_ids(store, 120)
+    assert [message_id for message_id, n in counts.items() if n > 1] == []

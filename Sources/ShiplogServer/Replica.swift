@@ -9,17 +9,20 @@ import Darwin
 #endif
 
 /// This process among the replicas that deliver one outbox (SPEC §8), named in the leases of what
-/// it claims: `HOST:PIDNS:PID:NONCE`. The host and the PID namespace (Linux) say where the process
-/// runs, so a replica starting on the same machine can tell that a lease holder there is gone.
+/// it claims: `HOST:BOOT:PIDNS:PID:NONCE`. The host, the kernel's boot id and the PID namespace
+/// (Linux) say where the process runs, so a replica starting on the same machine (and in the same
+/// container) can tell that a lease holder there is gone.
 struct Replica: Sendable, Hashable, CustomStringConvertible {
     var host: String
+    /// `/proc/sys/kernel/random/boot_id`: one kernel, since it booted (host names can repeat).
+    var boot: String
     /// The PID namespace (`/proc/self/ns/pid`'s inode); empty where there is none to read.
     var namespace: String
     var pid: Int32
     /// Random, so a reused PID is another replica.
     var nonce: String
 
-    var description: String { "\(host):\(namespace):\(pid):\(nonce)" }
+    var description: String { "\(host):\(boot):\(namespace):\(pid):\(nonce)" }
 
     /// This process.
     static let current: Replica = {
@@ -29,12 +32,21 @@ struct Replica: Sendable, Hashable, CustomStringConvertible {
             ? String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
         let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
         let namespace = String(link.filter(\.isNumber))
+        let boot = ((try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? "")
+            .filter { $0.isHexDigit || $0 == "-" }
         let nonce = UUID().uuidString.prefix(8).lowercased()
-        return Replica(host: host.replacingOccurrences(of: ":", with: "-"), namespace: namespace, pid: getpid(), nonce: nonce)
+        return Replica(
+            host: host.replacingOccurrences(of: ":", with: "-"),
+            boot: boot,
+            namespace: namespace,
+            pid: getpid(),
+            nonce: nonce
+        )
     }()
 
-    init(host: String, namespace: String, pid: Int32, nonce: String) {
+    init(host: String, boot: String, namespace: String, pid: Int32, nonce: String) {
         self.host = host
+        self.boot = boot
         self.namespace = namespace
         self.pid = pid
         self.nonce = nonce
@@ -43,15 +55,17 @@ struct Replica: Sendable, Hashable, CustomStringConvertible {
     /// The replica a lease names; nil for a name of another form.
     init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 4, let pid = Int32(parts[2]) else { return nil }
-        self.init(host: String(parts[0]), namespace: String(parts[1]), pid: pid, nonce: String(parts[3]))
+        guard parts.count == 5, let pid = Int32(parts[3]) else { return nil }
+        self.init(host: String(parts[0]), boot: String(parts[1]), namespace: String(parts[2]), pid: pid, nonce: String(parts[4]))
     }
 
-    /// Whether this replica is certainly gone: it ran on this machine, in this PID namespace, and
-    /// its process no longer exists (or it is this process's own name from before, impossible but harmless).
+    /// Whether this replica is certainly gone: it ran on this machine since its last boot, in this
+    /// PID namespace, and no process has its PID any more. (A PID another process has taken since
+    /// makes it look alive: its leases then end with time.)
     var isGoneFromHere: Bool {
         let here = Replica.current
-        guard self != here, host == here.host, !namespace.isEmpty, namespace == here.namespace, pid > 0 else { return false }
+        guard self != here, host == here.host, !boot.isEmpty, boot == here.boot, !namespace.isEmpty, namespace == here.namespace, pid > 0
+        else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 

@@ -104,6 +104,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var keepDelivered = KeepDelivered.standard
 
+    @Option(
+        name: .customLong("outbox-lease"),
+        help: ArgumentHelp(
+            "Seconds a replica holds the mail and webhook deliveries it claimed; another takes them over when it died.",
+            valueName: "s"
+        )
+    )
+    var outboxLease = Int(ServerConfiguration.defaultOutboxLease)
+
     @Flag(
         name: .customLong("allow-private-webhooks"),
         help: "Let webhooks call loopback, private, link-local and metadata addresses (local setups and tests only)."
@@ -120,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, seconds) in timeouts where !(1...86400).contains(seconds) {
             throw ValidationError("\(name) must be from 1 to 86400 seconds")
         }
+        if !(2...86400).contains(outboxLease) { throw ValidationError("--outbox-lease must be from 2 to 86400 seconds") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: unknown level \(logLevel)") }
         if let smtp, !(smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://")) {
             throw ValidationError("--smtp must be an smtp:// or smtps:// URL")
@@ -186,7 +196,8 @@ struct ServeCommand: AsyncParsableCommand {
                 write: .seconds(writeTimeout)
             ),
             metricsToken: try givenMetricsToken(),
-            keepDelivered: keepDelivered.forever ? nil : .seconds(keepDelivered.seconds)
+            keepDelivered: keepDelivered.forever ? nil : .seconds(keepDelivered.seconds),
+            outboxLease: Int64(outboxLease)
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in

@@ -15,7 +15,16 @@ enum PostgresSchema {
 
     /// Version N is `migrations[N - 1]`.
     static let migrations: [Migration] = [
-        Migration(name: "1 the embedded schema of December 2026", statements: pages + subscriptions + webhooks + rest)
+        Migration(name: "1 the embedded schema of December 2026", statements: pages + subscriptions + webhooks + rest),
+        // Replicas claim outbox mail and webhook deliveries: a claimed item is `leased_by`'s (a
+        // replica's id) until `lease_until` (Unix seconds), then anyone's again.
+        Migration(
+            name: "outbox leases",
+            statements: [
+                "ALTER TABLE outbox ADD COLUMN lease_until BIGINT, ADD COLUMN leased_by TEXT",
+                "ALTER TABLE webhook_deliveries ADD COLUMN lease_until BIGINT, ADD COLUMN leased_by TEXT",
+            ]
+        ),
     ]
 
     static let pages = [

@@ -31,6 +31,8 @@ final class PostgresSession: SQLSession {
 
     func afterCommit(_ action: @escaping @Sendable () -> Void) { committed.append(action) }
 
+    var skipLocked: String { " FOR UPDATE SKIP LOCKED" }
+
     private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {

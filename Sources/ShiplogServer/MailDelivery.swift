@@ -51,10 +51,10 @@ public struct MailConfiguration: Sendable {
     }
 }
 
-/// Delivers the outbox: takes due mail oldest first, renders it, sends it, and marks it sent only
-/// after the server accepted it. Transient failures are retried with exponential backoff (from 5 s
-/// to an hour); permanent ones are given up and recorded. Runs in the server's service group and
-/// finishes the mail in hand on shutdown.
+/// Delivers the outbox: claims due mail oldest first (``OutboxLoop``: several replicas share the
+/// outbox), renders it, sends it, and marks it sent only after the server accepted it. Transient
+/// failures are retried with exponential backoff (from 5 s to an hour); permanent ones are given up
+/// and recorded. Runs in the server's service group and finishes the mail in hand on shutdown.
 final class MailDelivery: Service, Sendable {
     let snapshots: Snapshots
     let messages: MessageRenderer
@@ -63,17 +63,25 @@ final class MailDelivery: Service, Sendable {
     let logger: Logger
     /// Where links point: the configured public URL, else the address the server listens on (known once it runs).
     private let ownURL: Mutex<String>
-    private let loop = OutboxLoop()
+    private let loop: OutboxLoop
 
     var store: any Store { snapshots.store }
 
-    init(snapshots: Snapshots, messages: MessageRenderer, transport: any MailTransport, configuration: MailConfiguration, logger: Logger) {
+    init(
+        snapshots: Snapshots,
+        messages: MessageRenderer,
+        transport: any MailTransport,
+        configuration: MailConfiguration,
+        lease: Int64 = ServerConfiguration.defaultOutboxLease,
+        logger: Logger
+    ) {
         self.snapshots = snapshots
         self.messages = messages
         self.transport = transport
         self.configuration = configuration
         self.logger = logger
         ownURL = Mutex(configuration.publicURL ?? "http://localhost/")
+        loop = OutboxLoop(lease: lease)
     }
 
     /// Tells where the server listens, for links when no public URL was configured.
@@ -95,11 +103,17 @@ final class MailDelivery: Service, Sendable {
         await transport.close()
     }
 
-    /// Sends one batch of due mail; true when a full batch went out (there may be more).
+    /// Mails claimed at once.
+    static let batch = 100
+
+    /// Claims a batch of due mail and sends it; true when there may be more at once. What this
+    /// replica claimed but did not attempt (shutdown, a failing server, half of the lease gone) is
+    /// given back, so other replicas need not wait for the lease to end.
     func deliverDue() async -> Bool {
+        let lease = loop.newLease()
         let due: [OutboxMail]
         do {
-            due = try await store.dueMail(limit: 100)
+            due = try await store.claimMail(limit: Self.batch, lease: lease)
         } catch {
             logger.error("mail: cannot read the outbox: \(error)")
             return false
@@ -107,8 +121,11 @@ final class MailDelivery: Service, Sendable {
         // Pages read again in this batch: mail queued by another process (`shiplog import`) can be
         // due before the store watcher reloaded the page it is about.
         var reloaded: Set<String> = []
-        for mail in due {
-            if Task.isShuttingDownGracefully { return false }
+        for (index, mail) in due.enumerated() {
+            if Task.isShuttingDownGracefully || !loop.mayStart(under: lease) {
+                try? await store.releaseMail(due[index...].map(\.id), owner: lease.owner)
+                return !Task.isShuttingDownGracefully
+            }
             var rendered = render(mail)
             if rendered == nil, reloaded.insert(mail.subscriber.page).inserted {
                 try? await snapshots.reload(mail.subscriber.page)
@@ -134,14 +151,17 @@ final class MailDelivery: Service, Sendable {
                     ServerMetrics.mailFailed("transient")
                     try? await store.markFailed(mail: mail.id, error: reason, retryAt: retry)
                     // The server is likely down: stop this batch, try again on the next wake.
+                    try? await store.releaseMail(due[(index + 1)...].map(\.id), owner: lease.owner)
                     return false
                 }
             } catch {
+                // The mail went out but is not marked sent: it stays leased, and is sent again once the lease ends.
                 logger.error("mail \(mail.id): \(error)")
+                try? await store.releaseMail(due[(index + 1)...].map(\.id), owner: lease.owner)
                 return false
             }
         }
-        return due.count == 100
+        return due.count == Self.batch
     }
 
     /// The mail as it goes out; nil when what it is about is gone.

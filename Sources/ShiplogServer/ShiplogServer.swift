@@ -34,6 +34,12 @@ public struct ServerConfiguration: Sendable {
     /// How long sent mail and delivered webhook deliveries are kept (pruned at start, then hourly);
     /// nil keeps them for ever.
     public var keepDelivered: Duration?
+    /// Seconds a replica holds the outbox mail and webhook deliveries it claimed; a replica that
+    /// died leaves them to the others when this ends (SPEC §8).
+    public var outboxLease: Int64
+
+    /// Two minutes: a delivery starts only with half of it left, one SMTP reply's timeout.
+    public static let defaultOutboxLease: Int64 = 120
 
     public init(
         host: String = "127.0.0.1",
@@ -48,7 +54,8 @@ public struct ServerConfiguration: Sendable {
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         timeouts: ConnectionTimeouts = ConnectionTimeouts(),
         metricsToken: String? = nil,
-        keepDelivered: Duration? = .seconds(30 * 86_400)
+        keepDelivered: Duration? = .seconds(30 * 86_400),
+        outboxLease: Int64 = ServerConfiguration.defaultOutboxLease
     ) {
         self.host = host
         self.port = port
@@ -63,6 +70,7 @@ public struct ServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.metricsToken = metricsToken
         self.keepDelivered = keepDelivered
+        self.outboxLease = outboxLease
     }
 }
 
@@ -101,10 +109,11 @@ public struct ShiplogServer: Sendable {
                 messages: messages,
                 transport: try SMTPTransport(configuration: mail, logger: logger),
                 configuration: mail,
+                lease: configuration.outboxLease,
                 logger: logger
             )
         }
-        let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, logger: logger)
+        let webhookSender = WebhookSender(store: store, configuration: configuration.webhooks, lease: configuration.outboxLease, logger: logger)
         if delivery == nil { logger.notice("no --smtp given: subscription and release mail is queued in the store, not sent") }
         let notify: @Sendable (String) async -> Void = { page in
             siteBuilder?.schedule(page)
@@ -197,6 +206,8 @@ public struct ShiplogServer: Sendable {
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
         AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
+        // What a predecessor killed on this machine held goes out now, not when its leases end.
+        await Replica.takeOverGoneReplicas(store: store, logger: logger)
         var services: [any Service] = [follower, webhookSender]
         if let siteBuilder { services.append(siteBuilder) }
         if let delivery { services.append(delivery) }

@@ -45,16 +45,24 @@ public struct WebhookConfiguration: Sendable {
 /// delivered only on a 2xx answer; anything else is retried with exponential backoff, forever (until
 /// the webhook is deleted). A webhook's deliveries go out one at a time, in the order of their events.
 /// Runs in the server's service group; deliveries queued by other processes are seen within a second.
+/// A delivery that outlasts the lease (connect and request timeouts together exceed it) may be sent
+/// again by another replica: receivers deduplicate on `X-Shiplog-Delivery`.
 final class WebhookSender: Service, Sendable {
     let store: any Store
     let configuration: WebhookConfiguration
     let logger: Logger
-    private let loop = OutboxLoop()
+    private let loop: OutboxLoop
 
-    init(store: any Store, configuration: WebhookConfiguration = WebhookConfiguration(), logger: Logger) {
+    init(
+        store: any Store,
+        configuration: WebhookConfiguration = WebhookConfiguration(),
+        lease: Int64 = ServerConfiguration.defaultOutboxLease,
+        logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        loop = OutboxLoop(lease: lease)
     }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
@@ -95,11 +103,12 @@ final class WebhookSender: Service, Sendable {
         await loop.run { await deliverDue(with: client) }
     }
 
-    /// Sends the due deliveries (one per webhook) concurrently; true when any was delivered.
+    /// Claims the due deliveries (one per webhook, ``OutboxLoop``: several replicas share the queue)
+    /// and sends them concurrently, all started at once under the new lease; true when any was delivered.
     func deliverDue(with client: HTTPClient) async -> Bool {
         let due: [WebhookDelivery]
         do {
-            due = try await store.dueWebhookDeliveries(limit: configuration.concurrency)
+            due = try await store.claimWebhookDeliveries(limit: configuration.concurrency, lease: loop.newLease())
         } catch {
             logger.error("webhooks: cannot read the queue: \(error)")
             return false

@@ -131,9 +131,15 @@ public protocol SQLSession {
     func execute(sql: String, arguments: SQLArguments) throws -> Int
     /// Runs `action` once the transaction has committed; never when it rolls back.
     func afterCommit(_ action: @escaping @Sendable () -> Void)
+    /// What ends a `SELECT` of one table whose rows a claim takes: ` FOR UPDATE SKIP LOCKED` on
+    /// PostgreSQL, so concurrent claims pass over each other's rows rather than wait for them; ""
+    /// on SQLite, which has one writer at a time and no such clause.
+    var skipLocked: String { get }
 }
 
 extension SQLSession {
+    public var skipLocked: String { "" }
+
     public func fetchAll(sql: String) throws -> [SQLRow] { try fetchAll(sql: sql, arguments: []) }
 
     @discardableResult

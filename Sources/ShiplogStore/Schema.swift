@@ -266,6 +266,18 @@ enum Schema {
                     """
             )
         }
+        migrator.registerMigration("outbox leases") { db in
+            // Replicas claim outbox mail and webhook deliveries (SPEC §8): a claimed item is
+            // `leased_by`'s (a replica's id) until `lease_until` (Unix seconds), then anyone's again.
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+                    ALTER TABLE outbox ADD COLUMN leased_by TEXT;
+                    ALTER TABLE webhook_deliveries ADD COLUMN lease_until INTEGER;
+                    ALTER TABLE webhook_deliveries ADD COLUMN leased_by TEXT;
+                    """
+            )
+        }
         return migrator
     }
 }

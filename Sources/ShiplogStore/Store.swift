@@ -193,10 +193,25 @@ public protocol Store: Sendable {
     /// A page's subscribers in every state, oldest first.
     func subscribers(page: String) async throws(StoreError) -> [Subscriber]
 
-    /// Mail due for delivery now, oldest first.
+    /// Mail due for delivery now that no replica holds, oldest first (a look: nothing is claimed).
     func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail]
 
-    /// Records that the SMTP server accepted a mail.
+    /// Claims up to `limit` mails due now that no replica holds (their lease, if any, has ended),
+    /// oldest first: they are `lease.owner`'s until `lease.until`, and no other replica takes them before.
+    func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail]
+
+    /// Gives back claimed mails that were not attempted: any replica may take them at once.
+    func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError)
+
+    /// The replicas that hold outbox mail or webhook deliveries now (leases not yet ended).
+    func leaseHolders() async throws(StoreError) -> [String]
+
+    /// Ends every lease `owner` holds, a replica known to be gone: its mail and webhook
+    /// deliveries may be claimed at once. Returns how many items it held.
+    @discardableResult
+    func releaseLeases(owner: String) async throws(StoreError) -> Int
+
+    /// Records that the SMTP server accepted a mail (its lease ends).
     func markSent(mail: Int64) async throws(StoreError)
 
     /// Records a failed delivery: retried at `retryAt` (Unix seconds), or given up when nil.
@@ -217,8 +232,13 @@ public protocol Store: Sendable {
     @discardableResult
     func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool
 
-    /// The deliveries due now: at most one per webhook (its oldest waiting one), so each webhook gets its events in order.
+    /// The deliveries due now: at most one per webhook (its oldest waiting one, unless a replica holds
+    /// it), so each webhook gets its events in order (a look: nothing is claimed).
     func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery]
+
+    /// Claims the deliveries due now as ``dueWebhookDeliveries(limit:)`` finds them, leaving out
+    /// webhooks whose oldest waiting delivery a replica holds: they are `lease.owner`'s until `lease.until`.
+    func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery]
 
     /// Records that the receiver answered a delivery with a 2xx `status`.
     func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError)

@@ -239,40 +239,21 @@ extension SQLStore {
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
         let now = Self.now()
         return try await read { db in
-            let rows = try SQLRow.fetchAll(
+            try SQLRow.fetchAll(
                 db,
-                sql: """
-                    SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
-                    FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id
-                    WHERE o.state = 'queued' AND o.next_attempt_at <= ?
-                    ORDER BY o.next_attempt_at, o.id LIMIT ?
-                    """,
-                arguments: [now, limit]
-            )
-            return rows.map { row in
-                let component: String? = row["component"]
-                let version: String? = row["version"]
-                let bump: String? = row["bump"]
-                let payload: String? = row["payload"]
-                var token: String?
-                if let payload, case .string(let value)? = (try? JSONParser.parse(payload))?["token"] { token = value }
-                return OutboxMail(
-                    id: row["mail_id"],
-                    kind: OutboxMail.Kind(rawValue: row["kind"]) ?? .release,
-                    subscriber: Self.subscriber(row),
-                    release: component.flatMap { c in version.map { ReleaseReference(component: c, version: $0) } },
-                    bump: bump.flatMap(BumpKind.init(rawValue:)),
-                    confirmationToken: token,
-                    attempts: row["attempts"]
-                )
-            }
+                sql: Self.outboxMailSelect + " WHERE \(Outbox.claimable) ORDER BY o.next_attempt_at, o.id LIMIT ?",
+                arguments: [now, now, limit]
+            ).map(Self.outboxMail)
         }
     }
 
     public func markSent(mail id: Int64) async throws(StoreError) {
         let now = Self.now()
         try await write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, payload = NULL WHERE id = ?", arguments: [now, id])
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'sent', sent_at = ?, payload = NULL, lease_until = NULL, leased_by = NULL WHERE id = ?",
+                arguments: [now, id]
+            )
         }
     }
 
@@ -280,12 +261,19 @@ extension SQLStore {
         try await write { db in
             if let retryAt {
                 try db.execute(
-                    sql: "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    sql: """
+                        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL, leased_by = NULL
+                        WHERE id = ? AND state = 'queued'
+                        """,
                     arguments: [retryAt, error, id]
                 )
             } else {
                 try db.execute(
-                    sql: "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, payload = NULL WHERE id = ?",
+                    sql: """
+                        UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, payload = NULL, lease_until = NULL,
+                            leased_by = NULL
+                        WHERE id = ? AND state = 'queued'
+                        """,
                     arguments: [error, id]
                 )
             }

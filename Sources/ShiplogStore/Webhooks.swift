@@ -182,29 +182,9 @@ extension SQLStore {
             // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
             try SQLRow.fetchAll(
                 db,
-                sql: """
-                    SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, COALESCE(d.url, w.url) AS url, w.secret, w.format,
-                        w.settings
-                    FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                    WHERE d.seq IN (SELECT MIN(seq) FROM webhook_deliveries WHERE state = 'queued' GROUP BY webhook_id)
-                    AND d.next_attempt_at <= ?
-                    ORDER BY d.next_attempt_at, d.seq LIMIT ?
-                    """,
-                arguments: [now, limit]
-            ).map { row in
-                WebhookDelivery(
-                    seq: row["seq"],
-                    id: row["id"],
-                    webhookID: row["webhook_id"],
-                    url: row["url"],
-                    secret: row["secret"],
-                    event: row["event"],
-                    body: row["body"],
-                    attempts: row["attempts"],
-                    format: WebhookFormat(rawValue: row["format"]) ?? .json,
-                    settings: Webhooks.decode(settings: row["settings"])
-                )
-            }
+                sql: Self.webhookDeliverySelect + " WHERE \(Self.claimableDelivery) ORDER BY d.next_attempt_at, d.seq LIMIT ?",
+                arguments: [now, now, limit]
+            ).map(Self.webhookDelivery)
         }
     }
 
@@ -214,7 +194,7 @@ extension SQLStore {
             try db.execute(
                 sql: """
                     UPDATE webhook_deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,
-                        last_error = NULL WHERE seq = ?
+                        last_error = NULL, lease_until = NULL, leased_by = NULL WHERE seq = ?
                     """,
                 arguments: [now, status, seq]
             )
@@ -236,7 +216,8 @@ extension SQLStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?
+                    UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?,
+                        lease_until = NULL, leased_by = NULL
                     WHERE seq = ? AND state = 'queued'
                     """,
                 arguments: [retryAt, status, error, seq]

@@ -885,3 +885,10 @@ def test_mail_and_server_pages_follow_template_overrides(store, sink, servers, t
     assert "Confirm my subscription" in server.get(link).text  # the default theme's button page
     page = server.request("POST", link, b"")
     assert page.status == 200 and page.text == "<p>Custom thanks, tia@example.com!</p>\n"
+
+
+@pytest.mark.parametrize("seconds", ["1", "86401", "soon"])
+def test_the_outbox_lease_is_checked(store, seconds):
+    result = cli("serve", "--db", store.db, "--port", "0", "--outbox-lease", seconds, check=False)
+    assert result.returncode == 64 and "--outbox-lease" in result.stderr, result.stderr
+    assert re.search(r"--outbox-lease <s>.*\(default: 120\)", cli("serve", "--help").stdout, re.S)

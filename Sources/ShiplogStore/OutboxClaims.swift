@@ -1,0 +1,193 @@
+import Foundation
+import ShiplogModel
+
+/// Who holds claimed outbox items (mail, webhook deliveries) and until when (SPEC §8).
+///
+/// Several replicas deliver one outbox: each claims what is due, and no other replica takes an item
+/// while its lease lasts. A replica that dies (`kill -9`) leaves its items leased: once the lease
+/// ends, another replica claims them again, so nothing is lost. Marking an item sent, failed or
+/// delivered ends its lease.
+public struct OutboxLease: Sendable, Hashable {
+    /// The replica's id (unique per process).
+    public var owner: String
+    /// Unix seconds: from then on, any replica may claim the items again.
+    public var until: Int64
+
+    public init(owner: String, until: Int64) {
+        self.owner = owner
+        self.until = until
+    }
+}
+
+/// The SQL of outbox claims, shared by both stores.
+enum Outbox {
+    /// A mail (`o`) that may be sent now: queued, due, and held by no replica. Arguments: now, now.
+    static let claimable = "o.state = 'queued' AND o.next_attempt_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)"
+
+    /// `?, ?, …`: one placeholder per value.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+extension SQLStore {
+    /// Outbox mails (`o`) with their subscribers, as ``outboxMail(_:)`` reads them.
+    static var outboxMailSelect: String {
+        """
+        SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
+        FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id
+        """
+    }
+
+    static func outboxMail(_ row: SQLRow) -> OutboxMail {
+        let component: String? = row["component"]
+        let version: String? = row["version"]
+        let bump: String? = row["bump"]
+        let payload: String? = row["payload"]
+        var token: String?
+        if let payload, case .string(let value)? = (try? JSONParser.parse(payload))?["token"] { token = value }
+        return OutboxMail(
+            id: row["mail_id"],
+            kind: OutboxMail.Kind(rawValue: row["kind"]) ?? .release,
+            subscriber: Self.subscriber(row),
+            release: component.flatMap { c in version.map { ReleaseReference(component: c, version: $0) } },
+            bump: bump.flatMap(BumpKind.init(rawValue:)),
+            confirmationToken: token,
+            attempts: row["attempts"]
+        )
+    }
+
+    public func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail] {
+        let now = Self.now()
+        // A look first: an idle replica polls every second, and a claim is a write.
+        let any = try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox o WHERE \(Outbox.claimable) LIMIT 1", arguments: [now, now])
+        }
+        guard any == true, limit > 0 else { return [] }
+        return try await write { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE outbox SET lease_until = ?, leased_by = ?
+                    WHERE id IN (
+                        SELECT o.id FROM outbox o WHERE \(Outbox.claimable)
+                        ORDER BY o.next_attempt_at, o.id LIMIT ?\(db.skipLocked))
+                    RETURNING id
+                    """,
+                arguments: [lease.until, lease.owner, now, now, limit]
+            )
+            guard !ids.isEmpty else { return [] }
+            return try SQLRow.fetchAll(
+                db,
+                sql: Self.outboxMailSelect + " WHERE o.id IN (\(Outbox.placeholders(ids.count))) ORDER BY o.next_attempt_at, o.id",
+                arguments: ids.map { $0 }
+            ).map(Self.outboxMail)
+        }
+    }
+
+    public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET lease_until = NULL, leased_by = NULL
+                    WHERE leased_by = ? AND state = 'queued' AND id IN (\(Outbox.placeholders(ids.count)))
+                    """,
+                arguments: [owner] + ids.map { $0 }
+            )
+        }
+    }
+
+    public func leaseHolders() async throws(StoreError) -> [String] {
+        let now = Self.now()
+        return try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT leased_by FROM outbox WHERE state = 'queued' AND lease_until > ?1
+                    UNION SELECT leased_by FROM webhook_deliveries WHERE state = 'queued' AND lease_until > ?1
+                    """,
+                arguments: [now]
+            )
+        }
+    }
+
+    @discardableResult
+    public func releaseLeases(owner: String) async throws(StoreError) -> Int {
+        try await write { db in
+            let mail = try db.execute(
+                sql: "UPDATE outbox SET lease_until = NULL, leased_by = NULL WHERE leased_by = ? AND state = 'queued'",
+                arguments: [owner]
+            )
+            let deliveries = try db.execute(
+                sql: "UPDATE webhook_deliveries SET lease_until = NULL, leased_by = NULL WHERE leased_by = ? AND state = 'queued'",
+                arguments: [owner]
+            )
+            return mail + deliveries
+        }
+    }
+
+    /// Webhook deliveries (`d`) with their webhooks, as ``webhookDelivery(_:)`` reads them.
+    static var webhookDeliverySelect: String {
+        """
+        SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, COALESCE(d.url, w.url) AS url, w.secret, w.format, w.settings
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        """
+    }
+
+    /// The oldest waiting delivery (`d`) of each webhook, when it is due and held by no replica.
+    /// Arguments: now, now.
+    static var claimableDelivery: String {
+        """
+        d.seq IN (SELECT MIN(seq) FROM webhook_deliveries WHERE state = 'queued' GROUP BY webhook_id)
+        AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+        """
+    }
+
+    static func webhookDelivery(_ row: SQLRow) -> WebhookDelivery {
+        WebhookDelivery(
+            seq: row["seq"],
+            id: row["id"],
+            webhookID: row["webhook_id"],
+            url: row["url"],
+            secret: row["secret"],
+            event: row["event"],
+            body: row["body"],
+            attempts: row["attempts"],
+            format: WebhookFormat(rawValue: row["format"]) ?? .json,
+            settings: Webhooks.decode(settings: row["settings"])
+        )
+    }
+
+    public func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery] {
+        let now = Self.now()
+        let any = try await read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT 1 FROM webhook_deliveries d WHERE \(Self.claimableDelivery) LIMIT 1",
+                arguments: [now, now]
+            )
+        }
+        guard any == true, limit > 0 else { return [] }
+        return try await write { db in
+            let seqs = try Int64.fetchAll(
+                db,
+                sql: """
+                    UPDATE webhook_deliveries SET lease_until = ?, leased_by = ?
+                    WHERE seq IN (
+                        SELECT d.seq FROM webhook_deliveries d WHERE \(Self.claimableDelivery)
+                        ORDER BY d.next_attempt_at, d.seq LIMIT ?\(db.skipLocked))
+                    RETURNING seq
+                    """,
+                arguments: [lease.until, lease.owner, now, now, limit]
+            )
+            guard !seqs.isEmpty else { return [] }
+            return try SQLRow.fetchAll(
+                db,
+                sql: Self.webhookDeliverySelect
+                    + " WHERE d.seq IN (\(Outbox.placeholders(seqs.count))) ORDER BY d.next_attempt_at, d.seq",
+                arguments: seqs.map { $0 }
+            ).map(Self.webhookDelivery)
+        }
+    }
+}

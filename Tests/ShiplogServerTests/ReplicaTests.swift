@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import ShiplogServer
+
+/// The names replicas give their outbox leases (SPEC §8), and which holders are known to be gone.
+@Suite struct ReplicaTests {
+    @Test func aReplicaIsNamedByHostNamespaceProcessAndNonce() throws {
+        let current = Replica.current
+        #expect(current.pid == ProcessInfo.processInfo.processIdentifier && !current.host.isEmpty && current.nonce.count == 8)
+        #expect(Replica(current.description) == current)
+        #expect(Replica("not a replica") == nil && Replica("a:b:c:d:e") == nil && Replica("a:b:c:1") == nil)
+        #expect(!current.isGoneFromHere)
+    }
+
+    @Test func aReplicaOfThisMachineWhoseProcessEndedIsGone() throws {
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        var replica = Replica.current
+        replica.pid = ended.processIdentifier
+        replica.nonce = "00000000"
+        #expect(replica.isGoneFromHere == !(replica.namespace.isEmpty || replica.boot.isEmpty))
+        // Elsewhere (another host or PID namespace), only the lease's end says it is gone.
+        var elsewhere = replica
+        elsewhere.host += "-other"
+        #expect(!elsewhere.isGoneFromHere)
+        elsewhere = replica
+        elsewhere.namespace = "1"
+        #expect(!elsewhere.isGoneFromHere)
+        elsewhere = replica
+        elsewhere.boot = "00000000-0000-0000-0000-000000000000"
+        #expect(!elsewhere.isGoneFromHere)
+        // A process that runs is not gone.
+        replica.pid = 1
+        #expect(!replica.isGoneFromHere)
+    }
+}

@@ -36,7 +36,8 @@ import Testing
         let all = try await store.dueMail(limit: 10).map(\.id)
         #expect(all.count == 3)
 
-        let a = OutboxLease(owner: "replica-a", until: Self.now() + 3)
+        // Long enough for the checks below on a loaded machine; the test then waits it out.
+        let a = OutboxLease(owner: "replica-a", until: Self.now() + 12)
         let b = OutboxLease(owner: "replica-b", until: Self.now() + 600)
         let claimedByA = try await store.claimMail(limit: 2, lease: a)
         #expect(claimedByA.map(\.id) == Array(all.prefix(2)))
@@ -107,7 +108,8 @@ import Testing
             ],
             at: location
         )
-        let a = OutboxLease(owner: "replica-a", until: Self.now() + 3)
+        // Long enough for the checks below on a loaded machine; the test then waits it out.
+        let a = OutboxLease(owner: "replica-a", until: Self.now() + 12)
         let b = OutboxLease(owner: "replica-b", until: Self.now() + 600)
         let claimedByA = try await store.claimWebhookDeliveries(limit: 10, lease: a)
         #expect(claimedByA.map(\.id) == ["d1", "d3"])

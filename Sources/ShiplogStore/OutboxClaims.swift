@@ -58,31 +58,12 @@ extension SQLStore {
     }
 
     public func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail] {
-        let now = Self.now()
-        // A look first: an idle replica polls every second, and a claim is a write.
-        let any = try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox o WHERE \(Outbox.claimable) LIMIT 1", arguments: [now, now])
-        }
-        guard any == true, limit > 0 else { return [] }
-        return try await write { db in
-            let ids = try Int64.fetchAll(
-                db,
-                sql: """
-                    UPDATE outbox SET lease_until = ?, leased_by = ?
-                    WHERE id IN (
-                        SELECT o.id FROM outbox o WHERE \(Outbox.claimable)
-                        ORDER BY o.next_attempt_at, o.id LIMIT ?\(db.skipLocked))
-                    RETURNING id
-                    """,
-                arguments: [lease.until, lease.owner, now, now, limit]
-            )
-            guard !ids.isEmpty else { return [] }
-            return try SQLRow.fetchAll(
-                db,
-                sql: Self.outboxMailSelect + " WHERE o.id IN (\(Outbox.placeholders(ids.count))) ORDER BY o.next_attempt_at, o.id",
-                arguments: ids.map { $0 }
-            ).map(Self.outboxMail)
-        }
+        try await claim(
+            ClaimedQueue(table: "outbox", alias: "o", key: "id", claimable: Outbox.claimable, select: Self.outboxMailSelect),
+            limit: limit,
+            lease: lease,
+            as: Self.outboxMail
+        )
     }
 
     public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
@@ -160,34 +141,61 @@ extension SQLStore {
     }
 
     public func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery] {
+        try await claim(
+            ClaimedQueue(
+                table: "webhook_deliveries",
+                alias: "d",
+                key: "seq",
+                claimable: Self.claimableDelivery,
+                select: Self.webhookDeliverySelect
+            ),
+            limit: limit,
+            lease: lease,
+            as: Self.webhookDelivery
+        )
+    }
+
+    /// Leases up to `limit` due items of `queue` that no replica holds to `lease`'s owner, oldest
+    /// due first, and returns them as `read` makes them. A look comes first: an idle replica polls
+    /// every second, and a claim is a write.
+    private func claim<Item: Sendable>(
+        _ queue: ClaimedQueue,
+        limit: Int,
+        lease: OutboxLease,
+        as read: @escaping @Sendable (SQLRow) -> Item
+    ) async throws(StoreError) -> [Item] {
         let now = Self.now()
-        let any = try await read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM webhook_deliveries d WHERE \(Self.claimableDelivery) LIMIT 1",
-                arguments: [now, now]
-            )
-        }
+        let (table, alias, key) = (queue.table, queue.alias, queue.key)
+        let due = "FROM \(table) \(alias) WHERE \(queue.claimable)"
+        let any = try await self.read { db in try Bool.fetchOne(db, sql: "SELECT 1 \(due) LIMIT 1", arguments: [now, now]) }
         guard any == true, limit > 0 else { return [] }
+        let order = "ORDER BY \(alias).next_attempt_at, \(alias).\(key)"
         return try await write { db in
-            let seqs = try Int64.fetchAll(
+            let keys = try Int64.fetchAll(
                 db,
                 sql: """
-                    UPDATE webhook_deliveries SET lease_until = ?, leased_by = ?
-                    WHERE seq IN (
-                        SELECT d.seq FROM webhook_deliveries d WHERE \(Self.claimableDelivery)
-                        ORDER BY d.next_attempt_at, d.seq LIMIT ?\(db.skipLocked))
-                    RETURNING seq
+                    UPDATE \(table) SET lease_until = ?, leased_by = ?
+                    WHERE \(key) IN (SELECT \(alias).\(key) \(due) \(order) LIMIT ?\(db.skipLocked))
+                    RETURNING \(key)
                     """,
                 arguments: [lease.until, lease.owner, now, now, limit]
             )
-            guard !seqs.isEmpty else { return [] }
+            guard !keys.isEmpty else { return [] }
             return try SQLRow.fetchAll(
                 db,
-                sql: Self.webhookDeliverySelect
-                    + " WHERE d.seq IN (\(Outbox.placeholders(seqs.count))) ORDER BY d.next_attempt_at, d.seq",
-                arguments: seqs.map { $0 }
-            ).map(Self.webhookDelivery)
+                sql: queue.select + " WHERE \(alias).\(key) IN (\(Outbox.placeholders(keys.count))) \(order)",
+                arguments: keys.map { $0 }
+            ).map(read)
         }
     }
+}
+
+/// A queue that replicas claim items of: its table, the alias its SQL uses, its key column, the
+/// condition of a claimable item (bound to now, twice) and the SELECT that reads an item whole.
+struct ClaimedQueue: Sendable {
+    var table: String
+    var alias: String
+    var key: String
+    var claimable: String
+    var select: String
 }

@@ -102,7 +102,7 @@ extension SQLStore {
                 ?? String.fetchAll(
                     db,
                     sql: """
-                        SELECT DISTINCT d.component FROM deployments d LEFT JOIN components c ON c.page_id = d.page_id AND c.slug = d.component
+                        SELECT DISTINCT d.component, c.seq FROM deployments d LEFT JOIN components c ON c.page_id = d.page_id AND c.slug = d.component
                         WHERE d.page_id = ? AND d.environment = ? ORDER BY c.seq
                         """,
                     arguments: [page, environment]

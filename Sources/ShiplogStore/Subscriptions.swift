@@ -341,9 +341,9 @@ extension Rows {
             let bump = catalog.bumps[index]
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO outbox (page_id, kind, subscriber_id, component, version, bump, next_attempt_at, created_at)
+                    INSERT INTO outbox (page_id, kind, subscriber_id, component, version, bump, next_attempt_at, created_at)
                     SELECT ?, 'release', id, ?, ?, ?, ?, ? FROM subscribers
-                    WHERE page_id = ? AND state = 'confirmed' AND instr(preferences, ?) > 0
+                    WHERE page_id = ? AND state = 'confirmed' AND instr(preferences, ?) > 0 ON CONFLICT DO NOTHING
                     """,
                 arguments: [page, reference.component, reference.version, bump.rawValue, now, now, page, ",\(bump.rawValue),"]
             )

@@ -16,7 +16,7 @@ import Testing
         for slug in ["web", "api"] {
             for version in ["1.0.0", "1.1.0"] {
                 try await store.createRelease(Release(component: slug, version: Version(version)), page: "acme", by: nil)
-                try await store.addDeployment(Deployment(component: slug, version: version, environment: "production"), page: "acme", by: nil)
+                _ = try await store.addDeployment(Deployment(component: slug, version: version, environment: "production"), page: "acme", by: nil)
             }
         }
         let outcome = try await store.rollback(component: nil, environment: "production", force: false, actor: "ada", page: "acme", by: nil)

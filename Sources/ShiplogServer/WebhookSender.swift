@@ -181,10 +181,11 @@ final class WebhookSender: Service, Sendable {
     /// Records a failed attempt; the delivery is retried after the backoff.
     private func failed(_ delivery: WebhookDelivery, status: Int?, problem: String) async {
         let wait = backoff(attempts: delivery.attempts)
-        ServerMetrics.webhookFailed(format: delivery.format)
         logger.warning(
             "webhook \(delivery.webhookID) delivery \(delivery.id) (attempt \(delivery.attempts + 1)) failed, retried in \(wait) s: \(problem)"
         )
         try? await store.markWebhookFailed(delivery.seq, status: status, error: problem, retryAt: Int64(Date().timeIntervalSince1970) + wait)
+        // Counted once stored, so /metrics never counts a failure that its queue gauges do not show yet.
+        ServerMetrics.webhookFailed(format: delivery.format)
     }
 }

@@ -173,3 +173,10 @@ extension SQLColumnValue {
         try db.fetchAll(sql: sql, arguments: arguments).compactMap { $0.first(Self.self) }
     }
 }
+
+extension String {
+    /// Whether this text can be stored, and so found, on every store: PostgreSQL's text holds no NUL
+    /// character (SQLite's does). A lookup by text from a request (a token, an id in a path) that
+    /// cannot be stored finds nothing, on both stores, without asking the database.
+    var isStorable: Bool { !utf8.contains(0) }
+}

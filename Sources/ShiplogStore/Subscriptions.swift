@@ -213,12 +213,14 @@ extension SQLStore {
     }
 
     public func subscriber(unsubscribeToken token: String) async throws(StoreError) -> Subscriber? {
-        try await read { db in
+        guard token.isStorable else { return nil }
+        return try await read { db in
             try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
         }
     }
 
     public func unsubscribe(token: String) async throws(StoreError) -> Subscriber? {
+        guard token.isStorable else { return nil }
         let now = Self.now()
         return try await write { db in
             try db.execute(

@@ -171,7 +171,8 @@ extension SQLStore {
 
     @discardableResult
     public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
-        try await write { db in
+        guard id.isStorable else { return false }
+        return try await write { db in
             try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND page_id = ?", arguments: [id, page]) > 0
         }
     }

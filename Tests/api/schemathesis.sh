@@ -6,6 +6,7 @@
 #
 #   bash Tests/api/schemathesis.sh            # SHIPLOG_BIN overrides .build/debug/shiplog
 #   MAX_EXAMPLES=50 bash Tests/api/schemathesis.sh
+#   SHIPLOG_TEST_STORE=postgres bash Tests/api/schemathesis.sh   # on a new database of SHIPLOG_TEST_POSTGRES_URL
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 shiplog="${SHIPLOG_BIN:-$root/.build/debug/shiplog}"
@@ -20,19 +21,30 @@ fi
 
 work="$(mktemp -d)"
 server=""
+name=""
 cleanup() {
     if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
         kill -TERM "$server"
         wait "$server" || true
     fi
+    if [ -n "$name" ]; then psql "$SHIPLOG_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $name" || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$shiplog" import --db "$work/store.db" "$root/site/data.json" >/dev/null
-admin="$("$shiplog" keys create --db "$work/store.db" --page nimbus --scope admin 2>/dev/null)"
+# The store: a SQLite file, or with SHIPLOG_TEST_STORE=postgres a new database on the test server.
+db="$work/store.db"
+if [ "${SHIPLOG_TEST_STORE:-sqlite}" = postgres ]; then
+    : "${SHIPLOG_TEST_POSTGRES_URL:?is not set: run under Tests/support/postgres.sh}"
+    name="shiplog_schemathesis_$$_$RANDOM"
+    psql "$SHIPLOG_TEST_POSTGRES_URL" -qc "CREATE DATABASE $name"
+    db="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
+        "$SHIPLOG_TEST_POSTGRES_URL" "$name")"
+fi
+"$shiplog" import --db "$db" "$root/site/data.json" >/dev/null
+admin="$("$shiplog" keys create --db "$db" --page nimbus --scope admin 2>/dev/null)"
 
-SHIPLOG_OPENAPI="$root/openapi.yaml" "$shiplog" serve --db "$work/store.db" --port 0 --rate-limit 0 \
+SHIPLOG_OPENAPI="$root/openapi.yaml" "$shiplog" serve --db "$db" --port 0 --rate-limit 0 \
     >"$work/stdout" 2>"$work/server.log" &
 server=$!
 port=""

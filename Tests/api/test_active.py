@@ -18,6 +18,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     assert_error,
     cli,
     fresh,
+    new_db,
     release_path,
     server,
     store,
@@ -227,7 +228,7 @@ def test_the_active_release_survives_export_import_and_a_restart(fresh, tmp_path
     assert {c["slug"]: c.get("active") for c in exported["components"]}["api"] == "v1.9.1"
     path = tmp_path / "export.json"
     path.write_text(json.dumps(exported), encoding="utf-8")
-    other = tmp_path / "other.db"
+    other = new_db(tmp_path, "other.db")
     cli("import", "--db", other, path)
     again = json.loads(cli("export", "--db", other).stdout)
     assert again["components"] == exported["components"]
@@ -248,7 +249,7 @@ def test_import_refuses_an_active_release_that_cannot_be_active(tmp_path):
                          {"component": "api", "version": "v2.0.0", "status": "draft"}]}
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    result = cli("import", "--db", tmp_path / "store.db", path, check=False)
+    result = cli("import", "--db", new_db(tmp_path), path, check=False)
     assert result.returncode == 65, result.stderr
     assert 'components[0].active: release "v2.0.0" of component "api" is a draft' in result.stderr
 

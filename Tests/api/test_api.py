@@ -1,11 +1,15 @@
 """The HTTP API of `shiplog serve`, through the real built binary on a real socket.
 
-Each server runs on a temporary SQLite store into which `site/data.json` (page "nimbus": 4
+Each server runs on a temporary store into which `site/data.json` (page "nimbus": 4
 components, 20 releases, 2 groups, deployments, a customer site) was imported, with keys of
 every scope, a key of another page and a private page. The binary is SHIPLOG_BIN (or
 SHIPLOG_BINARY), else `.build/debug/shiplog` of this checkout: run `swift build` first.
 
+The stores are SQLite files, or PostgreSQL databases with SHIPLOG_TEST_STORE=postgres
+(Tests/support/stores.py):
+
     python3 -m pytest -q Tests/api
+    bash Tests/support/postgres.sh env SHIPLOG_TEST_STORE=postgres python3 -m pytest -q Tests/api
 """
 import calendar
 import copy
@@ -18,6 +22,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -26,6 +31,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
+from stores import new_db  # noqa: E402
 BINARY = Path(os.environ.get("SHIPLOG_BIN") or os.environ.get("SHIPLOG_BINARY") or ROOT / ".build" / "debug" / "shiplog")
 DATA_FILE = ROOT / "site" / "data.json"
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
@@ -87,7 +94,8 @@ class Store:
     def __init__(self, directory):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.db = self.directory / "store.db"
+        # A SQLite file in the folder, or a new PostgreSQL database with SHIPLOG_TEST_STORE=postgres.
+        self.db = new_db(self.directory)
         cli("import", "--db", self.db, DATA_FILE)
         secret = self.directory / "secret.json"
         secret.write_text(json.dumps(SECRET_DATA), encoding="utf-8")

@@ -7,30 +7,14 @@ SHIPLOG_TEST_POSTGRES=skip leaves them out.
     bash Tests/support/postgres.sh python3 -m pytest -q Tests/api/test_postgres.py
 """
 import os
-import subprocess
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from test_api import Server, assert_error, cli
+from stores import POSTGRES_URL, new_postgres_database as new_database
 
-BASE_URL = os.environ.get("SHIPLOG_TEST_POSTGRES_URL")
-
-if not BASE_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
+if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
     pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
-
-
-def new_database():
-    """A new, empty database on the test server; its URL."""
-    assert BASE_URL, (
-        "SHIPLOG_TEST_POSTGRES_URL is not set: run `bash Tests/support/postgres.sh python3 -m pytest …`, "
-        "or set SHIPLOG_TEST_POSTGRES=skip to leave out the PostgreSQL tests"
-    )
-    name = "shiplog_" + uuid.uuid4().hex
-    subprocess.run(["psql", BASE_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
-    parts = urlsplit(BASE_URL)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 class PostgresStore:

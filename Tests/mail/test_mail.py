@@ -26,8 +26,8 @@ import re
 import select
 import signal
 import socket
-import sqlite3
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -41,6 +41,9 @@ except ImportError:  # a failure, not a skip: these tests are the proof that mai
     pytest.exit("aiosmtpd is not installed: run `python3 -m pip install aiosmtpd`", returncode=1)
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
+from stores import new_db, sql  # noqa: E402
+
 BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
 DATA_FILE = ROOT / "site" / "data.json"
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
@@ -183,19 +186,13 @@ class Sink:
 class Store:
     def __init__(self, directory):
         self.directory = Path(directory)
-        self.db = self.directory / "store.db"
+        self.db = new_db(self.directory)  # SQLite, or PostgreSQL with SHIPLOG_TEST_STORE=postgres
         cli("import", "--db", self.db, DATA_FILE)
         self.admin = cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", "admin").stdout.strip()
         self.read_key = cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", "read").stdout.strip()
 
-    def sql(self, query, *arguments):
-        connection = sqlite3.connect(self.db, timeout=10)
-        try:
-            rows = connection.execute(query, arguments).fetchall()
-            connection.commit()
-            return rows
-        finally:
-            connection.close()
+    def sql(self, query):
+        return sql(self.db, query)
 
     def outbox(self):
         """{state: count} of the outbox."""

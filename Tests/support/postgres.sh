@@ -37,6 +37,7 @@ shiplog_pg_main() {
 }
 
 shiplog_pg_stop() {
+    if [ -n "${SHIPLOG_PG_SLEEP:-}" ]; then kill "$SHIPLOG_PG_SLEEP" 2>/dev/null || true; fi
     if [ -n "${SHIPLOG_PG_DIR:-}" ]; then
         "${SHIPLOG_PG_STOP[@]}" >/dev/null 2>&1 || true
         rm -rf "$SHIPLOG_PG_DIR"
@@ -57,6 +58,7 @@ else
         "$@"
     else
         echo "$SHIPLOG_TEST_POSTGRES_URL"
-        while true; do sleep 3600; done
+        # In the background and waited for, so a TERM stops the server at once (not after the sleep).
+        while true; do sleep 3600 & SHIPLOG_PG_SLEEP=$!; wait $SHIPLOG_PG_SLEEP; done
     fi
 fi

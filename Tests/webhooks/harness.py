@@ -12,6 +12,7 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests" / "support"))
+from stores import new_db  # noqa: E402
+
 BINARY = Path(os.environ.get("SHIPLOG_BIN") or os.environ.get("SHIPLOG_BINARY") or ROOT / ".build" / "debug" / "shiplog")
 DATA_FILE = ROOT / "site" / "data.json"
 PAGE = "nimbus"
@@ -49,7 +53,7 @@ class Store:
     def __init__(self, directory):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.db = self.directory / "store.db"
+        self.db = new_db(self.directory)  # SQLite, or PostgreSQL with SHIPLOG_TEST_STORE=postgres
         cli("import", "--db", self.db, DATA_FILE)
         self.keys = {}
         for scope in ("read", "write", "admin"):

@@ -11,13 +11,12 @@ server; CI sets it) and are skipped without it; the SQLite-to-SQLite tests alway
 import os
 import re
 import sqlite3
-import subprocess
-import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from test_api import API, PAGE, VERSION, Server, Store, cli, release_path
+from stores import new_postgres_database  # noqa: E402
 
 BASE_URL = os.environ.get("SHIPLOG_TEST_POSTGRES_URL")
 needs_postgres = pytest.mark.skipif(
@@ -30,14 +29,12 @@ COUNT_LINE = re.compile(r"^  (\w+):\s+(\d+)$")
 
 def new_database(password=None):
     """A new, empty database on the test server; its URL (with `password` in it when given)."""
-    name = "shiplog_" + uuid.uuid4().hex
-    subprocess.run(["psql", BASE_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
-    parts = urlsplit(BASE_URL)
+    parts = urlsplit(new_postgres_database())
     netloc = parts.netloc
     if password:
         user, host = netloc.split("@", 1)
         netloc = f"{user}:{password}@{host}"
-    return urlunsplit(parts._replace(path="/" + name, netloc=netloc))
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def tables(path):

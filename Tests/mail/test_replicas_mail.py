@@ -19,30 +19,17 @@ import email.policy
 import os
 import subprocess
 import time
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from test_mail import DATA_FILE, PAGE, Server, Sink, cli, wait_for
+from stores import POSTGRES_URL, new_postgres_database as new_database  # noqa: E402
 
-BASE_URL = os.environ.get("SHIPLOG_TEST_POSTGRES_URL")
 MAILS = 1000
 LEASE = 3
 
-if not BASE_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
+if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
     pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
-
-
-def new_database():
-    """A new, empty database on the test server; its URL."""
-    assert BASE_URL, (
-        "SHIPLOG_TEST_POSTGRES_URL is not set: run `bash Tests/support/postgres.sh python3 -m pytest …`, "
-        "or set SHIPLOG_TEST_POSTGRES=skip to leave out the PostgreSQL tests"
-    )
-    name = "shiplog_" + uuid.uuid4().hex
-    subprocess.run(["psql", BASE_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
-    return urlunsplit(urlsplit(BASE_URL)._replace(path="/" + name))
 
 
 class PostgresStore:
@@ -191,7 +178,8 @@ def test_a_replica_starts_no_delivery_in_the_last_half_of_its_lease(replicas):
     # by one replica while the other may take it over.
     store, sink, replica = replicas(120)
     sink.delay = 0.06
-    one, two = replica("replica-one"), replica("replica-two")
+    one = replica("replica-one")
+    replica("replica-two")
     publish(one)
     wait_for(lambda: sink.count() >= 120 and store.queued() == 0, 45, f"120 mails (got {sink.count()})", interval=0.2)
     time.sleep(LEASE + 1.5)

@@ -31,7 +31,8 @@ _created = []
 def new_postgres_database():
     """A new, empty database on the test server; its URL."""
     assert POSTGRES_URL, (
-        "SHIPLOG_TEST_POSTGRES_URL is not set: run the tests under `bash Tests/support/postgres.sh …`"
+        "SHIPLOG_TEST_POSTGRES_URL is not set: run the tests under `bash Tests/support/postgres.sh …`, "
+        "or set SHIPLOG_TEST_POSTGRES=skip to leave out the PostgreSQL tests"
     )
     name = "shiplog_" + uuid.uuid4().hex
     subprocess.run(["psql", POSTGRES_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)

@@ -14,19 +14,17 @@ import collections
 import os
 import subprocess
 import time
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from harness import API, DATA_FILE, PAGE, Server, body_json, cli, wait_for
+from stores import POSTGRES_URL, new_postgres_database  # noqa: E402
 
-BASE_URL = os.environ.get("SHIPLOG_TEST_POSTGRES_URL")
 HOOKS = 12
 EVENTS = 10
 LEASE = 3
 
-if not BASE_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
+if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
     pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
 
 
@@ -34,13 +32,7 @@ class PostgresStore:
     """The harness's store (the example page, keys of every scope) in a new database on the test server."""
 
     def __init__(self, directory):
-        assert BASE_URL, (
-            "SHIPLOG_TEST_POSTGRES_URL is not set: run `bash Tests/support/postgres.sh python3 -m pytest …`, "
-            "or set SHIPLOG_TEST_POSTGRES=skip to leave out the PostgreSQL tests"
-        )
-        name = "shiplog_" + uuid.uuid4().hex
-        subprocess.run(["psql", BASE_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
-        self.db = urlunsplit(urlsplit(BASE_URL)._replace(path="/" + name))
+        self.db = new_postgres_database()
         self.directory = directory
         cli("import", "--db", self.db, DATA_FILE)
         self.keys = {scope: cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", scope).stdout.strip()

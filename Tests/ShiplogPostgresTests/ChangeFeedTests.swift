@@ -13,16 +13,23 @@ import Testing
         await events.next()
     }
 
-    @Test func anotherProcessHearsWhatOneAnnouncesButNotItself() async throws {
+    /// Two stores on one new database, as two replicas, and the reader's feed once it has listened
+    /// (its first event is always a resynchronisation).
+    static func replicas() async throws -> (writer: PostgresStore, reader: PostgresStore, heard: AsyncStream<ReplicaEvent>.Iterator) {
         let url = try await TestPostgres.newDatabase()
         let writer = try await PostgresStore.open(url)
         let reader = try await PostgresStore.open(url)
+        var heard = reader.changes().makeAsyncIterator()
+        #expect(await Self.next(&heard) == .resynchronise)
+        return (writer, reader, heard)
+    }
+
+    @Test func anotherProcessHearsWhatOneAnnouncesButNotItself() async throws {
+        var (writer, reader, heard) = try await Self.replicas()
         defer {
             writer.close()
             reader.close()
         }
-        var heard = reader.changes().makeAsyncIterator()
-        #expect(await Self.next(&heard) == .resynchronise)
         let changes = [
             StoreChange(page: "acme", subject: .releases([ReleaseReference(component: "api", version: "1.0.0")])),
             StoreChange(page: "acme", subject: .deployments(["dep_1", "dep_2"])),
@@ -35,15 +42,11 @@ import Testing
     }
 
     @Test func aFeedWhoseConnectionIsLostListensAgainAndResynchronises() async throws {
-        let url = try await TestPostgres.newDatabase()
-        let writer = try await PostgresStore.open(url)
-        let reader = try await PostgresStore.open(url)
+        var (writer, reader, heard) = try await Self.replicas()
         defer {
             writer.close()
             reader.close()
         }
-        var heard = reader.changes().makeAsyncIterator()
-        #expect(await Self.next(&heard) == .resynchronise)
         let terminated = try await writer.client.query(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = \(PostgresStore.feedName) AND datname = current_database()"
         ).collect()
@@ -54,15 +57,11 @@ import Testing
     }
 
     @Test func aChangeTooBigForANotificationIsAnnouncedAsItsPage() async throws {
-        let url = try await TestPostgres.newDatabase()
-        let writer = try await PostgresStore.open(url)
-        let reader = try await PostgresStore.open(url)
+        var (writer, reader, heard) = try await Self.replicas()
         defer {
             writer.close()
             reader.close()
         }
-        var heard = reader.changes().makeAsyncIterator()
-        #expect(await Self.next(&heard) == .resynchronise)
         let ids = (0..<1_000).map { "dep_\($0)_0123456789" }
         await writer.announce(StoreChange(page: "acme", subject: .deployments(ids)))
         #expect(await Self.next(&heard) == .changed(StoreChange(page: "acme", subject: .page)))

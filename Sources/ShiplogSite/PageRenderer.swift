@@ -54,6 +54,8 @@ struct PageRenderer: Sendable {
                 title: "\(component.displayName) · \(data.page.title)",
                 path: SitePaths.component(component.slug)
             )
+        case .search: return SearchIndex.root(data.components)
+        case .componentSearch(let offset): return SearchIndex.component(plan.visibleReleases[offset].map { data.releases[$0] })
         case .index, .notFound, .component, .release, .group, .asset: return ""
         }
     }
@@ -94,7 +96,7 @@ struct PageRenderer: Sendable {
                 path: SitePaths.group(catalog.groups[group].group.version),
                 extra: ["group": .object(views.group(group))]
             )
-        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset: return nil
+        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch: return nil
         }
     }
 

@@ -12,6 +12,9 @@ enum Output: Sendable, Hashable {
     case release(Int)
     case group(Int)
     case asset(String)
+    /// The site-wide search index and a component's (see ``SearchIndex``).
+    case search
+    case componentSearch(Int)
 }
 
 /// The two feed formats.
@@ -140,6 +143,7 @@ struct SitePlan: Sendable {
             let feedKey = key("feed") { f in for index in feed { releaseState(index, into: &f) } }
             outputs.append(PlannedOutput(path: FeedFormat.json.rawValue, output: .feed(.json), key: feedKey))
             outputs.append(PlannedOutput(path: FeedFormat.atom.rawValue, output: .feed(.atom), key: feedKey))
+            outputs.append(PlannedOutput(path: SearchIndex.path, output: .search, key: key("search") { _ in }))
             return outputs
         }
 
@@ -202,6 +206,8 @@ struct SitePlan: Sendable {
             for format in [FeedFormat.json, .atom] {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
             }
+            let searchKey = key("component-search") { f in for index in visible[offset] { f.add(releaseKeys[index]) } }
+            outputs.append(PlannedOutput(path: base + SearchIndex.path, output: .componentSearch(offset), key: searchKey))
             for (position, index) in visible[offset].enumerated() {
                 let releaseKey = key("release") { f in
                     releaseState(index, into: &f)
@@ -261,7 +267,7 @@ struct SitePlan: Sendable {
         case .componentLatest(let offset): return [catalog.latest[offset], catalog.latestPrerelease[offset]].compactMap { $0 }
         case .release(let index): return [index]
         case .group(let group): return catalog.groups[group].members
-        case .notFound, .version, .sitemap, .asset: return []
+        case .notFound, .version, .sitemap, .asset, .search, .componentSearch: return []
         }
     }
 
@@ -281,6 +287,8 @@ struct SitePlan: Sendable {
             shown += catalog.data.components.compactMap { Views.activeRelease($0.slug, in: catalog) }
         case .version:
             shown += catalog.latest.compactMap { $0 }
+        case .componentSearch(let offset):
+            shown += visibleReleases[offset]
         default:
             break
         }

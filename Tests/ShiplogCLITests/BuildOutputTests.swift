@@ -9,11 +9,11 @@ struct BuildOutputTests {
         let (tmp, site) = try buildExample()
         defer { removeTemporaryDirectory(tmp) }
 
-        var expected = ["index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml", "404.html", "assets/style.css"]
+        var expected = ["index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml", "404.html", "assets/style.css", "assets/search.js", "search.json"]
         let data = try exampleObject()
         for component in try #require(data["components"] as? [[String: Any]]) {
             let slug = try #require(component["slug"] as? String)
-            expected += ["index.html", "latest.json", "feed.json", "atom.xml"].map { "components/\(slug)/\($0)" }
+            expected += ["index.html", "latest.json", "feed.json", "atom.xml", "search.json"].map { "components/\(slug)/\($0)" }
         }
         for release in try #require(data["releases"] as? [[String: Any]]) where release["status"] as? String != "draft" {
             expected.append("components/\(release["component"]!)/\(release["version"]!)/index.html")

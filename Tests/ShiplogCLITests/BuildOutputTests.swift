@@ -243,7 +243,7 @@ struct BuildOutputTests {
 
     @Test(
         "a version named like a component's own file is either rejected by check or builds",
-        arguments: ["feed.json", "index.html", "latest.json", "atom.xml"]
+        arguments: ["feed.json", "index.html", "latest.json", "atom.xml", "search.json"]
     )
     func versionNamedLikeAFixedFile(version: String) throws {
         let tmp = try makeTemporaryDirectory()

@@ -89,6 +89,18 @@ struct LinkChecker {
                 // sitemaps.org wants absolute URLs, which only a base URL can give.
                 let xml = try readText(file)
                 links += xml.matches(of: #/<loc>([^<]*)</loc>/#).map { (unescapeHTML(String($0.output.1)), .page) }
+            case "search.json" where path == "search.json":
+                // The search index's links are relative to the site root, as the index itself is.
+                for component in try readJSONObject(file)["components"] as? [[String: Any]] ?? [] {
+                    let folder = component["path"] as? String ?? ""
+                    let index = component["index"] as? String ?? ""
+                    links += [(folder, .page), (index, .anyFile)]
+                    let releases = try readJSONObject(site.appendingPathComponent(index))["releases"] as? [[String]] ?? []
+                    for release in releases {
+                        let version = release.first?.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
+                        links.append((folder + version + "/", .page))
+                    }
+                }
             case "latest.json":
                 if let url = try readJSONObject(file)["url"] as? String { links.append((url, .page)) }
             default:

@@ -74,7 +74,8 @@ import Testing
         #expect(components.count == data.components.count)
         for (offset, component) in components.enumerated() {
             #expect(component["path"] == "components/\(data.components[offset].slug)/")
-            let output = try #require(paths[try #require(component["index"])])
+            let path = try #require(component["index"])
+            let output = try #require(paths[path])
             let index = try Decoded(String(decoding: renderer.render(output), as: UTF8.self))
             let visible = plan.visibleReleases[offset].map { data.releases[$0] }
             #expect(index.releases.map { $0[0] } == visible.map(\.version.text))

@@ -79,7 +79,8 @@ def search(driver, query):
     box.clear()
     box.send_keys(query)
     status = driver.find_element(By.CSS_SELECTOR, ".site-search__status")
-    WebDriverWait(driver, 10).until(lambda d: "found" in status.text)
+    results = driver.find_element(By.CSS_SELECTOR, ".site-search__results")
+    WebDriverWait(driver, 10).until(lambda d: results.get_attribute("data-query") == query)
     items = driver.find_elements(By.CSS_SELECTOR, ".site-search__results li")
     return status.text, [(i.find_element(By.TAG_NAME, "a").text, i.find_element(By.TAG_NAME, "a").get_attribute("href"),
                           i.text) for i in items]

@@ -85,6 +85,7 @@
   function show(results, query) {
     list.textContent = "";
     list.hidden = !query;
+    list.setAttribute("data-query", query);
     if (!query) { status.textContent = ""; return; }
     results.slice(0, limit).forEach(function (result) {
       var item = document.createElement("li");

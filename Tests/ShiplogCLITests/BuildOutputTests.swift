@@ -9,7 +9,9 @@ struct BuildOutputTests {
         let (tmp, site) = try buildExample()
         defer { removeTemporaryDirectory(tmp) }
 
-        var expected = ["index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml", "404.html", "assets/style.css", "assets/search.js", "search.json"]
+        var expected = [
+            "index.html", "version.json", "feed.json", "atom.xml", "sitemap.xml", "404.html", "assets/style.css", "assets/search.js", "search.json",
+        ]
         let data = try exampleObject()
         for component in try #require(data["components"] as? [[String: Any]]) {
             let slug = try #require(component["slug"] as? String)

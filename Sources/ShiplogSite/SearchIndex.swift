@@ -18,8 +18,6 @@ enum SearchIndex {
     static let formatVersion = 1
     /// The path of the site-wide index, relative to the site root.
     static let path = "search.json"
-    /// Terms longer than this are left out (hashes, long identifiers).
-    static let maximumTermLength = 24
 
     /// The site-wide `search.json`: every component's name, page and index.
     static func root(_ components: [Component]) -> String {
@@ -36,84 +34,43 @@ enum SearchIndex {
 
     /// One component's index of `releases` (in the order given).
     static func component(_ releases: [Release]) -> String {
-        var entries: [JSONValue] = []
-        entries.reserveCapacity(releases.count)
-        var postings: [String: [Int]] = [:]
+        var table = TermTable()
+        var postings: [[Int]] = []
+        var lastPosition: [Int] = []
+        var json = #"{"v":\#(formatVersion),"releases":["#
         for (position, release) in releases.enumerated() {
-            var entry: [JSONValue] = [.string(release.version.text)]
-            if let title = release.title, !title.isEmpty { entry.append(.string(title)) }
-            entries.append(.array(entry))
-            var seen = Set<String>()
+            json += position == 0 ? "[" : ",["
+            json += JSONWriter.quoted(release.version.text)
+            if let title = release.title, !title.isEmpty { json += "," + JSONWriter.quoted(title) }
+            json += "]"
             for text in [release.title, release.notes] {
                 guard let text else { continue }
-                for term in terms(of: text) where seen.insert(term).inserted { postings[term, default: []].append(position) }
-            }
-        }
-        let terms = postings.keys.sorted().map { term -> JSONMember in
-            var previous = 0
-            let deltas = postings[term]!.map { position -> JSONValue in
-                defer { previous = position }
-                return .number(String(position - previous))
-            }
-            return JSONMember(term, .array(deltas))
-        }
-        return JSONWriter.write(
-            .object([
-                JSONMember("v", .number("\(formatVersion)")), JSONMember("releases", .array(entries)), JSONMember("terms", .object(terms)),
-            ]),
-            pretty: false
-        )
-    }
-
-    /// The distinct words of a Markdown text, lowercased, in order of first appearance.
-    ///
-    /// A word is a run of letters and digits of 2 to ``maximumTermLength`` characters, not all
-    /// digits. Link targets (`](…)`, `<…>`) and bare URLs are skipped: their words are noise.
-    static func terms(of text: String) -> [String] {
-        var result: [String] = []
-        var seen = Set<String>()
-        var word = String.UnicodeScalarView()
-        var allDigits = true
-        func flush() {
-            defer {
-                word = String.UnicodeScalarView()
-                allDigits = true
-            }
-            guard word.count >= 2, word.count <= maximumTermLength, !allDigits else { return }
-            let term = String(word).lowercased()
-            if seen.insert(term).inserted { result.append(term) }
-        }
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            // A link target or an autolink: skip to its end.
-            if (scalar == "(" && index > 0 && scalars[index - 1] == "]") || scalar == "<" {
-                let close: Unicode.Scalar = scalar == "(" ? ")" : ">"
-                var end = index + 1
-                while end < scalars.count, scalars[end] != close, scalars[end] != "\n" { end += 1 }
-                if end < scalars.count, scalars[end] == close {
-                    flush()
-                    index = end + 1
-                    continue
+                SearchTerms.forEachWord(in: text) { word in
+                    let id = table.id(of: word)
+                    if id == postings.count {
+                        postings.append([])
+                        lastPosition.append(-1)
+                    }
+                    if lastPosition[id] != position {
+                        lastPosition[id] = position
+                        postings[id].append(position)
+                    }
                 }
             }
-            // A bare URL: skip to the next space.
-            if scalar == ":", index + 2 < scalars.count, scalars[index + 1] == "/", scalars[index + 2] == "/" {
-                word = String.UnicodeScalarView()
-                allDigits = true
-                while index < scalars.count, !scalars[index].properties.isWhitespace { index += 1 }
-                continue
-            }
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                word.append(scalar)
-                if scalar.properties.numericType == nil { allDigits = false }
-            } else {
-                flush()
-            }
-            index += 1
         }
-        flush()
-        return result
+        json += #"],"terms":{"#
+        let terms = (0..<table.count).map { table.term($0) }
+        for (offset, id) in terms.indices.sorted(by: { terms[$0] < terms[$1] }).enumerated() {
+            if offset > 0 { json += "," }
+            json += JSONWriter.quoted(terms[id]) + ":["
+            var previous = 0
+            for (number, position) in postings[id].enumerated() {
+                if number > 0 { json += "," }
+                json += String(position - previous)
+                previous = position
+            }
+            json += "]"
+        }
+        return json + "}}"
     }
 }

@@ -33,9 +33,15 @@ import Testing
             - See <https://example.com/hidden> and https://example.org/also-hidden, then Überall x 2024v
             """
         #expect(
-            SearchIndex.terms(of: notes) == ["fixed", "fix", "the", "retry", "timeout", "cache", "details", "see", "and", "then", "überall", "2024v"]
+            SearchTerms.terms(of: notes) == ["fixed", "fix", "the", "retry", "timeout", "cache", "details", "see", "and", "then", "überall", "2024v"]
         )
-        #expect(SearchIndex.terms(of: String(repeating: "a", count: 25) + " ok") == ["ok"])
+        #expect(SearchTerms.terms(of: String(repeating: "a", count: 25) + " ok") == ["ok"])
+        #expect(SearchTerms.terms(of: "ÉCOLE Naïve don’t ÆSIR ﬁx 3½") == ["école", "naïve", "don", "æsir", "ﬁx"])
+    }
+
+    @Test func manyDistinctWordsAreEachKeptOnce() {
+        let words = (0..<5000).map { "w\($0)x" }
+        #expect(SearchTerms.terms(of: (words + words.reversed()).joined(separator: " ")) == words)
     }
 
     @Test func aComponentIndexListsItsReleasesAndTheirWords() throws {
@@ -80,7 +86,7 @@ import Testing
             let visible = plan.visibleReleases[offset].map { data.releases[$0] }
             #expect(index.releases.map { $0[0] } == visible.map(\.version.text))
             for (position, release) in visible.enumerated() {
-                for term in SearchIndex.terms(of: release.notes ?? "") { #expect(index.terms[term]?.contains(position) == true, "\(term)") }
+                for term in SearchTerms.terms(of: release.notes ?? "") { #expect(index.terms[term]?.contains(position) == true, "\(term)") }
             }
         }
     }

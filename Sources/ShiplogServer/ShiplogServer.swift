@@ -102,7 +102,8 @@ public struct ShiplogServer: Sendable {
         let keys = KeyRing(store: store)
         let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
         if let siteBuilder { try await siteBuilder.buildNow() }
-        let openAPI = try configuration.openAPIPath.map(OpenAPIDocument.json(fromYAMLAt:))
+        let openAPI =
+            try configuration.openAPIPath.map(OpenAPIDocument.json(fromYAMLAt:))
             ?? OpenAPIDocument.json(fromYAML: EmbeddedTheme.openAPIDocument, source: "the built-in openapi.yaml")
         let messages = try MessageRenderer(directory: configuration.templates, overrides: configuration.templateOverrides)
         let delivery: MailDelivery? = try configuration.mail.map { mail in

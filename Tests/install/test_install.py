@@ -115,6 +115,9 @@ def test_a_copied_binary_starts_builds_and_serves_a_page_alone(alone):
         version = requests.get(base + "/v1/pages/nimbus/version", timeout=30)
         assert version.status_code == 200
         assert any(entry["version"] == "v1.10.2" for entry in version.json()["latest"])
+        # A server page of the theme (server/invalid-link.mustache), rendered from the built-in copy.
+        invalid = requests.get(base + "/v1/pages/nimbus/unsubscribe", params={"token": "nonsense"}, timeout=30)
+        assert invalid.status_code == 404 and "<html" in invalid.text
         openapi = requests.get(base + "/openapi.json", timeout=30)
         assert openapi.status_code == 200 and openapi.json()["openapi"].startswith("3.")
     finally:

@@ -1,0 +1,125 @@
+"""Accessibility of every kind of page the build writes, in a real browser (issue 15).
+
+axe-core (shipped by the axe-selenium-python package, no network) runs on one page of each kind
+of the example site (Tests/browser/sitekinds.py finds the kinds in the built folder, so pages that
+new templates add are checked too) in light mode, dark mode and on a 390 px phone, and must
+report no violation at all. Then the keyboard: Tab walks through every focusable element of a
+page of each path shape, and each one must show a focus indicator that it does not have unfocused.
+
+    python3 -m pip install --ignore-requires-python 'axe-selenium-python==3.0.0'  # axe-core 4
+    python3 -m pytest -q Tests/browser/test_accessibility.py
+"""
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+import sitekinds
+
+# The form is drawn, never sent: nothing listens there.
+FORM_SERVER = "http://127.0.0.1:9/"
+FIXED_SHAPES = {"index.html", "404.html", "components/*/index.html", "components/*/*/index.html", "groups/*/index.html"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = sitekinds.build(tmp_path_factory.mktemp("a11y"), server_url=FORM_SERVER)
+    server = sitekinds.StaticServer(out)
+    yield {"url": server.url, "out": out, "kinds": sitekinds.page_kinds(out)}
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = sitekinds.chrome()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def clean(browser):
+    yield browser
+    sitekinds.reset_mode(browser)
+
+
+def test_every_page_of_the_site_is_one_of_the_kinds_checked(site):
+    kinds = site["kinds"]
+    shapes = {name.split("#")[0] for name in kinds}
+    assert FIXED_SHAPES <= shapes, f"kinds found: {sorted(kinds)}"
+    pages = {page.relative_to(site["out"]).as_posix() for page in site["out"].rglob("*.html")}
+    assert {sitekinds.shape(page) for page in pages} == shapes
+    # The long component is on several list pages, or its list shows everything: either way every
+    # one of its releases is linked from the pages checked here.
+    assert len(pages) > sitekinds.MANY_RELEASES
+
+
+@pytest.mark.parametrize("mode", sitekinds.MODES, ids=[mode[0] for mode in sitekinds.MODES])
+def test_axe_finds_no_violation(site, clean, mode):
+    name, scheme, width = mode
+    sitekinds.set_mode(clean, scheme, width)
+    failures = []
+    for kind, path in site["kinds"].items():
+        clean.get(site["url"] + path)
+        assert clean.execute_script("return matchMedia(arguments[0]).matches",
+                                    f"(prefers-color-scheme: {scheme})"), f"{name}: the colour scheme is not emulated"
+        if width:
+            assert clean.execute_script("return window.innerWidth") == width
+        violations = sitekinds.axe_violations(clean)
+        if violations:
+            failures.append(sitekinds.report(f"{name} /{path} ({kind})", violations))
+    assert not failures, "axe-core found accessibility violations:\n" + "\n\n".join(failures)
+
+
+FOCUS_STATE = """
+const e = document.activeElement;
+if (!e || e === document.body || e === document.documentElement) return null;
+window.__walk = window.__walk || [];
+const seen = window.__walk.indexOf(e) >= 0;
+window.__walk.push(e);
+const s = getComputedStyle(e), r = e.getBoundingClientRect();
+return {seen: seen, what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "' +
+          (e.textContent || e.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"',
+        outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), width: parseFloat(s.outlineWidth),
+        style: s.outlineStyle, color: s.outlineColor, shadow: s.boxShadow,
+        onScreen: r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
+"""
+
+UNFOCUSED_STATES = """
+document.activeElement.blur();
+return window.__walk.map(e => { const s = getComputedStyle(e);
+  return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), shadow: s.boxShadow}; });
+"""
+
+
+def focus_walk(driver, limit=500):
+    """Presses Tab until focus leaves the page or comes back round; the state of each stop."""
+    stops = []
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        state = driver.execute_script(FOCUS_STATE)
+        if state is None or state["seen"]:
+            return stops
+        stops.append(state)
+    raise AssertionError(f"focus did not leave the page after {limit} Tab presses")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_keyboard_focus_is_visible(site, clean, scheme):
+    sitekinds.set_mode(clean, scheme, None)
+    problems = []
+    pages = {}
+    for kind, path in site["kinds"].items():
+        pages.setdefault(kind.split("#")[0], path)
+    for path in pages.values():
+        clean.get(site["url"] + path)
+        background = clean.execute_script("return getComputedStyle(document.body).backgroundColor")
+        stops = focus_walk(clean)
+        assert len(stops) >= 2, f"/{path}: Tab reaches {len(stops)} elements"
+        assert "skip-link" in stops[0]["what"], f"/{path}: the first Tab stop is {stops[0]['what']}"
+        unfocused = clean.execute_script(UNFOCUSED_STATES)
+        for stop, rest in zip(stops, unfocused):
+            ring = stop["style"] != "none" and stop["width"] >= 2 and stop["color"] != background
+            changed = (stop["outline"], stop["shadow"]) != (rest["outline"], rest["shadow"])
+            if not (stop["onScreen"] and changed and (ring or stop["shadow"] != "none")):
+                problems.append(f"/{path} {stop['what']}: focused outline {stop['outline']!r} shadow {stop['shadow']!r}, "
+                                f"unfocused outline {rest['outline']!r} shadow {rest['shadow']!r}, on screen {stop['onScreen']}")
+    assert not problems, f"{scheme}: focus is not visible on:\n" + "\n".join(problems)

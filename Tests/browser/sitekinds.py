@@ -182,3 +182,56 @@ def report(where, violations):
         if len(violation["nodes"]) > 10:
             lines.append(f"    … and {len(violation['nodes']) - 10} more elements")
     return "\n".join(lines)
+
+
+FOCUS_STATE = """
+const e = document.activeElement;
+if (!e || e === document.body || e === document.documentElement) return null;
+window.__walk = window.__walk || [];
+const seen = window.__walk.indexOf(e) >= 0;
+window.__walk.push(e);
+const s = getComputedStyle(e), r = e.getBoundingClientRect();
+return {seen: seen, what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "' +
+          (e.textContent || e.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"',
+        outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), width: parseFloat(s.outlineWidth),
+        style: s.outlineStyle, color: s.outlineColor, shadow: s.boxShadow,
+        onScreen: r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
+"""
+
+UNFOCUSED_STATES = """
+document.activeElement.blur();
+return window.__walk.map(e => { const s = getComputedStyle(e);
+  return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), shadow: s.boxShadow}; });
+"""
+
+
+def focus_walk(driver, limit=500):
+    """Presses Tab until focus leaves the page or comes back round; the state of each stop."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    stops = []
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        state = driver.execute_script(FOCUS_STATE)
+        if state is None or state["seen"]:
+            return stops
+        stops.append(state)
+    raise AssertionError(f"focus did not leave the page after {limit} Tab presses")
+
+
+def focus_problems(driver, where):
+    """Tabs through the loaded page: (the stops, a line for each stop without a visible focus
+    indicator). Visible: on screen, and an outline of 2 px or more in a colour other than the
+    page's, or a box shadow, that the element does not have unfocused."""
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    stops = focus_walk(driver)
+    unfocused = driver.execute_script(UNFOCUSED_STATES)
+    problems = []
+    for stop, rest in zip(stops, unfocused):
+        ring = stop["style"] != "none" and stop["width"] >= 2 and stop["color"] != background
+        changed = (stop["outline"], stop["shadow"]) != (rest["outline"], rest["shadow"])
+        if not (stop["onScreen"] and changed and (ring or stop["shadow"] != "none")):
+            problems.append(f"{where} {stop['what']}: focused outline {stop['outline']!r} shadow {stop['shadow']!r}, "
+                            f"unfocused outline {rest['outline']!r} shadow {rest['shadow']!r}, on screen {stop['onScreen']}")
+    return stops, problems

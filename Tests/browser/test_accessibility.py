@@ -10,9 +10,6 @@ page of each path shape, and each one must show a focus indicator that it does n
     python3 -m pytest -q Tests/browser/test_accessibility.py
 """
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
-
 import sitekinds
 
 # The form is drawn, never sent: nothing listens there.
@@ -69,39 +66,6 @@ def test_axe_finds_no_violation(site, clean, mode):
     assert not failures, "axe-core found accessibility violations:\n" + "\n\n".join(failures)
 
 
-FOCUS_STATE = """
-const e = document.activeElement;
-if (!e || e === document.body || e === document.documentElement) return null;
-window.__walk = window.__walk || [];
-const seen = window.__walk.indexOf(e) >= 0;
-window.__walk.push(e);
-const s = getComputedStyle(e), r = e.getBoundingClientRect();
-return {seen: seen, what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' "' +
-          (e.textContent || e.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"',
-        outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), width: parseFloat(s.outlineWidth),
-        style: s.outlineStyle, color: s.outlineColor, shadow: s.boxShadow,
-        onScreen: r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
-"""
-
-UNFOCUSED_STATES = """
-document.activeElement.blur();
-return window.__walk.map(e => { const s = getComputedStyle(e);
-  return {outline: [s.outlineStyle, s.outlineWidth, s.outlineColor].join(' '), shadow: s.boxShadow}; });
-"""
-
-
-def focus_walk(driver, limit=500):
-    """Presses Tab until focus leaves the page or comes back round; the state of each stop."""
-    stops = []
-    for _ in range(limit):
-        ActionChains(driver).send_keys(Keys.TAB).perform()
-        state = driver.execute_script(FOCUS_STATE)
-        if state is None or state["seen"]:
-            return stops
-        stops.append(state)
-    raise AssertionError(f"focus did not leave the page after {limit} Tab presses")
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_keyboard_focus_is_visible(site, clean, scheme):
     sitekinds.set_mode(clean, scheme, None)
@@ -111,15 +75,8 @@ def test_keyboard_focus_is_visible(site, clean, scheme):
         pages.setdefault(kind.split("#")[0], path)
     for path in pages.values():
         clean.get(site["url"] + path)
-        background = clean.execute_script("return getComputedStyle(document.body).backgroundColor")
-        stops = focus_walk(clean)
+        stops, found = sitekinds.focus_problems(clean, f"/{path}")
         assert len(stops) >= 2, f"/{path}: Tab reaches {len(stops)} elements"
         assert "skip-link" in stops[0]["what"], f"/{path}: the first Tab stop is {stops[0]['what']}"
-        unfocused = clean.execute_script(UNFOCUSED_STATES)
-        for stop, rest in zip(stops, unfocused):
-            ring = stop["style"] != "none" and stop["width"] >= 2 and stop["color"] != background
-            changed = (stop["outline"], stop["shadow"]) != (rest["outline"], rest["shadow"])
-            if not (stop["onScreen"] and changed and (ring or stop["shadow"] != "none")):
-                problems.append(f"/{path} {stop['what']}: focused outline {stop['outline']!r} shadow {stop['shadow']!r}, "
-                                f"unfocused outline {rest['outline']!r} shadow {rest['shadow']!r}, on screen {stop['onScreen']}")
+        problems += found
     assert not problems, f"{scheme}: focus is not visible on:\n" + "\n".join(problems)

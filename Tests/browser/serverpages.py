@@ -70,6 +70,7 @@ class ServedSite:
         self.log = open(self.work / "serve.log", "wb")
         self.process = subprocess.Popen(
             [self.binary, "serve", "--db", store, "--port", str(self.port), "--site", str(self.work / "site"),
+             "--templates", str(sitekinds.THEME),
              "--rate-limit", "0", "--smtp", f"smtp://127.0.0.1:{self.sink.controller.port}",
              "--mail-from", "releases@x.example", "--public-url", self.url],
             stdout=subprocess.DEVNULL, stderr=self.log)

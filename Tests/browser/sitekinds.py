@@ -23,6 +23,8 @@ import threading
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
 EXAMPLE = ROOT / "site" / "data.json"
+# The theme under test is this checkout's, whatever default the binary has.
+THEME = ROOT / "templates"
 
 # The ways a reader sees a page: (name, prefers-color-scheme, viewport width or None for desktop).
 MODES = [("light", "light", None), ("dark", "dark", None), ("phone", "light", 390)]
@@ -60,8 +62,8 @@ def build(work, server_url=None, binary=BINARY):
     source = work / "data.json"
     source.write_text(json.dumps(example_data(server_url)), encoding="utf-8")
     out = work / "public"
-    subprocess.run([binary, "build", "--drafts", "--data", str(source), "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run([binary, "build", "--drafts", "--data", str(source), "--out", str(out), "--templates", str(THEME)],
+                   check=True, capture_output=True)
     return out
 
 

@@ -124,7 +124,22 @@ def test_home_page_leads_with_what_changed(site, browser):
     assert "Acme 2026.2" in group.text and "Everything for the February launch." in group.text
 
 
-def test_a_release_s_notes_are_on_a_phone_s_first_screen(site, browser):
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The example site of the repository (site/data.json), as the README shows it."""
+    out = tmp_path_factory.mktemp("example") / "public"
+    subprocess.run([BINARY, "build", "--data", str(ROOT / "site" / "data.json"), "--out", str(out)], check=True,
+                   capture_output=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
+    server.shutdown()
+
+
+@pytest.mark.parametrize("which", ["site", "example"])
+def test_a_release_s_notes_are_on_a_phone_s_first_screen(which, request, browser):
+    site = request.getfixturevalue(which)
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
         browser.get(site["url"])

@@ -103,22 +103,24 @@ struct BuildCommand: AsyncParsableCommand {
     }
 }
 
-/// Finds the files shiplog ships beside its binary: the default theme and the OpenAPI document.
+/// Finds the default theme and the OpenAPI document when they are kept as files; without any,
+/// shiplog uses the copies built into the binary (`ShiplogEmbedded`), so a copied binary works alone.
 ///
 /// Looked up in order: an environment variable, an installed `share/shiplog/` beside the
 /// binary's `bin/`, a folder next to the binary, and the source checkout whose `.build` holds
-/// the binary. Every place is found from where the running binary really is (`/proc/self/exe`),
-/// never from the current directory or from a path compiled into the binary.
+/// the binary (so a theme being edited shows without regenerating the built-in copy). Every place
+/// is found from where the running binary really is (`/proc/self/exe`), never from the current
+/// directory or from a path compiled into the binary.
 enum SharedFiles {
-    /// The default theme's folder (`SHIPLOG_TEMPLATES` overrides it).
-    static func templates() throws -> String {
+    /// The default theme's folder (`SHIPLOG_TEMPLATES` overrides it); nil: the built-in theme.
+    static func templates() throws -> String? {
         try find("templates", marker: "layout.mustache", variable: "SHIPLOG_TEMPLATES")
     }
 
-    /// The OpenAPI document (`SHIPLOG_OPENAPI` overrides it).
-    static func openAPIDocument() throws -> String {
+    /// The OpenAPI document (`SHIPLOG_OPENAPI` overrides it); nil: the built-in one.
+    static func openAPIDocument() throws -> String? {
         if let path = ProcessInfo.processInfo.environment["SHIPLOG_OPENAPI"], !path.isEmpty { return path }
-        return try find(".", marker: "openapi.yaml", variable: nil) + "/openapi.yaml"
+        return try find(".", marker: "openapi.yaml", variable: nil).map { $0 + "/openapi.yaml" }
     }
 
     /// The folder that holds the running binary, with every link resolved.
@@ -127,7 +129,7 @@ enum SharedFiles {
         return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    private static func find(_ name: String, marker: String, variable: String?) throws -> String {
+    private static func find(_ name: String, marker: String, variable: String?) throws -> String? {
         var candidates: [String] = []
         if let variable, let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty { candidates.append(path) }
         let executable = executableDirectory
@@ -139,8 +141,11 @@ enum SharedFiles {
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/" + marker) {
             return candidate
         }
-        Console.error("cannot find \(marker) (looked in \(candidates.joined(separator: ", ")))\(variable.map { "; set \($0)" } ?? "")")
-        throw ExitStatus.io
+        if let variable, let path = ProcessInfo.processInfo.environment[variable], !path.isEmpty {
+            Console.error("\(variable)=\(path): cannot find \(marker) there")
+            throw ExitStatus.io
+        }
+        return nil
     }
 
     /// The package checkout a binary built by `swift build` sits in (`CHECKOUT/.build*/…/shiplog`).

@@ -16,7 +16,7 @@ public struct ShiplogCommand: AsyncParsableCommand {
         subcommands: [
             BuildCommand.self, CheckCommand.self, ConvertCommand.self, ImportCommand.self, ExportCommand.self, KeysCommand.self,
             SubscribersCommand.self, MigrateCommand.self, PruneCommand.self,
-            ServeCommand.self, ReleaseCommand.self, DeployCommand.self,
+            ServeCommand.self, ReleaseCommand.self, DeployCommand.self, InitCommand.self, ThemeCommand.self,
         ]
     )
 

@@ -6,8 +6,12 @@ import Yams
 enum OpenAPIDocument {
     /// Reads the YAML document and converts it to JSON text.
     static func json(fromYAMLAt path: String) throws -> String {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        guard let node = try Yams.compose(yaml: text) else { throw OpenAPIError("\(path) is empty") }
+        try json(fromYAML: try String(contentsOfFile: path, encoding: .utf8), source: path)
+    }
+
+    /// Converts the YAML `text` (read from `source`, which errors name) to JSON text.
+    static func json(fromYAML text: String, source: String) throws -> String {
+        guard let node = try Yams.compose(yaml: text) else { throw OpenAPIError("\(source) is empty") }
         return JSONWriter.write(try value(node), pretty: false)
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 public import Logging
 import NIOCore
 import ServiceLifecycle
+import ShiplogEmbedded
 import ShiplogModel
 import ShiplogSite
 public import ShiplogStore
@@ -14,12 +15,12 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Requests a minute per key (anonymous: per client address); 0 turns limits off.
     public var rateLimit: Int
-    /// The OpenAPI document (YAML) served at `/openapi.json`.
-    public var openAPIPath: String
+    /// The OpenAPI document (YAML) served at `/openapi.json`; nil: the one built into the binary.
+    public var openAPIPath: String?
     /// The static site to serve and keep built, if any.
     public var site: SiteConfiguration?
-    /// The theme (mail templates and the server's own pages) and its overrides.
-    public var templates: String
+    /// The theme (mail templates and the server's own pages; nil: the built-in theme) and its overrides.
+    public var templates: String?
     public var templateOverrides: String?
     /// Where subscription and release mail goes; without it mail stays queued.
     public var mail: MailConfiguration?
@@ -45,9 +46,9 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         rateLimit: Int = 60,
-        openAPIPath: String,
+        openAPIPath: String?,
         site: SiteConfiguration? = nil,
-        templates: String,
+        templates: String?,
         templateOverrides: String? = nil,
         mail: MailConfiguration? = nil,
         subscribeLimit: Int = 10,
@@ -101,7 +102,9 @@ public struct ShiplogServer: Sendable {
         let keys = KeyRing(store: store)
         let siteBuilder = configuration.site.map { SiteRebuilder(configuration: $0, snapshots: snapshots, logger: logger) }
         if let siteBuilder { try await siteBuilder.buildNow() }
-        let openAPI = try OpenAPIDocument.json(fromYAMLAt: configuration.openAPIPath)
+        let openAPI =
+            try configuration.openAPIPath.map(OpenAPIDocument.json(fromYAMLAt:))
+            ?? OpenAPIDocument.json(fromYAML: EmbeddedTheme.openAPIDocument, source: "the built-in openapi.yaml")
         let messages = try MessageRenderer(directory: configuration.templates, overrides: configuration.templateOverrides)
         let delivery: MailDelivery? = try configuration.mail.map { mail in
             MailDelivery(

@@ -1,3 +1,4 @@
+import ShiplogEmbedded
 import ShiplogMarkdown
 public import ShiplogModel
 
@@ -36,11 +37,11 @@ public struct MessageRenderer: Sendable {
         "mail/unsubscribe.subject", "mail/unsubscribe.html", "mail/unsubscribe.txt",
     ]
 
-    /// Loads the theme of `directory` with `overrides`.
-    public init(directory: String, overrides: String? = nil) throws(SiteError) {
+    /// Loads the theme of `directory` (nil: the built-in theme) with `overrides`.
+    public init(directory: String?, overrides: String? = nil) throws(SiteError) {
         theme = try Theme(directory: directory, overrides: overrides)
         for name in Self.requiredTemplates + ServerPage.allCases.map({ "server/" + $0.rawValue }) where !theme.library.has(name) {
-            throw SiteError(.template, "\(directory): the theme has no \(name).mustache")
+            throw SiteError(.template, "\(directory ?? EmbeddedTheme.label): the theme has no \(name).mustache")
         }
     }
 

@@ -52,7 +52,7 @@ struct OutputTarget: Sendable {
     /// Renders (or copies) one file and writes it unless its bytes are what the previous build wrote.
     func produce(_ planned: PlannedOutput, renderer: PageRenderer, theme: Theme, previous: BuildCache.Entry?) throws(SiteError) -> WriteResult {
         if case .asset(let name) = planned.output {
-            let bytes = try FileSystem.read(theme.assets[name]!)
+            let bytes = try theme.assets[name]!.bytes()
             return try bytes.withUnsafeBytes { buffer in Result { () throws(SiteError) in try emit(buffer, planned, previous) } }.get()
         }
         let bytes = renderer.render(planned.output)

@@ -62,6 +62,14 @@ struct PageRenderer: Sendable {
 
     /// The template and context of an HTML page; nil for the other outputs.
     func htmlPage(_ output: Output) -> (String, TemplateObject)? {
+        guard let (template, page) = pageContext(output) else { return nil }
+        var context = page
+        context[string: "page_description"] = description(of: output)
+        if case .release = output { context["og_type"] = .string("article") } else { context["og_type"] = .string("website") }
+        return (template, context)
+    }
+
+    private func pageContext(_ output: Output) -> (String, TemplateObject)? {
         switch output {
         case .index: return page("index", depth: 0, title: data.page.title, path: "", extra: indexContext())
         case .notFound:
@@ -70,21 +78,13 @@ struct PageRenderer: Sendable {
         case .component(let offset):
             let component = data.components[offset]
             let base = SitePaths.component(component.slug)
-            let releases = plan.visibleReleases[offset].map(views.release)
             return page(
                 "component",
                 depth: 2,
                 title: "\(component.displayName) · \(data.page.title)",
                 path: base,
                 feedBase: base,
-                extra: [
-                    "component": .object(views.componentSummary(offset)),
-                    "releases": .objects(releases),
-                    "has_releases": .bool(!releases.isEmpty),
-                    "recent_releases": .objects(Array(releases.prefix(Self.fullReleasesPerComponentPage))),
-                    "earlier_releases": .objects(Array(releases.dropFirst(Self.fullReleasesPerComponentPage))),
-                    "has_earlier_releases": .bool(releases.count > Self.fullReleasesPerComponentPage),
-                ]
+                extra: componentContext(offset)
             )
         case .release(let index): return releasePage(index)
         case .group(let group):
@@ -160,8 +160,13 @@ struct PageRenderer: Sendable {
             "groups": .objects(groups),
             "has_groups": .bool(!groups.isEmpty),
             "recent": .objects(plan.recentReleases().map(views.release)),
+            "latest_releases": .objects(latestReleases()),
         ]
-        if let latest = catalog.latestGroup, plan.visibleGroups.contains(latest) { context["latest_group"] = .object(views.group(latest)) }
+        if let latest = catalog.latestGroup, plan.visibleGroups.contains(latest) {
+            var group = views.group(latest)
+            group["excerpt"] = .string(Excerpt.firstLines(of: catalog.groups[latest].group.notes))
+            context["latest_group"] = .object(group)
+        }
         let environments = data.environments.map { environment -> TemplateObject in
             let history = data.deployments.enumerated().filter { $0.element.environment == environment.name && plan.isShown($0.element) }
                 .sorted { a, b in

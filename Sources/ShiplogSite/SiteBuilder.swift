@@ -6,8 +6,8 @@ public import ShiplogModel
 public struct SiteOptions: Sendable {
     /// The output directory (created if missing, replaced atomically).
     public var output: String
-    /// The default theme's directory.
-    public var templates: String
+    /// The default theme's directory; nil: the theme built into the binary.
+    public var templates: String?
     /// A directory whose files replace the default theme's, file by file.
     public var templateOverrides: String?
     /// Whether drafts are shown (`--drafts`).
@@ -20,7 +20,7 @@ public struct SiteOptions: Sendable {
     /// Creates options; only the output and the default theme are required.
     public init(
         output: String,
-        templates: String,
+        templates: String? = nil,
         templateOverrides: String? = nil,
         includeDrafts: Bool = false,
         incremental: Bool = true,

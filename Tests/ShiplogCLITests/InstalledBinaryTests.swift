@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A binary installed outside the checkout finds its theme beside itself, whatever the current
-/// directory, and never falls back to the checkout it was built from.
+/// directory, else uses the theme built into it; it never falls back to the checkout it was built from.
 @Suite struct InstalledBinaryTests {
     /// Copies the binary to `PREFIX/bin/shiplog`; with `theme`, also the default theme to
     /// `PREFIX/share/shiplog/templates`, its layout marked so that its use shows in the output.
@@ -53,12 +53,13 @@ import Testing
         #expect(index.contains("<!-- installed theme -->"), "the build used another theme than share/shiplog/templates")
     }
 
-    @Test func aBinaryWithoutAThemeFailsInsteadOfUsingTheCheckouts() throws {
+    @Test func aCopiedBinaryUsesItsBuiltInThemeNotTheCheckouts() throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }
         let bin = try install(in: tmp, theme: false)
         try FileManager.default.copyItem(at: exampleData, to: tmp.appendingPathComponent("data.json"))
-        #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: tmp) == 74)
-        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("site").path))
+        #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: tmp) == 0)
+        let built = try String(contentsOf: tmp.appendingPathComponent("site/assets/style.css"), encoding: .utf8)
+        #expect(built == (try String(contentsOf: packageRoot.appendingPathComponent("templates/assets/style.css"), encoding: .utf8)))
     }
 }

@@ -1,47 +1,47 @@
 """Pruning (SPEC §8): sent mail and delivered webhook deliveries older than `--keep-delivered`
 (default 30 days) are removed by `shiplog serve` (at start, then hourly) and by `shiplog prune`;
-queued and failed rows always stay. The rows are written straight into a SQLite store here; the
-Swift suite BothStoresPruningTests runs the store's pruning on both stores.
+queued and failed rows always stay. The rows are written straight into the test store (SQLite, or
+PostgreSQL with SHIPLOG_TEST_STORE=postgres).
 
     python3 -m pytest -q Tests/api/test_prune.py
 """
-import sqlite3
 import time
 
 import pytest
 
 from test_api import PAGE, Server, Store, cli
+from stores import sql  # noqa: E402
 
 DAY = 86_400
 
 
 def fill(db, now):
     """Mail and deliveries of every state, some sent or delivered long ago, some lately."""
-    with sqlite3.connect(db) as connection:
-        connection.execute(
-            "INSERT INTO subscribers (id, page_id, email, email_key, state, preferences, unsubscribe_token, created_at)"
-            " VALUES (1, ?, 'ada@example.com', 'ada@example.com', 'confirmed', ',major,', 'tok', 0)", (PAGE,))
-        mails = [("v1", "sent", now - 31 * DAY), ("v2", "sent", now - 13 * 3600), ("v3", "sent", now - 11 * 3600),
-                 ("v4", "queued", None), ("v5", "failed", None)]
-        for version, state, sent_at in mails:
-            connection.execute(
-                "INSERT INTO outbox (page_id, kind, subscriber_id, component, version, state, next_attempt_at, created_at, sent_at)"
-                " VALUES (?, 'release', 1, 'api', ?, ?, ?, 0, ?)", (PAGE, version, state, now + DAY, sent_at))
-        connection.execute(
-            "INSERT INTO webhooks (id, page_id, url, secret, events, created_at) VALUES ('h1', ?, 'https://a.example/', 's', ',release.published,', 0)",
-            (PAGE,))
-        deliveries = [("d1", "delivered", now - 40 * DAY), ("d2", "delivered", now - DAY), ("d3", "queued", None)]
-        for id, state, delivered_at in deliveries:
-            connection.execute(
-                "INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, state, next_attempt_at, created_at, delivered_at)"
-                " VALUES (?, 'h1', ?, 'release.published', '{}', ?, ?, 0, ?)", (id, PAGE, state, now + DAY, delivered_at))
+    statements = [
+        "INSERT INTO subscribers (id, page_id, email, email_key, state, preferences, unsubscribe_token, created_at)"
+        f" VALUES (1, '{PAGE}', 'ada@example.com', 'ada@example.com', 'confirmed', ',major,', 'tok', 0)",
+        "INSERT INTO webhooks (id, page_id, url, secret, events, created_at)"
+        f" VALUES ('h1', '{PAGE}', 'https://a.example/', 's', ',release.published,', 0)",
+    ]
+    mails = [("v1", "sent", now - 31 * DAY), ("v2", "sent", now - 13 * 3600), ("v3", "sent", now - 11 * 3600),
+             ("v4", "queued", "NULL"), ("v5", "failed", "NULL")]
+    for version, state, sent_at in mails:
+        statements.append(
+            "INSERT INTO outbox (page_id, kind, subscriber_id, component, version, state, next_attempt_at, created_at, sent_at)"
+            f" VALUES ('{PAGE}', 'release', 1, 'api', '{version}', '{state}', {now + DAY}, 0, {sent_at})")
+    deliveries = [("d1", "delivered", now - 40 * DAY), ("d2", "delivered", now - DAY), ("d3", "queued", "NULL")]
+    for id, state, delivered_at in deliveries:
+        statements.append(
+            "INSERT INTO webhook_deliveries (id, webhook_id, page_id, event, body, state, next_attempt_at, created_at, delivered_at)"
+            f" VALUES ('{id}', 'h1', '{PAGE}', 'release.published', '{{}}', '{state}', {now + DAY}, 0, {delivered_at})")
+    for statement in statements:
+        sql(db, statement)
 
 
 def kept(db):
     """The versions of the mails and the ids of the deliveries left."""
-    with sqlite3.connect(db) as connection:
-        mails = [row[0] for row in connection.execute("SELECT version FROM outbox ORDER BY version")]
-        deliveries = [row[0] for row in connection.execute("SELECT id FROM webhook_deliveries ORDER BY id")]
+    mails = [row[0] for row in sql(db, "SELECT version FROM outbox ORDER BY version")]
+    deliveries = [row[0] for row in sql(db, "SELECT id FROM webhook_deliveries ORDER BY id")]
     return mails, deliveries
 
 

@@ -7,22 +7,18 @@ loopback and reads it in headless Chromium, with and without JavaScript.
 import functools
 import html.parser
 import http.server
-import json
 import os
-import pathlib
 import subprocess
 import threading
 import urllib.request
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+from browsing import BINARY, ROOT, built_site, chrome
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
 
 NOTES = ("### Fixed\n- Sync no longer drops **edits** made offline ([#41](https://github.com/acme/sync/issues/41))\n"
@@ -68,26 +64,8 @@ DATA = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("page")
-    (work / "data.json").write_text(json.dumps(DATA), encoding="utf-8")
-    out = work / "public"
-    subprocess.run([BINARY, "build", "--data", str(work / "data.json"), "--out", str(out)], check=True,
-                   capture_output=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
-    server.shutdown()
-
-
-def chrome(javascript=True):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    service = webdriver.ChromeService(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(options=options, service=service)
+    with built_site(tmp_path_factory.mktemp("page"), DATA) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,12 @@ Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BINARY), serve
 HTTP on loopback, and checks what a reader gets: navigation, badges, notes that never run
 script, light and dark colours, and a layout that fits a phone.
 """
-import functools
-import http.server
-import json
-import os
-import pathlib
 import re
-import subprocess
-import threading
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+from browsing import built_site, chrome
 
 HOSTILE_NOTES = (
     "### Fixed\n"
@@ -53,27 +44,13 @@ DATA = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("browser")
-    (work / "data.json").write_text(json.dumps(DATA), encoding="utf-8")
-    out = work / "public"
-    subprocess.run([BINARY, "build", "--data", str(work / "data.json"), "--out", str(out)], check=True,
-                   capture_output=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
-    server.shutdown()
+    with built_site(tmp_path_factory.mktemp("browser"), DATA) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = chrome(console=True)
     yield driver
     driver.quit()
 

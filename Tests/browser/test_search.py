@@ -5,21 +5,12 @@ checks that a version, a title word and a notes word each find their release, th
 links work, that nothing is requested from another origin, and that without JavaScript the page
 works and shows no search UI at all.
 """
-import functools
-import http.server
-import json
-import os
-import pathlib
-import subprocess
-import threading
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+from browsing import built_site, chrome
 
 DATA = {
     "page": {"id": "acme", "title": "Acme releases", "base_url": "https://releases.acme.example/"},
@@ -42,28 +33,8 @@ DATA = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    work = tmp_path_factory.mktemp("search")
-    (work / "data.json").write_text(json.dumps(DATA), encoding="utf-8")
-    out = work / "public"
-    subprocess.run([BINARY, "build", "--data", str(work / "data.json"), "--out", str(out)], check=True,
-                   capture_output=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
-    server.shutdown()
-
-
-def chrome(javascript=True):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(argument)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(options=options, service=service)
+    with built_site(tmp_path_factory.mktemp("search"), DATA) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,46 @@
+"""What the browser tests share: the binary under test, a site built from a data document and
+served on loopback, and a headless Chromium (Debian's chromium and chromedriver; selenium-manager
+is never asked: SE_AVOID_STATS=true and the driver's path are given)."""
+import contextlib
+import functools
+import http.server
+import json
+import os
+import pathlib
+import subprocess
+import threading
+
+from selenium import webdriver
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+
+
+@contextlib.contextmanager
+def built_site(work, data):
+    """`shiplog build` of `data` into `work/public`, served over HTTP: {"url", "out"}."""
+    (work / "data.json").write_text(json.dumps(data), encoding="utf-8")
+    out = work / "public"
+    subprocess.run([BINARY, "build", "--data", str(work / "data.json"), "--out", str(out)], check=True,
+                   capture_output=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
+    finally:
+        server.shutdown()
+
+
+def chrome(javascript=True, console=False):
+    """A headless Chromium at 1280×900; `javascript=False` turns scripts off, `console=True` keeps
+    the browser's console messages for `driver.get_log("browser")`."""
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(argument)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    return webdriver.Chrome(options=options, service=service)

@@ -114,6 +114,11 @@ public final class PostgresStore: SQLStore {
         )
     }
 
+    @discardableResult
+    public func writeOutbox<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
+        try await transaction(begin: ["BEGIN"], end: nil, body)
+    }
+
     /// Runs `body` in a transaction on a pooled connection and one of ``threads``.
     private func transaction<T: Sendable>(
         begin: [String],

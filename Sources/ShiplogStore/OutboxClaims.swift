@@ -68,7 +68,7 @@ extension SQLStore {
 
     public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
         guard !ids.isEmpty else { return }
-        try await write { db in
+        try await writeOutbox { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET lease_until = NULL, leased_by = NULL
@@ -95,7 +95,7 @@ extension SQLStore {
 
     @discardableResult
     public func releaseLeases(owner: String) async throws(StoreError) -> Int {
-        try await write { db in
+        try await writeOutbox { db in
             let mail = try db.execute(
                 sql: "UPDATE outbox SET lease_until = NULL, leased_by = NULL WHERE leased_by = ? AND state = 'queued'",
                 arguments: [owner]
@@ -170,7 +170,7 @@ extension SQLStore {
         let any = try await self.read { db in try Bool.fetchOne(db, sql: "SELECT 1 \(due) LIMIT 1", arguments: [now, now]) }
         guard any == true, limit > 0 else { return [] }
         let order = "ORDER BY \(alias).next_attempt_at, \(alias).\(key)"
-        return try await write { db in
+        return try await writeOutbox { db in
             let keys = try Int64.fetchAll(
                 db,
                 sql: """

@@ -13,6 +13,20 @@ public protocol SQLStore: Store {
     /// reads and then writes sees no other write in between. A thrown error rolls everything back.
     @discardableResult
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T
+    /// A write of the delivery queues alone (claims, marks, leases given back): one transaction, but
+    /// not serialized with the writes of the data, which it never touches. On PostgreSQL the claims'
+    /// `FOR UPDATE SKIP LOCKED` keeps replicas apart, and a mark commits without waiting for another
+    /// replica's write: the time between an SMTP server's acceptance and the mark, when a replica
+    /// killed would leave its mail to be sent again, stays one statement long. On SQLite: ``write(_:)``.
+    @discardableResult
+    func writeOutbox<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T
+}
+
+extension SQLStore {
+    @discardableResult
+    public func writeOutbox<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
+        try await write(body)
+    }
 }
 
 extension SQLStore {

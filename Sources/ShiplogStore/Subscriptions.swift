@@ -251,7 +251,7 @@ extension SQLStore {
 
     public func markSent(mail id: Int64) async throws(StoreError) {
         let now = Self.now()
-        try await write { db in
+        try await writeOutbox { db in
             try db.execute(
                 sql: "UPDATE outbox SET state = 'sent', sent_at = ?, payload = NULL, lease_until = NULL, leased_by = NULL WHERE id = ?",
                 arguments: [now, id]
@@ -260,7 +260,7 @@ extension SQLStore {
     }
 
     public func markFailed(mail id: Int64, error: String, retryAt: Int64?) async throws(StoreError) {
-        try await write { db in
+        try await writeOutbox { db in
             if let retryAt {
                 try db.execute(
                     sql: """

@@ -191,7 +191,7 @@ extension SQLStore {
 
     public func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError) {
         let now = Self.now()
-        try await write { db in
+        try await writeOutbox { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_status = ?,
@@ -214,7 +214,7 @@ extension SQLStore {
     }
 
     public func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError) {
-        try await write { db in
+        try await writeOutbox { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ?,

@@ -69,13 +69,6 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    driver = chrome()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
 def no_script_browser():
     driver = chrome(javascript=False)
     yield driver

@@ -37,13 +37,6 @@ def site(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="module")
-def browser():
-    driver = chrome()
-    yield driver
-    driver.quit()
-
-
 def search(driver, query):
     """Types `query` in the search box; returns (the status text, [(link text, href, item text)])."""
     box = driver.find_element(By.ID, "site-search-input")

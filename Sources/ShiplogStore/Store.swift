@@ -211,6 +211,15 @@ public protocol Store: Sendable {
     @discardableResult
     func releaseLeases(owner: String) async throws(StoreError) -> Int
 
+    /// Records that a mail `owner` holds is being handed to the SMTP server (`sending`), just
+    /// before its content goes out; false when `owner` no longer holds it queued.
+    func markSending(mail: Int64, owner: String) async throws(StoreError) -> Bool
+
+    /// Gives up, as failed, the mails left `sending` by a replica that stopped: those `owner`
+    /// (a replica known to be gone) held, and any whose lease is over. Returns how many.
+    @discardableResult
+    func giveUpAbandonedMail(owner: String?) async throws(StoreError) -> Int
+
     /// Records that the SMTP server accepted a mail (its lease ends).
     func markSent(mail: Int64) async throws(StoreError)
 

@@ -264,8 +264,9 @@ extension SQLStore {
             if let retryAt {
                 try db.execute(
                     sql: """
-                        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL, leased_by = NULL
-                        WHERE id = ? AND state = 'queued'
+                        UPDATE outbox SET state = 'queued', attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL,
+                            leased_by = NULL
+                        WHERE id = ? AND state IN ('queued', 'sending')
                         """,
                     arguments: [retryAt, error, id]
                 )
@@ -274,7 +275,7 @@ extension SQLStore {
                     sql: """
                         UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, payload = NULL, lease_until = NULL,
                             leased_by = NULL
-                        WHERE id = ? AND state = 'queued'
+                        WHERE id = ? AND state IN ('queued', 'sending')
                         """,
                     arguments: [error, id]
                 )
@@ -292,7 +293,7 @@ extension SQLStore {
             ) {
                 let n: Int = row["n"]
                 switch row["state"] as String {
-                case "queued": counts.queued = n
+                case "queued", "sending": counts.queued += n
                 case "sent": counts.sent = n
                 default: counts.failed = n
                 }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The `sending` state of outbox mail: exactly once across replicas (SPEC §8).
+///
+/// A mail is marked `sending`, in its own committed transaction, after the SMTP server accepted
+/// the envelope and just before the content goes out. The replica that sent it turns it into
+/// `sent` on the server's 250, or back into `queued` on any failure (a live replica knows it got
+/// no 250). A replica killed in between leaves it `sending`: the server most likely has it, so no
+/// replica claims it again (claims take `queued` mail only). Once its lease is over it is given up
+/// as `failed`, with a message saying it may have been delivered, so it shows in the counts.
+extension SQLStore {
+    /// The error recorded on a mail whose replica stopped while handing it to the SMTP server.
+    static var abandonedSending: String {
+        "the replica sending it stopped while the SMTP server was receiving it; it was probably delivered, and is not sent again"
+    }
+
+    public func markSending(mail id: Int64, owner: String) async throws(StoreError) -> Bool {
+        try await writeOutbox { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'sending' WHERE id = ? AND state = 'queued' AND leased_by = ?",
+                arguments: [id, owner]
+            ) == 1
+        }
+    }
+
+    @discardableResult
+    public func giveUpAbandonedMail(owner: String?) async throws(StoreError) -> Int {
+        let now = Self.now()
+        let abandoned = "state = 'sending' AND (leased_by = CAST(? AS TEXT) OR lease_until <= ?)"
+        let any = try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE \(abandoned) LIMIT 1", arguments: [owner, now]) ?? false
+        }
+        guard any else { return 0 }
+        return try await writeOutbox { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'failed', last_error = ?, payload = NULL, lease_until = NULL, leased_by = NULL
+                    WHERE \(abandoned)
+                    """,
+                arguments: [Self.abandonedSending, owner, now]
+            )
+        }
+    }
+}

@@ -209,3 +209,26 @@ def test_the_build_is_reproducible(built, tmp_path):
     cli("build", "--data", source, "--out", tmp_path / "again")
     for path in out.rglob("badge.*"):
         assert (tmp_path / "again" / path.relative_to(out)).read_bytes() == path.read_bytes()
+
+
+def test_an_incremental_build_rewrites_the_badges_a_deployment_moves(tmp_path):
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    source = tmp_path / "data.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "public"
+    cli("build", "--data", source, "--out", out)
+    staging = out / "environments/staging/cli/badge.json"
+    assert json.loads(staging.read_text())["message"] == "none"
+    untouched = (out / "components/cli/badge.json").stat().st_mtime_ns
+
+    data["deployments"].append({"component": "cli", "version": "v1.1.0", "environment": "staging",
+                                "status": "success", "finished_at": "2026-06-01T00:00:00Z"})
+    data["deployments"].append({"component": "cli", "version": "v1.1.0", "environment": "canary",
+                                "status": "failure", "finished_at": "2026-06-01T00:00:00Z"})
+    source.write_text(json.dumps(data), encoding="utf-8")
+    cli("build", "--data", source, "--out", out)
+    assert json.loads(staging.read_text()) == {"schemaVersion": 1, "label": "staging", "message": "v1.1.0", "color": "blue"}
+    assert "v1.1.0" in (out / "environments/staging/cli/badge.svg").read_text()
+    # An environment only a deployment names has badges too; a failed deployment shows nothing.
+    assert json.loads((out / "environments/canary/cli/badge.json").read_text())["message"] == "none"
+    assert (out / "components/cli/badge.json").stat().st_mtime_ns == untouched

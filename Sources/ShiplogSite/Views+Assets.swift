@@ -23,6 +23,14 @@ extension Views {
         return view
     }
 
+    /// The platforms of `assets` in words, each once, in data order ("macOS (Apple silicon), Windows (x64)");
+    /// nil when none names a platform.
+    static func downloadPlatforms(_ assets: [Release.Asset]) -> String? {
+        var seen = Set<String>()
+        let labels = assets.compactMap(\.platform).map(platformLabel).filter { seen.insert($0).inserted }
+        return labels.isEmpty ? nil : labels.joined(separator: ", ")
+    }
+
     /// `darwin-aarch64` → "macOS (Apple silicon)", `linux-x86_64-appimage` → "Linux (x64, AppImage)";
     /// a platform it does not know reads as it is written.
     static func platformLabel(_ platform: String) -> String {

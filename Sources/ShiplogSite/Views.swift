@@ -40,6 +40,7 @@ struct Views: Sendable {
             "has_assets": .bool(!release.assets.isEmpty),
             "assets": .objects(release.assets.map(asset)),
         ]
+        view[string: "download_platforms"] = Self.downloadPlatforms(release.assets)
         view[string: "title"] = release.title
         view[string: "published_at"] = release.publishedAt?.rfc3339
         view[string: "date"] = release.publishedAt?.humanDate

@@ -94,3 +94,12 @@ def test_a_release_without_assets_has_no_downloads_section(site, no_script_brows
     no_script_browser.get(site["url"] + "components/app/1.0.0/")
     assert no_script_browser.find_elements(By.ID, "assets") == []
     assert "Downloads" not in no_script_browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_the_component_page_names_the_platforms_of_a_release_with_downloads(site, no_script_browser):
+    no_script_browser.get(site["url"] + "components/app/")
+    hints = no_script_browser.find_elements(By.CSS_SELECTOR, ".card__more")
+    assert [" ".join(hint.get_attribute("textContent").split()) for hint in hints] == [
+        "Downloads and details for Acme App 2.0.0 · macOS (Apple silicon), Windows (x64, MSI installer), Linux (x64, AppImage)"]
+    hints[0].find_element(By.TAG_NAME, "a").click()
+    assert no_script_browser.current_url.endswith("/components/app/2.0.0/#assets")

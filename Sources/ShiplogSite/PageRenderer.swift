@@ -56,6 +56,10 @@ struct PageRenderer: Sendable {
             )
         case .search: return SearchIndex.root(data.components)
         case .componentSearch(let offset): return SearchIndex.component(plan.visibleReleases[offset].map { data.releases[$0] })
+        case .badge(let offset, let format): return format.text(catalog.componentBadge(offset))
+        case .environmentBadge(let environment, let offset, let format):
+            let index = plan.deployedReleases[environment]?[data.components[offset].slug]
+            return format.text(catalog.badge(label: environment, release: index))
         case .index, .notFound, .component, .release, .group, .asset: return ""
         }
     }
@@ -96,7 +100,7 @@ struct PageRenderer: Sendable {
                 path: SitePaths.group(catalog.groups[group].group.version),
                 extra: ["group": .object(views.group(group))]
             )
-        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch: return nil
+        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch, .badge, .environmentBadge: return nil
         }
     }
 

@@ -15,6 +15,24 @@ enum Output: Sendable, Hashable {
     /// The site-wide search index and a component's (see ``SearchIndex``).
     case search
     case componentSearch(Int)
+    /// A component's README badge (SPEC §9).
+    case badge(Int, BadgeFormat)
+    /// The badge of what runs of a component (its offset) in an environment (its name).
+    case environmentBadge(String, Int, BadgeFormat)
+}
+
+/// The two files of a badge.
+enum BadgeFormat: String, Sendable, Hashable, CaseIterable {
+    case svg = "badge.svg"
+    case json = "badge.json"
+
+    /// The file's text for `badge`.
+    func text(_ badge: Badge) -> String {
+        switch self {
+        case .svg: badge.svg
+        case .json: badge.endpointJSON
+        }
+    }
 }
 
 /// The two feed formats.
@@ -53,6 +71,8 @@ struct SitePlan: Sendable {
     let sitesOfRelease: [ReleaseReference: [Int]]
     /// Per release index, its position in its component's visible list (nil when it is not visible).
     let positionOfRelease: [Int?]
+    /// Environment → component slug → the release running there (see ``Catalog/deployedReleases(including:)``).
+    let deployedReleases: [String: [String: Int]]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -162,6 +182,8 @@ struct SitePlan: Sendable {
         let deployments = deploymentsOfRelease
         let sites = sitesOfRelease
         let groupsByRelease = groupsOfRelease
+        let deployed = catalog.deployedReleases()
+        let environments = catalog.badgeEnvironments
         // The summaries, the longest job, go first.
         DispatchQueue.concurrentPerform(iterations: data.components.count + 2) { job in
             let offset = (job + data.components.count) % (data.components.count + 2)
@@ -202,6 +224,22 @@ struct SitePlan: Sendable {
                     }
                 )
             )
+            let badgeKey = key("badge") { f in
+                if let index = catalog.latest[offset] ?? catalog.latestPrerelease[offset] { releaseState(index, into: &f) } else { f.add(0) }
+            }
+            for format in BadgeFormat.allCases {
+                outputs.append(PlannedOutput(path: base + format.rawValue, output: .badge(offset, format), key: badgeKey))
+            }
+            for environment in environments {
+                let environmentKey = key("environment-badge") { f in
+                    f.add(environment)
+                    if let index = deployed[environment]?[component.slug] { releaseState(index, into: &f) } else { f.add(0) }
+                }
+                for format in BadgeFormat.allCases {
+                    let path = SitePaths.environmentBadge(environment, component: component.slug) + format.rawValue
+                    outputs.append(PlannedOutput(path: path, output: .environmentBadge(environment, offset, format), key: environmentKey))
+                }
+            }
             let componentFeedKey = key("component-feed") { f in for index in componentFeeds[offset] { releaseState(index, into: &f) } }
             for format in [FeedFormat.json, .atom] {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
@@ -247,6 +285,7 @@ struct SitePlan: Sendable {
         var positionOfRelease = [Int?](repeating: nil, count: data.releases.count)
         for list in visible { for (position, index) in list.enumerated() { positionOfRelease[index] = position } }
         self.positionOfRelease = positionOfRelease
+        self.deployedReleases = deployed
     }
 
     /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).
@@ -267,7 +306,7 @@ struct SitePlan: Sendable {
         case .componentLatest(let offset): return [catalog.latest[offset], catalog.latestPrerelease[offset]].compactMap { $0 }
         case .release(let index): return [index]
         case .group(let group): return catalog.groups[group].members
-        case .notFound, .version, .sitemap, .asset, .search, .componentSearch: return []
+        case .notFound, .version, .sitemap, .asset, .search, .componentSearch, .badge, .environmentBadge: return []
         }
     }
 

@@ -24,7 +24,7 @@ struct StoreOptions: ParsableArguments {
         } catch {
             // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
             Console.error("\(PostgresURL.isPostgres(db) ? "--db" : db): \(error)")
-            if case StoreError.invalid = error { throw ExitStatus.usage }
+            if error.code == .invalid { throw ExitStatus.usage }
             throw ExitStatus.io
         }
     }
@@ -50,10 +50,10 @@ func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
         return try await body()
     } catch {
         Console.error(error.description)
-        switch error {
-        case .database: throw ExitStatus.io
+        switch error.code {
         case .invalid, .conflict: throw ExitStatus.badData
         case .notFound: throw ExitCode.failure
+        default: throw ExitStatus.io
         }
     }
 }

@@ -14,7 +14,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         } catch let error as StoreError {
-            if case .database(let message) = error { logger.error("store: \(message)") }
+            if error.code == .database { logger.error("store: \(error.message)\(error.cause.map { " (\($0))" } ?? "")") }
             return try APIError.from(error).response(from: request, context: context)
         } catch let error as HTTPError {
             return try Self.translate(error).response(from: request, context: context)

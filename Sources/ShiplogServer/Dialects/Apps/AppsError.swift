@@ -156,7 +156,7 @@ struct AppsErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return try AppsError(error).response(from: request, context: context)
         } catch let error as StoreError {
-            if case .database(let message) = error { logger.error("store: \(message)") }
+            if error.code == .database { logger.error("store: \(error.message)\(error.cause.map { " (\($0))" } ?? "")") }
             return try AppsError(APIError.from(error)).response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {
             // No route of the dialect has this path and method.

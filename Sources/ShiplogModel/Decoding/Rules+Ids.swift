@@ -64,3 +64,29 @@ extension Rules {
         }
     }
 }
+
+extension Rules {
+    /// The platforms an asset may name: an operating system and an architecture, as Tauri names them.
+    public static let platforms = ["darwin-aarch64", "darwin-x86_64", "windows-x86_64", "windows-aarch64", "linux-x86_64", "linux-aarch64"]
+    /// The bundle suffixes Tauri's updater looks for (`<os>-<arch>-<bundle>`).
+    public static let platformBundles = ["appimage", "deb", "rpm", "app", "msi", "nsis"]
+
+    /// An asset's `platform`: one of ``platforms``, optionally followed by `-` and one of ``platformBundles``.
+    public static func platformProblem(_ platform: String) -> String? {
+        for base in platforms where platform.hasPrefix(base) {
+            let rest = platform.utf8.dropFirst(base.utf8.count)
+            if rest.isEmpty { return nil }
+            if rest.first == UInt8(ascii: "-"), platformBundles.contains(String(decoding: rest.dropFirst(), as: UTF8.self)) { return nil }
+        }
+        return "\(JSONWriter.quoted(platform)) is not a known platform: use one of \(platforms.joined(separator: ", ")),"
+            + " optionally followed by a bundle (\(platformBundles.map { "-" + $0 }.joined(separator: ", ")))"
+    }
+
+    /// An asset's `signature` (Tauri's `.sig` text, Sparkle's EdDSA signature): one line of printable
+    /// text, at most 4096 characters.
+    public static func signatureProblem(_ signature: String) -> String? {
+        if signature.isEmpty { return "the signature is empty" }
+        if signature.utf8.count > 4096 { return "the signature is longer than 4096 characters" }
+        return nameProblem(signature)
+    }
+}

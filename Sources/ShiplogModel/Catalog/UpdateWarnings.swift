@@ -1,0 +1,53 @@
+/// Assets that an app update feed (SPEC §9) cannot use, for `shiplog check`: the feed leaves them
+/// out, or lists them in a form its updater refuses.
+///
+/// ```swift
+/// UpdateWarnings.check(data)  // [(release: 0, asset: 1, "no signature: …")]
+/// ```
+public enum UpdateWarnings {
+    /// One finding: the release's index in the data, the asset's index in it, and what is wrong.
+    public struct Finding: Sendable, Hashable {
+        public var release: Int
+        public var asset: Int
+        public var message: String
+    }
+
+    /// Every finding, by release and asset.
+    public static func check(_ data: ReleaseData) -> [Finding] {
+        var findings: [Finding] = []
+        for (index, release) in data.releases.enumerated() where !release.assets.isEmpty {
+            let signed = release.assets.contains { $0.signature != nil }
+            let digested = release.assets.contains { $0.sha512 != nil }
+            for (offset, asset) in release.assets.enumerated() {
+                for message in problems(of: asset, releaseSigned: signed, releaseDigested: digested) {
+                    findings.append(Finding(release: index, asset: offset, message: message))
+                }
+            }
+        }
+        return findings
+    }
+
+    static func problems(of asset: Release.Asset, releaseSigned: Bool, releaseDigested: Bool) -> [String] {
+        guard let platform = asset.platform else { return [] }
+        if asset.url == nil { return ["no url: left out of every update feed"] }
+        var problems: [String] = []
+        let nupkg = UpdateAsset.isNupkg(asset)
+        if platform.hasPrefix("darwin-") && asset.signature == nil {
+            problems.append(
+                "no signature: the Sparkle appcast lists it without sparkle:edSignature, which Sparkle 2 refuses to install (sign it with sign_update)"
+            )
+        } else if asset.signature == nil && releaseSigned && !nupkg {
+            problems.append("no signature: left out of the Tauri feeds (sign it with `tauri signer sign`)")
+        }
+        if nupkg {
+            if asset.sha1 == nil { problems.append("no sha1: left out of squirrel/RELEASES") }
+            if asset.size == nil { problems.append("no size: left out of squirrel/RELEASES") }
+            if asset.sha1 != nil && asset.size != nil && UpdateAsset.squirrelFile(asset) == nil {
+                problems.append("white space in its url or name: left out of squirrel/RELEASES")
+            }
+        } else if asset.sha512 == nil && releaseDigested {
+            problems.append("no sha512: left out of the electron-updater files")
+        }
+        return problems
+    }
+}

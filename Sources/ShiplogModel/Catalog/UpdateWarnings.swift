@@ -17,9 +17,13 @@ public enum UpdateWarnings {
         var findings: [Finding] = []
         for (index, release) in data.releases.enumerated() where !release.assets.isEmpty {
             let signed = release.assets.contains { $0.signature != nil }
-            let digested = release.assets.contains { $0.sha512 != nil }
+            // The electron-updater files this release is in; an asset without a SHA-512 matters
+            // when the release is in some of them, but not in the one of its platform.
+            let electron = Set(release.assets.compactMap(UpdateAsset.electronPlatform))
             for (offset, asset) in release.assets.enumerated() {
-                for message in problems(of: asset, releaseSigned: signed, releaseDigested: digested) {
+                let missingElectron =
+                    !electron.isEmpty && asset.platform.flatMap(ElectronPlatform.init(platform:)).map { !electron.contains($0) } == true
+                for message in problems(of: asset, releaseSigned: signed, missingElectron: missingElectron) {
                     findings.append(Finding(release: index, asset: offset, message: message))
                 }
             }
@@ -27,7 +31,7 @@ public enum UpdateWarnings {
         return findings
     }
 
-    static func problems(of asset: Release.Asset, releaseSigned: Bool, releaseDigested: Bool) -> [String] {
+    static func problems(of asset: Release.Asset, releaseSigned: Bool, missingElectron: Bool) -> [String] {
         guard let platform = asset.platform else { return [] }
         if asset.url == nil { return ["no url: left out of every update feed"] }
         var problems: [String] = []
@@ -45,8 +49,8 @@ public enum UpdateWarnings {
             if asset.sha1 != nil && asset.size != nil && UpdateAsset.squirrelFile(asset) == nil {
                 problems.append("white space in its url or name: left out of squirrel/RELEASES")
             }
-        } else if asset.sha512 == nil && releaseDigested {
-            problems.append("no sha512: left out of the electron-updater files")
+        } else if asset.sha512 == nil && missingElectron {
+            problems.append("no sha512: the release is left out of the electron-updater file of \(asset.platform ?? "its platform")")
         }
         return problems
     }

@@ -45,6 +45,12 @@ import Testing
         }
     }
 
+    @Test func aVersionCannotTakeTheAppcastsName() {
+        // `components/<slug>/appcast.xml` is a file: no release folder may have that name.
+        let problems = loadProblems(dataFile(releasesMember(releaseJSON("appcast.xml"))))
+        #expect(problems.contains { $0.description.hasPrefix("data.json: releases[0].version: ") }, "\(problems.map(\.description))")
+    }
+
     @Test func eachFormatTakesTheAssetsItCanUse() {
         let sha512 = IDFieldTests.sha512
         let sha1 = IDFieldTests.sha1

@@ -72,7 +72,7 @@ public enum Rules {
     }
 
     /// File names every component folder of the site has, which a version folder must not take.
-    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml", "search.json"]
+    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml"]
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.
     public static func urlProblem(_ url: String) -> String? {

@@ -33,8 +33,14 @@ extension SitePlan {
         let releases = catalog.data.releases
         let limit = catalog.data.page.feedLimit
         var files: [(UpdateFile, [Int])] = []
-        func formats(_ index: Int) -> UpdateFormats { releases[index].updateFormats }
-        guard catalog.releasesByComponent[component].contains(where: { !formats($0).isEmpty }) else { return [] }
+        // What each release's assets serve, worked out once: the feeds below ask it many times.
+        var served: [Int: UpdateFormats] = [:]
+        for index in catalog.releasesByComponent[component] {
+            let formats = releases[index].updateFormats
+            if !formats.isEmpty { served[index] = formats }
+        }
+        guard !served.isEmpty else { return [] }
+        func formats(_ index: Int) -> UpdateFormats { served[index] ?? [] }
 
         // Sparkle filters channels itself: the appcast offers what the least stable channel is offered.
         let sparkle = catalog.updateReleases(of: component, channel: "alpha").lazy.filter {
@@ -46,15 +52,17 @@ extension SitePlan {
         for channel in catalog.updateChannels(of: component) {
             // `latest` would take the file names of the stable channel.
             guard channel != "latest" else { continue }
-            let offered = catalog.updateReleases(of: component, channel: channel).filter { releases[$0].version.semver != nil }
-            if let first = offered.first(where: { formats($0).contains(.tauri) }) {
+            let offered = catalog.updateReleases(of: component, channel: channel)
+            // The highest release offered whose assets serve `format` and whose version the updater parses.
+            func first(_ format: UpdateFormats) -> Int? {
+                offered.first { formats($0).contains(format) && releases[$0].version.semver != nil }
+            }
+            if let first = first(.tauri) {
                 files.append((.tauri(channel), [first]))
                 if channel == UpdateChannel.stable { files.append((.tauriLatest, [first])) }
             }
             for platform in ElectronPlatform.allCases {
-                if let first = offered.first(where: { formats($0).contains(.electron(platform)) }) {
-                    electron.append((.electron(channel, platform), [first]))
-                }
+                if let first = first(.electron(platform)) { electron.append((.electron(channel, platform), [first])) }
             }
         }
         files += electron

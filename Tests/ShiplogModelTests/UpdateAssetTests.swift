@@ -45,6 +45,15 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("HTTPS://dl.example/App.dmg", true), ("http://dl.example/é", true), ("https://dl.example/a b", false),
+        ("https://dl.example/a\u{A0}b", false), ("https://dl.example/a\u{3000}", false), ("https://dl.example/{x}", false),
+        ("ftp://dl.example/", false), ("https:///path", false), ("https://dl.example/\u{7F}", false),
+    ])
+    func assetURLsAreCheckedByteByByteOrByScalar(url: String, valid: Bool) {
+        #expect((Rules.urlProblem(url) == nil) == valid)
+    }
+
     @Test func aVersionCannotTakeTheAppcastsName() {
         // `components/<slug>/appcast.xml` is a file: no release folder may have that name.
         let problems = loadProblems(dataFile(releasesMember(releaseJSON("appcast.xml"))))

@@ -73,21 +73,25 @@ public enum UpdateAsset {
     /// Whether an asset is a Squirrel.Windows package (a `.nupkg` for Windows), usable or not.
     public static func isNupkg(_ asset: Release.Asset) -> Bool {
         guard asset.platform?.hasPrefix("windows-") == true, let name = asset.name ?? asset.url else { return false }
-        return name.lowercased().hasSuffix(".nupkg")
+        let suffix = Array(".nupkg".utf8)
+        let bytes = name.utf8
+        guard bytes.count >= suffix.count else { return false }
+        return zip(bytes.suffix(suffix.count), suffix).allSatisfy { ($0 | 0x20) == $1 }
     }
 
     /// A Squirrel.Windows package with what its `RELEASES` line needs: a SHA-1, a size and a file
     /// (its URL, else its name) without white space.
     public static func isSquirrel(_ asset: Release.Asset) -> Bool {
-        guard isNupkg(asset), asset.sha1 != nil, asset.size != nil, let file = squirrelFile(asset) else { return false }
-        return !file.isEmpty
+        asset.sha1 != nil && asset.size != nil && isNupkg(asset) && squirrelFile(asset) != nil
     }
 
     /// The file a `RELEASES` line names: the asset's URL (Squirrel takes an absolute URL as the
-    /// place of the package), else its name; nil when it holds white space.
+    /// place of the package), else its name; nil when it is empty or holds white space.
     public static func squirrelFile(_ asset: Release.Asset) -> String? {
-        guard let file = asset.url ?? asset.name else { return nil }
-        return file.utf8.contains { $0 <= 0x20 || $0 == 0x7F } || file.unicodeScalars.contains { $0.properties.isWhitespace } ? nil : file
+        guard let file = asset.url ?? asset.name, !file.isEmpty else { return nil }
+        if file.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) { return nil }
+        if file.utf8.contains(where: { $0 >= 0x80 }), file.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { return nil }
+        return file
     }
 
     /// The electron-updater file an asset belongs in: one with a URL and a SHA-512.

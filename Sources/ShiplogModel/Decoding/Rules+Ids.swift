@@ -71,13 +71,12 @@ extension Rules {
     /// The bundle suffixes Tauri's updater looks for (`<os>-<arch>-<bundle>`).
     public static let platformBundles = ["appimage", "deb", "rpm", "app", "msi", "nsis"]
 
+    /// Every platform name an asset may give.
+    static let platformNames: Set<String> = Set(platforms + platforms.flatMap { base in platformBundles.map { base + "-" + $0 } })
+
     /// An asset's `platform`: one of ``platforms``, optionally followed by `-` and one of ``platformBundles``.
     public static func platformProblem(_ platform: String) -> String? {
-        for base in platforms where platform.hasPrefix(base) {
-            let rest = platform.utf8.dropFirst(base.utf8.count)
-            if rest.isEmpty { return nil }
-            if rest.first == UInt8(ascii: "-"), platformBundles.contains(String(decoding: rest.dropFirst(), as: UTF8.self)) { return nil }
-        }
+        if platformNames.contains(platform) { return nil }
         return "\(JSONWriter.quoted(platform)) is not a known platform: use one of \(platforms.joined(separator: ", ")),"
             + " optionally followed by a bundle (\(platformBundles.map { "-" + $0 }.joined(separator: ", ")))"
     }

@@ -16,7 +16,11 @@ public enum UpdateWarnings {
     public static func check(_ data: ReleaseData) -> [Finding] {
         var findings: [Finding] = []
         for (index, release) in data.releases.enumerated() where !release.assets.isEmpty {
-            let signed = release.assets.contains { $0.signature != nil }
+            // Tauri signs the release's files: a signature on anything but a Sparkle download (a
+            // `darwin-*` file without a bundle name) says the release is meant for Tauri too.
+            let signed = release.assets.contains { asset in
+                asset.signature != nil && !(asset.platform.map { $0.hasPrefix("darwin-") && Rules.platforms.contains($0) } ?? false)
+            }
             // The electron-updater files this release is in; an asset without a SHA-512 matters
             // when the release is in some of them, but not in the one of its platform.
             let electron = Set(release.assets.compactMap(UpdateAsset.electronPlatform))

@@ -100,7 +100,7 @@ public enum Rules {
         // Printable ASCII, almost every URL, needs no look at scalar properties.
         let isASCII = url.utf8.allSatisfy { $0 < 0x80 }
         if isASCII
-            ? url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || Self.urlRefusedASCII.contains($0) })
+            ? url.utf8.contains(where: Self.isRefusedInURL)
             : url.unicodeScalars.contains(where: refused)
         {
             return message() + " (it contains a space, a control character or one of <>\"`{}|^)"
@@ -108,8 +108,15 @@ public enum Rules {
         return nil
     }
 
-    /// The printable ASCII characters a URL must not hold: `<>"`{}|^`.
-    private static let urlRefusedASCII: [UInt8] = Array("<>\"`{}|^".utf8)
+    /// An ASCII byte a URL must not hold: a space, a control character or one of `<>"`{}|^`.
+    private static func isRefusedInURL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+            UInt8(ascii: "|"), UInt8(ascii: "^"):
+            true
+        default: false
+        }
+    }
 
     /// Timestamps: RFC 3339.
     public static func timestampProblem(_ text: String) -> String? {

@@ -317,3 +317,17 @@ def test_check_warns_of_assets_a_feed_cannot_use(tmp_path):
     # The MSI has no SHA-512 either; the other releases have everything a feed needs.
     assert any(line.startswith(f"{prefix}.assets[5]: no sha512") for line in warnings), warnings
     assert len(warnings) == 4, warnings
+
+
+def test_a_rebuild_without_assets_removes_the_update_files(tmp_path):
+    document = data_document()
+    (tmp_path / "with.json").write_text(json.dumps(document))
+    for release in document["releases"]:
+        release.pop("assets", None)
+    (tmp_path / "without.json").write_text(json.dumps(document))
+    for name in ["with.json", "without.json"]:
+        result = run("build", "--data", str(tmp_path / name), "--out", str(tmp_path / "out"))
+        assert result.returncode == 0, result.stderr
+        feeds = ["appcast.xml", "tauri", "electron", "squirrel"]
+        present = [feed for feed in feeds if (tmp_path / "out/components/app" / feed).exists()]
+        assert present == ([] if name == "without.json" else feeds)

@@ -19,6 +19,8 @@ enum Output: Sendable, Hashable {
     case badge(Int, BadgeFormat)
     /// The badge of what runs of a component (its offset) in an environment (its name).
     case environmentBadge(String, Int, BadgeFormat)
+    /// An app update file of a component (see ``UpdateFile``).
+    case update(Int, UpdateFile)
 }
 
 /// The two files of a badge.
@@ -73,6 +75,8 @@ struct SitePlan: Sendable {
     let positionOfRelease: [Int?]
     /// Environment → component slug → the release running there (see ``Catalog/deployedReleases(including:)``).
     let deployedReleases: [String: [String: Int]]
+    /// Per component, its app update files and the releases each offers (SPEC §9).
+    let updateFiles: [[UpdateFile: [Int]]]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -179,6 +183,7 @@ struct SitePlan: Sendable {
         // Each component's pages are keyed on a core of their own, as are the summaries and the
         // groups (kept after the components); the order of the outputs stays that of the data.
         let perComponent = Mutex([[PlannedOutput]](repeating: [], count: data.components.count + 2))
+        let perComponentUpdates = Mutex([[UpdateFile: [Int]]](repeating: [:], count: data.components.count))
         let deployments = deploymentsOfRelease
         let sites = sitesOfRelease
         let groupsByRelease = groupsOfRelease
@@ -265,8 +270,18 @@ struct SitePlan: Sendable {
                 let path = SitePaths.releaseFile(component: component.slug, version: data.releases[index].version.text)
                 outputs.append(PlannedOutput(path: path, output: .release(index), key: releaseKey))
             }
+            let updates = Self.updateFiles(of: offset, in: catalog)
+            for (file, releases) in updates {
+                let updateKey = key("update") { f in
+                    f.add(file.path)
+                    for index in releases { f.add(releaseKeys[index]) }
+                }
+                outputs.append(PlannedOutput(path: base + file.path, output: .update(offset, file), key: updateKey))
+            }
+            perComponentUpdates.withLock { $0[offset] = Dictionary(uniqueKeysWithValues: updates) }
             perComponent.withLock { $0[offset] = outputs }
         }
+        self.updateFiles = perComponentUpdates.withLock { $0 }
         let parts = perComponent.withLock { $0 }
         var outputs = parts[data.components.count]
         outputs += parts[..<data.components.count].flatMap { $0 }
@@ -304,6 +319,8 @@ struct SitePlan: Sendable {
         case .component(let offset): return visibleReleases[offset]
         case .componentFeed(let offset, _): return componentFeeds[offset]
         case .componentLatest(let offset): return [catalog.latest[offset], catalog.latestPrerelease[offset]].compactMap { $0 }
+        case .update(let offset, .appcast): return updateFiles[offset][.appcast] ?? []
+        case .update: return []
         case .release(let index): return [index]
         case .group(let group): return catalog.groups[group].members
         case .notFound, .version, .sitemap, .asset, .search, .componentSearch, .badge, .environmentBadge: return []
@@ -328,6 +345,8 @@ struct SitePlan: Sendable {
             shown += catalog.latest.compactMap { $0 }
         case .componentSearch(let offset):
             shown += visibleReleases[offset]
+        case .update(let offset, let file):
+            shown += updateFiles[offset][file] ?? []
         default:
             break
         }

@@ -76,6 +76,12 @@ public struct LoadedData: Sendable {
         // A load keeps the source of every release or of none (see `everyReleaseHasSource`).
         releaseSources.isEmpty ? nil : releaseSources.map(\.fingerprint)
     }
+
+    /// Where the release at `index` stands: the index of its source and its position in that
+    /// source's `releases`; nil when the load did not keep it.
+    public func releasePosition(_ index: Int) -> (source: Int, position: Int)? {
+        releaseSources.indices.contains(index) ? (releaseSources[index].source, releaseSources[index].position) : nil
+    }
 }
 
 extension LoadedData {

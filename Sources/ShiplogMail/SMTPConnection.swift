@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 public import NIOPosix
 import NIOSSL
+import ShiplogModel
 
 /// One SMTP session with a server, ready to send messages one after another.
 ///

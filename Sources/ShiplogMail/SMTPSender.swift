@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 public import NIOPosix
 import NIOSSL
+import ShiplogModel
 
 /// Sends messages over one reused SMTP connection, connecting when needed and again when the
 /// connection dropped.

@@ -54,7 +54,7 @@ final class Announcements: Sendable {
         let loader = DeploymentChangesTests.CountingLoader(store: store)
         let snapshots = Snapshots(store: store, logger: CommittedWriteTests.quiet) { id throws(StoreError) in try await loader.load(id) }
         try await snapshots.reloadAll()
-        let keys = KeyRing(store: store)
+        let keys = KeyRing(store: store, lifetime: .seconds(600))  // never ends by itself in a test on a loaded machine
         let follower = ReplicaChanges(
             store: store,
             snapshots: snapshots,

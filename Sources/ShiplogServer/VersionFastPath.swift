@@ -13,6 +13,10 @@ import ShiplogModel
 /// It sits after Hummingbird's connection state handler and ``ConnectionGuard``, so timeouts,
 /// keep-alive and `Connection: close` treat its answers like any other. Answers leave in the order
 /// of the requests: it answers only while no request passed on is still unanswered.
+///
+/// Why it exists (bench/serve-vs-nginx, release build, 2 cores): through the router the version
+/// endpoint served 28,900 requests/s against nginx's 57,600 (0.50); through this path 42,500
+/// against 59,100 (0.72), p99 4.2 ms. The bar is ≥ 0.5 × nginx.
 final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart

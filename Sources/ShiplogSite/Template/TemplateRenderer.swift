@@ -3,6 +3,8 @@
 /// The templates' trees are flattened into one program of plain instructions over one text
 /// buffer, with partials and parents resolved to positions: rendering reads them without
 /// retaining anything, so threads that render at once do not contend for reference counts.
+/// Measured when it replaced swift-mustache's renderer (which stays the reference in the tests):
+/// 4.7× less CPU per build of the 10k corpus (commit c043aaa).
 struct TemplateLibrary: Sendable {
     /// Each template's instructions: `program[start..<end]`.
     private let entries: [String: Range<Int32>]

@@ -10,3 +10,11 @@ def browser():
     driver = chrome()
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def no_script_browser():
+    """A headless Chromium with JavaScript off: the pages must work without it."""
+    driver = chrome(javascript=False)
+    yield driver
+    driver.quit()

@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
-from browsing import BINARY, ROOT, built_site, chrome
+from browsing import BINARY, ROOT, built_site
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
 
 NOTES = ("### Fixed\n- Sync no longer drops **edits** made offline ([#41](https://github.com/acme/sync/issues/41))\n"
@@ -66,13 +66,6 @@ DATA = {
 def site(tmp_path_factory):
     with built_site(tmp_path_factory.mktemp("page"), DATA) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def no_script_browser():
-    driver = chrome(javascript=False)
-    yield driver
-    driver.quit()
 
 
 def top(driver, selector):

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ShiplogModel
+import Synchronization
 
 /// The dynamic update endpoints (SPEC §9), answered from the page's in-memory snapshot like the
 /// version endpoint (same access rule, `Cache-Control`, ETag with 304, CORS):
@@ -86,7 +87,9 @@ struct UpdateRoutes: Sendable {
     }
 
     /// The answer to `question` for a caller who may read `page`: 200 with the update (its ETag; 304
-    /// when `ifNoneMatch` names it), 204 when there is none, 404 for an unknown component.
+    /// when `ifNoneMatch` names it), 204 when there is none, 404 for an unknown component. The
+    /// update offered to the oldest caller is computed once per snapshot (``UpdateAnswerCache``);
+    /// a caller gets it when its version is lower.
     static func answer(
         _ page: PageSnapshot,
         _ question: Question,
@@ -102,27 +105,81 @@ struct UpdateRoutes: Sendable {
             .cacheControl: page.data.page.isPublic ? "no-cache" : "private, no-cache",
             .releasePageMediaType: ReleasePageDialect.mediaType,
         ]
-        let document: JSONValue?
-        switch question.updater {
-        case .tauri(let target, let arch, let bundle):
-            document = catalog.tauriUpdate(
-                component: component,
-                target: target,
-                arch: arch,
-                bundle: bundle,
-                channel: question.channel,
-                current: question.current
-            ).map(catalog.tauriAnswer)
-        case .squirrel(let platform):
-            document = catalog.squirrelUpdate(component: component, platform: platform, channel: question.channel, current: question.current)
-                .map(catalog.squirrelAnswer)
+        let key = UpdateAnswerCache.Key(component: component, updater: question.updater, channel: question.channel)
+        guard let offered = page.updates.entry(key, make: { offer(catalog, key) }), offered.version.compare(question.current) > 0 else {
+            return (.noContent, headers, nil)
         }
-        guard let document else { return (.noContent, headers, nil) }
-        let text = JSONWriter.write(document, pretty: false)
-        let etag = "\"" + SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-        headers[.eTag] = etag
-        if let ifNoneMatch, VersionRoute.matches(ifNoneMatch, etag) { return (.notModified, headers, nil) }
+        headers[.eTag] = offered.etag
+        if let ifNoneMatch, VersionRoute.matches(ifNoneMatch, offered.etag) { return (.notModified, headers, nil) }
         headers[.contentType] = "application/json; charset=utf-8"
-        return (.ok, headers, ByteBuffer(string: text))
+        return (.ok, headers, offered.body)
+    }
+
+    /// The update offered to the oldest caller, encoded, or nil when no release has a file for the platform.
+    private static func offer(_ catalog: Catalog, _ key: UpdateAnswerCache.Key) -> UpdateAnswerCache.Entry? {
+        let document: JSONValue
+        let release: Int
+        switch key.updater {
+        case .tauri(let target, let arch, let bundle):
+            guard
+                let offer = catalog.tauriUpdate(
+                    component: key.component,
+                    target: target,
+                    arch: arch,
+                    bundle: bundle,
+                    channel: key.channel,
+                    current: nil
+                )
+            else { return nil }
+            (document, release) = (catalog.tauriAnswer(offer), offer.release)
+        case .squirrel(let platform):
+            guard let offer = catalog.squirrelUpdate(component: key.component, platform: platform, channel: key.channel, current: nil) else {
+                return nil
+            }
+            (document, release) = (catalog.squirrelAnswer(offer), offer.release)
+        }
+        let text = JSONWriter.write(document, pretty: false)
+        let digest = SHA256.hash(data: Data(text.utf8))
+        let hex = digest.prefix(16).flatMap { byte in [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]] }
+        return UpdateAnswerCache.Entry(
+            version: catalog.data.releases[release].version,
+            body: ByteBuffer(string: text),
+            etag: "\"" + String(decoding: hex, as: UTF8.self) + "\""
+        )
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+}
+
+/// The update answers of one page snapshot, each computed on its first request: per component,
+/// platform (and bundle) and channel, the update offered to the oldest caller. A new snapshot (any
+/// release write) starts empty; at most ``limit`` answers are kept, so made-up platforms cannot
+/// grow it without bound (past it, answers are computed each time).
+final class UpdateAnswerCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var component: Int
+        var updater: UpdateRoutes.Question.Updater
+        var channel: String
+    }
+
+    struct Entry: Sendable {
+        /// The offered release's version (a caller below it gets the body).
+        var version: Version
+        var body: ByteBuffer
+        var etag: String
+    }
+
+    static let limit = 4096
+    private let entries = Mutex<[Key: Entry?]>([:])
+
+    /// The answer for `key`, made by `make` when it is not kept yet.
+    func entry(_ key: Key, make: () -> Entry?) -> Entry? {
+        if let kept = entries.withLock({ $0[key] }) { return kept }
+        let made = make()
+        entries.withLock { entries in
+            // `.some`: a kept "no update" is an entry too (assigning nil would remove the key).
+            if entries.count < Self.limit { entries[key] = .some(made) }
+        }
+        return made
     }
 }

@@ -114,4 +114,26 @@ import Testing
                 ])
         )
     }
+
+    /// The server keeps the offer made to the oldest caller (`current: nil`) and gives it to any
+    /// caller below it: the same answer as the walk for that caller.
+    @Test func theOldestCallersOfferAnswersEveryCaller() {
+        let c = Self.catalog(Self.releases + [Self.release("1.1", day: 5, assets: Self.everyPlatform)])
+        let callers = ["0.1", "1.0.0", "v1.1.0-beta.1", "1.1.0", "1.1", "1.1.0+b", "1.2.0-beta.1", "1.2.0-alpha", "2", "spring-24"]
+        for channel in ["stable", "beta", "rc", "alpha", "nightly"] {
+            for (target, arch) in [("darwin", "aarch64"), ("windows", "x86_64"), ("linux", "aarch64")] {
+                let oldest = c.tauriUpdate(component: 0, target: target, arch: arch, bundle: nil, channel: channel, current: nil)
+                for current in callers.map(Version.init) {
+                    let walked = c.tauriUpdate(component: 0, target: target, arch: arch, bundle: nil, channel: channel, current: current)
+                    let kept = oldest.flatMap { c.data.releases[$0.release].version.compare(current) > 0 ? $0 : nil }
+                    #expect(walked == kept, "\(channel) \(target)-\(arch) \(current)")
+                }
+            }
+            let oldest = c.squirrelUpdate(component: 0, platform: "darwin", channel: channel, current: nil)
+            for current in callers.map(Version.init) {
+                let walked = c.squirrelUpdate(component: 0, platform: "darwin", channel: channel, current: current)
+                #expect(walked == oldest.flatMap { c.data.releases[$0.release].version.compare(current) > 0 ? $0 : nil })
+            }
+        }
+    }
 }

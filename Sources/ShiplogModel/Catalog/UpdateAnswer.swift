@@ -22,10 +22,14 @@ extension Catalog {
     /// the highest release of `channel`'s feed above `current` whose version Tauri can read as SemVer
     /// (``UpdateAnswer/semver(_:)``) and that has a signed asset for `target-arch` (see
     /// ``UpdateAnswer/tauriAsset(_:target:arch:bundle:)``).
-    public func tauriUpdate(component: Int, target: String, arch: String, bundle: String?, channel: String, current: Version) -> UpdateOffer? {
+    ///
+    /// With no `current`, the release offered to the oldest caller: the answer for any `current` is
+    /// that one when its version is above `current`, else none (the releases come highest first),
+    /// which lets the server keep one answer per platform and channel.
+    public func tauriUpdate(component: Int, target: String, arch: String, bundle: String?, channel: String, current: Version?) -> UpdateOffer? {
         for index in updateReleases(of: component, channel: channel) {
             let release = data.releases[index]
-            guard release.version.compare(current) > 0 else { return nil }
+            if let current, release.version.compare(current) <= 0 { return nil }
             guard UpdateAnswer.semver(release.version) != nil,
                 let asset = UpdateAnswer.tauriAsset(release.assets, target: target, arch: arch, bundle: bundle)
             else { continue }
@@ -36,11 +40,11 @@ extension Catalog {
 
     /// The release Squirrel.Mac is offered (`/squirrel/{platform}/{current_version}`): the highest
     /// release of `channel`'s feed above `current` that has a macOS asset for `platform` (see
-    /// ``UpdateAnswer/squirrelAsset(_:platform:)``).
-    public func squirrelUpdate(component: Int, platform: String, channel: String, current: Version) -> UpdateOffer? {
+    /// ``UpdateAnswer/squirrelAsset(_:platform:)``). With no `current`: as ``tauriUpdate(component:target:arch:bundle:channel:current:)``.
+    public func squirrelUpdate(component: Int, platform: String, channel: String, current: Version?) -> UpdateOffer? {
         for index in updateReleases(of: component, channel: channel) {
             let release = data.releases[index]
-            guard release.version.compare(current) > 0 else { return nil }
+            if let current, release.version.compare(current) <= 0 { return nil }
             guard let asset = UpdateAnswer.squirrelAsset(release.assets, platform: platform) else { continue }
             return UpdateOffer(release: index, asset: asset)
         }

@@ -64,3 +64,4 @@ def test_fast_path_answers_are_logged_and_counted(tmp_path):
 
 TAURI_ROUTE = "/v1/pages/{page}/components/{component}/update/{target}/{arch}/{current_version}"
 SQUIRREL_ROUTE = "/v1/pages/{page}/components/{component}/squirrel/{platform}/{current_version}"
+

@@ -9,7 +9,9 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Every problem is reported on stderr as FILE: JSON.PATH: message. Warnings (exit status 0) \
             point at data that is probably not what was meant: dates against version order, mixed \
-            "v" prefixes, versions that compare equal, rc9/rc10.
+            "v" prefixes, versions that compare equal, rc9/rc10, and assets an app update feed \
+            cannot use (no signature for Sparkle or Tauri, no sha1 for Squirrel, no sha512 for \
+            electron-updater).
             """
     )
 
@@ -19,6 +21,14 @@ struct CheckCommand: AsyncParsableCommand {
         let loaded = try input.load()
         let data = loaded.data
         for warning in VersionWarnings.check(data) { Console.error("warning: \(warning)") }
+        for finding in UpdateWarnings.check(data) {
+            let release = data.releases[finding.release]
+            let (file, position) =
+                loaded.releasePosition(finding.release).map { (input.data[$0.source], $0.position) } ?? (input.data[0], finding.release)
+            Console.error(
+                "warning: \(file): releases[\(position)] (\(release.component) \(release.version.text)).assets[\(finding.asset)]: \(finding.message)"
+            )
+        }
         Console.output(
             "\(input.data.joined(separator: ", ")): valid — \(data.components.count) components, \(data.releases.count) releases, \(data.groups.count) groups, \(data.deployments.count) deployments"
         )

@@ -65,7 +65,7 @@ struct MigrateCommand: AsyncParsableCommand {
         } catch {
             if createdTarget { StoreLocation.removeSQLite(to) }
             Console.error("cannot migrate \(shownFrom) to \(shownTo), nothing was written: \(error)")
-            if case .conflict = error { throw ExitStatus.usage }
+            if error.code == .conflict { throw ExitStatus.usage }
             throw ExitStatus.io
         }
         let total = counts.reduce(0) { $0 + $1.rows }
@@ -87,7 +87,7 @@ enum StoreLocation {
             return try SQLiteStore(path: location)
         } catch {
             Console.error("\(option) \(shown(location)): \(error)")
-            if case StoreError.invalid = error { throw ExitStatus.usage }
+            if error.code == .invalid { throw ExitStatus.usage }
             throw ExitStatus.io
         }
     }

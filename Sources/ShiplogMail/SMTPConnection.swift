@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 public import NIOPosix
 import NIOSSL
+import ShiplogModel
 
 /// One SMTP session with a server, ready to send messages one after another.
 ///
@@ -121,15 +122,20 @@ public actor SMTPConnection {
         try await send(data: data, from: message.from.address, to: message.to.map(\.address))
     }
 
+    /// Asked after the server accepted `DATA`, just before the content goes out; false gives the
+    /// message up. An outbox records there that the message is about to be handed over, so that
+    /// a process killed after the server accepted it is not mistaken for one that never sent it.
+    public typealias ContentGate = @Sendable () async -> Bool
+
     /// Sends rendered message bytes (CRLF line endings, not dot-stuffed) to the given envelope.
-    func send(data: [UInt8], from sender: String, to recipients: [String]) async throws(SMTPError) {
+    func send(data: [UInt8], from sender: String, to recipients: [String], beforeContent: ContentGate? = nil) async throws(SMTPError) {
         await turns.acquire()
         defer { turns.release() }
         if let limit = extensions["SIZE"].flatMap({ Int($0) }), limit > 0, data.count > limit {
             throw SMTPError(.messageRejected, "the message has \(data.count) bytes; the server accepts at most \(limit)", isPermanent: true)
         }
         do {
-            try await transaction(data: data, from: sender, to: recipients)
+            try await transaction(data: data, from: sender, to: recipients, beforeContent: beforeContent)
             messagesSent += 1
         } catch {
             if error.reply != nil, channel.isActive {
@@ -150,7 +156,7 @@ public actor SMTPConnection {
         try? await channel.close()
     }
 
-    private func transaction(data: [UInt8], from sender: String, to recipients: [String]) async throws(SMTPError) {
+    private func transaction(data: [UInt8], from sender: String, to recipients: [String], beforeContent: ContentGate?) async throws(SMTPError) {
         let mail = try await exchange("MAIL FROM:<\(sender)>")
         guard mail.code == 250 else { throw SMTPError.reply(.senderRejected, "MAIL FROM:<\(sender)> failed", mail, permanentIf5xx: true) }
         for recipient in recipients {
@@ -161,6 +167,11 @@ public actor SMTPConnection {
         }
         let start = try await exchange("DATA")
         guard start.code == 354 else { throw SMTPError.reply(.messageRejected, "DATA failed", start, permanentIf5xx: true) }
+        if let beforeContent, await !beforeContent() {
+            // The server is waiting for the content: only closing the connection ends the transaction without a message.
+            try? await channel.close()
+            throw SMTPError(.cancelled, "the message was given up before its content was sent")
+        }
         let end: SMTPReply
         do {
             end = try await exchange(ByteBuffer(bytes: Self.dotStuffed(data)), log: "<message of \(data.count) bytes>")

@@ -29,6 +29,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
             case senderRejected
             case recipientRejected
             case messageRejected
+            case cancelled
         }
 
         private let base: Base
@@ -58,6 +59,9 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
         public static let recipientRejected = Code(.recipientRejected)
         /// The server rejected the message content (`DATA`), or it is larger than the server allows.
         public static let messageRejected = Code(.messageRejected)
+        /// The caller gave the message up after `DATA` was accepted and before its content was sent
+        /// (see ``SMTPSender/send(_:beforeContent:)``); the server never got it.
+        public static let cancelled = Code(.cancelled)
 
         public var description: String { base.rawValue }
     }

@@ -2,6 +2,7 @@ public import Logging
 public import NIOCore
 public import NIOPosix
 import NIOSSL
+import ShiplogModel
 
 /// Sends messages over one reused SMTP connection, connecting when needed and again when the
 /// connection dropped.
@@ -48,9 +49,13 @@ public actor SMTPSender {
 
     /// Sends one message, once the messages before it are sent.
     ///
+    /// `beforeContent`, when given, is asked once the server accepted `DATA`, just before the
+    /// message's content is sent; when it answers false the message is given up (the connection is
+    /// closed, and ``SMTPError/Code-swift.struct/cancelled`` thrown).
+    ///
     /// - Throws: ``SMTPError``; see ``SMTPConnection/send(_:)``. An invalid message throws
     ///   before any connection is made.
-    public func send(_ message: MailMessage) async throws(SMTPError) {
+    public func send(_ message: MailMessage, beforeContent: SMTPConnection.ContentGate? = nil) async throws(SMTPError) {
         let data = try MIMERenderer.render(message)
         let recipients = message.to.map(\.address)
         await turns.acquire()
@@ -58,9 +63,9 @@ public actor SMTPSender {
         let reused = connection?.isOpen == true
         let connection = try await openConnection()
         do {
-            try await connection.send(data: data, from: message.from.address, to: recipients)
+            try await connection.send(data: data, from: message.from.address, to: recipients, beforeContent: beforeContent)
         } catch {
-            guard reused, !error.mayHaveBeenDelivered, error.reply == nil, !connection.isOpen else {
+            guard reused, !error.mayHaveBeenDelivered, error.reply == nil, error.code != .cancelled, !connection.isOpen else {
                 retire(connection)
                 throw error
             }
@@ -68,7 +73,7 @@ public actor SMTPSender {
             self.connection = nil
             let fresh = try await openConnection()
             do {
-                try await fresh.send(data: data, from: message.from.address, to: recipients)
+                try await fresh.send(data: data, from: message.from.address, to: recipients, beforeContent: beforeContent)
             } catch {
                 retire(fresh)
                 throw error

@@ -23,7 +23,7 @@ extension PostgresStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.database("cannot migrate \(url.redacted): \(reason(error))")
+            throw StoreError.database("cannot migrate \(url.redacted): \(reason(error))", cause: error)
         }
     }
 

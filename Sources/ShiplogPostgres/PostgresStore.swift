@@ -32,7 +32,7 @@ public final class PostgresStore: SQLStore {
         do {
             connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(url), id: 0, logger: logger)
         } catch {
-            throw StoreError.database("cannot connect to \(url.redacted): \(reason(error))")
+            throw StoreError.database("cannot connect to \(url.redacted): \(reason(error))", cause: error)
         }
         do {
             try await migrate(connection, url: url, logger: logger)
@@ -175,7 +175,7 @@ public final class PostgresStore: SQLStore {
             default: break
             }
         }
-        return .database("\(url.redacted): \(Self.reason(error))")
+        return .database("\(url.redacted): \(Self.reason(error))", cause: error)
     }
 
     /// What went wrong, in words: the server's message, else the connection's error (PSQLError's own

@@ -84,11 +84,11 @@ struct APIError: Error, HTTPResponseError, Sendable {
 
     /// A store refusal as the API's answer.
     static func from(_ error: StoreError) -> APIError {
-        switch error {
-        case .notFound(let what): .notFound(what)
-        case .conflict(let message): APIError(.conflict, "conflict", message)
-        case .invalid(let field, let message): invalid(message, causes: [Cause(field: field, error: message)])
-        case .database: APIError(.serviceUnavailable, "store_unavailable", "the store could not complete the request; try again")
+        switch error.code {
+        case .notFound: .notFound(error.message)
+        case .conflict: APIError(.conflict, "conflict", error.message)
+        case .invalid: invalid(error.message, causes: [Cause(field: error.field ?? "body", error: error.message)])
+        default: APIError(.serviceUnavailable, "store_unavailable", "the store could not complete the request; try again")
         }
     }
 }

@@ -15,7 +15,7 @@ final class DeploymentChanges: Sendable {
     let snapshots: Snapshots
     /// Tells the other replicas what a committed write changed (``ReplicaChanges``).
     let announce: @Sendable (StoreChange) async -> Void
-    private let gate = AsyncGate()
+    private let gate = TurnQueue()
 
     init(snapshots: Snapshots, announce: @escaping @Sendable (StoreChange) async -> Void = { _ in }) {
         self.snapshots = snapshots
@@ -103,47 +103,5 @@ final class DeploymentChanges: Sendable {
             }
         }
         return snapshot.replacingDeployments(deployments)
-    }
-}
-
-/// A first-come, first-served lock for async code: one body runs at a time.
-final class AsyncGate: Sendable {
-    private struct State {
-        var busy = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    func run<T: Sendable, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
-        await enter()
-        defer { leave() }
-        return try await body()
-    }
-
-    private func enter() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let entered = state.withLock { state in
-                if !state.busy {
-                    state.busy = true
-                    return true
-                }
-                state.waiters.append(continuation)
-                return false
-            }
-            if entered { continuation.resume() }
-        }
-    }
-
-    /// Hands the gate to the next waiter, or opens it.
-    private func leave() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.waiters.isEmpty else {
-                state.busy = false
-                return nil
-            }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
     }
 }

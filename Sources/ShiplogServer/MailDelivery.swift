@@ -20,15 +20,19 @@ struct OutgoingMail: Sendable {
     var messageID: String
 }
 
-/// Why a delivery failed: `transient` is retried later, `permanent` is not (a rejected address).
+/// Why a delivery failed: `transient` is retried later, `permanent` is not (a rejected address),
+/// `cancelled` when `beforeContent` gave the mail up (another replica holds it now).
 enum DeliveryError: Error, Sendable {
     case transient(String)
     case permanent(String)
+    case cancelled
 }
 
 /// Sends mail somewhere (an SMTP server).
 protocol MailTransport: Sendable {
-    func deliver(_ mail: OutgoingMail) async throws(DeliveryError)
+    /// Sends a mail; `beforeContent` is asked just before the content goes out (after the
+    /// server accepted the envelope), and false gives the mail up.
+    func deliver(_ mail: OutgoingMail, beforeContent: @escaping @Sendable () async -> Bool) async throws(DeliveryError)
     func close() async
 }
 
@@ -64,6 +68,8 @@ final class MailDelivery: Service, Sendable {
     /// Where links point: the configured public URL, else the address the server listens on (known once it runs).
     private let ownURL: Mutex<String>
     private let loop: OutboxLoop
+    /// When mail left `sending` by stopped replicas was last looked for (Unix seconds).
+    private let lastAbandonedSweep = Mutex<Int64>(0)
 
     var store: any Store { snapshots.store }
 
@@ -110,6 +116,7 @@ final class MailDelivery: Service, Sendable {
     /// replica claimed but did not attempt (shutdown, a failing server, half of the lease gone) is
     /// given back, so other replicas need not wait for the lease to end.
     func deliverDue() async -> Bool {
+        await giveUpAbandonedMail()
         let lease = loop.newLease()
         let due: [OutboxMail]
         do {
@@ -137,10 +144,16 @@ final class MailDelivery: Service, Sendable {
                 continue
             }
             do {
-                try await transport.deliver(outgoing)
+                // Recorded as `sending` (committed) before the content goes out: a replica killed
+                // after the server accepted it leaves it `sending`, which no replica sends again.
+                try await transport.deliver(outgoing) { [store] in
+                    (try? await store.markSending(mail: mail.id, owner: lease.owner)) == true
+                }
                 try await store.markSent(mail: mail.id)
             } catch let error as DeliveryError {
                 switch error {
+                case .cancelled:
+                    logger.warning("mail \(mail.id): no longer held by this replica; left to the one that holds it")
                 case .permanent(let reason):
                     logger.warning("mail \(mail.id) to subscriber \(mail.subscriber.id) failed for good: \(reason)")
                     ServerMetrics.mailFailed("permanent")
@@ -155,13 +168,33 @@ final class MailDelivery: Service, Sendable {
                     return false
                 }
             } catch {
-                // The mail went out but is not marked sent: it stays leased, and is sent again once the lease ends.
+                // The mail went out but is not marked sent: it stays `sending`, and is never sent again.
                 logger.error("mail \(mail.id): \(error)")
                 try? await store.releaseMail(due[(index + 1)...].map(\.id), owner: lease.owner)
                 return false
             }
         }
         return due.count == Self.batch
+    }
+
+    /// Every 30 s, gives up the mail that replicas which stopped left `sending` once its lease is
+    /// over (``Store/giveUpAbandonedMail(owner:)``), so that it counts as failed, with why.
+    func giveUpAbandonedMail() async {
+        let now = Int64(Date().timeIntervalSince1970)
+        let due = lastAbandonedSweep.withLock { last in
+            guard now - last >= 30 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        do {
+            let abandoned = try await store.giveUpAbandonedMail(owner: nil)
+            if abandoned > 0 {
+                logger.warning("\(abandoned) mail(s) were being handed to the SMTP server when their replica stopped: marked failed, not sent again")
+            }
+        } catch {
+            logger.error("mail: cannot look for mail left by stopped replicas: \(error)")
+        }
     }
 
     /// The mail as it goes out; nil when what it is about is gone.

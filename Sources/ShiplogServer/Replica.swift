@@ -77,7 +77,13 @@ struct Replica: Sendable, Hashable, CustomStringConvertible {
             for holder in try await store.leaseHolders() {
                 guard let replica = Replica(holder), replica.isGoneFromHere else { continue }
                 let released = try await store.releaseLeases(owner: holder)
+                let abandoned = try await store.giveUpAbandonedMail(owner: holder)
                 logger.notice("took over \(released) outbox item(s) of replica \(holder), which is gone")
+                if abandoned > 0 {
+                    logger.warning(
+                        "\(abandoned) mail(s) of replica \(holder) were being handed to the SMTP server when it stopped: failed, not sent again"
+                    )
+                }
             }
         } catch {
             logger.error("outbox: cannot look at the leases of other replicas: \(error)")

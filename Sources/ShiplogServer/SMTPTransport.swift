@@ -23,7 +23,7 @@ final class SMTPTransport: MailTransport {
         var description: String
     }
 
-    func deliver(_ mail: OutgoingMail) async throws(DeliveryError) {
+    func deliver(_ mail: OutgoingMail, beforeContent: @escaping @Sendable () async -> Bool) async throws(DeliveryError) {
         let message: MailMessage
         do {
             message = MailMessage(
@@ -39,8 +39,9 @@ final class SMTPTransport: MailTransport {
             throw DeliveryError.permanent("\(error)")
         }
         do {
-            try await sender.send(message)
+            try await sender.send(message, beforeContent: beforeContent)
         } catch {
+            if error.code == .cancelled { throw DeliveryError.cancelled }
             throw error.isPermanent ? DeliveryError.permanent(error.description) : DeliveryError.transient(error.description)
         }
     }

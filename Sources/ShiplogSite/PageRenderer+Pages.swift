@@ -72,7 +72,9 @@ extension PageRenderer {
         case .group(let group):
             let resolved = catalog.groups[group].group
             return "Release notes for \(resolved.title ?? "version \(resolved.version.text)")."
-        case .notFound, .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch: return nil
+        case .notFound, .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch, .badge, .environmentBadge,
+            .update:
+            return nil
         }
     }
 }

@@ -56,6 +56,11 @@ struct PageRenderer: Sendable {
             )
         case .search: return SearchIndex.root(data.components)
         case .componentSearch(let offset): return SearchIndex.component(plan.visibleReleases[offset].map { data.releases[$0] })
+        case .badge(let offset, let format): return format.text(catalog.componentBadge(offset))
+        case .environmentBadge(let environment, let offset, let format):
+            let index = plan.deployedReleases[environment]?[data.components[offset].slug]
+            return format.text(catalog.badge(label: environment, release: index))
+        case .update(let offset, let file): return UpdateFeeds(views: views, plan: plan).render(offset, file)
         case .index, .notFound, .component, .release, .group, .asset: return ""
         }
     }
@@ -96,7 +101,8 @@ struct PageRenderer: Sendable {
                 path: SitePaths.group(catalog.groups[group].group.version),
                 extra: ["group": .object(views.group(group))]
             )
-        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch: return nil
+        case .version, .sitemap, .feed, .componentLatest, .componentFeed, .asset, .search, .componentSearch, .badge, .environmentBadge, .update:
+            return nil
         }
     }
 

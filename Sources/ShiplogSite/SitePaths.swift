@@ -11,6 +11,9 @@ enum SitePaths {
     /// The file of the release page of `version` of `component` on disk (the version as is).
     static func releaseFile(component: String, version: String) -> String { "components/\(component)/\(version)/index.html" }
 
+    /// `environments/<env>/<slug>/`, where an environment's badge of a component lives (SPEC §9).
+    static func environmentBadge(_ environment: String, component: String) -> String { "environments/\(environment)/\(component)/" }
+
     /// `groups/<version>/`.
     static func group(_ version: Version) -> String { "groups/\(encode(version.text))/" }
 

@@ -2,34 +2,6 @@ import Dispatch
 import ShiplogModel
 import Synchronization
 
-/// One file of the site.
-enum Output: Sendable, Hashable {
-    case index, notFound, version, sitemap
-    case feed(FeedFormat)
-    case component(Int)
-    case componentLatest(Int)
-    case componentFeed(Int, FeedFormat)
-    case release(Int)
-    case group(Int)
-    case asset(String)
-    /// The site-wide search index and a component's (see ``SearchIndex``).
-    case search
-    case componentSearch(Int)
-}
-
-/// The two feed formats.
-enum FeedFormat: String, Sendable, Hashable {
-    case json = "feed.json"
-    case atom = "atom.xml"
-}
-
-/// A file to be written: where, what, and the fingerprint of everything it is made from.
-struct PlannedOutput: Sendable {
-    var path: String
-    var output: Output
-    var key: Digest
-}
-
 /// Decides which files a site has and fingerprints the inputs of each (SPEC §4).
 ///
 /// A page's key covers everything its template can see, so an unchanged key means an unchanged page.
@@ -53,6 +25,10 @@ struct SitePlan: Sendable {
     let sitesOfRelease: [ReleaseReference: [Int]]
     /// Per release index, its position in its component's visible list (nil when it is not visible).
     let positionOfRelease: [Int?]
+    /// Environment → component slug → the release running there (see ``Catalog/deployedReleases(including:)``).
+    let deployedReleases: [String: [String: Int]]
+    /// Per component, its app update files and the releases each offers (SPEC §9).
+    let updateFiles: [[UpdateFile: [Int]]]
 
     init(catalog: Catalog, theme: Theme, generator: String, releaseKeys: [Digest]) {
         self.catalog = catalog
@@ -159,9 +135,12 @@ struct SitePlan: Sendable {
         // Each component's pages are keyed on a core of their own, as are the summaries and the
         // groups (kept after the components); the order of the outputs stays that of the data.
         let perComponent = Mutex([[PlannedOutput]](repeating: [], count: data.components.count + 2))
+        let perComponentUpdates = Mutex([[UpdateFile: [Int]]](repeating: [:], count: data.components.count))
         let deployments = deploymentsOfRelease
         let sites = sitesOfRelease
         let groupsByRelease = groupsOfRelease
+        let deployed = catalog.deployedReleases()
+        let environments = catalog.badgeEnvironments
         // The summaries, the longest job, go first.
         DispatchQueue.concurrentPerform(iterations: data.components.count + 2) { job in
             let offset = (job + data.components.count) % (data.components.count + 2)
@@ -202,6 +181,22 @@ struct SitePlan: Sendable {
                     }
                 )
             )
+            let badgeKey = key("badge") { f in
+                if let index = catalog.latest[offset] ?? catalog.latestPrerelease[offset] { releaseState(index, into: &f) } else { f.add(0) }
+            }
+            for format in BadgeFormat.allCases {
+                outputs.append(PlannedOutput(path: base + format.rawValue, output: .badge(offset, format), key: badgeKey))
+            }
+            for environment in environments {
+                let environmentKey = key("environment-badge") { f in
+                    f.add(environment)
+                    if let index = deployed[environment]?[component.slug] { releaseState(index, into: &f) } else { f.add(0) }
+                }
+                for format in BadgeFormat.allCases {
+                    let path = SitePaths.environmentBadge(environment, component: component.slug) + format.rawValue
+                    outputs.append(PlannedOutput(path: path, output: .environmentBadge(environment, offset, format), key: environmentKey))
+                }
+            }
             let componentFeedKey = key("component-feed") { f in for index in componentFeeds[offset] { releaseState(index, into: &f) } }
             for format in [FeedFormat.json, .atom] {
                 outputs.append(PlannedOutput(path: base + format.rawValue, output: .componentFeed(offset, format), key: componentFeedKey))
@@ -227,8 +222,18 @@ struct SitePlan: Sendable {
                 let path = SitePaths.releaseFile(component: component.slug, version: data.releases[index].version.text)
                 outputs.append(PlannedOutput(path: path, output: .release(index), key: releaseKey))
             }
+            let updates = Self.updateFiles(of: offset, in: catalog)
+            for (file, releases) in updates {
+                let updateKey = key("update") { f in
+                    f.add(file.path)
+                    for index in releases { f.add(releaseKeys[index]) }
+                }
+                outputs.append(PlannedOutput(path: base + file.path, output: .update(offset, file), key: updateKey))
+            }
+            perComponentUpdates.withLock { $0[offset] = Dictionary(uniqueKeysWithValues: updates) }
             perComponent.withLock { $0[offset] = outputs }
         }
+        self.updateFiles = perComponentUpdates.withLock { $0 }
         let parts = perComponent.withLock { $0 }
         var outputs = parts[data.components.count]
         outputs += parts[..<data.components.count].flatMap { $0 }
@@ -247,80 +252,6 @@ struct SitePlan: Sendable {
         var positionOfRelease = [Int?](repeating: nil, count: data.releases.count)
         for list in visible { for (position, index) in list.enumerated() { positionOfRelease[index] = position } }
         self.positionOfRelease = positionOfRelease
-    }
-
-    /// Whether the site shows a deployment: only when it shows the release deployed (never a draft's).
-    func isShown(_ deployment: Deployment) -> Bool {
-        guard let index = catalog.releaseIndex[ReleaseReference(component: deployment.component, version: deployment.version)] else { return false }
-        return catalog.isVisible(index)
-    }
-
-    /// The releases whose rendered notes `output` shows.
-    func notesNeeded(by output: Output) -> [Int] {
-        switch output {
-        case .index:
-            return recentReleases() + catalog.latest.compactMap { $0 } + catalog.latestPrerelease.compactMap { $0 }
-                + indexGroups().flatMap { catalog.groups[$0].members }
-        case .feed: return feedReleases
-        case .component(let offset): return visibleReleases[offset]
-        case .componentFeed(let offset, _): return componentFeeds[offset]
-        case .componentLatest(let offset): return [catalog.latest[offset], catalog.latestPrerelease[offset]].compactMap { $0 }
-        case .release(let index): return [index]
-        case .group(let group): return catalog.groups[group].members
-        case .notFound, .version, .sitemap, .asset, .search, .componentSearch: return []
-        }
-    }
-
-    /// The releases of which `output` shows more than their summary (see ``ReleaseMemo``): those
-    /// whose notes it shows, the neighbours of a release, the releases of customer sites.
-    func releasesShown(by output: Output) -> [Int] {
-        var shown = notesNeeded(by: output)
-        switch output {
-        case .release(let index):
-            let list = visibleReleases[catalog.componentOfRelease[index]]
-            if let position = positionOfRelease[index] {
-                shown += [position - 1, position + 1].filter(list.indices.contains).map { list[$0] }
-            }
-        case .index:
-            shown += catalog.data.sites.flatMap { $0.releases.compactMap { catalog.releaseIndex[$0] } }
-            if let latest = catalog.latestGroup { shown += catalog.groups[latest].members }
-            shown += catalog.data.components.compactMap { Views.activeRelease($0.slug, in: catalog) }
-        case .version:
-            shown += catalog.latest.compactMap { $0 }
-        case .componentSearch(let offset):
-            shown += visibleReleases[offset]
-        default:
-            break
-        }
-        return shown
-    }
-
-    /// The newest visible releases by date, for the index page.
-    func recentReleases(limit: Int = 20) -> [Int] {
-        Self.first(limit, of: visibleReleases.flatMap { $0 }, by: catalog.isMoreRecent)
-    }
-
-    /// The first `limit` of `indices` in the order `precedes` (a strict total order), as sorting
-    /// all of them would give, without sorting all of them.
-    static func first(_ limit: Int, of indices: [Int], by precedes: (Int, Int) -> Bool) -> [Int] {
-        guard limit > 0 else { return [] }
-        var kept: [Int] = []
-        kept.reserveCapacity(min(limit, indices.count) + 1)
-        for index in indices where kept.count < limit || precedes(index, kept[kept.count - 1]) {
-            var low = 0
-            var high = kept.count
-            while low < high {
-                let middle = (low + high) / 2
-                if precedes(kept[middle], index) { low = middle + 1 } else { high = middle }
-            }
-            kept.insert(index, at: low)
-            if kept.count > limit { kept.removeLast() }
-        }
-        return kept
-    }
-
-    /// The groups the index page lists (newest first).
-    func indexGroups(limit: Int = 10) -> [Int] {
-        Array(visibleGroups.prefix(limit))
+        self.deployedReleases = deployed
     }
 }

@@ -40,6 +40,7 @@ struct Views: Sendable {
             "has_assets": .bool(!release.assets.isEmpty),
             "assets": .objects(release.assets.map(asset)),
         ]
+        view[string: "download_platforms"] = Self.downloadPlatforms(release.assets)
         view[string: "title"] = release.title
         view[string: "published_at"] = release.publishedAt?.rfc3339
         view[string: "date"] = release.publishedAt?.humanDate
@@ -84,16 +85,7 @@ struct Views: Sendable {
     func activeRelease(_ slug: String) -> Int? { Self.activeRelease(slug, in: catalog) }
 
     static func activeRelease(_ slug: String, in catalog: Catalog) -> Int? {
-        var best: (time: Int64, order: Int, index: Int)?
-        for (order, deployment) in catalog.data.deployments.enumerated()
-        where deployment.component == slug && deployment.environment == productionEnvironment && deployment.status == .success {
-            guard let index = catalog.releaseIndex[ReleaseReference(component: slug, version: deployment.version)],
-                catalog.isVisible(index)
-            else { continue }
-            let time = deployment.time?.seconds ?? .min
-            if best.map({ (time, order) >= ($0.time, $0.order) }) ?? true { best = (time, order, index) }
-        }
-        return best?.index
+        catalog.deployedRelease(component: slug, environment: productionEnvironment)
     }
 
     func group(_ offset: Int) -> TemplateObject {
@@ -147,15 +139,6 @@ struct Views: Sendable {
         view[string: "date"] = deployment.time?.humanDate
         view[string: "host"] = deployment.host
         view[string: "actor"] = deployment.actor
-        return view
-    }
-
-    private func asset(_ asset: Release.Asset) -> TemplateObject {
-        var view: TemplateObject = ["name": .string(asset.name ?? asset.url.map { String($0.split(separator: "/").last ?? "") } ?? "download")]
-        view[string: "url"] = asset.url
-        view[string: "platform"] = asset.platform
-        view[string: "size"] = asset.size.map(Self.humanSize)
-        view[string: "signature"] = asset.signature
         return view
     }
 

@@ -85,7 +85,7 @@ extension SQLStore {
             try String.fetchAll(
                 db,
                 sql: """
-                    SELECT leased_by FROM outbox WHERE state = 'queued' AND lease_until > ?1
+                    SELECT leased_by FROM outbox WHERE state IN ('queued', 'sending') AND lease_until > ?1
                     UNION SELECT leased_by FROM webhook_deliveries WHERE state = 'queued' AND lease_until > ?1
                     """,
                 arguments: [now]

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import ShiplogModel
@@ -34,7 +33,7 @@ public final class SQLiteStore: SQLStore {
             superseded = try pool.read { db in try Self.unknownMigrations(db) }
             if superseded.isEmpty { try Schema.migrator.migrate(pool) }
         } catch {
-            throw StoreError.database("cannot open \(path): \(Self.message(error))")
+            throw StoreError.database("cannot open \(path): \(Self.message(error))", cause: error)
         }
         if !superseded.isEmpty {
             throw StoreError.database(
@@ -83,7 +82,7 @@ public final class SQLiteStore: SQLStore {
         if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT {
             return .conflict(error.message ?? "a constraint of the store was violated")
         }
-        return .database(message(error))
+        return .database(message(error), cause: error)
     }
 
     static func message(_ error: any Error) -> String {

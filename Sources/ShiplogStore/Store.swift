@@ -211,6 +211,15 @@ public protocol Store: Sendable {
     @discardableResult
     func releaseLeases(owner: String) async throws(StoreError) -> Int
 
+    /// Records that a mail `owner` holds is being handed to the SMTP server (`sending`), just
+    /// before its content goes out; false when `owner` no longer holds it queued.
+    func markSending(mail: Int64, owner: String) async throws(StoreError) -> Bool
+
+    /// Gives up, as failed, the mails left `sending` by a replica that stopped: those `owner`
+    /// (a replica known to be gone) held, and any whose lease is over. Returns how many.
+    @discardableResult
+    func giveUpAbandonedMail(owner: String?) async throws(StoreError) -> Int
+
     /// Records that the SMTP server accepted a mail (its lease ends).
     func markSent(mail: Int64) async throws(StoreError)
 
@@ -266,81 +275,6 @@ public protocol Store: Sendable {
     /// A number that changes whenever another connection or process commits to the store, so a
     /// server can notice `shiplog import` or `keys revoke` run beside it.
     func changeCounter() async throws(StoreError) -> Int
-}
-
-/// What an import changed.
-public struct ImportSummary: Sendable, Hashable {
-    /// Counts of created and updated things by kind (`releases`, `components` …).
-    public var created: [String: Int] = [:]
-    public var updated: [String: Int] = [:]
-
-    public init() {}
-
-    public var description: String {
-        let kinds = Set(created.keys).union(updated.keys).sorted()
-        guard !kinds.isEmpty else { return "nothing changed" }
-        return kinds.map { "\($0): \(created[$0, default: 0]) new, \(updated[$0, default: 0]) updated" }.joined(separator: "; ")
-    }
-}
-
-/// What a key may do (SPEC §6): `read` may GET, `write` may also change releases, deployments and
-/// sites, `admin` may do everything.
-public enum KeyScope: String, Sendable, Hashable, CaseIterable, Comparable {
-    case read, write, admin
-
-    var rank: Int {
-        switch self {
-        case .read: 0
-        case .write: 1
-        case .admin: 2
-        }
-    }
-
-    public static func < (lhs: KeyScope, rhs: KeyScope) -> Bool { lhs.rank < rhs.rank }
-}
-
-/// A key as the store knows it: never its secret.
-public struct KeyInfo: Sendable, Hashable {
-    public var id: String
-    public var page: String
-    public var scope: KeyScope
-    public var createdAt: Timestamp
-    public var revokedAt: Timestamp?
-
-    public init(id: String, page: String, scope: KeyScope, createdAt: Timestamp, revokedAt: Timestamp? = nil) {
-        self.id = id
-        self.page = page
-        self.scope = scope
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
-}
-
-/// A key just created: the secret is shown once and never again.
-public struct NewKey: Sendable, Hashable {
-    public var info: KeyInfo
-    public var secret: String
-}
-
-/// Why the store refused or failed.
-public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The named thing does not exist (`page "acme"`, `component "api"` …).
-    case notFound(String)
-    /// The write conflicts with what is stored (a duplicate, or a release something refers to).
-    case conflict(String)
-    /// The value breaks a rule; `field` names it.
-    case invalid(field: String, message: String)
-    /// The database could not be opened, read or written.
-    case database(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let what): "\(what) not found"
-        case .conflict(let message): message
-        case .invalid(let field, let message): "\(field): \(message)"
-        case .database(let message): "database error: \(message)"
-        }
-    }
 }
 
 extension Store {

@@ -237,69 +237,6 @@ extension SQLStore {
             try SQLRow.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(Self.subscriber)
         }
     }
-
-    public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
-        let now = Self.now()
-        return try await read { db in
-            try SQLRow.fetchAll(
-                db,
-                sql: Self.outboxMailSelect + " WHERE \(Outbox.claimable) ORDER BY o.next_attempt_at, o.id LIMIT ?",
-                arguments: [now, now, limit]
-            ).map(Self.outboxMail)
-        }
-    }
-
-    public func markSent(mail id: Int64) async throws(StoreError) {
-        let now = Self.now()
-        try await writeOutbox { db in
-            try db.execute(
-                sql: "UPDATE outbox SET state = 'sent', sent_at = ?, payload = NULL, lease_until = NULL, leased_by = NULL WHERE id = ?",
-                arguments: [now, id]
-            )
-        }
-    }
-
-    public func markFailed(mail id: Int64, error: String, retryAt: Int64?) async throws(StoreError) {
-        try await writeOutbox { db in
-            if let retryAt {
-                try db.execute(
-                    sql: """
-                        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = NULL, leased_by = NULL
-                        WHERE id = ? AND state = 'queued'
-                        """,
-                    arguments: [retryAt, error, id]
-                )
-            } else {
-                try db.execute(
-                    sql: """
-                        UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, payload = NULL, lease_until = NULL,
-                            leased_by = NULL
-                        WHERE id = ? AND state = 'queued'
-                        """,
-                    arguments: [error, id]
-                )
-            }
-        }
-    }
-
-    public func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts {
-        try await read { db in
-            var counts = OutboxCounts()
-            for row in try SQLRow.fetchAll(
-                db,
-                sql: "SELECT state, COUNT(*) AS n FROM outbox WHERE CAST(?1 AS TEXT) IS NULL OR page_id = ?1 GROUP BY state",
-                arguments: [page]
-            ) {
-                let n: Int = row["n"]
-                switch row["state"] as String {
-                case "queued": counts.queued = n
-                case "sent": counts.sent = n
-                default: counts.failed = n
-                }
-            }
-            return counts
-        }
-    }
 }
 
 extension Rows {

@@ -1,5 +1,6 @@
 import Foundation
 import ShiplogMail
+import Synchronization
 import Testing
 
 /// Sends to a real SMTP server on loopback (aiosmtpd) and reads what it received.
@@ -189,4 +190,48 @@ import Testing
         let recipients = try sink.received().flatMap(\.envelope.rcptTos)
         #expect(Set(recipients) == Set((0..<50).map { "reader\($0)@example.org" }))
     }
+}
+
+/// The gate before a message's content (``SMTPConnection/ContentGate``): asked once the server
+/// accepted `DATA`, so an outbox can record the hand-over; a refusal sends nothing.
+@Suite struct ContentGateTests {
+    @Test func theGateIsAskedOnceAndItsYesSendsTheMessage() async throws {
+        let sink = try await SMTPSink()
+        let sender = SMTPSender(configuration: try sink.configuration())
+        let asked = Counter()
+        try await sender.send(try releaseMessage()) {
+            asked.add()
+            return true
+        }
+        await sender.close()
+        #expect(asked.value == 1)
+        #expect(try sink.received().count == 1)
+    }
+
+    @Test func aRefusalGivesTheMessageUpAndTheNextOneStillGoesOut() async throws {
+        let sink = try await SMTPSink()
+        let sender = SMTPSender(configuration: try sink.configuration())
+        let asked = Counter()
+        let error = await expectSMTPError(.cancelled) {
+            try await sender.send(try releaseMessage(subject: "given up")) {
+                asked.add()
+                return false
+            }
+        }
+        #expect(error?.isTransient == true)
+        // Not retried on a new connection: a refusal means another process holds the message.
+        #expect(asked.value == 1)
+        try await sender.send(try releaseMessage(subject: "sent"))
+        await sender.close()
+        let received = try sink.received()
+        #expect(received.count == 1)
+        #expect(received.first.map { $0.text.contains("Subject: sent") } == true)
+    }
+}
+
+/// A count that `@Sendable` closures can add to.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

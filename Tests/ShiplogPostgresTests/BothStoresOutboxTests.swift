@@ -37,7 +37,7 @@ import Testing
         #expect(all.count == 3)
 
         // Long enough for the checks below on a loaded machine; the test then waits it out.
-        let a = OutboxLease(owner: "replica-a", until: Self.now() + 12)
+        let a = OutboxLease(owner: "replica-a", until: Self.now() + 25)
         let b = OutboxLease(owner: "replica-b", until: Self.now() + 600)
         let claimedByA = try await store.claimMail(limit: 2, lease: a)
         #expect(claimedByA.map(\.id) == Array(all.prefix(2)))
@@ -109,7 +109,7 @@ import Testing
             at: location
         )
         // Long enough for the checks below on a loaded machine; the test then waits it out.
-        let a = OutboxLease(owner: "replica-a", until: Self.now() + 12)
+        let a = OutboxLease(owner: "replica-a", until: Self.now() + 25)
         let b = OutboxLease(owner: "replica-b", until: Self.now() + 600)
         let claimedByA = try await store.claimWebhookDeliveries(limit: 10, lease: a)
         #expect(claimedByA.map(\.id) == ["d1", "d3"])

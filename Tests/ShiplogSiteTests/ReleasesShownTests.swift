@@ -1,7 +1,7 @@
 import Foundation
-import ShiplogModel
 import Testing
 
+@testable import ShiplogModel
 @testable import ShiplogSite
 
 /// An incremental build decodes in full only the releases that the pages it renders show
@@ -10,6 +10,8 @@ import Testing
     /// `release` with everything but its summary fields (``ReleaseMemo``) replaced, so that a page that shows it differs.
     static func poisoned(_ release: Release) -> Release {
         var release = release
+        // A summary knows which update feeds its assets serve.
+        release.summaryFormats = release.updateFormats
         release.title = "POISON title"
         release.notes = "POISON notes"
         release.commit = "POISON"

@@ -73,7 +73,8 @@ import Testing
         await #expect {
             try await store.activate(Self.reference("v1.2.0"), page: Self.page)
         } throws: { error in
-            guard case StoreError.conflict(let message) = error else { return false }
+            guard let error = error as? StoreError, error.code == .conflict else { return false }
+            let message = error.message
             return message.contains("yanked")
         }
         await #expect(throws: StoreError.notFound("release \"v9.0.0\" of component \"api\"")) {
@@ -98,7 +99,8 @@ import Testing
         await #expect {
             try await store.deleteRelease(Self.reference("v1.0.0"), page: Self.page)
         } throws: { error in
-            guard case StoreError.conflict(let message) = error else { return false }
+            guard let error = error as? StoreError, error.code == .conflict else { return false }
+            let message = error.message
             return message.contains("active release")
         }
         try await store.clearActive(component: "api", page: Self.page)

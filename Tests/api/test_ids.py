@@ -119,6 +119,8 @@ def test_release_by_id_reads_changes_and_deletes_like_its_path(server, store):
 @pytest.mark.parametrize("patch,field", [
     ({"title": 5}, "title"), ({"channel": "Beta!"}, "channel"), ({"build": ""}, "build"),
     ({"assets": [{"sha256": "nope"}]}, "assets[0].sha256"), ({"assets": [{"sha512": "abc="}]}, "assets[0].sha512"),
+    ({"assets": [{"platform": "macos-arm64"}]}, "assets[0].platform"),
+    ({"assets": [{"signature": "two\nlines"}]}, "assets[0].signature"),
     ({"status": "published"}, "published_at"), ({"typo": 1}, "typo"),
 ])
 def test_patch_release_by_id_names_the_bad_field(server, patch, field):

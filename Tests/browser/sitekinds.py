@@ -9,7 +9,8 @@ without touching this file: every `.html` file the build wrote is a page, and pa
 path shape (the first folder kept, the folders below it as `*`) and the same set of element classes
 are one kind. The data is the example site's with a few additions, so that every part of the
 theme shows up somewhere: drafts (`--drafts`), a frozen environment, the e-mail subscription form
-(`page.server_url`) and a component with more releases than any list shows on one page.
+(`page.server_url`), downloads with checksums and signatures, and a component with more releases
+than any list shows on one page.
 """
 import functools
 import html.parser
@@ -40,6 +41,15 @@ def example_data(server_url=None, many=True):
         data["page"]["server_url"] = server_url
     if data.get("environments"):
         data["environments"][-1]["frozen"] = True
+    # Every part of a download: a bundle platform, each checksum, a signature.
+    checksums = [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+                 {"sha512": "7iaw3Ur350mqGo7jwQrpkj9hiYB3Lkc/iBml1JQODbJ6wYX4oOHV+E+IvIh/1nsUNzLDBMxfqa2Ob1f1ACio/w=="},
+                 {"sha1": "da39a3ee5e6b4b0d3255bfef95601890afd80709", "signature": "dW50cnVzdGVkIGNvbW1lbnQ6IHNpZ25hdHVyZQ=="}]
+    for release in data["releases"]:
+        for asset, extra in zip(release.get("assets", []), checksums):
+            asset.update(extra)
+            if asset.get("platform") == "linux-x86_64":
+                asset["platform"] = "linux-x86_64-appimage"
     if not many:
         return data
     data["components"].append({"slug": "sdk", "name": "Nimbus SDK", "repo": "nimbus/sdk",

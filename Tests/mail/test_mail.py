@@ -790,17 +790,26 @@ def test_kill_9_with_mail_queued_then_restart(store, sink, servers):
     servers.append(restarted)
     restarted.drained(timeout=30)
     time.sleep(0.3)
-    assert store.outbox() == {"sent": total}
+    # The mail the SMTP server was receiving at the kill was marked `sending` first: the restart
+    # gives it up as failed rather than sending it again. A server that keeps a message whose
+    # client vanished before the 250 has it; this sink, answering 10 ms late, drops it.
+    outbox = store.outbox()
+    assert outbox in ({"sent": total}, {"sent": total - 1, "failed": 1}), outbox
+    abandoned = store.sql(
+        "SELECT s.email, o.last_error FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id WHERE o.state = 'failed'"
+    )
+    assert all("probably delivered" in error for _, error in abandoned), abandoned
     mails = sink.all()
     by_recipient = {}
     for mail in mails:
         (recipient,) = mail["recipients"]
         by_recipient.setdefault(recipient, set()).add(str(mail["message"]["Message-ID"]))
-    assert sorted(by_recipient) == addresses, "every mail delivered"
+    missing = sorted(set(addresses) - set(by_recipient))
+    assert missing in ([], [email for email, _ in abandoned]), (missing, abandoned)
     assert all(len(ids) == 1 for ids in by_recipient.values()), "one Message-ID per recipient and release"
-    assert len({next(iter(ids)) for ids in by_recipient.values()}) == total
-    # At most the one mail in flight at the kill may have reached the sink twice (with its Message-ID).
-    assert len(mails) - total <= 1, len(mails) - total
+    assert len({next(iter(ids)) for ids in by_recipient.values()}) == len(by_recipient)
+    # Exactly once: no mail reached the sink twice.
+    assert len(mails) == len(by_recipient), len(mails) - len(by_recipient)
 
     # A restart with everything sent sends nothing.
     assert restarted.stop() == 0
@@ -808,7 +817,7 @@ def test_kill_9_with_mail_queued_then_restart(store, sink, servers):
     third = Server(store, sink.url)
     servers.append(third)
     time.sleep(2.2)
-    assert sink.count() == count and store.outbox() == {"sent": total}
+    assert sink.count() == count and store.outbox() == outbox
 
 
 def test_a_graceful_stop_keeps_queued_mail(store, sink, servers):

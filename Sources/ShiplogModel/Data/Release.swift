@@ -46,6 +46,8 @@ public struct Release: Sendable, Hashable {
     public var channel: String?
     /// The build number app updaters compare (Sparkle's `sparkle:version`), e.g. `"4213"`.
     public var build: String?
+    /// For a release read only in summary (see ``ReleaseMemo``), the update feeds its assets serve.
+    var summaryFormats: UpdateFormats? = nil
 
     /// Creates a release.
     public init(

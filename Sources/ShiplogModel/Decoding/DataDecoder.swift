@@ -179,8 +179,8 @@ struct DataDecoder {
         return Release.Asset(
             name: f.name("name"),
             url: f.url("url"),
-            platform: f.string("platform"),
-            signature: f.string("signature"),
+            platform: f.string("platform", rule: Rules.platformProblem),
+            signature: f.string("signature", rule: Rules.signatureProblem),
             size: f.integer("size", in: 0...Int.max),
             sha512: f.string("sha512", rule: Rules.sha512Problem),
             sha256: f.string("sha256", rule: Rules.sha256Problem),

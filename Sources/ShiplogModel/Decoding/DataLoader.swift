@@ -76,6 +76,12 @@ public struct LoadedData: Sendable {
         // A load keeps the source of every release or of none (see `everyReleaseHasSource`).
         releaseSources.isEmpty ? nil : releaseSources.map(\.fingerprint)
     }
+
+    /// Where the release at `index` stands: the index of its source and its position in that
+    /// source's `releases`; nil when the load did not keep it.
+    public func releasePosition(_ index: Int) -> (source: Int, position: Int)? {
+        releaseSources.indices.contains(index) ? (releaseSources[index].source, releaseSources[index].position) : nil
+    }
 }
 
 extension LoadedData {
@@ -192,140 +198,4 @@ public struct DataLoadError: Error, Sendable, CustomStringConvertible {
     public var warnings: [DataProblem]
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
-}
-
-/// Checks that names point at things that exist and that identities are unique.
-enum CrossReferences {
-    /// The problems, and the index of every release by its reference (the first of duplicates).
-    static func check(_ d: DecodedDocument) -> ([DataProblem], [ReleaseReference: Int]) {
-        var problems: [DataProblem] = []
-        var components: [String: Origin] = [:]
-        for (component, origin) in d.components {
-            if let first = components[component.slug] {
-                problems.append(
-                    origin.problem("slug", "duplicate component \(JSONWriter.quoted(component.slug)) (first at \(first.file): \(first.path))")
-                )
-            } else {
-                components[component.slug] = origin
-            }
-        }
-        var releases: [ReleaseReference: Int] = [:]
-        releases.reserveCapacity(d.releases.count)
-        for position in d.releases.indices {
-            // Only the reference and origin are read: copying whole releases here is costly.
-            let reference = ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
-            // Named only when there is a problem: naming every release would cost a string each.
-            let origin = d.releaseOrigins[position]
-            if components[reference.component] == nil {
-                problems.append(
-                    Self.named(origin, reference).problem(
-                        "component",
-                        "unknown component \(JSONWriter.quoted(reference.component)); add it to \"components\""
-                    )
-                )
-            }
-            if let firstPosition = releases.updateValue(position, forKey: reference) {
-                releases[reference] = firstPosition
-                let first = Self.named(d.releaseOrigins[firstPosition], reference)
-                problems.append(
-                    Self.named(origin, reference).problem(
-                        "version",
-                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.location))"
-                    )
-                )
-            }
-        }
-        var releaseIDs: [String: Int] = [:]
-        for position in d.releases.indices {
-            guard let id = d.releases[position].id else { continue }
-            if let firstPosition = releaseIDs.updateValue(position, forKey: id) {
-                releaseIDs[id] = firstPosition
-                func named(_ position: Int) -> Origin {
-                    Self.named(
-                        d.releaseOrigins[position],
-                        ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
-                    )
-                }
-                let first = named(firstPosition)
-                problems.append(
-                    named(position).problem("id", "duplicate release id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.location))")
-                )
-            }
-        }
-        func checkReference(_ reference: ReleaseReference, _ problem: (String) -> DataProblem) {
-            if components[reference.component] == nil {
-                problems.append(problem("unknown component \(JSONWriter.quoted(reference.component))"))
-            } else if releases[reference] == nil {
-                problems.append(problem("no release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"))
-            }
-        }
-        problems += activeProblems(d, releases: releases)
-        var groups: [String: Origin] = [:]
-        for (group, origin) in d.groups {
-            if let first = groups[group.version.text] {
-                problems.append(
-                    origin.problem("version", "duplicate group \(JSONWriter.quoted(group.version.text)) (first at \(first.file): \(first.path))")
-                )
-            } else {
-                groups[group.version.text] = origin
-            }
-            for member in group.members {
-                checkReference(member) {
-                    Origin(file: origin.file, path: origin.path.appending("members").appending(member.component)).problem(nil, $0)
-                }
-            }
-        }
-        var environments: [String: Origin] = [:]
-        for (environment, origin) in d.environments {
-            if let first = environments[environment.name] {
-                problems.append(
-                    origin.problem("name", "duplicate environment \(JSONWriter.quoted(environment.name)) (first at \(first.file): \(first.path))")
-                )
-            } else {
-                environments[environment.name] = origin
-            }
-        }
-        var deploymentIDs: [String: Origin] = [:]
-        for (deployment, origin) in d.deployments {
-            if let id = deployment.id {
-                if let first = deploymentIDs[id] {
-                    problems.append(origin.problem("id", "duplicate deployment id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.path))"))
-                } else {
-                    deploymentIDs[id] = origin
-                }
-            }
-            checkReference(ReleaseReference(component: deployment.component, version: deployment.version)) {
-                origin.problem(components[deployment.component] == nil ? "component" : "version", $0)
-            }
-        }
-        var sites: [String: Origin] = [:]
-        for (site, origin) in d.sites {
-            if let first = sites[site.slug] {
-                problems.append(origin.problem("slug", "duplicate site \(JSONWriter.quoted(site.slug)) (first at \(first.file): \(first.path))"))
-            } else {
-                sites[site.slug] = origin
-            }
-            for (offset, reference) in site.releases.enumerated() {
-                checkReference(reference) { Origin(file: origin.file, path: origin.path.appending("releases").appending(offset)).problem(nil, $0) }
-            }
-        }
-        return (problems, releases)
-    }
-
-    /// `origin` of the release `reference`, named by it (`releases[3] (api 1.0.0)`).
-    static func named(_ origin: Origin, _ reference: ReleaseReference) -> Origin {
-        var origin = origin
-        origin.subject = DataProblem.Subject(depth: origin.path.components.count, text: "\(reference.component) \(reference.version)")
-        return origin
-    }
-
-    /// The declared environments, then any that deployments name without declaring, in order of appearance.
-    static func environments(_ d: DecodedDocument) -> [Environment] {
-        var result = d.environments.map(\.0)
-        var known = Set(result.map(\.name))
-        for (deployment, _) in d.deployments where known.insert(deployment.environment).inserted {
-            result.append(Environment(name: deployment.environment))
-        }
-        return result
-    }
 }

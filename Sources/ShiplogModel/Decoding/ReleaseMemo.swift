@@ -2,7 +2,7 @@
 ///
 /// Keyed by the digest of a release's bytes in its file, it holds, for each release that was valid
 /// and drew no warning, the fields that ordering, latest releases, groups and the site plan need
-/// (component, version, date, status, pre-release flag, author, and the id that duplicate ids are found by) and the release's
+/// (component, version, date, status, pre-release flag, author, channel, the update feeds its assets serve, and the id that duplicate ids are found by) and the release's
 /// ``Release/fingerprint``. A release whose bytes are found in it is neither parsed nor validated
 /// again: the same bytes decode to the same fields.
 ///
@@ -16,7 +16,7 @@
 public struct ReleaseMemo: Sendable {
     /// The first line of the encoded memo; change it whenever releases decode differently or
     /// ``Release/fingerprint`` changes, so that memos of earlier versions are ignored.
-    static let header = Array("shiplog-release-memo 4\n".utf8)
+    static let header = Array("shiplog-release-memo 5\n".utf8)
 
     /// What is known of one release.
     struct Entry: Sendable {
@@ -73,15 +73,18 @@ public struct ReleaseMemo: Sendable {
 
     /// The summary fields of `release` (the others left empty).
     static func summary(of release: Release) -> Release {
-        Release(
+        var summary = Release(
             component: release.component,
             version: release.version,
             publishedAt: release.publishedAt,
             author: release.author,
             status: release.status,
             prereleaseFlag: release.prereleaseFlag,
-            id: release.id
+            id: release.id,
+            channel: release.channel
         )
+        summary.summaryFormats = release.updateFormats
+        return summary
     }
 
     /// The memo as bytes: the header, then per release its digest, fingerprint, status, flags,
@@ -105,11 +108,13 @@ public struct ReleaseMemo: Sendable {
             append(UInt8(Release.Status.allCases.firstIndex(of: release.status)!))
             append(UInt8(release.prereleaseFlag.map { $0 ? 2 : 1 } ?? 0))
             append(UInt8(release.publishedAt == nil ? 0 : 1))
+            append(release.updateFormats.rawValue)
             append(release.publishedAt?.seconds ?? 0)
             append(release.component)
             append(release.version.text)
             append(release.author)
             append(release.id)
+            append(release.channel)
         }
         return bytes
     }
@@ -159,28 +164,30 @@ private struct MemoReader {
         guard let keyHigh = integer(UInt64.self), let keyLow = integer(UInt64.self),
             let status = integer(UInt8.self), Int(status) < Release.Status.allCases.count,
             let flag = integer(UInt8.self), flag <= 2,
-            let dated = integer(UInt8.self), let seconds = integer(Int64.self),
+            let dated = integer(UInt8.self), let formats = integer(UInt8.self), let seconds = integer(Int64.self),
             let component = string(), let component, let version = string(), let version,
-            let author = string(), let id = string()
+            let author = string(), let id = string(), let channel = string()
         else { return nil }
         let parsed = versions[version] ?? Version(version)
         versions[version] = parsed
-        let summary = Release(
+        var summary = Release(
             component: component,
             version: parsed,
             publishedAt: dated == 0 ? nil : Timestamp(seconds: seconds),
             author: author,
             status: Release.Status.allCases[Int(status)],
             prereleaseFlag: flag == 0 ? nil : flag == 2,
-            id: id
+            id: id,
+            channel: channel
         )
+        summary.summaryFormats = UpdateFormats(rawValue: formats)
         return ReleaseMemo.Entry(summary: summary, fingerprint: Digest(words: (keyHigh, keyLow)))
     }
 
     /// Steps over an entry (after its digest) without decoding it; false when the bytes end first.
     mutating func skipEntry() -> Bool {
-        position += 16 + 3 + 8
-        for _ in 0..<4 {
+        position += 16 + 4 + 8
+        for _ in 0..<5 {
             guard let length = integer(UInt32.self) else { return false }
             if length != UInt32.max { position += Int(length) }
         }

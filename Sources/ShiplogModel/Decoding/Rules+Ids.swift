@@ -64,3 +64,28 @@ extension Rules {
         }
     }
 }
+
+extension Rules {
+    /// The platforms an asset may name: an operating system and an architecture, as Tauri names them.
+    public static let platforms = ["darwin-aarch64", "darwin-x86_64", "windows-x86_64", "windows-aarch64", "linux-x86_64", "linux-aarch64"]
+    /// The bundle suffixes Tauri's updater looks for (`<os>-<arch>-<bundle>`).
+    public static let platformBundles = ["appimage", "deb", "rpm", "app", "msi", "nsis"]
+
+    /// Every platform name an asset may give.
+    static let platformNames: Set<String> = Set(platforms + platforms.flatMap { base in platformBundles.map { base + "-" + $0 } })
+
+    /// An asset's `platform`: one of ``platforms``, optionally followed by `-` and one of ``platformBundles``.
+    public static func platformProblem(_ platform: String) -> String? {
+        if platformNames.contains(platform) { return nil }
+        return "\(JSONWriter.quoted(platform)) is not a known platform: use one of \(platforms.joined(separator: ", ")),"
+            + " optionally followed by a bundle (\(platformBundles.map { "-" + $0 }.joined(separator: ", ")))"
+    }
+
+    /// An asset's `signature` (Tauri's `.sig` text, Sparkle's EdDSA signature): one line of printable
+    /// text, at most 4096 characters.
+    public static func signatureProblem(_ signature: String) -> String? {
+        if signature.isEmpty { return "the signature is empty" }
+        if signature.utf8.count > 4096 { return "the signature is longer than 4096 characters" }
+        return nameProblem(signature)
+    }
+}

@@ -72,29 +72,50 @@ public enum Rules {
     }
 
     /// File names every component folder of the site has, which a version folder must not take.
-    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml", "search.json"]
+    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml"]
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.
     public static func urlProblem(_ url: String) -> String? {
-        let message = "\(JSONWriter.quoted(url)) is not an absolute http or https URL"
-        let lower = url.lowercased()
+        // The message is made only for a URL that has a problem: most have none, and a data file
+        // may hold tens of thousands (every asset has one).
+        func message() -> String { "\(JSONWriter.quoted(url)) is not an absolute http or https URL" }
+        func hasScheme(_ scheme: String) -> Bool {
+            url.utf8.count >= scheme.utf8.count && zip(url.utf8, scheme.utf8).allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
+        }
         let rest: Substring
-        if lower.hasPrefix("https://") {
+        if hasScheme("https://") {
             rest = url.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
+        } else if hasScheme("http://") {
             rest = url.dropFirst(7)
         } else {
-            return message
+            return message()
         }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let hostname = host.split(separator: "@").last ?? ""
-        guard !hostname.isEmpty, !hostname.hasPrefix(":") else { return message }
-        if url.unicodeScalars.contains(where: {
-            $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains($0)
-        }) {
-            return message + " (it contains a space, a control character or one of <>\"`{}|^)"
+        guard !hostname.isEmpty, !hostname.hasPrefix(":") else { return message() }
+        let refused = { (scalar: Unicode.Scalar) in
+            scalar.value <= 0x20 || scalar.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains(scalar)
+                || (scalar.value >= 0x80 && scalar.properties.isWhitespace)
+        }
+        // Printable ASCII, almost every URL, needs no look at scalar properties.
+        let isASCII = url.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII
+            ? url.utf8.contains(where: Self.isRefusedInURL)
+            : url.unicodeScalars.contains(where: refused)
+        {
+            return message() + " (it contains a space, a control character or one of <>\"`{}|^)"
         }
         return nil
+    }
+
+    /// An ASCII byte a URL must not hold: a space, a control character or one of `<>"`{}|^`.
+    private static func isRefusedInURL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+            UInt8(ascii: "|"), UInt8(ascii: "^"):
+            true
+        default: false
+        }
     }
 
     /// Timestamps: RFC 3339.

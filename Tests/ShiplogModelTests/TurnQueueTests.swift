@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 
-@testable import ShiplogMail
+@testable import ShiplogModel
 
 /// What the callers of a turn queue saw, shared between tasks.
 private final class Record: Sendable {
@@ -9,7 +9,7 @@ private final class Record: Sendable {
     let inside = Mutex(0)
 }
 
-/// The turn queue that ``SMTPConnection`` and ``SMTPSender`` share.
+/// The turn queue that the SMTP connection and sender and the server's write path share.
 @Suite struct TurnQueueTests {
     @Test func oneTurnAtATimeInArrivalOrder() async throws {
         let turns = TurnQueue()

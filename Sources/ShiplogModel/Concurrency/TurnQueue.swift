@@ -1,15 +1,16 @@
 import Synchronization
 
 /// Lets async callers take turns: one holds the turn at a time, the others wait and get it in
-/// the order they asked (first come, first served). Both ``SMTPConnection`` (one exchange of
-/// commands at a time) and ``SMTPSender`` (one message at a time) use it, because an actor alone
-/// lets another call run while one awaits.
+/// the order they asked (first come, first served). An actor alone lets another call run while
+/// one awaits; this does not. `SMTPConnection` (one exchange of commands at a time),
+/// `SMTPSender` (one message at a time) and the server's write path (one store write and
+/// snapshot update at a time) use it.
 ///
 /// ```swift
 /// await turns.acquire()
 /// defer { turns.release() }
 /// ```
-final class TurnQueue: Sendable {
+public final class TurnQueue: Sendable {
     private struct State {
         var busy = false
         var waiting: [CheckedContinuation<Void, Never>] = []
@@ -17,10 +18,10 @@ final class TurnQueue: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// Returns once the caller holds the turn; every call must be followed by one ``release()``.
-    func acquire() async {
+    public func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = state.withLock { state in
                 if state.busy {
@@ -35,10 +36,10 @@ final class TurnQueue: Sendable {
     }
 
     /// How many callers wait for the turn (for tests).
-    var waitingCount: Int { state.withLock { $0.waiting.count } }
+    public var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     /// Hands the turn to the caller that waited longest, or frees it.
-    func release() {
+    public func release() {
         let next: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard !state.waiting.isEmpty else {
                 state.busy = false
@@ -47,5 +48,12 @@ final class TurnQueue: Sendable {
             return state.waiting.removeFirst()
         }
         next?.resume()
+    }
+
+    /// Runs `body` holding the turn.
+    public func run<T: Sendable, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
     }
 }

@@ -80,35 +80,39 @@ enum ServerMetrics {
     }
 }
 
-/// Counts the version requests that ``VersionFastPath`` answers ahead of the router, in the same
-/// series as the router's requests of that route (`shiplog_http_requests_total`): an atomic
-/// increment each. Their durations are not recorded (that needs two clock reads and a histogram
-/// lock on the hottest path), so `shiplog_http_request_duration_seconds` holds only the version
-/// requests the router answered.
+/// Counts the requests that ``VersionFastPath`` answers ahead of the router (the version and the
+/// update routes), in the same series as the router's requests of that route
+/// (`shiplog_http_requests_total`): an atomic increment each. Their durations are not recorded
+/// (that needs two clock reads and a histogram lock on the hottest path), so
+/// `shiplog_http_request_duration_seconds` holds only the requests the router answered.
 struct FastPathCounter: Sendable {
     private let ok: CoreMetrics.Counter
     private let notModified: CoreMetrics.Counter
 
     init() {
         _ = ServerMetrics.registry
-        ok = Self.counter(.ok)
-        notModified = Self.counter(.notModified)
+        ok = Self.counter(.ok, route: VersionRoute.path)
+        notModified = Self.counter(.notModified, route: VersionRoute.path)
     }
 
-    func count(_ status: HTTPResponse.Status) {
+    func count(_ status: HTTPResponse.Status, route: FastQuestion.Route) {
+        guard route == .version else {
+            Self.counter(status, route: route == .tauri ? UpdateRoutes.tauriPath : UpdateRoutes.squirrelPath).increment()
+            return
+        }
         switch status {
         case .ok: ok.increment()
         case .notModified: notModified.increment()
-        default: Self.counter(status).increment()
+        default: Self.counter(status, route: VersionRoute.path).increment()
         }
     }
 
-    /// The counter `MetricsMiddleware` keeps for the version route and `status`.
-    private static func counter(_ status: HTTPResponse.Status) -> CoreMetrics.Counter {
+    /// The counter `MetricsMiddleware` keeps for `route` and `status`.
+    private static func counter(_ status: HTTPResponse.Status, route: RouterPath) -> CoreMetrics.Counter {
         CoreMetrics.Counter(
             label: "hb.requests",
             dimensions: [
-                ("http.route", VersionRoute.path.description),
+                ("http.route", route.description),
                 ("http.request.method", HTTPRequest.Method.get.description),
                 ("http.response.status_code", status.code.description),
             ]

@@ -186,6 +186,7 @@ public struct ShiplogServer: Sendable {
         }
         if let token = configuration.metricsToken { MetricsRoute(token: token, snapshots: snapshots).register(on: router) }
         VersionRoute(snapshots: snapshots).register(on: router)
+        UpdateRoutes(snapshots: snapshots).register(on: router)
         BadgeRoutes(snapshots: snapshots).register(on: router)
         let releaseWrites = ReleaseWrites(changes: deploymentChanges, notify: notify)
         PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).register(on: router)

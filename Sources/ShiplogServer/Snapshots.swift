@@ -14,6 +14,8 @@ struct PageSnapshot: Sendable {
     let versionBody: ByteBuffer
     /// A strong ETag of that body (quoted).
     let versionETag: String
+    /// The update routes' answers, made as they are asked (deployments do not change them).
+    let updates: UpdateAnswerCache
 
     init(data: ReleaseData) {
         self.init(data: data, catalog: Catalog(data: data))
@@ -23,6 +25,7 @@ struct PageSnapshot: Sendable {
     init(data: ReleaseData, catalog: Catalog) {
         self.data = data
         self.catalog = catalog
+        updates = UpdateAnswerCache()
         let text = JSONWriter.write(catalog.versionDocument(), pretty: false)
         versionBody = ByteBuffer(string: text)
         let digest = SHA256.hash(data: Data(text.utf8))
@@ -44,6 +47,7 @@ struct PageSnapshot: Sendable {
         self.catalog = catalog
         versionBody = old.versionBody
         versionETag = old.versionETag
+        updates = old.updates
     }
 }
 

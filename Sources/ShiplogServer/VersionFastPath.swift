@@ -5,8 +5,8 @@ import NIOCore
 import NIOHTTPTypes
 import ShiplogModel
 
-/// Answers `GET /v1/pages/{id}/version`, the route apps poll, on the connection's event loop
-/// without going through the router, when it can answer exactly as the route would
+/// Answers `GET /v1/pages/{id}/version` and the dynamic update routes, what apps poll, on the
+/// connection's event loop without going through the router, when it can answer exactly as the route would
 /// (``VersionAnswerer``); every other request, and every case it is unsure of, goes on to the
 /// router untouched.
 ///
@@ -26,8 +26,8 @@ final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private let answerer: VersionAnswerer
     /// Requests passed on to the router whose answer has not been written whole.
     private var passedOn = 0
-    /// The head of a request to answer here and its page, held until its end arrives.
-    private var held: (head: HTTPRequest, page: String)?
+    /// The head of a request to answer here and what it asks, held until its end arrives.
+    private var held: (head: HTTPRequest, asked: FastQuestion)?
     /// The client as rate limits count it (one per connection).
     private var clientAddress: String?
     private var date = HTTPDate()
@@ -39,8 +39,8 @@ final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            if passedOn == 0, let page = VersionAnswerer.page(askedBy: head) {
-                held = (head, page)
+            if passedOn == 0, let asked = VersionAnswerer.question(askedBy: head) {
+                held = (head, asked)
                 return
             }
             passedOn += 1
@@ -50,14 +50,14 @@ final class VersionFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             if let (head, _) = held { passOn(head, context: context) }
             context.fireChannelRead(data)
         case .end:
-            guard let (head, page) = held else {
+            guard let (head, asked) = held else {
                 context.fireChannelRead(data)
                 return
             }
             held = nil
             let address = clientAddress ?? ClientAddress.rateLimitKey(of: context.channel)
             clientAddress = address
-            guard let (response, body) = answerer.answer(head, page: page, clientAddress: address, date: date.now()) else {
+            guard let (response, body) = answerer.answer(head, asked, clientAddress: address, date: date.now()) else {
                 passOn(head, context: context)
                 context.fireChannelRead(data)
                 return
@@ -95,13 +95,14 @@ struct VersionAnswerer: Sendable {
     /// Counts its answers in `/metrics` when metrics are on (an atomic increment each).
     var counter: FastPathCounter? = nil
 
-    /// The page whose version document `head` asks for in the plain form this path answers:
-    /// `GET /v1/pages/{slug}/version`, no query, no body announced; else nil.
-    static func page(askedBy head: HTTPRequest) -> String? {
-        guard head.method == .get, let path = head.path, let id = pageID(path), (head.headerFields[.contentLength] ?? "0") == "0",
+    /// What `head` asks in the plain forms this path answers: `GET /v1/pages/{slug}/version` with no
+    /// query, or an update route (``FastQuestion/update(path:)``), no body announced; else nil.
+    static func question(askedBy head: HTTPRequest) -> FastQuestion? {
+        guard head.method == .get, let path = head.path, (head.headerFields[.contentLength] ?? "0") == "0",
             head.headerFields[.transferEncoding] == nil
         else { return nil }
-        return id
+        if let id = pageID(path) { return .version(page: id) }
+        return FastQuestion.update(path: path)
     }
 
     private static let prefix = Array("/v1/pages/".utf8)
@@ -119,17 +120,24 @@ struct VersionAnswerer: Sendable {
         return Rules.slugProblem(id) == nil ? id : nil
     }
 
-    /// The answer to a request for the version document of `id` (see ``page(askedBy:)``), or nil
-    /// when the router must give it.
-    func answer(_ head: HTTPRequest, page id: String, clientAddress: String, date: String) -> (HTTPResponse, ByteBuffer?)? {
+    /// The answer to a request that asks `asked` (see ``question(askedBy:)``), or nil when the router
+    /// must give it (an unknown component too: the router says 404 in its words).
+    func answer(_ head: HTTPRequest, _ asked: FastQuestion, clientAddress: String, date: String) -> (HTTPResponse, ByteBuffer?)? {
         let start = logger.logLevel <= .info ? ContinuousClock.now : nil
         var caller = Caller.anonymous
         if let authorization = head.headerFields[.authorization], let secret = KeyRing.presentedKey(authorization: authorization) {
             guard let known = keys.cachedCaller(secret: secret) else { return nil }
             caller = known
         }
-        guard !snapshots.isStale(id), let access = try? caller.access(id, in: snapshots) else { return nil }
-        var (status, headers, body) = VersionRoute.answer(access.page, ifNoneMatch: head.headerFields[.ifNoneMatch])
+        guard !snapshots.isStale(asked.page), let access = try? caller.access(asked.page, in: snapshots) else { return nil }
+        var (status, headers, body): (HTTPResponse.Status, HTTPFields, ByteBuffer?)
+        switch asked {
+        case .version:
+            (status, headers, body) = VersionRoute.answer(access.page, ifNoneMatch: head.headerFields[.ifNoneMatch])
+        case .updates(_, let question):
+            guard let answer = try? UpdateRoutes.answer(access.page, question, ifNoneMatch: head.headerFields[.ifNoneMatch]) else { return nil }
+            (status, headers, body) = answer
+        }
         if let body { headers[.contentLength] = String(body.readableBytes) }
         if let limiter {
             let decision = limiter.take(GateMiddleware.identity(caller, clientAddress: clientAddress))
@@ -142,7 +150,7 @@ struct VersionAnswerer: Sendable {
             headers[.accessControlAllowOrigin] = "*"
         }
         headers[.date] = date
-        counter?.count(status)
+        counter?.count(status, route: asked.route)
         if let start {
             // As ``RequestLogMiddleware`` writes it.
             let elapsed = (ContinuousClock.now - start).components

@@ -90,6 +90,17 @@ import Testing
             "/v1/pages/acme/version/",
             "/v1/pages//version",
             "/api/v1/pages/acme",
+            "/v1/pages/acme/components/none/update/darwin/aarch64/1.0.0",  // no such component: the router's 404
+            "/v1/pages/secret/components/api/update/darwin/aarch64/1.0.0",
+            "/v1/pages/acme/components/api/update/darwin/aarch64/1..0",  // the router's 400
+            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?access_token=x",
+            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=beta&channel=rc",
+            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=",
+            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0%2Bb",
+            "/v1/pages/acme/components/api/update/Darwin/aarch64/1.0.0",
+            "/v1/pages/acme/components/api/squirrel/darwin/1.0.0?bundle=zip",
+            "/v1/pages/acme/components/api/squirrel/windows/1.0.0",
+            "/v1/pages/acme/components/api/squirrel/darwin/1.0.0/",
         ]
     )
     func leavesToTheRouter(path: String) async throws {
@@ -97,6 +108,41 @@ import Testing
         try Self.send(channel, Self.request(path))
         #expect(try Self.passedOn(channel) == [path])
         #expect(try Self.answered(channel).isEmpty)
+    }
+
+    @Test(
+        "answers the plain update routes itself",
+        arguments: [
+            "/v1/pages/acme/components/api/update/darwin/aarch64/0.1.0",
+            "/v1/pages/acme/components/api/update/linux/x86_64/0.1.0?channel=beta&bundle=deb",
+            "/v1/pages/acme/components/api/squirrel/darwin-aarch64/0.1.0?channel=rc",
+            "/v1/pages/acme/components/api/squirrel/mac/v9",
+        ]
+    )
+    func answersUpdateRoutes(path: String) async throws {
+        let channel = EmbeddedChannel(handler: VersionFastPath(try await Self.answerer()))
+        try Self.send(channel, Self.request(path))
+        #expect(try Self.passedOn(channel).isEmpty)
+        // The release has no assets: no update.
+        #expect(try Self.answered(channel) == [204])
+    }
+
+    @Test func readsTheUpdateQuestion() throws {
+        guard
+            case .updates(let page, let question)? = FastQuestion.update(
+                path: "/v1/pages/acme/components/app/update/windows/x86_64/v1.2?bundle=msi&channel=beta"
+            )
+        else {
+            Issue.record("not read")
+            return
+        }
+        #expect(page == "acme" && question.component == "app" && question.channel == "beta" && question.current.text == "v1.2")
+        #expect(question.updater == .tauri(target: "windows", arch: "x86_64", bundle: "msi"))
+        guard case .updates(_, let squirrel)? = FastQuestion.update(path: "/v1/pages/acme/components/app/squirrel/darwin-aarch64/1.0.0") else {
+            Issue.record("not read")
+            return
+        }
+        #expect(squirrel.updater == .squirrel(platform: "darwin-aarch64") && squirrel.channel == "stable")
     }
 
     @Test func aKeyTheCacheDoesNotKnowGoesToTheRouter() async throws {

@@ -71,6 +71,18 @@ for path in ("releases", "deployments"):
 print(", ".join(json.dumps(id) for id in ids))
 PY
 )"
+# A release with assets for every platform, so the dynamic update routes answer 200 as well as 204.
+python3 - "$base" "$admin" <<'PY'
+import json, sys, urllib.request
+base, key = sys.argv[1], sys.argv[2]
+platforms = ["darwin-aarch64", "darwin-x86_64", "windows-x86_64", "windows-x86_64-msi", "linux-x86_64-appimage", "linux-x86_64-deb"]
+assets = [{"name": f"desktop-{p}.bin", "url": f"https://dl.nimbus.example/9.9.0/{p}", "platform": p, "signature": f"sig-{p}"} for p in platforms]
+assets += [{"name": "desktop-arm64.zip", "url": "https://dl.nimbus.example/9.9.0/arm64.zip", "platform": "darwin-aarch64"}]
+body = {"component": "desktop", "version": "v9.9.0", "published_at": "2026-06-01T00:00:00Z", "notes": "Updates", "assets": assets}
+request = urllib.request.Request(f"{base}/api/v1/pages/nimbus/releases", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+urllib.request.urlopen(request, timeout=5)
+PY
 
 # Path parameters (and body members) that name what the store holds, so generated requests
 # reach past the 404s and the "no such release" 400s; schemathesis still generates the other
@@ -95,6 +107,21 @@ values = ["initech"]
 [dictionaries.ids]
 values = [$ids]
 
+[dictionaries.targets]
+values = ["darwin", "linux", "windows"]
+
+[dictionaries.archs]
+values = ["aarch64", "x86_64", "i686"]
+
+[dictionaries.squirrel_platforms]
+values = ["darwin-aarch64", "darwin-x86_64", "darwin", "mac"]
+
+[dictionaries.current_versions]
+values = ["0.1.0", "1.0.0", "v9.9.0", "10.0.0"]
+
+[dictionaries.channels]
+values = ["stable", "beta", "rc"]
+
 [parameters]
 "path.page" = "nimbus"
 "path.component" = { dictionary = "components", probability = 0.7 }
@@ -113,6 +140,11 @@ values = [$ids]
 "path.workspace" = "nimbus"
 "path.app" = { dictionary = "components", probability = 0.8 }
 "path.release_id" = { dictionary = "ids", probability = 0.7 }
+"path.target" = { dictionary = "targets", probability = 0.8 }
+"path.arch" = { dictionary = "archs", probability = 0.8 }
+"path.platform" = { dictionary = "squirrel_platforms", probability = 0.8 }
+"path.current_version" = { dictionary = "current_versions", probability = 0.7 }
+"query.channel" = { dictionary = "channels", probability = 0.6 }
 EOF
 
 if command -v schemathesis >/dev/null; then

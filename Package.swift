@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "ShiplogServerTests",
             dependencies: [
-                "ShiplogServer", "ShiplogStore", "ShiplogModel",
+                "ShiplogServer", "ShiplogStore", "ShiplogModel", "ShiplogSite",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

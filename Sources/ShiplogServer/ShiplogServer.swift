@@ -149,67 +149,21 @@ public struct ShiplogServer: Sendable {
                 StoreWatcher(snapshots: snapshots, keys: keys, logger: logger) { siteBuilder?.scheduleAll() }
             }
 
-        let router = Router(context: ShiplogContext.self)
-        // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
-        if configuration.metricsToken != nil { router.add(middleware: MetricsMiddleware<ShiplogContext>()) }
-        router.add(middleware: RequestLogMiddleware(logger: logger))
-        router.add(middleware: ReleasePageHeaderMiddleware())
-        router.add(
-            middleware: CORSMiddleware(
-                allowOrigin: .all,
-                allowHeaders: [.accept, .authorization, .contentType, .origin, .ifNoneMatch, IdempotencyMiddleware.header],
-                allowMethods: [.get, .post, .put, .patch, .delete, .options, .head],
-                exposedHeaders: ExposeHeadersMiddleware.names,
-                maxAge: .seconds(3600)
-            )
-        )
-        router.add(middleware: ExposeHeadersMiddleware())
-        if let site = configuration.site {
-            router.add(middleware: SiteFilesMiddleware(root: site.output, page: site.page, snapshots: snapshots, keys: keys, logger: logger))
-        }
         let limiter = configuration.rateLimit > 0 ? RateLimiter(limit: configuration.rateLimit) : nil
-        router.add(middleware: GateMiddleware(keys: keys, limiter: limiter, logger: logger))
-        router.add(middleware: JSONErrorMiddleware(logger: logger))
-        router.add(middleware: IdempotencyMiddleware(store: store, logger: logger))
-        let health: @Sendable (Request, ShiplogContext) async throws -> Response = { _, _ in
-            _ = try await store.changeCounter()
-            return JSONResponse.make(.object([JSONMember("status", .string("ok"))]))
-        }
-        router.get("health", use: health)
-        router.head("health") { request, context in try await health(request, context).createHeadResponse() }
-        router.get("openapi.json") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: openAPI))
-            )
-        }
-        if let token = configuration.metricsToken { MetricsRoute(token: token, snapshots: snapshots).register(on: router) }
-        VersionRoute(snapshots: snapshots).register(on: router)
-        UpdateRoutes(snapshots: snapshots).register(on: router)
-        BadgeRoutes(snapshots: snapshots).register(on: router)
-        let releaseWrites = ReleaseWrites(changes: deploymentChanges, notify: notify)
-        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).register(on: router)
-        ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        AviatorRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        ReleaseBitsRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        SubscriptionRoutes(
+        let router = Self.makeRouter(
+            store: store,
             snapshots: snapshots,
+            keys: keys,
+            limiter: limiter,
+            configuration: configuration,
+            openAPI: openAPI,
             messages: messages,
-            limiter: RateLimiter(limit: configuration.subscribeLimit),
-            mailQueued: { delivery?.poke() }
-        ).register(on: router)
-        WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
-        ReleasePilotRoutes(
-            pages: PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites),
-            sites: SiteRoutes(snapshots: snapshots, changed: changed)
+            deploymentChanges: deploymentChanges,
+            notify: notify,
+            changed: changed,
+            mailQueued: { delivery?.poke() },
+            logger: logger
         )
-        .register(on: router)
-        // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
-        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
 
         // What a predecessor killed on this machine held goes out now, not when its leases end.
         await Replica.takeOverGoneReplicas(store: store, logger: logger)

@@ -199,7 +199,8 @@ class Store:
         return dict(self.sql("SELECT state, COUNT(*) FROM outbox GROUP BY state"))
 
     def queued(self):
-        return self.sql("SELECT COUNT(*) FROM outbox WHERE state = 'queued'")[0][0]
+        """Mails not done yet: waiting, or being handed to the SMTP server (`sending`)."""
+        return self.sql("SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending')")[0][0]
 
     def import_subscribers(self, lines):
         path = self.directory / f"subscribers-{time.monotonic_ns()}.csv"
@@ -297,7 +298,7 @@ class Server:
         return reply
 
     def drained(self, timeout=10):
-        """Waits until the outbox holds nothing queued (every mail sent or failed for good)."""
+        """Waits until the outbox holds nothing queued or sending (every mail sent or failed for good)."""
         wait_for(lambda: self.store.queued() == 0, timeout, f"an empty outbox (log: {self.log()[-600:]})")
 
     def stop(self):

@@ -1,0 +1,24 @@
+import Testing
+
+@testable import ShiplogModel
+
+/// ``Rules/urlProblem(_:)``, read byte by byte: the forms it takes and refuses.
+@Suite struct URLRuleTests {
+    @Test(
+        arguments: [
+            ("https://example.com", true), ("HTTP://Example.com/a?b#c", true), ("https://user:pw@host.example/x", true),
+            ("https://a@b@host/", true), ("http://host@", true), ("https://example.com/ünïcode", true), ("https://[::1]:8443/", true),
+            ("https://", false), ("https:///path", false), ("https://@/x", false), ("https://:80/", false), ("ftp://example.com", false),
+            ("example.com", false), ("https://exa mple.com", false), ("https://example.com/\u{7F}", false), ("https://example.com/{x}", false),
+            ("https://example.com/\u{2003}", false), ("https://example.com/ü\t", false), ("", false),
+        ]
+    )
+    func form(url: String, valid: Bool) {
+        #expect((Rules.urlProblem(url) == nil) == valid, "\(url)")
+    }
+
+    @Test func aRefusedByteIsNamedInTheMessage() {
+        #expect(Rules.urlProblem("https://exa mple.com")?.hasSuffix("(it contains a space, a control character or one of <>\"`{}|^)") == true)
+        #expect(Rules.urlProblem("mailto:x@example.com") == "\"mailto:x@example.com\" is not an absolute http or https URL")
+    }
+}

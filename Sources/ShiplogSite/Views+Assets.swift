@@ -34,6 +34,24 @@ extension Views {
     /// `darwin-aarch64` → "macOS (Apple silicon)", `linux-x86_64-appimage` → "Linux (x64, AppImage)";
     /// a platform it does not know reads as it is written.
     static func platformLabel(_ platform: String) -> String {
+        knownPlatformLabels[platform] ?? describe(platform)
+    }
+
+    /// The label of every platform the data format takes (SPEC §1), made once: pages ask for one
+    /// per download, tens of thousands of times on a large site.
+    private static let knownPlatformLabels: [String: String] = {
+        var labels: [String: String] = [:]
+        for os in ["darwin", "windows", "linux"] {
+            for arch in ["x86_64", "aarch64"] {
+                let platform = "\(os)-\(arch)"
+                labels[platform] = describe(platform)
+                for bundle in bundles.keys { labels["\(platform)-\(bundle)"] = describe("\(platform)-\(bundle)") }
+            }
+        }
+        return labels
+    }()
+
+    private static func describe(_ platform: String) -> String {
         let parts = platform.split(separator: "-", maxSplits: 2).map(String.init)
         guard parts.count >= 2, let os = operatingSystems[parts[0]], let arch = architectures[parts[0] == "darwin" ? "mac-" + parts[1] : parts[1]]
         else {

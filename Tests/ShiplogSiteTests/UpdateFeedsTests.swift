@@ -139,5 +139,17 @@ import Testing
     @Test func yamlStringsAndCDATAKeepAnyText() {
         #expect(yamlQuoted("a: b # c \"d\" \\ \n\t\u{85}\u{2028}\u{7}é") == #""a: b # c \"d\" \\ \n\t\u0085\u2028\u0007é""#)
         #expect(cdata("x]]>y\u{1}") == "<![CDATA[x]]]]><![CDATA[>y]]>")
+        // Plain text goes in as it is; each thing to mend alone takes the careful path.
+        #expect(cdata("<p>é ✓ \t\n</p>") == "<![CDATA[<p>é ✓ \t\n</p>]]>")
+        #expect(cdata("a]]>b") == "<![CDATA[a]]]]><![CDATA[>b]]>")
+        #expect(cdata("a\u{1}b") == "<![CDATA[ab]]>")
+        #expect(cdata("a\u{FFFE}b\u{FE0F}") == "<![CDATA[ab\u{FE0F}]]>")
+    }
+
+    @Test func everyPlatformOfTheDataFormatReadsInWords() {
+        #expect(Views.platformLabel("darwin-aarch64") == "macOS (Apple silicon)")
+        #expect(Views.platformLabel("linux-x86_64-appimage") == "Linux (x64, AppImage)")
+        #expect(Views.platformLabel("windows-aarch64-msi") == "Windows (Arm64, MSI installer)")
+        #expect(Views.platformLabel("plan9-mips") == "plan9-mips")
     }
 }

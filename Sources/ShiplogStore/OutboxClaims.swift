@@ -57,13 +57,13 @@ extension SQLStore {
         )
     }
 
+    /// The mail outbox as replicas claim it.
+    static var mailQueue: ClaimedQueue {
+        ClaimedQueue(table: "outbox", alias: "o", key: "id", claimable: Outbox.claimable, select: outboxMailSelect)
+    }
+
     public func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail] {
-        try await claim(
-            ClaimedQueue(table: "outbox", alias: "o", key: "id", claimable: Outbox.claimable, select: Self.outboxMailSelect),
-            limit: limit,
-            lease: lease,
-            as: Self.outboxMail
-        )
+        try await claim(Self.mailQueue, limit: limit, lease: lease, as: Self.outboxMail)
     }
 
     public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
@@ -140,19 +140,31 @@ extension SQLStore {
         )
     }
 
+    /// The webhook deliveries as replicas claim them (the oldest waiting one of each webhook).
+    static var webhookQueue: ClaimedQueue {
+        ClaimedQueue(table: "webhook_deliveries", alias: "d", key: "seq", claimable: claimableDelivery, select: webhookDeliverySelect)
+    }
+
     public func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery] {
-        try await claim(
-            ClaimedQueue(
-                table: "webhook_deliveries",
-                alias: "d",
-                key: "seq",
-                claimable: Self.claimableDelivery,
-                select: Self.webhookDeliverySelect
-            ),
-            limit: limit,
-            lease: lease,
-            as: Self.webhookDelivery
-        )
+        try await claim(Self.webhookQueue, limit: limit, lease: lease, as: Self.webhookDelivery)
+    }
+
+    /// Up to `limit` items of `queue` that may be claimed now, oldest due first, without claiming them.
+    func due<Item: Sendable>(
+        _ queue: ClaimedQueue,
+        limit: Int,
+        as read: @escaping @Sendable (SQLRow) -> Item
+    ) async throws(StoreError)
+        -> [Item]
+    {
+        let now = Self.now()
+        return try await self.read { db in
+            try SQLRow.fetchAll(
+                db,
+                sql: queue.select + " WHERE \(queue.claimable) ORDER BY \(queue.alias).next_attempt_at, \(queue.alias).\(queue.key) LIMIT ?",
+                arguments: [now, now, limit]
+            ).map(read)
+        }
     }
 
     /// Leases up to `limit` due items of `queue` that no replica holds to `lease`'s owner, oldest

@@ -43,14 +43,7 @@ extension SQLStore {
     }
 
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
-        let now = Self.now()
-        return try await read { db in
-            try SQLRow.fetchAll(
-                db,
-                sql: Self.outboxMailSelect + " WHERE \(Outbox.claimable) ORDER BY o.next_attempt_at, o.id LIMIT ?",
-                arguments: [now, now, limit]
-            ).map(Self.outboxMail)
-        }
+        try await due(Self.mailQueue, limit: limit, as: Self.outboxMail)
     }
 
     public func markSent(mail id: Int64) async throws(StoreError) {

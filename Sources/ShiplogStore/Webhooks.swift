@@ -178,15 +178,8 @@ extension SQLStore {
     }
 
     public func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery] {
-        let now = Self.now()
-        return try await read { db in
-            // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
-            try SQLRow.fetchAll(
-                db,
-                sql: Self.webhookDeliverySelect + " WHERE \(Self.claimableDelivery) ORDER BY d.next_attempt_at, d.seq LIMIT ?",
-                arguments: [now, now, limit]
-            ).map(Self.webhookDelivery)
-        }
+        // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
+        try await due(Self.webhookQueue, limit: limit, as: Self.webhookDelivery)
     }
 
     public func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError) {

@@ -8,13 +8,8 @@ extension SQLStore {
             try Rows.requirePage(db, page)
             let named = "release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component))"
             guard
-                let row = try SQLRow.fetchOne(
-                    db,
-                    sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
-                    arguments: [page, reference.component, reference.version]
-                )
+                var release = try Rows.storedRelease(db, reference, page: page)
             else { throw StoreError.notFound(named) }
-            var release = Rows.release(row)
             switch release.status {
             case .yanked:
                 throw StoreError.conflict("\(named) is yanked and cannot be activated; publish it again first or activate another release")

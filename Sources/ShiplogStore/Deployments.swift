@@ -13,8 +13,8 @@ public struct StoredDeployment: Sendable, Hashable {
 }
 
 extension SQLStore {
-    static func storedDeployment(_ row: SQLRow) -> StoredDeployment {
-        StoredDeployment(id: row["seq"], deployment: Rows.deployment(row))
+    static func storedDeployment(_ record: DeploymentRecord) -> StoredDeployment {
+        StoredDeployment(id: record.seq ?? 0, deployment: record.deployment)
     }
 
     public func createEnvironment(_ environment: Environment, page: String) async throws(StoreError) {
@@ -53,7 +53,7 @@ extension SQLStore {
         return try await write { db in
             try Rows.requireEnvironment(db, environment, page: page)
             guard
-                let row = try SQLRow.fetchOne(
+                let record = try DeploymentRecord.fetchOne(
                     db,
                     sql: """
                         SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? AND version = ?
@@ -72,7 +72,7 @@ extension SQLStore {
                 )
                 return (try Rows.addDeployment(db, created, page: page, creation: creation), true)
             }
-            var stored = Self.storedDeployment(row)
+            var stored = Self.storedDeployment(record)
             // Setting the status it already has tells nobody (a re-run CI step must not forward a
             // deployment to Sentry or New Relic twice).
             let statusChanged = stored.deployment.status != status

@@ -7,10 +7,10 @@ extension SQLStore {
         guard let id = deployment.id else { throw StoreError.notFound("deployment without an id") }
         let now = Self.now()
         return try await write { db in
-            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id]) else {
-                throw StoreError.notFound("deployment \(JSONWriter.quoted(id))")
-            }
-            let previous = Rows.deployment(row)
+            guard
+                let record = try DeploymentRecord.fetchOne(db, sql: "SELECT * FROM deployments WHERE page_id = ? AND id = ?", arguments: [page, id])
+            else { throw StoreError.notFound("deployment \(JSONWriter.quoted(id))") }
+            let previous = record.deployment
             var stored = previous
             stored.status = deployment.status
             stored.startedAt = deployment.startedAt
@@ -30,7 +30,7 @@ extension SQLStore {
                     """,
                 arguments: [
                     stored.status.rawValue, stored.startedAt?.seconds, stored.finishedAt?.seconds, stored.host, stored.actor, stored.commit,
-                    stored.meta.map { JSONWriter.write($0, pretty: false) }, stored.errorMessage, row["seq"] as Int64,
+                    stored.meta.map { JSONWriter.write($0, pretty: false) }, stored.errorMessage, record.seq,
                 ]
             )
             if statusChanged {

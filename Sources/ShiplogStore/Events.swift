@@ -46,14 +46,8 @@ extension Rows {
         try queueReleaseMail(db, page: page, references: published, now: now)
         for (event, references) in [(EventKind.releasePublished, published), (.releaseYanked, yanked)] {
             for reference in references {
-                guard
-                    let row = try SQLRow.fetchOne(
-                        db,
-                        sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
-                        arguments: [page, reference.component, reference.version]
-                    )
-                else { continue }
-                try queueEvent(db, page: page, event, data: DataEncoder.release(release(row), resolvingPrerelease: true), now: now)
+                guard let release = try storedRelease(db, reference, page: page) else { continue }
+                try queueEvent(db, page: page, event, data: DataEncoder.release(release, resolvingPrerelease: true), now: now)
             }
         }
     }

@@ -51,23 +51,11 @@ extension SQLStore {
     public func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer? {
         let oldest = Self.now() - IdempotencyKeys.lifetime
         return try await read { db in
-            try SQLRow.fetchOne(
+            try AnswerRecord.fetchOne(
                 db,
                 sql: "SELECT * FROM idempotency_keys WHERE page_id = ? AND caller = ? AND key = ? AND created_at > ?",
                 arguments: [page, caller, key, oldest]
-            ).map { row in
-                StoredAnswer(
-                    page: row["page_id"],
-                    caller: row["caller"],
-                    key: row["key"],
-                    fingerprint: row["fingerprint"],
-                    status: row["status"],
-                    contentType: row["content_type"],
-                    location: row["location"],
-                    body: [UInt8]((row["body"] as Data?) ?? Data()),
-                    createdAt: row["created_at"]
-                )
-            }
+            )?.answer
         }
     }
 
@@ -75,20 +63,7 @@ extension SQLStore {
         try await write { db in
             // Expired answers go as new ones come, so the table holds about a day of POSTs.
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at <= ?", arguments: [answer.createdAt - IdempotencyKeys.lifetime])
-            try db.execute(
-                sql: """
-                    INSERT INTO idempotency_keys
-                        (page_id, caller, key, fingerprint, status, content_type, location, body, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (page_id, caller, key) DO UPDATE SET fingerprint = excluded.fingerprint,
-                        status = excluded.status, content_type = excluded.content_type, location = excluded.location,
-                        body = excluded.body, created_at = excluded.created_at
-                    """,
-                arguments: [
-                    answer.page, answer.caller, answer.key, answer.fingerprint, answer.status, answer.contentType, answer.location,
-                    Data(answer.body), answer.createdAt,
-                ]
-            )
+            try AnswerRecord(answer).upsert(db, onConflict: ["page_id", "caller", "key"])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ShiplogModel
 
 /// Who holds claimed outbox items (mail, webhook deliveries) and until when (SPEC §8).
@@ -31,30 +32,12 @@ enum Outbox {
 }
 
 extension SQLStore {
-    /// Outbox mails (`o`) with their subscribers, as ``outboxMail(_:)`` reads them.
+    /// Outbox mails (`o`) with their subscribers, as ``OutboxMailRecord`` reads them.
     static var outboxMailSelect: String {
         """
         SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
         FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id
         """
-    }
-
-    static func outboxMail(_ row: SQLRow) -> OutboxMail {
-        let component: String? = row["component"]
-        let version: String? = row["version"]
-        let bump: String? = row["bump"]
-        let payload: String? = row["payload"]
-        var token: String?
-        if let payload, case .string(let value)? = (try? JSONParser.parse(payload))?["token"] { token = value }
-        return OutboxMail(
-            id: row["mail_id"],
-            kind: OutboxMail.Kind(rawValue: row["kind"]) ?? .release,
-            subscriber: Self.subscriber(row),
-            release: component.flatMap { c in version.map { ReleaseReference(component: c, version: $0) } },
-            bump: bump.flatMap(BumpKind.init(rawValue:)),
-            confirmationToken: token,
-            attempts: row["attempts"]
-        )
     }
 
     /// The mail outbox as replicas claim it.
@@ -63,7 +46,7 @@ extension SQLStore {
     }
 
     public func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail] {
-        try await claim(Self.mailQueue, limit: limit, lease: lease, as: Self.outboxMail)
+        try await claim(Self.mailQueue, limit: limit, lease: lease, as: OutboxMailRecord.self).map(\.mail)
     }
 
     public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
@@ -108,7 +91,7 @@ extension SQLStore {
         }
     }
 
-    /// Webhook deliveries (`d`) with their webhooks, as ``webhookDelivery(_:)`` reads them.
+    /// Webhook deliveries (`d`) with their webhooks, as ``DeliveryRecord`` reads them.
     static var webhookDeliverySelect: String {
         """
         SELECT d.seq, d.id, d.webhook_id, d.event, d.body, d.attempts, COALESCE(d.url, w.url) AS url, w.secret, w.format, w.settings
@@ -125,57 +108,42 @@ extension SQLStore {
         """
     }
 
-    static func webhookDelivery(_ row: SQLRow) -> WebhookDelivery {
-        WebhookDelivery(
-            seq: row["seq"],
-            id: row["id"],
-            webhookID: row["webhook_id"],
-            url: row["url"],
-            secret: row["secret"],
-            event: row["event"],
-            body: row["body"],
-            attempts: row["attempts"],
-            format: WebhookFormat(rawValue: row["format"]) ?? .json,
-            settings: Webhooks.decode(settings: row["settings"])
-        )
-    }
-
     /// The webhook deliveries as replicas claim them (the oldest waiting one of each webhook).
     static var webhookQueue: ClaimedQueue {
         ClaimedQueue(table: "webhook_deliveries", alias: "d", key: "seq", claimable: claimableDelivery, select: webhookDeliverySelect)
     }
 
     public func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery] {
-        try await claim(Self.webhookQueue, limit: limit, lease: lease, as: Self.webhookDelivery)
+        try await claim(Self.webhookQueue, limit: limit, lease: lease, as: DeliveryRecord.self).map(\.delivery)
     }
 
     /// Up to `limit` items of `queue` that may be claimed now, oldest due first, without claiming them.
-    func due<Item: Sendable>(
+    func due<Record: FetchableRecord & Sendable>(
         _ queue: ClaimedQueue,
         limit: Int,
-        as read: @escaping @Sendable (SQLRow) -> Item
+        as _: Record.Type
     ) async throws(StoreError)
-        -> [Item]
+        -> [Record]
     {
         let now = Self.now()
         return try await self.read { db in
-            try SQLRow.fetchAll(
+            try Record.fetchAll(
                 db,
                 sql: queue.select + " WHERE \(queue.claimable) ORDER BY \(queue.alias).next_attempt_at, \(queue.alias).\(queue.key) LIMIT ?",
                 arguments: [now, now, limit]
-            ).map(read)
+            )
         }
     }
 
     /// Leases up to `limit` due items of `queue` that no replica holds to `lease`'s owner, oldest
     /// due first, and returns them as `read` makes them. A look comes first: an idle replica polls
     /// every second, and a claim is a write.
-    private func claim<Item: Sendable>(
+    private func claim<Record: FetchableRecord & Sendable>(
         _ queue: ClaimedQueue,
         limit: Int,
         lease: OutboxLease,
-        as read: @escaping @Sendable (SQLRow) -> Item
-    ) async throws(StoreError) -> [Item] {
+        as _: Record.Type
+    ) async throws(StoreError) -> [Record] {
         let now = Self.now()
         let (table, alias, key) = (queue.table, queue.alias, queue.key)
         let due = "FROM \(table) \(alias) WHERE \(queue.claimable)"
@@ -193,11 +161,11 @@ extension SQLStore {
                 arguments: [lease.until, lease.owner, now, now, limit]
             )
             guard !keys.isEmpty else { return [] }
-            return try SQLRow.fetchAll(
+            return try Record.fetchAll(
                 db,
                 sql: queue.select + " WHERE \(alias).\(key) IN (\(Outbox.placeholders(keys.count))) \(order)",
                 arguments: keys.map { $0 }
-            ).map(read)
+            )
         }
     }
 }

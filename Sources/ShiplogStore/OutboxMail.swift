@@ -43,7 +43,7 @@ extension SQLStore {
     }
 
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
-        try await due(Self.mailQueue, limit: limit, as: Self.outboxMail)
+        try await due(Self.mailQueue, limit: limit, as: OutboxMailRecord.self).map(\.mail)
     }
 
     public func markSent(mail id: Int64) async throws(StoreError) {

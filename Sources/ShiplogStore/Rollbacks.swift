@@ -110,7 +110,7 @@ extension SQLStore {
                 )
             var outcome = RollbackOutcome(canceled: [], created: [])
             for slug in components {
-                let history = try SQLRow.fetchAll(
+                let history = try DeploymentRecord.fetchAll(
                     db,
                     sql: "SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? ORDER BY seq DESC",
                     arguments: [page, environment, slug]

@@ -35,35 +35,18 @@ extension Rows {
             createdAt = createdAt ?? creation.now
             createdBy = createdBy ?? creation.by
         }
-        let assets = release.assets.isEmpty ? nil : JSONWriter.write(.array(release.assets.map(DataEncoder.asset)), pretty: false)
-        try db.execute(
-            sql: """
-                INSERT INTO releases (page_id, component, version, title, published_at, author, notes, status, prerelease,
-                    commit_id, tag, url, code_name, assets, id, created_at, created_by, channel, build)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (page_id, component, version) DO UPDATE SET title = excluded.title,
-                    published_at = excluded.published_at, author = excluded.author, notes = excluded.notes,
-                    status = excluded.status, prerelease = excluded.prerelease, commit_id = excluded.commit_id,
-                    tag = excluded.tag, url = excluded.url, code_name = excluded.code_name, assets = excluded.assets,
-                    id = excluded.id, created_at = excluded.created_at, created_by = excluded.created_by,
-                    channel = excluded.channel, build = excluded.build
-                """,
-            arguments: [
-                page, release.component, release.version.text, release.title, release.publishedAt?.seconds, release.author,
-                release.notes, release.status.rawValue, release.prereleaseFlag, release.commit, release.tag, release.url,
-                release.codeName, assets, id, createdAt, createdBy, release.channel, release.build,
-            ]
-        )
+        try ReleaseRecord(release, page: page, id: id, createdAt: createdAt, createdBy: createdBy)
+            .upsert(db, onConflict: ["page_id", "component", "version"])
         return existing == nil
     }
 
     /// The stored release of `reference`.
     static func storedRelease(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> Release? {
-        try SQLRow.fetchOne(
+        try ReleaseRecord.fetchOne(
             db,
             sql: "SELECT * FROM releases WHERE page_id = ? AND component = ? AND version = ?",
             arguments: [page, reference.component, reference.version]
-        ).map(release)
+        )?.release
     }
 
     /// Refuses an id that another row of `table` (any page: ids are unique in the store) has.
@@ -101,20 +84,6 @@ extension Rows {
         )
     }
 
-    /// The data columns of a deployment row (all but its identity and creation), in the order of ``dataArguments(_:)``.
-    static let dataColumns = [
-        "component", "version", "environment", "status", "started_at", "finished_at", "host", "actor", "commit_id", "meta", "error_message",
-    ]
-
-    /// The bound values of ``dataColumns``.
-    static func dataArguments(_ deployment: Deployment) -> SQLArguments {
-        [
-            deployment.component, deployment.version, deployment.environment, deployment.status.rawValue, deployment.startedAt?.seconds,
-            deployment.finishedAt?.seconds, deployment.host, deployment.actor, deployment.commit,
-            deployment.meta.map { JSONWriter.write($0, pretty: false) }, deployment.errorMessage,
-        ]
-    }
-
     /// Stores a deployment and returns it as stored: its id, creation and `from_version` are the
     /// ones given (import), else a new id, `creation` and the version the environment ran before.
     static func insert(_ db: any SQLSession, _ deployment: Deployment, page: String, creation: Creation) throws -> StoredDeployment {
@@ -134,16 +103,7 @@ extension Rows {
         if deployment.fromVersion == nil {
             stored.fromVersion = try currentVersion(db, component: deployment.component, environment: deployment.environment, page: page)
         }
-        let columns = ["page_id", "id", "created_at", "created_by", "from_version"] + dataColumns
-        let values: SQLArguments =
-            [page, stored.id, stored.createdAt?.seconds, stored.createdBy, stored.fromVersion] + dataArguments(stored)
-        let seq = try Int64.fetchOne(
-            db,
-            sql:
-                "INSERT INTO deployments (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) RETURNING seq",
-            arguments: values
-        )
-        guard let seq else { throw StoreError.database("the new deployment has no row") }
+        let seq = try DeploymentRecord(stored, page: page).insertReturningSeq(db)
         return StoredDeployment(id: seq, deployment: stored)
     }
 
@@ -171,9 +131,9 @@ extension Rows {
             let identical = try Int64.fetchAll(
                 db,
                 sql: "SELECT seq FROM deployments WHERE page_id = ? AND "
-                    + dataColumns.map { "\($0) IS NOT DISTINCT FROM ?" }.joined(separator: " AND ")
+                    + DeploymentRecord.dataColumns.map { "\($0) IS NOT DISTINCT FROM ?" }.joined(separator: " AND ")
                     + " ORDER BY seq",
-                arguments: [page] + dataArguments(deployment)
+                arguments: [page] + DeploymentRecord(deployment, page: page).dataValues()
             )
             guard let seq = identical.first(where: { !matched.contains($0) }) else {
                 matched.insert(try insert(db, deployment, page: page, creation: creation).id)
@@ -186,8 +146,8 @@ extension Rows {
         }
         guard let seq = target else { return .unchanged }
         matched.insert(seq)
-        var assignments = dataColumns.map { "\($0) = ?" }
-        var values = dataArguments(deployment)
+        var assignments = DeploymentRecord.dataColumns.map { "\($0) = ?" }
+        var values = try DeploymentRecord(deployment, page: page).dataValues()
         if let id = deployment.id {
             let reference = ReleaseReference(component: deployment.component, version: deployment.version)
             try requireFreeID(db, id, table: "deployments", seq: seq, for: "a deployment of \(describe(reference))")

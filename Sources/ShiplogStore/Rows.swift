@@ -1,87 +1,8 @@
-package import ShiplogModel
+import ShiplogModel
 
-/// Reading and writing the model's values as rows; every function runs inside the caller's transaction.
+/// Writing the model's values as rows, and the lookups writes make; every function runs inside
+/// the caller's transaction. Rows are read as records (``ReleaseRecord``, ``PageRows``).
 package enum Rows {
-    // MARK: Reading
-
-    static func load(_ db: any SQLSession, page id: String) throws -> ReleaseData? {
-        let queries = PageRows.queries
-        guard let row = try SQLRow.fetchOne(db, sql: queries.page, arguments: [id]) else { return nil }
-        var rows = PageRows(page: row)
-        for (table, sql) in queries.tables {
-            rows[keyPath: table] = try SQLRow.fetchAll(db, sql: sql, arguments: [id])
-        }
-        return rows.assemble()
-    }
-
-    package static func release(_ row: some ColumnReading) -> Release {
-        Release(
-            component: row.string("component") ?? "",
-            version: Version(row.string("version") ?? ""),
-            title: row.string("title"),
-            publishedAt: timestamp(row.integer("published_at")),
-            author: row.string("author"),
-            notes: row.string("notes"),
-            status: row.string("status").flatMap(Release.Status.init(rawValue:)) ?? .published,
-            prereleaseFlag: row.flag("prerelease"),
-            commit: row.string("commit_id"),
-            tag: row.string("tag"),
-            url: row.string("url"),
-            codeName: row.string("code_name"),
-            assets: row.string("assets").map(decodeAssets) ?? [],
-            id: row.string("id"),
-            createdAt: timestamp(row.integer("created_at")),
-            createdBy: row.string("created_by"),
-            channel: row.string("channel"),
-            build: row.string("build")
-        )
-    }
-
-    package static func deployment(_ row: some ColumnReading) -> Deployment {
-        Deployment(
-            component: row.string("component") ?? "",
-            version: row.string("version") ?? "",
-            environment: row.string("environment") ?? "",
-            status: row.string("status").flatMap(Deployment.Status.init(rawValue:)) ?? .unknown,
-            startedAt: timestamp(row.integer("started_at")),
-            finishedAt: timestamp(row.integer("finished_at")),
-            host: row.string("host"),
-            actor: row.string("actor"),
-            commit: row.string("commit_id"),
-            meta: row.string("meta").flatMap { try? JSONParser.parse($0) },
-            id: row.string("id"),
-            createdAt: timestamp(row.integer("created_at")),
-            createdBy: row.string("created_by"),
-            fromVersion: row.string("from_version"),
-            errorMessage: row.string("error_message")
-        )
-    }
-
-    static func timestamp(_ seconds: Int64?) -> Timestamp? { seconds.map { Timestamp(seconds: $0) } }
-
-    static func decodeAssets(_ text: String) -> [Release.Asset] {
-        guard case .array(let elements)? = try? JSONParser.parse(text) else { return [] }
-        return elements.map { element in
-            func string(_ key: String) -> String? {
-                if case .string(let value)? = element[key] { return value }
-                return nil
-            }
-            var size: Int?
-            if case .number(let digits)? = element["size"] { size = Int(digits) }
-            return Release.Asset(
-                name: string("name"),
-                url: string("url"),
-                platform: string("platform"),
-                signature: string("signature"),
-                size: size,
-                sha512: string("sha512"),
-                sha256: string("sha256"),
-                sha1: string("sha1"),
-                minimumSystemVersion: string("minimum_system_version")
-            )
-        }
-    }
-
     // MARK: Lookups
 
     static func requirePage(_ db: any SQLSession, _ page: String) throws {
@@ -148,18 +69,7 @@ package enum Rows {
     /// Creates or updates; returns whether the row was created.
     static func upsert(_ db: any SQLSession, _ page: Page) throws -> Bool {
         let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM pages WHERE id = ?", arguments: [page.id]) == true
-        try db.execute(
-            sql: """
-                INSERT INTO pages (id, title, description, base_url, grouping, public, feed_limit, server_url)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
-                    base_url = excluded.base_url, grouping = excluded.grouping, public = excluded.public,
-                    feed_limit = excluded.feed_limit, server_url = excluded.server_url
-                """,
-            arguments: [
-                page.id, page.title, page.description, page.baseURL, page.grouping.rawValue, page.isPublic, page.feedLimit, page.serverURL,
-            ]
-        )
+        try PageRecord(page).upsert(db, onConflict: ["id"])
         return !existed
     }
 
@@ -193,14 +103,7 @@ package enum Rows {
             sql: "SELECT seq FROM release_groups WHERE page_id = ? AND version = ?",
             arguments: [page, group.version.text]
         )
-        try db.execute(
-            sql: """
-                INSERT INTO release_groups (page_id, version, title, published_at, notes) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (page_id, version) DO UPDATE SET title = excluded.title,
-                    published_at = excluded.published_at, notes = excluded.notes
-                """,
-            arguments: [page, group.version.text, group.title, group.publishedAt?.seconds, group.notes]
-        )
+        try GroupRecord(group, page: page).upsert(db, onConflict: ["page_id", "version"])
         let seq =
             try existing
             ?? Int64.fetchOne(db, sql: "SELECT seq FROM release_groups WHERE page_id = ? AND version = ?", arguments: [page, group.version.text])
@@ -220,13 +123,7 @@ package enum Rows {
             sql: "SELECT 1 FROM environments WHERE page_id = ? AND name = ?",
             arguments: [page, environment.name]
         )
-        try db.execute(
-            sql: """
-                INSERT INTO environments (page_id, name, frozen) VALUES (?, ?, ?)
-                ON CONFLICT (page_id, name) DO UPDATE SET frozen = excluded.frozen
-                """,
-            arguments: [page, environment.name, environment.frozen]
-        )
+        try EnvironmentRecord(environment, page: page).upsert(db, onConflict: ["page_id", "name"])
         return existed != true
     }
 }

@@ -84,7 +84,7 @@ extension Data: SQLColumnValue {
 }
 
 /// One row of a result, read by column name (case-insensitive, as SQL names are).
-public struct SQLRow: Sendable, Hashable, ColumnReading {
+public struct SQLRow: Sendable, Hashable {
     public var columns: [String]
     public var values: [SQLValue]
 
@@ -112,9 +112,6 @@ public struct SQLRow: Sendable, Hashable, ColumnReading {
 
     /// The first column's value.
     public func first<T: SQLColumnValue>(_: T.Type = T.self) -> T? { values.first.flatMap(T.init(sqlValue:)) }
-
-    package func string(_ column: String) -> String? { self[column] }
-    package func integer(_ column: String) -> Int64? { self[column] }
 }
 
 /// A connection inside one of a store's transactions: what the SQL shared by both stores runs on.

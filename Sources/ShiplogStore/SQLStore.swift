@@ -37,7 +37,7 @@ extension SQLStore {
     }
 
     public func load(page: String) async throws(StoreError) -> ReleaseData? {
-        try await read { db in try Rows.load(db, page: page) }
+        try await read { db in try PageRows.load(db, page: page) }
     }
 
     @discardableResult
@@ -133,22 +133,18 @@ extension SQLStore {
         let (key, hash) = Self.makeKey(page: page, scope: scope, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
         try await write { db in
             _ = try Rows.ensurePage(db, id: page)
-            try db.execute(
-                sql: "INSERT INTO api_keys (id, page_id, scope, hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [key.info.id, page, scope.rawValue, hash, key.info.createdAt.seconds]
-            )
+            try KeyRecord(key.info, hash: hash).insert(db)
         }
         return key
     }
 
     public func keys(page: String?) async throws(StoreError) -> [KeyInfo] {
         try await read { db in
-            let rows = try SQLRow.fetchAll(
+            try KeyRecord.fetchAll(
                 db,
                 sql: "SELECT * FROM api_keys WHERE CAST(?1 AS TEXT) IS NULL OR page_id = ?1 ORDER BY created_at, id",
                 arguments: [page]
-            )
-            return rows.compactMap(Self.keyInfo)
+            ).compactMap(\.key)
         }
     }
 
@@ -163,8 +159,7 @@ extension SQLStore {
     public func key(secret: String) async throws(StoreError) -> KeyInfo? {
         let hash = Self.hash(secret)
         return try await read { db in
-            try SQLRow.fetchOne(db, sql: "SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
-                .flatMap(Self.keyInfo)
+            try KeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])?.key
         }
     }
 
@@ -187,17 +182,4 @@ extension SQLStore {
             return String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
         }.joined()
     }
-
-    static func keyInfo(_ row: SQLRow) -> KeyInfo? {
-        guard let scope = KeyScope(rawValue: row["scope"]) else { return nil }
-        let revoked: Int64? = row["revoked_at"]
-        return KeyInfo(
-            id: row["id"],
-            page: row["page_id"],
-            scope: scope,
-            createdAt: Timestamp(seconds: row["created_at"]),
-            revokedAt: revoked.map { Timestamp(seconds: $0) }
-        )
-    }
-
 }

@@ -13,7 +13,7 @@ struct SQLiteSession: SQLSession {
         statement.arguments = Self.arguments(arguments)
         let columns = statement.columnNames
         return try Row.fetchAll(statement).map { row in
-            SQLRow(columns: columns, values: row.databaseValues.map(Self.value))
+            SQLRow(columns: columns, values: row.databaseValues.map(SQLValue.init))
         }
     }
 
@@ -27,26 +27,6 @@ struct SQLiteSession: SQLSession {
     }
 
     static func arguments(_ values: SQLArguments) -> StatementArguments {
-        StatementArguments(
-            values.map { value -> DatabaseValue in
-                switch value?.sqlValue ?? .null {
-                case .null: .null
-                case .integer(let integer): integer.databaseValue
-                case .real(let real): real.databaseValue
-                case .text(let text): text.databaseValue
-                case .blob(let data): data.databaseValue
-                }
-            }
-        )
-    }
-
-    static func value(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: .null
-        case .int64(let integer): .integer(integer)
-        case .double(let real): .real(real)
-        case .string(let text): .text(text)
-        case .blob(let data): .blob(data)
-        }
+        StatementArguments(values.map { ($0?.sqlValue ?? .null).databaseValue })
     }
 }

@@ -4,13 +4,13 @@ extension SQLStore {
         return try await write { db in
             try Rows.requirePage(db, page)
             guard
-                let row = try SQLRow.fetchOne(
+                let subscriber = try SubscriberRecord.fetchOne(
                     db,
                     sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ? AND state = 'confirmed'",
                     arguments: [page, email.lowercased()]
                 )
+                .map(\.subscriber)
             else { return .unchanged }
-            let subscriber = Self.subscriber(row)
             let recent =
                 try Int.fetchOne(
                     db,
@@ -32,7 +32,7 @@ extension SQLStore {
     public func confirmation(token: String, page: String) async throws(StoreError) -> Subscriber? {
         let now = Self.now()
         return try await read { db in
-            try SQLRow.fetchOne(
+            try SubscriberRecord.fetchOne(
                 db,
                 sql: """
                     SELECT s.id, s.page_id, s.email, s.state, c.preferences, s.unsubscribe_token, s.created_at, s.confirmed_at,
@@ -41,7 +41,7 @@ extension SQLStore {
                     WHERE c.token_hash = ? AND c.used_at IS NULL AND c.expires_at > ? AND s.page_id = ?
                     """,
                 arguments: [Self.hash(token), now, page]
-            ).map(Self.subscriber)
+            )?.subscriber
         }
     }
 }

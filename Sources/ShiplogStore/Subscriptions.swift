@@ -84,20 +84,6 @@ public enum Subscriptions {
 extension SQLStore {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
-    package static func subscriber(_ row: some ColumnReading) -> Subscriber {
-        Subscriber(
-            id: row.integer("id") ?? 0,
-            page: row.string("page_id") ?? "",
-            email: row.string("email") ?? "",
-            state: row.string("state").flatMap(SubscriberState.init(rawValue:)) ?? .pending,
-            preferences: Subscriptions.decode(row.string("preferences") ?? ""),
-            unsubscribeToken: row.string("unsubscribe_token") ?? "",
-            createdAt: Timestamp(seconds: row.integer("created_at") ?? 0),
-            confirmedAt: Rows.timestamp(row.integer("confirmed_at")),
-            unsubscribedAt: Rows.timestamp(row.integer("unsubscribed_at"))
-        )
-    }
-
     public func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome {
         let now = Self.now()
         let token = Self.randomHex(bytes: 24)
@@ -106,9 +92,13 @@ extension SQLStore {
         return try await write { db in
             try Rows.requirePage(db, page)
             let key = email.lowercased()
-            var row = try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ?", arguments: [page, key])
-            if row == nil {
-                row = try SQLRow.fetchOne(
+            var record = try SubscriberRecord.fetchOne(
+                db,
+                sql: "SELECT * FROM subscribers WHERE page_id = ? AND email_key = ?",
+                arguments: [page, key]
+            )
+            if record == nil {
+                record = try SubscriberRecord.fetchOne(
                     db,
                     sql: """
                         INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at)
@@ -117,10 +107,10 @@ extension SQLStore {
                     arguments: [page, email, key, stored, unsubscribeToken, now]
                 )
             }
-            guard let row else { throw StoreError.database("the subscriber vanished") }
+            guard let record else { throw StoreError.database("the subscriber vanished") }
             // A confirmed address is not changed here either: anyone may ask, so only its owner's
             // confirmation (the mail queued below) applies new preferences (SPEC §6.2).
-            let subscriber = Self.subscriber(row)
+            let subscriber = record.subscriber
             let recent =
                 try Int.fetchOne(
                     db,
@@ -208,14 +198,14 @@ extension SQLStore {
                     """,
                 arguments: [now, preferences, id]
             )
-            return try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id]).map(Self.subscriber)
+            return try SubscriberRecord.fetchOne(db, sql: "SELECT * FROM subscribers WHERE id = ?", arguments: [id])?.subscriber
         }
     }
 
     public func subscriber(unsubscribeToken token: String) async throws(StoreError) -> Subscriber? {
         guard token.isStorable else { return nil }
         return try await read { db in
-            try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+            try SubscriberRecord.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token])?.subscriber
         }
     }
 
@@ -228,13 +218,13 @@ extension SQLStore {
                 arguments: [now, token]
             )
             try Rows.dropQueuedMail(db, sql: "SELECT id FROM subscribers WHERE unsubscribe_token = ?", [token])
-            return try SQLRow.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token]).map(Self.subscriber)
+            return try SubscriberRecord.fetchOne(db, sql: "SELECT * FROM subscribers WHERE unsubscribe_token = ?", arguments: [token])?.subscriber
         }
     }
 
     public func subscribers(page: String) async throws(StoreError) -> [Subscriber] {
         try await read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(Self.subscriber)
+            try SubscriberRecord.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(\.subscriber)
         }
     }
 }
@@ -261,7 +251,7 @@ extension Rows {
             sql: "SELECT 1 FROM subscribers WHERE page_id = ? AND state = 'confirmed' LIMIT 1",
             arguments: [page]
         )
-        guard anyone == true, let data = try load(db, page: page) else { return }
+        guard anyone == true, let data = try PageRows.load(db, page: page) else { return }
         let catalog = Catalog(data: data)
         for reference in references {
             guard let index = catalog.releaseIndex[reference], data.releases[index].status == .published else { continue }

@@ -117,22 +117,6 @@ public enum Webhooks {
 }
 
 extension SQLStore {
-    package static func webhook(_ row: some ColumnReading) -> Webhook {
-        let format = row.string("format").flatMap(WebhookFormat.init(rawValue:)) ?? .json
-        return Webhook(
-            id: row.string("id") ?? "",
-            page: row.string("page_id") ?? "",
-            url: row.string("url") ?? "",
-            events: Webhooks.decode(row.string("events") ?? "[]"),
-            format: format,
-            settings: WebhookForwarding.shown(format, Webhooks.decode(settings: row.string("settings"))),
-            createdAt: Timestamp(seconds: row.integer("created_at") ?? 0),
-            queued: Int(row.integer("queued") ?? 0),
-            delivered: Int(row.integer("delivered") ?? 0),
-            lastError: row.string("last_error")
-        )
-    }
-
     package static var webhookSelect: String {
         """
         SELECT w.*,
@@ -156,16 +140,16 @@ extension SQLStore {
                     Webhooks.encode(settings: registration.settings), now,
                 ]
             )
-            guard let row = try SQLRow.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
+            guard let record = try WebhookRecord.fetchOne(db, sql: Self.webhookSelect + " WHERE w.id = ?", arguments: [id]) else {
                 throw StoreError.database("the webhook vanished")
             }
-            return Self.webhook(row)
+            return record.webhook
         }
     }
 
     public func webhooks(page: String) async throws(StoreError) -> [Webhook] {
         try await read { db in
-            try SQLRow.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(Self.webhook)
+            try WebhookRecord.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(\.webhook)
         }
     }
 
@@ -179,7 +163,7 @@ extension SQLStore {
 
     public func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery] {
         // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
-        try await due(Self.webhookQueue, limit: limit, as: Self.webhookDelivery)
+        try await due(Self.webhookQueue, limit: limit, as: DeliveryRecord.self).map(\.delivery)
     }
 
     public func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError) {

@@ -146,7 +146,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "shiplog",
-            dependencies: ["ShiplogCLI", "CShiplogSupport"],
+            dependencies: ["ShiplogCLI", "CShiplogSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ShiplogModelTests", dependencies: ["ShiplogModel"], swiftSettings: swiftSettings),

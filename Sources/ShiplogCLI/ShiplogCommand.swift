@@ -22,20 +22,3 @@ public struct ShiplogCommand: AsyncParsableCommand {
 
     public init() {}
 }
-
-extension ShiplogCommand {
-    /// Parses `arguments` (the process's when nil), runs the command, and exits with its status.
-    public static func start(_ arguments: [String]? = nil) async -> Never {
-        do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            exit()
-        } catch {
-            exit(withError: error)
-        }
-    }
-}

@@ -21,6 +21,10 @@ struct CmarkOptions: OptionSet {
 /// allocations cost a pointer bump each, and nothing is freed node by node.
 enum Cmark {
     /// The allocator of every node and buffer: the calling thread's arena.
+    ///
+    /// `nonisolated(unsafe)` is sound because the `cmark_mem` is written once, by this lazy
+    /// initializer (which Swift runs once, thread-safely), and only read after; its functions keep
+    /// their state in C thread-locals, so no two threads share an arena.
     nonisolated(unsafe) static let arena: UnsafeMutablePointer<cmark_mem> = {
         let allocator = UnsafeMutablePointer<cmark_mem>.allocate(capacity: 1)
         allocator.initialize(to: cmark_mem(calloc: shiplog_arena_calloc, realloc: shiplog_arena_realloc, free: shiplog_arena_free))

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Data decoded from one input: its values, where each came from, and what was wrong.
@@ -84,16 +83,15 @@ struct DataDecoder {
     /// `decode` of every position below `count`, without the nils; a list of `long` or more is
     /// decoded in slices on every core, each with its own sink, and problems keep their order.
     func inSlices<T: Sendable>(count: Int, longAt long: Int = 1024, _ decode: @escaping @Sendable (DataDecoder, Int) -> T?) -> [T] {
-        let slices = count < long ? 1 : 8
+        let slices = Slices(count: count, parallelFrom: long)
         let file = sink.file
-        let results = Mutex([[T]](repeating: [], count: slices))
-        let sinks = (0..<slices).map { _ in ProblemSink(file: file) }
-        let work = { @Sendable (slice: Int) in
+        let results = Mutex([[T]](repeating: [], count: slices.slices))
+        let sinks = (0..<slices.slices).map { _ in ProblemSink(file: file) }
+        slices.run { slice in
             let decoder = DataDecoder(sink: sinks[slice])
-            let decoded = (count * slice / slices..<count * (slice + 1) / slices).compactMap { decode(decoder, $0) }
+            let decoded = slices.range(slice).compactMap { decode(decoder, $0) }
             results.withLock { $0[slice] = decoded }
         }
-        if slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: slices, execute: work) }
         for part in sinks {
             sink.problems += part.problems
             sink.warnings += part.warnings

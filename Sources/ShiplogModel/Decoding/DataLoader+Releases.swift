@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Where a release of the data stands in its file, and how it was read.
@@ -29,8 +28,8 @@ extension DataDecoder {
         let buffer = ReadOnlyBytes(bytes: bytes)
         let file = sink.file
         let count = ranges.count
-        let slices = count < 1024 ? 1 : 4
-        let sinks = (0..<slices).map { _ in ProblemSink(file: file) }
+        let slices = Slices(count: count, parallelFrom: 1024)
+        let sinks = (0..<slices.slices).map { _ in ProblemSink(file: file) }
         let invalid = Atomic<Bool>(false)
         let dropped = Mutex<Set<Int>>([])
         var releases = [Release](repeating: Release(component: "", version: Version("")), count: count)
@@ -42,10 +41,10 @@ extension DataDecoder {
         releases.withUnsafeMutableBufferPointer { releaseBuffer in
             sources.withUnsafeMutableBufferPointer { sourceBuffer in
                 let results = SharedResults(releases: releaseBuffer, sources: sourceBuffer)
-                let work = { @Sendable (slice: Int) in
+                slices.run { slice in
                     let decoder = DataDecoder(sink: sinks[slice])
                     var versions: [String: Version] = [:]
-                    for position in count * slice / slices..<count * (slice + 1) / slices {
+                    for position in slices.range(slice) {
                         let range = ranges[position]
                         let digest = Digest(of: UnsafeBufferPointer(rebasing: buffer.bytes[range]))
                         var source = ReleaseSource(
@@ -76,7 +75,6 @@ extension DataDecoder {
                         results.store(release, source, at: position)
                     }
                 }
-                if slices == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: slices, execute: work) }
             }
         }
         guard !invalid.load(ordering: .relaxed) else { return nil }
@@ -97,7 +95,7 @@ extension DataDecoder {
 /// The result arrays of ``DataDecoder/releases(at:in:memo:)``, written by the threads that decode slices.
 ///
 /// `@unchecked Sendable`: each position is written by exactly one thread, and the arrays outlive
-/// the synchronous `concurrentPerform` that writes them.
+/// the synchronous `Slices.run` that writes them.
 private struct SharedResults: @unchecked Sendable {
     let releases: UnsafeMutableBufferPointer<Release>
     let sources: UnsafeMutableBufferPointer<ReleaseSource>

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Big arrays: cut into elements by a structural scan, parsed in slices at once (see
@@ -13,12 +12,12 @@ extension JSONScanner {
             end - index > minimumBytes, bounds.count > 65
         else { return nil }
         let elementCount = bounds.count - 1
-        let slices = 8
+        let slices = Slices(count: elementCount, parallelFrom: 0)
         let buffer = ReadOnlyBytes(bytes: bytes)
         let depth = self.depth + 1
-        let results = Mutex([[JSONValue]?](repeating: nil, count: slices))
-        DispatchQueue.concurrentPerform(iterations: slices) { slice in
-            let range = elementCount * slice / slices..<elementCount * (slice + 1) / slices
+        let results = Mutex([[JSONValue]?](repeating: nil, count: slices.slices))
+        slices.run { slice in
+            let range = slices.range(slice)
             var scanner = JSONScanner(bytes: buffer.bytes)
             scanner.depth = depth
             var values: [JSONValue] = []
@@ -135,7 +134,7 @@ extension JSONScanner {
 /// The document's bytes, shared by the threads that parse slices of one array.
 ///
 /// `@unchecked Sendable`: the bytes are only read, and the buffer outlives the synchronous
-/// `concurrentPerform` call that uses it.
+/// `Slices.run` call that uses it.
 struct ReadOnlyBytes: @unchecked Sendable {
     let bytes: UnsafeBufferPointer<UInt8>
 }

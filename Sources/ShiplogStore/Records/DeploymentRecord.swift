@@ -29,6 +29,18 @@ struct DeploymentRecord: StoreRecord {
     static let dataColumns = [
         "actor", "commit_id", "component", "environment", "error_message", "finished_at", "host", "meta", "started_at", "status", "version",
     ]
+
+    enum CodingKeys: String, CodingKey {
+        case seq, component, version, environment, status, host, actor, meta, id
+        case pageId = "page_id"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case commitId = "commit_id"
+        case createdAt = "created_at"
+        case createdBy = "created_by"
+        case fromVersion = "from_version"
+        case errorMessage = "error_message"
+    }
 }
 
 extension DeploymentRecord {

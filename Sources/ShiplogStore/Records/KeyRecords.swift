@@ -13,6 +13,13 @@ struct KeyRecord: StoreRecord {
     var createdAt: Int64
     var revokedAt: Int64?
 
+    enum CodingKeys: String, CodingKey {
+        case id, scope, hash
+        case pageId = "page_id"
+        case createdAt = "created_at"
+        case revokedAt = "revoked_at"
+    }
+
     init(_ key: KeyInfo, hash: Data) {
         id = key.id
         pageId = key.page
@@ -43,6 +50,13 @@ struct AnswerRecord: StoreRecord {
     var location: String?
     var body: Data
     var createdAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case caller, key, fingerprint, status, location, body
+        case pageId = "page_id"
+        case contentType = "content_type"
+        case createdAt = "created_at"
+    }
 
     init(_ answer: StoredAnswer) {
         pageId = answer.page

@@ -8,21 +8,28 @@ struct PageRecord: StoreRecord {
     var id: String
     var title: String
     var description: String?
-    var baseUrl: String?
+    var baseURL: String?
     var grouping: String
     var `public`: Bool
     var feedLimit: Int
-    var serverUrl: String?
+    var serverURL: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, grouping, `public`
+        case baseURL = "base_url"
+        case feedLimit = "feed_limit"
+        case serverURL = "server_url"
+    }
 
     init(_ page: Page) {
         id = page.id
         title = page.title
         description = page.description
-        baseUrl = page.baseURL
+        baseURL = page.baseURL
         grouping = page.grouping.rawValue
         `public` = page.isPublic
         feedLimit = page.feedLimit
-        serverUrl = page.serverURL
+        serverURL = page.serverURL
     }
 
     var page: Page {
@@ -30,11 +37,11 @@ struct PageRecord: StoreRecord {
             id: id,
             title: title,
             description: description,
-            baseURL: baseUrl,
+            baseURL: baseURL,
             grouping: Page.Grouping(rawValue: grouping) ?? .none,
             isPublic: `public`,
             feedLimit: feedLimit,
-            serverURL: serverUrl
+            serverURL: serverURL
         )
     }
 }
@@ -52,6 +59,14 @@ struct ComponentRecord: StoreRecord {
     var activeVersion: String?
     var activatedAt: Int64?
     var activatedBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case slug, name, repo, url, description
+        case pageId = "page_id"
+        case activeVersion = "active_version"
+        case activatedAt = "activated_at"
+        case activatedBy = "activated_by"
+    }
 
     var component: Component {
         Component(
@@ -77,6 +92,12 @@ struct GroupRecord: StoreRecord {
     var title: String?
     var publishedAt: Int64?
     var notes: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, version, title, notes
+        case pageId = "page_id"
+        case publishedAt = "published_at"
+    }
 
     init(_ group: ReleaseGroup, page: String) {
         pageId = page
@@ -106,6 +127,11 @@ struct MemberRecord: StoreRecord {
     var component: String
     var version: String
 
+    enum CodingKeys: String, CodingKey {
+        case component, version
+        case ownerSeq = "owner_seq"
+    }
+
     var reference: ReleaseReference { ReleaseReference(component: component, version: version) }
 
     /// The references of each owner, in the order of the rows.
@@ -123,6 +149,11 @@ struct EnvironmentRecord: StoreRecord {
     var pageId: String
     var name: String
     var frozen: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name, frozen
+        case pageId = "page_id"
+    }
 
     init(_ environment: Environment, page: String) {
         pageId = page
@@ -143,6 +174,13 @@ struct SiteRecord: StoreRecord {
     var name: String?
     var createdAt: Int64?
     var createdBy: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, slug, name
+        case pageId = "page_id"
+        case createdAt = "created_at"
+        case createdBy = "created_by"
+    }
 
     func site(releases: [ReleaseReference]) -> CustomerSite {
         CustomerSite(slug: slug, name: name, releases: releases, createdAt: createdAt.map(Timestamp.init(seconds:)), createdBy: createdBy)

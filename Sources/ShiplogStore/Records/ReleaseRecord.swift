@@ -26,6 +26,16 @@ struct ReleaseRecord: StoreRecord {
     var createdBy: String?
     var channel: String?
     var build: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, component, version, title, author, notes, status, prerelease, tag, url, assets, id, channel, build
+        case pageId = "page_id"
+        case publishedAt = "published_at"
+        case commitId = "commit_id"
+        case codeName = "code_name"
+        case createdAt = "created_at"
+        case createdBy = "created_by"
+    }
 }
 
 extension ReleaseRecord {

@@ -102,11 +102,9 @@ extension SQLValue {
     }
 }
 
-/// What every record of a store's table says about its columns: snake_case names in the
-/// database, camelCase properties in Swift.
+/// A record of one of the store's tables: `Codable`, so GRDB decodes it from a row and encodes it
+/// into columns. Each record names its snake_case columns in `CodingKeys`: GRDB's key strategies
+/// convert every column name of every row, and with them `shiplog export` of a page of 10,000
+/// releases took 0.36 s of CPU instead of 0.21 s (the hand-written mapping before records, and
+/// records with `CodingKeys`, alike; release build, 2026-12-07).
 protocol StoreRecord: Codable, FetchableRecord, EncodableRecord, TableRecord {}
-
-extension StoreRecord {
-    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
-    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
-}

@@ -30,6 +30,15 @@ struct SubscriberRecord: StoreRecord {
             unsubscribedAt: unsubscribedAt.map(Timestamp.init(seconds:))
         )
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, state, preferences
+        case pageId = "page_id"
+        case unsubscribeToken = "unsubscribe_token"
+        case createdAt = "created_at"
+        case confirmedAt = "confirmed_at"
+        case unsubscribedAt = "unsubscribed_at"
+    }
 }
 
 /// A row of `outbox` joined with its subscriber (``SQLStore/outboxMailSelect``).

@@ -32,6 +32,13 @@ struct WebhookRecord: StoreRecord {
             lastError: lastError
         )
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, url, events, format, settings, queued, delivered
+        case pageId = "page_id"
+        case createdAt = "created_at"
+        case lastError = "last_error"
+    }
 }
 
 /// A row of `webhook_deliveries` joined with its webhook (``SQLStore/webhookDeliverySelect``).
@@ -62,5 +69,10 @@ struct DeliveryRecord: StoreRecord {
             format: WebhookFormat(rawValue: format) ?? .json,
             settings: Webhooks.decode(settings: settings)
         )
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, url, secret, event, body, attempts, format, settings
+        case webhookId = "webhook_id"
     }
 }

@@ -29,36 +29,33 @@ package enum Rows {
     /// What refers to a release (a group, a deployment or a site), described for a message; nil when nothing does.
     static func referrer(_ db: any SQLSession, _ reference: ReleaseReference, page: String) throws -> String? {
         if let component = try activeReferrer(db, reference, page: page) { return component }
-        let arguments: SQLArguments = [page, reference.component, reference.version]
-        if let group = try String.fetchOne(
-            db,
-            sql: """
-                SELECT g.version FROM group_members m JOIN release_groups g ON g.seq = m.group_seq
-                WHERE m.page_id = ? AND m.component = ? AND m.version = ? LIMIT 1
-                """,
-            arguments: arguments
-        ) {
-            return "group \(JSONWriter.quoted(group))"
-        }
-        if let environment = try String.fetchOne(
-            db,
-            sql: "SELECT environment FROM deployments WHERE page_id = ? AND component = ? AND version = ? LIMIT 1",
-            arguments: arguments
-        ) {
-            return "a deployment to \(JSONWriter.quoted(environment))"
-        }
-        if let site = try String.fetchOne(
-            db,
-            sql: """
-                SELECT s.slug FROM site_releases r JOIN sites s ON s.seq = r.site_seq
-                WHERE r.page_id = ? AND r.component = ? AND r.version = ? LIMIT 1
-                """,
-            arguments: arguments
-        ) {
-            return "site \(JSONWriter.quoted(site))"
+        for (describe, sql) in referrers {
+            if let name = try String.fetchOne(db, sql: sql, arguments: [page, reference.component, reference.version]) {
+                return describe(JSONWriter.quoted(name))
+            }
         }
         return nil
     }
+
+    /// How each kind of referrer is described, and the name of the first one of a release (`?`:
+    /// page, component, version).
+    private static let referrers: [(describe: @Sendable (String) -> String, sql: String)] = [
+        (
+            { "group \($0)" },
+            """
+            SELECT g.version FROM group_members m JOIN release_groups g ON g.seq = m.group_seq
+            WHERE m.page_id = ? AND m.component = ? AND m.version = ? LIMIT 1
+            """
+        ),
+        ({ "a deployment to \($0)" }, "SELECT environment FROM deployments WHERE page_id = ? AND component = ? AND version = ? LIMIT 1"),
+        (
+            { "site \($0)" },
+            """
+            SELECT s.slug FROM site_releases r JOIN sites s ON s.seq = r.site_seq
+            WHERE r.page_id = ? AND r.component = ? AND r.version = ? LIMIT 1
+            """
+        ),
+    ]
 
     // MARK: Writing
 

@@ -2,8 +2,8 @@
 
 Each server runs on a temporary store into which `site/data.json` (page "nimbus": 4
 components, 20 releases, 2 groups, deployments, a customer site) was imported, with keys of
-every scope, a key of another page and a private page. The binary is SHIPLOG_BIN (or
-SHIPLOG_BINARY), else `.build/debug/shiplog` of this checkout: run `swift build` first.
+every scope, a key of another page and a private page. The binary, the servers and `cli` are those
+of Tests/support/harness.py: SHIPLOG_BIN, else `.build/debug/shiplog` of this checkout (run `swift build` first).
 
 The stores are SQLite files, or PostgreSQL databases with SHIPLOG_TEST_STORE=postgres
 (Tests/support/stores.py):
@@ -16,12 +16,9 @@ import copy
 import http.client
 import itertools
 import json
-import os
 import re
-import select
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -30,16 +27,13 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "Tests" / "support"))
-from stores import new_db  # noqa: E402
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or os.environ.get("SHIPLOG_BINARY") or ROOT / ".build" / "debug" / "shiplog")
-DATA_FILE = ROOT / "site" / "data.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary  # noqa: E402,F401  (BINARY for other modules)
+from harness import wait_for as wait_until  # noqa: E402
+from stores import new_db  # noqa: E402,F401
+
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-PAGE = "nimbus"
-API = f"/api/v1/pages/{PAGE}"
 VERSION = f"/v1/pages/{PAGE}/version"
-TIMEOUT = 10
 
 SECRET_DATA = {
     "page": {"id": "secret", "title": "Secret releases", "public": False},
@@ -63,29 +57,10 @@ def plain(value):
 
 LOG_LINE = re.compile(r"\] (GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD) (\S+) (\d{3}) (\d+\.\d+)ms$")
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 
 # MARK: - Stores, keys and servers
-
-
-def cli(*args, check=True):
-    """Runs the shiplog binary; returns the finished process (stdout and stderr as text)."""
-    result = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True, timeout=60)
-    if check and result.returncode != 0:
-        raise AssertionError(f"shiplog {' '.join(map(str, args))} exited {result.returncode}: {result.stderr}")
-    return result
-
-
-def create_key(db, page, scope, *extra):
-    """A new key of `page` with `scope`: (key, key id)."""
-    result = cli("keys", "create", "--db", db, "--page", page, "--scope", scope, *extra)
-    key = result.stdout.strip()
-    assert key and "\n" not in key, "keys create prints the key alone on stdout"
-    match = re.search(r"key (\S+) for page", result.stderr)
-    assert match, result.stderr
-    return key, match.group(1)
 
 
 class Store:
@@ -109,96 +84,6 @@ class Store:
         self.keys["secret"], self.key_ids["secret"] = create_key(self.db, "secret", "read")
         self.keys["wrong"] = "sk_this_key_does_not_exist_0123456789"
         self.keys["none"] = None
-
-
-class Server:
-    """`shiplog serve --port 0` on a store: the port is read from its first line on stdout, the
-    log (stderr) goes to a file; `stop()` sends SIGTERM and returns the exit status."""
-
-    counter = itertools.count()
-
-    def __init__(self, store, *arguments, env=None):
-        self.store = store
-        self.log_path = store.directory / f"server-{next(Server.counter)}.log"
-        self._log = open(self.log_path, "wb")
-        # `env` adds variables (SHIPLOG_METRICS_TOKEN …) to this process's environment.
-        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"), **(env or {}))
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--db", str(store.db), "--port", "0", *map(str, arguments)],
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=environment,
-        )
-        line = self._first_line(30)
-        match = re.fullmatch(r"shiplog serving on http://([^:]+):(\d+)", line)
-        assert match, f"unexpected first line {line!r}; log: {self.log()}"
-        self.port = int(match.group(2))
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.session = requests.Session()
-
-    def _first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        data = b""
-        fd = self.process.stdout.fileno()
-        while b"\n" not in data:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.process.poll() is not None:
-                self.process.kill()
-                raise AssertionError(f"the server did not start: {data!r}; log: {self.log()}")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    continue
-                data += chunk
-        return data.split(b"\n", 1)[0].decode()
-
-    def url(self, path):
-        return self.base + path
-
-    def request(self, method, path, key=None, how="bearer", **kwargs):
-        """One request; `key` is sent as `how`: bearer (`Authorization: Bearer KEY`), bare
-        (`Authorization: KEY`) or query (`?access_token=KEY`)."""
-        headers = dict(kwargs.pop("headers", {}) or {})
-        params = dict(kwargs.pop("params", {}) or {})
-        if key is not None:
-            if how == "bearer":
-                headers["Authorization"] = f"Bearer {key}"
-            elif how == "bare":
-                headers["Authorization"] = key
-            elif how == "query":
-                params["access_token"] = key
-            else:
-                raise ValueError(how)
-        kwargs.setdefault("timeout", TIMEOUT)
-        return self.session.request(method, self.url(path), headers=headers, params=params, **kwargs)
-
-    def get(self, path, key=None, **kwargs):
-        return self.request("GET", path, key, **kwargs)
-
-    def admin(self, method, path, **kwargs):
-        return self.request(method, path, self.store.keys["admin"], **kwargs)
-
-    def log(self):
-        self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def alive(self):
-        return self.process.poll() is None and self.get("/health").status_code == 200
-
-    def stop(self, timeout=10):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise AssertionError("the server did not stop within 10 s of SIGTERM")
-        self.session.close()
-        self.process.stdout.close()
-        self._log.close()
-        return self.process.returncode
 
 
 @pytest.fixture(scope="session")
@@ -321,12 +206,8 @@ def published_order(releases):
 def wait_for(predicate, timeout=3.0, interval=0.05):
     """Polls `predicate` until it is true; returns the seconds it took (or fails)."""
     start = time.monotonic()
-    while True:
-        if predicate():
-            return time.monotonic() - start
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        time.sleep(interval)
+    wait_until(predicate, timeout, interval=interval)
+    return time.monotonic() - start
 
 
 # MARK: - Server routes

@@ -5,14 +5,12 @@ rate limits: test_dialect_aviator_access.py.
 
     python3 -m pytest -q Tests/api/test_dialect_aviator.py
 """
-import sys
 
 import pytest
 
-from test_api import API, ROOT, Server, Store, unique
+from test_api import API, Server, Store, unique
 
-sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
-from harness import Receiver, body_json, signature, wait_for  # noqa: E402
+from harness import Receiver, body_json, signature, wait_for  # noqa: E402  (test_api puts Tests/support on the path)
 
 BASE = "/aviator/api/releases"
 ITEM_FIELDS = {

@@ -1,7 +1,7 @@
 """Fixtures of the webhook suites: a store with the example page, a server on it and a receiver."""
 import pytest
 
-from harness import Receiver, Server, Store
+from webhook_harness import Server, Store, receiver  # noqa: F401  (the fixture is used by name)
 
 
 @pytest.fixture
@@ -14,10 +14,3 @@ def server(store):
     running = Server(store)
     yield running
     running.stop()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()

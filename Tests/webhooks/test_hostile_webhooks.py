@@ -13,10 +13,9 @@ import socket
 
 import pytest
 
-from harness import API, BINARY, Receiver, Server, Store, wait_for
+from webhook_harness import API, Receiver, Server, Store, require_binary, wait_for
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 SECRET = "s3cr3t-for-tests"
 

@@ -1,7 +1,7 @@
 """The home page leads with what changed, long components stay navigable, and every page has
 its favicon, cards, feed links, print styles and visible keyboard focus (issue 15, "The page").
 
-Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it on
+Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it on
 loopback and reads it in headless Chromium, with and without JavaScript.
 """
 import functools

@@ -1,6 +1,6 @@
 """The built release page in a real browser (headless Chromium through Selenium).
 
-Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it over
+Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it over
 HTTP on loopback, and checks what a reader gets: navigation, badges, notes that never run
 script, light and dark colours, and a layout that fits a phone.
 """

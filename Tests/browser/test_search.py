@@ -1,6 +1,6 @@
 """Client-side search (templates/assets/search.js over search.json) in headless Chromium.
 
-Builds a small site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it on loopback and
+Builds a small site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it on loopback and
 checks that a version, a title word and a notes word each find their release, that the result
 links work, that nothing is requested from another origin, and that without JavaScript the page
 works and shows no search UI at all.

@@ -28,7 +28,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary  # noqa: E402,F401  (BINARY for other modules)
+from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary, stop_after  # noqa: E402,F401  (BINARY for other modules)
 from harness import wait_for as wait_until  # noqa: E402
 from stores import new_db  # noqa: E402,F401
 
@@ -94,25 +94,19 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(store):
     """The shared server: tests that change data use their own releases (see `scratch`)."""
-    running = Server(store, "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(store, "--rate-limit", "0"))
 
 
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory):
     """A server on the example data that no test changes, for tests that only read."""
-    running = Server(Store(tmp_path_factory.mktemp("pristine")), "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("pristine")), "--rate-limit", "0"))
 
 
 @pytest.fixture
 def fresh(tmp_path):
     """A server of its own on a pristine store, for tests that depend on the exact data."""
-    running = Server(Store(tmp_path / "fresh"), "--rate-limit", "0")
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path / "fresh"), "--rate-limit", "0"), exit_status=None)
 
 
 _unique = itertools.count(1)
@@ -146,15 +140,21 @@ def assert_error(response, status, code=None, field=None):
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z_]+", body["error"]), body
     assert isinstance(body["message"], str) and body["message"], body
     assert body["status"] == status, body
-    if "causes" in body:
-        assert isinstance(body["causes"], list) and body["causes"], body
-        for cause in body["causes"]:
+    return assert_causes(body, "causes", code, field)
+
+
+def assert_causes(body, causes, code, field):
+    """An error answer's causes (under the key `causes`, if any) are {field, error} objects; its
+    error is `code` and a cause names `field`, where given. Returns the body."""
+    if causes in body:
+        assert isinstance(body[causes], list) and body[causes], body
+        for cause in body[causes]:
             assert set(cause) == {"field", "error"}, cause
             assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
     if code is not None:
         assert body["error"] == code, body
     if field is not None:
-        fields = [cause["field"] for cause in body.get("causes", [])]
+        fields = [cause["field"] for cause in body.get(causes, [])]
         assert field in fields, f"no cause names {field!r}: {body}"
     return body
 
@@ -171,11 +171,6 @@ def assert_page_error(response, status, code=None, field=None):
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", body["error"]), body
     assert isinstance(body["error_description"], str) and body["error_description"], body
     assert body["error_uri"] == "", body
-    if "error_causes" in body:
-        assert isinstance(body["error_causes"], list) and body["error_causes"], body
-        for cause in body["error_causes"]:
-            assert set(cause) == {"field", "error"}, cause
-            assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
     if status == 403 and code in (None, "key-invalid"):
         assert body == {
             "error": "key-invalid",
@@ -183,12 +178,7 @@ def assert_page_error(response, status, code=None, field=None):
             "error_uri": "",
             "error_causes": [{"field": "apiKey", "error": "invalid"}],
         }, body
-    if code is not None:
-        assert body["error"] == code, body
-    if field is not None:
-        fields = [cause["field"] for cause in body.get("error_causes", [])]
-        assert field in fields, f"no cause names {field!r}: {body}"
-    return body
+    return assert_causes(body, "error_causes", code, field)
 
 
 def listing(items, total=None):
@@ -432,24 +422,34 @@ OPERATIONS = {
 ERROR_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found"}
 
 
+def request_as(server, store, operations, operation, caller, how):
+    """One cell of an auth matrix: `operations[operation]` (method, path, body, expected status by
+    caller) done with `caller`'s key sent as `how`. Returns (path, response, expected status)."""
+    method, path, body, expected = operations[operation]
+    if callable(path):
+        path = path(server)
+    payload = body(server) if body else None
+    return path, server.request(method, path, store.keys[caller], how=how, json=payload), expected[caller]
+
+
+def assert_auth_error(response, status):
+    """The native API's answer to a caller it refuses: the error of ERROR_CODES, a Bearer challenge on 401."""
+    assert_error(response, status, ERROR_CODES[status])
+    if status == 401:
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
 @pytest.mark.parametrize("how", ["bearer", "bare", "query"])
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_auth_matrix(server, store, operation, caller, how):
-    method, path, body, expected = OPERATIONS[operation]
-    if callable(path):
-        path = path(server)
-    payload = body(server) if body else None
-    response = server.request(method, path, store.keys[caller], how=how, json=payload)
-    status = expected[caller]
+    path, response, status = request_as(server, store, OPERATIONS, operation, caller, how)
     if path.startswith("/v1/") and status in ERROR_CODES:
         # ReleasePage's dialect (SPEC §7): a wrong or missing key is 403 key-invalid, no challenge.
         assert_page_error(response, 403 if status == 401 else status, {401: "key-invalid", 404: "not-found"}[status])
         assert "WWW-Authenticate" not in response.headers
     elif status in ERROR_CODES:
-        assert_error(response, status, ERROR_CODES[status])
-        if status == 401:
-            assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert_auth_error(response, status)
     else:
         assert response.status_code == status, f"{operation} as {caller}: {response.status_code} {response.text[:300]}"
 
@@ -992,9 +992,16 @@ def raw_request(server, data, timeout=10):
 
 def post_bytes(server, path, body, key=None, chunk=1 << 16):
     """POSTs a body with http.client, tolerating a server that answers before reading it all."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.putrequest("POST", path)
-    connection.putheader("Content-Type", "application/json")
+    return send_bytes(server, "POST", path, body, key, chunk=chunk)
+
+
+def send_bytes(server, method, path, body, key=None, content_type="application/json", source=None, chunk=1 << 16):
+    """Sends a body with http.client (from the loopback address `source`, if given), tolerating a
+    server that answers before reading it all: (status, headers, content)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30,
+                                            source_address=(source, 0) if source else None)
+    connection.putrequest(method, path)
+    connection.putheader("Content-Type", content_type)
     connection.putheader("Content-Length", str(len(body)))
     if key:
         connection.putheader("Authorization", f"Bearer {key}")

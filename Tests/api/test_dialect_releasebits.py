@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from test_api import API, Server, Store, unique
+from test_api import API, Server, Store, stop_after, unique
 
 from harness import Receiver, body_json, wait_for  # noqa: E402  (test_api puts Tests/support on the path)
 
@@ -43,9 +43,7 @@ SEED_QUERY = ("version=VERSION&result=success&stage=staging&host=host.example.co
 
 @pytest.fixture(scope="module")
 def shiplog(tmp_path_factory):
-    running = Server(Store(tmp_path_factory.mktemp("releasebits")), "--rate-limit", "0", "--allow-private-webhooks")
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("releasebits")), "--rate-limit", "0", "--allow-private-webhooks"), exit_status=None)
 
 
 def version():

@@ -7,7 +7,7 @@ SQLite, and creates components. Each test gets a database of its own on the test
 """
 import pytest
 
-from test_api import Server, assert_error, cli
+from test_api import Server, assert_error, cli, stop_after
 from stores import new_postgres_database, require_postgres
 
 require_postgres()
@@ -26,9 +26,7 @@ class PostgresStore:
 
 @pytest.fixture
 def pg_server(tmp_path):
-    running = Server(PostgresStore(tmp_path), "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(PostgresStore(tmp_path), "--rate-limit", "0"))
 
 
 def test_serve_answers_native_reads_from_postgresql(pg_server):

@@ -176,6 +176,14 @@ class Server:
         self._log.close()
 
 
+def stop_after(running, exit_status=0):
+    """For a fixture, `yield from stop_after(Server(…))`: yields the server, then stops it and checks
+    that it exits with `exit_status` on SIGTERM (None: with any status)."""
+    yield running
+    status = running.stop()
+    assert exit_status is None or status == exit_status, f"the server exited {status}, not {exit_status}"
+
+
 class Receiver:
     """A local HTTP server that records every request and answers with the next status of
     `statuses` (the last one repeats; a 429 comes with `Retry-After: 1`); `statuses` may be changed while it runs."""

@@ -1,7 +1,7 @@
 """Fixtures of the webhook suites: a store with the example page, a server on it and a receiver."""
 import pytest
 
-from webhook_harness import Server, Store, receiver  # noqa: F401  (the fixture is used by name)
+from webhook_harness import Server, Store, receiver, stop_after  # noqa: F401  (the fixture is used by name)
 
 
 @pytest.fixture
@@ -11,6 +11,4 @@ def store(tmp_path):
 
 @pytest.fixture
 def server(store):
-    running = Server(store)
-    yield running
-    running.stop()
+    yield from stop_after(Server(store), exit_status=None)

@@ -13,7 +13,7 @@ import socket
 
 import pytest
 
-from webhook_harness import API, Receiver, Server, Store, require_binary, wait_for
+from webhook_harness import API, Receiver, Server, Store, require_binary, stop_after, wait_for
 
 require_binary()
 
@@ -59,9 +59,7 @@ SSRF_URLS = [
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    running = Server(Store(tmp_path_factory.mktemp("guarded")), private_webhooks=False)
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("guarded")), private_webhooks=False), exit_status=None)
 
 
 @pytest.mark.parametrize("url", SSRF_URLS)

@@ -10,6 +10,8 @@ import pathlib
 import subprocess
 import threading
 
+import pytest
+
 os.environ.setdefault("SE_AVOID_STATS", "true")  # before selenium is loaded: it asks nothing of the network
 from selenium import webdriver  # noqa: E402
 
@@ -31,6 +33,16 @@ def built_site(work, data):
         yield {"url": f"http://127.0.0.1:{server.server_address[1]}/", "out": out}
     finally:
         server.shutdown()
+
+
+def served_site(data, name):
+    """A module fixture (assign it to `site`): `data` built into a temporary folder `name…` and
+    served as `built_site` does, for the module's tests."""
+    @pytest.fixture(scope="module")
+    def site(tmp_path_factory):
+        with built_site(tmp_path_factory.mktemp(name), data) as served:
+            yield served
+    return site
 
 
 def chrome(javascript=True, console=False, width=1280, height=900, arguments=()):

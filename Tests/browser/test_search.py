@@ -6,11 +6,10 @@ links work, that nothing is requested from another origin, and that without Java
 works and shows no search UI at all.
 """
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browsing import built_site, chrome
+from browsing import chrome, served_site
 
 DATA = {
     "page": {"id": "acme", "title": "Acme releases", "base_url": "https://releases.acme.example/"},
@@ -31,10 +30,7 @@ DATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with built_site(tmp_path_factory.mktemp("search"), DATA) as served:
-        yield served
+site = served_site(DATA, "search")
 
 
 def search(driver, query):

@@ -14,9 +14,9 @@ let packageRoot: URL = {
     return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
 }()
 
-/// The `shiplog` executable under test: `$SHIPLOG_BINARY`, else `<root>/.build/debug/shiplog`.
+/// The `shiplog` executable under test: `$SHIPLOG_BIN`, else `<root>/.build/debug/shiplog`.
 let shiplogBinary: URL = {
-    if let path = ProcessInfo.processInfo.environment["SHIPLOG_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+    if let path = ProcessInfo.processInfo.environment["SHIPLOG_BIN"], !path.isEmpty { return URL(fileURLWithPath: path) }
     return packageRoot.appendingPathComponent(".build/debug/shiplog")
 }()
 
@@ -30,7 +30,7 @@ typealias RunResult = (status: Int32, stdout: String, stderr: String)
 func run(_ args: [String], cwd: URL) throws -> RunResult {
     try #require(
         FileManager.default.isExecutableFile(atPath: shiplogBinary.path),
-        "no shiplog executable at \(shiplogBinary.path); run `swift build --build-tests` or set SHIPLOG_BINARY"
+        "no shiplog executable at \(shiplogBinary.path); run `swift build --build-tests` or set SHIPLOG_BIN"
     )
     let io = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-cli-io-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)

@@ -2,8 +2,8 @@
 
 Each server runs on a temporary store into which `site/data.json` (page "nimbus": 4
 components, 20 releases, 2 groups, deployments, a customer site) was imported, with keys of
-every scope, a key of another page and a private page. The binary is SHIPLOG_BIN (or
-SHIPLOG_BINARY), else `.build/debug/shiplog` of this checkout: run `swift build` first.
+every scope, a key of another page and a private page. The binary, the servers and `cli` are those
+of Tests/support/harness.py: SHIPLOG_BIN, else `.build/debug/shiplog` of this checkout (run `swift build` first).
 
 The stores are SQLite files, or PostgreSQL databases with SHIPLOG_TEST_STORE=postgres
 (Tests/support/stores.py):
@@ -16,12 +16,9 @@ import copy
 import http.client
 import itertools
 import json
-import os
 import re
-import select
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -30,16 +27,13 @@ from pathlib import Path
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "Tests" / "support"))
-from stores import new_db  # noqa: E402
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or os.environ.get("SHIPLOG_BINARY") or ROOT / ".build" / "debug" / "shiplog")
-DATA_FILE = ROOT / "site" / "data.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary, stop_after  # noqa: E402,F401  (BINARY for other modules)
+from harness import wait_for as wait_until  # noqa: E402
+from stores import new_db  # noqa: E402,F401
+
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-PAGE = "nimbus"
-API = f"/api/v1/pages/{PAGE}"
 VERSION = f"/v1/pages/{PAGE}/version"
-TIMEOUT = 10
 
 SECRET_DATA = {
     "page": {"id": "secret", "title": "Secret releases", "public": False},
@@ -63,29 +57,10 @@ def plain(value):
 
 LOG_LINE = re.compile(r"\] (GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD) (\S+) (\d{3}) (\d+\.\d+)ms$")
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 
 # MARK: - Stores, keys and servers
-
-
-def cli(*args, check=True):
-    """Runs the shiplog binary; returns the finished process (stdout and stderr as text)."""
-    result = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True, timeout=60)
-    if check and result.returncode != 0:
-        raise AssertionError(f"shiplog {' '.join(map(str, args))} exited {result.returncode}: {result.stderr}")
-    return result
-
-
-def create_key(db, page, scope, *extra):
-    """A new key of `page` with `scope`: (key, key id)."""
-    result = cli("keys", "create", "--db", db, "--page", page, "--scope", scope, *extra)
-    key = result.stdout.strip()
-    assert key and "\n" not in key, "keys create prints the key alone on stdout"
-    match = re.search(r"key (\S+) for page", result.stderr)
-    assert match, result.stderr
-    return key, match.group(1)
 
 
 class Store:
@@ -111,96 +86,6 @@ class Store:
         self.keys["none"] = None
 
 
-class Server:
-    """`shiplog serve --port 0` on a store: the port is read from its first line on stdout, the
-    log (stderr) goes to a file; `stop()` sends SIGTERM and returns the exit status."""
-
-    counter = itertools.count()
-
-    def __init__(self, store, *arguments, env=None):
-        self.store = store
-        self.log_path = store.directory / f"server-{next(Server.counter)}.log"
-        self._log = open(self.log_path, "wb")
-        # `env` adds variables (SHIPLOG_METRICS_TOKEN …) to this process's environment.
-        environment = dict(os.environ, SHIPLOG_OPENAPI=str(ROOT / "openapi.yaml"), **(env or {}))
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--db", str(store.db), "--port", "0", *map(str, arguments)],
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=environment,
-        )
-        line = self._first_line(30)
-        match = re.fullmatch(r"shiplog serving on http://([^:]+):(\d+)", line)
-        assert match, f"unexpected first line {line!r}; log: {self.log()}"
-        self.port = int(match.group(2))
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.session = requests.Session()
-
-    def _first_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        data = b""
-        fd = self.process.stdout.fileno()
-        while b"\n" not in data:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.process.poll() is not None:
-                self.process.kill()
-                raise AssertionError(f"the server did not start: {data!r}; log: {self.log()}")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 4096)
-                if not chunk:
-                    continue
-                data += chunk
-        return data.split(b"\n", 1)[0].decode()
-
-    def url(self, path):
-        return self.base + path
-
-    def request(self, method, path, key=None, how="bearer", **kwargs):
-        """One request; `key` is sent as `how`: bearer (`Authorization: Bearer KEY`), bare
-        (`Authorization: KEY`) or query (`?access_token=KEY`)."""
-        headers = dict(kwargs.pop("headers", {}) or {})
-        params = dict(kwargs.pop("params", {}) or {})
-        if key is not None:
-            if how == "bearer":
-                headers["Authorization"] = f"Bearer {key}"
-            elif how == "bare":
-                headers["Authorization"] = key
-            elif how == "query":
-                params["access_token"] = key
-            else:
-                raise ValueError(how)
-        kwargs.setdefault("timeout", TIMEOUT)
-        return self.session.request(method, self.url(path), headers=headers, params=params, **kwargs)
-
-    def get(self, path, key=None, **kwargs):
-        return self.request("GET", path, key, **kwargs)
-
-    def admin(self, method, path, **kwargs):
-        return self.request(method, path, self.store.keys["admin"], **kwargs)
-
-    def log(self):
-        self._log.flush()
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def alive(self):
-        return self.process.poll() is None and self.get("/health").status_code == 200
-
-    def stop(self, timeout=10):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise AssertionError("the server did not stop within 10 s of SIGTERM")
-        self.session.close()
-        self.process.stdout.close()
-        self._log.close()
-        return self.process.returncode
-
-
 @pytest.fixture(scope="session")
 def store(tmp_path_factory):
     return Store(tmp_path_factory.mktemp("store"))
@@ -209,25 +94,19 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(store):
     """The shared server: tests that change data use their own releases (see `scratch`)."""
-    running = Server(store, "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(store, "--rate-limit", "0"))
 
 
 @pytest.fixture(scope="session")
 def pristine(tmp_path_factory):
     """A server on the example data that no test changes, for tests that only read."""
-    running = Server(Store(tmp_path_factory.mktemp("pristine")), "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("pristine")), "--rate-limit", "0"))
 
 
 @pytest.fixture
 def fresh(tmp_path):
     """A server of its own on a pristine store, for tests that depend on the exact data."""
-    running = Server(Store(tmp_path / "fresh"), "--rate-limit", "0")
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path / "fresh"), "--rate-limit", "0"), exit_status=None)
 
 
 _unique = itertools.count(1)
@@ -261,15 +140,21 @@ def assert_error(response, status, code=None, field=None):
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z_]+", body["error"]), body
     assert isinstance(body["message"], str) and body["message"], body
     assert body["status"] == status, body
-    if "causes" in body:
-        assert isinstance(body["causes"], list) and body["causes"], body
-        for cause in body["causes"]:
+    return assert_causes(body, "causes", code, field)
+
+
+def assert_causes(body, causes, code, field):
+    """An error answer's causes (under the key `causes`, if any) are {field, error} objects; its
+    error is `code` and a cause names `field`, where given. Returns the body."""
+    if causes in body:
+        assert isinstance(body[causes], list) and body[causes], body
+        for cause in body[causes]:
             assert set(cause) == {"field", "error"}, cause
             assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
     if code is not None:
         assert body["error"] == code, body
     if field is not None:
-        fields = [cause["field"] for cause in body.get("causes", [])]
+        fields = [cause["field"] for cause in body.get(causes, [])]
         assert field in fields, f"no cause names {field!r}: {body}"
     return body
 
@@ -286,11 +171,6 @@ def assert_page_error(response, status, code=None, field=None):
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", body["error"]), body
     assert isinstance(body["error_description"], str) and body["error_description"], body
     assert body["error_uri"] == "", body
-    if "error_causes" in body:
-        assert isinstance(body["error_causes"], list) and body["error_causes"], body
-        for cause in body["error_causes"]:
-            assert set(cause) == {"field", "error"}, cause
-            assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
     if status == 403 and code in (None, "key-invalid"):
         assert body == {
             "error": "key-invalid",
@@ -298,12 +178,7 @@ def assert_page_error(response, status, code=None, field=None):
             "error_uri": "",
             "error_causes": [{"field": "apiKey", "error": "invalid"}],
         }, body
-    if code is not None:
-        assert body["error"] == code, body
-    if field is not None:
-        fields = [cause["field"] for cause in body.get("error_causes", [])]
-        assert field in fields, f"no cause names {field!r}: {body}"
-    return body
+    return assert_causes(body, "error_causes", code, field)
 
 
 def listing(items, total=None):
@@ -321,12 +196,8 @@ def published_order(releases):
 def wait_for(predicate, timeout=3.0, interval=0.05):
     """Polls `predicate` until it is true; returns the seconds it took (or fails)."""
     start = time.monotonic()
-    while True:
-        if predicate():
-            return time.monotonic() - start
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"not within {timeout} s")
-        time.sleep(interval)
+    wait_until(predicate, timeout, interval=interval)
+    return time.monotonic() - start
 
 
 # MARK: - Server routes
@@ -551,24 +422,34 @@ OPERATIONS = {
 ERROR_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found"}
 
 
+def request_as(server, store, operations, operation, caller, how):
+    """One cell of an auth matrix: `operations[operation]` (method, path, body, expected status by
+    caller) done with `caller`'s key sent as `how`. Returns (path, response, expected status)."""
+    method, path, body, expected = operations[operation]
+    if callable(path):
+        path = path(server)
+    payload = body(server) if body else None
+    return path, server.request(method, path, store.keys[caller], how=how, json=payload), expected[caller]
+
+
+def assert_auth_error(response, status):
+    """The native API's answer to a caller it refuses: the error of ERROR_CODES, a Bearer challenge on 401."""
+    assert_error(response, status, ERROR_CODES[status])
+    if status == 401:
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
 @pytest.mark.parametrize("how", ["bearer", "bare", "query"])
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_auth_matrix(server, store, operation, caller, how):
-    method, path, body, expected = OPERATIONS[operation]
-    if callable(path):
-        path = path(server)
-    payload = body(server) if body else None
-    response = server.request(method, path, store.keys[caller], how=how, json=payload)
-    status = expected[caller]
+    path, response, status = request_as(server, store, OPERATIONS, operation, caller, how)
     if path.startswith("/v1/") and status in ERROR_CODES:
         # ReleasePage's dialect (SPEC §7): a wrong or missing key is 403 key-invalid, no challenge.
         assert_page_error(response, 403 if status == 401 else status, {401: "key-invalid", 404: "not-found"}[status])
         assert "WWW-Authenticate" not in response.headers
     elif status in ERROR_CODES:
-        assert_error(response, status, ERROR_CODES[status])
-        if status == 401:
-            assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert_auth_error(response, status)
     else:
         assert response.status_code == status, f"{operation} as {caller}: {response.status_code} {response.text[:300]}"
 
@@ -1111,9 +992,16 @@ def raw_request(server, data, timeout=10):
 
 def post_bytes(server, path, body, key=None, chunk=1 << 16):
     """POSTs a body with http.client, tolerating a server that answers before reading it all."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.putrequest("POST", path)
-    connection.putheader("Content-Type", "application/json")
+    return send_bytes(server, "POST", path, body, key, chunk=chunk)
+
+
+def send_bytes(server, method, path, body, key=None, content_type="application/json", source=None, chunk=1 << 16):
+    """Sends a body with http.client (from the loopback address `source`, if given), tolerating a
+    server that answers before reading it all: (status, headers, content)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30,
+                                            source_address=(source, 0) if source else None)
+    connection.putrequest(method, path)
+    connection.putheader("Content-Type", content_type)
     connection.putheader("Content-Length", str(len(body)))
     if key:
         connection.putheader("Authorization", f"Bearer {key}")

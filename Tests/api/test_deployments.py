@@ -17,19 +17,20 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     CALLERS,
     DATA,
     ERROR_CODES,
-    KEY_GET,
     PUBLIC_GET,
     admin_op,
+    assert_auth_error,
     assert_error,
     assert_json_error_bytes,
     fresh,
     healthy,
     listing,
-    post_bytes,
     pristine,
     raw_request,
     release_path,
+    request_as,
     scratch_release,
+    send_bytes,
     server,
     store,
     unique,
@@ -150,16 +151,9 @@ OPERATIONS = {
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_auth_matrix(server, store, operation, caller, how):
-    method, path, body, expected = OPERATIONS[operation]
-    if callable(path):
-        path = path(server)
-    payload = body(server) if body else None
-    response = server.request(method, path, store.keys[caller], how=how, json=payload)
-    status = expected[caller]
+    _, response, status = request_as(server, store, OPERATIONS, operation, caller, how)
     if status in ERROR_CODES:
-        assert_error(response, status, ERROR_CODES[status])
-        if status == 401:
-            assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert_auth_error(response, status)
     else:
         assert response.status_code == status, f"{operation} as {caller}: {response.status_code} {response.text[:300]}"
         if status != 204:
@@ -806,26 +800,6 @@ BODY_ROUTES = [
     ("POST", environment_path("staging", "rollback")),
     ("PUT", f"{SITES}/hostile"),
 ]
-
-
-def send_bytes(server, method, path, body, key):
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.putrequest(method, path)
-    connection.putheader("Content-Type", "application/json")
-    connection.putheader("Content-Length", str(len(body)))
-    connection.putheader("Authorization", f"Bearer {key}")
-    connection.endheaders()
-    try:
-        for start in range(0, len(body), 1 << 16):
-            connection.send(body[start:start + (1 << 16)])
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    response = connection.getresponse()
-    content = response.read()
-    connection.close()
-    return response.status, dict(response.getheaders()), content
 
 
 @pytest.mark.parametrize("method,path", BODY_ROUTES)

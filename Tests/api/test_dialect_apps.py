@@ -14,8 +14,6 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
     PAGE,
     VERSION,
-    Server,
-    Store,
     fresh,
     server,
     store,

@@ -4,15 +4,13 @@ The routes themselves are in `test_dialect_apps.py`, whose helpers this file use
 
     python3 -m pytest -q Tests/api/test_dialect_apps_access.py
 """
-import sys
 
 import pytest
 
-from test_api import API, PAGE, ROOT, Server, Store, fresh, server, store, unique  # noqa: F401  (fixtures are used by name)
+from test_api import API, PAGE, Server, Store, fresh, server, store, unique  # noqa: F401  (fixtures are used by name)
 from test_dialect_apps import ORG, assert_apps_error, by_tag, call, releases
 
-sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
-from harness import Receiver, body_json, wait_for  # noqa: E402
+from harness import Receiver, body_json, wait_for  # noqa: E402  (test_api puts Tests/support on the path)
 
 
 # MARK: - Keys, pages, routes and limits

@@ -5,14 +5,12 @@ rate limits: test_dialect_aviator_access.py.
 
     python3 -m pytest -q Tests/api/test_dialect_aviator.py
 """
-import sys
 
 import pytest
 
-from test_api import API, ROOT, Server, Store, unique
+from test_api import API, Server, Store, stop_after, unique
 
-sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
-from harness import Receiver, body_json, signature, wait_for  # noqa: E402
+from harness import Receiver, body_json, signature, wait_for  # noqa: E402  (test_api puts Tests/support on the path)
 
 BASE = "/aviator/api/releases"
 ITEM_FIELDS = {
@@ -23,9 +21,7 @@ ITEM_FIELDS = {
 
 @pytest.fixture(scope="module")
 def shiplog(tmp_path_factory):
-    running = Server(Store(tmp_path_factory.mktemp("aviator")), "--rate-limit", "0", "--allow-private-webhooks")
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("aviator")), "--rate-limit", "0", "--allow-private-webhooks"), exit_status=None)
 
 
 def call(server, method, path, key="write", **kwargs):

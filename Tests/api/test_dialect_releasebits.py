@@ -4,16 +4,14 @@ component's deployment list, with the key in `Authorization: KEY`, `Bearer KEY` 
 """
 import json
 import subprocess
-import sys
 import time
 import urllib.parse
 
 import pytest
 
-from test_api import API, ROOT, Server, Store, unique
+from test_api import API, Server, Store, stop_after, unique
 
-sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
-from harness import Receiver, body_json, wait_for  # noqa: E402
+from harness import Receiver, body_json, wait_for  # noqa: E402  (test_api puts Tests/support on the path)
 
 BASE = "/releasebits"
 ITEM_FIELDS = ["id", "version", "result", "stage", "host", "code_name", "started_at", "finished_at",
@@ -45,9 +43,7 @@ SEED_QUERY = ("version=VERSION&result=success&stage=staging&host=host.example.co
 
 @pytest.fixture(scope="module")
 def shiplog(tmp_path_factory):
-    running = Server(Store(tmp_path_factory.mktemp("releasebits")), "--rate-limit", "0", "--allow-private-webhooks")
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("releasebits")), "--rate-limit", "0", "--allow-private-webhooks"), exit_status=None)
 
 
 def version():

@@ -14,8 +14,6 @@ import test_subscriptions as subscriptions
 from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
     VERSION,
-    Server,
-    Store,
     assert_page_error,
     limited,
     server,

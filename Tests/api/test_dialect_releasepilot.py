@@ -12,8 +12,6 @@ import pytest
 from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
     CALLERS,
-    Server,
-    Store,
     limited,
     server,
     store,

@@ -19,7 +19,7 @@ import time
 import pytest
 import requests
 
-from test_api import API, BINARY, ROOT, VERSION, Server, Store, cli, raw_request
+from test_api import API, BINARY, ROOT, VERSION, Server, Store, cli, raw_request, stop_after
 
 SHORT = ("--header-timeout", "1", "--idle-timeout", "2", "--body-timeout", "1")
 # How much later than its limit a connection may close (scheduling on a busy 2-core CI machine).
@@ -89,17 +89,13 @@ def store(tmp_path_factory):
 @pytest.fixture(scope="module")
 def quick(store):
     """A server with short connection limits."""
-    running = Server(store, "--rate-limit", "0", *SHORT)
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(store, "--rate-limit", "0", *SHORT))
 
 
 @pytest.fixture(scope="module")
 def default(store):
     """A server with the default limits."""
-    running = Server(store, "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(store, "--rate-limit", "0"))
 
 
 # MARK: - Connection limits (SPEC §6.2)

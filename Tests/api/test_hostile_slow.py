@@ -16,8 +16,8 @@ import time
 import pytest
 import requests
 
-from test_api import API, Server, Store
-from test_hostile import SLACK, connect, read_response, wait_closed
+from test_api import API, Server, stop_after
+from test_hostile import SLACK, connect, read_response, store, wait_closed  # noqa: F401  (store: a module's own, used by name)
 
 LIMITS = ("--header-timeout", "2", "--body-timeout", "1", "--request-timeout", "3", "--write-timeout", "1")
 # Linux's TCP state of a socket (struct tcp_info's first byte).
@@ -25,15 +25,8 @@ TCP_ESTABLISHED = 1
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    return Store(tmp_path_factory.mktemp("hostile-slow"))
-
-
-@pytest.fixture(scope="module")
 def slow(store):
-    running = Server(store, "--rate-limit", "0", *LIMITS)
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(store, "--rate-limit", "0", *LIMITS))
 
 
 def post_head(store, length):

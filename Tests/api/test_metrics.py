@@ -21,6 +21,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     cli,
     release_path,
     server,
+    stop_after,
     store,
 )
 from prometheus_text import TOKEN, Metrics, eventually, scrape
@@ -33,9 +34,7 @@ VERSION_ROUTE = "/v1/pages/{page}/version"
 @pytest.fixture
 def metered(tmp_path):
     """A server of its own, with metrics on and no rate limit."""
-    running = Server(Store(tmp_path / "metered"), "--rate-limit", "0", "--metrics-token", TOKEN)
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path / "metered"), "--rate-limit", "0", "--metrics-token", TOKEN), exit_status=None)
 
 
 # MARK: - Access

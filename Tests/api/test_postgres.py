@@ -1,20 +1,16 @@
 """`shiplog serve --db postgres://…` (SPEC §8, in progress): the server starts on a PostgreSQL
 store, finds a page and a key made with `keys create` on that store, answers native reads as on
-SQLite, and creates components. Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
-(`Tests/support/postgres.sh` starts one; `.ci/run` does). Without it these tests FAIL, unless
-SHIPLOG_TEST_POSTGRES=skip leaves them out.
+SQLite, and creates components. Each test gets a database of its own on the test server
+(Tests/support/stores.py, `require_postgres`).
 
     bash Tests/support/postgres.sh python3 -m pytest -q Tests/api/test_postgres.py
 """
-import os
-
 import pytest
 
-from test_api import Server, assert_error, cli
-from stores import POSTGRES_URL, new_postgres_database as new_database
+from test_api import Server, assert_error, cli, stop_after
+from stores import new_postgres_database, require_postgres
 
-if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
-    pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
+require_postgres()
 
 
 class PostgresStore:
@@ -22,7 +18,7 @@ class PostgresStore:
 
     def __init__(self, directory):
         self.directory = directory
-        self.db = new_database()
+        self.db = new_postgres_database()
         self.keys = {}
         for scope in ("read", "admin"):
             self.keys[scope] = cli("keys", "create", "--db", self.db, "--page", "acme", "--scope", scope, "--create-page").stdout.strip()
@@ -30,9 +26,7 @@ class PostgresStore:
 
 @pytest.fixture
 def pg_server(tmp_path):
-    running = Server(PostgresStore(tmp_path), "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(PostgresStore(tmp_path), "--rate-limit", "0"))
 
 
 def test_serve_answers_native_reads_from_postgresql(pg_server):

@@ -6,16 +6,14 @@ has no test here, or a test here has no row.
     python3 -m pytest -q Tests/api/test_seed_capabilities.py
 """
 import re
-import sys
 import time
 import urllib.parse
 
 import pytest
 
-from test_api import API, ROOT, VERSION, Server, Store, assert_error, release_path, unique
+from test_api import API, ROOT, VERSION, Server, Store, assert_error, release_path, stop_after, unique
 
-sys.path.insert(0, str(ROOT / "Tests" / "webhooks"))
-from harness import Receiver, body_json, signature, wait_for  # noqa: E402
+from harness import body_json, receiver, signature, wait_for  # noqa: E402,F401  (test_api puts Tests/support on the path; the fixture is used by name)
 from test_subscriptions import links, mailing  # noqa: E402,F401  (the fixture is used by name)
 
 DOCS = ROOT / "docs" / "api.md"
@@ -26,16 +24,7 @@ ROW = re.compile(r"^\| `([a-z0-9-]+)` \| [^|]+ \| [^|]+ \| [^|]+ \|$")
 @pytest.fixture(scope="module")
 def shiplog(tmp_path_factory):
     """A server of this module's own, with private webhook addresses allowed (the receivers are local)."""
-    running = Server(Store(tmp_path_factory.mktemp("capabilities")), "--rate-limit", "0", "--allow-private-webhooks")
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("capabilities")), "--rate-limit", "0", "--allow-private-webhooks"), exit_status=None)
 
 
 def write(server, method, path, **kwargs):

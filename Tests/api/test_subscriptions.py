@@ -13,7 +13,6 @@ Stores, keys, servers and helpers are those of `test_api.py`.
 import copy
 import email
 import email.policy
-import http.client
 import itertools
 import json
 import re
@@ -36,6 +35,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     assert_page_error,
     healthy,
     raw_request,
+    send_bytes,
     server,
     store,
     unique,
@@ -317,19 +317,8 @@ def test_form_escapes_what_it_shows(server):
 def test_form_body_too_large(healthy, size):
     body = b"email=a%40example.com&x="
     body += b"a" * (size - len(body))
-    connection = http.client.HTTPConnection("127.0.0.1", healthy.port, timeout=30, source_address=(next_source(), 0))
-    connection.putrequest("POST", FORM)
-    connection.putheader("Content-Type", "application/x-www-form-urlencoded")
-    connection.putheader("Content-Length", str(len(body)))
-    connection.endheaders()
-    try:
-        for start in range(0, len(body), 1 << 16):
-            connection.send(body[start:start + (1 << 16)])
-    except (BrokenPipeError, ConnectionResetError):
-        pass
-    response = connection.getresponse()
-    status, headers, content = response.status, dict(response.getheaders()), response.read()
-    connection.close()
+    status, headers, content = send_bytes(healthy, "POST", FORM, body, content_type="application/x-www-form-urlencoded",
+                                          source=next_source())
     assert status == 413, (status, content[:300])
     assert json.loads(content)["error"] == "payload-too-large", content[:300]
 

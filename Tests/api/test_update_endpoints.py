@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from test_api import Server, assert_page_error, cli, create_key, new_db
+from test_api import Server, assert_page_error, cli, create_key, new_db, stop_after
 
 PLATFORMS = ["darwin-aarch64", "darwin-x86_64", "windows-x86_64", "windows-x86_64-msi", "windows-x86_64-nsis",
              "linux-x86_64-appimage", "linux-x86_64-deb"]
@@ -83,16 +83,12 @@ class UpdateStore:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = Server(UpdateStore(tmp_path_factory.mktemp("updates")), "--rate-limit", "0")
-    yield running
-    assert running.stop() == 0
+    yield from stop_after(Server(UpdateStore(tmp_path_factory.mktemp("updates")), "--rate-limit", "0"))
 
 
 @pytest.fixture
 def fresh(tmp_path):
-    running = Server(UpdateStore(tmp_path), "--rate-limit", "0")
-    yield running
-    running.stop()
+    yield from stop_after(Server(UpdateStore(tmp_path), "--rate-limit", "0"), exit_status=None)
 
 
 def tauri_release(response):

@@ -7,7 +7,6 @@ Stores, keys, servers and helpers are those of `test_api.py`.
 """
 import json
 import threading
-import urllib.parse
 import uuid
 
 import requests

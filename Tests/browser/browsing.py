@@ -1,4 +1,4 @@
-"""What the browser tests share: the binary under test, a site built from a data document and
+"""What the browser tests share: the binary under test (SHIPLOG_BIN, else the debug build), a site built from a data document and
 served on loopback, and a headless Chromium (Debian's chromium and chromedriver; selenium-manager
 is never asked: SE_AVOID_STATS=true and the driver's path are given)."""
 import contextlib
@@ -10,10 +10,13 @@ import pathlib
 import subprocess
 import threading
 
-from selenium import webdriver
+import pytest
+
+os.environ.setdefault("SE_AVOID_STATS", "true")  # before selenium is loaded: it asks nothing of the network
+from selenium import webdriver  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+BINARY = os.environ.get("SHIPLOG_BIN") or str(ROOT / ".build" / "debug" / "shiplog")
 
 
 @contextlib.contextmanager
@@ -32,11 +35,23 @@ def built_site(work, data):
         server.shutdown()
 
 
-def chrome(javascript=True, console=False):
-    """A headless Chromium at 1280×900; `javascript=False` turns scripts off, `console=True` keeps
-    the browser's console messages for `driver.get_log("browser")`."""
+def served_site(data, name):
+    """A module fixture (assign it to `site`): `data` built into a temporary folder `name…` and
+    served as `built_site` does, for the module's tests."""
+    @pytest.fixture(scope="module")
+    def site(tmp_path_factory):
+        with built_site(tmp_path_factory.mktemp(name), data) as served:
+            yield served
+    return site
+
+
+def chrome(javascript=True, console=False, width=1280, height=900, arguments=()):
+    """A headless Chromium at `width`×`height` through the system chromedriver (CHROMEDRIVER overrides
+    its path), with `arguments` besides; `javascript=False` turns scripts off, `console=True` keeps the
+    browser's console messages for `driver.get_log("browser")`."""
     options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                     *arguments):
         options.add_argument(argument)
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})

@@ -2,7 +2,7 @@
 
 Shared by the accessibility tests (Tests/browser/test_accessibility*.py) and the screenshot script
 (bench/screenshots): both build the example site (site/data.json) with the debug `shiplog` binary
-(or SHIPLOG_BINARY), serve it on loopback and visit one page of each kind in each mode.
+(or SHIPLOG_BIN), serve it on loopback and visit one page of each kind in each mode.
 
 The kinds are found in the built site, not listed by hand, so a page added to the theme is covered
 without touching this file: every `.html` file the build wrote is a page, and pages with the same
@@ -16,13 +16,12 @@ import functools
 import html.parser
 import http.server
 import json
-import os
 import pathlib
 import subprocess
 import threading
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("SHIPLOG_BINARY", str(ROOT / ".build" / "debug" / "shiplog"))
+import browsing
+from browsing import BINARY, ROOT
 EXAMPLE = ROOT / "site" / "data.json"
 # The theme under test is this checkout's, whatever default the binary has.
 THEME = ROOT / "templates"
@@ -137,16 +136,8 @@ def page_kinds(out):
 
 
 def chrome(width=DESKTOP[0], height=DESKTOP[1]):
-    """Headless Chromium through the system chromedriver (CHROMEDRIVER overrides its path)."""
-    os.environ.setdefault("SE_AVOID_STATS", "true")
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
-                     "--hide-scrollbars", "--force-color-profile=srgb"):
-        options.add_argument(argument)
-    service = webdriver.ChromeService(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(options=options, service=service)
+    """The browser of Tests/browser/browsing.py, without scrollbars and in sRGB, as the pictures want."""
+    return browsing.chrome(width=width, height=height, arguments=("--hide-scrollbars", "--force-color-profile=srgb"))
 
 
 def set_mode(driver, scheme, width):

@@ -4,10 +4,9 @@ bytes, and its checksum labelled; nothing at all for a release without assets.
 
     python3 -m pytest -q Tests/browser/test_downloads.py
 """
-import pytest
 from selenium.webdriver.common.by import By
 
-from browsing import built_site
+from browsing import served_site
 
 SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 SHA512 = "7iaw3Ur350mqGo7jwQrpkj9hiYB3Lkc/iBml1JQODbJ6wYX4oOHV+E+IvIh/1nsUNzLDBMxfqa2Ob1f1ACio/w=="
@@ -32,10 +31,7 @@ DATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with built_site(tmp_path_factory.mktemp("downloads"), DATA) as served:
-        yield served
+site = served_site(DATA, "downloads")
 
 
 def test_each_download_shows_its_platform_size_and_checksum_without_javascript(site, no_script_browser):

@@ -1,7 +1,7 @@
 """The home page leads with what changed, long components stay navigable, and every page has
 its favicon, cards, feed links, print styles and visible keyboard focus (issue 15, "The page").
 
-Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it on
+Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it on
 loopback and reads it in headless Chromium, with and without JavaScript.
 """
 import functools
@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 
-from browsing import BINARY, ROOT, built_site
+from browsing import BINARY, ROOT, served_site
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
 
 NOTES = ("### Fixed\n- Sync no longer drops **edits** made offline ([#41](https://github.com/acme/sync/issues/41))\n"
@@ -62,10 +62,7 @@ DATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with built_site(tmp_path_factory.mktemp("page"), DATA) as served:
-        yield served
+site = served_site(DATA, "page")
 
 
 def top(driver, selector):

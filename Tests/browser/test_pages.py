@@ -1,6 +1,6 @@
 """The built release page in a real browser (headless Chromium through Selenium).
 
-Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it over
+Builds a fixture site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it over
 HTTP on loopback, and checks what a reader gets: navigation, badges, notes that never run
 script, light and dark colours, and a layout that fits a phone.
 """
@@ -9,7 +9,7 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 
-from browsing import built_site, chrome
+from browsing import chrome, served_site
 
 HOSTILE_NOTES = (
     "### Fixed\n"
@@ -42,10 +42,7 @@ DATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with built_site(tmp_path_factory.mktemp("browser"), DATA) as served:
-        yield served
+site = served_site(DATA, "browser")
 
 
 @pytest.fixture(scope="module")

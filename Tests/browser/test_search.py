@@ -1,16 +1,15 @@
 """Client-side search (templates/assets/search.js over search.json) in headless Chromium.
 
-Builds a small site with the debug `shiplog` binary (or SHIPLOG_BINARY), serves it on loopback and
+Builds a small site with the debug `shiplog` binary (or SHIPLOG_BIN), serves it on loopback and
 checks that a version, a title word and a notes word each find their release, that the result
 links work, that nothing is requested from another origin, and that without JavaScript the page
 works and shows no search UI at all.
 """
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browsing import built_site, chrome
+from browsing import chrome, served_site
 
 DATA = {
     "page": {"id": "acme", "title": "Acme releases", "base_url": "https://releases.acme.example/"},
@@ -31,10 +30,7 @@ DATA = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with built_site(tmp_path_factory.mktemp("search"), DATA) as served:
-        yield served
+site = served_site(DATA, "search")
 
 
 def search(driver, query):

@@ -19,10 +19,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webhooks"))
 
-from harness import API, BINARY, PAGE, Receiver, Server, Store, cli, free_port  # noqa: E402
+from webhook_harness import API, BINARY, PAGE, Receiver, Server, Store, cli, free_port, require_binary  # noqa: E402
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 _versions = itertools.count(1)
 

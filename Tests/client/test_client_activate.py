@@ -5,7 +5,7 @@ component's active release — how a pipeline rolls back what clients are told i
 """
 from test_client import new_version, server, shiplog, store  # noqa: F401  (fixtures are used by name)
 
-from harness import API  # noqa: E402  (test_client puts it on the path)
+from webhook_harness import API  # noqa: E402  (test_client puts it on the path)
 
 
 def latest(server, component):

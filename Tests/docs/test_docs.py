@@ -10,20 +10,22 @@ background is followed by a wait for that port's /health (the harness's only add
 the next line; every server is stopped when the document ends.
 
 A block that cannot run here says so on the line before it, with a reason:
-`<!-- doc-test: skip (reason) -->`. The binary is SHIPLOG_BIN, else `.build/debug/shiplog`.
+`<!-- doc-test: skip (reason) -->`. The binary is that of Tests/support/harness.py: SHIPLOG_BIN, else
+`.build/debug/shiplog`.
 """
 
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from harness import BINARY, ROOT  # noqa: E402
 DOCUMENTS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 SKIP = re.compile(r"<!--\s*doc-test:\s*skip\s*\((.+?)\)\s*-->")
 SERVE_IN_BACKGROUND = re.compile(r"^\s*shiplog serve\b.*?--port (\d+).*&")

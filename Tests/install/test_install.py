@@ -4,24 +4,25 @@ inside it (docs/install.md).
 
 The copy runs with only PATH and HOME (elsewhere) in its environment, so no SHIPLOG_TEMPLATES or
 SHIPLOG_OPENAPI. When `strace` is installed, every file operation of every run is traced and no
-path of the checkout may appear. The binary is SHIPLOG_BIN, else `.build/debug/shiplog`.
+path of the checkout may appear. The binary is that of Tests/support/harness.py: SHIPLOG_BIN, else
+`.build/debug/shiplog`.
 """
 
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from harness import BINARY, ROOT, first_line  # noqa: E402
+
 STRACE = shutil.which("strace")
 
 
@@ -69,17 +70,6 @@ def run(folder, env, name, *arguments):
     return result
 
 
-def first_line(process, timeout=60):
-    deadline, data = time.monotonic() + timeout, b""
-    while b"\n" not in data:
-        remaining = deadline - time.monotonic()
-        assert remaining > 0 and process.poll() is None, f"the server did not start: {data!r}"
-        ready, _, _ = select.select([process.stdout], [], [], remaining)
-        if ready:
-            data += os.read(process.stdout.fileno(), 4096)
-    return data.split(b"\n", 1)[0].decode()
-
-
 def test_a_copied_binary_starts_builds_and_serves_a_page_alone(alone):
     folder, env = alone
     work = folder / "work"
@@ -107,7 +97,7 @@ def test_a_copied_binary_starts_builds_and_serves_a_page_alone(alone):
         start_new_session=True,
     )
     try:
-        match = re.fullmatch(r"shiplog serving on http://[^:]+:(\d+)", first_line(server))
+        match = re.fullmatch(r"shiplog serving on http://[^:]+:(\d+)", first_line(server, 60))
         assert match
         base = f"http://127.0.0.1:{match.group(1)}"
         home = requests.get(base + "/", timeout=30)

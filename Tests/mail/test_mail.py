@@ -9,7 +9,8 @@ quoted-printable and MIME structure are decoded as a mail client would.
 Subscription requests come from rotating loopback source addresses (127.0.x.y), so the
 per-client limit of 10 a minute only applies where a test wants it.
 
-The binary is SHIPLOG_BIN, else `.build/debug/shiplog` of this checkout (run `swift build`).
+The binary and `cli` are those of Tests/support/harness.py: SHIPLOG_BIN, else `.build/debug/shiplog` of
+this checkout (run `swift build`).
 
     python3 -m pytest -q Tests/mail
 """
@@ -21,12 +22,7 @@ import http.client
 import io
 import itertools
 import json
-import os
 import re
-import select
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -40,50 +36,21 @@ try:
 except ImportError:  # a failure, not a skip: these tests are the proof that mail works
     pytest.exit("aiosmtpd is not installed: run `python3 -m pip install aiosmtpd`", returncode=1)
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "Tests" / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import harness  # noqa: E402
+from harness import API, BINARY, DATA_FILE, PAGE, ROOT, cli, free_port, wait_for  # noqa: E402,F401  (BINARY, ROOT for other modules)
 from stores import new_db, sql  # noqa: E402
 
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
-DATA_FILE = ROOT / "site" / "data.json"
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-PAGE = "nimbus"
 BASE_URL = DATA["page"]["base_url"]
-API = f"/api/v1/pages/{PAGE}"
 SUBSCRIBERS = f"/v1/pages/{PAGE}/subscribers"
 MAIL_FROM = "releases@x.example"
 ACCEPTED = "Subscriber request accepted, pending email confirmation"
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+harness.require_binary()
 
 
 # MARK: - Helpers
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout, what, interval=0.05):
-    """Polls `predicate` until it returns something truthy; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
-
-
-def cli(*args, check=True, input=None):
-    result = subprocess.run([str(BINARY), *map(str, args)], capture_output=True, text=True, timeout=120, input=input)
-    if check and result.returncode != 0:
-        raise AssertionError(f"shiplog {' '.join(map(str, args))} exited {result.returncode}: {result.stderr}")
-    return result
 
 
 _sources = itertools.count(1)
@@ -149,7 +116,11 @@ class Sink:
             self.messages.append(
                 {"sender": envelope.mail_from, "recipients": list(envelope.rcpt_tos), "raw": raw, "message": parsed}
             )
+            self.recorded(session, parsed)
         return "250 2.0.0 accepted"
+
+    def recorded(self, session, message):
+        """Called with the lock held for each message recorded; a subclass notes more of it."""
 
     def start(self):
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -208,34 +179,17 @@ class Store:
         cli("subscribers", "import", "--db", self.db, "--page", PAGE, path)
 
 
-class Server:
-    counter = itertools.count()
+class Server(harness.Server):
+    """`shiplog serve --smtp` on its own port (a free one unless given), mailing through `sink_url`;
+    `request` goes through http.client from a chosen loopback source address and answers a `Reply`."""
 
     def __init__(self, store, sink_url, port=None, extra=(), env=None):
-        self.store = store
-        self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = store.directory / f"server-{next(Server.counter)}.log"
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [str(BINARY), "serve", "--db", str(store.db), "--port", str(self.port), "--rate-limit", "0",
-             "--smtp", sink_url, "--mail-from", MAIL_FROM, "--public-url", self.base + "/", *map(str, extra)],
-            stdout=subprocess.PIPE, stderr=self._log, env=None if env is None else {**os.environ, **env},
-        )
-        deadline = time.monotonic() + 30
-        data = b""
-        while b"\n" not in data:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.process.kill()
-                raise AssertionError(f"the server did not start: {data!r}; log: {self.log()}")
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
-            if ready:
-                data += os.read(self.process.stdout.fileno(), 4096)
-        assert data.startswith(f"shiplog serving on http://127.0.0.1:{self.port}".encode()), data
+        port = port or free_port()
+        super().__init__(store, "--rate-limit", "0", "--smtp", sink_url, "--mail-from", MAIL_FROM,
+                         "--public-url", f"http://127.0.0.1:{port}/", *extra, port=port, env=env)
 
     def log(self):
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-4000:]
+        return super().log()[-4000:]
 
     def request(self, method, path, body=None, headers=None, key=None, source=None):
         headers = dict(headers or {})
@@ -300,23 +254,6 @@ class Server:
     def drained(self, timeout=10):
         """Waits until the outbox holds nothing queued or sending (every mail sent or failed for good)."""
         wait_for(lambda: self.store.queued() == 0, timeout, f"an empty outbox (log: {self.log()[-600:]})")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.process.returncode
-
-    def kill9(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        self._log.close()
-
 
 @pytest.fixture
 def sink():

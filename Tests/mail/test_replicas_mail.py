@@ -7,30 +7,22 @@ outbox item: every item arrives, and none twice. When one replica is killed with
 halfway, the other takes over its claimed mail once the lease ends; the mail it was handing to the
 SMTP server (marked `sending` first) is not sent again.
 
-Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
-(`Tests/support/postgres.sh` starts one; `.ci/run` does). Without it these tests FAIL, unless
-SHIPLOG_TEST_POSTGRES=skip leaves them out.
+Each test gets a database of its own on the test server (Tests/support/stores.py, `require_postgres`).
 
     bash Tests/support/postgres.sh python3 -m pytest -q Tests/mail/test_replicas_mail.py
 """
-import asyncio
 import collections
-import email
-import email.policy
-import os
-import subprocess
 import time
 
 import pytest
 
 from test_mail import DATA_FILE, PAGE, Server, Sink, cli, wait_for
-from stores import POSTGRES_URL, new_postgres_database as new_database  # noqa: E402
+from stores import new_postgres_database, psql, require_postgres  # noqa: E402  (test_mail puts Tests/support on the path)
 
 MAILS = 1000
 LEASE = 3
 
-if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
-    pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
+require_postgres()
 
 
 class PostgresStore:
@@ -38,13 +30,12 @@ class PostgresStore:
 
     def __init__(self, directory):
         self.directory = directory
-        self.db = new_database()
+        self.db = new_postgres_database()
         cli("import", "--db", self.db, DATA_FILE)
         self.admin = cli("keys", "create", "--db", self.db, "--page", PAGE, "--scope", "admin").stdout.strip()
 
     def sql(self, query):
-        result = subprocess.run(["psql", self.db, "-qAtc", query], check=True, capture_output=True, text=True, timeout=30)
-        return [line.split("|") for line in result.stdout.splitlines()]
+        return psql(self.db, query)
 
     def queued(self):
         return int(self.sql("SELECT COUNT(*) FROM outbox WHERE state = 'queued'")[0][0])
@@ -62,15 +53,8 @@ class CountingSink(Sink):
         super().__init__()
         self.deliveries = []  # (message id, replica, monotonic time)
 
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        raw = envelope.original_content or envelope.content
-        parsed = email.message_from_bytes(raw, policy=email.policy.default)
-        with self.lock:
-            self.messages.append({"sender": envelope.mail_from, "recipients": list(envelope.rcpt_tos), "raw": raw, "message": parsed})
-            self.deliveries.append((str(parsed["Message-ID"]).strip("<>"), session.host_name, time.monotonic()))
-        return "250 2.0.0 accepted"
+    def recorded(self, session, message):
+        self.deliveries.append((str(message["Message-ID"]).strip("<>"), session.host_name, time.monotonic()))
 
     def snapshot(self):
         with self.lock:

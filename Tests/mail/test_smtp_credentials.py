@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from test_mail import BINARY, ROOT, Server, Store, wait_for
+from harness import require_binary  # noqa: E402  (test_mail puts Tests/support on the path)
 
 pytest.importorskip("aiosmtpd")
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 SINK = ROOT / "Tests" / "ShiplogMailTests" / "smtp_sink.py"
 PASSWORD = "s3cret-not-in-ps"

@@ -5,6 +5,11 @@ starts one):
 
     bash Tests/support/postgres.sh env SHIPLOG_TEST_STORE=postgres python3 -m pytest -q Tests/api
 
+Tests that need PostgreSQL whatever the store (replicas on one database, `--db postgres://…`) call
+`require_postgres()` first: each gets a database of its own on the test server (`new_postgres_database`),
+and without the server they FAIL, unless SHIPLOG_TEST_POSTGRES=skip leaves them out; `psql(db, query)`
+answers the rows as `psql` prints them.
+
 `new_db(folder)` is what the harnesses pass to `--db`: a SQLite file in `folder`, or the URL of a
 new, empty PostgreSQL database; the databases are dropped when the tests end. `sql(db, query)`
 looks into a store as the tests that check its rows do, on either store. Tests about the SQLite
@@ -40,6 +45,19 @@ def new_postgres_database():
         atexit.register(_drop_created)
     _created.append(name)
     return urlunsplit(urlsplit(POSTGRES_URL)._replace(path="/" + name))
+
+
+def require_postgres():
+    """Skips the calling module (at its import) when SHIPLOG_TEST_POSTGRES=skip and no test server is set."""
+    if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
+        import pytest
+        pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
+
+
+def psql(db, query):
+    """The rows of `query` on the PostgreSQL database `db`, each a list of the texts `psql` prints."""
+    result = subprocess.run(["psql", str(db), "-qAtc", query], check=True, capture_output=True, text=True, timeout=30)
+    return [line.split("|") for line in result.stdout.splitlines()]
 
 
 def new_db(directory, name="store.db"):

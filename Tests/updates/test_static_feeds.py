@@ -3,16 +3,14 @@
 A site is built from releases on every platform and channel; then Sparkle's appcast is read
 with ElementTree by namespace URI, Tauri's JSON with a checker as strict as Tauri's updater,
 electron-updater's YAML with PyYAML, and Squirrel.Windows' RELEASES with Squirrel's own regex.
-The binary is SHIPLOG_BIN, else `.build/debug/shiplog`.
+The binary is that of Tests/support/harness.py: SHIPLOG_BIN, else `.build/debug/shiplog`.
 """
 
 import base64
 import email.utils
 import json
-import os
 import re
-import shutil
-import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("SHIPLOG_BIN") or ROOT / ".build" / "debug" / "shiplog")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from harness import BINARY, cli  # noqa: E402
+
 SPARKLE = "http://www.andymatuschak.org/xml-namespaces/sparkle"
 SHA512 = base64.b64encode(bytes(range(64))).decode()
 SHA1 = "0123456789abcdef0123456789ABCDEF01234567"
@@ -92,7 +91,7 @@ def data_document():
 
 def run(*args):
     assert BINARY.is_file(), f"no binary at {BINARY}; run `swift build` first"
-    return subprocess.run([str(BINARY), *args], capture_output=True, text=True, timeout=120)
+    return cli(*args, check=False)
 
 
 @pytest.fixture(scope="module")

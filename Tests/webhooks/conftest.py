@@ -1,7 +1,7 @@
 """Fixtures of the webhook suites: a store with the example page, a server on it and a receiver."""
 import pytest
 
-from harness import Receiver, Server, Store
+from webhook_harness import Server, Store, receiver, stop_after  # noqa: F401  (the fixture is used by name)
 
 
 @pytest.fixture
@@ -11,13 +11,4 @@ def store(tmp_path):
 
 @pytest.fixture
 def server(store):
-    running = Server(store)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
+    yield from stop_after(Server(store), exit_status=None)

@@ -5,7 +5,7 @@
 """
 import time
 
-from harness import API, body_json, wait_for
+from webhook_harness import API, body_json, wait_for
 
 SECRET = "s3cr3t-for-tests"
 

@@ -3,7 +3,7 @@ published through Release Pilot's route is a signed `release.published` delivery
 
     python3 -m pytest -q Tests/webhooks/test_dialect_webhooks.py
 """
-from harness import API, body_json, signature, wait_for
+from webhook_harness import API, body_json, signature, wait_for
 
 SECRET = "s3cr3t-for-tests"
 PILOT = "/releasepilot/api/v1/projects/nimbus"

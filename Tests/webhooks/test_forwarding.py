@@ -8,10 +8,9 @@ import time
 
 import pytest
 
-from harness import API, BINARY, Server, body_json, wait_for
+from webhook_harness import API, Server, body_json, require_binary, wait_for
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 COMMIT = "b927e3797fc56fb8bc093d59ee7a624dafddadd2"
 

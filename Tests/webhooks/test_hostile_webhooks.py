@@ -13,10 +13,9 @@ import socket
 
 import pytest
 
-from harness import API, BINARY, Receiver, Server, Store, wait_for
+from webhook_harness import API, Receiver, Server, Store, require_binary, stop_after, wait_for
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 SECRET = "s3cr3t-for-tests"
 
@@ -60,9 +59,7 @@ SSRF_URLS = [
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    running = Server(Store(tmp_path_factory.mktemp("guarded")), private_webhooks=False)
-    yield running
-    running.stop()
+    yield from stop_after(Server(Store(tmp_path_factory.mktemp("guarded")), private_webhooks=False), exit_status=None)
 
 
 @pytest.mark.parametrize("url", SSRF_URLS)

@@ -4,28 +4,21 @@ Both replicas claim deliveries (`FOR UPDATE SKIP LOCKED` and a lease, `--outbox-
 each delivery reaches its receiver once, and each webhook still gets its events in order, though
 two processes send them.
 
-Each test gets a database of its own on the test server SHIPLOG_TEST_POSTGRES_URL
-(`Tests/support/postgres.sh` starts one; `.ci/run` does). Without it these tests FAIL, unless
-SHIPLOG_TEST_POSTGRES=skip leaves them out.
+Each test gets a database of its own on the test server (Tests/support/stores.py, `require_postgres`).
 
     bash Tests/support/postgres.sh python3 -m pytest -q Tests/webhooks/test_replicas_webhooks.py
 """
 import collections
-import os
-import subprocess
 import time
 
-import pytest
-
-from harness import API, DATA_FILE, PAGE, Server, body_json, cli, wait_for
-from stores import POSTGRES_URL, new_postgres_database  # noqa: E402
+from webhook_harness import API, DATA_FILE, PAGE, Server, body_json, cli, wait_for
+from stores import new_postgres_database, psql, require_postgres  # noqa: E402  (webhook_harness puts Tests/support on the path)
 
 HOOKS = 12
 EVENTS = 10
 LEASE = 3
 
-if not POSTGRES_URL and os.environ.get("SHIPLOG_TEST_POSTGRES") == "skip":
-    pytest.skip("SHIPLOG_TEST_POSTGRES=skip", allow_module_level=True)
+require_postgres()
 
 
 class PostgresStore:
@@ -39,8 +32,7 @@ class PostgresStore:
                      for scope in ("read", "write", "admin")}
 
     def sql(self, query):
-        result = subprocess.run(["psql", self.db, "-qAtc", query], check=True, capture_output=True, text=True, timeout=30)
-        return [line.split("|") for line in result.stdout.splitlines()]
+        return psql(self.db, query)
 
 
 def test_two_replicas_deliver_each_webhook_event_once_and_in_order(tmp_path, receiver):

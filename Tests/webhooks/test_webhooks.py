@@ -10,10 +10,9 @@ import time
 
 import pytest
 
-from harness import API, PAGE, BINARY, Server, body_json, cli, signature, wait_for
+from webhook_harness import API, PAGE, Server, body_json, cli, signature, require_binary, wait_for
 
-if not BINARY.is_file():
-    pytest.exit(f"{BINARY} is missing: run `swift build` first (or set SHIPLOG_BIN)", returncode=1)
+require_binary()
 
 SECRET = "s3cr3t-for-tests"
 _versions = itertools.count(1)

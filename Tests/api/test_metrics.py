@@ -240,7 +240,13 @@ def test_webhook_failures_and_queue(tmp_path):
             "component": "web", "version": "3.7.0", "status": "success"})
         assert deployed.status_code == 201, deployed.text
         # The HTTP client retries a refused connection until its connect timeout (5 s): wait longer than that.
-        metrics = eventually(running, lambda m: m.value("shiplog_webhook_delivery_failures_total", format="json") >= 1, timeout=15)
+        # The counter moves when the attempt fails; the store records the failure just after, so
+        # a scrape in between may see the one and not yet the other.
+        metrics = eventually(
+            running,
+            lambda m: m.value("shiplog_webhook_delivery_failures_total", format="json") >= 1
+            and m.value("shiplog_webhook_deliveries_failing") == 1,
+            timeout=15)
         assert metrics.types["shiplog_webhook_delivery_failures_total"] == "counter"
         assert metrics.value("shiplog_webhook_deliveries_queued") == 1
         assert metrics.value("shiplog_webhook_deliveries_failing") == 1

@@ -143,18 +143,26 @@ def test_a_replica_killed_halfway_is_taken_over_after_its_lease(setup):
 
     deliveries = sink.snapshot()
     counts = collections.Counter(message_id for message_id, _, _ in deliveries)
-    assert set(counts) == expected_ids(store), "every queued mail arrived"
+    # Every queued mail arrived, but for at most the one the killed replica was handing over: it
+    # was marked `sending` just before its content went out, and the kill may have come before
+    # the SMTP server had all of it. That one is never sent again, and is listed, not lost
+    # silently (docs/server.md).
+    handed_over = {f"shiplog.{PAGE}.{row[0]}@127.0.0.1" for row in store.sql("SELECT id FROM outbox WHERE state IN ('sending', 'failed')")}
+    missing = expected_ids(store) - set(counts)
+    assert set(counts) <= expected_ids(store)
+    assert missing <= handed_over and len(missing) <= 1, (sorted(missing), sorted(handed_over))
     twice = [message_id for message_id, n in counts.items() if n > 1]
-    print(f"duplicates after kill -9: {len(twice)}")
+    print(f"duplicates after kill -9: {len(twice)}; handed over at the kill and not received: {len(missing)}")
     # Exactly once: a mail is marked `sending` before its content goes out, so the one the SMTP
     # server had when the replica died is not sent again (docs/server.md).
     assert twice == []
     after = [(name, at) for _, name, at in deliveries if at > killed_at + 0.5]
     assert all(name == "replica-two" for name, _ in after)
     states = dict((state, int(n)) for state, n in store.sql("SELECT state, COUNT(*) FROM outbox GROUP BY state"))
-    # At most the one mail the killed replica was handing over is left `sending` (given up as
-    # failed once replica two sweeps); it arrived, as every mail did.
-    assert states.get("sent", 0) + states.get("sending", 0) == MAILS and states.get("sending", 0) <= 1, states
+    # At most the one mail the killed replica was handing over is left `sending`, or given up as
+    # failed once replica two sweeps.
+    left = states.get("sending", 0) + states.get("failed", 0)
+    assert states.get("sent", 0) + left == MAILS and left <= 1, states
     print(f"held by the killed replica: {held} leased (some were replica two's); states after: {states}")
 
 

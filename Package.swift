@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "ShiplogEmbedded", swiftSettings: swiftSettings),
         .target(
             name: "ShiplogModel",
-            dependencies: ["CShiplogSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CShiplogSupport"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,11 +1,5 @@
 internal import CCmark
 internal import CShiplogSupport
-#if canImport(Glibc)
-import Glibc
-#endif
-
-// SCRATCH A/B switch (issue 17): SHIPLOG_AB_NO_ARENA=1 uses libcmark's default allocator.
-nonisolated(unsafe) let abNoArena: Bool = getenv("SHIPLOG_AB_NO_ARENA") != nil
 
 /// libcmark options this module may pass. There is deliberately no way to say `CMARK_OPT_UNSAFE`:
 /// raw HTML always becomes `<!-- raw HTML omitted -->` and `javascript:`-like link URLs are dropped.
@@ -46,17 +40,6 @@ enum Cmark {
         options: CmarkOptions,
         editing body: (_ document: OpaquePointer) -> Void
     ) -> String {
-        if abNoArena {
-            guard let base = markdown.baseAddress, !markdown.isEmpty, let parser = cmark_parser_new(options.rawValue) else { return "" }
-            defer { cmark_parser_free(parser) }
-            base.withMemoryRebound(to: CChar.self, capacity: markdown.count) { text in cmark_parser_feed(parser, text, markdown.count) }
-            guard let document = cmark_parser_finish(parser) else { return "" }
-            defer { cmark_node_free(document) }
-            body(document)
-            guard let html = cmark_render_html(document, options.rawValue) else { return "" }
-            defer { free(html) }
-            return String(cString: html)
-        }
         guard let base = markdown.baseAddress, !markdown.isEmpty, let parser = cmark_parser_new_with_mem(options.rawValue, arena) else {
             return ""
         }
@@ -70,6 +53,6 @@ enum Cmark {
 
     /// A new node of `type` in the arena of the document being rendered.
     static func newNode(_ type: cmark_node_type) -> OpaquePointer? {
-        abNoArena ? cmark_node_new(type) : cmark_node_new_with_mem(type, arena)
+        cmark_node_new_with_mem(type, arena)
     }
 }

@@ -1,11 +1,4 @@
 internal import CShiplogSupport
-internal import Crypto
-#if canImport(Glibc)
-import Glibc
-#endif
-
-// SCRATCH A/B switch (issue 17): SHIPLOG_AB_SHA256=1 hashes with swift-crypto's SHA-256, truncated.
-nonisolated(unsafe) let abSHA256: Bool = getenv("SHIPLOG_AB_SHA256") != nil
 
 /// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
 ///
@@ -85,12 +78,6 @@ public struct Digest: Sendable, Hashable {
     /// The hash of `bytes`.
     init(hashing bytes: UnsafeRawBufferPointer) {
         var out: (UInt64, UInt64) = (0, 0)
-        if abSHA256 {
-            let digest = SHA256.hash(data: bytes)
-            withUnsafeMutableBytes(of: &out) { target in digest.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(16))) } }
-            words = out
-            return
-        }
         withUnsafeMutableBytes(of: &out) { shiplog_hash128(bytes.baseAddress, bytes.count, $0.baseAddress!.assumingMemoryBound(to: UInt64.self)) }
         words = out
     }

@@ -6,7 +6,8 @@
 // A bump allocator per thread for libcmark's documents (see shiplog_support.h).
 //
 // Every allocation has a 16-byte header holding its size, so that realloc can copy it; memory is
-// handed back only by shiplog_arena_reset, all at once.
+// handed back only by shiplog_arena_reset, all at once. With libcmark's own allocator (malloc and
+// free) the 10k-release build takes 1.30 s of CPU instead of 1.08 s (+20 %); measured 2026-12-07.
 
 typedef struct chunk {
     struct chunk *previous;

@@ -6,7 +6,8 @@
 // A bump allocator per thread for libcmark's documents (see shiplog_support.h).
 //
 // Every allocation has a 16-byte header holding its size, so that realloc can copy it; memory is
-// handed back only by shiplog_arena_reset, all at once.
+// handed back only by shiplog_arena_reset, all at once. With libcmark's own allocator (malloc and
+// free) the 10k-release build takes 1.30 s of CPU instead of 1.08 s (+20 %); measured 2026-12-07.
 
 typedef struct chunk {
     struct chunk *previous;
@@ -91,6 +92,8 @@ void shiplog_tune_malloc(void) {
 #if defined(__GLIBC__)
     // Large blocks come from the heap and stay there: a build allocates and frees arrays of tens
     // of thousands of elements, and a fresh mapping for each costs a page fault per page touched.
+    // Without it the 10k-release build's wall median is 6 % longer for the same CPU (slower in 46
+    // of 70 alternating pairs, 6 % more page faults); measured 2026-12-07.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif

@@ -18,7 +18,8 @@ struct CmarkOptions: OptionSet {
 ///
 /// Every document is parsed, edited and rendered in the calling thread's arena (see
 /// `shiplog_arena_calloc`), which is reset once the HTML is copied out: libcmark's many small
-/// allocations cost a pointer bump each, and nothing is freed node by node.
+/// allocations cost a pointer bump each, and nothing is freed node by node. The 10k-release build
+/// takes 1.08 s of CPU instead of 1.30 s with libcmark's own allocator (see `arena.c`).
 enum Cmark {
     /// The allocator of every node and buffer: the calling thread's arena.
     ///

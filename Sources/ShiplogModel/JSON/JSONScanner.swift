@@ -102,13 +102,8 @@ struct JSONScanner {
         try enter()
         index += 1
         var members: [JSONMember] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        if closes(UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONFailure(message: "expected a member name in double quotes, found \(describeCurrent())", offset: index)
@@ -134,19 +129,8 @@ struct JSONScanner {
                 throw failure
             }
             members.append(JSONMember(key, value))
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or '}', found the end of the file", offset: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            }
-            throw JSONFailure(message: "expected ',' or '}', found \(describeCurrent())", offset: index)
-        }
+        } while try another(UInt8(ascii: "}"))
+        return .object(members)
     }
 
     mutating func parseArray() throws(JSONFailure) -> JSONValue {
@@ -155,13 +139,8 @@ struct JSONScanner {
         try enter()
         index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if closes(UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             do throws(JSONFailure) {
                 elements.append(try parseValue())
@@ -170,18 +149,34 @@ struct JSONScanner {
                 failure.path.append(.index(elements.count))
                 throw failure
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or ']', found the end of the file", offset: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(elements)
-            }
-            throw JSONFailure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
+        } while try another(UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Whether an object or array just opened ends at once with `close` (then consumed, one level up).
+    @inline(__always)
+    private mutating func closes(_ close: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After a member or an element: true at `,` (another follows), false at `close` (the object or
+    /// array ends, one level up); anything else fails.
+    @inline(__always)
+    private mutating func another(_ close: UInt8) throws(JSONFailure) -> Bool {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
         }
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            depth -= 1
+            return false
+        }
+        throw JSONFailure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describeCurrent())", offset: index)
     }
 }

@@ -91,18 +91,25 @@ struct JSONScanner {
         index += count
     }
 
-    mutating func enter() throws(JSONFailure) {
+    /// Steps over the opening bracket of an object or array, one level deeper (refused past the
+    /// maximum depth); true when it ends at once with `close` (then consumed, one level up again).
+    @inline(__always)
+    mutating func enter(closedBy close: UInt8) throws(JSONFailure) -> Bool {
         depth += 1
         if depth > JSONParser.maximumDepth {
             throw JSONFailure(message: "nested more than \(JSONParser.maximumDepth) levels deep", offset: index)
         }
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        depth -= 1
+        return true
     }
 
     mutating func parseObject() throws(JSONFailure) -> JSONValue {
-        try enter()
-        index += 1
         var members: [JSONMember] = []
-        if closes(UInt8(ascii: "}")) { return .object(members) }
+        if try enter(closedBy: UInt8(ascii: "}")) { return .object(members) }
         repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -136,10 +143,8 @@ struct JSONScanner {
     mutating func parseArray() throws(JSONFailure) -> JSONValue {
         // A long array near the top (the releases of a data file) is parsed on every core.
         if depth <= 1, let value = parseArrayInParallel() { return value }
-        try enter()
-        index += 1
         var elements: [JSONValue] = []
-        if closes(UInt8(ascii: "]")) { return .array(elements) }
+        if try enter(closedBy: UInt8(ascii: "]")) { return .array(elements) }
         repeat {
             skipWhitespace()
             do throws(JSONFailure) {
@@ -151,16 +156,6 @@ struct JSONScanner {
             }
         } while try another(UInt8(ascii: "]"))
         return .array(elements)
-    }
-
-    /// Whether an object or array just opened ends at once with `close` (then consumed, one level up).
-    @inline(__always)
-    private mutating func closes(_ close: UInt8) -> Bool {
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == close else { return false }
-        index += 1
-        depth -= 1
-        return true
     }
 
     /// After a member or an element: true at `,` (another follows), false at `close` (the object or

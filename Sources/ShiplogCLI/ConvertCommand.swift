@@ -47,12 +47,7 @@ struct ConvertTargetOptions: ParsableArguments {
 
 /// Reads the file at `path`, or exits 74 naming it.
 func readInput(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        Console.error(
-            "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
-        )
-        throw ExitStatus.io
-    }
+    guard let data = FileManager.default.contents(atPath: path) else { throw Console.unreadable(path) }
     return String(decoding: data, as: UTF8.self)
 }
 
@@ -64,10 +59,7 @@ func emit(_ body: () throws(ImportError) -> ImportResult) throws {
         result = try body()
         json = try result.json()
     } catch {
-        for warning in error.warnings { Console.error("warning: \(warning)") }
-        for problem in error.problems { Console.error(problem.description) }
-        Console.error("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") found; nothing was written.")
-        throw ExitStatus.badData
+        throw Console.refused(warnings: error.warnings, problems: error.problems)
     }
     for warning in result.warnings { Console.error("warning: \(warning)") }
     for warning in VersionWarnings.check(result.data) { Console.error("warning: \(warning)") }
@@ -127,7 +119,7 @@ struct ConvertGitHubCommand: AsyncParsableCommand {
     @OptionGroup var target: ConvertTargetOptions
 
     func run() async throws {
-        let text = file == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : try readInput(file)
+        let text = file == "-" ? Console.input() : try readInput(file)
         let name = file == "-" ? "stdin" : file
         let target = try target.target(repo: GitHubReleases.repository(in: text))
         try emit { () throws(ImportError) in try GitHubReleases(file: name, target: target).convert(text, progress: ProgressLine.reporter("releases"))

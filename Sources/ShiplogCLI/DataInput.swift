@@ -22,12 +22,7 @@ struct DataOptions: ParsableArguments {
     static func load(_ paths: [String], memo: ReleaseMemo? = nil) throws -> LoadedData {
         var sources: [DataSource] = []
         for path in paths {
-            guard let source = DataSource(contentsOfFile: path) else {
-                Console.error(
-                    "\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))"
-                )
-                throw ExitStatus.io
-            }
+            guard let source = DataSource(contentsOfFile: path) else { throw Console.unreadable(path) }
             sources.append(source)
         }
         do {
@@ -35,10 +30,7 @@ struct DataOptions: ParsableArguments {
             for warning in loaded.warnings { Console.error("warning: \(warning)") }
             return loaded
         } catch {
-            for warning in error.warnings { Console.error("warning: \(warning)") }
-            for problem in error.problems { Console.error(problem.description) }
-            Console.error("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") found; nothing was written.")
-            throw ExitStatus.badData
+            throw Console.refused(warnings: error.warnings, problems: error.problems)
         }
     }
 }
@@ -52,4 +44,28 @@ enum Console {
     static func output(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
+
+    /// All of standard input, as UTF-8 text (a file named `-`).
+    static func input() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Says that the file at `path` cannot be read, and why; the exit status to throw (74).
+    static func unreadable(_ path: String) -> ExitCode {
+        error("\(path): cannot read the file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
+        return ExitStatus.io
+    }
+
+    /// Prints the warnings and problems of data that is refused; the exit status to throw (65).
+    static func refused(warnings: [some Any], problems: [some CustomStringConvertible]) -> ExitCode {
+        for warning in warnings { error("warning: \(warning)") }
+        for problem in problems { error(problem.description) }
+        error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found; nothing was written.")
+        return ExitStatus.badData
+    }
+}
+
+extension Timestamp {
+    /// The current time, to the second.
+    static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
 }

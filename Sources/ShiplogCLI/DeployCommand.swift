@@ -93,7 +93,7 @@ struct DeployCommand: AsyncParsableCommand {
         let component = try required(component, "component")
         let version = try required(version, "version")
         let status = try required(status, "status")
-        let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970)).rfc3339
+        let now = Timestamp.now().rfc3339
         func time(_ value: String?) -> String? { value == "now" ? now : value }
         var fields = [
             JSONMember("component", .string(component)), JSONMember("version", .string(version)), JSONMember("status", .string(status)),

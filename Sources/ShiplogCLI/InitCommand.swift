@@ -48,7 +48,7 @@ struct InitCommand: ParsableCommand {
             Console.error("\(existing.map(\.path).joined(separator: ", ")): exists already; nothing was written")
             throw ExitStatus.io
         }
-        let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        let now = Timestamp.now()
         try StarterFiles.write(Array(StarterTemplates.releases(id: pageID, product: product, date: now).utf8), to: data)
         try StarterFiles.write(Array(StarterTemplates.workflow(source: source, ref: ref).utf8), to: workflow)
         Console.output("Wrote \(data.path) and \(workflow.path).")

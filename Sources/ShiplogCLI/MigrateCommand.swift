@@ -76,36 +76,3 @@ struct MigrateCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// A store named on the command line (`--db`, `--from`, `--to`): a SQLite path or a postgres:// URL.
-enum StoreLocation {
-    /// Opens the store; a failure is reported, naming `option` (never a URL's password), and exits 74
-    /// (64 for a malformed URL).
-    static func open(_ location: String, option: String) async throws -> any SQLStore {
-        do {
-            if PostgresURL.isPostgres(location) { return try await PostgresStore.open(location) }
-            return try SQLiteStore(path: location)
-        } catch {
-            Console.error("\(option) \(shown(location)): \(error)")
-            if error.code == .invalid { throw ExitStatus.usage }
-            throw ExitStatus.io
-        }
-    }
-
-    /// The location for messages: a PostgreSQL URL without its password.
-    static func shown(_ location: String) -> String {
-        guard PostgresURL.isPostgres(location) else { return location }
-        return (try? PostgresURL(location).redacted) ?? "(a postgres:// URL)"
-    }
-
-    /// Whether both name one SQLite file (through `.`, `..` and symlinks).
-    static func sameSQLiteFile(_ one: String, _ other: String) -> Bool {
-        guard !PostgresURL.isPostgres(one), !PostgresURL.isPostgres(other) else { return false }
-        return SiteFolder.resolved(one) == SiteFolder.resolved(other)
-    }
-
-    /// Removes a SQLite store this command created (with its `-wal` and `-shm` files).
-    static func removeSQLite(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    }
-}

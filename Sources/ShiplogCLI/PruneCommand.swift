@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShiplogModel
 import ShiplogStore
 
 /// `shiplog prune`: what `serve --keep-delivered` removes every hour, once, now.
@@ -29,7 +30,7 @@ struct PruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try await store.open()
-        let cutoff = Int64(Date().timeIntervalSince1970) - keepDelivered.seconds
+        let cutoff = Timestamp.now().seconds - keepDelivered.seconds
         let pruned = try await storeCall { () async throws(StoreError) in try await opened.pruneDelivered(before: cutoff) }
         Console.output(
             "Removed \(pruned.mails) sent mails and \(pruned.webhookDeliveries) delivered webhook deliveries "

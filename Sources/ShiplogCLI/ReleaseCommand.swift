@@ -81,10 +81,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         var text = notes
         if let notesFile {
             do {
-                text =
-                    notesFile == "-"
-                    ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    : try String(contentsOfFile: notesFile, encoding: .utf8)
+                text = notesFile == "-" ? Console.input() : try String(contentsOfFile: notesFile, encoding: .utf8)
             } catch {
                 Console.error("shiplog: cannot read \(notesFile): \(error.localizedDescription)")
                 throw ExitStatus.io
@@ -96,7 +93,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         }
         add("title", title)
         add("notes", text)
-        add("published_at", publishedAt ?? (draft ? nil : Timestamp(seconds: Int64(Date().timeIntervalSince1970)).rfc3339))
+        add("published_at", publishedAt ?? (draft ? nil : Timestamp.now().rfc3339))
         add("commit", commit)
         add("tag", tag)
         add("url", url)

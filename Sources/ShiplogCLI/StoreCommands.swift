@@ -18,15 +18,8 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store; a failure is reported and exits 74 (64 for a malformed URL).
     func open() async throws -> any Store {
-        do {
-            if PostgresURL.isPostgres(db) { return try await PostgresStore.open(db) }
-            return try SQLiteStore(path: db)
-        } catch {
-            // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
-            Console.error("\(PostgresURL.isPostgres(db) ? "--db" : db): \(error)")
-            if error.code == .invalid { throw ExitStatus.usage }
-            throw ExitStatus.io
-        }
+        // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
+        try await StoreLocation.open(db, named: PostgresURL.isPostgres(db) ? "--db" : db)
     }
 }
 

@@ -60,7 +60,7 @@ extension PostgresStore: ReplicatedStore {
         var delay = Self.firstRetry
         while !Task.isCancelled {
             do {
-                var configuration = try Self.connectionConfiguration(url)
+                var configuration = try PostgresConnection.Configuration(url)
                 configuration.options.additionalStartupParameters = [("application_name", Self.feedName)]
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
                 do {
@@ -152,27 +152,6 @@ extension PostgresStore: ReplicatedStore {
             }
             group.cancelAll()
         }
-    }
-
-    /// How one connection of its own reaches the database of `url` (the first connection of
-    /// ``open(_:)``, and the listening one).
-    static func connectionConfiguration(_ url: PostgresURL) throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS =
-            switch (url.sslMode, tlsConfiguration(url.sslMode)) {
-            case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
-            case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
-            case (_, nil): .disable
-            }
-        var configuration = PostgresConnection.Configuration(
-            host: url.host,
-            port: url.port,
-            username: url.user,
-            password: url.password,
-            database: url.database,
-            tls: tls
-        )
-        configuration.options.connectTimeout = .seconds(10)
-        return configuration
     }
 }
 

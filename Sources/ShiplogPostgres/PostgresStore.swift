@@ -30,7 +30,7 @@ public final class PostgresStore: SQLStore {
         let logger = Logger(label: "shiplog.postgres")
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: try connectionConfiguration(url), id: 0, logger: logger)
+            connection = try await PostgresConnection.connect(configuration: try PostgresConnection.Configuration(url), id: 0, logger: logger)
         } catch {
             throw StoreError.database("cannot connect to \(url.redacted): \(reason(error))", cause: error)
         }
@@ -46,21 +46,7 @@ public final class PostgresStore: SQLStore {
 
     init(url: PostgresURL) {
         self.url = url
-        let tls: PostgresClient.Configuration.TLS =
-            switch (url.sslMode, Self.tlsConfiguration(url.sslMode)) {
-            case (.prefer, let tls?): .prefer(tls)
-            case (_, let tls?): .require(tls)
-            case (_, nil): .disable
-            }
-        var configuration = PostgresClient.Configuration(
-            host: url.host,
-            port: url.port,
-            username: url.user,
-            password: url.password,
-            database: url.database,
-            tls: tls
-        )
-        configuration.options.connectTimeout = .seconds(10)
+        let configuration = PostgresClient.Configuration(url)
         // The pool logs at `warning` while `run()` starts; only errors are worth the console.
         var poolLogger = Logger(label: "shiplog.postgres.pool")
         poolLogger.logLevel = .error
@@ -81,18 +67,6 @@ public final class PostgresStore: SQLStore {
 
     /// Stops the connection pool.
     public func close() { running.cancel() }
-
-    /// libpq's modes: `require` encrypts without verifying the certificate, `verify-full` verifies it.
-    static func tlsConfiguration(_ mode: PostgresURL.SSLMode) -> TLSConfiguration? {
-        switch mode {
-        case .disable: return nil
-        case .prefer, .require:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return tls
-        case .verifyFull: return .makeClientConfiguration()
-        }
-    }
 
     // MARK: Running queries
 

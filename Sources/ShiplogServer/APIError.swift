@@ -51,9 +51,7 @@ struct APIError: Error, HTTPResponseError, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         // A dialect's routes answer their errors in the dialect's shape (SPEC §7).
         if let dialect = DialectErrors.renderer(for: request.uri.path) { return dialect(self) }
-        var response = JSONResponse.make(body, status: status)
-        response.headers.append(contentsOf: headers)
-        return response
+        return DialectErrors.response(body, for: self)
     }
 
     // MARK: The common ones

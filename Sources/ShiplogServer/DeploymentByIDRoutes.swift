@@ -70,15 +70,19 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
         let access = try access(context)
         try access.require(.write)
         let current = try deployment(access, context)
-        let patch = try await RequestInput.object(request, context)
-        guard case .object(var members) = DataEncoder.deployment(current) else { throw APIError.notFound("deployment") }
-        let causes = MergePatch.apply(patch, to: &members, answer: DataEncoder.deployment(current, answer: true), required: ["status"]) {
-            if Self.identityFields.contains($0) { return "cannot change; record a new deployment instead" }
-            return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-        }
-        if !causes.isEmpty { throw APIError.invalid("the change is not valid", causes: causes) }
-        var updated: Deployment
-        do { updated = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        var updated = try await MergePatch.decode(
+            request,
+            context,
+            stored: DataEncoder.deployment(current),
+            answer: DataEncoder.deployment(current, answer: true),
+            required: ["status"],
+            invalid: "the change is not valid",
+            locked: {
+                if Self.identityFields.contains($0) { return "cannot change; record a new deployment instead" }
+                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
+            },
+            as: ValueDecoding.deployment(_:source:)
+        )
         updated.id = current.id
         let page = access.page.data.page.id
         let change = updated

@@ -1,3 +1,4 @@
+import Hummingbird
 import ShiplogModel
 
 /// A `PATCH` body applied to the stored object's members (a one-level JSON merge patch, RFC 7396):
@@ -27,5 +28,24 @@ enum MergePatch {
             if change.value != .null { members.append(change) }
         }
         return causes
+    }
+
+    /// The request's patch applied to `stored` (the value as stored, a JSON object) and decoded
+    /// again; a 400 with `invalid` and a cause per field that may not change as asked.
+    static func decode<Value>(
+        _ request: Request,
+        _ context: ShiplogContext,
+        stored: JSONValue,
+        answer: JSONValue,
+        required: Set<String> = [],
+        invalid: String,
+        locked: (String) -> String?,
+        as decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
+    ) async throws -> Value {
+        let patch = try await RequestInput.object(request, context)
+        guard case .object(var members) = stored else { throw APIError.invalid(invalid, causes: []) }
+        let causes = apply(patch, to: &members, answer: answer, required: required, locked: locked)
+        if !causes.isEmpty { throw APIError.invalid(invalid, causes: causes) }
+        do { return try decode(.object(members), "request body") } catch { throw APIError.invalid(error) }
     }
 }

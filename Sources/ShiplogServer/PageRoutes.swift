@@ -155,15 +155,18 @@ struct PageRoutes: PageAPIRoutes {
         let access = try access(context)
         try access.require(.write)
         let current = try release(access, context)
-        let patch = try await RequestInput.object(request, context)
-        guard case .object(var members) = DataEncoder.release(current) else { throw APIError.notFound("release") }
-        let causes = MergePatch.apply(patch, to: &members, answer: DataEncoder.release(current, resolvingPrerelease: true)) {
-            if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
-            return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-        }
-        if !causes.isEmpty { throw APIError.invalid("the release's identity cannot change", causes: causes) }
-        let updated: Release
-        do { updated = try ValueDecoding.release(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
+        let updated = try await MergePatch.decode(
+            request,
+            context,
+            stored: DataEncoder.release(current),
+            answer: DataEncoder.release(current, resolvingPrerelease: true),
+            invalid: "the release's identity cannot change",
+            locked: {
+                if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
+                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
+            },
+            as: ValueDecoding.release(_:source:)
+        )
         let id = access.page.data.page.id
         let stored = try await writeRelease(id) { () async throws(StoreError) in
             let stored = try await store.updateRelease(updated, page: id)

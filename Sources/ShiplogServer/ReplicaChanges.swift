@@ -74,23 +74,32 @@ struct ReplicaChanges: Service {
         case .releases(let references):
             ServerMetrics.replicaChange("releases")
             guard let page = change.page else { return }
-            let store = store
-            await changes.applyAnnounced(page) { () async throws(StoreError) -> ((PageSnapshot) -> PageSnapshot?)? in
-                var rows: [(ReleaseReference, ChangedRow<Release>?)] = []
-                for reference in references { rows.append((reference, try await store.changedRelease(reference, page: page))) }
-                return { Self.applying(rows, to: $0) }
+            await reread(references, of: page, applying: Self.applying(_:to:)) { reference throws(StoreError) in
+                try await store.changedRelease(reference, page: page)
             }
         case .deployments(let ids):
             ServerMetrics.replicaChange("deployments")
             guard let page = change.page else { return }
-            let store = store
-            await changes.applyAnnounced(page) { () async throws(StoreError) -> ((PageSnapshot) -> PageSnapshot?)? in
-                var rows: [(String, ChangedRow<Deployment>?)] = []
-                for id in ids { rows.append((id, try await store.changedDeployment(id: id, page: page))) }
-                return { Self.applying(rows, to: $0) }
+            await reread(ids, of: page, applying: Self.applying(_:to:)) { id throws(StoreError) in
+                try await store.changedDeployment(id: id, page: page)
             }
         }
         onChange(change.page)
+    }
+
+    /// Reads the rows of `keys` again with `read` and puts them in the snapshot of `page` in place
+    /// with `applying`, through the gate of this replica's writes.
+    private func reread<Key, Value>(
+        _ keys: [Key],
+        of page: String,
+        applying: @escaping ([(Key, ChangedRow<Value>?)], PageSnapshot) -> PageSnapshot?,
+        _ read: (Key) async throws(StoreError) -> ChangedRow<Value>?
+    ) async {
+        await changes.applyAnnounced(page) { () async throws(StoreError) -> ((PageSnapshot) -> PageSnapshot?)? in
+            var rows: [(Key, ChangedRow<Value>?)] = []
+            for key in keys { rows.append((key, try await read(key))) }
+            return { applying(rows, $0) }
+        }
     }
 
     /// The snapshot with releases read again: a stored one replaces the release of its reference

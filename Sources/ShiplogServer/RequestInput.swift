@@ -40,15 +40,20 @@ enum RequestInput {
         if !causes.isEmpty { throw APIError.invalid("the body gives fields the store sets", causes: causes) }
     }
 
-    /// The body as JSON: at most ``ServerLimits/maximumBodySize`` bytes (else 413), valid UTF-8 and JSON (else 400).
-    static func json(_ request: Request, _ context: ShiplogContext) async throws -> JSONValue {
+    /// The body's bytes: at most ``ServerLimits/maximumBodySize`` of them, else 413.
+    static func bytes(_ request: Request, _ context: ShiplogContext) async throws -> [UInt8] {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than \(ServerLimits.maximumBodySize) bytes")
         }
-        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+    }
+
+    /// The body as JSON: at most ``ServerLimits/maximumBodySize`` bytes (else 413), valid UTF-8 and JSON (else 400).
+    static func json(_ request: Request, _ context: ShiplogContext) async throws -> JSONValue {
+        let bytes = try await bytes(request, context)
         if bytes.isEmpty {
             throw APIError(.badRequest, "invalid_json", "the request needs a JSON body", causes: [.init(field: "body", error: "empty")])
         }

@@ -148,24 +148,37 @@ struct SubscriptionRoutes: Sendable {
     /// The confirmation link: a page with a button that POSTs to it. Opening it changes nothing, so
     /// mail link scanners cannot confirm for a person.
     func confirmPage(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let page = snapshots[try RequestInput.page(context)]?.data.page
-        guard let token = Self.token(request) else { return html(.invalidLink, page, [:], status: .notFound) }
-        let subscriber: Subscriber?
-        do { subscriber = try await store.confirmation(token: token, page: page?.id ?? "") } catch { throw APIError.from(error) }
-        guard let subscriber, subscriber.page == page?.id else { return html(.invalidLink, page, [:], status: .notFound) }
-        let action = "?token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)
-        let preferences = subscriber.preferences.map(\.rawValue).joined(separator: ", ")
-        return html(.confirm, page, ["email": subscriber.email, "action": action, "preferences": preferences])
+        let (page, link) = try await confirmationLink(request, context) { token, page throws(StoreError) in
+            try await store.confirmation(token: token, page: page)
+        }
+        guard let link else { return html(.invalidLink, page, [:], status: .notFound) }
+        let action = "?token=" + (link.token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? link.token)
+        let preferences = link.subscriber.preferences.map(\.rawValue).joined(separator: ", ")
+        return html(.confirm, page, ["email": link.subscriber.email, "action": action, "preferences": preferences])
     }
 
     /// The confirmation page's button: confirms the subscription (or the new preferences).
     func confirm(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let (page, link) = try await confirmationLink(request, context) { token, page throws(StoreError) in
+            try await store.confirm(token: token, page: page)
+        }
+        guard let link else { return html(.invalidLink, page, [:], status: .notFound) }
+        return html(.confirmed, page, ["email": link.subscriber.email])
+    }
+
+    /// The page of the path, and the token of a confirmation link with the subscriber `find` gives
+    /// for it on that page; no link when there is no token or it names a subscriber of another page.
+    private func confirmationLink(
+        _ request: Request,
+        _ context: ShiplogContext,
+        _ find: (_ token: String, _ page: String) async throws(StoreError) -> Subscriber?
+    ) async throws -> (Page?, (token: String, subscriber: Subscriber)?) {
         let page = snapshots[try RequestInput.page(context)]?.data.page
-        guard let token = Self.token(request) else { return html(.invalidLink, page, [:], status: .notFound) }
+        guard let token = Self.token(request) else { return (page, nil) }
         let subscriber: Subscriber?
-        do { subscriber = try await store.confirm(token: token, page: page?.id ?? "") } catch { throw APIError.from(error) }
-        guard let subscriber, subscriber.page == page?.id else { return html(.invalidLink, page, [:], status: .notFound) }
-        return html(.confirmed, page, ["email": subscriber.email])
+        do { subscriber = try await find(token, page?.id ?? "") } catch { throw APIError.from(error) }
+        guard let subscriber, subscriber.page == page?.id else { return (page, nil) }
+        return (page, (token, subscriber))
     }
 
     func unsubscribePage(_ request: Request, _ context: ShiplogContext) async throws -> Response {

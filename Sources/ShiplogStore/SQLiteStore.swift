@@ -52,28 +52,25 @@ public final class SQLiteStore: SQLStore {
 
     public func changeCounter() async throws(StoreError) -> Int {
         // data_version is per connection and counts other connections' commits: ask the writer's.
-        do {
-            return try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
-        } catch {
-            throw Self.storeError(error)
-        }
+        try await Self.converting { try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
     }
 
     @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.read { db in try body(SQLiteSession(db)) }
-        } catch {
-            throw Self.storeError(error)
-        }
+        try await Self.converting { try await pool.read { db in try body(SQLiteSession(db)) } }
     }
 
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
+        try await Self.converting { try await pool.write { db in try body(SQLiteSession(db)) } }
+    }
+
+    /// Runs `access` to the database, turning what it throws into the store's error (``storeError(_:)``).
+    private static func converting<T>(_ access: () async throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.write { db in try body(SQLiteSession(db)) }
+            return try await access()
         } catch {
-            throw Self.storeError(error)
+            throw storeError(error)
         }
     }
 

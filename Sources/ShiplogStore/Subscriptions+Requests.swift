@@ -11,13 +11,7 @@ extension SQLStore {
                 )
                 .map(\.subscriber)
             else { return .unchanged }
-            let recent =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM outbox WHERE subscriber_id = ? AND kind = 'unsubscribe' AND created_at > ?",
-                    arguments: [subscriber.id, now - 3600]
-                ) ?? 0
-            guard recent < Subscriptions.confirmationsPerHour else { return .throttled }
+            if try Subscriptions.throttled(db, "outbox", kind: "unsubscribe", subscriber: subscriber.id, now: now) { return .throttled }
             try db.execute(
                 sql: """
                     INSERT INTO outbox (page_id, kind, subscriber_id, next_attempt_at, created_at)
@@ -43,5 +37,19 @@ extension SQLStore {
                 arguments: [Self.hash(token), now, page]
             )?.subscriber
         }
+    }
+}
+
+extension Subscriptions {
+    /// Whether `subscriber` was sent ``confirmationsPerHour`` mails in the hour before `now`: the
+    /// rows of `table` (`confirmations`, or the `outbox`'s of one `kind`) made for it in that hour.
+    static func throttled(_ db: any SQLSession, _ table: String, kind: String? = nil, subscriber: Int64, now: Int64) throws -> Bool {
+        var sql = "SELECT COUNT(*) FROM \(table) WHERE subscriber_id = ? AND created_at > ?"
+        var arguments: SQLArguments = [subscriber, now - 3600]
+        if let kind {
+            sql += " AND kind = ?"
+            arguments.append(kind)
+        }
+        return (try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0) >= confirmationsPerHour
     }
 }

@@ -111,13 +111,7 @@ extension SQLStore {
             // A confirmed address is not changed here either: anyone may ask, so only its owner's
             // confirmation (the mail queued below) applies new preferences (SPEC §6.2).
             let subscriber = record.subscriber
-            let recent =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM confirmations WHERE subscriber_id = ? AND created_at > ?",
-                    arguments: [subscriber.id, now - 3600]
-                ) ?? 0
-            guard recent < Subscriptions.confirmationsPerHour else { return .throttled }
+            if try Subscriptions.throttled(db, "confirmations", subscriber: subscriber.id, now: now) { return .throttled }
             try db.execute(
                 sql: "INSERT INTO confirmations (token_hash, subscriber_id, preferences, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [Self.hash(token), subscriber.id, stored, now, now + Subscriptions.confirmationLifetime]

@@ -91,24 +91,26 @@ struct JSONScanner {
         index += count
     }
 
-    mutating func enter() throws(JSONFailure) {
+    /// Steps over the opening bracket of an object or array, one level deeper (refused past the
+    /// maximum depth); true when it ends at once with `close` (then consumed, one level up again).
+    @inline(__always)
+    mutating func enter(closedBy close: UInt8) throws(JSONFailure) -> Bool {
         depth += 1
         if depth > JSONParser.maximumDepth {
             throw JSONFailure(message: "nested more than \(JSONParser.maximumDepth) levels deep", offset: index)
         }
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == close else { return false }
+        index += 1
+        depth -= 1
+        return true
     }
 
     mutating func parseObject() throws(JSONFailure) -> JSONValue {
-        try enter()
-        index += 1
         var members: [JSONMember] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        if try enter(closedBy: UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw JSONFailure(message: "expected a member name in double quotes, found \(describeCurrent())", offset: index)
@@ -134,34 +136,16 @@ struct JSONScanner {
                 throw failure
             }
             members.append(JSONMember(key, value))
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or '}', found the end of the file", offset: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            }
-            throw JSONFailure(message: "expected ',' or '}', found \(describeCurrent())", offset: index)
-        }
+        } while try another(UInt8(ascii: "}"))
+        return .object(members)
     }
 
     mutating func parseArray() throws(JSONFailure) -> JSONValue {
         // A long array near the top (the releases of a data file) is parsed on every core.
         if depth <= 1, let value = parseArrayInParallel() { return value }
-        try enter()
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
+        if try enter(closedBy: UInt8(ascii: "]")) { return .array(elements) }
+        repeat {
             skipWhitespace()
             do throws(JSONFailure) {
                 elements.append(try parseValue())
@@ -170,18 +154,24 @@ struct JSONScanner {
                 failure.path.append(.index(elements.count))
                 throw failure
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw JSONFailure(message: "expected ',' or ']', found the end of the file", offset: index) }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(elements)
-            }
-            throw JSONFailure(message: "expected ',' or ']', found \(describeCurrent())", offset: index)
+        } while try another(UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// After a member or an element: true at `,` (another follows), false at `close` (the object or
+    /// array ends, one level up); anything else fails.
+    @inline(__always)
+    private mutating func another(_ close: UInt8) throws(JSONFailure) -> Bool {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
         }
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            depth -= 1
+            return false
+        }
+        throw JSONFailure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describeCurrent())", offset: index)
     }
 }

@@ -23,34 +23,40 @@ public enum JSONWriter {
         case .number(let text): output += text
         case .string(let string): appendString(string, to: &output)
         case .array(let elements):
-            guard !elements.isEmpty else {
-                output += "[]"
-                return
+            appendItems(elements, between: "[", and: "]", to: &output, indent: indent) { element, output, inner in
+                append(element, to: &output, indent: inner)
             }
-            output += "["
-            for (offset, element) in elements.enumerated() {
-                if offset > 0 { output += "," }
-                newline(&output, indent.map { $0 + 1 })
-                append(element, to: &output, indent: indent.map { $0 + 1 })
-            }
-            newline(&output, indent)
-            output += "]"
         case .object(let members):
-            guard !members.isEmpty else {
-                output += "{}"
-                return
-            }
-            output += "{"
-            for (offset, member) in members.enumerated() {
-                if offset > 0 { output += "," }
-                newline(&output, indent.map { $0 + 1 })
+            appendItems(members, between: "{", and: "}", to: &output, indent: indent) { member, output, inner in
                 appendString(member.key, to: &output)
                 output += indent == nil ? ":" : ": "
-                append(member.value, to: &output, indent: indent.map { $0 + 1 })
+                append(member.value, to: &output, indent: inner)
             }
-            newline(&output, indent)
-            output += "}"
         }
+    }
+
+    /// The elements of an array or the members of an object between its brackets, separated by
+    /// commas and, when pretty, one a line at the next `indent`; `item` writes one.
+    private static func appendItems<Item>(
+        _ items: [Item],
+        between open: String,
+        and close: String,
+        to output: inout String,
+        indent: Int?,
+        _ item: (Item, inout String, Int?) -> Void
+    ) {
+        guard !items.isEmpty else {
+            output += open + close
+            return
+        }
+        output += open
+        for (offset, element) in items.enumerated() {
+            if offset > 0 { output += "," }
+            newline(&output, indent.map { $0 + 1 })
+            item(element, &output, indent.map { $0 + 1 })
+        }
+        newline(&output, indent)
+        output += close
     }
 
     private static func newline(_ output: inout String, _ indent: Int?) {

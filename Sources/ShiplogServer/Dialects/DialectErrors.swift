@@ -12,16 +12,11 @@ enum DialectErrors {
         if ReleasePilotDialect.owns(path) { return ReleasePilotDialect.response }
         if AviatorError.owns(path) { return { error in response(AviatorError.body(error), for: error) } }
         if ReleaseBitsErrors.owns(path) { return { error in response(ReleaseBitsErrors.body(error), for: error) } }
-        if AppReleaseRoutes.owns(path) {
-            return { error in
-                let apps = AppsError(error)
-                return JSONResponse.make(apps.body, status: apps.status, headers: apps.headers)
-            }
-        }
+        if AppReleaseRoutes.owns(path) { return { error in AppsError(error).response } }
         return nil
     }
 
-    /// A dialect's error body, with the error's status and headers (`Retry-After`, `WWW-Authenticate` …).
+    /// An error body (the native one or a dialect's), with the error's status and headers (`Retry-After`, `WWW-Authenticate` …).
     static func response(_ body: JSONValue, for error: APIError) -> Response {
         var response = JSONResponse.make(body, status: error.status)
         response.headers.append(contentsOf: error.headers)

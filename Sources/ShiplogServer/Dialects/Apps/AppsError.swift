@@ -77,9 +77,10 @@ struct AppsError: Error, HTTPResponseError, Sendable {
         ])
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(body, status: status, headers: headers)
-    }
+    /// The answer: ``body`` with the status and headers.
+    var response: Response { JSONResponse.make(body, status: status, headers: headers) }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { response }
 }
 
 extension AppsError {

@@ -13,13 +13,7 @@ enum ReleaseBitsInput {
     static func members(_ request: Request, _ context: ShiplogContext) async throws -> [JSONMember] {
         var members = try form(request.uri.query ?? "", source: "query string")
         members.removeAll { $0.key == "access_token" }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than \(ServerLimits.maximumBodySize) bytes")
-        }
-        let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
+        let bytes = try await RequestInput.bytes(request, context)
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let type = request.headers[.contentType]?.lowercased() ?? ""
         var body: [JSONMember] = []

@@ -15,7 +15,9 @@ enum StoreLocation {
     /// 74 (64 for a malformed URL).
     static func open(_ location: String, named name: String) async throws -> any SQLStore {
         do {
-            if PostgresURL.isPostgres(location) { return try await PostgresStore.open(location) }
+            if PostgresURL.isPostgres(location) {
+                return try await PostgresStore.open(location, environment: ProcessInfo.processInfo.environment)
+            }
             return try SQLiteStore(path: location)
         } catch {
             Console.error("\(name): \(error)")
@@ -27,7 +29,7 @@ enum StoreLocation {
     /// The location for messages: a PostgreSQL URL without its password.
     static func shown(_ location: String) -> String {
         guard PostgresURL.isPostgres(location) else { return location }
-        return (try? PostgresURL(location).redacted) ?? "(a postgres:// URL)"
+        return (try? PostgresURL(location, environment: ProcessInfo.processInfo.environment).redacted) ?? "(a postgres:// URL)"
     }
 
     /// Whether both name one SQLite file (through `.`, `..` and symlinks).

@@ -24,9 +24,10 @@ public final class PostgresStore: SQLStore {
 
     /// Connects to the database of `url` (a `postgres://` URL) and migrates it. The first connection
     /// is made alone, so a server that cannot be reached, a refused password or a missing database
-    /// is reported at once (the pool would retry forever).
-    public static func open(_ url: String) async throws(StoreError) -> PostgresStore {
-        let url = try PostgresURL(url)
+    /// is reported at once (the pool would retry forever). `environment` supplies `PGUSER` and
+    /// `PGPASSWORD` when the URL has no user or password.
+    public static func open(_ url: String, environment: [String: String] = [:]) async throws(StoreError) -> PostgresStore {
+        let url = try PostgresURL(url, environment: environment)
         let logger = Logger(label: "shiplog.postgres")
         let connection: PostgresConnection
         do {

@@ -30,9 +30,9 @@ public struct PostgresURL: Sendable, Hashable {
     }
 
     /// Parses a URL; errors name the part that is wrong (`--db` is the field for the whole URL).
-    /// `environment` stands for the process's (`PGUSER`, `PGPASSWORD`) when given.
-    public init(_ text: String, environment: [String: String]? = nil) throws(StoreError) {
-        let environment = environment ?? ProcessInfo.processInfo.environment
+    /// `environment` is where `PGUSER` and `PGPASSWORD` are looked up; the command line passes the
+    /// process's (nothing below it reads the environment itself).
+    public init(_ text: String, environment: [String: String] = [:]) throws(StoreError) {
         guard Self.isPostgres(text), let parts = URLComponents(string: text) else {
             throw StoreError.invalid(field: "db", message: "not a postgres:// or postgresql:// URL")
         }

@@ -78,3 +78,19 @@ def test_a_malformed_postgresql_url_exits_64_naming_the_field(tmp_path):
     result = cli("keys", "list", "--db", "postgres://ada@127.0.0.1/db?sslmode=sometimes", check=False)
     assert result.returncode == 64
     assert "sslmode" in result.stderr
+
+
+def test_the_command_line_takes_the_user_from_pguser_when_the_url_names_none(tmp_path):
+    # libpq's rule: a URL without a user takes PGUSER. The command line hands its environment to
+    # the store; nothing below it reads the environment itself.
+    import os
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(new_postgres_database())
+    without_user = urllib.parse.urlunsplit(url._replace(netloc=f"{url.hostname}:{url.port}"))
+    environment = {key: value for key, value in os.environ.items() if key not in ("PGUSER", "PGPASSWORD")}
+    refused = cli("keys", "list", "--db", without_user, check=False, env=environment)
+    assert refused.returncode == 64, refused.stderr
+    assert "names no user and PGUSER is not set" in refused.stderr
+    taken = cli("keys", "list", "--db", without_user, check=False, env={**environment, "PGUSER": url.username})
+    assert taken.returncode == 0, taken.stderr

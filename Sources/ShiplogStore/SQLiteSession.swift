@@ -8,9 +8,15 @@ struct SQLiteSession: SQLSession {
 
     init(_ db: Database) { self.db = db }
 
-    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+    /// The connection's prepared statement of `sql`, with `arguments` bound.
+    func statement(sql: String, arguments: SQLArguments) throws -> Statement {
         let statement = try db.cachedStatement(sql: sql)
         statement.arguments = Self.arguments(arguments)
+        return statement
+    }
+
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        let statement = try statement(sql: sql, arguments: arguments)
         let columns = statement.columnNames
         return try Row.fetchAll(statement).map { row in
             SQLRow(columns: columns, values: row.databaseValues.map(SQLValue.init))

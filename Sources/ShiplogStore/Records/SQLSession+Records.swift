@@ -10,21 +10,13 @@ import GRDB
 extension FetchableRecord {
     /// Every row of `sql` as a record.
     static func fetchAll(_ db: any SQLSession, sql: String, arguments: SQLArguments = []) throws -> [Self] {
-        if let sqlite = db as? SQLiteSession {
-            let statement = try sqlite.db.cachedStatement(sql: sql)
-            statement.arguments = SQLiteSession.arguments(arguments)
-            return try fetchAll(statement)
-        }
+        if let sqlite = db as? SQLiteSession { return try fetchAll(sqlite.statement(sql: sql, arguments: arguments)) }
         return try db.fetchAll(sql: sql, arguments: arguments).map { try Self(row: Row($0)) }
     }
 
     /// The first row of `sql` as a record, if there is one.
     static func fetchOne(_ db: any SQLSession, sql: String, arguments: SQLArguments = []) throws -> Self? {
-        if let sqlite = db as? SQLiteSession {
-            let statement = try sqlite.db.cachedStatement(sql: sql)
-            statement.arguments = SQLiteSession.arguments(arguments)
-            return try fetchOne(statement)
-        }
+        if let sqlite = db as? SQLiteSession { return try fetchOne(sqlite.statement(sql: sql, arguments: arguments)) }
         return try db.fetchOne(sql: sql, arguments: arguments).map { try Self(row: Row($0)) }
     }
 }

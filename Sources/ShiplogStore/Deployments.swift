@@ -5,11 +5,6 @@ public import ShiplogModel
 public struct StoredDeployment: Sendable, Hashable {
     public var id: Int64
     public var deployment: Deployment
-
-    public init(id: Int64, deployment: Deployment) {
-        self.id = id
-        self.deployment = deployment
-    }
 }
 
 extension SQLStore {

@@ -23,14 +23,6 @@ public struct KeyInfo: Sendable, Hashable {
     public var scope: KeyScope
     public var createdAt: Timestamp
     public var revokedAt: Timestamp?
-
-    public init(id: String, page: String, scope: KeyScope, createdAt: Timestamp, revokedAt: Timestamp? = nil) {
-        self.id = id
-        self.page = page
-        self.scope = scope
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
 }
 
 /// A key just created: the secret is shown once and never again.

@@ -8,12 +8,6 @@ public struct RecordedDeployment: Sendable, Hashable {
     public var createdRelease: Release?
     /// Whether its environment was created for it.
     public var createdEnvironment: Bool
-
-    public init(stored: StoredDeployment, createdRelease: Release?, createdEnvironment: Bool) {
-        self.stored = stored
-        self.createdRelease = createdRelease
-        self.createdEnvironment = createdEnvironment
-    }
 }
 
 extension SQLStore {

@@ -8,13 +8,6 @@ public struct ReleaseCandidate: Sendable, Hashable {
     public var release: Release
     /// Whether the release was created with the candidate.
     public var releaseCreated: Bool
-
-    /// What a candidate write stored.
-    public init(candidate: Release, release: Release, releaseCreated: Bool) {
-        self.candidate = candidate
-        self.release = release
-        self.releaseCreated = releaseCreated
-    }
 }
 
 extension SQLStore {

@@ -62,11 +62,6 @@ public struct RollbackOutcome: Sendable, Hashable {
     /// The new (`pending`) deployments, one per component rolled back, in component order.
     public var created: [StoredDeployment]
 
-    public init(canceled: [StoredDeployment], created: [StoredDeployment]) {
-        self.canceled = canceled
-        self.created = created
-    }
-
     /// Every deployment that changed or was added, oldest row first.
     public var changed: [StoredDeployment] { (canceled + created).sorted { $0.id < $1.id } }
 }

@@ -20,11 +20,6 @@ package enum StoreCopy {
     package struct Count: Sendable, Hashable {
         package var table: String
         package var rows: Int
-
-        package init(table: String, rows: Int) {
-            self.table = table
-            self.rows = rows
-        }
     }
 
     /// Every table of the schema (both stores have the same), parents before the rows that refer to

@@ -6,8 +6,7 @@ import Testing
 /// deployment by id, with whether it is the newest of its page; the same on every store.
 @Suite struct BothStoresChangedRowTests {
     @Test(arguments: StoreKind.tested) func aReleaseIsReadAgainByReferenceWithWhetherItIsTheNewest(kind: StoreKind) async throws {
-        let (opened, _) = try await kind.make()
-        let store = try #require(opened as? any SQLStore)
+        let (store, _) = try await kind.make()
         try await store.ensurePage(id: "acme")
         try await store.putComponent(Component(slug: "api"), page: "acme")
         try await store.putComponent(Component(slug: "web"), page: "acme")
@@ -31,8 +30,7 @@ import Testing
     }
 
     @Test(arguments: StoreKind.tested) func aDeploymentIsReadAgainByIDWithWhetherItIsTheNewest(kind: StoreKind) async throws {
-        let (opened, _) = try await kind.make()
-        let store = try #require(opened as? any SQLStore)
+        let (store, _) = try await kind.make()
         try await store.ensurePage(id: "acme")
         try await store.putComponent(Component(slug: "api"), page: "acme")
         try await store.createEnvironment(Environment(name: "production"), page: "acme")

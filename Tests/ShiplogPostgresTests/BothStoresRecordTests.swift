@@ -93,16 +93,14 @@ import Testing
     }
 
     @Test(arguments: StoreKind.tested) func everyFieldOfEveryTableIsReadBackAsWritten(kind: StoreKind) async throws {
-        let (opened, _) = try await kind.make()
-        let store = try #require(opened as? any SQLStore)
+        let (store, _) = try await kind.make()
         let data = Self.everything()
         try await store.importData(data)
         #expect(try await store.load(page: "acme") == data)
     }
 
     @Test(arguments: StoreKind.tested) func aFieldNoLongerGivenIsCleared(kind: StoreKind) async throws {
-        let (opened, _) = try await kind.make()
-        let store = try #require(opened as? any SQLStore)
+        let (store, _) = try await kind.make()
         var data = Self.everything()
         try await store.importData(data)
         data.page.description = nil

@@ -121,8 +121,7 @@ import Testing
     }
 
     @Test(arguments: StoreKind.tested) func theCopyKnowsEveryTableOfTheSchema(kind: StoreKind) async throws {
-        let (made, _) = try await kind.make()
-        let store = try #require(made as? any SQLStore)
+        let (store, _) = try await kind.make()
         let sql =
             kind == .sqlite
             ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

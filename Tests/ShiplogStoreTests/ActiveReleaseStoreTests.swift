@@ -25,13 +25,17 @@ import Testing
     }
 
     static func prepared(active: String? = nil) async throws -> TemporaryStore {
-        let temporary = try await TemporaryStore()
-        try await temporary.store.importData(data(active: active))
-        return temporary
+        try await TemporaryStore(importing: data(active: active))
     }
 
     static func active(_ store: any Store) async throws -> String? {
         try await store.load(page: page)?.components.first?.active
+    }
+
+    /// Whether `error` is the store's conflict, with `words` in its message.
+    static func isConflict(_ error: any Error, mentioning words: String) -> Bool {
+        guard let error = error as? StoreError, error.code == .conflict else { return false }
+        return error.message.contains(words)
     }
 
     static func reference(_ version: String) -> ReleaseReference { ReleaseReference(component: "api", version: version) }
@@ -72,11 +76,7 @@ import Testing
         let store = temporary.store
         await #expect {
             try await store.activate(Self.reference("v1.2.0"), page: Self.page)
-        } throws: { error in
-            guard let error = error as? StoreError, error.code == .conflict else { return false }
-            let message = error.message
-            return message.contains("yanked")
-        }
+        } throws: { Self.isConflict($0, mentioning: "yanked") }
         await #expect(throws: StoreError.notFound("release \"v9.0.0\" of component \"api\"")) {
             try await store.activate(Self.reference("v9.0.0"), page: Self.page)
         }
@@ -98,11 +98,7 @@ import Testing
         _ = try await store.activate(Self.reference("v1.0.0"), page: Self.page)
         await #expect {
             try await store.deleteRelease(Self.reference("v1.0.0"), page: Self.page)
-        } throws: { error in
-            guard let error = error as? StoreError, error.code == .conflict else { return false }
-            let message = error.message
-            return message.contains("active release")
-        }
+        } throws: { Self.isConflict($0, mentioning: "active release") }
         try await store.clearActive(component: "api", page: Self.page)
         #expect(try await store.deleteRelease(Self.reference("v1.0.0"), page: Self.page))
     }
@@ -113,8 +109,7 @@ import Testing
         let stored = try #require(try await temporary.store.load(page: Self.page))
         let text = JSONWriter.write(DataEncoder.document(stored))
         let reloaded = try DataLoader.load([DataSource(name: "export.json", bytes: Array(text.utf8))])
-        let other = try await TemporaryStore()
-        try await other.store.importData(reloaded.data)
+        let other = try await TemporaryStore(importing: reloaded.data)
         #expect(try await Self.active(other.store) == "v1.0.0")
         // When and by whom it was activated is store metadata, which exports do not carry.
         var expected = stored

@@ -23,10 +23,8 @@ import Testing
     }
 
     @Test func importGivesEveryReleaseAndDeploymentANewUniqueIdByImport() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
         let before = Int64(Date().timeIntervalSince1970)
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let stored = try #require(try await temporary.store.load(page: data.page.id))
         let ids = stored.releases.map(\.id) + stored.deployments.map(\.id)
         #expect(ids.allSatisfy(Self.isUUIDv7))
@@ -40,9 +38,7 @@ import Testing
     }
 
     @Test func exportThenImportIntoAnotherStoreKeepsIdsAndCreation() async throws {
-        let first = try await TemporaryStore()
-        let data = try exampleData()
-        try await first.store.importData(data)
+        let (first, data) = try await TemporaryStore.example()
         let release = try await first.store.createRelease(
             Release(component: "api", version: Version("9.0.0"), publishedAt: Timestamp(seconds: 1_800_000_000)),
             page: data.page.id,
@@ -52,16 +48,13 @@ import Testing
         let stored = try #require(try await first.store.load(page: data.page.id))
         let exported = JSONWriter.write(DataEncoder.document(stored))
         let reloaded = try DataLoader.load([DataSource(name: "export.json", bytes: Array(exported.utf8))])
-        let second = try await TemporaryStore()
-        try await second.store.importData(reloaded.data)
+        let second = try await TemporaryStore(importing: reloaded.data)
         #expect(try await second.store.load(page: data.page.id) == stored)
     }
 
     @Test func anExportImportedWhereTheSameDataIsMergesInsteadOfDoubling() async throws {
         let data = try exampleData()
-        let (first, second) = (try await TemporaryStore(), try await TemporaryStore())
-        try await first.store.importData(data)
-        try await second.store.importData(data)
+        let (first, second) = (try await TemporaryStore(importing: data), try await TemporaryStore(importing: data))
         let exported = try #require(try await first.store.load(page: data.page.id))
         let summary = try await second.store.importData(exported)
         #expect(summary.created["deployments"] == nil && summary.created["releases"] == nil)
@@ -93,11 +86,9 @@ import Testing
     }
 
     @Test func fromVersionIsWhatTheEnvironmentRanBefore() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
         let page = data.page.id
-        try await store.importData(data)
         try await store.createEnvironment(Environment(name: "canary"), page: page)
         let versions = data.releases.filter { $0.component == "api" && $0.status == .published }.map(\.version.text)
         func deploy(_ version: String, _ status: Deployment.Status) async throws -> Deployment {
@@ -117,11 +108,9 @@ import Testing
     }
 
     @Test func aDeploymentIsChangedAndDeletedByItsId() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
         let page = data.page.id
-        try await store.importData(data)
         try await store.ensurePage(id: "other")
         let release = Release(component: "api", version: Version("9.0.0"), publishedAt: Timestamp(seconds: 1_800_000_000))
         try await store.createRelease(release, page: page, by: "k")
@@ -148,11 +137,9 @@ import Testing
     }
 
     @Test func webhookEventsCarryTheIdsAndCreation() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
         let page = data.page.id
-        try await store.importData(data)
         _ = try await store.createWebhook(WebhookRegistration(url: "https://a.example/hook", secret: "s"), page: page)
         let release = try await store.createRelease(
             Release(component: "api", version: Version("9.9.9"), publishedAt: Timestamp(seconds: 1_893_553_445)),

@@ -6,10 +6,8 @@ import Testing
 /// its release (a draft) when they are new, all in one transaction.
 @Suite struct RecordedDeploymentTests {
     @Test func createsTheEnvironmentAndTheDraftWithTheDeployment() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
-        try await store.importData(data)
         let page = data.page.id
         let deployment = Deployment(component: "api", version: "v9.9.9", environment: "canary", status: .success)
         let draft = Release(component: "api", version: Version("v9.9.9"), status: .draft, codeName: "Otter")
@@ -28,10 +26,8 @@ import Testing
     }
 
     @Test func aDeploymentThatFailsLeavesNoEnvironmentAndNoDraft() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
-        try await store.importData(data)
         let page = data.page.id
         let first = try await store.recordDeployment(
             Deployment(component: "api", version: "v1.9.0", environment: "production"),
@@ -51,9 +47,7 @@ import Testing
     }
 
     @Test func anUnknownComponentIsRefused() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         await #expect(throws: StoreError.self) {
             try await temporary.store.recordDeployment(
                 Deployment(component: "nope", version: "1", environment: "production"),

@@ -6,9 +6,7 @@ import Testing
 /// ``Store/createReleaseCandidate(_:of:buildRequest:page:by:)``: Aviator's release candidates (SPEC §7).
 @Suite struct ReleaseCandidateTests {
     func prepared() async throws -> (TemporaryStore, String) {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         return (temporary, data.page.id)
     }
 

@@ -47,10 +47,8 @@ import Testing
     }
 
     @Test func aRollbackIsRecordedAndFrozenEnvironmentsNeedForce() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
-        try await store.importData(data)
         let releases = data.releases.filter { $0.component == "api" && $0.status == .published }.map(\.version.text)
         try await store.createEnvironment(Environment(name: "canary"), page: data.page.id)
         await #expect(throws: StoreError.conflict("environment \"canary\" already exists")) {
@@ -92,10 +90,8 @@ import Testing
     let versions: [String: [String]]
 
     init() async throws {
-        temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
-        page = data.page.id
+        let (example, data) = try await TemporaryStore.example()
+        (temporary, page) = (example, data.page.id)
         var versions: [String: [String]] = [:]
         for release in data.releases where release.status == .published && !release.isPrerelease {
             versions[release.component, default: []].append(release.version.text)

@@ -4,15 +4,8 @@ import Testing
 
 /// Customer sites complete (SPEC §6.1): create, rename and delete.
 @Suite struct SiteTests {
-    private func loaded() async throws -> (TemporaryStore, ReleaseData) {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
-        return (temporary, data)
-    }
-
     @Test func createAddsASiteWithoutReleases() async throws {
-        let (temporary, data) = try await loaded()
+        let (temporary, data) = try await TemporaryStore.example()
         let page = data.page.id
         try await temporary.store.createSite(slug: "acme", name: "Acme Corp", page: page)
         let stored = try #require(try await temporary.store.load(page: page))
@@ -21,7 +14,7 @@ import Testing
     }
 
     @Test func createRefusesASlugThatExists() async throws {
-        let (temporary, data) = try await loaded()
+        let (temporary, data) = try await TemporaryStore.example()
         let existing = try #require(data.sites.first)
         await #expect(throws: StoreError.conflict("site \"\(existing.slug)\" already exists")) {
             try await temporary.store.createSite(slug: existing.slug, name: "Other", page: data.page.id)
@@ -33,7 +26,7 @@ import Testing
     }
 
     @Test func renameKeepsTheReleases() async throws {
-        let (temporary, data) = try await loaded()
+        let (temporary, data) = try await TemporaryStore.example()
         let site = try #require(data.sites.first { !$0.releases.isEmpty })
         try await temporary.store.renameSite(slug: site.slug, name: "Renamed", page: data.page.id)
         var stored = try #require(try await temporary.store.load(page: data.page.id))
@@ -49,7 +42,7 @@ import Testing
     }
 
     @Test func deleteDetachesTheReleasesAndKeepsThem() async throws {
-        let (temporary, data) = try await loaded()
+        let (temporary, data) = try await TemporaryStore.example()
         let site = try #require(data.sites.first { !$0.releases.isEmpty })
         #expect(try await temporary.store.deleteSite(slug: site.slug, page: data.page.id))
         let stored = try #require(try await temporary.store.load(page: data.page.id))

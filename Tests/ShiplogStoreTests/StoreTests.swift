@@ -34,6 +34,18 @@ final class TemporaryStore {
         Self.onSQLite ? try SQLiteStore(path: location) : try await PostgresStore.open(location)
     }
 
+    /// A new store holding `data`, imported.
+    convenience init(importing data: ReleaseData) async throws {
+        try await self.init()
+        try await store.importData(data)
+    }
+
+    /// A new store holding the example page (``exampleData()``), and that data.
+    static func example() async throws -> (TemporaryStore, ReleaseData) {
+        let data = try exampleData()
+        return (try await TemporaryStore(importing: data), data)
+    }
+
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
@@ -71,9 +83,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func exportedDocumentLoadsAsTheSameData() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let stored = try #require(try await temporary.store.load(page: data.page.id))
         let text = JSONWriter.write(DataEncoder.document(stored))
         let reloaded = try DataLoader.load([DataSource(name: "export.json", bytes: Array(text.utf8))])
@@ -84,9 +94,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func importingTwiceChangesNothing() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let second = try await temporary.store.importData(data)
         #expect(second.created["releases"] == nil)
         #expect(second.created["deployments"] == nil)
@@ -121,10 +129,8 @@ func exampleData() throws -> ReleaseData {
 
 @Suite struct ReleaseWriteTests {
     @Test func createUpdateAndDeleteARelease() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
-        try await store.importData(data)
         let component = data.components[0].slug
         var release = Release(component: component, version: Version("9.0.0"), publishedAt: Timestamp(seconds: 1_800_000_000), notes: "New.")
         try await store.createRelease(release, page: data.page.id)
@@ -141,9 +147,7 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func aReleaseNeedsItsComponentAndPage() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let orphan = Release(component: "ghost", version: Version("1.0.0"), publishedAt: Timestamp(seconds: 0))
         await #expect(throws: StoreError.invalid(field: "component", message: "unknown component \"ghost\"; create it first")) {
             try await temporary.store.createRelease(orphan, page: data.page.id)
@@ -154,18 +158,14 @@ func exampleData() throws -> ReleaseData {
     }
 
     @Test func aReleaseSomethingRefersToCannotBeDeleted() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let member = try #require(data.groups.first?.members.first)
         await #expect(throws: StoreError.self) { try await temporary.store.deleteRelease(member, page: data.page.id) }
         #expect(try await temporary.store.load(page: data.page.id)?.withoutStoreFields == data)
     }
 
     @Test func groupsNeedExistingMembersAndANewVersion() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let existing = try #require(data.groups.first)
         await #expect(throws: StoreError.conflict("group \"\(existing.version.text)\" already exists")) {
             try await temporary.store.createGroup(existing, page: data.page.id)

@@ -18,9 +18,7 @@ func changePreferences(_ store: any Store, _ data: ReleaseData, _ email: String,
 
 /// A store with the example page and `emails` confirmed with `preferences`.
 func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major, .minor, .patch]) async throws -> (TemporaryStore, ReleaseData) {
-    let temporary = try await TemporaryStore()
-    let data = try exampleData()
-    try await temporary.store.importData(data)
+    let (temporary, data) = try await TemporaryStore.example()
     for email in emails {
         #expect(try await temporary.store.subscribe(page: data.page.id, email: email, preferences: preferences) == .confirmationQueued)
         #expect(
@@ -33,10 +31,8 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
 
 @Suite struct SubscriptionTests {
     @Test func doubleOptIn() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
-        try await store.importData(data)
         #expect(try await store.subscribe(page: data.page.id, email: "Ann@Example.com", preferences: [.major]) == .confirmationQueued)
         #expect(try await store.subscribers(page: data.page.id).map(\.state) == [.pending])
         let token = try await confirmationToken(store, "Ann@Example.com")
@@ -77,9 +73,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     }
 
     @Test func confirmationMailIsThrottledPerAddress() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         var outcomes: [SubscribeOutcome] = []
         for _ in 0..<5 { outcomes.append(try await temporary.store.subscribe(page: data.page.id, email: "a@b.example", preferences: [])) }
         #expect(outcomes == [.confirmationQueued, .confirmationQueued, .confirmationQueued, .throttled, .throttled])
@@ -195,9 +189,7 @@ func storeWithSubscribers(_ emails: [String], preferences: [BumpKind] = [.major,
     }
 
     @Test func importedSubscribersGetReleaseMailButUnsubscribedStayOut() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let list = (0..<20_000).map { (email: "reader\($0)@x.example", preferences: [BumpKind.major]) }
         #expect(try await temporary.store.importSubscribers(page: data.page.id, list) == 20_000)
         #expect(try await temporary.store.importSubscribers(page: data.page.id, Array(list.prefix(10))) == 10)

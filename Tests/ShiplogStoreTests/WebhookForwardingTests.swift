@@ -89,9 +89,7 @@ import Testing
     }
 
     @Test func aForwardingWebhookQueuesItsOwnURLAndStoresItsSettings() async throws {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store
         let settings = ["token": "tok", "org": "acme"]
         let hook = try await store.createWebhook(

@@ -6,9 +6,7 @@ import Testing
 @Suite struct WebhookQueueTests {
     /// A store with the example page and a published release `api 9.9.9` to queue events about.
     func prepared() async throws -> (TemporaryStore, String) {
-        let temporary = try await TemporaryStore()
-        let data = try exampleData()
-        try await temporary.store.importData(data)
+        let (temporary, data) = try await TemporaryStore.example()
         return (temporary, data.page.id)
     }
 

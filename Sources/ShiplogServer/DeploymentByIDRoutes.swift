@@ -20,7 +20,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     static let identityFields: Set<String> = ["component", "version", "environment"]
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("deployments") { request, context in try listDeployments(request, context) }
         pages.get("deployments/:id") { request, context in try showDeployment(request, context) }
         pages.patch("deployments/:id") { request, context in try await updateDeployment(request, context) }
@@ -67,8 +67,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     /// Changes what CI may change (status, started_at, finished_at, host, actor, commit, meta,
     /// error_message; null clears one); the identity and what the store set may be repeated, never changed.
     func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try deployment(access, context)
         var updated = try await MergePatch.decode(
             request,
@@ -95,8 +94,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
 
     /// Deletes one deployment (admin) → 204; a release none refers to any more may then be deleted.
     func deleteDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let current = try deployment(access, context)
         let page = access.page.data.page.id
         guard let id = current.id else { throw APIError.notFound("deployment") }

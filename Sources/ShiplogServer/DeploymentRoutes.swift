@@ -15,7 +15,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     let notify: @Sendable (String) async -> Void
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("environments") { request, context in try listEnvironments(request, context) }
         pages.post("environments") { request, context in try await createEnvironment(request, context) }
         pages.patch("environments/:environment") { request, context in try await patchEnvironment(request, context) }
@@ -39,8 +39,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     /// Needs `write`: CI creates the environments it deploys to (`shiplog deploy --create-environment`);
     /// freezing one (PATCH) stays `admin`.
     func createEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let body = try await RequestInput.json(request, context)
         let environment: ShiplogModel.Environment
         do { environment = try ValueDecoding.environment(body, source: "request body") } catch { throw APIError.invalid(error) }
@@ -53,8 +52,7 @@ struct DeploymentRoutes: PageAPIRoutes {
 
     /// `{"frozen": true}` freezes: rollbacks then need `force`.
     func patchEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let name = try environmentName(context)
         let members = try await RequestInput.object(request, context)
         var causes = members.filter { $0.key != "frozen" && $0.key != "name" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
@@ -86,8 +84,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     }
 
     func createDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let members = try RequestInput.fixing("environment", to: name, in: try await RequestInput.object(request, context))
         try RequestInput.refuseStoreSet(members, DeploymentByIDRoutes.storeSetFields)
@@ -103,8 +100,7 @@ struct DeploymentRoutes: PageAPIRoutes {
 
     /// `{component, version, status}`: updates the newest matching deployment, or records one.
     func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let body = JSONValue.object(try await RequestInput.object(request, context))
         guard case .object(let members) = body else { throw APIError.notFound("route") }
@@ -149,8 +145,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     /// deployment; without → 201 `{"items": [the new deployments]}`. Frozen without force → 400;
     /// nothing to roll back to → 404.
     func rollback(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let body = JSONValue.object(try await RequestInput.object(request, context))
         var causes: [APIError.Cause] = []

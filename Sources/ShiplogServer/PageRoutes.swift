@@ -13,7 +13,7 @@ struct PageRoutes: PageAPIRoutes {
     var releaseWrites: ReleaseWrites? = nil
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get { request, context in try showPage(request, context) }
         pages.put("components/:component") { request, context in try await putComponent(request, context) }
         pages.get("releases") { request, context in try listReleases(request, context) }
@@ -48,8 +48,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func putComponent(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let slug = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let members = try RequestInput.fixing("slug", to: slug, in: try await RequestInput.object(request, context))
         var component: Component
@@ -133,8 +132,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func createRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let body = try await RequestInput.json(request, context)
         if case .object(let members) = body { try RequestInput.refuseStoreSet(members, Self.storeSetFields) }
         let release: Release
@@ -152,8 +150,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func updateRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try release(access, context)
         let updated = try await MergePatch.decode(
             request,
@@ -179,8 +176,7 @@ struct PageRoutes: PageAPIRoutes {
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by"]
 
     func deleteRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try release(access, context)
         let id = access.page.data.page.id
         try await writeRelease(id) { () async throws(StoreError) in
@@ -191,8 +187,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func setStatus(_ status: Release.Status, _ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let stored = try await setStatus(status, of: try release(access, context), access)
         return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
     }
@@ -242,8 +237,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func createGroup(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let body = try await RequestInput.json(request, context)
         let group: ReleaseGroup
         do { group = try ValueDecoding.group(body, source: "request body") } catch { throw APIError.invalid(error) }

@@ -9,10 +9,8 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-    /// Deployment writes, put in the snapshot in place.
-    let deploymentChanges: DeploymentChanges
-    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
-    let notify: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place, then the site rebuilt and webhooks sent.
+    let writes: InPlaceWrites
 
     /// The fields of a deployment that the store sets, never the client (SPEC §1, §6.1).
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by", "from_version"]
@@ -76,16 +74,13 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
             answer: DataEncoder.deployment(current, answer: true),
             required: ["status"],
             invalid: "the change is not valid",
-            locked: {
-                if Self.identityFields.contains($0) { return "cannot change; record a new deployment instead" }
-                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-            },
+            locked: MergePatch.Locked(identity: Self.identityFields, instead: "record a new deployment", storeSet: Self.storeSetFields),
             as: ValueDecoding.deployment(_:source:)
         )
         updated.id = current.id
         let page = access.page.data.page.id
         let change = updated
-        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let stored = try await writes.deployments(page) { () async throws(StoreError) in
             let stored = try await store.replaceDeployment(change, page: page)
             return (stored, [stored])
         }

@@ -9,10 +9,8 @@ struct DeploymentRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-    /// Deployment writes, put in the snapshot in place.
-    let deploymentChanges: DeploymentChanges
-    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
-    let notify: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place, then the site rebuilt and webhooks sent.
+    let writes: InPlaceWrites
 
     func register(on router: Router<ShiplogContext>) {
         let pages = pageGroup(on: router)
@@ -91,7 +89,7 @@ struct DeploymentRoutes: PageAPIRoutes {
         let deployment: Deployment
         do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let page = access.page.data.page.id
-        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let stored = try await writes.deployments(page) { () async throws(StoreError) in
             let stored = try await store.addDeployment(deployment, page: page, by: access.keyID)
             return (stored, [stored.deployment])
         }
@@ -127,7 +125,7 @@ struct DeploymentRoutes: PageAPIRoutes {
             throw APIError.invalid("the deployment update is not valid", causes: causes)
         }
         let page = access.page.data.page.id
-        let (stored, _) = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let (stored, _) = try await writes.deployments(page) { () async throws(StoreError) in
             let result = try await store.updateDeployment(
                 ReleaseReference(component: component, version: version),
                 environment: name,
@@ -172,7 +170,7 @@ struct DeploymentRoutes: PageAPIRoutes {
         }
         guard causes.isEmpty else { throw APIError.invalid("the rollback is not valid", causes: causes) }
         let page = access.page.data.page.id
-        let outcome = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let outcome = try await writes.deployments(page) { () async throws(StoreError) in
             let outcome = try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page, by: access.keyID)
             return (outcome, outcome.changed.map(\.deployment))
         }

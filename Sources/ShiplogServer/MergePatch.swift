@@ -5,18 +5,34 @@ import ShiplogModel
 /// a member replaces the stored one, `null` removes it. Fields the caller may not change may be sent
 /// back as the answer shows them, never changed.
 enum MergePatch {
-    /// Applies `patch` to `members`; returns what is wrong. `locked(field)` says why a field cannot
-    /// change (nil when it can), `answer` is the object as answered, `required` the fields that may not be null.
+    /// The fields a patch may not change: those that name the object, and those the store sets.
+    struct Locked {
+        /// The fields that name the object: another value means another object.
+        var identity: Set<String>
+        /// What to do instead of changing one of them, e.g. `create a new release`.
+        var instead: String
+        /// The fields the store sets, never the client.
+        var storeSet: Set<String>
+
+        /// Why `field` cannot change; nil when it can.
+        func reason(_ field: String) -> String? {
+            if identity.contains(field) { return "cannot change; \(instead) instead" }
+            return storeSet.contains(field) ? "set by the store; cannot change" : nil
+        }
+    }
+
+    /// Applies `patch` to `members`; returns what is wrong. `answer` is the object as answered,
+    /// `required` the fields that may not be null.
     static func apply(
         _ patch: [JSONMember],
         to members: inout [JSONMember],
         answer: JSONValue,
         required: Set<String> = [],
-        locked: (String) -> String?
+        locked: Locked
     ) -> [APIError.Cause] {
         var causes: [APIError.Cause] = []
         for change in patch {
-            if let why = locked(change.key) {
+            if let why = locked.reason(change.key) {
                 if change.value != (answer[change.key] ?? .null) { causes.append(.init(field: change.key, error: why)) }
                 continue
             }
@@ -39,7 +55,7 @@ enum MergePatch {
         answer: JSONValue,
         required: Set<String> = [],
         invalid: String,
-        locked: (String) -> String?,
+        locked: Locked,
         as decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
     ) async throws -> Value {
         let patch = try await RequestInput.object(request, context)

@@ -10,7 +10,7 @@ struct PageRoutes: PageAPIRoutes {
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     let changed: @Sendable (String) async -> Void
     /// Release writes applied to the snapshot in place (the server's); nil reloads the page after each.
-    var releaseWrites: ReleaseWrites? = nil
+    var releaseWrites: InPlaceWrites? = nil
 
     func register(on router: Router<ShiplogContext>) {
         let pages = pageGroup(on: router)
@@ -158,10 +158,7 @@ struct PageRoutes: PageAPIRoutes {
             stored: DataEncoder.release(current),
             answer: DataEncoder.release(current, resolvingPrerelease: true),
             invalid: "the release's identity cannot change",
-            locked: {
-                if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
-                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-            },
+            locked: MergePatch.Locked(identity: ["component", "version"], instead: "create a new release", storeSet: Self.storeSetFields),
             as: ValueDecoding.release(_:source:)
         )
         let id = access.page.data.page.id
@@ -210,7 +207,7 @@ struct PageRoutes: PageAPIRoutes {
     /// A release write: its change put in the snapshot in place when ``releaseWrites`` is set, else
     /// the page reloaded after it (as ``write(_:_:)``).
     func writeRelease<T: Sendable>(_ page: String, _ body: () async throws(StoreError) -> (T, ReleaseChange)) async throws(APIError) -> T {
-        if let releaseWrites { return try await releaseWrites.write(page, body) }
+        if let releaseWrites { return try await releaseWrites.release(page, body) }
         return try await write(page) { () async throws(StoreError) in try await body().0 }
     }
 

@@ -70,8 +70,8 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
         var updated = try await MergePatch.decode(
             request,
             context,
-            stored: DataEncoder.deployment(current),
-            answer: DataEncoder.deployment(current, answer: true),
+            current,
+            encode: DataEncoder.deployment(_:answer:),
             required: ["status"],
             invalid: "the change is not valid",
             locked: MergePatch.Locked(identity: Self.identityFields, instead: "record a new deployment", storeSet: Self.storeSetFields),

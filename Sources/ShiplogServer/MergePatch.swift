@@ -46,21 +46,22 @@ enum MergePatch {
         return causes
     }
 
-    /// The request's patch applied to `stored` (the value as stored, a JSON object) and decoded
-    /// again; a 400 with `invalid` and a cause per field that may not change as asked.
+    /// The request's patch applied to `current` and decoded again; a 400 with `invalid` and a cause
+    /// per field that may not change as asked. `encode(value, false)` is a value as stored, a JSON
+    /// object; `encode(value, true)` as answered.
     static func decode<Value>(
         _ request: Request,
         _ context: ShiplogContext,
-        stored: JSONValue,
-        answer: JSONValue,
+        _ current: Value,
+        encode: (Value, _ answer: Bool) -> JSONValue,
         required: Set<String> = [],
         invalid: String,
         locked: Locked,
         as decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
     ) async throws -> Value {
         let patch = try await RequestInput.object(request, context)
-        guard case .object(var members) = stored else { throw APIError.invalid(invalid, causes: []) }
-        let causes = apply(patch, to: &members, answer: answer, required: required, locked: locked)
+        guard case .object(var members) = encode(current, false) else { throw APIError.invalid(invalid, causes: []) }
+        let causes = apply(patch, to: &members, answer: encode(current, true), required: required, locked: locked)
         if !causes.isEmpty { throw APIError.invalid(invalid, causes: causes) }
         do { return try decode(.object(members), "request body") } catch { throw APIError.invalid(error) }
     }

@@ -155,8 +155,8 @@ struct PageRoutes: PageAPIRoutes {
         let updated = try await MergePatch.decode(
             request,
             context,
-            stored: DataEncoder.release(current),
-            answer: DataEncoder.release(current, resolvingPrerelease: true),
+            current,
+            encode: DataEncoder.release(_:resolvingPrerelease:),
             invalid: "the release's identity cannot change",
             locked: MergePatch.Locked(identity: ["component", "version"], instead: "create a new release", storeSet: Self.storeSetFields),
             as: ValueDecoding.release(_:source:)

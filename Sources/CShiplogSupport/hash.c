@@ -24,17 +24,22 @@ static inline uint64_t load64(const uint8_t *p) {
     return v;  // little-endian hosts (x86-64, arm64), as the digests in caches assume
 }
 
+static const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+
+// The mixing of a block's two halves, in the body and for the tail.
+static inline uint64_t mix_k1(uint64_t k1) { return rotl64(k1 * c1, 31) * c2; }
+static inline uint64_t mix_k2(uint64_t k2) { return rotl64(k2 * c2, 33) * c1; }
+
 void shiplog_hash128(const void *bytes, size_t count, uint64_t out[2]) {
     const uint8_t *data = (const uint8_t *)bytes;
     const size_t blocks = count / 16;
     uint64_t h1 = 0, h2 = 0;
-    const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
 
     for (size_t i = 0; i < blocks; i++) {
         uint64_t k1 = load64(data + i * 16), k2 = load64(data + i * 16 + 8);
-        k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
+        h1 ^= mix_k1(k1);
         h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-        k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
+        h2 ^= mix_k2(k2);
         h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
     }
 
@@ -48,7 +53,7 @@ void shiplog_hash128(const void *bytes, size_t count, uint64_t out[2]) {
     case 11: k2 ^= (uint64_t)tail[10] << 16; /* fall through */
     case 10: k2 ^= (uint64_t)tail[9] << 8; /* fall through */
     case 9: k2 ^= (uint64_t)tail[8];
-        k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;
+        h2 ^= mix_k2(k2);
         /* fall through */
     case 8: k1 ^= (uint64_t)tail[7] << 56; /* fall through */
     case 7: k1 ^= (uint64_t)tail[6] << 48; /* fall through */
@@ -58,7 +63,7 @@ void shiplog_hash128(const void *bytes, size_t count, uint64_t out[2]) {
     case 3: k1 ^= (uint64_t)tail[2] << 16; /* fall through */
     case 2: k1 ^= (uint64_t)tail[1] << 8; /* fall through */
     case 1: k1 ^= (uint64_t)tail[0];
-        k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
+        h1 ^= mix_k1(k1);
     }
 
     h1 ^= (uint64_t)count; h2 ^= (uint64_t)count;

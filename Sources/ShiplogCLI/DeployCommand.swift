@@ -114,12 +114,11 @@ struct DeployCommand: AsyncParsableCommand {
                 return
             }
             let finished = Deployment.Status(rawValue: status).map { [.success, .failure, .canceled, .error].contains($0) } ?? false
-            for (key, value) in [
-                ("started_at", time(startedAt) ?? now), ("finished_at", time(finishedAt) ?? (finished ? now : nil)), ("host", host),
-                ("commit", commit), ("actor", actor),
-            ] {
-                if let value { fields.append(JSONMember(key, .string(value))) }
-            }
+            fields.append("started_at", time(startedAt) ?? now)
+            fields.append("finished_at", time(finishedAt) ?? (finished ? now : nil))
+            fields.append("host", host)
+            fields.append("commit", commit)
+            fields.append("actor", actor)
             let answer = try await client.send(.POST, path, .object(fields))
             guard answer.isSuccess else { throw unknownEnvironment(answer, "recording the deployment of \(name)") }
             Console.output("deployment of \(name): \(status)")

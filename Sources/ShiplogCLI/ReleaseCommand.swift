@@ -88,16 +88,13 @@ struct ReleaseCommand: AsyncParsableCommand {
             }
         }
         var fields: [JSONMember] = [JSONMember("status", .string(draft ? "draft" : "published"))]
-        func add(_ key: String, _ value: String?) {
-            if let value { fields.append(JSONMember(key, .string(value))) }
-        }
-        add("title", title)
-        add("notes", text)
-        add("published_at", publishedAt ?? (draft ? nil : Timestamp.now().rfc3339))
-        add("commit", commit)
-        add("tag", tag)
-        add("url", url)
-        add("author", author)
+        fields.append("title", title)
+        fields.append("notes", text)
+        fields.append("published_at", publishedAt ?? (draft ? nil : Timestamp.now().rfc3339))
+        fields.append("commit", commit)
+        fields.append("tag", tag)
+        fields.append("url", url)
+        fields.append("author", author)
         let name = "\(component) \(version)"
         try await createOrUpdate(client, component, version, name, fields)
         guard activate else { return }

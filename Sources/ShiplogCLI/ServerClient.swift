@@ -251,3 +251,10 @@ func clientCall(_ body: () async throws -> Void) async throws {
         throw ExitCode.failure
     }
 }
+
+extension [JSONMember] {
+    /// Appends `"key": "value"` when there is a value.
+    mutating func append(_ key: String, _ value: String?) {
+        if let value { append(JSONMember(key, .string(value))) }
+    }
+}

@@ -72,12 +72,6 @@ public struct ImportTarget: Sendable {
     /// The one component.
     public var component: Component
 
-    /// Creates a target.
-    public init(page: Page, component: Component) {
-        self.page = page
-        self.component = component
-    }
-
     /// The component's slug, its `repo` and `url` (`https://github.com/OWNER/NAME` when only the
     /// repo is given), and a page named after it unless `pageID`/`pageTitle` say otherwise.
     /// Returns the problems of the given values instead when there are any.

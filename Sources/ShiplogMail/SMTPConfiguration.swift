@@ -40,12 +40,6 @@ public struct SMTPConfiguration: Sendable, Hashable, CustomStringConvertible {
         public var user: String
         /// The password.
         public var password: String
-
-        /// Creates credentials.
-        public init(user: String, password: String) {
-            self.user = user
-            self.password = password
-        }
     }
 
     /// The server's host name or IP address.

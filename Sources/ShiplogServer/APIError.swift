@@ -10,11 +10,6 @@ struct APIError: Error, HTTPResponseError, Sendable {
     struct Cause: Error, Sendable, Hashable {
         var field: String
         var error: String
-
-        init(field: String, error: String) {
-            self.field = field
-            self.error = error
-        }
     }
 
     var status: HTTPResponse.Status

@@ -11,7 +11,7 @@ struct ActiveReleaseRoutes: PageAPIRoutes {
     let changed: @Sendable (String) async -> Void
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.post("components/:component/releases/:version/activate") { request, context in try await activate(request, context) }
         pages.get("components/:component/active") { request, context in try showActive(request, context) }
         pages.delete("components/:component/active") { request, context in try await clearActive(request, context) }
@@ -19,8 +19,7 @@ struct ActiveReleaseRoutes: PageAPIRoutes {
 
     /// `POST …/releases/{version}/activate` → `{release, previous_active}`; a draft is published first.
     func activate(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let version = try RequestInput.parameter("version", context, rule: Rules.versionProblem)
         let page = access.page
@@ -54,8 +53,7 @@ struct ActiveReleaseRoutes: PageAPIRoutes {
 
     /// `DELETE …/active` → `{release, pinned: false, previous_active}`: the latest is automatic again.
     func clearActive(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let id = access.page.data.page.id
         let previous = try await write(id) { () async throws(StoreError) in try await store.clearActive(component: component, page: id) }

@@ -9,10 +9,8 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-    /// Deployment writes, put in the snapshot in place.
-    let deploymentChanges: DeploymentChanges
-    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
-    let notify: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place, then the site rebuilt and webhooks sent.
+    let writes: InPlaceWrites
 
     /// The fields of a deployment that the store sets, never the client (SPEC §1, §6.1).
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by", "from_version"]
@@ -20,7 +18,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     static let identityFields: Set<String> = ["component", "version", "environment"]
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("deployments") { request, context in try listDeployments(request, context) }
         pages.get("deployments/:id") { request, context in try showDeployment(request, context) }
         pages.patch("deployments/:id") { request, context in try await updateDeployment(request, context) }
@@ -67,26 +65,22 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     /// Changes what CI may change (status, started_at, finished_at, host, actor, commit, meta,
     /// error_message; null clears one); the identity and what the store set may be repeated, never changed.
     func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try deployment(access, context)
         var updated = try await MergePatch.decode(
             request,
             context,
-            stored: DataEncoder.deployment(current),
-            answer: DataEncoder.deployment(current, answer: true),
+            current,
+            encode: DataEncoder.deployment(_:answer:),
             required: ["status"],
             invalid: "the change is not valid",
-            locked: {
-                if Self.identityFields.contains($0) { return "cannot change; record a new deployment instead" }
-                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-            },
+            locked: MergePatch.Locked(identity: Self.identityFields, instead: "record a new deployment", storeSet: Self.storeSetFields),
             as: ValueDecoding.deployment(_:source:)
         )
         updated.id = current.id
         let page = access.page.data.page.id
         let change = updated
-        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let stored = try await writes.deployments(page) { () async throws(StoreError) in
             let stored = try await store.replaceDeployment(change, page: page)
             return (stored, [stored])
         }
@@ -95,8 +89,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
 
     /// Deletes one deployment (admin) → 204; a release none refers to any more may then be deleted.
     func deleteDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let current = try deployment(access, context)
         let page = access.page.data.page.id
         guard let id = current.id else { throw APIError.notFound("deployment") }

@@ -9,13 +9,11 @@ struct DeploymentRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
-    /// Deployment writes, put in the snapshot in place.
-    let deploymentChanges: DeploymentChanges
-    /// Called after a committed deployment write, once the snapshot has it (site rebuild, webhooks).
-    let notify: @Sendable (String) async -> Void
+    /// Deployment writes, put in the snapshot in place, then the site rebuilt and webhooks sent.
+    let writes: InPlaceWrites
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("environments") { request, context in try listEnvironments(request, context) }
         pages.post("environments") { request, context in try await createEnvironment(request, context) }
         pages.patch("environments/:environment") { request, context in try await patchEnvironment(request, context) }
@@ -39,8 +37,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     /// Needs `write`: CI creates the environments it deploys to (`shiplog deploy --create-environment`);
     /// freezing one (PATCH) stays `admin`.
     func createEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let body = try await RequestInput.json(request, context)
         let environment: ShiplogModel.Environment
         do { environment = try ValueDecoding.environment(body, source: "request body") } catch { throw APIError.invalid(error) }
@@ -53,8 +50,7 @@ struct DeploymentRoutes: PageAPIRoutes {
 
     /// `{"frozen": true}` freezes: rollbacks then need `force`.
     func patchEnvironment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let name = try environmentName(context)
         let members = try await RequestInput.object(request, context)
         var causes = members.filter { $0.key != "frozen" && $0.key != "name" }.map { APIError.Cause(field: $0.key, error: "unknown field") }
@@ -86,15 +82,14 @@ struct DeploymentRoutes: PageAPIRoutes {
     }
 
     func createDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let members = try RequestInput.fixing("environment", to: name, in: try await RequestInput.object(request, context))
         try RequestInput.refuseStoreSet(members, DeploymentByIDRoutes.storeSetFields)
         let deployment: Deployment
         do { deployment = try ValueDecoding.deployment(.object(members), source: "request body") } catch { throw APIError.invalid(error) }
         let page = access.page.data.page.id
-        let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let stored = try await writes.deployments(page) { () async throws(StoreError) in
             let stored = try await store.addDeployment(deployment, page: page, by: access.keyID)
             return (stored, [stored.deployment])
         }
@@ -103,8 +98,7 @@ struct DeploymentRoutes: PageAPIRoutes {
 
     /// `{component, version, status}`: updates the newest matching deployment, or records one.
     func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let body = JSONValue.object(try await RequestInput.object(request, context))
         guard case .object(let members) = body else { throw APIError.notFound("route") }
@@ -131,7 +125,7 @@ struct DeploymentRoutes: PageAPIRoutes {
             throw APIError.invalid("the deployment update is not valid", causes: causes)
         }
         let page = access.page.data.page.id
-        let (stored, _) = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let (stored, _) = try await writes.deployments(page) { () async throws(StoreError) in
             let result = try await store.updateDeployment(
                 ReleaseReference(component: component, version: version),
                 environment: name,
@@ -149,8 +143,7 @@ struct DeploymentRoutes: PageAPIRoutes {
     /// deployment; without → 201 `{"items": [the new deployments]}`. Frozen without force → 400;
     /// nothing to roll back to → 404.
     func rollback(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let name = try environmentName(context)
         let body = JSONValue.object(try await RequestInput.object(request, context))
         var causes: [APIError.Cause] = []
@@ -177,7 +170,7 @@ struct DeploymentRoutes: PageAPIRoutes {
         }
         guard causes.isEmpty else { throw APIError.invalid("the rollback is not valid", causes: causes) }
         let page = access.page.data.page.id
-        let outcome = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+        let outcome = try await writes.deployments(page) { () async throws(StoreError) in
             let outcome = try await store.rollback(component: component, environment: name, force: force, actor: actor, page: page, by: access.keyID)
             return (outcome, outcome.changed.map(\.deployment))
         }

@@ -5,18 +5,34 @@ import ShiplogModel
 /// a member replaces the stored one, `null` removes it. Fields the caller may not change may be sent
 /// back as the answer shows them, never changed.
 enum MergePatch {
-    /// Applies `patch` to `members`; returns what is wrong. `locked(field)` says why a field cannot
-    /// change (nil when it can), `answer` is the object as answered, `required` the fields that may not be null.
+    /// The fields a patch may not change: those that name the object, and those the store sets.
+    struct Locked {
+        /// The fields that name the object: another value means another object.
+        var identity: Set<String>
+        /// What to do instead of changing one of them, e.g. `create a new release`.
+        var instead: String
+        /// The fields the store sets, never the client.
+        var storeSet: Set<String>
+
+        /// Why `field` cannot change; nil when it can.
+        func reason(_ field: String) -> String? {
+            if identity.contains(field) { return "cannot change; \(instead) instead" }
+            return storeSet.contains(field) ? "set by the store; cannot change" : nil
+        }
+    }
+
+    /// Applies `patch` to `members`; returns what is wrong. `answer` is the object as answered,
+    /// `required` the fields that may not be null.
     static func apply(
         _ patch: [JSONMember],
         to members: inout [JSONMember],
         answer: JSONValue,
         required: Set<String> = [],
-        locked: (String) -> String?
+        locked: Locked
     ) -> [APIError.Cause] {
         var causes: [APIError.Cause] = []
         for change in patch {
-            if let why = locked(change.key) {
+            if let why = locked.reason(change.key) {
                 if change.value != (answer[change.key] ?? .null) { causes.append(.init(field: change.key, error: why)) }
                 continue
             }
@@ -30,21 +46,22 @@ enum MergePatch {
         return causes
     }
 
-    /// The request's patch applied to `stored` (the value as stored, a JSON object) and decoded
-    /// again; a 400 with `invalid` and a cause per field that may not change as asked.
+    /// The request's patch applied to `current` and decoded again; a 400 with `invalid` and a cause
+    /// per field that may not change as asked. `encode(value, false)` is a value as stored, a JSON
+    /// object; `encode(value, true)` as answered.
     static func decode<Value>(
         _ request: Request,
         _ context: ShiplogContext,
-        stored: JSONValue,
-        answer: JSONValue,
+        _ current: Value,
+        encode: (Value, _ answer: Bool) -> JSONValue,
         required: Set<String> = [],
         invalid: String,
-        locked: (String) -> String?,
+        locked: Locked,
         as decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
     ) async throws -> Value {
         let patch = try await RequestInput.object(request, context)
-        guard case .object(var members) = stored else { throw APIError.invalid(invalid, causes: []) }
-        let causes = apply(patch, to: &members, answer: answer, required: required, locked: locked)
+        guard case .object(var members) = encode(current, false) else { throw APIError.invalid(invalid, causes: []) }
+        let causes = apply(patch, to: &members, answer: encode(current, true), required: required, locked: locked)
         if !causes.isEmpty { throw APIError.invalid(invalid, causes: causes) }
         do { return try decode(.object(members), "request body") } catch { throw APIError.invalid(error) }
     }

@@ -1,3 +1,4 @@
+import Hummingbird
 import ShiplogStore
 
 /// What the route groups under `/api/v1/pages/{page}` share: the snapshots, the hook called after
@@ -11,9 +12,22 @@ protocol PageAPIRoutes: Sendable {
 extension PageAPIRoutes {
     var store: any Store { snapshots.store }
 
+    /// The routes under `/api/v1/pages/{page}`, each read from a fresh snapshot of the page.
+    func pageGroup(on router: Router<ShiplogContext>) -> RouterGroup<ShiplogContext> {
+        router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+    }
+
     /// The caller's access to the page the path names.
     func access(_ context: ShiplogContext) throws(APIError) -> Access {
         try context.caller.access(try RequestInput.page(context), in: snapshots)
+    }
+
+    /// The caller's access to the page the path names, with a key of at least `scope` (401 without
+    /// one, 403 when it is too small).
+    func access(_ context: ShiplogContext, requiring scope: KeyScope) throws(APIError) -> Access {
+        let access = try access(context)
+        try access.require(scope)
+        return access
     }
 
     /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is

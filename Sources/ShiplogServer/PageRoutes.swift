@@ -10,10 +10,10 @@ struct PageRoutes: PageAPIRoutes {
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     let changed: @Sendable (String) async -> Void
     /// Release writes applied to the snapshot in place (the server's); nil reloads the page after each.
-    var releaseWrites: ReleaseWrites? = nil
+    var releaseWrites: InPlaceWrites? = nil
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get { request, context in try showPage(request, context) }
         pages.put("components/:component") { request, context in try await putComponent(request, context) }
         pages.get("releases") { request, context in try listReleases(request, context) }
@@ -48,8 +48,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func putComponent(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let slug = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
         let members = try RequestInput.fixing("slug", to: slug, in: try await RequestInput.object(request, context))
         var component: Component
@@ -133,8 +132,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func createRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let body = try await RequestInput.json(request, context)
         if case .object(let members) = body { try RequestInput.refuseStoreSet(members, Self.storeSetFields) }
         let release: Release
@@ -152,19 +150,15 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func updateRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try release(access, context)
         let updated = try await MergePatch.decode(
             request,
             context,
-            stored: DataEncoder.release(current),
-            answer: DataEncoder.release(current, resolvingPrerelease: true),
+            current,
+            encode: DataEncoder.release(_:resolvingPrerelease:),
             invalid: "the release's identity cannot change",
-            locked: {
-                if $0 == "component" || $0 == "version" { return "cannot change; create a new release instead" }
-                return Self.storeSetFields.contains($0) ? "set by the store; cannot change" : nil
-            },
+            locked: MergePatch.Locked(identity: ["component", "version"], instead: "create a new release", storeSet: Self.storeSetFields),
             as: ValueDecoding.release(_:source:)
         )
         let id = access.page.data.page.id
@@ -179,8 +173,7 @@ struct PageRoutes: PageAPIRoutes {
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by"]
 
     func deleteRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let current = try release(access, context)
         let id = access.page.data.page.id
         try await writeRelease(id) { () async throws(StoreError) in
@@ -191,8 +184,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func setStatus(_ status: Release.Status, _ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let stored = try await setStatus(status, of: try release(access, context), access)
         return JSONResponse.make(DataEncoder.release(stored, resolvingPrerelease: true))
     }
@@ -215,7 +207,7 @@ struct PageRoutes: PageAPIRoutes {
     /// A release write: its change put in the snapshot in place when ``releaseWrites`` is set, else
     /// the page reloaded after it (as ``write(_:_:)``).
     func writeRelease<T: Sendable>(_ page: String, _ body: () async throws(StoreError) -> (T, ReleaseChange)) async throws(APIError) -> T {
-        if let releaseWrites { return try await releaseWrites.write(page, body) }
+        if let releaseWrites { return try await releaseWrites.release(page, body) }
         return try await write(page) { () async throws(StoreError) in try await body().0 }
     }
 
@@ -242,8 +234,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func createGroup(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.admin)
+        let access = try access(context, requiring: .admin)
         let body = try await RequestInput.json(request, context)
         let group: ReleaseGroup
         do { group = try ValueDecoding.group(body, source: "request body") } catch { throw APIError.invalid(error) }

@@ -57,22 +57,3 @@ extension PageSnapshot {
         return PageSnapshot(data: data, catalog: catalog.applying(edit, to: data))
     }
 }
-
-/// The release writes of the native API, applied in place when the server passes ``changes``.
-struct ReleaseWrites: Sendable {
-    let changes: DeploymentChanges
-    /// Called after every committed change of a page (site rebuild, mail, webhooks), not a reload.
-    let notify: @Sendable (String) async -> Void
-
-    /// Runs a release write of `page` and puts its change in the snapshot before it returns.
-    func write<T: Sendable>(
-        _ page: String,
-        _ body: () async throws(StoreError) -> (T, ReleaseChange)
-    ) async throws(APIError) -> T {
-        try await changes.writeChanging(page, notify: notify) {
-            () async throws(StoreError) -> (T, ((PageSnapshot) -> PageSnapshot?)?, StoreChange.Subject) in
-            let (result, change) = try await body()
-            return (result, { $0.applying(change) }, .releases([change.reference]))
-        }
-    }
-}

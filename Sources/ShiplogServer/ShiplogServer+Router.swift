@@ -67,14 +67,14 @@ extension ShiplogServer {
         VersionRoute(snapshots: snapshots).register(on: router)
         UpdateRoutes(snapshots: snapshots).register(on: router)
         BadgeRoutes(snapshots: snapshots).register(on: router)
-        let releaseWrites = ReleaseWrites(changes: deploymentChanges, notify: notify)
-        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites).register(on: router)
+        let writes = InPlaceWrites(changes: deploymentChanges, notify: notify)
+        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: writes).register(on: router)
         ActiveReleaseRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        DeploymentByIDRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
+        DeploymentRoutes(snapshots: snapshots, changed: changed, writes: writes).register(on: router)
+        DeploymentByIDRoutes(snapshots: snapshots, changed: changed, writes: writes).register(on: router)
         SiteRoutes(snapshots: snapshots, changed: changed).register(on: router)
-        AviatorRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
-        ReleaseBitsRoutes(snapshots: snapshots, changed: changed, deploymentChanges: deploymentChanges, notify: notify).register(on: router)
+        AviatorRoutes(snapshots: snapshots, changed: changed, writes: writes).register(on: router)
+        ReleaseBitsRoutes(snapshots: snapshots, changed: changed, writes: writes).register(on: router)
         SubscriptionRoutes(
             snapshots: snapshots,
             messages: messages,
@@ -83,12 +83,12 @@ extension ShiplogServer {
         ).register(on: router)
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)
         ReleasePilotRoutes(
-            pages: PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: releaseWrites),
+            pages: PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: writes),
             sites: SiteRoutes(snapshots: snapshots, changed: changed)
         )
         .register(on: router)
         // Dialects (SPEC §7), after the native groups: each adds its error shapes for its own routes.
-        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: releaseWrites).register(on: router)
+        AppReleaseRoutes(snapshots: snapshots, changed: changed, logger: logger, releaseWrites: writes).register(on: router)
         return router
     }
 }

@@ -11,7 +11,7 @@ struct SiteRoutes: PageAPIRoutes {
     let changed: @Sendable (String) async -> Void
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("sites") { request, context in try listSites(request, context) }
         pages.post("sites") { request, context in try await createSite(request, context) }
         pages.get("sites/:site") { request, context in try showSite(request, context) }
@@ -95,8 +95,7 @@ struct SiteRoutes: PageAPIRoutes {
 
     /// `{slug, name?}` → 201; 409 when the page has a site of that slug.
     func createSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let members = try await RequestInput.object(request, context)
         var causes: [APIError.Cause] = []
         let name = Self.name(members, allowed: ["slug", "name"], causes: &causes)
@@ -119,8 +118,7 @@ struct SiteRoutes: PageAPIRoutes {
 
     /// Creates or renames the site of the path (the slug is the path's).
     func putSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let slug = try slug(context)
         var causes: [APIError.Cause] = []
         let (_, name) = try await body(of: slug, request, context, causes: &causes)
@@ -138,8 +136,7 @@ struct SiteRoutes: PageAPIRoutes {
 
     /// `{name}`: renames an existing site (null clears the name); 404 when there is none.
     func patchSite(_ request: Request, _ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let slug = try slug(context)
         var causes: [APIError.Cause] = []
         let (members, name) = try await body(of: slug, request, context, causes: &causes)
@@ -154,8 +151,7 @@ struct SiteRoutes: PageAPIRoutes {
 
     /// Deletes the site and its attachments (the releases stay) → 204; 404 when there is none.
     func deleteSite(_ context: ShiplogContext) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let slug = try slug(context)
         let page = access.page.data.page.id
         let deleted = try await write(page) { () async throws(StoreError) in try await store.deleteSite(slug: slug, page: page) }
@@ -173,8 +169,7 @@ struct SiteRoutes: PageAPIRoutes {
     }
 
     func attach(_ context: ShiplogContext, _ attach: Bool) async throws -> Response {
-        let access = try access(context)
-        try access.require(.write)
+        let access = try access(context, requiring: .write)
         let site = try slug(context)
         let reference = ReleaseReference(
             component: try RequestInput.parameter("component", context, rule: Rules.slugProblem),

@@ -1,5 +1,6 @@
-import ShiplogMail
 import Testing
+
+@testable import ShiplogMail
 
 @Suite struct SMTPConfigurationTests {
     @Test func plainURLHasDefaults() throws {

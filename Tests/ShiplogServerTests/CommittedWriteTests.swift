@@ -42,8 +42,7 @@ import Testing
         DeploymentRoutes(
             snapshots: snapshots,
             changed: { page in await snapshots.refresh(page) },
-            deploymentChanges: DeploymentChanges(snapshots: snapshots),
-            notify: { _ in }
+            writes: InPlaceWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
         ).register(on: router)
         return router
     }

@@ -16,7 +16,7 @@ import Testing
         let router = Router(context: ShiplogContext.self)
         router.add(middleware: GateMiddleware(keys: KeyRing(store: store), limiter: nil, logger: CommittedWriteTests.quiet))
         router.add(middleware: JSONErrorMiddleware(logger: CommittedWriteTests.quiet))
-        let writes = ReleaseWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
+        let writes = InPlaceWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
         PageRoutes(snapshots: snapshots, changed: { page in await snapshots.refresh(page) }, releaseWrites: writes).register(on: router)
         VersionRoute(snapshots: snapshots).register(on: router)
         return router
@@ -111,14 +111,14 @@ import Testing
         let loader = DeploymentChangesTests.CountingLoader(store: store)
         let snapshots = Snapshots(store: store, logger: CommittedWriteTests.quiet) { id throws(StoreError) in try await loader.load(id) }
         try await snapshots.reloadAll()
-        let writes = ReleaseWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
+        let writes = InPlaceWrites(changes: DeploymentChanges(snapshots: snapshots), notify: { _ in })
 
         // A reload reads the store before the release commits, and installs after it.
         loader.hold.withLock { $0 = true }
         let reload = Task { try await snapshots.reload("acme") }
         while !loader.isHolding { await Task.yield() }
         let writing = Task {
-            try await writes.write("acme") { () async throws(StoreError) in
+            try await writes.release("acme") { () async throws(StoreError) in
                 let stored = try await store.createRelease(Release(component: "api", version: Version("2.0.0")), page: "acme")
                 return (stored, ReleaseChange.stored(stored))
             }

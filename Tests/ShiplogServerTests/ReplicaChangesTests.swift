@@ -43,9 +43,9 @@ final class Announcements: Sendable {
             await snapshots.refresh(page)
             await announce(StoreChange(page: page, subject: .page))
         }
-        let changes = DeploymentChanges(snapshots: snapshots, announce: announce)
-        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: ReleaseWrites(changes: changes, notify: { _ in })).register(on: router)
-        DeploymentRoutes(snapshots: snapshots, changed: changed, deploymentChanges: changes, notify: { _ in }).register(on: router)
+        let writes = InPlaceWrites(changes: DeploymentChanges(snapshots: snapshots, announce: announce), notify: { _ in })
+        PageRoutes(snapshots: snapshots, changed: changed, releaseWrites: writes).register(on: router)
+        DeploymentRoutes(snapshots: snapshots, changed: changed, writes: writes).register(on: router)
         return router
     }
 

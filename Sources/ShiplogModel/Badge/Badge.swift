@@ -29,13 +29,6 @@ public struct Badge: Sendable, Hashable {
     public var message: String
     public var color: Color
 
-    /// Creates a badge.
-    public init(label: String, message: String, color: Color) {
-        self.label = label
-        self.message = message
-        self.color = color
-    }
-
     /// The fill of the label's half (shields' default).
     static let labelFill = "#555"
     /// Space left and right of each text, in pixels.

@@ -9,12 +9,6 @@ public struct UpdateOffer: Sendable, Hashable {
     public var release: Int
     /// The asset's index in that release's `assets`.
     public var asset: Int
-
-    /// An offer.
-    public init(release: Int, asset: Int) {
-        self.release = release
-        self.asset = asset
-    }
 }
 
 extension Catalog {

@@ -18,12 +18,6 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
         public var depth: Int
         /// The name, printed in parentheses after those steps.
         public var text: String
-
-        /// Creates a subject.
-        public init(depth: Int, text: String) {
-            self.depth = depth
-            self.text = text
-        }
     }
 
     /// Creates a problem.

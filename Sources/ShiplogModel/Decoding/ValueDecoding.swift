@@ -8,11 +8,6 @@
 /// Unknown keys are problems here, not warnings: a client's typo must not pass unnoticed when
 /// there is no terminal to warn on.
 public enum ValueDecoding {
-    /// A `page` object.
-    public static func page(_ value: JSONValue, source: String) throws(DataLoadError) -> Page {
-        try decode(value, source) { $0.page($1, at: .root) }
-    }
-
     /// A `components[]` element.
     public static func component(_ value: JSONValue, source: String) throws(DataLoadError) -> Component {
         try decode(value, source) { $0.component($1, at: .root) }
@@ -36,11 +31,6 @@ public enum ValueDecoding {
     /// A `deployments[]` element.
     public static func deployment(_ value: JSONValue, source: String) throws(DataLoadError) -> Deployment {
         try decode(value, source) { $0.deployment($1, at: .root) }
-    }
-
-    /// A `sites[]` element.
-    public static func site(_ value: JSONValue, source: String) throws(DataLoadError) -> CustomerSite {
-        try decode(value, source) { $0.site($1, at: .root) }
     }
 
     private static func decode<T>(

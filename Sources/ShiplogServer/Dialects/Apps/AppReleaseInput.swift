@@ -40,39 +40,18 @@ enum AppReleaseInput {
             }
         }
         if let text = parameters.get("limit") {
-            if let limit = Int(text) {
-                if limit < 1 {
-                    items.append(
-                        AppsError.item(
-                            ["query", "limit"],
-                            "Input should be greater than or equal to 1",
-                            type: "greater_than_equal",
-                            input: .string(text),
-                            ctx: [JSONMember("ge", .int(1))]
-                        )
-                    )
-                } else if limit > 200 {
-                    items.append(
-                        AppsError.item(
-                            ["query", "limit"],
-                            "Input should be less than or equal to 200",
-                            type: "less_than_equal",
-                            input: .string(text),
-                            ctx: [JSONMember("le", .int(200))]
-                        )
-                    )
-                } else {
-                    query.limit = limit
-                }
-            } else {
-                items.append(
-                    AppsError.item(
-                        ["query", "limit"],
-                        "Input should be a valid integer, unable to parse string as an integer",
-                        type: "int_parsing",
-                        input: .string(text)
-                    )
-                )
+            // FastAPI's answers for `limit: int = Query(ge=1, le=200)`.
+            var problem: (message: String, type: String, ctx: [JSONMember])?
+            switch Int(text) {
+            case nil: problem = ("Input should be a valid integer, unable to parse string as an integer", "int_parsing", [])
+            case let limit? where limit < 1:
+                problem = ("Input should be greater than or equal to 1", "greater_than_equal", [JSONMember("ge", .int(1))])
+            case let limit? where limit > 200:
+                problem = ("Input should be less than or equal to 200", "less_than_equal", [JSONMember("le", .int(200))])
+            case let limit?: query.limit = limit
+            }
+            if let problem {
+                items.append(AppsError.item(["query", "limit"], problem.message, type: problem.type, input: .string(text), ctx: problem.ctx))
             }
         }
         if let cursor = parameters.get("cursor"), !cursor.isEmpty { query.cursor = cursor }

@@ -13,7 +13,7 @@ struct AppReleaseRoutes: PageAPIRoutes {
     let changed: @Sendable (String) async -> Void
     let logger: Logger
     /// Release writes applied to the snapshot in place (the server's); nil reloads the page after each.
-    var releaseWrites: ReleaseWrites? = nil
+    var releaseWrites: InPlaceWrites? = nil
 
     /// Whether a request path is the dialect's: its errors are then in the dialect's shapes.
     static func owns(_ path: String) -> Bool { path.hasPrefix("/apps/v1/") }

@@ -73,7 +73,7 @@ extension AviatorRoutes {
         )
         let page = target.page
         do {
-            let stored = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let stored = try await writes.deployments(page) { () async throws(StoreError) in
                 let stored = try await store.addDeployment(deployment, page: page, by: target.access.keyID)
                 return (stored, [stored.deployment])
             }
@@ -96,7 +96,7 @@ extension AviatorRoutes {
         guard release != nil else { throw AviatorError.releaseNotFound }
         let page = target.page
         do {
-            let (stored, _) = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            let (stored, _) = try await writes.deployments(page) { () async throws(StoreError) in
                 let result = try await store.updateDeployment(
                     ReleaseReference(component: target.component.slug, version: version),
                     environment: environment.name,
@@ -129,7 +129,7 @@ extension AviatorRoutes {
         let slug = target.component.slug
         let outcome: RollbackOutcome
         do {
-            outcome = try await deploymentChanges.write(page, notify: notify) { () async throws(StoreError) in
+            outcome = try await writes.deployments(page) { () async throws(StoreError) in
                 let outcome = try await store.rollback(
                     component: slug,
                     environment: environment.name,

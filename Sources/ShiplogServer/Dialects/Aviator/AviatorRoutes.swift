@@ -14,9 +14,7 @@ struct AviatorRoutes: PageAPIRoutes {
     /// Called after every committed change of a page; it never fails the write.
     let changed: @Sendable (String) async -> Void
     /// Deployment writes, put in the snapshot in place (shared with the native routes).
-    let deploymentChanges: DeploymentChanges
-    /// Called after a committed deployment write, once the snapshot has it.
-    let notify: @Sendable (String) async -> Void
+    let writes: InPlaceWrites
 
     func register(on router: Router<ShiplogContext>) {
         let project = router.group("aviator/api/releases/:project")

@@ -10,8 +10,7 @@ import ShiplogStore
 struct ReleaseBitsRoutes: PageAPIRoutes {
     let snapshots: Snapshots
     let changed: @Sendable (String) async -> Void
-    let deploymentChanges: DeploymentChanges
-    let notify: @Sendable (String) async -> Void
+    let writes: InPlaceWrites
 
     /// The most deployments a list answers (the newest); `?limit=` asks for fewer.
     static let listCap = 1000
@@ -44,7 +43,7 @@ struct ReleaseBitsRoutes: PageAPIRoutes {
         let members = try await ReleaseBitsInput.members(request, context)
         let event = try ReleaseBitsEvent(members, component: slug, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
         let page = access.page.data.page.id
-        let recorded = try await deploymentChanges.writeOrReload(page, notify: notify) { () async throws(StoreError) in
+        let recorded = try await writes.deploymentsOrReload(page) { () async throws(StoreError) in
             let recorded = try await store.recordDeployment(event.deployment, draft: event.draft, page: page, by: access.keyID)
             let created = recorded.createdRelease != nil || recorded.createdEnvironment
             return (recorded, created ? nil : [recorded.stored.deployment])

@@ -20,8 +20,7 @@ import Testing
 
     @Test("activate an older release, then clear it: the latest, the ETag and previous_active follow")
     func activateAndClear() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let first = try await client.execute(uri: H.version, method: .get)
             #expect(try await Self.apiLatest(client) == "v1.10.2")
             let active = "\(H.api)/components/api/active"
@@ -52,8 +51,7 @@ import Testing
 
     @Test("refusals: keys (401, 403, 404), unknown release 404, yanked 409, unknown component 404")
     func refusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/components/api/releases/v1.9.1/activate"
             let anonymous = try await client.execute(uri: path, method: .post)
             anonymous.expectError(.unauthorized, "unauthorized")

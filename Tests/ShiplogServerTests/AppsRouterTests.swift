@@ -40,11 +40,12 @@ import Testing
     func createActivateDelete() async throws {
         try await H.test { harness, client in
             let releases = "\(Self.base)/api/releases"
-            let created = try await client.execute(
-                uri: releases,
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#)
+            let created = try await harness.send(
+                client,
+                .post,
+                releases,
+                key: "write",
+                json: #"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#
             )
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["status"] == .string("draft") && created.json["org_id"] == .string("acme"))
@@ -64,12 +65,7 @@ import Testing
             let active = try await client.execute(uri: "\(releases)/active", method: .get)
             #expect(active.status == .ok && active.json["release_id"] == .string(id))
 
-            let draft = try await client.execute(
-                uri: "\(Self.base)/cli/releases",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"release_tag": "0.0.1"}"#)
-            )
+            let draft = try await harness.send(client, .post, "\(Self.base)/cli/releases", key: "write", json: #"{"release_tag": "0.0.1"}"#)
             let draftID = try #require(draft.json["release_id"]?.string)
             let deleted = try await client.execute(uri: "\(Self.base)/cli/releases/\(draftID)", method: .delete, headers: harness.auth("write"))
             #expect(deleted.status == .ok && deleted.json == .object([]))

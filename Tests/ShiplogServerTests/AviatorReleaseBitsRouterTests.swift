@@ -31,30 +31,28 @@ import Testing
     @Test("Aviator: a release candidate (201) makes a published pre-release; a deployment of it is 201 pending")
     func aviatorSuccess() async throws {
         try await H.test { harness, client in
-            let candidate = try await client.execute(
-                uri: "\(Self.aviator)/releases/9.1.0-rc1",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"repo": "nimbus/api", "commit": "abc1234"}"#)
+            let candidate = try await harness.send(
+                client,
+                .post,
+                "\(Self.aviator)/releases/9.1.0-rc1",
+                key: "write",
+                json: #"{"repo": "nimbus/api", "commit": "abc1234"}"#
             )
             #expect(candidate.status == .created, "\(candidate.text)")
             #expect(candidate.json["release_candidate_version"] == .string("9.1.0-rc1"))
             #expect(candidate.json["release_version"] == .string("9.1.0"))
             let native = try await client.execute(uri: "\(H.api)/components/api/releases/9.1.0-rc1", method: .get)
             #expect(native.json["status"] == .string("published") && native.json["prerelease"] == .bool(true))
-            let deployed = try await client.execute(
-                uri: "\(Self.aviator)/environments/staging/deployments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"release_candidate_version": "9.1.0-rc1"}"#)
+            let deployed = try await harness.send(
+                client,
+                .post,
+                "\(Self.aviator)/environments/staging/deployments",
+                key: "write",
+                json: #"{"release_candidate_version": "9.1.0-rc1"}"#
             )
             #expect(deployed.status == .created, "\(deployed.text)")
             #expect(deployed.json["status"] == .string("pending") && deployed.json["environment_name"] == .string("staging"))
-            let listed = try await client.execute(
-                uri: "\(Self.aviator)/environments/staging/deployments",
-                method: .get,
-                headers: harness.auth("read")
-            )
+            let listed = try await harness.send(client, .get, "\(Self.aviator)/environments/staging/deployments", key: "read")
             #expect(listed.status == .ok)
             #expect(listed.json.items.first?["id"] == deployed.json["id"])
         }
@@ -76,12 +74,7 @@ import Testing
                 .notFound,
                 "Release project not found"
             )
-            let invalid = try await client.execute(
-                uri: "\(Self.aviator)/releases/1.0.0",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body("{}")
-            )
+            let invalid = try await harness.send(client, .post, "\(Self.aviator)/releases/1.0.0", key: "write", json: "{}")
             Self.expectOnlyError(invalid, .badRequest, "Invalid release candidate version")
             let json = try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: H.body("{nope"))
             Self.expectOnlyError(json, .badRequest, "Invalid JSON body")

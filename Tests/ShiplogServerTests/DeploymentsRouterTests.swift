@@ -15,12 +15,7 @@ import Testing
     @Test("an environment is created; a deployment is recorded (201) and listed newest first")
     func recordAndList() async throws {
         try await H.test { harness, client in
-            let created = try await client.execute(
-                uri: "\(H.api)/environments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"name": "canary"}"#)
-            )
+            let created = try await harness.send(client, .post, "\(H.api)/environments", key: "write", json: #"{"name": "canary"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json == .object([JSONMember("name", .string("canary")), JSONMember("frozen", .bool(false))]))
             let path = "\(H.api)/environments/canary/deployments"
@@ -77,21 +72,23 @@ import Testing
     @Test("by id: read, patched (200, finished_at set), deleted by an admin (204), then 404")
     func byID() async throws {
         try await H.test { harness, client in
-            let recorded = try await client.execute(
-                uri: "\(H.api)/environments/production/deployments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#)
+            let recorded = try await harness.send(
+                client,
+                .post,
+                "\(H.api)/environments/production/deployments",
+                key: "write",
+                json: #"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#
             )
             let id = try #require(recorded.json["id"]?.string)
             let path = "\(H.api)/deployments/\(id)"
             let shown = try await client.execute(uri: path, method: .get)
             #expect(shown.status == .ok && shown.json == recorded.json)
-            let patched = try await client.execute(
-                uri: path,
-                method: .patch,
-                headers: harness.auth("write"),
-                body: H.body(#"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#)
+            let patched = try await harness.send(
+                client,
+                .patch,
+                path,
+                key: "write",
+                json: #"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#
             )
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["status"] == .string("failure"))

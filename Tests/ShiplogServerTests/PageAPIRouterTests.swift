@@ -31,12 +31,7 @@ import Testing
             #expect(fetched.status == .ok)
             #expect(fetched.json == created.json)
 
-            let patched = try await client.execute(
-                uri: location,
-                method: .patch,
-                headers: harness.auth("admin"),
-                body: H.body(#"{"title": "New", "author": null, "notes": "Hello"}"#)
-            )
+            let patched = try await harness.send(client, .patch, location, key: "admin", json: #"{"title": "New", "author": null, "notes": "Hello"}"#)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["title"] == .string("New") && patched.json["notes"] == .string("Hello"))
             #expect(patched.json["author"] == nil)

@@ -69,24 +69,14 @@ import Testing
             #expect(list.json["message"] == .string("Success") && list.json["status"]?.number == 200)
             #expect(list.json["data"]?.items.count == 2)
             let json = #"{"version": "9.1.0", "status": "published", "published_at": "2026-01-01T00:00:00Z", "title": "Pilot"}"#
-            let created = try await client.execute(
-                uri: "\(Self.pilot)/products/cli/releases",
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(json)
-            )
+            let created = try await harness.send(client, .post, "\(Self.pilot)/products/cli/releases", key: "write", json: json)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["status"]?.number == 201)
             let id = try #require(created.json["data"]?["id"]?.string)
             let path = "\(Self.pilot)/products/cli/releases/\(id)"
             #expect(try await client.execute(uri: path, method: .get).json["data"] == created.json["data"])
             #expect(try await client.execute(uri: "\(H.api)/releases/\(id)", method: .get).json == created.json["data"])
-            let updated = try await client.execute(
-                uri: path,
-                method: .patch,
-                headers: harness.auth("write"),
-                body: H.body(#"{"title": "Renamed"}"#)
-            )
+            let updated = try await harness.send(client, .patch, path, key: "write", json: #"{"title": "Renamed"}"#)
             #expect(updated.json["data"]?["title"] == .string("Renamed"))
             let deleted = try await client.execute(uri: path, method: .delete, headers: harness.auth("write"))
             #expect(deleted.status == .ok && deleted.json["data"] == .null)

@@ -17,24 +17,14 @@ import Testing
     @Test("a site is created (201, Location), a release attached, patched, deleted (204)")
     func siteLifeCycle() async throws {
         try await H.test { harness, client in
-            let created = try await client.execute(
-                uri: Self.sites,
-                method: .post,
-                headers: harness.auth("write"),
-                body: H.body(#"{"slug": "acme", "name": "Acme Corp"}"#)
-            )
+            let created = try await harness.send(client, .post, Self.sites, key: "write", json: #"{"slug": "acme", "name": "Acme Corp"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.headers[.location] == "\(Self.sites)/acme")
             #expect(created.json["name"] == .string("Acme Corp") && created.json["releases"] == .array([]))
             #expect(try await client.execute(uri: "\(Self.sites)/acme", method: .get).json == created.json)
             let attach = "\(Self.sites)/acme/releases/api/v1.10.2"
             #expect(try await client.execute(uri: attach, method: .put, headers: harness.auth("admin")).status == .created)
-            let patched = try await client.execute(
-                uri: "\(Self.sites)/acme",
-                method: .patch,
-                headers: harness.auth("write"),
-                body: H.body(#"{"name": "Acme"}"#)
-            )
+            let patched = try await harness.send(client, .patch, "\(Self.sites)/acme", key: "write", json: #"{"name": "Acme"}"#)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["name"] == .string("Acme") && patched.json["releases"]?.items.count == 1)
             // Attached, the release cannot be deleted.

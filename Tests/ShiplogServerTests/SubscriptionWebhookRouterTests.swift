@@ -88,12 +88,7 @@ import Testing
         try await H.test { harness, client in
             let path = "\(H.api)/webhooks"
             for url in ["http://127.0.0.1/", "http://0x7f.1/", "http://10.0.0.1/x", "http://[::1]/", "http://169.254.169.254/"] {
-                let response = try await client.execute(
-                    uri: path,
-                    method: .post,
-                    headers: harness.auth("admin"),
-                    body: H.body(#"{"url": "\#(url)", "secret": "x"}"#)
-                )
+                let response = try await harness.send(client, .post, path, key: "admin", json: #"{"url": "\#(url)", "secret": "x"}"#)
                 response.expectError(.badRequest, "invalid_request")
                 #expect(response.causes == ["url"], "\(url)")
                 #expect(response.text.contains("--allow-private-webhooks"), "\(url)")

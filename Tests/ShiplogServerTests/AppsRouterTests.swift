@@ -40,13 +40,8 @@ import Testing
     func createActivateDelete() async throws {
         try await H.test { harness, client in
             let releases = "\(Self.base)/api/releases"
-            let created = try await harness.send(
-                client,
-                .post,
-                releases,
-                key: "write",
-                json: #"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#
-            )
+            let newRelease = #"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#
+            let created = try await harness.send(client, .post, releases, key: "write", json: newRelease)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["status"] == .string("draft") && created.json["org_id"] == .string("acme"))
             #expect(created.json["workspace_id"] == .string("nimbus") && created.json["app_id"] == .string("api"))

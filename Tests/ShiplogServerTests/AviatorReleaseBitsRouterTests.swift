@@ -31,13 +31,8 @@ import Testing
     @Test("Aviator: a release candidate (201) makes a published pre-release; a deployment of it is 201 pending")
     func aviatorSuccess() async throws {
         try await H.test { harness, client in
-            let candidate = try await harness.send(
-                client,
-                .post,
-                "\(Self.aviator)/releases/9.1.0-rc1",
-                key: "write",
-                json: #"{"repo": "nimbus/api", "commit": "abc1234"}"#
-            )
+            let newCandidate = #"{"repo": "nimbus/api", "commit": "abc1234"}"#
+            let candidate = try await harness.send(client, .post, "\(Self.aviator)/releases/9.1.0-rc1", key: "write", json: newCandidate)
             #expect(candidate.status == .created, "\(candidate.text)")
             #expect(candidate.json["release_candidate_version"] == .string("9.1.0-rc1"))
             #expect(candidate.json["release_version"] == .string("9.1.0"))

@@ -72,24 +72,14 @@ import Testing
     @Test("by id: read, patched (200, finished_at set), deleted by an admin (204), then 404")
     func byID() async throws {
         try await H.test { harness, client in
-            let recorded = try await harness.send(
-                client,
-                .post,
-                "\(H.api)/environments/production/deployments",
-                key: "write",
-                json: #"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#
-            )
+            let inProgress = #"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#
+            let recorded = try await harness.send(client, .post, "\(H.api)/environments/production/deployments", key: "write", json: inProgress)
             let id = try #require(recorded.json["id"]?.string)
             let path = "\(H.api)/deployments/\(id)"
             let shown = try await client.execute(uri: path, method: .get)
             #expect(shown.status == .ok && shown.json == recorded.json)
-            let patched = try await harness.send(
-                client,
-                .patch,
-                path,
-                key: "write",
-                json: #"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#
-            )
+            let failed = #"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#
+            let patched = try await harness.send(client, .patch, path, key: "write", json: failed)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["status"] == .string("failure"))
             #expect(patched.json["error_message"] == .string("migration 42 failed"))

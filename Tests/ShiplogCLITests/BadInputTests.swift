@@ -69,119 +69,116 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 struct BadInputTests {
     @Test("bad data: exit 65, FILE: PATH: on stderr, previous site and its surroundings untouched", arguments: BadInput.all)
     func rejected(_ input: BadInput) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
-        let good = try build(data: "good.json", out: "site", cwd: tmp)
-        try #require(good.status == 0, "stderr: \(good.stderr)")
-        #expect(
-            try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted() == [
-                ".site.shiplog-cache", ".site.shiplog-releases", "good.json", "site",
-            ]
-        )
+        try withTemporaryDirectory { tmp in
+            try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
+            try requireBuild(data: "good.json", out: "site", cwd: tmp)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: tmp.path).sorted() == [
+                    ".site.shiplog-cache", ".site.shiplog-releases", "good.json", "site",
+                ]
+            )
 
-        let badURL = tmp.appendingPathComponent("bad.json")
-        if let raw = input.raw {
-            try Data(raw.utf8).write(to: badURL)
-        } else {
-            var fixture = BadInput.good
-            input.breakData(&fixture)
-            var object = fixture.object
-            input.breakObject(&object)
-            try writeJSON(object, to: badURL)
+            let badURL = tmp.appendingPathComponent("bad.json")
+            if let raw = input.raw {
+                try Data(raw.utf8).write(to: badURL)
+            } else {
+                var fixture = BadInput.good
+                input.breakData(&fixture)
+                var object = fixture.object
+                input.breakObject(&object)
+                try writeJSON(object, to: badURL)
+            }
+            let before = try FileSnapshot(of: tmp)
+            #expect(before.entries[".site.shiplog-cache"] != nil && before.entries["site/version.json"] != nil)
+
+            let result = try build(data: "bad.json", out: "site", cwd: tmp)
+            #expect(result.status == 65, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("bad.json: \(input.path): "), "stderr: \(result.stderr)")
+            let after = try FileSnapshot(of: tmp)
+            #expect(after.changes(since: before) == [], "the failed build changed files")
+
+            // Into a directory that does not exist yet, nothing appears at all.
+            let fresh = try build(data: "bad.json", out: "fresh", cwd: tmp)
+            #expect(fresh.status == 65)
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "the failed build created files")
+
+            let check = try run(["check", "--data", "bad.json"], cwd: tmp)
+            #expect(check.status == 65)
+            #expect(check.stderr.contains("bad.json: \(input.path): "), "stderr: \(check.stderr)")
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "check wrote files")
         }
-        let before = try FileSnapshot(of: tmp)
-        #expect(before.entries[".site.shiplog-cache"] != nil && before.entries["site/version.json"] != nil)
-
-        let result = try build(data: "bad.json", out: "site", cwd: tmp)
-        #expect(result.status == 65, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("bad.json: \(input.path): "), "stderr: \(result.stderr)")
-        let after = try FileSnapshot(of: tmp)
-        #expect(after.changes(since: before) == [], "the failed build changed files")
-
-        // Into a directory that does not exist yet, nothing appears at all.
-        let fresh = try build(data: "bad.json", out: "fresh", cwd: tmp)
-        #expect(fresh.status == 65)
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "the failed build created files")
-
-        let check = try run(["check", "--data", "bad.json"], cwd: tmp)
-        #expect(check.status == 65)
-        #expect(check.stderr.contains("bad.json: \(input.path): "), "stderr: \(check.stderr)")
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "check wrote files")
     }
 
     @Test("every problem of every data file is reported, each as FILE: PATH: message")
     func everyProblemReported() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var first = BadInput.good
-        first.components[0]["url"] = "ftp://github.com/acme/api"
-        first.releases = []
-        first.groups = []
-        first.deployments = []
-        try first.write(to: tmp.appendingPathComponent("first.json"))
-        let second: [String: Any] = [
-            "releases": [
-                ["component": "api", "version": "../../evil", "published_at": "2024-01-01T00:00:00Z"],
-                ["component": "mobile", "version": "1.0.0", "published_at": "2024-01-01T00:00:00Z"],
-                ["component": "web", "version": "1.0.0", "published_at": "yesterday"],
-            ],
-            "deployments": [["component": "api", "version": "v9.9.9", "environment": "production"]],
-        ]
-        try writeJSON(second, to: tmp.appendingPathComponent("second.json"))
+        try withTemporaryDirectory { tmp in
+            var first = BadInput.good
+            first.components[0]["url"] = "ftp://github.com/acme/api"
+            first.releases = []
+            first.groups = []
+            first.deployments = []
+            try first.write(to: tmp.appendingPathComponent("first.json"))
+            let second: [String: Any] = [
+                "releases": [
+                    ["component": "api", "version": "../../evil", "published_at": "2024-01-01T00:00:00Z"],
+                    ["component": "mobile", "version": "1.0.0", "published_at": "2024-01-01T00:00:00Z"],
+                    ["component": "web", "version": "1.0.0", "published_at": "yesterday"],
+                ],
+                "deployments": [["component": "api", "version": "v9.9.9", "environment": "production"]],
+            ]
+            try writeJSON(second, to: tmp.appendingPathComponent("second.json"))
 
-        let result = try run(["check", "--data", "first.json", "second.json"], cwd: tmp)
-        #expect(result.status == 65)
-        for expected in [
-            "first.json: components[0].url: ", "second.json: releases[0].version: ", "second.json: releases[1] (mobile 1.0.0).component: ",
-            "second.json: releases[2] (web 1.0.0).published_at: ", "second.json: deployments[0].version: ",
-        ] {
-            #expect(result.stderr.contains(expected), "\(expected) missing from: \(result.stderr)")
+            let result = try run(["check", "--data", "first.json", "second.json"], cwd: tmp)
+            #expect(result.status == 65)
+            for expected in [
+                "first.json: components[0].url: ", "second.json: releases[0].version: ", "second.json: releases[1] (mobile 1.0.0).component: ",
+                "second.json: releases[2] (web 1.0.0).published_at: ", "second.json: deployments[0].version: ",
+            ] {
+                #expect(result.stderr.contains(expected), "\(expected) missing from: \(result.stderr)")
+            }
         }
     }
 
     @Test("an --out directory that shiplog did not build is refused and left alone")
     func foreignOutputDirectory() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let mine = tmp.appendingPathComponent("mine")
-        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
-        try Data("precious\n".utf8).write(to: mine.appendingPathComponent("notes.txt"))
-        let before = try FileSnapshot(of: tmp)
+        try withExampleData { tmp in
+            let mine = tmp.appendingPathComponent("mine")
+            try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+            try Data("precious\n".utf8).write(to: mine.appendingPathComponent("notes.txt"))
+            let before = try FileSnapshot(of: tmp)
 
-        for out in ["mine", "."] {
-            let result = try build(out: out, cwd: tmp)
-            #expect(result.status != 0, "--out \(out) was replaced")
-            #expect(!result.stderr.isEmpty)
+            for out in ["mine", "."] {
+                let result = try build(out: out, cwd: tmp)
+                #expect(result.status != 0, "--out \(out) was replaced")
+                #expect(!result.stderr.isEmpty)
+            }
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
         }
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
     }
 
     @Test("check: 0 on good data, nothing written")
     func checkGoodData() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try run(["check", "--data", "data.json"], cwd: tmp)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stderr == "")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["data.json"])
+        try withExampleData { tmp in
+            let result = try run(["check", "--data", "data.json"], cwd: tmp)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr == "")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["data.json"])
+        }
     }
 
     @Test("a missing data file is an I/O error (74) and leaves the site alone")
     func missingDataFile() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
-        #expect(try build(data: "good.json", out: "site", cwd: tmp).status == 0)
-        let before = try FileSnapshot(of: tmp)
+        try withTemporaryDirectory { tmp in
+            try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
+            #expect(try build(data: "good.json", out: "site", cwd: tmp).status == 0)
+            let before = try FileSnapshot(of: tmp)
 
-        let result = try build(data: "missing.json", out: "site", cwd: tmp)
-        #expect(result.status == 74)
-        #expect(result.stderr.contains("missing.json"))
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
-        #expect(try run(["check", "--data", "missing.json"], cwd: tmp).status == 74)
+            let result = try build(data: "missing.json", out: "site", cwd: tmp)
+            #expect(result.status == 74)
+            #expect(result.stderr.contains("missing.json"))
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
+            #expect(try run(["check", "--data", "missing.json"], cwd: tmp).status == 74)
+        }
     }
 
     @Test(
@@ -194,50 +191,50 @@ struct BadInputTests {
         ]
     )
     func usageErrors(_ args: [String]) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
-        let result = try run(args, cwd: tmp)
-        #expect(result.status == 64, "stderr: \(result.stderr)")
-        #expect(!result.stderr.isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["good.json"])
+        try withTemporaryDirectory { tmp in
+            try BadInput.good.write(to: tmp.appendingPathComponent("good.json"))
+            let result = try run(args, cwd: tmp)
+            #expect(result.status == 64, "stderr: \(result.stderr)")
+            #expect(!result.stderr.isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == ["good.json"])
+        }
     }
 
     @Test("--help exits 0", arguments: [["--help"], ["build", "--help"], ["check", "--help"]])
     func help(_ args: [String]) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let result = try run(args, cwd: tmp)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.uppercased().contains("USAGE"))
-        if args.first == "build" {
-            #expect(result.stdout.contains("--out"))
-            #expect(result.stdout.contains("--templates"))
-            #expect(result.stdout.contains("--drafts"))
-        }
-        if args.first == "--help" {
-            #expect(result.stdout.contains("build") && result.stdout.contains("check"))
+        try withTemporaryDirectory { tmp in
+            let result = try run(args, cwd: tmp)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stdout.uppercased().contains("USAGE"))
+            if args.first == "build" {
+                #expect(result.stdout.contains("--out"))
+                #expect(result.stdout.contains("--templates"))
+                #expect(result.stdout.contains("--drafts"))
+            }
+            if args.first == "--help" {
+                #expect(result.stdout.contains("build") && result.stdout.contains("check"))
+            }
         }
     }
 
     @Test("an unknown key is a warning naming its path, not an error")
     func unknownKeyWarns() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var fixture = BadInput.good
-        fixture.releases[1]["notse"] = "typo"
-        fixture.page["colour"] = "blue"
-        try fixture.write(to: tmp.appendingPathComponent("typo.json"))
+        try withTemporaryDirectory { tmp in
+            var fixture = BadInput.good
+            fixture.releases[1]["notse"] = "typo"
+            fixture.page["colour"] = "blue"
+            try fixture.write(to: tmp.appendingPathComponent("typo.json"))
 
-        let check = try run(["check", "--data", "typo.json"], cwd: tmp)
-        #expect(check.status == 0, "stderr: \(check.stderr)")
-        #expect(check.stderr.contains("typo.json: releases[1] (api v1.1.0).notse"), "stderr: \(check.stderr)")
-        #expect(check.stderr.contains("typo.json: page.colour"), "stderr: \(check.stderr)")
-        #expect(check.stderr.lowercased().contains("warning"))
+            let check = try run(["check", "--data", "typo.json"], cwd: tmp)
+            #expect(check.status == 0, "stderr: \(check.stderr)")
+            #expect(check.stderr.contains("typo.json: releases[1] (api v1.1.0).notse"), "stderr: \(check.stderr)")
+            #expect(check.stderr.contains("typo.json: page.colour"), "stderr: \(check.stderr)")
+            #expect(check.stderr.lowercased().contains("warning"))
 
-        let result = try build(data: "typo.json", out: "site", cwd: tmp)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains("typo.json: releases[1] (api v1.1.0).notse"), "stderr: \(result.stderr)")
-        #expect(fileExists(tmp.appendingPathComponent("site/index.html")))
+            let result = try build(data: "typo.json", out: "site", cwd: tmp)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("typo.json: releases[1] (api v1.1.0).notse"), "stderr: \(result.stderr)")
+            #expect(fileExists(tmp.appendingPathComponent("site/index.html")))
+        }
     }
 }

@@ -57,18 +57,21 @@ func run(_ args: [String], cwd: URL) throws -> RunResult {
     return (process.terminationStatus, stdout, stderr)
 }
 
-/// Builds the example data into `site/` of a new temporary directory; returns both.
-func buildExample(sourceLocation: SourceLocation = #_sourceLocation) throws -> (tmp: URL, site: URL) {
-    let tmp = try makeTemporaryDirectory()
-    do {
-        try copyExampleData(to: tmp)
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    } catch {
-        removeTemporaryDirectory(tmp)
-        throw error
+/// Builds the example data into `site/` of a new temporary directory and runs `body` with both;
+/// the directory is removed afterwards.
+func withExampleSite<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (_ tmp: URL, _ site: URL) throws -> T) throws -> T {
+    try withExampleData { tmp in
+        try requireBuild(cwd: tmp, sourceLocation: sourceLocation)
+        return try body(tmp, tmp.appendingPathComponent("site"))
     }
-    return (tmp, tmp.appendingPathComponent("site"))
+}
+
+/// Runs `body` in a fresh temporary directory that holds the example data as `data.json`.
+func withExampleData<T>(_ body: (URL) throws -> T) throws -> T {
+    try withTemporaryDirectory { tmp in
+        try copyExampleData(to: tmp)
+        return try body(tmp)
+    }
 }
 
 /// Runs `shiplog build --data DATA --out OUT EXTRA…` in `cwd`.
@@ -76,7 +79,35 @@ func build(data: String = "data.json", out: String = "site", _ extra: [String] =
     try run(["build", "--data", data, "--out", out] + extra, cwd: cwd)
 }
 
-/// A fresh, empty directory; remove it with `removeTemporaryDirectory` in a `defer`.
+/// Runs `shiplog build …` like `build` and requires it to succeed.
+@discardableResult
+func requireBuild(
+    data: String = "data.json",
+    out: String = "site",
+    _ extra: [String] = [],
+    cwd: URL,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> RunResult {
+    let result = try build(data: data, out: out, extra, cwd: cwd)
+    try #require(result.status == 0, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    return result
+}
+
+/// Writes `fixture` as `data.json` in `tmp`, requires `shiplog build` to succeed and returns the site (`tmp/site`).
+func buildSite(_ fixture: DataFixture, in tmp: URL, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+    try fixture.write(to: tmp.appendingPathComponent("data.json"))
+    try requireBuild(extra, cwd: tmp, sourceLocation: sourceLocation)
+    return tmp.appendingPathComponent("site")
+}
+
+/// Runs `body` in a fresh, empty directory that is removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let tmp = try makeTemporaryDirectory()
+    defer { removeTemporaryDirectory(tmp) }
+    return try body(tmp)
+}
+
+/// A fresh, empty directory; remove it with `removeTemporaryDirectory` (or use `withTemporaryDirectory`).
 func makeTemporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-cli-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -98,6 +129,13 @@ func copyExampleData(to directory: URL, as name: String = "data.json") throws ->
 /// The example data as a JSON object.
 func exampleObject() throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: exampleData)) as? [String: Any])
+}
+
+/// Writes the example data to `url` and returns it as a JSON object, to change and write again.
+func writeExampleObject(to url: URL) throws -> [String: Any] {
+    let object = try exampleObject()
+    try writeJSON(object, to: url)
+    return object
 }
 
 // MARK: - Reading what was written
@@ -180,63 +218,5 @@ struct FileSnapshot: Equatable {
             guard !entry.isDirectory, let old = before.entries[path] else { return false }
             return old != entry
         }.keys.sorted()
-    }
-}
-
-// MARK: - Fixture data
-
-/// Writes a JSON value (sorted keys, so fixtures are stable).
-func writeJSON(_ object: Any, to url: URL) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    try data.write(to: url)
-}
-
-/// A small data file (SPEC §1) built from JSON dictionaries.
-struct DataFixture {
-    var page: [String: Any]
-    var components: [[String: Any]] = []
-    var releases: [[String: Any]] = []
-    var groups: [[String: Any]] = []
-    var deployments: [[String: Any]] = []
-
-    init(id: String = "acme", title: String = "Acme releases", baseURL: String? = "https://releases.acme.example/", feedLimit: Int? = nil) {
-        page = ["id": id, "title": title]
-        if let baseURL { page["base_url"] = baseURL }
-        if let feedLimit { page["feed_limit"] = feedLimit }
-    }
-
-    mutating func addComponent(_ slug: String, name: String? = nil, repo: String? = nil, url: String? = nil) {
-        var component: [String: Any] = ["slug": slug]
-        if let name { component["name"] = name }
-        if let repo { component["repo"] = repo }
-        if let url { component["url"] = url }
-        components.append(component)
-    }
-
-    mutating func addRelease(
-        _ component: String,
-        _ version: String,
-        publishedAt: String?,
-        author: String? = nil,
-        notes: String? = nil,
-        _ more: [String: Any] = [:]
-    ) {
-        var release: [String: Any] = ["component": component, "version": version]
-        if let publishedAt { release["published_at"] = publishedAt }
-        if let author { release["author"] = author }
-        if let notes { release["notes"] = notes }
-        release.merge(more) { _, new in new }
-        releases.append(release)
-    }
-
-    var object: [String: Any] {
-        var object: [String: Any] = ["page": page, "components": components, "releases": releases]
-        if !groups.isEmpty { object["groups"] = groups }
-        if !deployments.isEmpty { object["deployments"] = deployments }
-        return object
-    }
-
-    func write(to url: URL) throws {
-        try writeJSON(object, to: url)
     }
 }

@@ -42,24 +42,24 @@ import Testing
     }
 
     @Test func anInstalledBinaryUsesTheThemeBesideIt() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let bin = try install(in: tmp, theme: true)
-        let work = tmp.appendingPathComponent("work/deeper")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: exampleData, to: work.appendingPathComponent("data.json"))
-        #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: work) == 0)
-        let index = try String(contentsOf: work.appendingPathComponent("site/index.html"), encoding: .utf8)
-        #expect(index.contains("<!-- installed theme -->"), "the build used another theme than share/shiplog/templates")
+        try withTemporaryDirectory { tmp in
+            let bin = try install(in: tmp, theme: true)
+            let work = tmp.appendingPathComponent("work/deeper")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: exampleData, to: work.appendingPathComponent("data.json"))
+            #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: work) == 0)
+            let index = try String(contentsOf: work.appendingPathComponent("site/index.html"), encoding: .utf8)
+            #expect(index.contains("<!-- installed theme -->"), "the build used another theme than share/shiplog/templates")
+        }
     }
 
     @Test func aCopiedBinaryUsesItsBuiltInThemeNotTheCheckouts() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let bin = try install(in: tmp, theme: false)
-        try FileManager.default.copyItem(at: exampleData, to: tmp.appendingPathComponent("data.json"))
-        #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: tmp) == 0)
-        let built = try String(contentsOf: tmp.appendingPathComponent("site/assets/style.css"), encoding: .utf8)
-        #expect(built == (try String(contentsOf: packageRoot.appendingPathComponent("templates/assets/style.css"), encoding: .utf8)))
+        try withTemporaryDirectory { tmp in
+            let bin = try install(in: tmp, theme: false)
+            try FileManager.default.copyItem(at: exampleData, to: tmp.appendingPathComponent("data.json"))
+            #expect(try runFromPath(["build", "--data", "data.json", "--out", "site"], bin: bin, cwd: tmp) == 0)
+            let built = try String(contentsOf: tmp.appendingPathComponent("site/assets/style.css"), encoding: .utf8)
+            #expect(built == (try String(contentsOf: packageRoot.appendingPathComponent("templates/assets/style.css"), encoding: .utf8)))
+        }
     }
 }

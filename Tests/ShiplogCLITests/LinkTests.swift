@@ -6,47 +6,48 @@ import Testing
 struct LinkTests {
     @Test("the example site has no broken internal link")
     func exampleSite() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let broken = try LinkChecker(site: tmp.appendingPathComponent("site"), baseURL: "https://releases.nimbus.example/").brokenLinks()
-        #expect(broken == [])
+        try withExampleSite { _, site in
+            let broken = try LinkChecker(site: site, baseURL: "https://releases.nimbus.example/").brokenLinks()
+            #expect(broken == [])
 
-        // The checker itself notices a page that is gone.
-        try FileManager.default.removeItem(at: tmp.appendingPathComponent("site/components/api/v1.8.0/index.html"))
-        let afterRemoval = try LinkChecker(site: tmp.appendingPathComponent("site"), baseURL: "https://releases.nimbus.example/").brokenLinks()
-        #expect(afterRemoval.contains("sitemap.xml: https://releases.nimbus.example/components/api/v1.8.0/"))
-        #expect(afterRemoval.contains("components/api/index.html: v1.8.0/") || afterRemoval.contains { $0.hasPrefix("components/api/index.html: ") })
+            // The checker itself notices a page that is gone.
+            try FileManager.default.removeItem(at: site.appendingPathComponent("components/api/v1.8.0/index.html"))
+            let afterRemoval = try LinkChecker(site: site, baseURL: "https://releases.nimbus.example/").brokenLinks()
+            #expect(afterRemoval.contains("sitemap.xml: https://releases.nimbus.example/components/api/v1.8.0/"))
+            #expect(
+                afterRemoval.contains("components/api/index.html: v1.8.0/") || afterRemoval.contains { $0.hasPrefix("components/api/index.html: ") }
+            )
+        }
     }
 
     @Test("links work with awkward versions, with a base URL below the host root and without one", arguments: [nil, "https://acme.example/releases"])
     func awkwardVersions(baseURL: String?) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var fixture = DataFixture(baseURL: baseURL)
-        fixture.addComponent("api", url: "https://github.com/acme/api")
-        fixture.addComponent("web.app", name: "Web")
-        fixture.addRelease("api", "1.0.0+build.5", publishedAt: "2024-01-01T00:00:00Z", notes: "See #1 and [the docs](https://docs.acme.example/).")
-        fixture.addRelease("api", "2.0#x", publishedAt: "2024-02-01T00:00:00Z")
-        fixture.addRelease("api", "3.0%20y?z", publishedAt: "2024-03-01T00:00:00Z")
-        fixture.addRelease("web.app", "spring-24", publishedAt: "2024-03-02T00:00:00Z")
-        fixture.addRelease("web.app", "v1.0.0", publishedAt: "2024-03-03T00:00:00Z")
-        fixture.groups = [
-            ["version": "2024.1", "members": ["api": "1.0.0+build.5", "web.app": "v1.0.0"]],
-            ["version": "g#1&2", "members": ["api": "3.0%20y?z"]],
-        ]
-        fixture.deployments = [["component": "api", "version": "2.0#x", "environment": "production", "status": "success"]]
-        try fixture.write(to: tmp.appendingPathComponent("data.json"))
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let site = tmp.appendingPathComponent("site")
-        for path in ["components/api/2.0#x/index.html", "components/api/3.0%20y?z/index.html", "groups/g#1&2/index.html"] {
-            #expect(fileExists(site.appendingPathComponent(path)), "missing \(path)")
+        try withTemporaryDirectory { tmp in
+            var fixture = DataFixture(baseURL: baseURL)
+            fixture.addComponent("api", url: "https://github.com/acme/api")
+            fixture.addComponent("web.app", name: "Web")
+            fixture.addRelease(
+                "api",
+                "1.0.0+build.5",
+                publishedAt: "2024-01-01T00:00:00Z",
+                notes: "See #1 and [the docs](https://docs.acme.example/)."
+            )
+            fixture.addRelease("api", "2.0#x", publishedAt: "2024-02-01T00:00:00Z")
+            fixture.addRelease("api", "3.0%20y?z", publishedAt: "2024-03-01T00:00:00Z")
+            fixture.addRelease("web.app", "spring-24", publishedAt: "2024-03-02T00:00:00Z")
+            fixture.addRelease("web.app", "v1.0.0", publishedAt: "2024-03-03T00:00:00Z")
+            fixture.groups = [
+                ["version": "2024.1", "members": ["api": "1.0.0+build.5", "web.app": "v1.0.0"]],
+                ["version": "g#1&2", "members": ["api": "3.0%20y?z"]],
+            ]
+            fixture.deployments = [["component": "api", "version": "2.0#x", "environment": "production", "status": "success"]]
+            let site = try buildSite(fixture, in: tmp)
+            for path in ["components/api/2.0#x/index.html", "components/api/3.0%20y?z/index.html", "groups/g#1&2/index.html"] {
+                #expect(fileExists(site.appendingPathComponent(path)), "missing \(path)")
+            }
+            let broken = try LinkChecker(site: site, baseURL: baseURL).brokenLinks()
+            #expect(broken == [])
         }
-        let broken = try LinkChecker(site: site, baseURL: baseURL).brokenLinks()
-        #expect(broken == [])
     }
 }
 

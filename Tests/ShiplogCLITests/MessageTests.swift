@@ -11,26 +11,25 @@ import Testing
 
     @Test("--help never points at the spec", arguments: commands)
     func helpWithoutSpecReferences(_ command: [String]) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let result = try run(command + ["--help"], cwd: tmp)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(!result.stdout.isEmpty)
-        #expect(!result.stdout.contains("SPEC") && !result.stdout.contains("§"), "\(result.stdout)")
+        try withTemporaryDirectory { tmp in
+            let result = try run(command + ["--help"], cwd: tmp)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stdout.isEmpty)
+            #expect(!result.stdout.contains("SPEC") && !result.stdout.contains("§"), "\(result.stdout)")
+        }
     }
 
     @Test("--timings prints each phase in milliseconds with two decimals")
     func timingsInMilliseconds() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let result = try build(["--timings", "--no-cache"], cwd: tmp)
-        #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("timing: ") }
-        #expect(lines.count >= 3, "\(result.stderr)")
-        let pattern = /^timing: [^:]+: \d+\.\d\d ms$/
-        for line in lines {
-            #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+        try withExampleData { tmp in
+            let result = try build(["--timings", "--no-cache"], cwd: tmp)
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("timing: ") }
+            #expect(lines.count >= 3, "\(result.stderr)")
+            let pattern = /^timing: [^:]+: \d+\.\d\d ms$/
+            for line in lines {
+                #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+            }
         }
     }
 }

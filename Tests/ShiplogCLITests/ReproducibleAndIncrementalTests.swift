@@ -29,13 +29,11 @@ struct ReproducibleAndIncrementalTests {
         defer { removeTemporaryDirectory(tmp) }
         try copyExampleData(to: tmp)
         let site = tmp.appendingPathComponent("site")
-        let first = try build(cwd: tmp)
-        try #require(first.status == 0, "stderr: \(first.stderr)")
+        try requireBuild(cwd: tmp)
         let before = try FileSnapshot(of: site)
 
         try await Task.sleep(for: Self.pause)
-        let second = try build(cwd: tmp)
-        try #require(second.status == 0, "stderr: \(second.stderr)")
+        let second = try requireBuild(cwd: tmp)
         #expect(second.stdout.contains("wrote 0"), "stdout: \(second.stdout)")
         let after = try FileSnapshot(of: site)
         #expect(after.changes(since: before) == [])
@@ -45,12 +43,10 @@ struct ReproducibleAndIncrementalTests {
     func changedNotesRewriteOnlyRelatedFiles() async throws {
         let tmp = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(tmp) }
-        var data = try exampleObject()
         let dataURL = tmp.appendingPathComponent("data.json")
-        try writeJSON(data, to: dataURL)
+        var data = try writeExampleObject(to: dataURL)
         let site = tmp.appendingPathComponent("site")
-        let first = try build(cwd: tmp)
-        try #require(first.status == 0, "stderr: \(first.stderr)")
+        try requireBuild(cwd: tmp)
         let changedPage = site.appendingPathComponent("components/cli/v1.0.0/index.html")
         let oldPage = try readText(changedPage)
         let before = try FileSnapshot(of: site)
@@ -62,8 +58,7 @@ struct ReproducibleAndIncrementalTests {
         try writeJSON(data, to: dataURL)
 
         try await Task.sleep(for: Self.pause)
-        let second = try build(cwd: tmp)
-        try #require(second.status == 0, "stderr: \(second.stderr)")
+        let second = try requireBuild(cwd: tmp)
         #expect(!second.stdout.contains("wrote 0"), "stdout: \(second.stdout)")
         let newPage = try readText(changedPage)
         #expect(newPage != oldPage)
@@ -86,52 +81,49 @@ struct ReproducibleAndIncrementalTests {
 
     @Test("removing a release from the data removes its page on rebuild")
     func removedReleaseLosesItsPage() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var data = try exampleObject()
-        let dataURL = tmp.appendingPathComponent("data.json")
-        try writeJSON(data, to: dataURL)
-        let site = tmp.appendingPathComponent("site")
-        #expect(try build(cwd: tmp).status == 0)
-        let page = site.appendingPathComponent("components/cli/v0.9.0/index.html")
-        try #require(fileExists(page))
+        try withTemporaryDirectory { tmp in
+            let dataURL = tmp.appendingPathComponent("data.json")
+            var data = try writeExampleObject(to: dataURL)
+            let site = tmp.appendingPathComponent("site")
+            #expect(try build(cwd: tmp).status == 0)
+            let page = site.appendingPathComponent("components/cli/v0.9.0/index.html")
+            try #require(fileExists(page))
 
-        var releases = try #require(data["releases"] as? [[String: Any]])
-        releases.removeAll { $0["component"] as? String == "cli" && $0["version"] as? String == "v0.9.0" }
-        data["releases"] = releases
-        try writeJSON(data, to: dataURL)
-        let second = try build(cwd: tmp)
-        try #require(second.status == 0, "stderr: \(second.stderr)")
+            var releases = try #require(data["releases"] as? [[String: Any]])
+            releases.removeAll { $0["component"] as? String == "cli" && $0["version"] as? String == "v0.9.0" }
+            data["releases"] = releases
+            try writeJSON(data, to: dataURL)
+            let second = try requireBuild(cwd: tmp)
 
-        #expect(!fileExists(page))
-        #expect(!directoryExists(page.deletingLastPathComponent()), "the empty version directory is left behind")
-        #expect(try !readText(site.appendingPathComponent("sitemap.xml")).contains("v0.9.0"))
-        #expect(try !readText(site.appendingPathComponent("components/cli/index.html")).contains("v0.9.0"))
-        #expect(try !feedItemURLs(site.appendingPathComponent("feed.json")).contains { $0.contains("/cli/v0.9.0/") })
-        #expect(second.stdout.contains("removed 1"), "stdout: \(second.stdout)")
+            #expect(!fileExists(page))
+            #expect(!directoryExists(page.deletingLastPathComponent()), "the empty version directory is left behind")
+            #expect(try !readText(site.appendingPathComponent("sitemap.xml")).contains("v0.9.0"))
+            #expect(try !readText(site.appendingPathComponent("components/cli/index.html")).contains("v0.9.0"))
+            #expect(try !feedItemURLs(site.appendingPathComponent("feed.json")).contains { $0.contains("/cli/v0.9.0/") })
+            #expect(second.stdout.contains("removed 1"), "stdout: \(second.stdout)")
 
-        // The incremental result is what a fresh build of the new data gives.
-        #expect(try build(out: "fresh", cwd: tmp).status == 0)
-        #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [])
+            // The incremental result is what a fresh build of the new data gives.
+            #expect(try build(out: "fresh", cwd: tmp).status == 0)
+            #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [])
+        }
     }
 
     @Test("rebuilds back and forth between two versions of the data each equal a fresh build")
     func backAndForth() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let original = try exampleObject()
-        var changed = original
-        try #require(DataChange.all.first { $0.testDescription == "retitle a release" }).apply(&changed)
-        for (round, data) in [original, changed, original, changed].enumerated() {
-            try writeJSON(data, to: tmp.appendingPathComponent("data.json"))
-            let rebuilt = try build(cwd: tmp)
-            try #require(rebuilt.status == 0, "stderr: \(rebuilt.stderr)")
-            let fresh = "fresh\(round)"
-            #expect(try build(out: fresh, cwd: tmp).status == 0)
-            #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent(fresh)) == [], "round \(round)")
+        try withTemporaryDirectory { tmp in
+            let original = try exampleObject()
+            var changed = original
+            try #require(DataChange.all.first { $0.testDescription == "retitle a release" }).apply(&changed)
+            for (round, data) in [original, changed, original, changed].enumerated() {
+                try writeJSON(data, to: tmp.appendingPathComponent("data.json"))
+                try requireBuild(cwd: tmp)
+                let fresh = "fresh\(round)"
+                #expect(try build(out: fresh, cwd: tmp).status == 0)
+                #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent(fresh)) == [], "round \(round)")
+            }
+            // What the rebuilds appended to the cache describes the site: nothing is left to write.
+            #expect(try build(cwd: tmp).stdout.contains("rendered 0, wrote 0"))
         }
-        // What the rebuilds appended to the cache describes the site: nothing is left to write.
-        #expect(try build(cwd: tmp).stdout.contains("rendered 0, wrote 0"))
     }
 
     @Test(
@@ -154,41 +146,36 @@ struct ReproducibleAndIncrementalTests {
 
     /// Builds the example, lets `meddle` touch the folder, applies `change`, rebuilds, and compares with a fresh build.
     private func rebuildEqualsFresh(after change: DataChange, meddle: (URL) throws -> Void = { _ in }) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var data = try exampleObject()
-        let dataURL = tmp.appendingPathComponent("data.json")
-        try writeJSON(data, to: dataURL)
-        #expect(try build(cwd: tmp).status == 0)
-        let before = try FileSnapshot(of: tmp.appendingPathComponent("site"))
-        try meddle(tmp)
-        change.apply(&data)
-        try writeJSON(data, to: dataURL)
+        try withTemporaryDirectory { tmp in
+            let dataURL = tmp.appendingPathComponent("data.json")
+            var data = try writeExampleObject(to: dataURL)
+            #expect(try build(cwd: tmp).status == 0)
+            let before = try FileSnapshot(of: tmp.appendingPathComponent("site"))
+            try meddle(tmp)
+            change.apply(&data)
+            try writeJSON(data, to: dataURL)
 
-        let rebuilt = try build(cwd: tmp)
-        try #require(rebuilt.status == 0, "stderr: \(rebuilt.stderr)")
-        #expect(try FileSnapshot(of: tmp.appendingPathComponent("site")).changes(since: before) != [], "nothing changed")
-        let fresh = try build(out: "fresh", cwd: tmp)
-        try #require(fresh.status == 0, "stderr: \(fresh.stderr)")
-        #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent("fresh")) == [])
+            try requireBuild(cwd: tmp)
+            #expect(try FileSnapshot(of: tmp.appendingPathComponent("site")).changes(since: before) != [], "nothing changed")
+            try requireBuild(out: "fresh", cwd: tmp)
+            #expect(try differingFiles(tmp.appendingPathComponent("site"), tmp.appendingPathComponent("fresh")) == [])
+        }
     }
 
     @Test("a rebuild repairs files deleted or changed in the output since the last build")
     func rebuildRepairsTamperedOutput() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        #expect(try build(out: "fresh", cwd: tmp).status == 0)
-        #expect(try build(cwd: tmp).status == 0)
-        let site = tmp.appendingPathComponent("site")
-        try FileManager.default.removeItem(at: site.appendingPathComponent("components/api/v1.8.0/index.html"))
-        try Data("tampered\n".utf8).write(to: site.appendingPathComponent("components/web/3.4.0/index.html"))
-        try FileManager.default.removeItem(at: site.appendingPathComponent("components/cli/latest.json"))
+        try withExampleData { tmp in
+            #expect(try build(out: "fresh", cwd: tmp).status == 0)
+            #expect(try build(cwd: tmp).status == 0)
+            let site = tmp.appendingPathComponent("site")
+            try FileManager.default.removeItem(at: site.appendingPathComponent("components/api/v1.8.0/index.html"))
+            try Data("tampered\n".utf8).write(to: site.appendingPathComponent("components/web/3.4.0/index.html"))
+            try FileManager.default.removeItem(at: site.appendingPathComponent("components/cli/latest.json"))
 
-        let result = try build(cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        // Same input, same output: the site is again exactly what a fresh build makes.
-        #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [], "the rebuild left these files missing or different")
+            try requireBuild(cwd: tmp)
+            // Same input, same output: the site is again exactly what a fresh build makes.
+            #expect(try differingFiles(site, tmp.appendingPathComponent("fresh")) == [], "the rebuild left these files missing or different")
+        }
     }
 }
 

@@ -4,123 +4,121 @@ import Testing
 /// `import`, `export`, `keys` and `build --db`, run through the built executable.
 @Suite struct StoreCommandTests {
     @Test func aSiteBuiltFromTheStoreEqualsOneBuiltFromTheFile() throws {
-        let (tmp, site) = try buildExample()
-        defer { removeTemporaryDirectory(tmp) }
-        let imported = try run(["import", "--db", "s.db", "data.json"], cwd: tmp)
-        #expect(imported.status == 0, "stderr: \(imported.stderr)")
-        #expect(imported.stdout.contains("releases: "))
-        let built = try run(["build", "--db", "s.db", "--out", "from-db"], cwd: tmp)
-        #expect(built.status == 0, "stderr: \(built.stderr)")
-        #expect(try differingFiles(site, tmp.appendingPathComponent("from-db")).isEmpty)
+        try withExampleSite { tmp, site in
+            let imported = try run(["import", "--db", "s.db", "data.json"], cwd: tmp)
+            #expect(imported.status == 0, "stderr: \(imported.stderr)")
+            #expect(imported.stdout.contains("releases: "))
+            let built = try run(["build", "--db", "s.db", "--out", "from-db"], cwd: tmp)
+            #expect(built.status == 0, "stderr: \(built.stderr)")
+            #expect(try differingFiles(site, tmp.appendingPathComponent("from-db")).isEmpty)
+        }
     }
 
     @Test func exportThenImportIsAFixedPoint() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        #expect(try run(["import", "--db", "a.db", "data.json"], cwd: tmp).status == 0)
-        let first = try run(["export", "--db", "a.db"], cwd: tmp)
-        #expect(first.status == 0, "stderr: \(first.stderr)")
-        try first.stdout.write(to: tmp.appendingPathComponent("export.json"), atomically: true, encoding: .utf8)
-        let check = try run(["check", "--data", "export.json"], cwd: tmp)
-        #expect(check.status == 0 && check.stderr.isEmpty, "stderr: \(check.stderr)")
-        #expect(try run(["import", "--db", "b.db", "export.json"], cwd: tmp).status == 0)
-        let second = try run(["export", "--db", "b.db"], cwd: tmp)
-        #expect(second.stdout == first.stdout)
-        // Same releases, with the same fields, as the original file.
-        let original = try exampleObject()["releases"] as? [[String: Any]] ?? []
-        let exported = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
-        let releases = exported["releases"] as? [[String: Any]] ?? []
-        #expect(releases.count == original.count)
-        for (a, b) in zip(original, releases) {
-            #expect(a["version"] as? String == b["version"] as? String)
-            #expect(a["notes"] as? String == b["notes"] as? String)
+        try withExampleData { tmp in
+            #expect(try run(["import", "--db", "a.db", "data.json"], cwd: tmp).status == 0)
+            let first = try run(["export", "--db", "a.db"], cwd: tmp)
+            #expect(first.status == 0, "stderr: \(first.stderr)")
+            try first.stdout.write(to: tmp.appendingPathComponent("export.json"), atomically: true, encoding: .utf8)
+            let check = try run(["check", "--data", "export.json"], cwd: tmp)
+            #expect(check.status == 0 && check.stderr.isEmpty, "stderr: \(check.stderr)")
+            #expect(try run(["import", "--db", "b.db", "export.json"], cwd: tmp).status == 0)
+            let second = try run(["export", "--db", "b.db"], cwd: tmp)
+            #expect(second.stdout == first.stdout)
+            // Same releases, with the same fields, as the original file.
+            let original = try exampleObject()["releases"] as? [[String: Any]] ?? []
+            let exported = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+            let releases = exported["releases"] as? [[String: Any]] ?? []
+            #expect(releases.count == original.count)
+            for (a, b) in zip(original, releases) {
+                #expect(a["version"] as? String == b["version"] as? String)
+                #expect(a["notes"] as? String == b["notes"] as? String)
+            }
         }
     }
 
     @Test func badDataIsRejectedWholeAndTheStoreStaysEmpty() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        var object = try exampleObject()
-        var releases = object["releases"] as? [[String: Any]] ?? []
-        releases[2]["version"] = "1..2"
-        object["releases"] = releases
-        try writeJSON(object, to: tmp.appendingPathComponent("bad.json"))
-        let result = try run(["import", "--db", "s.db", "bad.json"], cwd: tmp)
-        #expect(result.status == 65)
-        #expect(result.stderr.contains("bad.json: releases[2].version: \"1..2\""))
-        let export = try run(["export", "--db", "s.db"], cwd: tmp)
-        #expect(export.status != 0)
-        #expect(export.stderr.contains("no page"))
+        try withTemporaryDirectory { tmp in
+            var object = try exampleObject()
+            var releases = object["releases"] as? [[String: Any]] ?? []
+            releases[2]["version"] = "1..2"
+            object["releases"] = releases
+            try writeJSON(object, to: tmp.appendingPathComponent("bad.json"))
+            let result = try run(["import", "--db", "s.db", "bad.json"], cwd: tmp)
+            #expect(result.status == 65)
+            #expect(result.stderr.contains("bad.json: releases[2].version: \"1..2\""))
+            let export = try run(["export", "--db", "s.db"], cwd: tmp)
+            #expect(export.status != 0)
+            #expect(export.stderr.contains("no page"))
+        }
     }
 
     @Test func keysArePrintedOnceAndCanBeRevoked() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let refused = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write"], cwd: tmp)
-        #expect(refused.status == 64 && refused.stdout.isEmpty)
-        #expect(refused.stderr.contains("no page \"acme\"") && refused.stderr.contains("--create-page"))
-        #expect(try run(["keys", "list", "--db", "s.db"], cwd: tmp).stdout.split(separator: "\n").count == 1, "a refused key stores nothing")
-        let created = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write", "--create-page"], cwd: tmp)
-        #expect(created.status == 0, "stderr: \(created.stderr)")
-        let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(!key.contains("\n") && key.count >= 40)
-        let listed = try run(["keys", "list", "--db", "s.db"], cwd: tmp)
-        #expect(!listed.stdout.contains(key))
-        let rows = listed.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
-        #expect(rows.count == 1 && rows[0][1] == "acme" && rows[0][2] == "write" && rows[0][4] == "-")
-        #expect(try run(["keys", "revoke", "--db", "s.db", rows[0][0]], cwd: tmp).status == 0)
-        let after = try run(["keys", "list", "--db", "s.db"], cwd: tmp)
-        #expect(after.stdout.split(separator: "\n").dropFirst().first?.hasSuffix("\t-") == false)
-        #expect(try run(["keys", "revoke", "--db", "s.db", rows[0][0]], cwd: tmp).status == 1)
-        #expect(try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "root"], cwd: tmp).status == 64)
-        #expect(try run(["keys", "create", "--db", "s.db", "--page", "../x", "--scope", "read"], cwd: tmp).status == 64)
+        try withTemporaryDirectory { tmp in
+            let refused = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write"], cwd: tmp)
+            #expect(refused.status == 64 && refused.stdout.isEmpty)
+            #expect(refused.stderr.contains("no page \"acme\"") && refused.stderr.contains("--create-page"))
+            #expect(try run(["keys", "list", "--db", "s.db"], cwd: tmp).stdout.split(separator: "\n").count == 1, "a refused key stores nothing")
+            let created = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write", "--create-page"], cwd: tmp)
+            #expect(created.status == 0, "stderr: \(created.stderr)")
+            let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!key.contains("\n") && key.count >= 40)
+            let listed = try run(["keys", "list", "--db", "s.db"], cwd: tmp)
+            #expect(!listed.stdout.contains(key))
+            let rows = listed.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+            #expect(rows.count == 1 && rows[0][1] == "acme" && rows[0][2] == "write" && rows[0][4] == "-")
+            #expect(try run(["keys", "revoke", "--db", "s.db", rows[0][0]], cwd: tmp).status == 0)
+            let after = try run(["keys", "list", "--db", "s.db"], cwd: tmp)
+            #expect(after.stdout.split(separator: "\n").dropFirst().first?.hasSuffix("\t-") == false)
+            #expect(try run(["keys", "revoke", "--db", "s.db", rows[0][0]], cwd: tmp).status == 1)
+            #expect(try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "root"], cwd: tmp).status == 64)
+            #expect(try run(["keys", "create", "--db", "s.db", "--page", "../x", "--scope", "read"], cwd: tmp).status == 64)
+        }
     }
 
     @Test func theStoreIsChosenWithDbOrDataNotBoth() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        #expect(try run(["build", "--db", "s.db", "--data", "data.json", "--out", "o"], cwd: tmp).status == 64)
-        #expect(try run(["build", "--out", "o"], cwd: tmp).status == 64)
-        // A malformed PostgreSQL URL is a usage error (64) before any connection is tried.
-        #expect(try run(["export", "--db", "postgres://ada@localhost/x?sslmode=sometimes"], cwd: tmp).status == 64)
+        try withExampleData { tmp throws in
+            #expect(try run(["build", "--db", "s.db", "--data", "data.json", "--out", "o"], cwd: tmp).status == 64)
+            #expect(try run(["build", "--out", "o"], cwd: tmp).status == 64)
+            // A malformed PostgreSQL URL is a usage error (64) before any connection is tried.
+            #expect(try run(["export", "--db", "postgres://ada@localhost/x?sslmode=sometimes"], cwd: tmp).status == 64)
+        }
     }
 
     /// kill -9 in the middle of a large import leaves all of it or none of it.
     @Test func aKilledImportLeavesAllOrNothing() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        let count = 8000
-        var fixture = DataFixture()
-        fixture.addComponent("api")
-        let notes = String(repeating: "- Fixed a thing in the request handler (#12)\n", count: 20)
-        for n in 0..<count {
-            fixture.addRelease("api", "1.\(n / 100).\(n % 100)", publishedAt: "2024-01-01T00:00:00Z", notes: notes)
-        }
-        try fixture.write(to: tmp.appendingPathComponent("big.json"))
-        // How long a whole import takes here, to spread the kills over it.
-        let start = Date()
-        #expect(try run(["import", "--db", "timed.db", "big.json"], cwd: tmp).status == 0)
-        let duration = Date().timeIntervalSince(start)
-        for (attempt, fraction) in [0.4, 0.6, 0.75, 0.85, 0.95].enumerated() {
-            let db = "killed-\(attempt).db"
-            let process = Process()
-            process.executableURL = shiplogBinary
-            process.arguments = ["import", "--db", db, "big.json"]
-            process.currentDirectoryURL = tmp
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: duration * fraction)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let export = try run(["export", "--db", db], cwd: tmp)
-            if export.status == 0 {
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
-                #expect((object["releases"] as? [Any])?.count == count, "attempt \(attempt): a partial import survived")
-            } else {
-                #expect(export.stderr.contains("no page"), "attempt \(attempt): \(export.stderr)")
+        try withTemporaryDirectory { tmp in
+            let count = 8000
+            var fixture = DataFixture()
+            fixture.addComponent("api")
+            let notes = String(repeating: "- Fixed a thing in the request handler (#12)\n", count: 20)
+            for n in 0..<count {
+                fixture.addRelease("api", "1.\(n / 100).\(n % 100)", publishedAt: "2024-01-01T00:00:00Z", notes: notes)
+            }
+            try fixture.write(to: tmp.appendingPathComponent("big.json"))
+            // How long a whole import takes here, to spread the kills over it.
+            let start = Date()
+            #expect(try run(["import", "--db", "timed.db", "big.json"], cwd: tmp).status == 0)
+            let duration = Date().timeIntervalSince(start)
+            for (attempt, fraction) in [0.4, 0.6, 0.75, 0.85, 0.95].enumerated() {
+                let db = "killed-\(attempt).db"
+                let process = Process()
+                process.executableURL = shiplogBinary
+                process.arguments = ["import", "--db", db, "big.json"]
+                process.currentDirectoryURL = tmp
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                Thread.sleep(forTimeInterval: duration * fraction)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let export = try run(["export", "--db", db], cwd: tmp)
+                if export.status == 0 {
+                    let object = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+                    #expect((object["releases"] as? [Any])?.count == count, "attempt \(attempt): a partial import survived")
+                } else {
+                    #expect(export.stderr.contains("no page"), "attempt \(attempt): \(export.stderr)")
+                }
             }
         }
     }

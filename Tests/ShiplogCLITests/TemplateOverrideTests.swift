@@ -6,68 +6,62 @@ import Testing
 struct TemplateOverrideTests {
     @Test("a directory holding only 404.mustache changes 404.html and nothing else")
     func overrideOneTemplate() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let theme = tmp.appendingPathComponent("theme")
-        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
-        try Data("<!doctype html>\n<title>Lost</title>\n<p>CUSTOM-NOT-FOUND for {{site.title}}</p>\n".utf8)
-            .write(to: theme.appendingPathComponent("404.mustache"))
+        try withExampleData { tmp in
+            let theme = tmp.appendingPathComponent("theme")
+            try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+            try Data("<!doctype html>\n<title>Lost</title>\n<p>CUSTOM-NOT-FOUND for {{site.title}}</p>\n".utf8)
+                .write(to: theme.appendingPathComponent("404.mustache"))
 
-        let custom = try build(out: "custom", ["--templates", "theme"], cwd: tmp)
-        try #require(custom.status == 0, "stderr: \(custom.stderr)")
-        let plain = try build(out: "plain", cwd: tmp)
-        try #require(plain.status == 0, "stderr: \(plain.stderr)")
-        let customSite = tmp.appendingPathComponent("custom")
-        let plainSite = tmp.appendingPathComponent("plain")
+            try requireBuild(out: "custom", ["--templates", "theme"], cwd: tmp)
+            try requireBuild(out: "plain", cwd: tmp)
+            let customSite = tmp.appendingPathComponent("custom")
+            let plainSite = tmp.appendingPathComponent("plain")
 
-        let notFound = try readText(customSite.appendingPathComponent("404.html"))
-        #expect(notFound.contains("CUSTOM-NOT-FOUND for Nimbus releases"))
-        #expect(!notFound.contains("Page not found"))
-        #expect(try readText(plainSite.appendingPathComponent("404.html")).contains("Page not found"))
+            let notFound = try readText(customSite.appendingPathComponent("404.html"))
+            #expect(notFound.contains("CUSTOM-NOT-FOUND for Nimbus releases"))
+            #expect(!notFound.contains("Page not found"))
+            #expect(try readText(plainSite.appendingPathComponent("404.html")).contains("Page not found"))
 
-        // Every other page still comes from the default theme, byte for byte.
-        #expect(try differingFiles(customSite, plainSite) == ["404.html"])
-        #expect(try readText(customSite.appendingPathComponent("index.html")).contains("assets/style.css"))
+            // Every other page still comes from the default theme, byte for byte.
+            #expect(try differingFiles(customSite, plainSite) == ["404.html"])
+            #expect(try readText(customSite.appendingPathComponent("index.html")).contains("assets/style.css"))
+        }
     }
 
     @Test("overriding a template of an existing site re-renders the pages that use it")
     func overrideOnRebuild() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        #expect(try build(cwd: tmp).status == 0)
-        let theme = tmp.appendingPathComponent("theme")
-        try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
-        try Data("CUSTOM-NOT-FOUND\n".utf8).write(to: theme.appendingPathComponent("404.mustache"))
+        try withExampleData { tmp in
+            #expect(try build(cwd: tmp).status == 0)
+            let theme = tmp.appendingPathComponent("theme")
+            try FileManager.default.createDirectory(at: theme, withIntermediateDirectories: true)
+            try Data("CUSTOM-NOT-FOUND\n".utf8).write(to: theme.appendingPathComponent("404.mustache"))
 
-        let result = try build(["--templates", "theme"], cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        #expect(try readText(tmp.appendingPathComponent("site/404.html")) == "CUSTOM-NOT-FOUND\n")
-        #expect(try readText(tmp.appendingPathComponent("site/index.html")).contains("Nimbus releases"))
+            try requireBuild(["--templates", "theme"], cwd: tmp)
+            #expect(try readText(tmp.appendingPathComponent("site/404.html")) == "CUSTOM-NOT-FOUND\n")
+            #expect(try readText(tmp.appendingPathComponent("site/index.html")).contains("Nimbus releases"))
+        }
     }
 
     @Test("a partial and an extra asset override file by file")
     func overridePartialAndAddAsset() throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let theme = tmp.appendingPathComponent("theme")
-        try FileManager.default.createDirectory(at: theme.appendingPathComponent("partials"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: theme.appendingPathComponent("assets"), withIntermediateDirectories: true)
-        try Data("<ul class=\"custom-badges\">{{bump}}</ul>\n".utf8).write(to: theme.appendingPathComponent("partials/release-badges.mustache"))
-        try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".utf8).write(to: theme.appendingPathComponent("assets/logo.svg"))
+        try withExampleData { tmp in
+            let theme = tmp.appendingPathComponent("theme")
+            try FileManager.default.createDirectory(at: theme.appendingPathComponent("partials"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: theme.appendingPathComponent("assets"), withIntermediateDirectories: true)
+            try Data("<ul class=\"custom-badges\">{{bump}}</ul>\n".utf8).write(to: theme.appendingPathComponent("partials/release-badges.mustache"))
+            try Data("<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n".utf8).write(to: theme.appendingPathComponent("assets/logo.svg"))
 
-        let result = try build(["--templates", "theme"], cwd: tmp)
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let site = tmp.appendingPathComponent("site")
-        let page = try readText(site.appendingPathComponent("components/api/v1.8.0/index.html"))
-        #expect(page.contains("<ul class=\"custom-badges\">"))
-        #expect(!page.contains("badge--bump"))
-        #expect(
-            try Data(contentsOf: site.appendingPathComponent("assets/logo.svg")) == Data(contentsOf: theme.appendingPathComponent("assets/logo.svg"))
-        )
-        #expect(fileExists(site.appendingPathComponent("assets/style.css")))
+            try requireBuild(["--templates", "theme"], cwd: tmp)
+            let site = tmp.appendingPathComponent("site")
+            let page = try readText(site.appendingPathComponent("components/api/v1.8.0/index.html"))
+            #expect(page.contains("<ul class=\"custom-badges\">"))
+            #expect(!page.contains("badge--bump"))
+            #expect(
+                try Data(contentsOf: site.appendingPathComponent("assets/logo.svg"))
+                    == Data(contentsOf: theme.appendingPathComponent("assets/logo.svg"))
+            )
+            #expect(fileExists(site.appendingPathComponent("assets/style.css")))
+        }
     }
 
     @Test(
@@ -79,24 +73,21 @@ struct TemplateOverrideTests {
         ]
     )
     func brokenTemplate(file: String, bytes: [UInt8]) throws {
-        let tmp = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(tmp) }
-        try copyExampleData(to: tmp)
-        let first = try build(cwd: tmp)
-        try #require(first.status == 0, "stderr: \(first.stderr)")
-        let theme = tmp.appendingPathComponent("theme")
-        try FileManager.default.createDirectory(at: theme.appendingPathComponent("partials"), withIntermediateDirectories: true)
-        try Data(bytes).write(to: theme.appendingPathComponent(file))
-        let before = try FileSnapshot(of: tmp)
+        try withExampleSite { tmp, site in
+            let theme = tmp.appendingPathComponent("theme")
+            try FileManager.default.createDirectory(at: theme.appendingPathComponent("partials"), withIntermediateDirectories: true)
+            try Data(bytes).write(to: theme.appendingPathComponent(file))
+            let before = try FileSnapshot(of: tmp)
 
-        let result = try build(["--templates", "theme"], cwd: tmp)
-        #expect(result.status == 65, "stderr: \(result.stderr)")
-        #expect(result.stderr.contains(file), "stderr: \(result.stderr)")
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "the failed build changed files")
+            let result = try build(["--templates", "theme"], cwd: tmp)
+            #expect(result.status == 65, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains(file), "stderr: \(result.stderr)")
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [], "the failed build changed files")
 
-        // Into a new directory, nothing appears at all.
-        let fresh = try build(out: "fresh", ["--templates", "theme"], cwd: tmp)
-        #expect(fresh.status == 65)
-        #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
+            // Into a new directory, nothing appears at all.
+            let fresh = try build(out: "fresh", ["--templates", "theme"], cwd: tmp)
+            #expect(fresh.status == 65)
+            #expect(try FileSnapshot(of: tmp).changes(since: before) == [])
+        }
     }
 }

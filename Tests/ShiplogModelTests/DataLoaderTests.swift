@@ -33,6 +33,18 @@ func releasesMember(_ releases: String...) -> String { #""releases": [\#(release
 
 func source(_ text: String, name: String = "data.json") -> DataSource { DataSource(name: name, bytes: Array(text.utf8)) }
 
+/// Loads `text`, then loads it again with the memo the first load made (through its bytes), so
+/// that the second load reads the releases in summary. Nil, with an issue, when no memo was made.
+func loadAgainWithMemo(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (again: LoadedData, memo: ReleaseMemo)? {
+    let first = try DataLoader.load([source(text)])
+    guard case .replace(let memo) = first.memoUpdate else {
+        Issue.record("expected a new memo", sourceLocation: sourceLocation)
+        return nil
+    }
+    let decoded = try #require(ReleaseMemo(decoding: memo.encoded()), sourceLocation: sourceLocation)
+    return (try DataLoader.load([source(text)], memo: decoded), decoded)
+}
+
 /// The problems of data that must be rejected (an issue is recorded if it loads).
 func loadProblems(_ sources: [DataSource], sourceLocation: SourceLocation = #_sourceLocation) -> [DataProblem] {
     do {

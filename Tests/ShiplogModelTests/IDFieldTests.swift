@@ -163,13 +163,7 @@ import Testing
 
     @Test func aMemoKeepsTheIdsOfTheReleasesItSummarizes() throws {
         let text = dataFile(releasesMember(releaseJSON("1.0.0", #""id": "r1""#), releaseJSON("2.0.0", #""id": "r2""#)))
-        let first = try DataLoader.load([source(text)])
-        guard case .replace(let memo) = first.memoUpdate else {
-            Issue.record("expected a new memo")
-            return
-        }
-        let decoded = try #require(ReleaseMemo(decoding: memo.encoded()))
-        let again = try DataLoader.load([source(text)], memo: decoded)
+        guard let (again, decoded) = try loadAgainWithMemo(text) else { return }
         #expect(again.summarized.count == 2)
         #expect(again.data.releases.map(\.id) == ["r1", "r2"])
         // So a duplicate is found even among releases read only in summary.

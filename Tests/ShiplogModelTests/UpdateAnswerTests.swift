@@ -9,16 +9,6 @@ import Testing
         Release.Asset(name: name, url: "https://dl.acme.example/\(name)", platform: platform, signature: signed ? "sig-\(name)" : nil)
     }
 
-    private static func release(_ version: String, day: Int64, assets: [Release.Asset], notes: String? = nil) -> Release {
-        Release(
-            component: "app",
-            version: Version(version),
-            publishedAt: Timestamp(seconds: 1_704_067_200 + day * 86_400),
-            notes: notes,
-            assets: assets
-        )
-    }
-
     private static let everyPlatform = [
         asset("darwin-aarch64", "A.app.tar.gz"), asset("darwin-x86_64", "A-x64.app.tar.gz"), asset("windows-x86_64-msi", "A.msi"),
         asset("windows-x86_64-nsis", "A-setup.exe"), asset("linux-x86_64-appimage", "A.AppImage"), asset("linux-x86_64-deb", "a.deb"),
@@ -30,9 +20,9 @@ import Testing
     }
 
     private static let releases = [
-        release("v1.0.0", day: 0, assets: everyPlatform), release("v1.1.0-beta.1", day: 1, assets: everyPlatform),
-        release("v1.1.0", day: 2, assets: everyPlatform, notes: "### Fixed\n- a crash"),
-        release("v1.2.0-beta.1", day: 3, assets: [asset("darwin-aarch64", "B.app.tar.gz")]),
+        appRelease("v1.0.0", day: 0, assets: everyPlatform), appRelease("v1.1.0-beta.1", day: 1, assets: everyPlatform),
+        appRelease("v1.1.0", day: 2, assets: everyPlatform, notes: "### Fixed\n- a crash"),
+        appRelease("v1.2.0-beta.1", day: 3, assets: [asset("darwin-aarch64", "B.app.tar.gz")]),
     ]
 
     private func tauri(_ c: Catalog, _ target: String, _ arch: String, bundle: String? = nil, channel: String = "stable", current: String) -> String?
@@ -74,7 +64,7 @@ import Testing
         #expect(UpdateAnswer.semver(Version("01.2.3")) == nil)
         #expect(UpdateAnswer.semver(Version("1.0.0-rc.01")) == nil)
         #expect(UpdateAnswer.semver(Version("spring-24")) == nil)
-        let c = Self.catalog([Self.release("1.0.0.1", day: 1, assets: Self.everyPlatform), Self.release("0.9", day: 0, assets: Self.everyPlatform)])
+        let c = Self.catalog([appRelease("1.0.0.1", day: 1, assets: Self.everyPlatform), appRelease("0.9", day: 0, assets: Self.everyPlatform)])
         #expect(tauri(c, "darwin", "aarch64", current: "0.1.0") == "0.9 A.app.tar.gz")
         let offer = c.tauriUpdate(component: 0, target: "darwin", arch: "aarch64", bundle: nil, channel: "stable", current: Version("0.1.0"))!
         #expect(c.tauriAnswer(offer)["version"] == .string("0.9.0"))
@@ -118,7 +108,7 @@ import Testing
     /// The server keeps the offer made to the oldest caller (`current: nil`) and gives it to any
     /// caller below it: the same answer as the walk for that caller.
     @Test func theOldestCallersOfferAnswersEveryCaller() {
-        let c = Self.catalog(Self.releases + [Self.release("1.1", day: 5, assets: Self.everyPlatform)])
+        let c = Self.catalog(Self.releases + [appRelease("1.1", day: 5, assets: Self.everyPlatform)])
         let callers = ["0.1", "1.0.0", "v1.1.0-beta.1", "1.1.0", "1.1", "1.1.0+b", "1.2.0-beta.1", "1.2.0-alpha", "2", "spring-24"]
         for channel in ["stable", "beta", "rc", "alpha", "nightly"] {
             for (target, arch) in [("darwin", "aarch64"), ("windows", "x86_64"), ("linux", "aarch64")] {

@@ -97,13 +97,7 @@ import Testing
                 releaseJSON("2.0.0")
             )
         )
-        let first = try DataLoader.load([source(text)])
-        guard case .replace(let memo) = first.memoUpdate else {
-            Issue.record("expected a new memo")
-            return
-        }
-        let decoded = try #require(ReleaseMemo(decoding: memo.encoded()))
-        let again = try DataLoader.load([source(text)], memo: decoded)
+        guard let (again, _) = try loadAgainWithMemo(text) else { return }
         #expect(again.summarized.count == 2)
         #expect(again.data.releases[0].assets.isEmpty && again.data.releases[0].updateFormats == [.sparkle, .tauri])
         #expect(again.data.releases[0].resolvedChannel == "nightly" && again.data.releases[1].updateFormats.isEmpty)

@@ -5,20 +5,10 @@ import Testing
 /// Update channels of SPEC §9: a channel's feed offers its own releases and every more stable
 /// one, never a draft or a yanked release, and never a stable release above an active one.
 @Suite struct UpdateChannelTests {
-    private static func release(_ version: String, day: Int64, status: Release.Status = .published, channel: String? = nil) -> Release {
-        Release(
-            component: "app",
-            version: Version(version),
-            publishedAt: Timestamp(seconds: 1_704_067_200 + day * 86_400),
-            status: status,
-            channel: channel
-        )
-    }
-
     private static let releases = [
-        release("1.0.0", day: 0), release("1.1.0-alpha.1", day: 1), release("1.1.0-beta.2", day: 2), release("1.1.0-rc.1", day: 3),
-        release("1.1.0", day: 4), release("1.2.0-nightly.5", day: 5), release("1.2.0-beta.1", day: 6, status: .draft),
-        release("1.2.0", day: 7, status: .yanked), release("1.3.0-preview", day: 8, channel: "beta"),
+        appRelease("1.0.0", day: 0), appRelease("1.1.0-alpha.1", day: 1), appRelease("1.1.0-beta.2", day: 2), appRelease("1.1.0-rc.1", day: 3),
+        appRelease("1.1.0", day: 4), appRelease("1.2.0-nightly.5", day: 5), appRelease("1.2.0-beta.1", day: 6, status: .draft),
+        appRelease("1.2.0", day: 7, status: .yanked), appRelease("1.3.0-preview", day: 8, channel: "beta"),
     ]
 
     private static func catalog(active: String? = nil) -> Catalog {

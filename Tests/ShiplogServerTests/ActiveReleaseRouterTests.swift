@@ -20,8 +20,7 @@ import Testing
 
     @Test("activate an older release, then clear it: the latest, the ETag and previous_active follow")
     func activateAndClear() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let first = try await client.execute(uri: H.version, method: .get)
             #expect(try await Self.apiLatest(client) == "v1.10.2")
             let active = "\(H.api)/components/api/active"
@@ -29,11 +28,7 @@ import Testing
             #expect(shown.status == .ok, "\(shown.text)")
             #expect(shown.json["pinned"] == .bool(false) && shown.json["release"]?["version"] == .string("v1.10.2"))
 
-            let activated = try await client.execute(
-                uri: "\(H.api)/components/api/releases/v1.9.1/activate",
-                method: .post,
-                headers: harness.auth("write")
-            )
+            let activated = try await harness.send(client, .post, "\(H.api)/components/api/releases/v1.9.1/activate", key: "write")
             #expect(activated.status == .ok, "\(activated.text)")
             #expect(activated.json["release"]?["version"] == .string("v1.9.1"))
             #expect(activated.json["previous_active"]?["version"] == .string("v1.10.2"))
@@ -52,8 +47,7 @@ import Testing
 
     @Test("refusals: keys (401, 403, 404), unknown release 404, yanked 409, unknown component 404")
     func refusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/components/api/releases/v1.9.1/activate"
             let anonymous = try await client.execute(uri: path, method: .post)
             anonymous.expectError(.unauthorized, "unauthorized")
@@ -64,11 +58,7 @@ import Testing
             try await client.execute(uri: "\(H.api)/components/api/active", method: .delete, headers: harness.auth("read"))
                 .expectError(.forbidden, "forbidden")
             func activate(_ component: String, _ version: String) async throws -> TestResponse {
-                try await client.execute(
-                    uri: "\(H.api)/components/\(component)/releases/\(version)/activate",
-                    method: .post,
-                    headers: harness.auth("write")
-                )
+                try await harness.send(client, .post, "\(H.api)/components/\(component)/releases/\(version)/activate", key: "write")
             }
             try await activate("api", "v9.9.9").expectError(.notFound, "not_found")
             try await activate("ghost", "1.0.0").expectError(.notFound, "not_found")

@@ -14,8 +14,6 @@ import Testing
     typealias H = RouterHarness
     static let base = "/apps/v1/orgs/acme/workspaces/nimbus/apps"
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     static func expectAppsError(
         _ response: TestResponse,
         _ status: HTTPResponse.Status,
@@ -40,15 +38,10 @@ import Testing
 
     @Test("create a draft (201), activate it (200): it is the latest of the version endpoint; delete answers {}")
     func createActivateDelete() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let releases = "\(Self.base)/api/releases"
-            let created = try await client.execute(
-                uri: releases,
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#)
-            )
+            let newRelease = #"{"release_tag": "v1.11.0", "description": "Short", "change_log": "New"}"#
+            let created = try await harness.send(client, .post, releases, key: "write", json: newRelease)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["status"] == .string("draft") && created.json["org_id"] == .string("acme"))
             #expect(created.json["workspace_id"] == .string("nimbus") && created.json["app_id"] == .string("api"))
@@ -67,12 +60,7 @@ import Testing
             let active = try await client.execute(uri: "\(releases)/active", method: .get)
             #expect(active.status == .ok && active.json["release_id"] == .string(id))
 
-            let draft = try await client.execute(
-                uri: "\(Self.base)/cli/releases",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"release_tag": "0.0.1"}"#)
-            )
+            let draft = try await harness.send(client, .post, "\(Self.base)/cli/releases", key: "write", json: #"{"release_tag": "0.0.1"}"#)
             let draftID = try #require(draft.json["release_id"]?.string)
             let deleted = try await client.execute(uri: "\(Self.base)/cli/releases/\(draftID)", method: .delete, headers: harness.auth("write"))
             #expect(deleted.status == .ok && deleted.json == .object([]))
@@ -87,10 +75,9 @@ import Testing
 
     @Test("refusals: 401 AUTHENTICATION_FAILED, 403 FORBIDDEN, 404 workspace and app, 409 CONFLICT, 422 detail")
     func refusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let releases = "\(Self.base)/cli/releases"
-            let body = Self.body(#"{"release_tag": "9.9.9"}"#)
+            let body = H.body(#"{"release_tag": "9.9.9"}"#)
             Self.expectAppsError(try await client.execute(uri: releases, method: .post, body: body), .unauthorized, "AUTHENTICATION_FAILED")
             Self.expectAppsError(
                 try await client.execute(uri: releases, method: .get, headers: harness.auth("wrong")),
@@ -122,12 +109,12 @@ import Testing
                 "CONFLICT"
             )
 
-            let missing = try await client.execute(uri: releases, method: .post, headers: harness.auth("write"), body: Self.body("{}"))
+            let missing = try await client.execute(uri: releases, method: .post, headers: harness.auth("write"), body: H.body("{}"))
             #expect(missing.status == .unprocessableContent)
             let detail = missing.json["detail"]?.items ?? []
             #expect(detail.first?["loc"] == .array([.string("body"), .string("release_tag")]))
             #expect(detail.first?["type"] == .string("missing"))
-            let invalid = try await client.execute(uri: releases, method: .post, headers: harness.auth("write"), body: Self.body("{nope"))
+            let invalid = try await client.execute(uri: releases, method: .post, headers: harness.auth("write"), body: H.body("{nope"))
             #expect(invalid.status == .unprocessableContent && invalid.json["detail"]?.items.first?["type"] == .string("json_invalid"))
         }
     }

@@ -15,8 +15,6 @@ import Testing
     static let aviator = "/aviator/api/releases/api"
     static let releaseBits = "/releasebits/components/cli/deployments"
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     /// An error that is exactly `{"error": sentence}`.
     static func expectOnlyError(_ response: TestResponse, _ status: HTTPResponse.Status, _ sentence: String? = nil) {
         #expect(response.status == status, "\(response.text)")
@@ -32,32 +30,24 @@ import Testing
 
     @Test("Aviator: a release candidate (201) makes a published pre-release; a deployment of it is 201 pending")
     func aviatorSuccess() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let candidate = try await client.execute(
-                uri: "\(Self.aviator)/releases/9.1.0-rc1",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"repo": "nimbus/api", "commit": "abc1234"}"#)
-            )
+        try await H.test { harness, client in
+            let newCandidate = #"{"repo": "nimbus/api", "commit": "abc1234"}"#
+            let candidate = try await harness.send(client, .post, "\(Self.aviator)/releases/9.1.0-rc1", key: "write", json: newCandidate)
             #expect(candidate.status == .created, "\(candidate.text)")
             #expect(candidate.json["release_candidate_version"] == .string("9.1.0-rc1"))
             #expect(candidate.json["release_version"] == .string("9.1.0"))
             let native = try await client.execute(uri: "\(H.api)/components/api/releases/9.1.0-rc1", method: .get)
             #expect(native.json["status"] == .string("published") && native.json["prerelease"] == .bool(true))
-            let deployed = try await client.execute(
-                uri: "\(Self.aviator)/environments/staging/deployments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"release_candidate_version": "9.1.0-rc1"}"#)
+            let deployed = try await harness.send(
+                client,
+                .post,
+                "\(Self.aviator)/environments/staging/deployments",
+                key: "write",
+                json: #"{"release_candidate_version": "9.1.0-rc1"}"#
             )
             #expect(deployed.status == .created, "\(deployed.text)")
             #expect(deployed.json["status"] == .string("pending") && deployed.json["environment_name"] == .string("staging"))
-            let listed = try await client.execute(
-                uri: "\(Self.aviator)/environments/staging/deployments",
-                method: .get,
-                headers: harness.auth("read")
-            )
+            let listed = try await harness.send(client, .get, "\(Self.aviator)/environments/staging/deployments", key: "read")
             #expect(listed.status == .ok)
             #expect(listed.json.items.first?["id"] == deployed.json["id"])
         }
@@ -65,10 +55,9 @@ import Testing
 
     @Test("Aviator refusals: the seed's sentences — Unauthorized, Forbidden, Release project not found, conflicts, bad input")
     func aviatorRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(Self.aviator)/environments/staging/deployments"
-            let body = Self.body(#"{"release_candidate_version": "1.0.0-rc1"}"#)
+            let body = H.body(#"{"release_candidate_version": "1.0.0-rc1"}"#)
             Self.expectOnlyError(try await client.execute(uri: path, method: .post, body: body), .unauthorized, "Unauthorized")
             Self.expectOnlyError(
                 try await client.execute(uri: path, method: .post, headers: harness.auth("read"), body: body),
@@ -80,14 +69,9 @@ import Testing
                 .notFound,
                 "Release project not found"
             )
-            let invalid = try await client.execute(
-                uri: "\(Self.aviator)/releases/1.0.0",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body("{}")
-            )
+            let invalid = try await harness.send(client, .post, "\(Self.aviator)/releases/1.0.0", key: "write", json: "{}")
             Self.expectOnlyError(invalid, .badRequest, "Invalid release candidate version")
-            let json = try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: Self.body("{nope"))
+            let json = try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: H.body("{nope"))
             Self.expectOnlyError(json, .badRequest, "Invalid JSON body")
             let nowhere = try await client.execute(
                 uri: "\(Self.aviator)/environments/nowhere/deployments",
@@ -108,20 +92,19 @@ import Testing
 
     @Test("ReleaseBits: a deployment event from JSON and from a form (201), listed newest first")
     func releaseBitsSuccess() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let json = try await client.execute(
                 uri: "\(Self.releaseBits)/",
                 method: .post,
                 headers: harness.auth("write", [.contentType: "application/json"]),
-                body: Self.body(#"{"version": "v0.9.1", "stage": "staging", "result": "success", "meta_data": {"n": 1}}"#)
+                body: H.body(#"{"version": "v0.9.1", "stage": "staging", "result": "success", "meta_data": {"n": 1}}"#)
             )
             #expect(json.status == .created, "\(json.text)")
             let form = try await client.execute(
                 uri: "\(Self.releaseBits)/",
                 method: .post,
                 headers: [.authorization: harness.keys["write"]!, .contentType: "application/x-www-form-urlencoded"],
-                body: Self.body("version=v0.9.2&stage=staging&meta_data%5Bwho%5D=ci+bot&host=")
+                body: H.body("version=v0.9.2&stage=staging&meta_data%5Bwho%5D=ci+bot&host=")
             )
             #expect(form.status == .created, "\(form.text)")
             let listed = try await client.execute(uri: Self.releaseBits, method: .get, headers: harness.auth("read"))
@@ -138,10 +121,9 @@ import Testing
 
     @Test("ReleaseBits refusals: {\"error\"} alone — 401 naming the token, 403, 404, 400 naming the field, 415")
     func releaseBitsRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(Self.releaseBits)/"
-            let body = Self.body(#"{"version": "v0.9.3", "stage": "staging"}"#)
+            let body = H.body(#"{"version": "v0.9.3", "stage": "staging"}"#)
             let json: HTTPFields = [.contentType: "application/json"]
             for name in [nil, "wrong"] {
                 let refused = try await client.execute(uri: path, method: .post, headers: harness.auth(name, json), body: body)
@@ -154,7 +136,7 @@ import Testing
                 uri: path,
                 method: .post,
                 headers: harness.auth("write", json),
-                body: Self.body(#"{"version": "v0.9.4", "started_at": "yesterday"}"#)
+                body: H.body(#"{"version": "v0.9.4", "started_at": "yesterday"}"#)
             )
             Self.expectOnlyError(bad, .badRequest)
             #expect(bad.json["error"]?.string?.contains("started_at") == true)
@@ -162,7 +144,7 @@ import Testing
                 uri: path,
                 method: .post,
                 headers: harness.auth("write", [.contentType: "text/csv"]),
-                body: Self.body("x=1")
+                body: H.body("x=1")
             )
             Self.expectOnlyError(csv, .unsupportedMediaType)
         }

@@ -27,6 +27,14 @@ import Testing
         return (store, try await store.createKey(page: "acme", scope: .write).secret)
     }
 
+    /// Runs `body` with the store of ``makeStore(_:)`` and its write key, in a temporary folder removed afterwards.
+    static func withStore<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-committed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (store, secret) = try await makeStore(directory)
+        return try await body(store, secret)
+    }
+
     static var quiet: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -54,64 +62,62 @@ import Testing
 
     @Test("a write whose refresh fails is answered 201, recorded once, and seen by the next read")
     func refreshFailureAfterCommit() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-routes-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, secret) = try await Self.makeStore(directory)
-        let failing = Mutex(false)
-        let snapshots = Snapshots(store: store, logger: Self.quiet) { id throws(StoreError) in
-            if failing.withLock({ $0 }) { throw StoreError.database("disk I/O error") }
-            return try await store.load(page: id)
-        }
-        try await snapshots.reloadAll()
-        let app = Application(router: Self.router(store, snapshots), logger: Self.quiet)
-
-        try await app.test(.router) { client in
-            // Creating an environment reloads the page (deployment writes change it in place).
-            let path = "/api/v1/pages/acme/environments"
-            failing.withLock { $0 = true }
-            let body = ByteBuffer(string: #"{"name": "canary"}"#)
-            try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(secret)"], body: body) { response in
-                #expect(response.status == .created, "\(String(buffer: response.body))")
+        try await Self.withStore { store, secret in
+            let failing = Mutex(false)
+            let snapshots = Snapshots(store: store, logger: Self.quiet) { id throws(StoreError) in
+                if failing.withLock({ $0 }) { throw StoreError.database("disk I/O error") }
+                return try await store.load(page: id)
             }
-            #expect(snapshots.isStale("acme"))
+            try await snapshots.reloadAll()
+            let app = Application(router: Self.router(store, snapshots), logger: Self.quiet)
 
-            // While the store cannot be read, a read says so rather than answer without the write.
-            try await client.execute(uri: path, method: .get) { response in
-                #expect(response.status == .serviceUnavailable)
+            try await app.test(.router) { client in
+                // Creating an environment reloads the page (deployment writes change it in place).
+                let path = "/api/v1/pages/acme/environments"
+                failing.withLock { $0 = true }
+                let body = ByteBuffer(string: #"{"name": "canary"}"#)
+                try await client.execute(uri: path, method: .post, headers: [.authorization: "Bearer \(secret)"], body: body) { response in
+                    #expect(response.status == .created, "\(String(buffer: response.body))")
+                }
+                #expect(snapshots.isStale("acme"))
+
+                // While the store cannot be read, a read says so rather than answer without the write.
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                }
+                failing.withLock { $0 = false }
+                let list = try await client.execute(uri: path, method: .get)
+                #expect(list.status == .ok)
+                #expect(try Self.count(list) == 2)
             }
-            failing.withLock { $0 = false }
-            let list = try await client.execute(uri: path, method: .get)
-            #expect(list.status == .ok)
-            #expect(try Self.count(list) == 2)
         }
     }
 
     @Test("a POST repeated with its Idempotency-Key gets the first answer and records nothing more")
     func idempotentRepeat() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-routes-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, secret) = try await Self.makeStore(directory)
-        let snapshots = Snapshots(store: store, logger: Self.quiet)
-        try await snapshots.reloadAll()
-        let app = Application(router: Self.router(store, snapshots), logger: Self.quiet)
-        try await app.test(.router) { client in
-            let path = "/api/v1/pages/acme/environments/production/deployments"
-            let headers: HTTPFields = [.authorization: "Bearer \(secret)", IdempotencyMiddleware.header: "deploy-1"]
-            let body = ByteBuffer(string: #"{"component": "api", "version": "1.0.0", "status": "success", "host": "a"}"#)
-            let first = try await client.execute(uri: path, method: .post, headers: headers, body: body)
-            let again = try await client.execute(uri: path, method: .post, headers: headers, body: body)
-            #expect(first.status == .created && again.status == .created)
-            #expect(again.body == first.body)
-            #expect(again.headers[IdempotencyMiddleware.replayed] == "true")
-            let other = try await client.execute(
-                uri: path,
-                method: .post,
-                headers: headers,
-                body: ByteBuffer(string: #"{"component": "api", "version": "1.0.0", "status": "success", "host": "b"}"#)
-            )
-            #expect(other.status == .unprocessableContent)
-            let list = try await client.execute(uri: path, method: .get)
-            #expect(try Self.count(list) == 1)
+        try await Self.withStore { store, secret in
+            let snapshots = Snapshots(store: store, logger: Self.quiet)
+            try await snapshots.reloadAll()
+            let app = Application(router: Self.router(store, snapshots), logger: Self.quiet)
+            try await app.test(.router) { client in
+                let path = "/api/v1/pages/acme/environments/production/deployments"
+                let headers: HTTPFields = [.authorization: "Bearer \(secret)", IdempotencyMiddleware.header: "deploy-1"]
+                let body = ByteBuffer(string: #"{"component": "api", "version": "1.0.0", "status": "success", "host": "a"}"#)
+                let first = try await client.execute(uri: path, method: .post, headers: headers, body: body)
+                let again = try await client.execute(uri: path, method: .post, headers: headers, body: body)
+                #expect(first.status == .created && again.status == .created)
+                #expect(again.body == first.body)
+                #expect(again.headers[IdempotencyMiddleware.replayed] == "true")
+                let other = try await client.execute(
+                    uri: path,
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"component": "api", "version": "1.0.0", "status": "success", "host": "b"}"#)
+                )
+                #expect(other.status == .unprocessableContent)
+                let list = try await client.execute(uri: path, method: .get)
+                #expect(try Self.count(list) == 1)
+            }
         }
     }
 }

@@ -12,25 +12,17 @@ import Testing
 @Suite struct DeploymentsRouterTests {
     typealias H = RouterHarness
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     @Test("an environment is created; a deployment is recorded (201) and listed newest first")
     func recordAndList() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let created = try await client.execute(
-                uri: "\(H.api)/environments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"name": "canary"}"#)
-            )
+        try await H.test { harness, client in
+            let created = try await harness.send(client, .post, "\(H.api)/environments", key: "write", json: #"{"name": "canary"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json == .object([JSONMember("name", .string("canary")), JSONMember("frozen", .bool(false))]))
             let path = "\(H.api)/environments/canary/deployments"
             for host in ["h1", "h2"] {
                 let json =
                     #"{"component": "cli", "version": "v1.1.0", "status": "success", "host": "\#(host)", "started_at": "2026-11-02T10:00:00+01:00"}"#
-                let response = try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: Self.body(json))
+                let response = try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: H.body(json))
                 #expect(response.status == .created, "\(response.text)")
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
                 #expect(response.json["environment"] == .string("canary"))
@@ -46,9 +38,8 @@ import Testing
 
     @Test("refusals: a missing environment 404 naming it, bad fields 400, a read key 403, no key 401")
     func refusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let deploy = Self.body(#"{"component": "api", "version": "v1.10.2", "status": "success"}"#)
+        try await H.test { harness, client in
+            let deploy = H.body(#"{"component": "api", "version": "v1.10.2", "status": "success"}"#)
             let missing = try await client.execute(
                 uri: "\(H.api)/environments/nowhere/deployments",
                 method: .post,
@@ -63,7 +54,7 @@ import Testing
                 (#"{"component": "cli", "version": "v1.1.0", "status": "done"}"#, "status"),
                 (#"{"component": "cli", "version": "v1.1.0", "typo": 1}"#, "typo"),
             ] {
-                try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: Self.body(json))
+                try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: H.body(json))
                     .expectError(.badRequest, "invalid_request", field: field)
             }
             try await client.execute(uri: "\(path)?limit=0", method: .get).expectError(.badRequest, "invalid_request", field: "limit")
@@ -80,30 +71,21 @@ import Testing
 
     @Test("by id: read, patched (200, finished_at set), deleted by an admin (204), then 404")
     func byID() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let recorded = try await client.execute(
-                uri: "\(H.api)/environments/production/deployments",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#)
-            )
+        try await H.test { harness, client in
+            let inProgress = #"{"component": "cli", "version": "v1.1.0", "status": "in_progress", "host": "h1"}"#
+            let recorded = try await harness.send(client, .post, "\(H.api)/environments/production/deployments", key: "write", json: inProgress)
             let id = try #require(recorded.json["id"]?.string)
             let path = "\(H.api)/deployments/\(id)"
             let shown = try await client.execute(uri: path, method: .get)
             #expect(shown.status == .ok && shown.json == recorded.json)
-            let patched = try await client.execute(
-                uri: path,
-                method: .patch,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#)
-            )
+            let failed = #"{"status": "failure", "error_message": "migration 42 failed", "host": null}"#
+            let patched = try await harness.send(client, .patch, path, key: "write", json: failed)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["status"] == .string("failure"))
             #expect(patched.json["error_message"] == .string("migration 42 failed"))
             #expect(patched.json["finished_at"]?.string != nil && patched.json["host"] == nil)
             #expect(try await client.execute(uri: path, method: .get).json == patched.json)
-            try await client.execute(uri: path, method: .patch, headers: harness.auth("admin"), body: Self.body("[1]"))
+            try await client.execute(uri: path, method: .patch, headers: harness.auth("admin"), body: H.body("[1]"))
                 .expectError(.badRequest, "invalid_request", field: "body")
             try await client.execute(uri: path, method: .delete, headers: harness.auth("write")).expectError(.forbidden, "forbidden")
             try await client.execute(uri: "/api/v1/pages/other/deployments/\(id)", method: .delete, headers: harness.auth("other"))

@@ -15,8 +15,7 @@ import Testing
 
     @Test("health is 200 JSON ok (HEAD too); openapi.json is the document as JSON")
     func healthAndOpenAPI() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let health = try await client.execute(uri: "/health", method: .get)
             #expect(health.status == .ok)
             #expect(health.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -33,8 +32,7 @@ import Testing
 
     @Test("metrics: 200 text with the token; 401 with a challenge without it or with a page key")
     func metrics() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let answer = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
             #expect(answer.status == .ok)
             #expect(answer.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")

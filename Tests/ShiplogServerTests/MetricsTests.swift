@@ -68,29 +68,32 @@ import Testing
     /// Hummingbird's test servers, several in one process, each with metrics on: the metrics system
     /// is bootstrapped once, every server records into the one registry, and each judges its own token.
     @Test func severalServersInOneProcess() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, _) = try await CommittedWriteTests.makeStore(directory)
-        let snapshots = Snapshots(store: store, logger: CommittedWriteTests.quiet)
-        try await snapshots.reloadAll()
-        let scrapes = "shiplog_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"}"
-        for server in 0..<3 {
-            let token = "token-of-server-\(server)-0123456789"
-            let router = Router(context: ShiplogContext.self)
-            router.add(middleware: MetricsMiddleware<ShiplogContext>())
-            router.add(middleware: JSONErrorMiddleware(logger: CommittedWriteTests.quiet))
-            MetricsRoute(token: token, snapshots: snapshots).register(on: router)
-            let app = Application(router: router, logger: CommittedWriteTests.quiet)
-            try await app.test(.router) { client in
-                let before = Self.value(scrapes) ?? 0
-                let answer = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
-                #expect(answer.status == .ok)
-                #expect(answer.headers[.contentType] == MetricsRoute.contentType)
-                #expect(String(buffer: answer.body).contains("shiplog_mail_queued 0"))
-                let other = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer token-of-server-9-0123456789"])
-                #expect(other.status == .unauthorized)
-                // Other tests of this process may scrape too: at least this one is counted.
-                #expect((Self.value(scrapes) ?? 0) >= before + 1)
+        try await CommittedWriteTests.withStore { store, _ in
+            let snapshots = Snapshots(store: store, logger: CommittedWriteTests.quiet)
+            try await snapshots.reloadAll()
+            let scrapes = "shiplog_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"}"
+            for server in 0..<3 {
+                let token = "token-of-server-\(server)-0123456789"
+                let router = Router(context: ShiplogContext.self)
+                router.add(middleware: MetricsMiddleware<ShiplogContext>())
+                router.add(middleware: JSONErrorMiddleware(logger: CommittedWriteTests.quiet))
+                MetricsRoute(token: token, snapshots: snapshots).register(on: router)
+                let app = Application(router: router, logger: CommittedWriteTests.quiet)
+                try await app.test(.router) { client in
+                    let before = Self.value(scrapes) ?? 0
+                    let answer = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
+                    #expect(answer.status == .ok)
+                    #expect(answer.headers[.contentType] == MetricsRoute.contentType)
+                    #expect(String(buffer: answer.body).contains("shiplog_mail_queued 0"))
+                    let other = try await client.execute(
+                        uri: "/metrics",
+                        method: .get,
+                        headers: [.authorization: "Bearer token-of-server-9-0123456789"]
+                    )
+                    #expect(other.status == .unauthorized)
+                    // Other tests of this process may scrape too: at least this one is counted.
+                    #expect((Self.value(scrapes) ?? 0) >= before + 1)
+                }
             }
         }
     }

@@ -13,15 +13,12 @@ import Testing
 @Suite struct PageAPIRouterTests {
     typealias H = RouterHarness
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     @Test("a release is created (201, Location), read, patched (merge) and deleted (204)")
     func releaseLifeCycle() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let json =
                 #"{"component": "desktop", "version": "0.1.7", "title": "A build", "published_at": "2001-02-03T04:05:06+01:00", "author": "ada"}"#
-            let created = try await client.execute(uri: "\(H.api)/releases", method: .post, headers: harness.auth("write"), body: Self.body(json))
+            let created = try await client.execute(uri: "\(H.api)/releases", method: .post, headers: harness.auth("write"), body: H.body(json))
             #expect(created.status == .created, "\(created.text)")
             #expect(created.headers[.contentType]?.hasPrefix("application/json") == true)
             let location = try #require(created.headers[.location])
@@ -34,12 +31,7 @@ import Testing
             #expect(fetched.status == .ok)
             #expect(fetched.json == created.json)
 
-            let patched = try await client.execute(
-                uri: location,
-                method: .patch,
-                headers: harness.auth("admin"),
-                body: Self.body(#"{"title": "New", "author": null, "notes": "Hello"}"#)
-            )
+            let patched = try await harness.send(client, .patch, location, key: "admin", json: #"{"title": "New", "author": null, "notes": "Hello"}"#)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["title"] == .string("New") && patched.json["notes"] == .string("Hello"))
             #expect(patched.json["author"] == nil)
@@ -54,10 +46,9 @@ import Testing
 
     @Test("without a key 401 with WWW-Authenticate: Bearer; a read key 403; another page's key 404")
     func authMatrix() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/releases"
-            let draft = Self.body(#"{"component": "cli", "version": "0.0.1", "status": "draft"}"#)
+            let draft = H.body(#"{"component": "cli", "version": "0.0.1", "status": "draft"}"#)
             for name in [nil, "wrong"] {
                 let response = try await client.execute(uri: path, method: .post, headers: harness.auth(name), body: draft)
                 response.expectError(.unauthorized, "unauthorized")
@@ -67,10 +58,10 @@ import Testing
             try await client.execute(uri: path, method: .post, headers: harness.auth("other"), body: draft).expectError(.notFound, "not_found")
             // A component needs an admin key.
             let component = "\(H.api)/components/scratch"
-            try await client.execute(uri: component, method: .put, headers: harness.auth("write"), body: Self.body(#"{"name": "S"}"#))
+            try await client.execute(uri: component, method: .put, headers: harness.auth("write"), body: H.body(#"{"name": "S"}"#))
                 .expectError(.forbidden, "forbidden")
             #expect(
-                try await client.execute(uri: component, method: .put, headers: harness.auth("admin"), body: Self.body(#"{"name": "S"}"#)).status
+                try await client.execute(uri: component, method: .put, headers: harness.auth("admin"), body: H.body(#"{"name": "S"}"#)).status
                     == .created
             )
             // Drafts: a key lists them; without one they cannot be probed.
@@ -84,8 +75,7 @@ import Testing
 
     @Test("unknown pages are 404; a private page is 401 without its key")
     func pages() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let page = try await client.execute(uri: H.api, method: .get)
             #expect(page.status == .ok)
             #expect(page.json["page"]?["id"] == .string("nimbus"))
@@ -101,24 +91,23 @@ import Testing
 
     @Test("bad input is 400 invalid_request naming the field; a conflict is 409")
     func invalid() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/releases"
             let cases = [
                 (#"{"component": "api", "version": "9.0.0", "published_at": "soon"}"#, "published_at"),
                 (#"{"component": "api", "version": "9.0.0", "typo": 1}"#, "typo"),
             ]
             for (json, field) in cases {
-                try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: Self.body(json))
+                try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: H.body(json))
                     .expectError(.badRequest, "invalid_request", field: field)
             }
             let existing = #"{"component": "api", "version": "v1.10.2", "published_at": "2026-01-01T00:00:00Z"}"#
-            try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: Self.body(existing))
+            try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: H.body(existing))
                 .expectError(.conflict, "conflict")
             let release = "\(H.api)/components/api/releases/v1.10.2"
-            try await client.execute(uri: release, method: .patch, headers: harness.auth("admin"), body: Self.body(#"{"version": "1.0.0"}"#))
+            try await client.execute(uri: release, method: .patch, headers: harness.auth("admin"), body: H.body(#"{"version": "1.0.0"}"#))
                 .expectError(.badRequest, "invalid_request", field: "version")
-            try await client.execute(uri: release, method: .patch, headers: harness.auth("admin"), body: Self.body("[1]"))
+            try await client.execute(uri: release, method: .patch, headers: harness.auth("admin"), body: H.body("[1]"))
                 .expectError(.badRequest, "invalid_request", field: "body")
         }
     }

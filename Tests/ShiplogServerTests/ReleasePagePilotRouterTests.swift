@@ -15,14 +15,11 @@ import Testing
     static let mediaType = HTTPField.Name("X-ReleasePage-Media-Type")!
     static let pilot = "/releasepilot/api/v1/projects/nimbus"
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     // MARK: ReleasePage
 
     @Test("ReleasePage: the bare key works; the media type on every answer, the HTML form's too")
     func releasePageSuccess() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let response = try await client.execute(uri: H.version, method: .get, headers: [.authorization: harness.keys["read"]!])
             #expect(response.status == .ok)
             #expect(response.headers[Self.mediaType] == "releasepage.v1")
@@ -34,7 +31,7 @@ import Testing
                 uri: "/v1/pages/nimbus/subscribers/form",
                 method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: Self.body("email=ann%40example.com")
+                body: H.body("email=ann%40example.com")
             )
             #expect(form.status == .ok)
             #expect(form.headers[.contentType]?.hasPrefix("text/html") == true)
@@ -44,13 +41,12 @@ import Testing
 
     @Test("ReleasePage refusals: the seed's 403 exactly, bad JSON 400 naming body, unknown route and method, native shape kept")
     func releasePageRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let seed = try await client.execute(uri: "/v1/pages/secret/version", method: .get)
             seed.expectPageError(.forbidden, "key-invalid")
             #expect(seed.json["error_description"] == .string("The client API key is invalid"))
             #expect(seed.headers[.wwwAuthenticate] == nil)
-            let bad = try await client.execute(uri: "/v1/pages/nimbus/subscribers", method: .patch, body: Self.body("{"))
+            let bad = try await client.execute(uri: "/v1/pages/nimbus/subscribers", method: .patch, body: H.body("{"))
             bad.expectPageError(.badRequest, "bad-request")
             #expect(bad.causes == ["body"])
             try await client.execute(uri: "/v1/pages/nimbus/nope", method: .get).expectPageError(.notFound, "not-found")
@@ -67,31 +63,20 @@ import Testing
 
     @Test("Release Pilot: the {data, message, status} envelope; a release created, read, updated, deleted")
     func releasePilotSuccess() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let list = try await client.execute(uri: "\(Self.pilot)/products/api/releases?skip=1&size=2", method: .get)
             #expect(list.status == .ok)
             #expect(list.json["message"] == .string("Success") && list.json["status"]?.number == 200)
             #expect(list.json["data"]?.items.count == 2)
             let json = #"{"version": "9.1.0", "status": "published", "published_at": "2026-01-01T00:00:00Z", "title": "Pilot"}"#
-            let created = try await client.execute(
-                uri: "\(Self.pilot)/products/cli/releases",
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(json)
-            )
+            let created = try await harness.send(client, .post, "\(Self.pilot)/products/cli/releases", key: "write", json: json)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["status"]?.number == 201)
             let id = try #require(created.json["data"]?["id"]?.string)
             let path = "\(Self.pilot)/products/cli/releases/\(id)"
             #expect(try await client.execute(uri: path, method: .get).json["data"] == created.json["data"])
             #expect(try await client.execute(uri: "\(H.api)/releases/\(id)", method: .get).json == created.json["data"])
-            let updated = try await client.execute(
-                uri: path,
-                method: .patch,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"title": "Renamed"}"#)
-            )
+            let updated = try await harness.send(client, .patch, path, key: "write", json: #"{"title": "Renamed"}"#)
             #expect(updated.json["data"]?["title"] == .string("Renamed"))
             let deleted = try await client.execute(uri: path, method: .delete, headers: harness.auth("write"))
             #expect(deleted.status == .ok && deleted.json["data"] == .null)
@@ -100,8 +85,7 @@ import Testing
 
     @Test("Release Pilot refusals: {error, status} with a capitalised sentence; 401 with a challenge, 403, 404, 400, 409")
     func releasePilotRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             func expectPilotError(_ response: TestResponse, _ status: HTTPResponse.Status, _ word: String = "") {
                 #expect(response.status == status, "\(response.text)")
                 guard case .object(let members) = response.json else {
@@ -114,7 +98,7 @@ import Testing
                 #expect(word.isEmpty || response.json["error"]?.string?.contains(word) == true, "\(response.text)")
             }
             let releases = "\(Self.pilot)/products/cli/releases"
-            let body = Self.body(#"{"version": "0.0.1"}"#)
+            let body = H.body(#"{"version": "0.0.1"}"#)
             let anonymous = try await client.execute(uri: releases, method: .post, body: body)
             expectPilotError(anonymous, .unauthorized)
             #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
@@ -122,7 +106,7 @@ import Testing
             expectPilotError(try await client.execute(uri: releases, method: .get, headers: harness.auth("other")), .notFound)
             expectPilotError(try await client.execute(uri: "\(releases)?size=0", method: .get), .badRequest, "size")
             expectPilotError(try await client.execute(uri: "\(Self.pilot)/products/nope/releases", method: .get), .notFound, "nope")
-            let existing = Self.body(#"{"version": "v1.0.0", "published_at": "2026-01-01T00:00:00Z"}"#)
+            let existing = H.body(#"{"version": "v1.0.0", "published_at": "2026-01-01T00:00:00Z"}"#)
             expectPilotError(try await client.execute(uri: releases, method: .post, headers: harness.auth("admin"), body: existing), .conflict)
             expectPilotError(try await client.execute(uri: "/releasepilot/api/v1/projects/secret/customer-sites", method: .get), .unauthorized)
         }

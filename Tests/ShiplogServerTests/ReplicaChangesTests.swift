@@ -69,79 +69,76 @@ final class Announcements: Sendable {
 
     @Test("each release and deployment write of one replica is applied in place by the other, as a reload would make the page")
     func writesAreAppliedInPlaceOnTheOtherReplica() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-replicas-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, secret) = try await CommittedWriteTests.makeStore(directory)
-        let snapshotsA = Snapshots(store: store, logger: CommittedWriteTests.quiet)
-        try await snapshotsA.reloadAll()
-        let announced = Announcements()
-        let (b, snapshotsB, loader, _) = try await Self.follower(store)
-        let loads = loader.loads.withLock { $0 }
-        let app = Application(router: Self.writer(store, snapshotsA, announced), logger: CommittedWriteTests.quiet)
-        let headers: HTTPFields = [.authorization: "Bearer \(secret)"]
-        let release = "/api/v1/pages/acme/components/api/releases/"
-        let deployments = "/api/v1/pages/acme/environments/production/deployments"
-        let writes: [(HTTPRequest.Method, String, String?)] = [
-            (.post, "/api/v1/pages/acme/releases", #"{"component": "api", "version": "2.0.0", "published_at": "2026-01-01T00:00:00Z"}"#),
-            (.patch, release + "2.0.0", #"{"title": "Two"}"#),
-            (.post, release + "2.0.0/yank", nil),
-            (.post, release + "2.0.0/publish", nil),
-            (.post, deployments, #"{"component": "api", "version": "2.0.0", "status": "in_progress"}"#),
-            (.patch, deployments, #"{"component": "api", "version": "2.0.0", "status": "success"}"#),
-            (.post, "/api/v1/pages/acme/releases", #"{"component": "api", "version": "2.1.0", "published_at": "2026-02-01T00:00:00Z"}"#),
-            (.delete, release + "2.1.0", nil),
-        ]
-        try await app.test(.router) { client in
-            for (method, uri, body) in writes {
-                let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-                #expect(response.status.code < 300, "\(method) \(uri): \(String(buffer: response.body))")
-                let changes = announced.take()
-                #expect(changes.count == 1, "\(method) \(uri) announces its change once")
-                #expect(changes.allSatisfy { $0.page == "acme" && $0.subject != .page }, "\(changes)")
-                for change in changes { await b.apply(change) }
-                try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
+        try await CommittedWriteTests.withStore { store, secret in
+            let snapshotsA = Snapshots(store: store, logger: CommittedWriteTests.quiet)
+            try await snapshotsA.reloadAll()
+            let announced = Announcements()
+            let (b, snapshotsB, loader, _) = try await Self.follower(store)
+            let loads = loader.loads.withLock { $0 }
+            let app = Application(router: Self.writer(store, snapshotsA, announced), logger: CommittedWriteTests.quiet)
+            let headers: HTTPFields = [.authorization: "Bearer \(secret)"]
+            let release = "/api/v1/pages/acme/components/api/releases/"
+            let deployments = "/api/v1/pages/acme/environments/production/deployments"
+            let writes: [(HTTPRequest.Method, String, String?)] = [
+                (.post, "/api/v1/pages/acme/releases", #"{"component": "api", "version": "2.0.0", "published_at": "2026-01-01T00:00:00Z"}"#),
+                (.patch, release + "2.0.0", #"{"title": "Two"}"#),
+                (.post, release + "2.0.0/yank", nil),
+                (.post, release + "2.0.0/publish", nil),
+                (.post, deployments, #"{"component": "api", "version": "2.0.0", "status": "in_progress"}"#),
+                (.patch, deployments, #"{"component": "api", "version": "2.0.0", "status": "success"}"#),
+                (.post, "/api/v1/pages/acme/releases", #"{"component": "api", "version": "2.1.0", "published_at": "2026-02-01T00:00:00Z"}"#),
+                (.delete, release + "2.1.0", nil),
+            ]
+            try await app.test(.router) { client in
+                for (method, uri, body) in writes {
+                    let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                    #expect(response.status.code < 300, "\(method) \(uri): \(String(buffer: response.body))")
+                    let changes = announced.take()
+                    #expect(changes.count == 1, "\(method) \(uri) announces its change once")
+                    #expect(changes.allSatisfy { $0.page == "acme" && $0.subject != .page }, "\(changes)")
+                    for change in changes { await b.apply(change) }
+                    try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
+                }
             }
+            #expect(loader.loads.withLock { $0 } == loads, "no page was read again whole")
         }
-        #expect(loader.loads.withLock { $0 } == loads, "no page was read again whole")
     }
 
     @Test("a release announced out of order (not the newest, not held) reloads the page; a gone one leaves")
     func whatCannotBePlacedReloadsThePage() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-replicas-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, _) = try await CommittedWriteTests.makeStore(directory)
-        let (b, snapshotsB, loader, _) = try await Self.follower(store)
-        let loads = loader.loads.withLock { $0 }
-        let older = try await store.createRelease(Release(component: "api", version: Version("3.0.0")), page: "acme", by: nil)
-        let newer = try await store.createRelease(Release(component: "api", version: Version("3.0.1")), page: "acme", by: nil)
-        // The newest first: it goes last, as a reload puts it.
-        await b.apply(StoreChange(page: "acme", subject: .releases([newer.reference])))
-        #expect(snapshotsB["acme"]?.data.releases.last == newer)
-        #expect(loader.loads.withLock { $0 } == loads)
-        // The older one has no place to go but a reload's.
-        await b.apply(StoreChange(page: "acme", subject: .releases([older.reference])))
-        #expect(loader.loads.withLock { $0 } == loads + 1)
-        try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
-        // Deleted behind B's back, then announced: it leaves in place.
-        try await store.deleteRelease(newer.reference, page: "acme")
-        await b.apply(StoreChange(page: "acme", subject: .releases([newer.reference])))
-        #expect(loader.loads.withLock { $0 } == loads + 1)
-        try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
+        try await CommittedWriteTests.withStore { store, _ in
+            let (b, snapshotsB, loader, _) = try await Self.follower(store)
+            let loads = loader.loads.withLock { $0 }
+            let older = try await store.createRelease(Release(component: "api", version: Version("3.0.0")), page: "acme", by: nil)
+            let newer = try await store.createRelease(Release(component: "api", version: Version("3.0.1")), page: "acme", by: nil)
+            // The newest first: it goes last, as a reload puts it.
+            await b.apply(StoreChange(page: "acme", subject: .releases([newer.reference])))
+            #expect(snapshotsB["acme"]?.data.releases.last == newer)
+            #expect(loader.loads.withLock { $0 } == loads)
+            // The older one has no place to go but a reload's.
+            await b.apply(StoreChange(page: "acme", subject: .releases([older.reference])))
+            #expect(loader.loads.withLock { $0 } == loads + 1)
+            try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
+            // Deleted behind B's back, then announced: it leaves in place.
+            try await store.deleteRelease(newer.reference, page: "acme")
+            await b.apply(StoreChange(page: "acme", subject: .releases([newer.reference])))
+            #expect(loader.loads.withLock { $0 } == loads + 1)
+            try await ReleaseChangesTests.expectAsReloaded(snapshotsB, store)
+        }
     }
 
     @Test("a key change announced by another process empties the key cache at once")
     func keyChangesEmptyTheKeyCache() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-replicas-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (store, secret) = try await CommittedWriteTests.makeStore(directory)
-        let (b, _, _, keys) = try await Self.follower(store)
-        let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/", headerFields: [.authorization: "Bearer \(secret)"])
-        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
-        guard case .key(let info) = try await keys.caller(request) else { throw StoreError.notFound("the key") }
-        try await store.revokeKey(id: info.id)
-        #expect(keys.cachedCaller(secret: secret) != nil, "cached for a while")
-        await b.apply(.keys)
-        #expect(keys.cachedCaller(secret: secret) == nil)
-        #expect(try await keys.caller(request) == .invalidKey)
+        try await CommittedWriteTests.withStore { store, secret in
+            let (b, _, _, keys) = try await Self.follower(store)
+            let head = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/", headerFields: [.authorization: "Bearer \(secret)"])
+            let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
+            guard case .key(let info) = try await keys.caller(request) else { throw StoreError.notFound("the key") }
+            try await store.revokeKey(id: info.id)
+            #expect(keys.cachedCaller(secret: secret) != nil, "cached for a while")
+            await b.apply(.keys)
+            #expect(keys.cachedCaller(secret: secret) == nil)
+            #expect(try await keys.caller(request) == .invalidKey)
+        }
     }
 }

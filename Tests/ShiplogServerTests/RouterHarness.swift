@@ -82,6 +82,28 @@ struct RouterHarness {
         try await app.test(.router, test)
     }
 
+    /// Runs `test` against the router of a new harness, then removes its store.
+    static func test(_ test: @escaping @Sendable (RouterHarness, any TestClientProtocol) async throws -> Void) async throws {
+        let harness = try await RouterHarness()
+        try await harness.test { client in try await test(harness, client) }
+    }
+
+    /// A request body.
+    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
+
+    /// `METHOD uri` through `client` with the key named `key` (none for nil) and `json` as the body.
+    func send(
+        _ client: any TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        key: String?,
+        json: String? = nil
+    ) async throws
+        -> TestResponse
+    {
+        try await client.execute(uri: uri, method: method, headers: auth(key), body: json.map { ByteBuffer(string: $0) })
+    }
+
     /// `Authorization: Bearer KEY` for the key named `name` (none for nil).
     func auth(_ name: String?, _ more: HTTPFields = [:]) -> HTTPFields {
         var headers = more

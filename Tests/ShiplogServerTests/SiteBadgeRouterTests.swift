@@ -14,30 +14,17 @@ import Testing
     static let sites = "\(H.api)/sites"
     static let badges = "/v1/pages/nimbus"
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     @Test("a site is created (201, Location), a release attached, patched, deleted (204)")
     func siteLifeCycle() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let created = try await client.execute(
-                uri: Self.sites,
-                method: .post,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"slug": "acme", "name": "Acme Corp"}"#)
-            )
+        try await H.test { harness, client in
+            let created = try await harness.send(client, .post, Self.sites, key: "write", json: #"{"slug": "acme", "name": "Acme Corp"}"#)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.headers[.location] == "\(Self.sites)/acme")
             #expect(created.json["name"] == .string("Acme Corp") && created.json["releases"] == .array([]))
             #expect(try await client.execute(uri: "\(Self.sites)/acme", method: .get).json == created.json)
             let attach = "\(Self.sites)/acme/releases/api/v1.10.2"
             #expect(try await client.execute(uri: attach, method: .put, headers: harness.auth("admin")).status == .created)
-            let patched = try await client.execute(
-                uri: "\(Self.sites)/acme",
-                method: .patch,
-                headers: harness.auth("write"),
-                body: Self.body(#"{"name": "Acme"}"#)
-            )
+            let patched = try await harness.send(client, .patch, "\(Self.sites)/acme", key: "write", json: #"{"name": "Acme"}"#)
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.json["name"] == .string("Acme") && patched.json["releases"]?.items.count == 1)
             // Attached, the release cannot be deleted.
@@ -51,9 +38,8 @@ import Testing
 
     @Test("site refusals: 401 without a key, 403 read key, 404 other page, 409 twice, 400 bad slug")
     func siteRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
-            let site = Self.body(#"{"slug": "scoped"}"#)
+        try await H.test { harness, client in
+            let site = H.body(#"{"slug": "scoped"}"#)
             let anonymous = try await client.execute(uri: Self.sites, method: .post, body: site)
             anonymous.expectError(.unauthorized, "unauthorized")
             #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
@@ -68,8 +54,7 @@ import Testing
 
     @Test("a badge: the shields document (no-cache, ETag, 304) and an SVG with CORS")
     func badge() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(Self.badges)/components/api/badge.json"
             let document = try await client.execute(uri: path, method: .get)
             #expect(document.status == .ok)
@@ -102,8 +87,7 @@ import Testing
 
     @Test("badge refusals in ReleasePage's shape: unknown names 404 not-found, a private page 403 key-invalid")
     func badgeRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             for path in [
                 "\(Self.badges)/components/no-such-component/badge.svg",
                 "\(Self.badges)/environments/no-such-environment/api/badge.json",

@@ -14,14 +14,11 @@ import Testing
     typealias H = RouterHarness
     static let subscribers = "/v1/pages/nimbus/subscribers"
 
-    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
-
     @Test("subscribe: 202 with the accepted JSON; the subscriber is pending in the admin's list")
     func subscribe() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let json = #"{"op": "add", "data": {"type": "email", "value": "ann@example.com", "preferences": ["major", "minor"]}}"#
-            let response = try await client.execute(uri: Self.subscribers, method: .patch, body: Self.body(json))
+            let response = try await client.execute(uri: Self.subscribers, method: .patch, body: H.body(json))
             #expect(response.status == .accepted, "\(response.text)")
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
             #expect(response.json["message"] == .string("Subscriber request accepted, pending email confirmation"))
@@ -36,7 +33,7 @@ import Testing
             let removed = try await client.execute(
                 uri: Self.subscribers,
                 method: .patch,
-                body: Self.body(#"{"op": "remove", "data": {"type": "email", "value": "nobody@example.com"}}"#)
+                body: H.body(#"{"op": "remove", "data": {"type": "email", "value": "nobody@example.com"}}"#)
             )
             #expect(removed.status == .accepted && removed.json["message"] == .string("Subscriber removal accepted"))
         }
@@ -49,11 +46,11 @@ import Testing
             let bad = try await client.execute(
                 uri: Self.subscribers,
                 method: .patch,
-                body: Self.body(#"{"op": "add", "data": {"type": "email", "value": "no-at-sign"}}"#)
+                body: H.body(#"{"op": "add", "data": {"type": "email", "value": "no-at-sign"}}"#)
             )
             bad.expectPageError(.badRequest, "bad-request")
             #expect(bad.causes == ["data.value"])
-            let add = Self.body(#"{"op": "add", "data": {"type": "email", "value": "bob@example.com"}}"#)
+            let add = H.body(#"{"op": "add", "data": {"type": "email", "value": "bob@example.com"}}"#)
             try await client.execute(uri: Self.subscribers, method: .patch, headers: harness.auth("wrong"), body: add)
                 .expectPageError(.forbidden, "key-invalid")
             try await client.execute(uri: "/v1/pages/no-such-page/subscribers", method: .patch, body: add).expectPageError(.notFound, "not-found")
@@ -69,12 +66,11 @@ import Testing
 
     @Test("webhooks: created (201, no secret shown), listed, deleted (204), then 404")
     func webhooks() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/webhooks"
             // An address, not a name: nothing is resolved, and nothing is ever sent (no sender runs here).
             let json = #"{"url": "http://93.184.216.34/hook", "secret": "s3cret-of-the-hook"}"#
-            let created = try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: Self.body(json))
+            let created = try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: H.body(json))
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["format"] == .string("json") && created.json["secret"] == nil)
             #expect(created.json["events"]?.items.count == 5)
@@ -89,26 +85,20 @@ import Testing
 
     @Test("webhooks: private addresses refused at registration (400 naming url), admin key needed, bad fields named")
     func webhookRefusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "\(H.api)/webhooks"
             for url in ["http://127.0.0.1/", "http://0x7f.1/", "http://10.0.0.1/x", "http://[::1]/", "http://169.254.169.254/"] {
-                let response = try await client.execute(
-                    uri: path,
-                    method: .post,
-                    headers: harness.auth("admin"),
-                    body: Self.body(#"{"url": "\#(url)", "secret": "x"}"#)
-                )
+                let response = try await harness.send(client, .post, path, key: "admin", json: #"{"url": "\#(url)", "secret": "x"}"#)
                 response.expectError(.badRequest, "invalid_request")
                 #expect(response.causes == ["url"], "\(url)")
                 #expect(response.text.contains("--allow-private-webhooks"), "\(url)")
             }
             #expect(try await client.execute(uri: path, method: .get, headers: harness.auth("admin")).json["items"]?.items.isEmpty == true)
-            let body = Self.body(#"{"url": "http://93.184.216.34/hook", "secret": "x"}"#)
+            let body = H.body(#"{"url": "http://93.184.216.34/hook", "secret": "x"}"#)
             try await client.execute(uri: path, method: .post, body: body).expectError(.unauthorized, "unauthorized")
             try await client.execute(uri: path, method: .post, headers: harness.auth("write"), body: body).expectError(.forbidden, "forbidden")
             try await client.execute(uri: path, method: .get, headers: harness.auth("read")).expectError(.forbidden, "forbidden")
-            let invalid = Self.body(#"{"url": "gopher://x", "secret": "", "events": ["x"], "format": "xml"}"#)
+            let invalid = H.body(#"{"url": "gopher://x", "secret": "", "events": ["x"], "format": "xml"}"#)
             let refused = try await client.execute(uri: path, method: .post, headers: harness.auth("admin"), body: invalid)
             refused.expectError(.badRequest, "invalid_request")
             #expect(Set(refused.causes) == ["url", "secret", "events[0]", "format"])

@@ -15,8 +15,7 @@ import Testing
 
     @Test("the version document: JSON, no-cache, the media type, an ETag and CORS")
     func document() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let response = try await client.execute(uri: H.version, method: .get, headers: [.origin: "https://app.example"])
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -31,8 +30,7 @@ import Testing
 
     @Test("If-None-Match with the ETag (or W/, a list, *) is 304 without a body; a change moves the ETag")
     func etagAnd304() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let first = try await client.execute(uri: H.version, method: .get)
             let etag = try #require(first.headers[.eTag])
             #expect(etag.hasPrefix("\"") && etag.hasSuffix("\"") && etag.count > 2)
@@ -66,8 +64,7 @@ import Testing
 
     @Test("refusals in ReleasePage's shape: a wrong key 403 key-invalid without a challenge, another page's key 404")
     func refusals() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             #expect(try await client.execute(uri: H.version, method: .get, headers: harness.auth("read")).status == .ok)
             let wrong = try await client.execute(uri: H.version, method: .get, headers: harness.auth("wrong"))
             wrong.expectPageError(.forbidden, "key-invalid")
@@ -84,8 +81,7 @@ import Testing
 
     @Test("a private page: no key 403 key-invalid; its read key 200 with private, no-cache")
     func privatePage() async throws {
-        let harness = try await H()
-        try await harness.test { client in
+        try await H.test { harness, client in
             let path = "/v1/pages/secret/version"
             try await client.execute(uri: path, method: .get).expectPageError(.forbidden, "key-invalid")
             try await client.execute(uri: path, method: .get, headers: harness.auth("admin")).expectPageError(.notFound, "not-found")

@@ -27,9 +27,7 @@ import Testing
     }
 
     static func renderer(_ data: ReleaseData) async throws -> (SitePlan, PageRenderer) {
-        let root = TemplateEngineTests.root
-        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: root + "/templates"))
-        return try await builder.prepare(data)
+        try await TemplateEngineTests.builder().prepare(data)
     }
 
     static func list(_ value: TemplateValue?) -> [TemplateObject] {

@@ -23,10 +23,8 @@ import Testing
     }
 
     @Test func everyPageRendersFromTheReleasesItShows() async throws {
-        let root = TemplateEngineTests.root
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/site/data.json")))
-        let data = try DataLoader.load([DataSource(name: "data.json", bytes: bytes)]).data
-        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: root + "/templates"))
+        let data = try TemplateEngineTests.exampleData()
+        let builder = TemplateEngineTests.builder()
         let (plan, renderer) = try await builder.prepare(data)
         for planned in plan.outputs {
             let shown = Set(plan.releasesShown(by: planned.output))

@@ -68,11 +68,8 @@ import Testing
     }
 
     @Test func theBuildWritesTheIndexes() async throws {
-        let root = TemplateEngineTests.root
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/site/data.json")))
-        let data = try DataLoader.load([DataSource(name: "data.json", bytes: bytes)]).data
-        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: root + "/templates"))
-        let (plan, renderer) = try await builder.prepare(data)
+        let data = try TemplateEngineTests.exampleData()
+        let (plan, renderer) = try await TemplateEngineTests.builder().prepare(data)
         let paths = Dictionary(uniqueKeysWithValues: plan.outputs.map { ($0.path, $0.output) })
         let top = try #require(paths["search.json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(renderer.render(top))) as? [String: Any])

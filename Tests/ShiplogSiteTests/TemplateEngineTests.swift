@@ -9,6 +9,17 @@ import Testing
 @Suite struct TemplateEngineTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL.path
 
+    /// The example data of the repository (`site/data.json`).
+    static func exampleData() throws -> ReleaseData {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/site/data.json")))
+        return try DataLoader.load([DataSource(name: "data.json", bytes: bytes)]).data
+    }
+
+    /// A builder with the default theme (`templates/`) that is only asked to plan and render.
+    static func builder() -> SiteBuilder {
+        SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: root + "/templates"))
+    }
+
     /// Renders `template` with both engines.
     static func both(_ template: String, _ context: TemplateObject, partials: [String: String] = [:]) throws -> (String, String) {
         var ours: [String: CompiledTemplate] = ["main": try TemplateParser.parse(template)]
@@ -110,10 +121,7 @@ import Testing
 
     /// Every page of the example site, rendered by both engines from the same contexts.
     @Test func defaultThemeRendersLikeTheReference() async throws {
-        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.root + "/site/data.json")))
-        let data = try DataLoader.load([DataSource(name: "data.json", bytes: bytes)]).data
-        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: Self.root + "/templates"))
-        let (plan, renderer) = try await builder.prepare(data)
+        let (plan, renderer) = try await Self.builder().prepare(try Self.exampleData())
         let reference = try await MustacheLibrary(directory: Self.root + "/templates")
         var pages = 0
         for planned in plan.outputs {

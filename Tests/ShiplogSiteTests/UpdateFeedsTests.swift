@@ -40,8 +40,7 @@ import Testing
 
     static func site() async throws -> (SitePlan, PageRenderer) {
         let loaded = try DataLoader.load([DataSource(name: "data.json", bytes: Array(data.utf8))])
-        let builder = SiteBuilder(options: SiteOptions(output: "/nonexistent", templates: TemplateEngineTests.root + "/templates"))
-        return try await builder.prepare(loaded.data)
+        return try await TemplateEngineTests.builder().prepare(loaded.data)
     }
 
     static func text(_ path: String, _ plan: SitePlan, _ renderer: PageRenderer) throws -> String {

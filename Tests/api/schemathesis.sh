@@ -84,68 +84,11 @@ request = urllib.request.Request(f"{base}/api/v1/pages/nimbus/releases", data=js
 urllib.request.urlopen(request, timeout=5)
 PY
 
-# Path parameters (and body members) that name what the store holds, so generated requests
-# reach past the 404s and the "no such release" 400s; schemathesis still generates the other
-# parameters and bodies (and, in negative mode, bad path segments too). The subscription
-# routes allow 10 requests a minute per client address whatever --rate-limit says, so most of
-# their requests here get the (documented) 429; the confirm and unsubscribe links mostly get the
-# "link not valid" 404 page, since tokens only travel by mail. Tests/api/test_subscriptions.py
-# covers both properly.
-cat >"$work/schemathesis.toml" <<EOF
-[dictionaries.components]
-values = ["api", "web", "desktop", "cli"]
-
-[dictionaries.versions]
-values = ["v1.8.0", "v1.9.0", "v1.10.1", "v1.10.2", "v2.0.0-rc.1", "3.5.0", "3.8.0", "1.2.1", "v1.1.0"]
-
-[dictionaries.environments]
-values = ["production", "staging"]
-
-[dictionaries.sites]
-values = ["initech"]
-
-[dictionaries.ids]
-values = [$ids]
-
-[dictionaries.targets]
-values = ["darwin", "linux", "windows"]
-
-[dictionaries.archs]
-values = ["aarch64", "x86_64", "i686"]
-
-[dictionaries.squirrel_platforms]
-values = ["darwin-aarch64", "darwin-x86_64", "darwin", "mac"]
-
-[dictionaries.current_versions]
-values = ["0.1.0", "1.0.0", "v9.9.0", "10.0.0"]
-
-[dictionaries.channels]
-values = ["stable", "beta", "rc"]
-
-[parameters]
-"path.page" = "nimbus"
-"path.component" = { dictionary = "components", probability = 0.7 }
-"path.version" = { dictionary = "versions", probability = 0.5 }
-"path.environment" = { dictionary = "environments", probability = 0.7 }
-"path.project_name" = { dictionary = "components", probability = 0.7 }
-"path.site" = { dictionary = "sites", probability = 0.5 }
-"path.id" = { dictionary = "ids", probability = 0.7 }
-"path.projectId" = "nimbus"
-"path.productId" = { dictionary = "components", probability = 0.7 }
-"path.releaseId" = { dictionary = "ids", probability = 0.7 }
-"path.customerSiteId" = { dictionary = "sites", probability = 0.5 }
-"query.component" = { dictionary = "components", probability = 0.7 }
-"body.component" = { dictionary = "components", probability = 0.8 }
-"body.version" = { dictionary = "versions", probability = 0.5 }
-"path.workspace" = "nimbus"
-"path.app" = { dictionary = "components", probability = 0.8 }
-"path.release_id" = { dictionary = "ids", probability = 0.7 }
-"path.target" = { dictionary = "targets", probability = 0.8 }
-"path.arch" = { dictionary = "archs", probability = 0.8 }
-"path.platform" = { dictionary = "squirrel_platforms", probability = 0.8 }
-"path.current_version" = { dictionary = "current_versions", probability = 0.7 }
-"query.channel" = { dictionary = "channels", probability = 0.6 }
-EOF
+# The schemathesis configuration: schemathesis.toml and the dictionary `ids`, the ids above.
+{
+    cat "$root/Tests/api/schemathesis.toml"
+    printf '\n[dictionaries.ids]\nvalues = [%s]\n' "$ids"
+} >"$work/schemathesis.toml"
 
 if command -v schemathesis >/dev/null; then
     st=(schemathesis)

@@ -26,7 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
             let (file, position) =
                 loaded.releasePosition(finding.release).map { (input.data[$0.source], $0.position) } ?? (input.data[0], finding.release)
             Console.error(
-                "warning: \(file): releases[\(position)] (\(release.component) \(release.version.text)).assets[\(finding.asset)]: \(finding.message)"
+                "warning: \(file): releases[\(position)].assets[\(finding.asset)]: \(finding.message) (release \(release.component) \(release.version.text))"
             )
         }
         Console.output(

@@ -51,7 +51,7 @@ struct TextSafetyTests {
             #expect(result.status == 65)
             for expected in [
                 "data.json: page.title: ", "data.json: components[0].name: ", "data.json: releases[0].version: ",
-                "data.json: releases[1] (api 1.0.1).title: ",
+                "data.json: releases[1].title: ",
             ] {
                 #expect(result.stderr.contains(expected), "\(expected) missing from: \(result.stderr)")
             }

@@ -211,7 +211,7 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         #expect(
             problems.map(\.description) == [
                 #"b.json: components[0].slug: duplicate component "web" (first at a.json: components[1])"#,
-                #"b.json: releases[0] (api 1.0.0).version: duplicate release "1.0.0" of component "api" (first at a.json: releases[0] (api 1.0.0))"#,
+                #"b.json: releases[0].version: duplicate release "1.0.0" of component "api" (first at a.json: releases[0]) (release api 1.0.0)"#,
             ]
         )
     }
@@ -255,7 +255,7 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         #expect(Set(loaded.warnings.map(\.path.description)) == ["page.theme", "extra", "releases[0].colour", "releases[0].assets[0].sha"])
         #expect(loaded.warnings.count == 4)
         let colour = try #require(loaded.warnings.first { $0.path.description == "releases[0].colour" })
-        #expect(colour.description.hasPrefix(#"data.json: releases[0] (api 1.0.0).colour: unknown key "colour""#))
+        #expect(colour.description.hasPrefix(#"data.json: releases[0].colour: unknown key "colour""#))
         #expect(loaded.data.releases.count == 1)
     }
 

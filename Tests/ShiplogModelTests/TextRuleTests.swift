@@ -15,7 +15,7 @@ struct NameField: Sendable, CustomTestStringConvertible {
         NameField(path: "components[0].name") { dataFile(components: #"[{"slug": "api", "name": \#($0)}]"#) },
         NameField(path: "components[0].repo") { dataFile(components: #"[{"slug": "api", "repo": \#($0)}]"#) },
         release("title"), release("author"), release("tag"), release("code_name"),
-        NameField(path: "releases[0] (api 1.0.0).assets[0].name") {
+        NameField(path: "releases[0].assets[0].name") {
             dataFile(releasesMember(releaseJSON("1.0.0", #""assets": [{"name": \#($0)}]"#)))
         },
         NameField(path: "groups[0].title") { other(#""groups": [{"version": "1", "title": \#($0)}]"#) },
@@ -29,7 +29,7 @@ struct NameField: Sendable, CustomTestStringConvertible {
     ]
 
     private static func release(_ key: String) -> NameField {
-        NameField(path: "releases[0] (api 1.0.0).\(key)") { dataFile(releasesMember(releaseJSON("1.0.0", #""\#(key)": \#($0)"#))) }
+        NameField(path: "releases[0].\(key)") { dataFile(releasesMember(releaseJSON("1.0.0", #""\#(key)": \#($0)"#))) }
     }
 
     /// A document with release `api` 1.0.0 and `member`.
@@ -91,12 +91,14 @@ struct NameField: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// Problems inside a release name it by component and version.
+/// Problems inside a release name it by component and version, after the message: the path stays a JSON path.
 @Suite struct ReleaseSubjectTests {
     @Test func aReleaseIsNamedAfterItsIndex() {
         let releases = (0..<3).map { releaseJSON("7.0.0-beta.\($0)") } + [releaseJSON("7.0.0-beta.3", component: "web", date: nil)]
         let problems = loadProblems(dataFile(releasesMember(releases.joined(separator: ", "))))
-        #expect(problems.map(\.description) == [#"data.json: releases[3] (web 7.0.0-beta.3).published_at: missing required field "published_at""#])
+        #expect(
+            problems.map(\.description) == [#"data.json: releases[3].published_at: missing required field "published_at" (release web 7.0.0-beta.3)"#]
+        )
         #expect(problems.first?.path.description == "releases[3].published_at", "the JSON path itself stays a path")
     }
 

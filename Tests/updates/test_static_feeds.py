@@ -309,13 +309,15 @@ def test_check_warns_of_assets_a_feed_cannot_use(tmp_path):
     result = run("check", "--data", str(tmp_path / "data.json"))
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "assets[" in line]
-    prefix = "warning: " + str(tmp_path / "data.json") + ": releases[0] (app v1.0.0)"
+    prefix = "warning: " + str(tmp_path / "data.json") + ": releases[0]"
     assert f"{prefix}.assets[0]: no signature" in "\n".join(warnings)
     assert any(line.startswith(f"{prefix}.assets[3]: no sha1") for line in warnings), warnings
     assert any(line.startswith(f"{prefix}.assets[4]: no sha512") for line in warnings), warnings
     # The MSI has no SHA-512 either; the other releases have everything a feed needs.
     assert any(line.startswith(f"{prefix}.assets[5]: no sha512") for line in warnings), warnings
     assert len(warnings) == 4, warnings
+    # FILE: JSON.PATH: message, the path a plain JSON path and the release named after the message
+    assert all(line.endswith(" (release app v1.0.0)") for line in warnings), warnings
 
 
 def test_a_rebuild_without_assets_removes_the_update_files(tmp_path):

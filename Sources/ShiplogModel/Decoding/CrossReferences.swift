@@ -28,7 +28,7 @@ enum CrossReferences {
                 problems.append(
                     Self.named(origin, reference).problem(
                         "version",
-                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.location))"
+                        "duplicate release \(JSONWriter.quoted(reference.version)) of component \(JSONWriter.quoted(reference.component)) (first at \(first.file): \(first.path.description))"
                     )
                 )
             }
@@ -46,7 +46,7 @@ enum CrossReferences {
                 }
                 let first = named(firstPosition)
                 problems.append(
-                    named(position).problem("id", "duplicate release id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.location))")
+                    named(position).problem("id", "duplicate release id \(JSONWriter.quoted(id)) (first at \(first.file): \(first.path.description))")
                 )
             }
         }

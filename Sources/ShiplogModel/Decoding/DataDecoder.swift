@@ -135,7 +135,7 @@ struct DataDecoder {
         guard let f = Fields(value, at: path, known: Self.releaseKeys, sink: sink) else { return nil }
         let component = f.string("component", required: true, rule: Rules.slugProblem)
         let version = f.string("version", required: true, rule: Rules.versionProblem)
-        // Problems of a release in a file name it: `releases[370] (grdb 7.0.0-beta.3).published_at: …`.
+        // Problems of a release in a file name it: `releases[370].published_at: … (release grdb 7.0.0-beta.3)`.
         defer {
             if let component, let version, !path.components.isEmpty {
                 sink.name(since: mark, DataProblem.Subject(depth: path.components.count, text: "\(component) \(version)"))

@@ -1,6 +1,7 @@
 /// One problem with input data: the file, the JSON path of the value, and what is wrong.
 ///
-/// Printed as `data.json: releases[3] (api 1..2).version: "1..2" is not a valid version: …`.
+/// Printed as `FILE: JSON.PATH: message` (SPEC §1), the release named after the message:
+/// `data.json: releases[3].published_at: missing required field "published_at" (release api 1.2)`.
 public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file the value came from (as the user named it), or a label such as `request body`.
     public var file: String
@@ -16,7 +17,8 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     public struct Subject: Sendable, Hashable {
         /// How many steps of the path lead to the value named.
         public var depth: Int
-        /// The name, printed in parentheses after those steps.
+        /// The name, printed in parentheses after the message (``DataProblem/description``) or after
+        /// those steps (``DataProblem/location``).
         public var text: String
     }
 
@@ -31,7 +33,11 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     /// The path with the subject: `releases[370] (grdb 7.0.0-beta.3).published_at`.
     public var location: String { path.description(naming: subject) }
 
-    public var description: String { "\(file): \(location): \(message)" }
+    /// `FILE: JSON.PATH: message`, the path a plain JSON path (a check can match it) and the release
+    /// named after the message: `releases[370].published_at: … (release grdb 7.0.0-beta.3)`.
+    public var description: String {
+        "\(file): \(path.description): \(message)" + (subject.map { " (release \($0.text))" } ?? "")
+    }
 }
 
 /// Where a decoded value came from, for problems found after decoding (cross references).

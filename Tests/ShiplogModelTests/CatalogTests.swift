@@ -237,6 +237,23 @@ extension Catalog {
         #expect(c.groups[0].isComplete == false)
     }
 
+    @Test func aByVersionGroupKeepsThePrefixItsMembersAllWrite() throws {
+        let components = [Component(slug: "api"), Component(slug: "web")]
+        let c = catalog(
+            [
+                release("v1.0.2", "api", day: 1), release("v1.0.2", "web", day: 2), release("V2.0.0", "api", day: 3),
+                release("2.0.0", "web", day: 4), release("v3.0.0-rc.1", "web", day: 5),
+            ],
+            components: components,
+            grouping: .byVersion
+        )
+        // Written alike by every member: shown as written (SPEC §2, the prefix is kept for display);
+        // written differently: the version without the prefix.
+        #expect(c.groups.map(\.group.version.text) == ["v3.0.0-rc.1", "2.0.0", "v1.0.2"])
+        #expect(c.latestGroupVersion == "v3.0.0-rc.1")
+        #expect(JSONWriter.write(c.versionDocument(), pretty: false).contains(#""latestGrouped":{"version":"v3.0.0-rc.1""#))
+    }
+
     @Test func explicitGroupOfTheSameVersionWins() throws {
         let components = [Component(slug: "api"), Component(slug: "web")]
         let c = catalog(

@@ -114,11 +114,15 @@ extension Catalog {
         }
         let key = release.version.withoutPrefix
         if data.page.grouping == .byVersion, !data.groups.contains(where: { $0.version.withoutPrefix == key }) {
-            if let position = groups.indices.first(where: { groups[$0].isImplicit && groups[$0].group.version.text == key }) {
+            // Found by its members' key: one whose members all write `v1.2.0` is named so (``resolve``).
+            let releases = data.releases
+            if let position = groups.indices.first(where: {
+                groups[$0].isImplicit && groups[$0].members.first.map { releases[$0].version.withoutPrefix } == key
+            }) {
                 var members = groups[position].members
                 if !members.contains(index) { members.append(index) }
                 groups[position] = Self.resolve(
-                    groups[position].group,
+                    ReleaseGroup(version: Version(key)),
                     members: members.sorted(),
                     isImplicit: true,
                     data: data,

@@ -234,6 +234,14 @@ public struct Catalog: Sendable {
     {
         let sorted = memberIndices.sorted { componentOfRelease[$0] < componentOfRelease[$1] }
         let releases = sorted.map { data.releases[$0] }
+        var group = group
+        // A `by-version` group is named as its members write the version when they all write it alike
+        // (`v1.2.0`: the prefix is kept for display), else without the prefix they differ in.
+        if implicit, let first = releases.first?.version, first.text != group.version.text,
+            releases.allSatisfy({ $0.version.text == first.text }), first.isNumeric == group.version.isNumeric
+        {
+            group.version = first
+        }
         var authors: [String] = []
         for author in releases.compactMap(\.author) where !authors.contains(author) { authors.append(author) }
         let repos = sorted.map { data.components[componentOfRelease[$0]].repoOrSlug }

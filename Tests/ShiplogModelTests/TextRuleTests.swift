@@ -55,6 +55,21 @@ struct NameField: Sendable, CustomTestStringConvertible {
         #expect(problem?.message.contains(Self.controls.contains(codePoint) ? "control character" : "bidi control character") == true)
     }
 
+    /// A problem quotes the refused text with the character escaped: printed raw, a control could
+    /// act on the terminal and a bidi control could reorder the line that reports it.
+    @Test(arguments: controls + bidi)
+    func problemsShowControlsEscaped(codePoint: UInt32) throws {
+        let problems = loadProblems(try #require(NameField.all.first).document(JSONWriter.quoted("Evil \(Self.character(codePoint))title")))
+        let lines = problems.map(\.description).joined(separator: "\n")
+        #expect(!problems.isEmpty)
+        #expect(!lines.unicodeScalars.contains { Rules.isBidiControl($0) || ($0.value != 0x0A && Rules.isControl($0)) }, "\(lines)")
+        #expect(try JSONParser.parse(Array(JSONWriter.quoted("a\(Self.character(codePoint))b").utf8)) == .string("a\(Self.character(codePoint))b"))
+    }
+
+    @Test func theWriterEscapesBidiAndC1Controls() {
+        #expect(JSONWriter.quoted("a\u{202E}b\u{2066}c\u{85}d\u{7F}e\u{2028}é©") == #""a\u202eb\u2066c\u0085d\u007fe\u2028é©""#)
+    }
+
     @Test(arguments: NameField.all)
     func namesAcceptOtherText(field: NameField) throws {
         // Letters of any script, emoji, and right-to-left text that needs no override.

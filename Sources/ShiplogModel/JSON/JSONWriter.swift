@@ -68,7 +68,8 @@ public enum JSONWriter {
     private static func appendString(_ string: String, to output: inout String) {
         output += "\""
         let utf8 = string.utf8
-        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else {
+        // 0x7F is DEL, 0xC2 leads C1 controls, 0xE2 the line separators and bidi controls.
+        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else {
             output += string
             output += "\""
             return
@@ -84,9 +85,7 @@ public enum JSONWriter {
                 case "\n": "\\n"
                 case "\r": "\\r"
                 case "\t": "\\t"
-                case "\u{2028}": "\\u2028"
-                case "\u{2029}": "\\u2029"
-                default: scalar.value < 0x20 ? "\\u" + hex4(scalar.value) : nil
+                default: isEscapedAsCode(scalar) ? "\\u" + hex4(scalar.value) : nil
                 }
             let next = string.unicodeScalars.index(after: index)
             if let escape {
@@ -98,6 +97,16 @@ public enum JSONWriter {
         }
         output += string[start..<string.endIndex]
         output += "\""
+    }
+
+    /// Written as `\uXXXX`: C0 and C1 controls and DEL, which a terminal may act on; the line
+    /// separators, which end a line in JavaScript; the bidi controls (U+202A–U+202E,
+    /// U+2066–U+2069), which reorder what a reader sees. The value read back is the same.
+    private static func isEscapedAsCode(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x2028...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 
     private static func hex4(_ value: UInt32) -> String {

@@ -146,3 +146,14 @@ def test_a_missing_static_file_answers_the_themes_404_page(public_site):
     assert head.status_code == 404 and head.content == b""
     # API paths keep their JSON errors.
     assert public_site.get(f"{API}/nope").headers["Content-Type"].startswith("application/json")
+
+
+def test_site_files_are_served_with_their_media_types(public_site):
+    types = {"/": "text/html", "/atom.xml": "application/atom+xml", "/components/api/atom.xml": "application/atom+xml",
+             "/feed.json": "application/json", "/version.json": "application/json",
+             "/components/api/latest.json": "application/json", "/sitemap.xml": "application/xml",
+             "/components/api/badge.svg": "image/svg+xml"}
+    for path, media_type in types.items():
+        response = public_site.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"].split(";")[0] == media_type, (path, response.headers["Content-Type"])

@@ -219,8 +219,14 @@ struct ServeCommand: AsyncParsableCommand {
             outboxLease: Int64(outboxLease)
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
-            Console.output("shiplog serving on http://\(host):\(port)")
+        do {
+            try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
+                Console.output("shiplog serving on http://\(host):\(port)")
+            }
+        } catch let error as SiteError {
+            // The first build of --site failed (later ones are logged and retried): exit as `build` would.
+            Console.error(error.message)
+            throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
     }
 }

@@ -157,3 +157,23 @@ def test_site_files_are_served_with_their_media_types(public_site):
         response = public_site.get(path)
         assert response.status_code == 200, path
         assert response.headers["Content-Type"].split(";")[0] == media_type, (path, response.headers["Content-Type"])
+
+
+def test_a_site_folder_that_cannot_be_built_stops_serve_as_build_would(store, tmp_path):
+    """SPEC §5: 74 for I/O, 65 for bad data (a broken template override), as `shiplog build` exits."""
+    a_file = tmp_path / "site.txt"
+    a_file.write_text("not a folder")
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "index.mustache").write_text("{{#never-closed}}")
+    for arguments, status, message in (
+        (["--site", a_file], 74, "exists and is not a directory"),
+        (["--site", tmp_path / "public", "--templates", broken], 65, "is never closed"),
+    ):
+        result = subprocess.run(
+            [str(BINARY), "serve", "--db", str(store.db), "--port", "0", "--page", PAGE, *map(str, arguments)],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert result.returncode == status, (arguments, result.returncode, result.stderr)
+        assert message in result.stderr, result.stderr
+    assert a_file.read_text() == "not a folder"

@@ -17,6 +17,11 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var input: DataOptions
 
+    func validate() throws {
+        // Here rather than in `run()`, so the usage printed under the error is this command's.
+        if input.data.isEmpty { throw ValidationError("Give at least one --data FILE.") }
+    }
+
     func run() async throws {
         let loaded = try input.load()
         let data = loaded.data

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ShiplogMail
 import ShiplogServer
 import ShiplogSite
 import ShiplogStore
@@ -135,10 +136,28 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--smtp must be an smtp:// or smtps:// URL")
         }
         if smtp != nil && mailFrom == nil { throw ValidationError("--smtp needs --mail-from ADDRESS") }
+        try validateMail()
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must be an http:// or https:// URL")
         }
         _ = try givenMetricsToken()
+    }
+
+    /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the
+    /// store is opened, like every other bad option.
+    private func validateMail() throws {
+        if let smtp {
+            let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            do {
+                _ = try SMTPConfiguration(url: smtp, password: password)
+            } catch {
+                let source = password == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
+                throw ValidationError("--smtp: \(error.message)\(source)")
+            }
+        }
+        if let mailFrom {
+            do { _ = try MailAddress(mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
+        }
     }
 
     /// The metrics token of `--metrics-token` or `SHIPLOG_METRICS_TOKEN` (which keeps it out of `ps`;
@@ -200,8 +219,14 @@ struct ServeCommand: AsyncParsableCommand {
             outboxLease: Int64(outboxLease)
         )
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
-        try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
-            Console.output("shiplog serving on http://\(host):\(port)")
+        do {
+            try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
+                Console.output("shiplog serving on http://\(host):\(port)")
+            }
+        } catch let error as SiteError {
+            // The first build of --site failed (later ones are logged and retried): exit as `build` would.
+            Console.error(error.message)
+            throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
         }
     }
 }

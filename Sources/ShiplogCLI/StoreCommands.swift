@@ -63,7 +63,8 @@ func selectPage(_ store: any Store, _ requested: String?) async throws -> String
     if let requested {
         guard pages.contains(requested) else {
             Console.error("no page \(JSONWriter.quoted(requested)) in the store (it has: \(pages.isEmpty ? "none" : pages.joined(separator: ", ")))")
-            throw ExitCode.failure
+            // A --page the store does not hold is a wrong command line, as in `keys create`.
+            throw ExitStatus.usage
         }
         return requested
     }

@@ -78,6 +78,8 @@ struct SiteFilesMiddleware: RouterMiddleware {
 
     private static func mediaType(_ file: String) -> String {
         let name = file.split(separator: "/").last ?? ""
+        // The Atom feeds (`atom.xml`, the page's and each component's) in Atom's own type (RFC 4287 §7).
+        if name == "atom.xml" { return "application/atom+xml; charset=utf-8" }
         let fileExtension = name.contains(".") ? name.split(separator: ".").last : nil
         var type = fileExtension.flatMap { MediaType.getMediaType(forExtension: String($0)) }?.description ?? "application/octet-stream"
         if type.hasPrefix("text/") || type.hasSuffix("json") || type.hasSuffix("xml") { type += "; charset=utf-8" }

@@ -200,6 +200,16 @@ struct BadInputTests {
         }
     }
 
+    @Test("check without --data is a usage error of check, with check's usage")
+    func checkWithoutData() throws {
+        try withTemporaryDirectory { tmp in
+            let result = try run(["check"], cwd: tmp)
+            #expect(result.status == 64, "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("Give at least one --data FILE."), "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("Usage: shiplog check"), "stderr: \(result.stderr)")
+        }
+    }
+
     @Test("--help exits 0", arguments: [["--help"], ["build", "--help"], ["check", "--help"]])
     func help(_ args: [String]) throws {
         try withTemporaryDirectory { tmp in

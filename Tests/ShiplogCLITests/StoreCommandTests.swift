@@ -53,6 +53,20 @@ import Testing
         }
     }
 
+    @Test func aPageTheStoreDoesNotHoldIsAUsageError() throws {
+        try withTemporaryDirectory { tmp in
+            try FileManager.default.copyItem(at: exampleData, to: tmp.appendingPathComponent("data.json"))
+            #expect(try run(["import", "--db", "s.db", "data.json"], cwd: tmp).status == 0)
+            for args in [["export", "--db", "s.db", "--page", "nope"], ["build", "--db", "s.db", "--page", "nope", "--out", "site"]] {
+                let result = try run(args, cwd: tmp)
+                #expect(result.status == 64, "\(args): \(result.stderr)")
+                #expect(result.stderr.contains("no page \"nope\" in the store"), "\(args): \(result.stderr)")
+                #expect(result.stdout.isEmpty)
+            }
+            #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("site").path))
+        }
+    }
+
     @Test func keysArePrintedOnceAndCanBeRevoked() throws {
         try withTemporaryDirectory { tmp in
             let refused = try run(["keys", "create", "--db", "s.db", "--page", "acme", "--scope", "write"], cwd: tmp)

@@ -188,6 +188,22 @@ private func url(_ text: String) -> RuleCase {
         ),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "base_url": "/x"}"#), "page.base_url", #""/x" is not an absolute"#),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "server_url": "ws://x"}"#), "page.server_url", #""ws://x" is not an absolute"#),
+        // The site's paths are appended to these: a query or fragment would sit in the middle of every link.
+        RuleCase(
+            dataFile(page: #"{"id": "acme", "title": "A", "base_url": "https://x.example/?a=1"}"#),
+            "page.base_url",
+            #""https://x.example/?a=1" is not a base URL"#
+        ),
+        RuleCase(
+            dataFile(page: #"{"id": "acme", "title": "A", "base_url": "https://x.example/#f"}"#),
+            "page.base_url",
+            #""https://x.example/#f" is not a base URL: the site's paths are appended to it, so it has no query (?…) or fragment (#…)"#
+        ),
+        RuleCase(
+            dataFile(page: #"{"id": "acme", "title": "A", "server_url": "https://api.x.example/?k=v"}"#),
+            "page.server_url",
+            #""https://api.x.example/?k=v" is not a base URL"#
+        ),
         RuleCase(
             onlyRelease(releaseJSON("1.0.0", #""assets": [{"url": "javascript:alert(1)"}]"#)),
             "releases[0].assets[0].url",

@@ -60,6 +60,14 @@ import Testing
         #expect(problems.contains { $0.description.hasPrefix("data.json: releases[0].version: ") }, "\(problems.map(\.description))")
     }
 
+    @Test(arguments: ["badge.svg", "badge.json"])
+    func aVersionCannotTakeTheBadgesName(version: String) {
+        // `components/<slug>/badge.svg` and `badge.json` are files (SPEC §9): a release folder of that
+        // name made the build fail with an I/O error (74) instead of naming the version.
+        let problems = loadProblems(dataFile(releasesMember(releaseJSON(version))))
+        #expect(problems.contains { $0.description.hasPrefix("data.json: releases[0].version: ") }, "\(problems.map(\.description))")
+    }
+
     @Test func eachFormatTakesTheAssetsItCanUse() {
         let sha512 = IDFieldTests.sha512
         let sha1 = IDFieldTests.sha1

@@ -232,3 +232,20 @@ def test_an_incremental_build_rewrites_the_badges_a_deployment_moves(tmp_path):
     # An environment only a deployment names has badges too; a failed deployment shows nothing.
     assert json.loads((out / "environments/canary/cli/badge.json").read_text())["message"] == "none"
     assert (out / "components/cli/badge.json").stat().st_mtime_ns == untouched
+
+
+@pytest.mark.parametrize("path", [
+    component_badge("api"), component_badge("api", "badge.svg"), environment_badge("production", "web"),
+    f"{BADGES}/version", f"{API}/releases",
+])
+def test_head_answers_what_get_answers_without_the_body(server, path):
+    """RFC 9110 §9.3.2: link checkers and image proxies probe badges with HEAD."""
+    get = server.get(path)
+    head = server.request("HEAD", path)
+    assert get.status_code == 200 and head.status_code == 200, (path, head.status_code)
+    assert head.content == b""
+    for name in ("Content-Type", "ETag", "Cache-Control"):
+        assert head.headers.get(name) == get.headers.get(name), (path, name)
+    assert head.headers.get("Content-Length") in (None, str(len(get.content)))
+    if "ETag" in get.headers:
+        assert server.request("HEAD", path, headers={"If-None-Match": get.headers["ETag"]}).status_code == 304

@@ -146,3 +146,34 @@ def test_a_missing_static_file_answers_the_themes_404_page(public_site):
     assert head.status_code == 404 and head.content == b""
     # API paths keep their JSON errors.
     assert public_site.get(f"{API}/nope").headers["Content-Type"].startswith("application/json")
+
+
+def test_site_files_are_served_with_their_media_types(public_site):
+    types = {"/": "text/html", "/atom.xml": "application/atom+xml", "/components/api/atom.xml": "application/atom+xml",
+             "/feed.json": "application/json", "/version.json": "application/json",
+             "/components/api/latest.json": "application/json", "/sitemap.xml": "application/xml",
+             "/components/api/badge.svg": "image/svg+xml"}
+    for path, media_type in types.items():
+        response = public_site.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"].split(";")[0] == media_type, (path, response.headers["Content-Type"])
+
+
+def test_a_site_folder_that_cannot_be_built_stops_serve_as_build_would(store, tmp_path):
+    """SPEC §5: 74 for I/O, 65 for bad data (a broken template override), as `shiplog build` exits."""
+    a_file = tmp_path / "site.txt"
+    a_file.write_text("not a folder")
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "index.mustache").write_text("{{#never-closed}}")
+    for arguments, status, message in (
+        (["--site", a_file], 74, "exists and is not a directory"),
+        (["--site", tmp_path / "public", "--templates", broken], 65, "is never closed"),
+    ):
+        result = subprocess.run(
+            [str(BINARY), "serve", "--db", str(store.db), "--port", "0", "--page", PAGE, *map(str, arguments)],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert result.returncode == status, (arguments, result.returncode, result.stderr)
+        assert message in result.stderr, result.stderr
+    assert a_file.read_text() == "not a folder"

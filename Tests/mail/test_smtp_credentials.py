@@ -100,6 +100,23 @@ def test_bad_credential_setups_stop_the_server_at_start(tmp_path, url, environme
         [str(BINARY), "serve", "--db", str(store.db), "--port", "0", "--smtp", url, "--mail-from", "r@x.example"],
         capture_output=True, text=True, timeout=60, env={**os.environ, **environment},
     )
-    assert result.returncode != 0
+    assert result.returncode == 64, result.stderr  # a usage error (SPEC §5), before the store is opened
     assert message in result.stderr, result.stderr
     assert PASSWORD not in result.stderr and "inline" not in result.stderr
+
+
+@pytest.mark.parametrize("smtp, sender, message", [
+    ("smtp://", "r@x.example", "--smtp: invalid SMTP URL: the host is missing"),
+    ("smtp://127.0.0.1:port", "r@x.example", "--smtp: invalid SMTP URL: the port must be a number"),
+    ("smtp://127.0.0.1:2525?foo=1", "r@x.example", '--smtp: invalid SMTP URL: unknown option "foo"'),
+    ("smtp://127.0.0.1:2525", "not-an-address", '--mail-from: invalid address "not-an-address"'),
+    ("smtp://127.0.0.1:2525", "a b@x.example", "--mail-from: invalid address"),
+])
+def test_a_bad_smtp_url_or_sender_is_a_usage_error_naming_its_flag(tmp_path, smtp, sender, message):
+    result = subprocess.run(
+        [str(BINARY), "serve", "--db", str(tmp_path / "never.db"), "--port", "0", "--smtp", smtp, "--mail-from", sender],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 64, result.stderr
+    assert message in result.stderr, result.stderr
+    assert not (tmp_path / "never.db").exists()  # refused before anything was opened

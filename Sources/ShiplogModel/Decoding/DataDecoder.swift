@@ -107,11 +107,11 @@ struct DataDecoder {
             id: id ?? "",
             title: title ?? "",
             description: f.string("description"),
-            baseURL: f.url("base_url"),
+            baseURL: f.string("base_url", rule: Rules.baseURLProblem),
             grouping: f.choice("grouping", Page.Grouping.self) ?? .none,
             isPublic: f.bool("public") ?? true,
             feedLimit: f.integer("feed_limit", in: 1...100_000) ?? 50,
-            serverURL: f.url("server_url")
+            serverURL: f.string("server_url", rule: Rules.baseURLProblem)
         )
         return id == nil || title == nil ? nil : page
     }

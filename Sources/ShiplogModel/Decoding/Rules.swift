@@ -72,7 +72,18 @@ public enum Rules {
     }
 
     /// File names every component folder of the site has, which a version folder must not take.
-    public static let reservedNames: Set<String> = ["index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml"]
+    public static let reservedNames: Set<String> = [
+        "index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml", "badge.svg", "badge.json",
+    ]
+
+    /// The address the site's (or the server's) paths are appended to (`page.base_url`,
+    /// `page.server_url`): a URL of ``urlProblem(_:)`` without a query or fragment, which would end
+    /// up in the middle of every link (`https://x.example/?a=1/feed.json`).
+    public static func baseURLProblem(_ url: String) -> String? {
+        if let problem = urlProblem(url) { return problem }
+        guard url.contains("?") || url.contains("#") else { return nil }
+        return "\(JSONWriter.quoted(url)) is not a base URL: the site's paths are appended to it, so it has no query (?…) or fragment (#…)"
+    }
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.
     public static func urlProblem(_ url: String) -> String? {

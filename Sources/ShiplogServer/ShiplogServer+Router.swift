@@ -29,7 +29,8 @@ extension ShiplogServer {
         mailQueued: @escaping @Sendable () -> Void,
         logger: Logger
     ) -> Router<ShiplogContext> {
-        let router = Router(context: ShiplogContext.self)
+        // Every GET route answers HEAD too, with the GET's status and headers (RFC 9110 §9.3.2).
+        let router = Router(context: ShiplogContext.self, options: .autoGenerateHeadEndpoints)
         // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
         if configuration.metricsToken != nil { router.add(middleware: MetricsMiddleware<ShiplogContext>()) }
         router.add(middleware: RequestLogMiddleware(logger: logger))

@@ -29,7 +29,8 @@ extension ShiplogServer {
         mailQueued: @escaping @Sendable () -> Void,
         logger: Logger
     ) -> Router<ShiplogContext> {
-        // Every GET route answers HEAD too, with the GET's status and headers (RFC 9110 §9.3.2).
+        // HEAD on every GET route (RFC 9110 §9.3.2): the GET's status and headers, no body. Link checkers
+        // and image proxies probe badges and the version and update endpoints with it.
         let router = Router(context: ShiplogContext.self, options: .autoGenerateHeadEndpoints)
         // First, so it sees every answer (429s and errors included); it labels requests by route pattern.
         if configuration.metricsToken != nil { router.add(middleware: MetricsMiddleware<ShiplogContext>()) }

@@ -98,7 +98,7 @@ enum RequestInput {
     /// `?limit=` between 1 and 200 (default 50, SPEC §6.1).
     static func limit(_ request: Request) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return 50 }
-        guard let limit = Int(text), (1...200).contains(limit) else {
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let limit = Int(text), (1...200).contains(limit) else {
             throw APIError.invalid("the query is not valid", causes: [.init(field: "limit", error: "expected a whole number from 1 to 200")])
         }
         return limit

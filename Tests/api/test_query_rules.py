@@ -111,3 +111,21 @@ def test_the_key_is_judged_before_the_query(server, store, caller, status):
     body = {"component": "cli", "version": f"0.0.{unique()}", "status": "draft"}
     response = server.request("POST", f"{API}/releases", store.keys[caller], params={"dry_run": "1"}, json=body)
     assert_auth_error(response, status)
+
+
+@pytest.mark.parametrize("path,name", [
+    (f"{API}/releases?limit=1&limit=2", "limit"),
+    (f"{API}/releases?component=api&component=web", "component"),
+    (f"{API}/deployments?status=success&status=failure", "status"),
+    (f"{API}/groups?cursor=a&cursor=b", "cursor"),
+])
+def test_a_known_parameter_given_twice_is_refused(server, path, name):
+    response = server.admin("GET", path)
+    assert_error(response, 400, "invalid_request", name)
+    assert response.json()["causes"] == [{"field": name, "error": "given more than once"}]
+
+
+@pytest.mark.parametrize("limit", ["+5", "%2B5", "05x", "0x10", "1e2"])
+def test_limit_is_digits_only(server, limit):
+    assert_error(server.admin("GET", f"{API}/releases?limit={limit}"), 400, "invalid_request", "limit")
+    assert server.admin("GET", f"{API}/releases?limit=05").status_code == 200

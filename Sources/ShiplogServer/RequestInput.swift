@@ -34,9 +34,11 @@ enum RequestInput {
         return id
     }
 
-    /// Refuses body members among `fields`, which the store sets and a client never does (SPEC §1).
+    /// Refuses body members among `fields`, which the store sets and a client never does (SPEC §1);
+    /// a `null` one counts as absent, as everywhere in a body.
     static func refuseStoreSet(_ members: [JSONMember], _ fields: Set<String>) throws(APIError) {
-        let causes = members.filter { fields.contains($0.key) }.map { APIError.Cause(field: $0.key, error: "set by the store; leave it out") }
+        let given = members.filter { fields.contains($0.key) && $0.value != .null }
+        let causes = given.map { APIError.Cause(field: $0.key, error: "set by the store; leave it out") }
         if !causes.isEmpty { throw APIError.invalid("the body gives fields the store sets", causes: causes) }
     }
 

@@ -7,15 +7,21 @@ enum Listing {
     /// The query parameters a key may always carry (`?access_token=`, SPEC §6).
     static let alwaysAllowed: Set<String> = ["access_token"]
 
-    /// Refuses, with a 400 naming each one, the query parameters that `known` does not list:
-    /// a parameter a route does not know is never silently ignored (SPEC §6.1).
+    /// Refuses, with a 400 naming each one, the query parameters that `known` does not list, and
+    /// those given more than once: a parameter a route does not know, or the second value of one it
+    /// knows, is never silently ignored (SPEC §6.1).
     static func requireKnownQuery(_ request: Request, _ known: Set<String>) throws(APIError) {
         var causes: [APIError.Cause] = []
         var seen: Set<String> = []
+        var repeated: Set<String> = []
         for (key, _) in request.uri.queryParameters {
             let name = String(key)
-            guard !known.contains(name), !alwaysAllowed.contains(name), seen.insert(name).inserted else { continue }
-            causes.append(.init(field: name, error: "unknown query parameter"))
+            let isKnown = known.contains(name) || alwaysAllowed.contains(name)
+            if seen.insert(name).inserted {
+                if !isKnown { causes.append(.init(field: name, error: "unknown query parameter")) }
+            } else if isKnown, repeated.insert(name).inserted {
+                causes.append(.init(field: name, error: "given more than once"))
+            }
         }
         if !causes.isEmpty { throw APIError.invalid("the query is not valid", causes: causes) }
     }

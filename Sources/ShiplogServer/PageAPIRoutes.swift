@@ -12,9 +12,12 @@ protocol PageAPIRoutes: Sendable {
 extension PageAPIRoutes {
     var store: any Store { snapshots.store }
 
-    /// The routes under `/api/v1/pages/{page}`, each read from a fresh snapshot of the page.
+    /// The routes under `/api/v1/pages/{page}`, each read from a fresh snapshot of the page; their
+    /// writes take no query parameter.
     func pageGroup(on router: Router<ShiplogContext>) -> RouterGroup<ShiplogContext> {
-        router.group("api/v1/pages/:page").add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+        router.group("api/v1/pages/:page")
+            .add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
+            .add(middleware: WriteQueryMiddleware(snapshots: snapshots))
     }
 
     /// The caller's access to the page the path names.

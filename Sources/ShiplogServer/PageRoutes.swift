@@ -38,6 +38,7 @@ struct PageRoutes: PageAPIRoutes {
 
     func showPage(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
         let data = access.page.data
         return JSONResponse.make(
             .object([
@@ -128,6 +129,7 @@ struct PageRoutes: PageAPIRoutes {
 
     func showRelease(_ request: Request, _ context: ShiplogContext) throws -> Response {
         let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
         return JSONResponse.make(DataEncoder.release(try release(access, context), resolvingPrerelease: true))
     }
 

@@ -34,9 +34,11 @@ enum RequestInput {
         return id
     }
 
-    /// Refuses body members among `fields`, which the store sets and a client never does (SPEC §1).
+    /// Refuses body members among `fields`, which the store sets and a client never does (SPEC §1);
+    /// a `null` one counts as absent, as everywhere in a body.
     static func refuseStoreSet(_ members: [JSONMember], _ fields: Set<String>) throws(APIError) {
-        let causes = members.filter { fields.contains($0.key) }.map { APIError.Cause(field: $0.key, error: "set by the store; leave it out") }
+        let given = members.filter { fields.contains($0.key) && $0.value != .null }
+        let causes = given.map { APIError.Cause(field: $0.key, error: "set by the store; leave it out") }
         if !causes.isEmpty { throw APIError.invalid("the body gives fields the store sets", causes: causes) }
     }
 
@@ -98,7 +100,7 @@ enum RequestInput {
     /// `?limit=` between 1 and 200 (default 50, SPEC §6.1).
     static func limit(_ request: Request) throws(APIError) -> Int {
         guard let text = request.uri.queryParameters.get("limit") else { return 50 }
-        guard let limit = Int(text), (1...200).contains(limit) else {
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let limit = Int(text), (1...200).contains(limit) else {
             throw APIError.invalid("the query is not valid", causes: [.init(field: "limit", error: "expected a whole number from 1 to 200")])
         }
         return limit

@@ -13,7 +13,7 @@ struct WebhookRoutes: Sendable {
     var store: any Store { snapshots.store }
 
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page")
+        let pages = router.group("api/v1/pages/:page").add(middleware: WriteQueryMiddleware(snapshots: snapshots))
         pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
         pages.delete("webhooks/:webhook") { _, context in try await delete(context) }

@@ -11,6 +11,10 @@ import Testing
             ("https://", false), ("https:///path", false), ("https://@/x", false), ("https://:80/", false), ("ftp://example.com", false),
             ("example.com", false), ("https://exa mple.com", false), ("https://example.com/\u{7F}", false), ("https://example.com/{x}", false),
             ("https://example.com/\u{2003}", false), ("https://example.com/ü\t", false), ("", false),
+            ("https://example.com:65535/", true), ("https://example.com:/", true), ("http://[fd00::1]/", true), ("http://[::ffff:1.2.3.4]:80", true),
+            ("https://example.com:65536/", false), ("https://example.com:99999/", false), ("https://example.com:abc/", false),
+            ("https://example.com:-1/", false), ("https://example.com:+80/", false), ("http://[::1/", false), ("http://[::1]x/", false),
+            ("http://[]/", false), ("http://[::g]/", false), ("https://u:p@example.com:123456", false),
         ]
     )
     func form(url: String, valid: Bool) {

@@ -97,6 +97,19 @@ def test_a_client_cannot_set_what_the_store_sets(server, field, value):
                  400, "invalid_request", "from_version")
 
 
+@pytest.mark.parametrize("field", ["id", "created_at", "created_by"])
+def test_a_null_store_set_field_counts_as_absent(server, field):
+    # As everywhere in a body, null is "not given": a client serializing an empty optional field.
+    body = {"component": "cli", "version": f"0.0.{unique()}", "status": "draft", field: None}
+    created = server.admin("POST", f"{API}/releases", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()[field] is not None
+    deployment = {"component": "cli", "version": "v1.0.0", field: None, "from_version": None}
+    created = server.admin("POST", f"{API}/environments/{new_environment(server)}/deployments", json=deployment)
+    assert created.status_code == 201, created.text
+    assert created.json()[field] is not None
+
+
 # MARK: - Releases by id
 
 

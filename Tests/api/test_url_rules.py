@@ -1,0 +1,35 @@
+"""URLs the API takes (SPEC §1: "Every url … is an absolute http or https URL"; §6 webhook URLs),
+through the real `shiplog serve`: a port must be a number up to 65535 and an IPv6 literal must
+close its bracket, or the URL is refused with a 400 naming its field, so a webhook can never be
+registered to an address no delivery could reach. Stores, keys and servers are those of
+`test_api.py`.
+
+    python3 -m pytest -q Tests/api/test_url_rules.py
+"""
+import pytest
+
+from test_api import API, assert_error, server, store, unique  # noqa: F401  (fixtures are used by name)
+
+BAD = ["https://example.com:99999/", "https://example.com:65536", "https://example.com:http/", "https://example.com:-1/",
+       "http://[2001:db8::1/", "http://[2001:db8::1]8080/", "http://[example.com]/"]
+GOOD = ["https://example.com:65535/", "https://example.com:8443/x?y", "http://[2001:db8::1]:8080/", "https://u:p@example.com:443/"]
+
+
+@pytest.mark.parametrize("url", BAD)
+def test_a_component_url_with_a_bad_port_or_host_is_refused(server, url):
+    response = server.admin("PUT", f"{API}/components/url-{unique()}", json={"name": "URL", "url": url})
+    assert_error(response, 400, "invalid_request", "url")
+    assert "is not an absolute http or https URL (" in response.json()["causes"][0]["error"]
+
+
+@pytest.mark.parametrize("url", BAD)
+def test_a_webhook_url_with_a_bad_port_or_host_is_refused(server, url):
+    response = server.admin("POST", f"{API}/webhooks", json={"url": url, "secret": "a-secret-of-enough-length"})
+    assert_error(response, 400, "invalid_request", "url")
+
+
+@pytest.mark.parametrize("url", GOOD)
+def test_ports_and_ipv6_literals_that_are_fine_are_taken(server, url):
+    response = server.admin("PUT", f"{API}/components/url-{unique()}", json={"name": "URL", "url": url})
+    assert response.status_code == 201, response.text
+    assert response.json()["url"] == url

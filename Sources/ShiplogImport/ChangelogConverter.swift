@@ -93,16 +93,19 @@ public struct ChangelogConverter: Sendable {
                 problems.append(ImportProblem(location: at(section.headingLine), message: problem))
                 continue
             }
-            if let first = firstLine[version] {
+            // `v1.2.0` and `1.2.0` are one version given twice, as two such tags are for `convert git`.
+            let key = heading.version == nil ? version : Version(version).withoutPrefix
+            if let first = firstLine[key] {
                 problems.append(
                     ImportProblem(location: at(section.headingLine), message: "version \(version) is given twice (first at line \(first)); keep one")
                 )
                 continue
             }
-            firstLine[version] = section.headingLine
+            firstLine[key] = section.headingLine
             let tag = heading.version.flatMap { tags[Version($0).withoutPrefix] }
             let date = heading.date ?? notes.date ?? tag?.date
-            let status: Release.Status = heading.version == nil ? .draft : (heading.isYanked ? .yanked : .published)
+            let status: Release.Status =
+                heading.version == nil || heading.isUnreleased ? .draft : (heading.isYanked ? .yanked : .published)
             if status == .published, date == nil {
                 problems.append(
                     ImportProblem(

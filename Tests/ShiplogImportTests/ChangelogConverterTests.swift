@@ -144,6 +144,22 @@ import Testing
         )
     }
 
+    @Test func aVersionNotReleasedYetIsADraftOfThatVersion() throws {
+        let releases = try convert("## 2.0.0 (Unreleased)\n\n- planned\n\n## [1.1.0] - TBD\n\n- next\n\n## 1.0.0 - 2020-01-01\n\n- a\n")
+        #expect(releases.map(\.version.text) == ["2.0.0", "1.1.0", "1.0.0"])
+        #expect(releases.map(\.status) == [.draft, .draft, .published])
+        #expect(releases[0].publishedAt == nil)
+        #expect(releases[0].title == nil)
+        #expect(releases[0].notes == "- planned")
+    }
+
+    @Test func aVersionWithAndWithoutItsVIsGivenTwice() throws {
+        let error = try #require(throws: ImportError.self) {
+            try convert("## v1.0.0 - 2020-02-01\n\n- a\n\n## [1.0.0] - 2020-01-01\n\n- b\n")
+        }
+        #expect(error.problems.map(\.description) == ["CHANGELOG.md:5: version 1.0.0 is given twice (first at line 1); keep one"])
+    }
+
     @Test func windowsLineBreaksAndAByteOrderMark() throws {
         let releases = try convert("\u{FEFF}# Changelog\r\n\r\n## [1.0.0] - 2020-01-01\r\n\r\n- a ([#1])\r\n- b\r\n\r\n[#1]: https://x.example/1\r\n")
         #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])

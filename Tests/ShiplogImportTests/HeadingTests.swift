@@ -23,6 +23,9 @@ import Testing
             ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
             ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
             ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
+            ("1.1.0 - 2023-12-31 (YANKED)", "1.1.0", "2023-12-31T00:00:00Z", true, nil),
+            ("[1.0.9] - 2023-12-01 - yanked", "1.0.9", "2023-12-01T00:00:00Z", true, nil),
+            ("**1.4.0** - 2024-01-10", "1.4.0", "2024-01-10T00:00:00Z", false, nil),
         ] as [(String, String, String?, Bool, String?)]
     )
     func versionHeadings(text: String, version: String, date: String?, yanked: Bool, title: String?) throws {
@@ -37,6 +40,16 @@ import Testing
     func unreleasedHeadings(text: String) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == nil)
+    }
+
+    /// A version announced before it ships: a draft of that version, not a release without a date.
+    @Test(arguments: ["2.1.0 (unreleased)", "[2.0.0] - Unreleased", "v3.0.0 - TBD", "3.0.0 (not yet released)", "4.0.0 - in development"])
+    func versionsNotReleasedYet(text: String) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.version != nil)
+        #expect(heading.isUnreleased)
+        #expect(heading.title == nil)
+        #expect(ReleaseHeading.parse("2.0.0 - Codename Lynx")?.isUnreleased == false)
     }
 
     @Test(arguments: ["CHANGELOG", "Release Notes", "7.x Releases", "Swift 5.6", "2024", "What's Changed", "1.2.0beta", "Fixes"])

@@ -26,6 +26,8 @@ import Testing
             ("1.1.0 - 2023-12-31 (YANKED)", "1.1.0", "2023-12-31T00:00:00Z", true, nil),
             ("[1.0.9] - 2023-12-01 - yanked", "1.0.9", "2023-12-01T00:00:00Z", true, nil),
             ("**1.4.0** - 2024-01-10", "1.4.0", "2024-01-10T00:00:00Z", false, nil),
+            ("1.6.0 - 2024-03-05 10:20", "1.6.0", "2024-03-05T10:20:00Z", false, nil),
+            ("1.8.0 - Tuesday, March 5, 2024", "1.8.0", "2024-03-05T00:00:00Z", false, nil),
         ] as [(String, String, String?, Bool, String?)]
     )
     func versionHeadings(text: String, version: String, date: String?, yanked: Bool, title: String?) throws {

@@ -75,6 +75,7 @@ public struct GitConverter: Sendable {
         }
         guard problems.isEmpty else { throw ImportError(problems: problems, warnings: warnings) }
         var releases: [Release] = []
+        let base = target.component.url.map { LinkBase(componentURL: $0) }
         for (index, entry) in versions.enumerated() {
             if let progress, index % 64 == 0 { progress(index, versions.count) }
             let previous = index > 0 ? versions[index - 1] : nil
@@ -93,7 +94,9 @@ public struct GitConverter: Sendable {
                 continue
             }
             let message = entry.tag.message.flatMap { Self.isTrivial($0, version: entry.version) ? nil : $0 }
-            let notes = message ?? GitCommit.notes(listed)
+            var notes = message ?? GitCommit.notes(listed)
+            // Relative links (`docs/x.md` in a tag message or a commit subject) point into the repository (SPEC §10).
+            if let base { notes = GitHubReleases.absoluteLinks(in: notes, base: base) }
             releases.append(
                 Release(
                     component: target.component.slug,

@@ -110,6 +110,21 @@ import Testing
         )
     }
 
+    /// SPEC §10: relative links in imported notes are made absolute against the component's URL.
+    @Test func relativeLinksInTagMessagesAndCommitsBecomeAbsolute() throws {
+        let repository = try ImportTarget.make(component: "api", repo: "acme/api").get()
+        let tags = [tag("v1.0.0", 100, message: "See [the guide](docs/guide.md) and ![logo](img/logo.png)"), tag("v1.1.0", 200)]
+        let result = try GitConverter(directory: "repo", target: repository).convert(tags: tags) { _, _ in
+            .success([GitCommit(hash: "1234567abc", subject: "feat: a [button](docs/button.md) (#12)")])
+        }
+        #expect(
+            result.data.releases.map(\.notes) == [
+                "### Features\n\n- a [button](https://github.com/acme/api/blob/HEAD/docs/button.md) (#12) (1234567)",
+                "See [the guide](https://github.com/acme/api/blob/HEAD/docs/guide.md) and ![logo](https://github.com/acme/api/raw/HEAD/img/logo.png)",
+            ]
+        )
+    }
+
     @Test func gitFailuresNameTheTag() throws {
         let error = try #require(throws: ImportError.self) {
             try GitConverter(directory: "repo", target: target).convert(tags: [tag("1.0.0", 1)]) { _, _ in .failure(GitFailure(message: "bad object"))

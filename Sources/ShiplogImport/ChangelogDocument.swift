@@ -126,13 +126,20 @@ struct ChangelogDocument {
         return result
     }
 
-    /// The sections of the release level: the shallowest level (1–3) with a release heading.
+    /// The sections of the release level: the shallowest level (1–3) with a release heading. A
+    /// deeper heading (to level 3) that names a version and a date is a release too: conventional-
+    /// changelog writes `## [1.1.0](…) (2024-01-02)` for a minor release but `### [1.0.1](…) (2024-01-01)`
+    /// for a patch.
     func sections() -> [Section] {
         let all = candidates().filter { $0.level <= 3 }
         let parsed = all.map { ReleaseHeading.parse($0.text) }
         guard let level = zip(all, parsed).filter({ $0.1 != nil }).map(\.0.level).min() else { return [] }
         var bounds: [(Candidate, ReleaseHeading?)] = []
-        for (candidate, heading) in zip(all, parsed) where candidate.level <= level {
+        for (candidate, heading) in zip(all, parsed) {
+            if candidate.level > level {
+                if let heading, heading.version != nil, heading.date != nil { bounds.append((candidate, heading)) }
+                continue
+            }
             if candidate.isParagraph && heading == nil { continue }
             bounds.append((candidate, candidate.level == level ? heading : nil))
         }

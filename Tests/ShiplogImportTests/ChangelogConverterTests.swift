@@ -160,6 +160,50 @@ import Testing
         #expect(error.problems.map(\.description) == ["CHANGELOG.md:5: version 1.0.0 is given twice (first at line 1); keep one"])
     }
 
+    /// conventional-changelog (standard-version, lerna): minor and major releases at `##`, patches at `###`.
+    @Test func conventionalChangelogPatchesOneLevelDeeper() throws {
+        let text = """
+            # Changelog
+
+            ### [1.1.1](https://github.com/acme/api/compare/v1.1.0...v1.1.1) (2024-01-03)
+
+
+            ### Bug Fixes
+
+            * **parser:** crash
+
+            ## [1.1.0](https://github.com/acme/api/compare/v1.0.0...v1.1.0) (2024-01-02)
+
+
+            ### Features
+
+            * a flag
+
+            ### 1.0.1 (2024-01-01)
+
+            * small fix
+
+            ## 1.0.0 (2023-12-01)
+
+            ### Upgrading to 1.0.0
+
+            * read the guide
+            """
+        let releases = try convert(text)
+        #expect(releases.map(\.version.text) == ["1.1.1", "1.1.0", "1.0.1", "1.0.0"])
+        #expect(
+            releases.map { $0.publishedAt?.rfc3339 } == [
+                "2024-01-03T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z", "2023-12-01T00:00:00Z",
+            ]
+        )
+        #expect(
+            releases.map(\.notes) == [
+                "### Bug Fixes\n\n* **parser:** crash", "### Features\n\n* a flag", "* small fix", "### Upgrading to 1.0.0\n\n* read the guide",
+            ]
+        )
+        #expect(releases[0].url == "https://github.com/acme/api/compare/v1.1.0...v1.1.1")
+    }
+
     @Test func windowsLineBreaksAndAByteOrderMark() throws {
         let releases = try convert("\u{FEFF}# Changelog\r\n\r\n## [1.0.0] - 2020-01-01\r\n\r\n- a ([#1])\r\n- b\r\n\r\n[#1]: https://x.example/1\r\n")
         #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])

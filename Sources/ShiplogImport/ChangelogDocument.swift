@@ -83,6 +83,15 @@ struct ChangelogDocument {
         return true
     }
 
+    /// The line of a setext heading's `===` or `---` underline (cmark's end line may be the one after it).
+    private func setextUnderline(of block: MarkdownOutline.Block) -> Int {
+        let last = max(block.startLine + 1, min(block.endLine, lines.count))
+        return (block.startLine + 1...last).first { number in
+            let text = line(number).trimmingWhitespace()
+            return !text.isEmpty && (text.allSatisfy { $0 == "=" } || text.allSatisfy { $0 == "-" })
+        } ?? block.endLine
+    }
+
     private func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }
 
     private func candidates() -> [Candidate] {
@@ -99,9 +108,10 @@ struct ChangelogDocument {
                     if closing > 0, closing < text.count, text.dropLast(closing).last == " " { text = text.dropLast(closing).trimmingWhitespace() }
                     result.append(Candidate(level: level, line: block.startLine, bodyStart: block.startLine + 1, text: text, isParagraph: false))
                 } else {
-                    let text = (block.startLine..<block.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    let underline = setextUnderline(of: block)
+                    let text = (block.startLine..<underline).map { line($0).trimmingWhitespace() }.joined(separator: " ")
                     result.append(
-                        Candidate(level: level, line: block.startLine, bodyStart: block.endLine + 1, text: Substring(text), isParagraph: false)
+                        Candidate(level: level, line: block.startLine, bodyStart: underline + 1, text: Substring(text), isParagraph: false)
                     )
                 }
             case .paragraph:
@@ -209,9 +219,9 @@ struct ChangelogDocument {
             end = block.startLine
         }
         // Headings move so that the shallowest is ###.
-        var headings: [Int: (level: Int, endLine: Int)] = [:]
+        var headings: [Int: (level: Int, underline: Int)] = [:]
         for block in blocks {
-            if case .heading(let level) = block.kind { headings[block.startLine] = (level, block.endLine) }
+            if case .heading(let level) = block.kind { headings[block.startLine] = (level, setextUnderline(of: block)) }
         }
         let shift = 3 - (headings.values.map(\.level).min() ?? 3)
         var out: [Substring] = []
@@ -242,9 +252,9 @@ struct ChangelogDocument {
                     out.append(Substring(String(repeating: "#", count: level)) + trimmed.drop { $0 == "#" })
                     number += 1
                 } else {
-                    let words = (number..<heading.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    let words = (number..<heading.underline).map { line($0).trimmingWhitespace() }.joined(separator: " ")
                     out.append(Substring(String(repeating: "#", count: level) + " " + words))
-                    number = heading.endLine + 1
+                    number = heading.underline + 1
                 }
                 continue
             }

@@ -77,6 +77,16 @@ import Testing
         #expect(releases.map(\.notes) == ["- b", "- a"])
     }
 
+    /// towncrier and reStructuredText habits: setext release headings with setext sections under them.
+    @Test func setextSectionsKeepOnlyTheirWords() throws {
+        let text =
+            "Changelog\n=========\n\n1.2.0 (2024-01-01)\n==================\n\nFeatures\n--------\n\n- Foo\n\n1.1.0 (2023-12-01)\n==================\n\n- bar\n"
+        let releases = try convert(text)
+        #expect(releases.map(\.version.text) == ["1.2.0", "1.1.0"])
+        #expect(releases.map(\.title) == [nil, nil])
+        #expect(releases.map(\.notes) == ["### Features\n\n- Foo", "- bar"])
+    }
+
     @Test func headingsWithoutASpaceAndReleasedLines() throws {
         let text = """
             ###4.0.0

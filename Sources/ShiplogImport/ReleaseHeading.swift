@@ -30,7 +30,8 @@ public struct ReleaseHeading: Sendable, Hashable {
 
     /// Reads the text of a heading (without its `#`s); nil when it names no version and no unreleased section.
     public static func parse(_ heading: Substring) -> ReleaseHeading? {
-        var text = withoutTags(heading).trimmingWhitespace()
+        // Emoji and other symbols before the version (`🚀 v1.5.0`, `🔖 1.2.0` of gitmoji changelogs).
+        var text = withoutTags(heading).drop { $0.isWhitespace || (!$0.isASCII && !$0.isLetter) }.trimmingWhitespace()
         var yanked = false
         if let range = text.caseInsensitiveRange(of: "[yanked]") {
             yanked = true

@@ -67,29 +67,32 @@ struct ChangelogDocument {
             for line in block.startLine...max(block.startLine, min(block.endLine, lines.count)) { covered[line] = true }
             if block.kind == .paragraph {
                 var line = block.startLine
-                while line <= lines.count, take(line) { line += 1 }
+                while line <= lines.count {
+                    let taken = take(line)
+                    if taken == 0 { break }
+                    line += taken
+                }
             }
         }
-        for line in 1...max(1, lines.count) where line <= lines.count && !covered[line] { _ = take(line) }
+        for line in 1...max(1, lines.count) where line <= lines.count && !covered[line] && !definitionLines.contains(line) {
+            _ = take(line)
+        }
     }
 
-    private mutating func take(_ line: Int) -> Bool {
+    /// Takes the definition that starts on `line`; how many lines it holds (0: none).
+    private mutating func take(_ line: Int) -> Int {
         // Most lines are no definition: a look at the first byte that is not a space says so.
-        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return false }
-        guard let definition = LinkDefinition(line: lines[line - 1]) else { return false }
-        definitionLines.insert(line)
+        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return 0 }
+        guard var definition = LinkDefinition(line: lines[line - 1]) else { return 0 }
+        var taken = 1
+        if definition.title.isEmpty, let title = titleLines(after: line) {
+            definition.title = title.text
+            taken += title.count
+        }
+        for number in line..<line + taken { definitionLines.insert(number) }
         let label = MarkdownLinks.normalizedLabel(Substring(definition.label))
         if definitions[label] == nil { definitions[label] = definition }
-        return true
-    }
-
-    /// The line of a setext heading's `===` or `---` underline (cmark's end line may be the one after it).
-    private func setextUnderline(of block: MarkdownOutline.Block) -> Int {
-        let last = max(block.startLine + 1, min(block.endLine, lines.count))
-        return (block.startLine + 1...last).first { number in
-            let text = line(number).trimmingWhitespace()
-            return !text.isEmpty && (text.allSatisfy { $0 == "=" } || text.allSatisfy { $0 == "-" })
-        } ?? block.endLine
+        return taken
     }
 
     private func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }

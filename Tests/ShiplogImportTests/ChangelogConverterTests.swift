@@ -214,6 +214,32 @@ import Testing
         #expect(releases[0].url == "https://github.com/acme/api/compare/v1.1.0...v1.1.1")
     }
 
+    /// CommonMark lets a definition's title stand on the lines after it; it stays with the definition.
+    @Test func aDefinitionsTitleOnItsOwnLines() throws {
+        let text = """
+            ## [1.1.0] - 2020-02-01
+
+            - Fixes [#1].
+
+            ## [1.0.0] - 2020-01-01
+
+            - First
+
+            [#1]: https://github.com/acme/api/issues/1
+              "Crash
+              on start"
+            [1.1.0]: https://github.com/acme/api/compare/v1.0.0...v1.1.0
+              'Compare'
+            """
+        let releases = try convert(text)
+        #expect(
+            releases.map(\.notes) == [
+                "- Fixes [#1].\n\n[#1]: https://github.com/acme/api/issues/1 \"Crash on start\"", "- First",
+            ]
+        )
+        #expect(releases[0].url == "https://github.com/acme/api/compare/v1.0.0...v1.1.0")
+    }
+
     @Test func windowsLineBreaksAndAByteOrderMark() throws {
         let releases = try convert("\u{FEFF}# Changelog\r\n\r\n## [1.0.0] - 2020-01-01\r\n\r\n- a ([#1])\r\n- b\r\n\r\n[#1]: https://x.example/1\r\n")
         #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])

@@ -23,8 +23,6 @@ import Testing
             ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
             ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
             ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
-            ("1.1.0 - 2023-12-31 (YANKED)", "1.1.0", "2023-12-31T00:00:00Z", true, nil),
-            ("[1.0.9] - 2023-12-01 - yanked", "1.0.9", "2023-12-01T00:00:00Z", true, nil),
             ("**1.4.0** - 2024-01-10", "1.4.0", "2024-01-10T00:00:00Z", false, nil),
             ("🚀 v1.5.0 (2024-05-01)", "v1.5.0", "2024-05-01T00:00:00Z", false, nil),
             ("🔖 [1.5.1] - 2024-05-02", "1.5.1", "2024-05-02T00:00:00Z", false, nil),
@@ -44,6 +42,13 @@ import Testing
     func unreleasedHeadings(text: String) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == nil)
+    }
+
+    /// `[YANKED]` as Keep a Changelog writes it, and the other ways a heading says it.
+    @Test(arguments: ["1.1.0 - 2023-12-31 [YANKED]", "1.1.0 - 2023-12-31 (YANKED)", "[1.1.0] - 2023-12-31 - yanked"])
+    func yankedMarks(text: String) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.isYanked && heading.title == nil && heading.date?.rfc3339 == "2023-12-31T00:00:00Z")
     }
 
     /// A version announced before it ships: a draft of that version, not a release without a date.

@@ -139,10 +139,8 @@ struct ChangelogDocument {
         return result
     }
 
-    /// The sections of the release level: the shallowest level (1–3) with a release heading. A
-    /// deeper heading (to level 3) that names a version and a date is a release too: conventional-
-    /// changelog writes `## [1.1.0](…) (2024-01-02)` for a minor release but `### [1.0.1](…) (2024-01-01)`
-    /// for a patch.
+    /// The sections of the release level: the shallowest level (1–3) with a release heading; a deeper
+    /// one (to 3) with a version and a date too (conventional-changelog's `### [1.0.1](…) (2024-01-01)`).
     func sections() -> [Section] {
         let all = candidates().filter { $0.level <= 3 }
         let parsed = all.map { ReleaseHeading.parse($0.text) }

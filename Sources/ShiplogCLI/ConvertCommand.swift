@@ -147,7 +147,7 @@ struct ConvertGitCommand: AsyncParsableCommand {
         let target = try target.target()
         let git = Git(directory: directory)
         let tags = try git.tags(matching: tags)
-        let converter = GitConverter(directory: directory, target: target)
+        let converter = GitConverter(directory: directory, target: target, takesPrefixedTags: self.tags != nil)
         try emit { () throws(ImportError) in
             try converter.convert(tags: tags, progress: ProgressLine.reporter("tags")) { from, to in git.commits(from: from, to: to) }
         }

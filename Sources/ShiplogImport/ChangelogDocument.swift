@@ -280,9 +280,9 @@ struct ChangelogDocument {
     /// follows it (`[diff](…)`), which stays in the notes.
     static func releasedLine(_ text: Substring) -> (date: Timestamp, rest: Substring)? {
         let decoration: (Character) -> Bool = { $0.isWhitespace || "_*>()[]".contains($0) }
-        let trimmed = text.drop(while: decoration)
+        let trimmed = ReleaseHeading.withoutTags(text).drop(while: decoration)
         let lower = trimmed.lowercased()
-        let isReleased = lower.hasPrefix("released") || lower.hasPrefix("release date") || lower.hasPrefix("date:")
+        let isReleased = ["released", "release date", "date:", "published"].contains { lower.hasPrefix($0) }
         guard let found = DateText.find(in: trimmed) else { return nil }
         if !isReleased {
             // Only a date, in emphasis or brackets at most.

@@ -79,6 +79,8 @@ import Testing
         ("Released April 11, 2021 &bull; [diff](https://x.example/d)", "2021-04-11T00:00:00Z", "[diff](https://x.example/d)"),
         ("_Released on 2019-01-02_", "2019-01-02T00:00:00Z", ""),
         ("*2019-01-02*", "2019-01-02T00:00:00Z", ""),
+        ("<sub>2019-01-02</sub>", "2019-01-02T00:00:00Z", ""),
+        ("Published 2019-01-02 by @ada", "2019-01-02T00:00:00Z", "by @ada"),
     ])
     func releasedLines(line: String, date: String, rest: String) throws {
         let found = try #require(ChangelogDocument.releasedLine(Substring(line)))

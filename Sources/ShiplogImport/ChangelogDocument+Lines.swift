@@ -11,6 +11,17 @@ extension ChangelogDocument {
         } ?? block.endLine
     }
 
+    /// Whether a block at the end of a release is none of its notes: a rule (`---`), an HTML comment,
+    /// or tags without text (`<a name="1.2.0"></a>`, an anchor for the next release's heading).
+    func belongsToNoRelease(_ block: MarkdownOutline.Block) -> Bool {
+        let first = block.startLine <= lines.count ? lines[block.startLine - 1].trimmingWhitespace() : ""
+        if block.kind == .thematicBreak || (block.kind == .htmlBlock && first.hasPrefix("<!--")) { return true }
+        guard block.kind == .htmlBlock || block.kind == .paragraph else { return false }
+        return (block.startLine...max(block.startLine, min(block.endLine, lines.count))).allSatisfy { number in
+            ReleaseHeading.withoutTags(lines[number - 1]).allSatisfy(\.isWhitespace)
+        }
+    }
+
     /// A definition's title on the lines after it (`[x]: URL` then `  "Title"`, perhaps over a few
     /// lines): its text, joined on one line, and how many lines it takes.
     func titleLines(after line: Int) -> (text: String, count: Int)? {

@@ -213,10 +213,9 @@ struct ChangelogDocument {
         var notes = Notes(text: "")
         var end = section.end
         let blocks = blocks(from: section.start, to: section.end)
-        // Trailing rules (`---`) and HTML comments belong to no release.
+        // Trailing rules, HTML comments and anchors (the next release's `<a name="1.2.0"></a>`) belong to no release.
         for block in blocks.reversed() {
-            let first = line(block.startLine).trimmingWhitespace()
-            guard block.kind == .thematicBreak || (block.kind == .htmlBlock && first.hasPrefix("<!--")) else { break }
+            guard belongsToNoRelease(block) else { break }
             end = block.startLine
         }
         // Headings move so that the shallowest is ###.

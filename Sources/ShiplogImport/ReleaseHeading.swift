@@ -32,6 +32,10 @@ public struct ReleaseHeading: Sendable, Hashable {
     public static func parse(_ heading: Substring) -> ReleaseHeading? {
         // Emoji and other symbols before the version (`🚀 v1.5.0`, `🔖 1.2.0` of gitmoji changelogs).
         var text = withoutTags(heading).drop { $0.isWhitespace || (!$0.isASCII && !$0.isLetter) }.trimmingWhitespace()
+        // A kramdown or Pandoc attribute list at the end: `## 1.0.0 (2023-11-01) {#v100}`.
+        if text.last == "}", let open = text.lastIndex(of: "{"), text[text.index(after: open)...].first.map({ "#:.".contains($0) }) == true {
+            text = text[..<open].trimmingWhitespace()
+        }
         var yanked = false
         if let range = text.caseInsensitiveRange(of: "[yanked]") {
             yanked = true

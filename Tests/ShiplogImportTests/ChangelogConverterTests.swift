@@ -240,6 +240,24 @@ import Testing
         #expect(releases[0].url == "https://github.com/acme/api/compare/v1.0.0...v1.1.0")
     }
 
+    /// Older conventional-changelog (Angular): an `<a name="…"></a>` anchor line before each release heading.
+    @Test func anchorsBeforeHeadingsBelongToNoRelease() throws {
+        let text = """
+            <a name="1.1.0"></a>
+            # [1.1.0](https://github.com/acme/api/compare/v1.0.0...v1.1.0) (2023-12-01)
+
+            * fix
+
+
+
+            <a name="1.0.0"></a>
+            # 1.0.0 (2023-11-01)
+
+            * first <span id="x"></span>
+            """
+        #expect(try convert(text).map(\.notes) == ["* fix", "* first <span id=\"x\"></span>"])
+    }
+
     @Test func windowsLineBreaksAndAByteOrderMark() throws {
         let releases = try convert("\u{FEFF}# Changelog\r\n\r\n## [1.0.0] - 2020-01-01\r\n\r\n- a ([#1])\r\n- b\r\n\r\n[#1]: https://x.example/1\r\n")
         #expect(releases.map(\.notes) == ["- a ([#1])\n- b\n\n[#1]: https://x.example/1"])

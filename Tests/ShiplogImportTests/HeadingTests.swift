@@ -23,10 +23,6 @@ import Testing
             ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
             ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
             ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
-            ("**1.4.0** - 2024-01-10", "1.4.0", "2024-01-10T00:00:00Z", false, nil),
-            ("🚀 v1.5.0 (2024-05-01)", "v1.5.0", "2024-05-01T00:00:00Z", false, nil),
-            ("🔖 [1.5.1] - 2024-05-02", "1.5.1", "2024-05-02T00:00:00Z", false, nil),
-            ("1.0.0 (2023-11-01) {#v100}", "1.0.0", "2023-11-01T00:00:00Z", false, nil),
             ("1.6.0 - 2024-03-05 10:20", "1.6.0", "2024-03-05T10:20:00Z", false, nil),
             ("1.8.0 - Tuesday, March 5, 2024", "1.8.0", "2024-03-05T00:00:00Z", false, nil),
         ] as [(String, String, String?, Bool, String?)]
@@ -43,6 +39,18 @@ import Testing
     func unreleasedHeadings(text: String) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == nil)
+    }
+
+    /// Decorations around the version and date that are no part of them, nor a title.
+    @Test func decorationsAroundTheHeading() throws {
+        let headings = [
+            "**1.4.0** - 2024-01-10": "1.4.0", "🚀 v1.5.0 (2024-01-10)": "v1.5.0", "🔖 [1.5.1] - 2024-01-10": "1.5.1",
+            "1.0.0 (2024-01-10) {#v100}": "1.0.0",
+        ]
+        for (text, version) in headings {
+            let heading = try #require(ReleaseHeading.parse(Substring(text)))
+            #expect(heading.version == version && heading.title == nil && heading.date?.rfc3339 == "2024-01-10T00:00:00Z")
+        }
     }
 
     /// `[YANKED]` as Keep a Changelog writes it, and the other ways a heading says it.

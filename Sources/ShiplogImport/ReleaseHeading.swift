@@ -19,7 +19,10 @@ public struct ReleaseHeading: Sendable, Hashable {
     public var isUnreleased = false
 
     /// Section names that mean "not released yet" (`Unreleased`, `Main`, `master` …).
-    static let unreleasedNames: Set<String> = ["unreleased", "main", "master", "head", "next", "upcoming", "trunk", "develop"]
+    static let unreleasedNames: Set<String> = [
+        "unreleased", "main", "master", "head", "next", "upcoming", "trunk", "develop", "vnext", "next release", "next version",
+        "upcoming release", "not released yet", "not yet released", "in development", "in progress", "work in progress", "wip", "tbd",
+    ]
 
     /// What a versioned heading says after its version when that version is not released yet
     /// (`## 2.0.0 (Unreleased)`, `## [2.0.0] - TBD`), with spaces and punctuation taken out.

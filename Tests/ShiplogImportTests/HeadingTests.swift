@@ -35,7 +35,9 @@ import Testing
         #expect(heading.title == title)
     }
 
-    @Test(arguments: ["[Unreleased]", "Unreleased", "Main", "master", "`main`", "[unreleased]"])
+    @Test(arguments: [
+        "[Unreleased]", "Unreleased", "Main", "master", "`main`", "[unreleased]", "Next release", "vNext", "Not released yet", "In development",
+    ])
     func unreleasedHeadings(text: String) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == nil)

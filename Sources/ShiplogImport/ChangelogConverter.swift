@@ -80,6 +80,8 @@ public struct ChangelogConverter: Sendable {
                 )
             }
             let version = heading.version ?? Self.unreleasedVersion
+            // An empty `## 2.0.0 (Unreleased)`, like an empty `## [Unreleased]`, announces nothing yet.
+            if heading.isUnreleased, notes.text.isEmpty { continue }
             if heading.version == nil {
                 guard !notes.text.isEmpty else { continue }
                 if let first = firstLine[version] {

@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func anEmptyUnreleasedSectionIsLeftOut() throws {
-        let releases = try convert("## [Unreleased]\n\n## [1.0.0] - 2020-01-01\n\n- a\n")
+        let releases = try convert("## [Unreleased]\n\n## 1.1.0 (unreleased)\n\n## [1.0.0] - 2020-01-01\n\n- a\n")
         #expect(releases.map(\.version.text) == ["1.0.0"])
     }
 

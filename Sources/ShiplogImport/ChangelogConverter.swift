@@ -95,15 +95,13 @@ public struct ChangelogConverter: Sendable {
                 problems.append(ImportProblem(location: at(section.headingLine), message: problem))
                 continue
             }
-            // `v1.2.0` and `1.2.0` are one version given twice, as two such tags are for `convert git`.
-            let key = heading.version == nil ? version : Version(version).withoutPrefix
-            if let first = firstLine[key] {
+            if let first = firstLine[version] {
                 problems.append(
                     ImportProblem(location: at(section.headingLine), message: "version \(version) is given twice (first at line \(first)); keep one")
                 )
                 continue
             }
-            firstLine[key] = section.headingLine
+            firstLine[version] = section.headingLine
             let tag = heading.version.flatMap { tags[Version($0).withoutPrefix] }
             let date = heading.date ?? notes.date ?? tag?.date
             let status: Release.Status =

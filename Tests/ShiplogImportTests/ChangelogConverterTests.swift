@@ -163,14 +163,14 @@ import Testing
         #expect(releases[0].notes == "- planned")
     }
 
-    @Test func aVersionWithAndWithoutItsVIsGivenTwice() throws {
-        let error = try #require(throws: ImportError.self) {
-            try convert("## v1.0.0 - 2020-02-01\n\n- a\n\n## [1.0.0] - 2020-01-01\n\n- b\n")
-        }
-        #expect(error.problems.map(\.description) == ["CHANGELOG.md:5: version 1.0.0 is given twice (first at line 1); keep one"])
+    /// `v1.0.0` and `1.0.0` compare equal but are two versions (SPEC §1): `check`'s warning, not a problem.
+    @Test func aVersionWithAndWithoutItsVIsAWarning() throws {
+        let result = try ChangelogConverter(file: "CHANGELOG.md", target: target).convert(
+            "## v1.0.0 - 2020-02-01\n\n- a\n\n## [1.0.0] - 2020-01-01\n\n- b\n"
+        )
+        #expect(result.data.releases.map(\.version.text) == ["v1.0.0", "1.0.0"])
     }
 
-    /// conventional-changelog (standard-version, lerna): minor and major releases at `##`, patches at `###`.
     @Test func conventionalChangelogPatchesOneLevelDeeper() throws {
         let text = """
             # Changelog

@@ -101,7 +101,8 @@ struct ConvertChangelogCommand: AsyncParsableCommand {
         let target = try target.target()
         let text = try readInput(file)
         let tags = try git.map { try Git(directory: $0).tags() } ?? []
-        let converter = ChangelogConverter(file: file, target: target, tags: tags)
+        // Relative links resolve from the changelog's folder in its repository (SPEC §10).
+        let converter = ChangelogConverter(file: file, target: target, tags: tags, documentPath: Git.pathInWorkTree(file))
         try emit { () throws(ImportError) in try converter.convert(text, progress: ProgressLine.reporter("releases")) }
     }
 }
@@ -146,7 +147,7 @@ struct ConvertGitCommand: AsyncParsableCommand {
         let target = try target.target()
         let git = Git(directory: directory)
         let tags = try git.tags(matching: tags)
-        let converter = GitConverter(directory: directory, target: target)
+        let converter = GitConverter(directory: directory, target: target, takesPrefixedTags: self.tags != nil)
         try emit { () throws(ImportError) in
             try converter.convert(tags: tags, progress: ProgressLine.reporter("tags")) { from, to in git.commits(from: from, to: to) }
         }

@@ -36,6 +36,21 @@ struct Git: Sendable {
         return .success(String(decoding: data, as: UTF8.self))
     }
 
+    /// The path of `file` in the git work tree that holds it (`packages/cli/CHANGELOG.md`), found by
+    /// the `.git` folder (or file, in a worktree) above it; nil outside one.
+    static func pathInWorkTree(_ file: String) -> String? {
+        var folder = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath()
+        var parts: [String] = []
+        while folder.path != "/" {
+            parts.append(folder.lastPathComponent)
+            folder = folder.deletingLastPathComponent()
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+                return parts.reversed().joined(separator: "/")
+            }
+        }
+        return nil
+    }
+
     /// The repository's tags (those matching `glob` when given), or exit 74 with git's message.
     func tags(matching glob: String? = nil) throws -> [GitTag] {
         switch run(GitTag.forEachRefArguments(patterns: [glob.map { "refs/tags/" + $0 } ?? "refs/tags"])) {

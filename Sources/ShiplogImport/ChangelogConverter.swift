@@ -80,6 +80,8 @@ public struct ChangelogConverter: Sendable {
                 )
             }
             let version = heading.version ?? Self.unreleasedVersion
+            // An empty `## 2.0.0 (Unreleased)`, like an empty `## [Unreleased]`, announces nothing yet.
+            if heading.isUnreleased, notes.text.isEmpty { continue }
             if heading.version == nil {
                 guard !notes.text.isEmpty else { continue }
                 if let first = firstLine[version] {
@@ -102,7 +104,8 @@ public struct ChangelogConverter: Sendable {
             firstLine[version] = section.headingLine
             let tag = heading.version.flatMap { tags[Version($0).withoutPrefix] }
             let date = heading.date ?? notes.date ?? tag?.date
-            let status: Release.Status = heading.version == nil ? .draft : (heading.isYanked ? .yanked : .published)
+            let status: Release.Status =
+                heading.version == nil || heading.isUnreleased ? .draft : (heading.isYanked ? .yanked : .published)
             if status == .published, date == nil {
                 problems.append(
                     ImportProblem(

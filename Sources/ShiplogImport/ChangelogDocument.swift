@@ -67,20 +67,32 @@ struct ChangelogDocument {
             for line in block.startLine...max(block.startLine, min(block.endLine, lines.count)) { covered[line] = true }
             if block.kind == .paragraph {
                 var line = block.startLine
-                while line <= lines.count, take(line) { line += 1 }
+                while line <= lines.count {
+                    let taken = take(line)
+                    if taken == 0 { break }
+                    line += taken
+                }
             }
         }
-        for line in 1...max(1, lines.count) where line <= lines.count && !covered[line] { _ = take(line) }
+        for line in 1...max(1, lines.count) where line <= lines.count && !covered[line] && !definitionLines.contains(line) {
+            _ = take(line)
+        }
     }
 
-    private mutating func take(_ line: Int) -> Bool {
+    /// Takes the definition that starts on `line`; how many lines it holds (0: none).
+    private mutating func take(_ line: Int) -> Int {
         // Most lines are no definition: a look at the first byte that is not a space says so.
-        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return false }
-        guard let definition = LinkDefinition(line: lines[line - 1]) else { return false }
-        definitionLines.insert(line)
+        guard lines[line - 1].utf8.first(where: { $0 != 32 }) == UInt8(ascii: "[") else { return 0 }
+        guard var definition = LinkDefinition(line: lines[line - 1]) else { return 0 }
+        var taken = 1
+        if definition.title.isEmpty, let title = titleLines(after: line) {
+            definition.title = title.text
+            taken += title.count
+        }
+        for number in line..<line + taken { definitionLines.insert(number) }
         let label = MarkdownLinks.normalizedLabel(Substring(definition.label))
         if definitions[label] == nil { definitions[label] = definition }
-        return true
+        return taken
     }
 
     private func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }
@@ -99,9 +111,10 @@ struct ChangelogDocument {
                     if closing > 0, closing < text.count, text.dropLast(closing).last == " " { text = text.dropLast(closing).trimmingWhitespace() }
                     result.append(Candidate(level: level, line: block.startLine, bodyStart: block.startLine + 1, text: text, isParagraph: false))
                 } else {
-                    let text = (block.startLine..<block.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    let underline = setextUnderline(of: block)
+                    let text = (block.startLine..<underline).map { line($0).trimmingWhitespace() }.joined(separator: " ")
                     result.append(
-                        Candidate(level: level, line: block.startLine, bodyStart: block.endLine + 1, text: Substring(text), isParagraph: false)
+                        Candidate(level: level, line: block.startLine, bodyStart: underline + 1, text: Substring(text), isParagraph: false)
                     )
                 }
             case .paragraph:
@@ -126,13 +139,18 @@ struct ChangelogDocument {
         return result
     }
 
-    /// The sections of the release level: the shallowest level (1–3) with a release heading.
+    /// The sections of the release level: the shallowest level (1–3) with a release heading; a deeper
+    /// one (to 3) with a version and a date too (conventional-changelog's `### [1.0.1](…) (2024-01-01)`).
     func sections() -> [Section] {
         let all = candidates().filter { $0.level <= 3 }
         let parsed = all.map { ReleaseHeading.parse($0.text) }
         guard let level = zip(all, parsed).filter({ $0.1 != nil }).map(\.0.level).min() else { return [] }
         var bounds: [(Candidate, ReleaseHeading?)] = []
-        for (candidate, heading) in zip(all, parsed) where candidate.level <= level {
+        for (candidate, heading) in zip(all, parsed) {
+            if candidate.level > level {
+                if let heading, heading.version != nil, heading.date != nil { bounds.append((candidate, heading)) }
+                continue
+            }
             if candidate.isParagraph && heading == nil { continue }
             bounds.append((candidate, candidate.level == level ? heading : nil))
         }
@@ -195,16 +213,15 @@ struct ChangelogDocument {
         var notes = Notes(text: "")
         var end = section.end
         let blocks = blocks(from: section.start, to: section.end)
-        // Trailing rules (`---`) and HTML comments belong to no release.
+        // Trailing rules, HTML comments and anchors (the next release's `<a name="1.2.0"></a>`) belong to no release.
         for block in blocks.reversed() {
-            let first = line(block.startLine).trimmingWhitespace()
-            guard block.kind == .thematicBreak || (block.kind == .htmlBlock && first.hasPrefix("<!--")) else { break }
+            guard belongsToNoRelease(block) else { break }
             end = block.startLine
         }
         // Headings move so that the shallowest is ###.
-        var headings: [Int: (level: Int, endLine: Int)] = [:]
+        var headings: [Int: (level: Int, underline: Int)] = [:]
         for block in blocks {
-            if case .heading(let level) = block.kind { headings[block.startLine] = (level, block.endLine) }
+            if case .heading(let level) = block.kind { headings[block.startLine] = (level, setextUnderline(of: block)) }
         }
         let shift = 3 - (headings.values.map(\.level).min() ?? 3)
         var out: [Substring] = []
@@ -235,9 +252,9 @@ struct ChangelogDocument {
                     out.append(Substring(String(repeating: "#", count: level)) + trimmed.drop { $0 == "#" })
                     number += 1
                 } else {
-                    let words = (number..<heading.endLine).map { line($0).trimmingWhitespace() }.joined(separator: " ")
+                    let words = (number..<heading.underline).map { line($0).trimmingWhitespace() }.joined(separator: " ")
                     out.append(Substring(String(repeating: "#", count: level) + " " + words))
-                    number = heading.endLine + 1
+                    number = heading.underline + 1
                 }
                 continue
             }
@@ -262,9 +279,9 @@ struct ChangelogDocument {
     /// follows it (`[diff](…)`), which stays in the notes.
     static func releasedLine(_ text: Substring) -> (date: Timestamp, rest: Substring)? {
         let decoration: (Character) -> Bool = { $0.isWhitespace || "_*>()[]".contains($0) }
-        let trimmed = text.drop(while: decoration)
+        let trimmed = ReleaseHeading.withoutTags(text).drop(while: decoration)
         let lower = trimmed.lowercased()
-        let isReleased = lower.hasPrefix("released") || lower.hasPrefix("release date") || lower.hasPrefix("date:")
+        let isReleased = ["released", "release date", "date:", "published"].contains { lower.hasPrefix($0) }
         guard let found = DateText.find(in: trimmed) else { return nil }
         if !isReleased {
             // Only a date, in emphasis or brackets at most.

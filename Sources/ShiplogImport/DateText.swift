@@ -11,10 +11,22 @@ public enum DateText {
     public static func find(in text: Substring) -> (date: Timestamp, range: Range<String.Index>)? {
         let tokens = tokenize(text)
         for start in tokens.indices {
-            if let found = match(tokens, at: start, in: text) { return found }
+            guard let found = match(tokens, at: start, in: text) else { continue }
+            // A weekday before the date belongs to it: `Tuesday, March 5, 2024`.
+            var before = start - 1
+            if before >= 0, tokens[before].text == "," { before -= 1 }
+            if before >= 0, tokens[before].kind == .word, weekdays.contains(tokens[before].text.lowercased()) {
+                return (found.date, tokens[before].range.lowerBound..<found.range.upperBound)
+            }
+            return found
         }
         return nil
     }
+
+    private static let weekdays: Set<String> = [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    ]
 
     private struct Token {
         enum Kind { case number, word, mark }
@@ -62,6 +74,11 @@ public enum DateText {
                 day.kind == .number, day.text.count <= 2, adjacent(t, i, 4)
             {
                 if sep.text == "-", let time = rfc3339(from: first.range.lowerBound, in: text) { return time }
+                if let midnight = date(first.value, month.value, day.value),
+                    let time = clockTime(t, after: i + 4, on: String(midnight.rfc3339.prefix(10)))
+                {
+                    return (time.date, first.range.lowerBound..<time.end)
+                }
                 return date(first.value, month.value, day.value).map { ($0, first.range.lowerBound..<day.range.upperBound) }
             }
             // 15.02.2019
@@ -97,6 +114,44 @@ public enum DateText {
             }
         }
         return nil
+    }
+
+    /// A time of day after a date, apart from it by a space: `10:20`, `10:20:30`, `10:20:30.5 +01:00`,
+    /// `10:20 UTC` (no zone: UTC), as `git log --date=iso` and changelog generators print them.
+    private static func clockTime(_ t: [Token], after day: Int, on calendarDay: String) -> (date: Timestamp, end: String.Index)? {
+        func number(_ index: Int, digits: ClosedRange<Int>) -> Int? {
+            index < t.count && t[index].kind == .number && digits.contains(t[index].text.count) ? t[index].value : nil
+        }
+        func touching(_ index: Int, _ mark: String) -> Bool {
+            index < t.count && t[index].text == mark && t[index - 1].range.upperBound == t[index].range.lowerBound
+                && index + 1 < t.count && t[index].range.upperBound == t[index + 1].range.lowerBound
+        }
+        guard day + 1 < t.count, t[day].range.upperBound < t[day + 1].range.lowerBound, let hour = number(day + 1, digits: 1...2),
+            touching(day + 2, ":"), let minute = number(day + 3, digits: 2...2)
+        else { return nil }
+        var k = day + 4
+        var second = 0
+        if touching(k, ":"), let value = number(k + 1, digits: 2...2) {
+            second = value
+            k += 2
+            if touching(k, "."), number(k + 1, digits: 1...9) != nil { k += 2 }
+        }
+        var end = t[k - 1].range.upperBound
+        var zone = "Z"
+        if k < t.count, t[k].kind == .word, ["z", "utc", "gmt"].contains(t[k].text.lowercased()) {
+            end = t[k].range.upperBound
+        } else if k + 1 < t.count, t[k].text == "+" || t[k].text == "-", t[k].range.upperBound == t[k + 1].range.lowerBound {
+            if number(k + 1, digits: 4...4) != nil {
+                zone = "\(t[k].text)\(t[k + 1].text.prefix(2)):\(t[k + 1].text.suffix(2))"
+                end = t[k + 1].range.upperBound
+            } else if let hh = number(k + 1, digits: 2...2), touching(k + 2, ":"), let mm = number(k + 3, digits: 2...2) {
+                zone = "\(t[k].text)\(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm)"
+                end = t[k + 3].range.upperBound
+            }
+        }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let text = "\(calendarDay)T\(two(hour)):\(two(minute)):\(two(second))\(zone)"
+        return Timestamp(rfc3339: text).map { ($0, end) }
     }
 
     /// Whether tokens `i…i+count` touch each other (no space inside `2019-02-15`).

@@ -22,11 +22,15 @@ public struct GitConverter: Sendable {
     public var directory: String
     /// The page and component.
     public var target: ImportTarget
+    /// Whether a tag may name its version after a component's prefix (`api/v1.2.0`): when `--tags`
+    /// chose the component's tags; else such tags (another component's, perhaps) are left out.
+    public var takesPrefixedTags: Bool
 
     /// Creates a converter.
-    public init(directory: String, target: ImportTarget) {
+    public init(directory: String, target: ImportTarget, takesPrefixedTags: Bool = false) {
         self.directory = directory
         self.target = target
+        self.takesPrefixedTags = takesPrefixedTags
     }
 
     /// Converts `tags`; `commits(from, to)` lists the commits in `to` and not in `from`.
@@ -41,12 +45,12 @@ public struct GitConverter: Sendable {
         var skipped: [String] = []
         var versions: [(tag: GitTag, version: Version)] = []
         for tag in tags {
-            let version = Version(tag.name)
-            guard version.isNumeric, tag.name.contains(".") else {
+            guard let text = Self.versionPart(of: tag.name), takesPrefixedTags || text == tag.name else {
                 skipped.append(tag.name)
                 continue
             }
-            if let problem = Rules.versionProblem(tag.name) {
+            let version = Version(text)
+            if let problem = Rules.versionProblem(text) {
                 problems.append(ImportProblem(location: at(tag), message: problem))
                 continue
             }
@@ -58,6 +62,8 @@ public struct GitConverter: Sendable {
                 ImportProblem(
                     location: directory,
                     message: "\(skipped.count) tag\(skipped.count == 1 ? " is" : "s are") not a version and left out: \(shown)"
+                        + (takesPrefixedTags || !skipped.contains { Self.versionPart(of: $0) != nil }
+                            ? "" : " (a component's tags such as api/v1.2.0 count with --tags 'api/v*')")
                 )
             )
         }
@@ -75,6 +81,7 @@ public struct GitConverter: Sendable {
         }
         guard problems.isEmpty else { throw ImportError(problems: problems, warnings: warnings) }
         var releases: [Release] = []
+        let base = target.component.url.map { LinkBase(componentURL: $0) }
         for (index, entry) in versions.enumerated() {
             if let progress, index % 64 == 0 { progress(index, versions.count) }
             let previous = index > 0 ? versions[index - 1] : nil
@@ -92,8 +99,12 @@ public struct GitConverter: Sendable {
                 problems.append(ImportProblem(location: at(entry.tag), message: "git gives no date for this tag"))
                 continue
             }
-            let message = entry.tag.message.flatMap { Self.isTrivial($0, version: entry.version) ? nil : $0 }
-            let notes = message ?? GitCommit.notes(listed)
+            let message = entry.tag.message.flatMap {
+                Self.isTrivial($0, version: entry.version) || Self.isTrivial($0, version: Version(entry.tag.name)) ? nil : $0
+            }
+            var notes = message ?? GitCommit.notes(listed)
+            // Relative links (`docs/x.md` in a tag message or a commit subject) point into the repository (SPEC §10).
+            if let base { notes = GitHubReleases.absoluteLinks(in: notes, base: base) }
             releases.append(
                 Release(
                     component: target.component.slug,
@@ -112,6 +123,18 @@ public struct GitConverter: Sendable {
             data: ReleaseData(page: target.page, components: [target.component], releases: releases.reversed()),
             warnings: warnings
         )
+    }
+
+    /// The version a tag names: the whole tag (`v1.2.0`), or what follows a component's prefix in a
+    /// monorepo (`api/v1.2.0`, `web-v1.2.0`, `@acme/cli@1.2.0`); nil for a tag that names none.
+    static func versionPart(of name: String) -> String? {
+        func isVersion(_ text: Substring) -> Bool { text.contains(".") && Version(String(text)).isNumeric }
+        if isVersion(Substring(name)) { return name }
+        for index in name.indices where "/@-_".contains(name[index]) {
+            let rest = name[name.index(after: index)...]
+            if isVersion(rest) { return String(rest) }
+        }
+        return nil
     }
 
     /// A tag message that says no more than the version (`v1.2.0`, `Release 1.2.0`).

@@ -155,7 +155,8 @@ public struct GitHubReleases: Sendable {
         return assets
     }
 
-    /// The JSON values of `text`: the elements of one array, or of several arrays one after another.
+    /// The JSON values of `text`: the elements of one array, or of several arrays one after another,
+    /// or release objects one after another.
     private func values(in text: String, problems: inout [ImportProblem]) -> [JSONValue] {
         let bytes = Array(text.utf8)
         var result: [JSONValue] = []
@@ -174,11 +175,19 @@ public struct GitHubReleases: Sendable {
             index = Self.endOfValue(bytes, from: index, line: &line)
             do {
                 let value = try JSONParser.parse(bytes[start..<index])
+                // One release at a time: `gh api …/releases/latest`, or `gh api --paginate … --jq '.[]'`.
+                if case .object = value, value["tag_name"] != nil {
+                    result.append(value)
+                    page += 1
+                    continue
+                }
                 guard case .array(let elements) = value else {
+                    var said = ""
+                    if case .string(let message)? = value["message"] { said = " (GitHub answered \(JSONWriter.quoted(message)))" }
                     problems.append(
                         ImportProblem(
                             location: "\(file): line \(startLine)",
-                            message: "expected an array of releases, found \(value.typeDescription)"
+                            message: "expected an array of releases, found \(value.typeDescription)\(said)"
                         )
                     )
                     return []

@@ -7,7 +7,7 @@ public struct ReleaseHeading: Sendable, Hashable {
     public var version: String?
     /// The date given in the heading.
     public var date: Timestamp?
-    /// Whether the heading says `[YANKED]`.
+    /// Whether the heading says `[YANKED]` (or `(yanked)`, `- YANKED`).
     public var isYanked: Bool
     /// Words left after the version and the date (`## 0.81.2 (Swift 2.3)` → `Swift 2.3`).
     public var title: String?
@@ -15,13 +15,30 @@ public struct ReleaseHeading: Sendable, Hashable {
     public var link: String?
     /// The label of a reference-style heading (`## [1.2.0]`), to look up among the definitions.
     public var referenceLabel: String?
+    /// Whether a versioned heading says the version is not released yet (`## 2.0.0 (Unreleased)`).
+    public var isUnreleased = false
 
     /// Section names that mean "not released yet" (`Unreleased`, `Main`, `master` …).
-    static let unreleasedNames: Set<String> = ["unreleased", "main", "master", "head", "next", "upcoming", "trunk", "develop"]
+    static let unreleasedNames: Set<String> = [
+        "unreleased", "main", "master", "head", "next", "upcoming", "trunk", "develop", "vnext", "next release", "next version",
+        "upcoming release", "not released yet", "not yet released", "in development", "in progress", "work in progress", "wip", "tbd",
+    ]
+
+    /// What a versioned heading says after its version when that version is not released yet
+    /// (`## 2.0.0 (Unreleased)`, `## [2.0.0] - TBD`), with spaces and punctuation taken out.
+    static let unreleasedMarks: Set<String> = [
+        "unreleased", "notreleased", "notreleasedyet", "notyetreleased", "tbd", "tba", "upcoming", "indevelopment",
+        "inprogress", "wip", "unpublished",
+    ]
 
     /// Reads the text of a heading (without its `#`s); nil when it names no version and no unreleased section.
     public static func parse(_ heading: Substring) -> ReleaseHeading? {
-        var text = withoutTags(heading).trimmingWhitespace()
+        // Emoji and other symbols before the version (`🚀 v1.5.0`, `🔖 1.2.0` of gitmoji changelogs).
+        var text = withoutTags(heading).drop { $0.isWhitespace || (!$0.isASCII && !$0.isLetter) }.trimmingWhitespace()
+        // A kramdown or Pandoc attribute list at the end: `## 1.0.0 (2023-11-01) {#v100}`.
+        if text.last == "}", let open = text.lastIndex(of: "{"), text[text.index(after: open)...].first.map({ "#:.".contains($0) }) == true {
+            text = text[..<open].trimmingWhitespace()
+        }
         var yanked = false
         if let range = text.caseInsensitiveRange(of: "[yanked]") {
             yanked = true
@@ -48,7 +65,7 @@ public struct ReleaseHeading: Sendable, Hashable {
                 label = String(name)
             }
         }
-        name = Substring(name.filter { $0 != "`" }).trimmingWhitespace()
+        name = Substring(name.filter { $0 != "`" && $0 != "*" }).trimmingWhitespace()
         if unreleasedNames.contains(name.lowercased()) || (name.lowercased().hasPrefix("unreleased") && rest.isEmpty && link == nil) {
             return ReleaseHeading(version: nil, date: nil, isYanked: yanked, title: nil, link: link, referenceLabel: label)
         }
@@ -66,14 +83,20 @@ public struct ReleaseHeading: Sendable, Hashable {
             date = found.date
             remainder = String(rest[..<found.range.lowerBound] + rest[found.range.upperBound...])
         }
-        return ReleaseHeading(
+        // A mark alone after the version and date: `(YANKED)`, `- yanked`, `(Unreleased)`, `- TBD`.
+        let mark = remainder.lowercased().filter { !$0.isWhitespace && !"-–—:/|()[],.·•*_~".contains($0) }
+        let unreleased = unreleasedMarks.contains(mark)
+        if mark == "yanked" { yanked = true }
+        var heading = ReleaseHeading(
             version: String(token),
             date: date,
             isYanked: yanked,
-            title: title(from: remainder),
+            title: mark == "yanked" || unreleased ? nil : title(from: remainder),
             link: link,
             referenceLabel: label
         )
+        heading.isUnreleased = unreleased
+        return heading
     }
 
     /// What is left of a heading, as a title: separators, brackets and "released" taken away.

@@ -26,7 +26,7 @@ extension PostgresServerConfiguration {
     init(_ url: PostgresURL) throws(TLSFailure) {
         let tls: TLS =
             switch (url.sslMode, Self.tlsConfiguration(url.sslMode)) {
-            case (.prefer, let tls?): try Self.encrypted(tls, preferred: true)
+            case (.prefer, let tls?), (.allow, let tls?): try Self.encrypted(tls, preferred: true)
             case (_, let tls?): try Self.encrypted(tls, preferred: false)
             case (_, nil): Self.plain
             }
@@ -34,16 +34,17 @@ extension PostgresServerConfiguration {
         limitConnecting(to: 10)
     }
 
-    /// libpq's modes: `require` encrypts without verifying the certificate, `verify-full` verifies it.
+    /// libpq's modes: `require` encrypts without verifying the certificate, `verify-ca` verifies its
+    /// chain, `verify-full` its chain and host name.
     static func tlsConfiguration(_ mode: PostgresURL.SSLMode) -> TLSConfiguration? {
+        var tls = TLSConfiguration.makeClientConfiguration()
         switch mode {
         case .disable: return nil
-        case .prefer, .require:
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.certificateVerification = .none
-            return tls
-        case .verifyFull: return .makeClientConfiguration()
+        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: break
         }
+        return tls
     }
 }
 

@@ -9,10 +9,14 @@ public struct PostgresURL: Sendable, Hashable {
     public enum SSLMode: String, Sendable, Hashable, CaseIterable {
         /// Plain TCP.
         case disable
+        /// Either way, as the server takes it (libpq tries plain TCP first; shiplog, as `prefer`, TLS first).
+        case allow
         /// TLS when the server offers it (libpq's default).
         case prefer
         /// TLS or no connection; the certificate is not verified (as libpq's `require`).
         case require
+        /// TLS with the certificate verified against the system's roots, not the host name.
+        case verifyCA = "verify-ca"
         /// TLS with the certificate verified against the system's roots and the host name.
         case verifyFull = "verify-full"
     }

@@ -17,8 +17,9 @@ public final class SQLiteStore: SQLStore {
     /// A new store file is readable by its owner only (0600): it holds webhook secrets and
     /// unsubscribe tokens. SQLite gives its `-wal` and `-shm` files the database file's mode.
     public init(path: String) throws(StoreError) {
+        var created = false
         if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            created = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -33,6 +34,11 @@ public final class SQLiteStore: SQLStore {
             superseded = try pool.read { db in try Self.unknownMigrations(db) }
             if superseded.isEmpty { try Schema.migrator.migrate(pool) }
         } catch {
+            // A file this call created for a store that could not open (`:memory:`, a URL SQLite
+            // does not take) is not left behind.
+            if created {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
             throw StoreError.database("cannot open \(path): \(Self.message(error))", cause: error)
         }
         if !superseded.isEmpty {

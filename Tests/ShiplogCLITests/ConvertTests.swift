@@ -82,6 +82,27 @@ import Testing
         }
     }
 
+    /// A monorepo's `packages/cli/CHANGELOG.md`: its relative links resolve from its own folder in the
+    /// repository (found by the `.git` above it), not from the repository's root.
+    @Test func relativeLinksFromTheChangelogsFolderInItsRepository() throws {
+        try withTemporaryDirectory { tmp in
+            let package = tmp.appendingPathComponent("repo/packages/cli")
+            try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: tmp.appendingPathComponent("repo/.git"), withIntermediateDirectories: true)
+            let text = "## 1.0.0 - 2020-01-01\n\n- [Guide](docs/guide.md), [license](../../LICENSE), [here](#100---2020-01-01)\n"
+            try text.write(to: package.appendingPathComponent("CHANGELOG.md"), atomically: true, encoding: .utf8)
+            let result = try run(["convert", "changelog", "repo/packages/cli/CHANGELOG.md", "--component", "cli", "--repo", "acme/mono"], cwd: tmp)
+            #expect(result.status == 0, "\(result.stderr)")
+            let tree = "https://github.com/acme/mono/blob/HEAD/"
+            #expect(
+                result.stdout.contains(
+                    "[Guide](\(tree)packages/cli/docs/guide.md), [license](\(tree)LICENSE), [here](\(tree)packages/cli/CHANGELOG.md#100---2020-01-01)"
+                ),
+                "\(result.stdout)"
+            )
+        }
+    }
+
     /// No progress line when stderr is a file; one when it is a terminal (under `script`).
     @Test func progressOnlyOnATerminal() throws {
         try withTemporaryDirectory { tmp in

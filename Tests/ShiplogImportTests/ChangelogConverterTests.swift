@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func anEmptyUnreleasedSectionIsLeftOut() throws {
-        let releases = try convert("## [Unreleased]\n\n## [1.0.0] - 2020-01-01\n\n- a\n")
+        let releases = try convert("## [Unreleased]\n\n## 1.1.0 (unreleased)\n\n## [1.0.0] - 2020-01-01\n\n- a\n")
         #expect(releases.map(\.version.text) == ["1.0.0"])
     }
 
@@ -75,6 +75,16 @@ import Testing
         let releases = try convert("Changes\n=======\n\n1.1.0 - 2020-02-01\n------------------\n\n- b\n\n1.0.0 - 2020-01-01\n---\n\n- a\n")
         #expect(releases.map(\.version.text) == ["1.1.0", "1.0.0"])
         #expect(releases.map(\.notes) == ["- b", "- a"])
+    }
+
+    /// towncrier and reStructuredText habits: setext release headings with setext sections under them.
+    @Test func setextSectionsKeepOnlyTheirWords() throws {
+        let text =
+            "Changelog\n=========\n\n1.2.0 (2024-01-01)\n==================\n\nFeatures\n--------\n\n- Foo\n\n1.1.0 (2023-12-01)\n==================\n\n- bar\n"
+        let releases = try convert(text)
+        #expect(releases.map(\.version.text) == ["1.2.0", "1.1.0"])
+        #expect(releases.map(\.title) == [nil, nil])
+        #expect(releases.map(\.notes) == ["### Features\n\n- Foo", "- bar"])
     }
 
     @Test func headingsWithoutASpaceAndReleasedLines() throws {
@@ -142,6 +152,110 @@ import Testing
                 "CHANGELOG.md:15: release 1.0.0 has no date: write one in the heading (## 1.0.0 - 2024-05-01) or on a \"Released …\" line below it, or give --git DIR to take its tag's date",
             ]
         )
+    }
+
+    @Test func aVersionNotReleasedYetIsADraftOfThatVersion() throws {
+        let releases = try convert("## 2.0.0 (Unreleased)\n\n- planned\n\n## [1.1.0] - TBD\n\n- next\n\n## 1.0.0 - 2020-01-01\n\n- a\n")
+        #expect(releases.map(\.version.text) == ["2.0.0", "1.1.0", "1.0.0"])
+        #expect(releases.map(\.status) == [.draft, .draft, .published])
+        #expect(releases[0].publishedAt == nil)
+        #expect(releases[0].title == nil)
+        #expect(releases[0].notes == "- planned")
+    }
+
+    /// `v1.0.0` and `1.0.0` compare equal but are two versions (SPEC §1): `check`'s warning, not a problem.
+    @Test func aVersionWithAndWithoutItsVIsAWarning() throws {
+        let result = try ChangelogConverter(file: "CHANGELOG.md", target: target).convert(
+            "## v1.0.0 - 2020-02-01\n\n- a\n\n## [1.0.0] - 2020-01-01\n\n- b\n"
+        )
+        #expect(result.data.releases.map(\.version.text) == ["v1.0.0", "1.0.0"])
+    }
+
+    @Test func conventionalChangelogPatchesOneLevelDeeper() throws {
+        let text = """
+            # Changelog
+
+            ### [1.1.1](https://github.com/acme/api/compare/v1.1.0...v1.1.1) (2024-01-03)
+
+
+            ### Bug Fixes
+
+            * **parser:** crash
+
+            ## [1.1.0](https://github.com/acme/api/compare/v1.0.0...v1.1.0) (2024-01-02)
+
+
+            ### Features
+
+            * a flag
+
+            ### 1.0.1 (2024-01-01)
+
+            * small fix
+
+            ## 1.0.0 (2023-12-01)
+
+            ### Upgrading to 1.0.0
+
+            * read the guide
+            """
+        let releases = try convert(text)
+        #expect(releases.map(\.version.text) == ["1.1.1", "1.1.0", "1.0.1", "1.0.0"])
+        #expect(
+            releases.map { $0.publishedAt?.rfc3339 } == [
+                "2024-01-03T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-01T00:00:00Z", "2023-12-01T00:00:00Z",
+            ]
+        )
+        #expect(
+            releases.map(\.notes) == [
+                "### Bug Fixes\n\n* **parser:** crash", "### Features\n\n* a flag", "* small fix", "### Upgrading to 1.0.0\n\n* read the guide",
+            ]
+        )
+        #expect(releases[0].url == "https://github.com/acme/api/compare/v1.1.0...v1.1.1")
+    }
+
+    /// CommonMark lets a definition's title stand on the lines after it; it stays with the definition.
+    @Test func aDefinitionsTitleOnItsOwnLines() throws {
+        let text = """
+            ## [1.1.0] - 2020-02-01
+
+            - Fixes [#1].
+
+            ## [1.0.0] - 2020-01-01
+
+            - First
+
+            [#1]: https://github.com/acme/api/issues/1
+              "Crash
+              on start"
+            [1.1.0]: https://github.com/acme/api/compare/v1.0.0...v1.1.0
+              'Compare'
+            """
+        let releases = try convert(text)
+        #expect(
+            releases.map(\.notes) == [
+                "- Fixes [#1].\n\n[#1]: https://github.com/acme/api/issues/1 \"Crash on start\"", "- First",
+            ]
+        )
+        #expect(releases[0].url == "https://github.com/acme/api/compare/v1.0.0...v1.1.0")
+    }
+
+    /// Older conventional-changelog (Angular): an `<a name="…"></a>` anchor line before each release heading.
+    @Test func anchorsBeforeHeadingsBelongToNoRelease() throws {
+        let text = """
+            <a name="1.1.0"></a>
+            # [1.1.0](https://github.com/acme/api/compare/v1.0.0...v1.1.0) (2023-12-01)
+
+            * fix
+
+
+
+            <a name="1.0.0"></a>
+            # 1.0.0 (2023-11-01)
+
+            * first <span id="x"></span>
+            """
+        #expect(try convert(text).map(\.notes) == ["* fix", "* first <span id=\"x\"></span>"])
     }
 
     @Test func windowsLineBreaksAndAByteOrderMark() throws {

@@ -110,6 +110,46 @@ import Testing
         )
     }
 
+    /// SPEC §10: relative links in imported notes are made absolute against the component's URL.
+    @Test func relativeLinksInTagMessagesAndCommitsBecomeAbsolute() throws {
+        let repository = try ImportTarget.make(component: "api", repo: "acme/api").get()
+        let tags = [tag("v1.0.0", 100, message: "See [the guide](docs/guide.md) and ![logo](img/logo.png)"), tag("v1.1.0", 200)]
+        let result = try GitConverter(directory: "repo", target: repository).convert(tags: tags) { _, _ in
+            .success([GitCommit(hash: "1234567abc", subject: "feat: a [button](docs/button.md) (#12)")])
+        }
+        #expect(
+            result.data.releases.map(\.notes) == [
+                "### Features\n\n- a [button](https://github.com/acme/api/blob/HEAD/docs/button.md) (#12) (1234567)",
+                "See [the guide](https://github.com/acme/api/blob/HEAD/docs/guide.md) and ![logo](https://github.com/acme/api/raw/HEAD/img/logo.png)",
+            ]
+        )
+    }
+
+    /// Monorepo tags (`api/v1.2.0`, `web-v1.2.0`, `@acme/cli@1.2.0`) name their version after a prefix.
+    @Test func versionsAfterAComponentsPrefix() throws {
+        let tags = [tag("api/v1.0.0", 100, message: "api/v1.0.0"), tag("api/v1.1.0-rc.1", 200), tag("api/latest", 300)]
+        let result = try GitConverter(directory: "repo", target: target, takesPrefixedTags: true).convert(tags: tags) { _, _ in
+            .success([GitCommit(hash: "1234567abc", subject: "feat: a flag")])
+        }
+        #expect(result.data.releases.map(\.version.text) == ["v1.1.0-rc.1", "v1.0.0"])
+        #expect(result.data.releases.map(\.tag) == ["api/v1.1.0-rc.1", "api/v1.0.0"])
+        #expect(result.data.releases[1].notes == "### Features\n\n- a flag (1234567)")
+        #expect(result.warnings.map(\.description) == ["repo: 1 tag is not a version and left out: api/latest"])
+        // Without --tags they may be another component's: left out, with the hint.
+        let all = try GitConverter(directory: "repo", target: target).convert(tags: tags) { _, _ in .success([]) }
+        #expect(all.data.releases.isEmpty)
+        #expect(
+            all.warnings.map(\.description) == [
+                "repo: 3 tags are not a version and left out: api/v1.0.0, api/v1.1.0-rc.1, api/latest (a component's tags such as api/v1.2.0 count with --tags 'api/v*')"
+            ]
+        )
+        #expect(
+            ["web-v2.0.0", "@acme/cli@1.2.0", "release_3.1", "1.0.0", "v1", "api/next"].map(GitConverter.versionPart) == [
+                "v2.0.0", "1.2.0", "3.1", "1.0.0", nil, nil,
+            ]
+        )
+    }
+
     @Test func gitFailuresNameTheTag() throws {
         let error = try #require(throws: ImportError.self) {
             try GitConverter(directory: "repo", target: target).convert(tags: [tag("1.0.0", 1)]) { _, _ in .failure(GitFailure(message: "bad object"))

@@ -86,6 +86,22 @@ import Testing
         )
     }
 
+    /// `gh api --paginate repos/O/N/releases --jq '.[]'` prints the releases one by one; `…/releases/latest` is one.
+    @Test func releaseObjectsOneAfterAnother() throws {
+        let text = """
+            {"tag_name": "v1.1.0", "published_at": "2021-02-01T10:00:00Z"}
+            {"tag_name": "v1.0.0", "published_at": "2021-01-01T10:00:00Z"}
+            """
+        let releases = try GitHubReleases(file: "r.json", target: target).convert(text).data.releases
+        #expect(releases.map(\.version.text) == ["v1.1.0", "v1.0.0"])
+        let error = try #require(throws: ImportError.self) {
+            try GitHubReleases(file: "r.json", target: target).convert(#"{"message": "Not Found", "status": "404"}"#)
+        }
+        #expect(
+            error.problems.map(\.description) == [#"r.json: line 1: expected an array of releases, found an object (GitHub answered "Not Found")"#]
+        )
+    }
+
     @Test func invalidJSONNamesTheLine() throws {
         let error = try #require(throws: ImportError.self) {
             try GitHubReleases(file: "r.json", target: target).convert("[]\n[\n{\"tag_name\": }]")

@@ -23,6 +23,8 @@ import Testing
             ("1.2.0-rc.1 — Feb 3rd, 2020", "1.2.0-rc.1", "2020-02-03T00:00:00Z", false, nil),
             ("`4.0.0` - 2020-05-06T10:11:12+02:00", "4.0.0", "2020-05-06T08:11:12Z", false, nil),
             ("2.0.0 - Codename Lynx", "2.0.0", nil, false, "Codename Lynx"),
+            ("1.6.0 - 2024-03-05 10:20", "1.6.0", "2024-03-05T10:20:00Z", false, nil),
+            ("1.8.0 - Tuesday, March 5, 2024", "1.8.0", "2024-03-05T00:00:00Z", false, nil),
         ] as [(String, String, String?, Bool, String?)]
     )
     func versionHeadings(text: String, version: String, date: String?, yanked: Bool, title: String?) throws {
@@ -33,10 +35,41 @@ import Testing
         #expect(heading.title == title)
     }
 
-    @Test(arguments: ["[Unreleased]", "Unreleased", "Main", "master", "`main`", "[unreleased]"])
+    @Test(arguments: [
+        "[Unreleased]", "Unreleased", "Main", "master", "`main`", "[unreleased]", "Next release", "vNext", "Not released yet", "In development",
+    ])
     func unreleasedHeadings(text: String) throws {
         let heading = try #require(ReleaseHeading.parse(Substring(text)))
         #expect(heading.version == nil)
+    }
+
+    /// Decorations around the version and date that are no part of them, nor a title.
+    @Test func decorationsAroundTheHeading() throws {
+        let headings = [
+            "**1.4.0** - 2024-01-10": "1.4.0", "🚀 v1.5.0 (2024-01-10)": "v1.5.0", "🔖 [1.5.1] - 2024-01-10": "1.5.1",
+            "1.0.0 (2024-01-10) {#v100}": "1.0.0",
+        ]
+        for (text, version) in headings {
+            let heading = try #require(ReleaseHeading.parse(Substring(text)))
+            #expect(heading.version == version && heading.title == nil && heading.date?.rfc3339 == "2024-01-10T00:00:00Z")
+        }
+    }
+
+    /// `[YANKED]` as Keep a Changelog writes it, and the other ways a heading says it.
+    @Test(arguments: ["1.1.0 - 2023-12-31 [YANKED]", "1.1.0 - 2023-12-31 (YANKED)", "[1.1.0] - 2023-12-31 - yanked"])
+    func yankedMarks(text: String) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.isYanked && heading.title == nil && heading.date?.rfc3339 == "2023-12-31T00:00:00Z")
+    }
+
+    /// A version announced before it ships: a draft of that version, not a release without a date.
+    @Test(arguments: ["2.1.0 (unreleased)", "[2.0.0] - Unreleased", "v3.0.0 - TBD", "3.0.0 (not yet released)", "4.0.0 - in development"])
+    func versionsNotReleasedYet(text: String) throws {
+        let heading = try #require(ReleaseHeading.parse(Substring(text)))
+        #expect(heading.version != nil)
+        #expect(heading.isUnreleased)
+        #expect(heading.title == nil)
+        #expect(ReleaseHeading.parse("2.0.0 - Codename Lynx")?.isUnreleased == false)
     }
 
     @Test(arguments: ["CHANGELOG", "Release Notes", "7.x Releases", "Swift 5.6", "2024", "What's Changed", "1.2.0beta", "Fixes"])
@@ -57,6 +90,8 @@ import Testing
         ("Released April 11, 2021 &bull; [diff](https://x.example/d)", "2021-04-11T00:00:00Z", "[diff](https://x.example/d)"),
         ("_Released on 2019-01-02_", "2019-01-02T00:00:00Z", ""),
         ("*2019-01-02*", "2019-01-02T00:00:00Z", ""),
+        ("<sub>2019-01-02</sub>", "2019-01-02T00:00:00Z", ""),
+        ("Published 2019-01-02 by @ada", "2019-01-02T00:00:00Z", "by @ada"),
     ])
     func releasedLines(line: String, date: String, rest: String) throws {
         let found = try #require(ChangelogDocument.releasedLine(Substring(line)))

@@ -1,3 +1,4 @@
+import PostgresNIO
 import ShiplogStore
 import Testing
 
@@ -27,13 +28,31 @@ import Testing
         #expect(fromEnvironment.sslMode == .disable)
     }
 
+    /// All six of libpq's modes, as a URL copied from another PostgreSQL client gives them.
+    @Test func everySSLModeOfLibpq() throws {
+        let modes = try ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].map {
+            try PostgresURL("postgres://a@h/db?sslmode=\($0)", environment: [:]).sslMode
+        }
+        #expect(modes == [.disable, .allow, .prefer, .require, .verifyCA, .verifyFull])
+        // NIOSSL's CertificateVerification, by the name of its case.
+        let verification = modes.map { mode in
+            PostgresConnection.Configuration.tlsConfiguration(mode).map { String("\($0.certificateVerification)".prefix { $0 != "(" }) }
+        }
+        #expect(verification == [nil, "none", "none", "none", "noHostnameVerification", "fullVerification"])
+    }
+
     @Test func thePasswordInTheURLWinsOverPGPASSWORD() throws {
         let url = try PostgresURL("postgres://ada:inurl@h/db", environment: ["PGPASSWORD": "env"])
         #expect(url.password == "inurl")
     }
 
     @Test func refusesWhatItCannotUseNamingTheField() {
-        #expect(throws: StoreError.invalid(field: "sslmode", message: "\"allow-maybe\" is not one of disable, prefer, require, verify-full")) {
+        #expect(
+            throws: StoreError.invalid(
+                field: "sslmode",
+                message: "\"allow-maybe\" is not one of disable, allow, prefer, require, verify-ca, verify-full"
+            )
+        ) {
             try PostgresURL("postgres://a@h/db?sslmode=allow-maybe", environment: [:])
         }
         #expect(throws: StoreError.invalid(field: "timeout", message: "unknown URL parameter (known: sslmode)")) {

@@ -11,12 +11,14 @@ server; CI sets it) and are skipped without it; the SQLite-to-SQLite tests alway
 import os
 import re
 import sqlite3
+import subprocess
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from test_api import API, PAGE, VERSION, Server, Store, cli, release_path
 from stores import POSTGRES, new_postgres_database  # noqa: E402
+from harness import BINARY  # noqa: E402
 
 if POSTGRES:
     # The tests choose each side's store themselves (a SQLite source, PostgreSQL and SQLite targets):
@@ -124,6 +126,16 @@ def test_a_missing_source_is_an_error_and_creates_nothing(tmp_path):
     assert not (tmp_path / "typo.db").exists() and not (tmp_path / "copy.db").exists()
     same = cli("migrate", "--from", tmp_path / "a.db", "--to", tmp_path / "." / "a.db", check=False)
     assert same.returncode == 64 and "--from and --to name the same store" in same.stderr
+
+
+@pytest.mark.parametrize("location", [":memory:", "file:typo.db?mode=ro"])
+def test_a_store_that_cannot_open_leaves_no_file_behind(tmp_path, location):
+    # SQLite cannot open these; the empty file made for a new store (0600) must not stay behind.
+    result = subprocess.run([str(BINARY), "export", "--db", location], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 74, result.stderr
+    assert f"{location}: database error: cannot open" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_help_describes_the_copy():

@@ -168,7 +168,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 answeringHead = heads.isEmpty ? false : heads.removeFirst()
                 answering = true
             }
-            if closeWhenAnswered && unanswered <= 1 { head.headers.replaceOrAdd(name: "connection", value: "close") }
+            if closeWhenAnswered && unanswered <= 1 && head.status.code >= 200 { head.headers.replaceOrAdd(name: "connection", value: "close") }
             // Without a length the encoder would frame the (absent) body as chunked and end it with a chunk.
             if answeringHead && !head.headers.contains(name: "content-length") { head.headers.add(name: "content-length", value: "0") }
             context.write(wrapOutboundOut(.head(head)), promise: promise)

@@ -71,6 +71,9 @@ private func url(_ text: String) -> RuleCase {
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "public": "yes"}"#), "page.public", "expected true or false, found a string"),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": "5"}"#), "page.feed_limit", "expected a whole number, found a string"),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 0}"#), "page.feed_limit", "0 is out of range"),
+        RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 1.5}"#), "page.feed_limit", "expected a whole number, found 1.5"),
+        RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 25e-1}"#), "page.feed_limit", "expected a whole number, found 25e-1"),
+        RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 1e3000}"#), "page.feed_limit", "invalid JSON"),
         RuleCase(dataFile(page: #"{"id": 7, "title": "A"}"#), "page.id", "expected a string, found a number"),
         RuleCase(dataFile(components: #""api""#), "components", "expected an array, found a string"),
         RuleCase(dataFile(releasesMember("5")), "releases[0]", "expected an object, found a number"),
@@ -326,6 +329,20 @@ private func url(_ text: String) -> RuleCase {
         RuleCase(withRelease(#""groups": [{"version": "1"}, {"version": "1"}]"#), "groups[1].version", #"duplicate group "1""#),
         RuleCase(withRelease(#""sites": [{"slug": "globex"}, {"slug": "globex"}]"#), "sites[1].slug", #"duplicate site "globex""#),
         RuleCase(withRelease(#""environments": [{"name": "prod"}, {"name": "prod"}]"#), "environments[1].name", #"duplicate environment "prod""#),
+        // A group naming one component twice would list it twice (and twice in `repos`).
+        RuleCase(
+            withRelease(#""groups": [{"version": "1", "members": {"api": "1.0.0", "api": "1.0.0"}}]"#),
+            "groups[0].members.api",
+            #"duplicate key "api""#
+        ),
+        // Free-form `meta` is written back as given: one key twice must not pass.
+        RuleCase(
+            withRelease(
+                #""deployments": [{"component": "api", "version": "1.0.0", "environment": "prod", "meta": {"a": 1, "b": {"c": 1, "c": 2}}}]"#
+            ),
+            "deployments[0].meta.b.c",
+            #"duplicate key "c""#
+        ),
     ])
     func duplicates(_ rule: RuleCase) { check(rule) }
 

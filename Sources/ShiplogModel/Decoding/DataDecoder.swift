@@ -193,9 +193,12 @@ struct DataDecoder {
         var members: [ReleaseReference] = []
         if let value = f.value("members") {
             if case .object(let entries) = value {
+                var seen: Set<String> = []
                 for entry in entries {
                     let memberPath = path.appending("members").appending(entry.key)
-                    if let problem = Rules.slugProblem(entry.key) {
+                    if !seen.insert(entry.key).inserted {
+                        sink.problem(memberPath, "duplicate key \(JSONWriter.quoted(entry.key))")
+                    } else if let problem = Rules.slugProblem(entry.key) {
                         sink.problem(memberPath, problem)
                     } else if case .string(let member) = entry.value {
                         members.append(ReleaseReference(component: entry.key, version: member))
@@ -241,7 +244,10 @@ struct DataDecoder {
             host: f.name("host"),
             actor: f.name("actor"),
             commit: f.string("commit"),
-            meta: f.value("meta"),
+            meta: f.value("meta").map { meta in
+                reportDuplicateKeys(in: meta, at: path.appending("meta"))
+                return meta
+            },
             id: f.string("id", rule: Rules.idProblem),
             createdAt: f.timestamp("created_at"),
             createdBy: f.name("created_by"),
@@ -250,6 +256,25 @@ struct DataDecoder {
         )
         guard component != nil, version != nil, environment != nil, !statusGiven || status != nil else { return nil }
         return deployment
+    }
+
+    /// Reports every key given twice in one object of free-form JSON (`meta`): a later value
+    /// must not silently win or be written back twice.
+    private func reportDuplicateKeys(in value: JSONValue, at path: JSONPath) {
+        switch value {
+        case .object(let members):
+            var seen: Set<String> = []
+            for member in members {
+                if !seen.insert(member.key).inserted {
+                    sink.problem(path.appending(member.key), "duplicate key \(JSONWriter.quoted(member.key))")
+                }
+                reportDuplicateKeys(in: member.value, at: path.appending(member.key))
+            }
+        case .array(let elements):
+            for (offset, element) in elements.enumerated() { reportDuplicateKeys(in: element, at: path.appending(offset)) }
+        default:
+            break
+        }
     }
 
     func site(_ value: JSONValue, at path: JSONPath) -> CustomerSite? {

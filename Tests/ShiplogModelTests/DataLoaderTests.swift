@@ -63,6 +63,20 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
 }
 
 @Suite struct DataLoaderTests {
+    /// JSON has one number type: a whole number written with a fraction or an exponent is that number.
+    @Test(arguments: [("1e2", 100), ("100.0", 100), ("1E+2", 100), ("0.25e3", 250), ("7", 7)])
+    func wholeNumbersInAnyNotation(_ written: String, _ value: Int) throws {
+        let release = releaseJSON("1.0.0", #""assets": [{"size": \#(written)}, {"size": -0}, {"size": 0.0e5}]"#)
+        let text = dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": \#(written)}"#, releasesMember(release))
+        let loaded = try DataLoader.load([source(text)])
+        #expect(loaded.data.page.feedLimit == value)
+        #expect(loaded.data.releases[0].assets.map(\.size) == [value, 0, 0])
+        #expect(Fields.wholeNumber("-12.50e1") == -125)
+        #expect(Fields.wholeNumber("9223372036854775807") == Int.max)
+        #expect(Fields.wholeNumber("9.223372036854775808e18") == nil)
+        #expect(Fields.wholeNumber("1.25e1") == nil)
+    }
+
     @Test func loadsEveryPartOfTheFormat() throws {
         let text = """
             {

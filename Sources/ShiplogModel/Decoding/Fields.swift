@@ -125,8 +125,12 @@ struct Fields {
 
     func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = value(key) else { return nil }
-        guard case .number(let text) = value, let number = Int(text) else {
+        guard case .number(let text) = value else {
             wrongType(key, "a whole number", value)
+            return nil
+        }
+        guard let number = Self.wholeNumber(text) else {
+            sink.problem(path.appending(key), "expected a whole number, found \(text.prefix(40))")
             return nil
         }
         guard range.contains(number) else {
@@ -134,6 +138,51 @@ struct Fields {
             return nil
         }
         return number
+    }
+
+    /// The value of JSON number `text` when it is a whole number that fits an `Int`, however it is
+    /// written: `100`, `-0`, `100.0` and `1e2` are all 100 or 0 (JSON has one number type, and JSON
+    /// Schema's `integer` is any number without a fraction); `1.5` and `1e-1` are nil.
+    static func wholeNumber(_ text: String) -> Int? {
+        if let number = Int(text) { return number }
+        let bytes = Array(text.utf8)
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var digits: [UInt8] = []
+        var scale = 0
+        var inFraction = false
+        while index < bytes.count, bytes[index] != UInt8(ascii: "e"), bytes[index] != UInt8(ascii: "E") {
+            if bytes[index] == UInt8(ascii: ".") {
+                inFraction = true
+            } else {
+                digits.append(bytes[index] - UInt8(ascii: "0"))
+                if inFraction { scale -= 1 }
+            }
+            index += 1
+        }
+        if digits.allSatisfy({ $0 == 0 }) { return 0 }
+        if index < bytes.count {
+            // The parser checked the form: an exponent of digits with an optional sign.
+            guard let exponent = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self).replacing("+", with: "")),
+                abs(exponent) < 10_000
+            else { return nil }
+            scale += exponent
+        }
+        while let last = digits.last, last == 0, digits.count > 1 {
+            digits.removeLast()
+            scale += 1
+        }
+        while digits.first == 0 { digits.removeFirst() }
+        guard scale >= 0, digits.count + scale <= 19 else { return nil }
+        var magnitude = 0
+        for digit in digits + Array(repeating: 0, count: scale) {
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(Int(digit))
+            guard !overflow, !overflow2 else { return nil }
+            magnitude = sum
+        }
+        return negative ? -magnitude : magnitude
     }
 
     func timestamp(_ key: String, required: Bool = false) -> Timestamp? {

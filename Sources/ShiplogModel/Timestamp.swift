@@ -49,6 +49,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let seconds = Int64(days) * 86_400 + Int64(clock - offset)
         // In UTC the time must still have a four-digit year (an offset can push it out of 0000–9999).
         guard seconds >= Self.earliest, seconds <= Self.latest else { return nil }
+        // A leap second (`:60`, kept as :59) ends a UTC month (RFC 3339 §5.7): `12:00:60Z` is no time.
+        if second == 60 {
+            let nextDay = (seconds + 1).quotientAndRemainder(dividingBy: 86_400)
+            guard nextDay.remainder == 0, Self.civilFromDays(Int(nextDay.quotient)).2 == 1 else { return nil }
+        }
         self.seconds = seconds
     }
 

@@ -77,6 +77,14 @@ import Testing
 
     @Test func acceptsALeapSecond() {
         #expect(Timestamp(rfc3339: "2016-12-31T23:59:60Z") != nil)
+        #expect(Timestamp(rfc3339: "1990-12-31T15:59:60-08:00")?.rfc3339 == "1990-12-31T23:59:59Z")
+        #expect(Timestamp(rfc3339: "2015-06-30T23:59:60.5z") != nil)
+    }
+
+    /// A leap second ends a UTC month (RFC 3339 §5.7): `:60` anywhere else names no time.
+    @Test(arguments: ["2024-05-01T12:00:60Z", "2016-12-30T23:59:60Z", "2016-12-31T23:59:60+01:00", "2016-12-31T23:58:60Z"])
+    func rejectsALeapSecondInsideAMonth(_ input: String) {
+        #expect(Timestamp(rfc3339: input) == nil)
     }
 
     @Test(arguments: [

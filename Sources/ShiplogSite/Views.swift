@@ -91,6 +91,15 @@ struct Views: Sendable {
     func group(_ offset: Int) -> TemplateObject {
         let resolved = catalog.groups[offset]
         let group = resolved.group
+        let shown = resolved.members.filter { catalog.isVisible($0) }
+        // Without `--drafts`, nothing of a draft member shows: not its author, not its date.
+        var authors = resolved.authors
+        var publishedAt = resolved.publishedAt
+        if shown.count != resolved.members.count {
+            authors = []
+            for author in shown.compactMap({ data.releases[$0].author }) where !authors.contains(author) { authors.append(author) }
+            publishedAt = group.publishedAt ?? shown.compactMap { data.releases[$0].publishedAt }.max()
+        }
         var view: TemplateObject = [
             "version": .string(group.version.text),
             "heading": .string(group.title ?? "Version \(group.version.text)"),
@@ -100,9 +109,9 @@ struct Views: Sendable {
             "complete": .bool(resolved.isComplete),
             "implicit": .bool(resolved.isImplicit),
             "path": .string(SitePaths.group(group.version)),
-            "authors": .strings(resolved.authors),
+            "authors": .strings(authors),
             "members": .objects(
-                resolved.members.filter { catalog.isVisible($0) }.map { index -> TemplateObject in
+                shown.map { index -> TemplateObject in
                     let release = data.releases[index]
                     let component = data.components[catalog.componentIndex[release.component]!]
                     return [
@@ -113,8 +122,8 @@ struct Views: Sendable {
             ),
         ]
         view[string: "title"] = group.title
-        view[string: "published_at"] = resolved.publishedAt?.rfc3339
-        view[string: "date"] = resolved.publishedAt?.humanDate
+        view[string: "published_at"] = publishedAt?.rfc3339
+        view[string: "date"] = publishedAt?.humanDate
         return view
     }
 

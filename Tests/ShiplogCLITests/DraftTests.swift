@@ -40,7 +40,14 @@ struct DraftTests {
                 notes: "SECRET-API-NOTES",
                 ["status": "draft", "title": "SECRET-API-TITLE"]
             )
-            fixture.addRelease("web", "5.5.5", publishedAt: nil, notes: "SECRET-WEB-NOTES", ["status": "draft"])
+            // A dated draft: a group it is in must take neither its date nor its author.
+            fixture.addRelease(
+                "web",
+                "5.5.5",
+                publishedAt: "2031-05-05T00:00:00Z",
+                notes: "SECRET-WEB-NOTES",
+                ["status": "draft", "author": "SECRET-WEB-AUTHOR"]
+            )
             fixture.groups = [["version": "2024.1", "members": ["api": "1.0.0", "web": "5.5.5"]]]
             // CI deploys a release to staging before it is published.
             fixture.deployments = [
@@ -52,7 +59,7 @@ struct DraftTests {
             ]
             let site = try buildSite(fixture, in: tmp)
 
-            let secrets = ["7.7.7", "unannounced", "SECRET", "5.5.5"]
+            let secrets = ["7.7.7", "unannounced", "SECRET", "5.5.5", "2031"]
             var leaks: [String] = []
             for path in try regularFiles(under: site) {
                 let text = try readText(site.appendingPathComponent(path))

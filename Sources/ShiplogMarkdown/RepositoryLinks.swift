@@ -76,6 +76,23 @@ public struct RepositoryLinks: Sendable, Hashable {
         }
     }
 
+    /// The profile URL of a release's `author` when it is a user name of the host (an `@` before it
+    /// allowed; GitHub's `name[bot]` is the app's page), else nil: a display name such as
+    /// `Jane Doe` is no account, and must not become a link to a page that does not exist.
+    public func profileURL(author: String) -> String? {
+        var name = Substring(author)
+        if name.first == "@" { name = name.dropFirst() }
+        var app = false
+        if host == .github, name.hasSuffix("[bot]") {
+            name = name.dropLast(5)
+            app = true
+        }
+        let bytes = Array(name.utf8)
+        let end = bytes.withUnsafeBufferPointer { ReferenceScanner(host: host).userNameEnd(in: $0, from: 0) }
+        guard !bytes.isEmpty, end == bytes.count else { return nil }
+        return app ? "https://github.com/apps/\(name)" : profileURL(String(name))
+    }
+
     /// A path segment names an owner, group or project: ASCII letters, digits, `_`, `.` and `-`,
     /// not starting with `-` and not `.` or `..`.
     private static func isValidPathSegment(_ segment: Substring) -> Bool {

@@ -45,7 +45,7 @@ struct Views: Sendable {
         view[string: "published_at"] = release.publishedAt?.rfc3339
         view[string: "date"] = release.publishedAt?.humanDate
         view[string: "author"] = release.author
-        view[string: "author_url"] = release.author.flatMap { repo?.profileURL($0) }
+        view[string: "author_url"] = release.author.flatMap { repo?.profileURL(author: $0) }
         view[string: "tag"] = release.tag
         view[string: "tag_url"] = release.tag.flatMap { tag in repo.map { tagURL($0, tag) } }
         view[string: "commit"] = release.commit

@@ -71,6 +71,24 @@ struct RepositoryLinksTests {
         #expect(links.profileURL("lee.chen") == "https://gitlab.com/lee.chen")
     }
 
+    /// A release's author links to a profile only when it is a user name: display names, paths and
+    /// URLs would make links to pages that do not exist (`https://github.com/Jane Doe`).
+    @Test func authorProfiles() {
+        let github = RepositoryLinks.acmeOnGitHub
+        #expect(github.profileURL(author: "octocat") == "https://github.com/octocat")
+        #expect(github.profileURL(author: "@octo-cat") == "https://github.com/octo-cat")
+        #expect(github.profileURL(author: "dependabot[bot]") == "https://github.com/apps/dependabot")
+        for author in [
+            "Jane Doe", "../../evil", "bob?x=1", "bob/x", "https://evil.example", "lee.chen", "-x", "", "@", String(repeating: "a", count: 40),
+        ] {
+            #expect(github.profileURL(author: author) == nil, "\(author)")
+        }
+        let gitlab = RepositoryLinks.acmeOnGitLab
+        #expect(gitlab.profileURL(author: "lee.chen") == "https://gitlab.com/lee.chen")
+        #expect(gitlab.profileURL(author: "Lee Chen") == nil)
+        #expect(gitlab.profileURL(author: "renovate[bot]") == nil)
+    }
+
     @Test func equalAfterNormalization() {
         #expect(RepositoryLinks(repositoryURL: "https://github.com/acme/api.git/") == .acmeOnGitHub)
     }

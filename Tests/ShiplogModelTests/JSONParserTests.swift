@@ -57,6 +57,16 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
     }
 
+    /// RFC 8259: a UTF-8 byte order mark may be ignored; UTF-16 is refused, saying what it is.
+    @Test func byteOrderMarks() throws {
+        #expect(try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8)) == .object([]))
+        for mark: [UInt8] in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+            let utf16 = mark + Array("{}".utf8).flatMap { mark[0] == 0xFF ? [$0, 0] : [0, $0] }
+            let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(utf16) }
+            #expect(error?.message == "the file is UTF-16 (it starts with a UTF-16 byte order mark); JSON must be UTF-8")
+        }
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }

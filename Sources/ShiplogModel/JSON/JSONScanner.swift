@@ -24,6 +24,10 @@ struct JSONScanner {
         do throws(JSONFailure) {
             // A UTF-8 byte order mark is tolerated, as RFC 8259 allows.
             if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
+            // UTF-16 (as some Windows editors save): say so, rather than "found byte 0xFF".
+            if bytes.count >= 2, bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF {
+                throw JSONFailure(message: "the file is UTF-16 (it starts with a UTF-16 byte order mark); JSON must be UTF-8", offset: 0)
+            }
             skipWhitespace()
             let value = try parseValue()
             skipWhitespace()

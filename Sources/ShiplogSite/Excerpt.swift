@@ -46,6 +46,21 @@ enum Excerpt {
         return rest
     }
 
+    /// The `)` that closes the `(` at `open`, counting nested pairs; nil when none does.
+    private static func closingParenthesis(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        for index in text[open...].indices {
+            switch text[index] {
+            case "(": depth += 1
+            case ")":
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+        }
+        return nil
+    }
+
     /// Inline text: `[text](url)` and `![alt](url)` keep their text, tags and emphasis markers go.
     private static func inline(_ text: Substring) -> String {
         var output = ""
@@ -63,9 +78,9 @@ enum Excerpt {
                 }
                 output.append(character)
             case "]":
-                // The end of a link's text: skip its `(target)`.
+                // The end of a link's text: skip its `(target)`, whose parentheses may nest (`(…/Foo_(bar))`).
                 let next = text.index(after: index)
-                if next < text.endIndex, text[next] == "(", let close = text[next...].firstIndex(of: ")") {
+                if next < text.endIndex, text[next] == "(", let close = closingParenthesis(in: text, from: next) {
                     index = text.index(after: close)
                     continue
                 }

@@ -12,6 +12,12 @@ import Testing
         #expect(Excerpt.firstLines(of: notes, lines: 1) == "Fixed")
     }
 
+    /// A link target with parentheses in it (as cmark takes it) leaves nothing of itself behind.
+    @Test func aLinkTargetWithParenthesesGoesWhole() {
+        let notes = "See [the docs](https://en.wikipedia.org/wiki/Foo_(bar)) and [more](https://x.example/a(b)c) now"
+        #expect(Excerpt.firstLines(of: notes) == "See the docs and more now")
+    }
+
     @Test func aLongExcerptIsCutAtAWord() {
         let notes = String(repeating: "word ", count: 100)
         let excerpt = Excerpt.firstLines(of: notes, limit: 22)

@@ -74,6 +74,12 @@ private func url(_ text: String) -> RuleCase {
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 1.5}"#), "page.feed_limit", "expected a whole number, found 1.5"),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 25e-1}"#), "page.feed_limit", "expected a whole number, found 25e-1"),
         RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 1e3000}"#), "page.feed_limit", "invalid JSON"),
+        RuleCase(dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 1e19}"#), "page.feed_limit", "1e19 is out of range (1…100000)"),
+        RuleCase(
+            dataFile(page: #"{"id": "acme", "title": "A", "feed_limit": 12345678901234567890}"#),
+            "page.feed_limit",
+            "12345678901234567890 is out of range (1…100000)"
+        ),
         RuleCase(dataFile(page: #"{"id": 7, "title": "A"}"#), "page.id", "expected a string, found a number"),
         RuleCase(dataFile(components: #""api""#), "components", "expected an array, found a string"),
         RuleCase(dataFile(releasesMember("5")), "releases[0]", "expected an object, found a number"),

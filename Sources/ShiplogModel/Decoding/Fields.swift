@@ -130,7 +130,10 @@ struct Fields {
             return nil
         }
         guard let number = Self.wholeNumber(text) else {
-            sink.problem(path.appending(key), "expected a whole number, found \(text.prefix(40))")
+            // A whole number too large for an `Int` (`1e19`) is out of range rather than not whole.
+            let tooLarge = Double(text).map { $0 == $0.rounded() && abs($0) >= 9.2e18 } ?? false
+            let problem = tooLarge ? "out of range (\(range.lowerBound)…\(range.upperBound))" : "expected a whole number"
+            sink.problem(path.appending(key), tooLarge ? "\(text.prefix(40)) is \(problem)" : "\(problem), found \(text.prefix(40))")
             return nil
         }
         guard range.contains(number) else {

@@ -30,10 +30,12 @@ public enum WebhookForwarding {
         }
     }
 
-    /// The settings of `format`.
+    /// The settings of `format`. Grafana's annotations API wants a service-account token, which
+    /// a `grafana` webhook may carry beside its URL.
     public static func settings(_ format: WebhookFormat) -> [Setting] {
         switch format {
-        case .json, .slack, .grafana: []
+        case .json, .slack: []
+        case .grafana: [Setting("token", secret: true)]
         case .sentry:
             [Setting("token", required: true, secret: true), Setting("org", required: true), Setting("project"), Setting("base_url")]
         case .bugsnag:
@@ -82,12 +84,14 @@ public enum WebhookForwarding {
         }
     }
 
-    /// The headers that authenticate a request to the service (Bugsnag's key travels in the body).
+    /// The headers that authenticate a request to the service (Bugsnag's key travels in the body;
+    /// a `grafana` webhook sends its token when it has one).
     public static func headers(_ format: WebhookFormat, _ settings: [String: String]) -> [(String, String)] {
         switch format {
         case .sentry: [("Authorization", "Bearer " + (settings["token"] ?? ""))]
         case .newrelic: [("API-Key", settings["api_key"] ?? "")]
-        case .bugsnag, .json, .slack, .grafana: []
+        case .grafana: settings["token"].map { [("Authorization", "Bearer " + $0)] } ?? []
+        case .bugsnag, .json, .slack: []
         }
     }
 

@@ -24,3 +24,36 @@ def test_slack_text_escapes_its_control_characters(server, receiver):
         "text": "Nimbus API v9.9.0 released: R&amp;D &lt;!here&gt; a &gt; b"
         " <https://releases.nimbus.example/api/v9.9.0?a=1&amp;b=2|release notes>"
     }
+
+
+def test_grafana_sends_its_service_account_token(server, receiver):
+    # Grafana's POST /api/annotations answers 401 without "Authorization: Bearer <service account
+    # token>": a grafana webhook takes the token as settings.token, keeps it and never lists it.
+    hook = {
+        "url": receiver.url + "/api/annotations", "secret": "s", "format": "grafana", "events": ["deployment.created"],
+        "settings": {"token": "glsa_example"},
+    }
+    created = server.request("POST", f"{API}/webhooks", json=hook)
+    assert created.status_code == 201, created.text
+    assert "glsa_example" not in created.text
+    plain = {"url": receiver.url + "/plain", "secret": "s", "format": "grafana", "events": ["deployment.created"]}
+    assert server.request("POST", f"{API}/webhooks", json=plain).status_code == 201
+    assert "glsa_example" not in server.request("GET", f"{API}/webhooks").text
+    body = {"component": "api", "version": "v1.10.1", "status": "success", "finished_at": "2030-01-02T03:04:05Z"}
+    assert server.request("POST", f"{API}/environments/production/deployments", key="write", json=body).status_code == 201
+    (annotation,) = wait_for(lambda: receiver.accepted("/api/annotations"), what="the annotation")
+    (unauthenticated,) = wait_for(lambda: receiver.accepted("/plain"), what="the annotation without a token")
+    assert annotation["headers"]["authorization"] == "Bearer glsa_example"
+    assert "authorization" not in unauthenticated["headers"]
+    assert set(body_json(annotation)) == {"time", "tags", "text"}
+
+
+def test_grafana_settings_are_validated(server, receiver):
+    for settings, field in [({"token": ""}, "settings.token"), ({"dashboard": "x"}, "settings.dashboard"), ("tok", "settings")]:
+        hook = {"url": receiver.url, "secret": "s", "format": "grafana", "settings": settings}
+        response = server.request("POST", f"{API}/webhooks", json=hook)
+        assert response.status_code == 400, response.text
+        assert [cause["field"] for cause in response.json()["causes"]] == [field]
+    hook = {"url": receiver.url, "secret": "s", "format": "slack", "settings": {"token": "t"}}
+    response = server.request("POST", f"{API}/webhooks", json=hook)
+    assert response.status_code == 400 and response.json()["causes"][0]["field"] == "settings"

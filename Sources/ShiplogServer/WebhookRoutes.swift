@@ -152,7 +152,7 @@ struct WebhookRoutes: Sendable {
                 causes.append(.init(field: field, error: "must not be empty"))
             } else if let choices = setting.choices, !choices.contains(text) {
                 causes.append(.init(field: field, error: "expected one of \(choices.joined(separator: ", "))"))
-            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) {
+            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) ?? Self.baseURLProblem(text) {
                 causes.append(.init(field: field, error: problem))
             } else {
                 settings[setting.name] = text
@@ -162,6 +162,12 @@ struct WebhookRoutes: Sendable {
             causes.append(.init(field: "settings.\(setting.name)", error: "required by the \(format.rawValue) format"))
         }
         return settings
+    }
+
+    /// Why `base_url` (a valid URL) cannot take the service's API path after it: a query or fragment would hold the path.
+    static func baseURLProblem(_ text: String) -> String? {
+        guard text.contains("?") || text.contains("#") else { return nil }
+        return "must be the service's address without a query or fragment (its API path is appended to it)"
     }
 
     static func encode(_ hook: Webhook) -> JSONValue {

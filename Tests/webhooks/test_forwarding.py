@@ -117,6 +117,9 @@ def test_only_successful_deployments_are_forwarded_and_retried(server, receiver)
         ({"format": "newrelic", "settings": {"api_key": "k", "entity_guid": "g", "region": "mars"}}, {"settings.region"}),
         ({"format": "bugsnag", "settings": {"api_key": "k", "provider": "cvs"}}, {"settings.provider"}),
         ({"format": "sentry", "settings": {"token": "t", "org": "o", "base_url": "ftp://x"}}, {"settings.base_url"}),
+        # The API path is appended to base_url: a query or fragment there would swallow it.
+        ({"format": "sentry", "settings": {"token": "t", "org": "o", "base_url": "http://127.0.0.1/s?x=1"}}, {"settings.base_url"}),
+        ({"format": "newrelic", "settings": {"api_key": "k", "entity_guid": "g", "base_url": "http://127.0.0.1/#nr"}}, {"settings.base_url"}),
         ({"format": "sentry", "settings": {"token": 1, "org": "o", "colour": "red"}}, {"settings.token", "settings.colour"}),
         ({"format": "sentry", "settings": "token"}, {"settings"}),
         ({"format": "sentry", "url": "http://127.0.0.1/x", "settings": {"token": "t", "org": "o"}}, {"url"}),

@@ -161,6 +161,9 @@ struct WebhookRoutes: Sendable {
         for setting in known where setting.required && members.first(where: { $0.key == setting.name }) == nil {
             causes.append(.init(field: "settings.\(setting.name)", error: "required by the \(format.rawValue) format"))
         }
+        for problem in WebhookForwarding.problems(format, settings) where !causes.contains(where: { $0.field == problem.field }) {
+            causes.append(.init(field: problem.field, error: problem.error))
+        }
         return settings
     }
 

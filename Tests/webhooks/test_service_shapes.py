@@ -3,6 +3,8 @@ text the service would otherwise read as markup or misplace.
 
     swift build --product shiplog && python3 -m pytest -q Tests/webhooks/test_service_shapes.py
 """
+import base64
+
 from webhook_harness import API, body_json, require_binary, wait_for
 
 require_binary()
@@ -57,3 +59,15 @@ def test_grafana_settings_are_validated(server, receiver):
     hook = {"url": receiver.url, "secret": "s", "format": "slack", "settings": {"token": "t"}}
     response = server.request("POST", f"{API}/webhooks", json=hook)
     assert response.status_code == 400 and response.json()["causes"][0]["field"] == "settings"
+
+
+def test_a_url_with_credentials_sends_basic_authentication(server, receiver):
+    # As curl and every HTTP library do with https://user:pass@host/: the user and password of the
+    # URL (percent-decoded) become "Authorization: Basic", for receivers behind basic authentication.
+    url = receiver.url.replace("http://", "http://ci%20bot:pa%40ss@") + "/basic"
+    hook = {"url": url, "secret": "s", "events": ["deployment.created"]}
+    assert server.request("POST", f"{API}/webhooks", json=hook).status_code == 201
+    body = {"component": "api", "version": "v1.10.1", "status": "success"}
+    assert server.request("POST", f"{API}/environments/production/deployments", key="write", json=body).status_code == 201
+    (request,) = wait_for(lambda: receiver.accepted("/basic"), what="the delivery")
+    assert request["headers"]["authorization"] == "Basic " + base64.b64encode(b"ci bot:pa@ss").decode()

@@ -16,6 +16,7 @@ struct WebhookRoutes: Sendable {
         let pages = router.group("api/v1/pages/:page").add(middleware: WriteQueryMiddleware(snapshots: snapshots))
         pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
+        pages.get("webhooks/:webhook") { request, context in try await show(request, context) }
         pages.delete("webhooks/:webhook") { _, context in try await delete(context) }
     }
 
@@ -46,6 +47,16 @@ struct WebhookRoutes: Sendable {
         }
         let hook = try await call { () async throws(StoreError) in try await store.createWebhook(registration, page: page) }
         return JSONResponse.make(Self.encode(hook), status: .created, headers: [.location: "/api/v1/pages/\(page)/webhooks/\(hook.id)"])
+    }
+
+    /// One webhook, as the list shows it: where the `Location` of its creation points.
+    func show(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let page = try admin(context)
+        try Listing.requireKnownQuery(request, [])
+        let id = try RequestInput.parameter("webhook", context) { _ in nil }
+        let hooks = try await call { () async throws(StoreError) in try await store.webhooks(page: page) }
+        guard let hook = hooks.first(where: { $0.id == id }) else { throw APIError.notFound("webhook \(JSONWriter.quoted(id))") }
+        return JSONResponse.make(Self.encode(hook))
     }
 
     func delete(_ context: ShiplogContext) async throws -> Response {

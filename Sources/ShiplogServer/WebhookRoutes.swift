@@ -184,10 +184,17 @@ struct WebhookRoutes: Sendable {
         return "must be the service's address without a query or fragment (its API path is appended to it)"
     }
 
+    /// The URL as answers show it: a password it holds (sent as basic authentication) is a secret, shown as `***`.
+    static func shown(url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.percentEncodedPassword = "***"
+        return components.string ?? url
+    }
+
     static func encode(_ hook: Webhook) -> JSONValue {
         var members = [
             JSONMember("id", .string(hook.id)),
-            JSONMember("url", .string(hook.url)),
+            JSONMember("url", .string(Self.shown(url: hook.url))),
             JSONMember("events", .array(hook.events.map { .string($0.rawValue) })),
             JSONMember("format", .string(hook.format.rawValue)),
             JSONMember("created_at", .string(hook.createdAt.rfc3339)),

@@ -66,7 +66,11 @@ def test_a_url_with_credentials_sends_basic_authentication(server, receiver):
     # URL (percent-decoded) become "Authorization: Basic", for receivers behind basic authentication.
     url = receiver.url.replace("http://", "http://ci%20bot:pa%40ss@") + "/basic"
     hook = {"url": url, "secret": "s", "events": ["deployment.created"]}
-    assert server.request("POST", f"{API}/webhooks", json=hook).status_code == 201
+    created = server.request("POST", f"{API}/webhooks", json=hook)
+    assert created.status_code == 201, created.text
+    shown = receiver.url.replace("http://", "http://ci%20bot:***@") + "/basic"
+    assert created.json()["url"] == shown, "the password is a secret, never shown"
+    assert [item["url"] for item in server.request("GET", f"{API}/webhooks").json()["items"]] == [shown]
     body = {"component": "api", "version": "v1.10.1", "status": "success"}
     assert server.request("POST", f"{API}/environments/production/deployments", key="write", json=body).status_code == 201
     (request,) = wait_for(lambda: receiver.accepted("/basic"), what="the delivery")

@@ -16,6 +16,7 @@ struct WebhookRoutes: Sendable {
         let pages = router.group("api/v1/pages/:page").add(middleware: WriteQueryMiddleware(snapshots: snapshots))
         pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
+        pages.get("webhooks/:webhook") { request, context in try await show(request, context) }
         pages.delete("webhooks/:webhook") { _, context in try await delete(context) }
     }
 
@@ -46,6 +47,16 @@ struct WebhookRoutes: Sendable {
         }
         let hook = try await call { () async throws(StoreError) in try await store.createWebhook(registration, page: page) }
         return JSONResponse.make(Self.encode(hook), status: .created, headers: [.location: "/api/v1/pages/\(page)/webhooks/\(hook.id)"])
+    }
+
+    /// One webhook, as the list shows it: where the `Location` of its creation points.
+    func show(_ request: Request, _ context: ShiplogContext) async throws -> Response {
+        let page = try admin(context)
+        try Listing.requireKnownQuery(request, [])
+        let id = try RequestInput.parameter("webhook", context) { _ in nil }
+        let hooks = try await call { () async throws(StoreError) in try await store.webhooks(page: page) }
+        guard let hook = hooks.first(where: { $0.id == id }) else { throw APIError.notFound("webhook \(JSONWriter.quoted(id))") }
+        return JSONResponse.make(Self.encode(hook))
     }
 
     func delete(_ context: ShiplogContext) async throws -> Response {
@@ -152,7 +163,7 @@ struct WebhookRoutes: Sendable {
                 causes.append(.init(field: field, error: "must not be empty"))
             } else if let choices = setting.choices, !choices.contains(text) {
                 causes.append(.init(field: field, error: "expected one of \(choices.joined(separator: ", "))"))
-            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) {
+            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) ?? Self.baseURLProblem(text) {
                 causes.append(.init(field: field, error: problem))
             } else {
                 settings[setting.name] = text
@@ -161,13 +172,29 @@ struct WebhookRoutes: Sendable {
         for setting in known where setting.required && members.first(where: { $0.key == setting.name }) == nil {
             causes.append(.init(field: "settings.\(setting.name)", error: "required by the \(format.rawValue) format"))
         }
+        for problem in WebhookForwarding.problems(format, settings) where !causes.contains(where: { $0.field == problem.field }) {
+            causes.append(.init(field: problem.field, error: problem.error))
+        }
         return settings
+    }
+
+    /// Why `base_url` (a valid URL) cannot take the service's API path after it: a query or fragment would hold the path.
+    static func baseURLProblem(_ text: String) -> String? {
+        guard text.contains("?") || text.contains("#") else { return nil }
+        return "must be the service's address without a query or fragment (its API path is appended to it)"
+    }
+
+    /// The URL as answers show it: a password it holds (sent as basic authentication) is a secret, shown as `***`.
+    static func shown(url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.percentEncodedPassword = "***"
+        return components.string ?? url
     }
 
     static func encode(_ hook: Webhook) -> JSONValue {
         var members = [
             JSONMember("id", .string(hook.id)),
-            JSONMember("url", .string(hook.url)),
+            JSONMember("url", .string(Self.shown(url: hook.url))),
             JSONMember("events", .array(hook.events.map { .string($0.rawValue) })),
             JSONMember("format", .string(hook.format.rawValue)),
             JSONMember("created_at", .string(hook.createdAt.rfc3339)),

@@ -83,6 +83,12 @@ final class WebhookSender: Service, Sendable {
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// `Basic …` for a URL that holds a user (`https://user:pass@host/…`, percent-decoded), as curl sends it.
+    static func basicAuthorization(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let user = components.user else { return nil }
+        return "Basic " + Data("\(user):\(components.password ?? "")".utf8).base64EncodedString()
+    }
+
     /// The HTTP client's settings: the timeouts, and no redirects (a receiver answers where it was registered).
     var httpConfiguration: HTTPClient.Configuration {
         var http = HTTPClient.Configuration()
@@ -153,6 +159,9 @@ final class WebhookSender: Service, Sendable {
         }
         // A forwarding format authenticates as its service expects (SPEC §6.1).
         for (name, value) in WebhookForwarding.headers(delivery.format, delivery.settings) { request.headers.add(name: name, value: value) }
+        if !request.headers.contains(name: "Authorization"), let basic = Self.basicAuthorization(delivery.url) {
+            request.headers.add(name: "Authorization", value: basic)
+        }
         request.body = .bytes(ByteBuffer(string: delivery.body))
         var status: Int?
         let problem: String

@@ -68,10 +68,27 @@ public struct WebhookEvent: Sendable, Hashable {
         }
     }
 
-    /// The Slack message: the line, with a link to the release when it has one.
+    /// The Slack message: the line, with a link to the release when it has one. Slack reads `&`, `<`
+    /// and `>` as control characters, so they travel as `&amp;`, `&lt;` and `&gt;` (and a `|` of the
+    /// link's address as `%7C`), as its message formatting rules ask.
     var slackText: String {
-        guard kind == .releasePublished || kind == .releaseYanked, let url = string("url") else { return line }
-        return "\(line) <\(url)|release notes>"
+        let text = Self.slackEscaped(line)
+        guard kind == .releasePublished || kind == .releaseYanked, let url = string("url") else { return text }
+        return "\(text) <\(Self.slackEscaped(url, link: true))|release notes>"
+    }
+
+    static func slackEscaped(_ text: String, link: Bool = false) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "|" where link: escaped += "%7C"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     /// The Grafana tags: `shiplog`, the event, the component, the version, and for deployments the environment and status.

@@ -30,10 +30,12 @@ public enum WebhookForwarding {
         }
     }
 
-    /// The settings of `format`.
+    /// The settings of `format`. Grafana's annotations API wants a service-account token, which
+    /// a `grafana` webhook may carry beside its URL.
     public static func settings(_ format: WebhookFormat) -> [Setting] {
         switch format {
-        case .json, .slack, .grafana: []
+        case .json, .slack: []
+        case .grafana: [Setting("token", secret: true)]
         case .sentry:
             [Setting("token", required: true, secret: true), Setting("org", required: true), Setting("project"), Setting("base_url")]
         case .bugsnag:
@@ -43,10 +45,28 @@ public enum WebhookForwarding {
                 Setting("base_url"),
             ]
         case .newrelic:
+            // entity_guid (change tracking through NerdGraph) or app_id (the REST v2 deployments API): one of them.
             [
-                Setting("api_key", required: true, secret: true), Setting("entity_guid", required: true),
+                Setting("api_key", required: true, secret: true), Setting("entity_guid"), Setting("app_id"),
                 Setting("region", choices: ["us", "eu"]), Setting("base_url"),
             ]
+        }
+    }
+
+    /// What is wrong with settings that are each valid alone (field and reason): New Relic needs
+    /// its entity GUID or its application id, not both; an application id is a number.
+    public static func problems(_ format: WebhookFormat, _ settings: [String: String]) -> [(field: String, error: String)] {
+        guard format == .newrelic else { return [] }
+        switch (settings["entity_guid"], settings["app_id"]) {
+        case (nil, nil):
+            let alternative = "or settings.app_id, an APM application id, for the REST v2 deployments API"
+            return [("settings.entity_guid", "required by the newrelic format (\(alternative))")]
+        case (_?, _?):
+            return [("settings.app_id", "give settings.entity_guid or settings.app_id, not both")]
+        case (nil, let id?) where !id.allSatisfy({ $0.isASCII && $0.isNumber }):
+            return [("settings.app_id", "expected the application's numeric id")]
+        default:
+            return []
         }
     }
 
@@ -76,18 +96,23 @@ public enum WebhookForwarding {
         case .sentry: return "\(base)/api/0/organizations/\(pathSegment(settings["org"] ?? ""))/releases/{version}/deploys/"
         // Bugsnag's Build API: POST https://build.bugsnag.com/ (https://docs.bugsnag.com/build-integrations/bugsnag-cli/create-build)
         case .bugsnag: return base + "/"
-        // https://docs.newrelic.com/docs/change-tracking/change-tracking-graphql/ : NerdGraph
-        case .newrelic: return base + "/graphql"
+        // https://docs.newrelic.com/docs/change-tracking/change-tracking-graphql/ : NerdGraph; with an application
+        // id, REST v2's POST /v2/applications/{id}/deployments.json (https://docs.newrelic.com/docs/apis/rest-api-v2/)
+        case .newrelic:
+            if let id = settings["app_id"] { return "\(base)/v2/applications/\(pathSegment(id))/deployments.json" }
+            return base + "/graphql"
         case .json, .slack, .grafana: return ""
         }
     }
 
-    /// The headers that authenticate a request to the service (Bugsnag's key travels in the body).
+    /// The headers that authenticate a request to the service (Bugsnag's key travels in the body;
+    /// a `grafana` webhook sends its token when it has one).
     public static func headers(_ format: WebhookFormat, _ settings: [String: String]) -> [(String, String)] {
         switch format {
         case .sentry: [("Authorization", "Bearer " + (settings["token"] ?? ""))]
         case .newrelic: [("API-Key", settings["api_key"] ?? "")]
-        case .bugsnag, .json, .slack, .grafana: []
+        case .grafana: settings["token"].map { [("Authorization", "Bearer " + $0)] } ?? []
+        case .bugsnag, .json, .slack: []
         }
     }
 
@@ -138,6 +163,11 @@ extension WebhookEvent {
                 members.append(JSONMember("sourceControl", .object(source)))
             }
             value = .object(members)
+        case .newrelic where settings["app_id"] != nil:
+            // REST v2 "create a deployment": {"deployment": {revision, description, user}}.
+            var deployment = [JSONMember("revision", .string(version)), JSONMember("description", .string(line))]
+            if let actor = string("actor") { deployment.append(JSONMember("user", .string(actor))) }
+            value = .object([JSONMember("deployment", .object(deployment))])
         case .newrelic:
             // changeTrackingCreateDeployment with its ChangeTrackingDeploymentInput as a GraphQL variable.
             var deployment = [

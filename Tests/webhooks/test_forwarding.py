@@ -90,6 +90,21 @@ def test_newrelic_creates_a_change_tracking_deployment(server, receiver):
     }}
 
 
+def test_newrelic_with_an_application_id_records_a_rest_v2_deployment(server, receiver):
+    """SPEC §6.1 names an "app id": New Relic's REST v2 `POST /v2/applications/{id}/deployments.json`."""
+    hook = add(server, "newrelic", {"api_key": "NRAK-TEST", "app_id": "1129082", "base_url": receiver.url})
+    assert hook["url"] == receiver.url + "/v2/applications/1129082/deployments.json"
+    assert hook["settings"] == {"app_id": "1129082", "base_url": receiver.url}
+    deploy(server)
+    request = wait_for(lambda: receiver.accepted(), what="the REST v2 deployment")[0]
+    assert request["method"] == "POST" and request["path"] == "/v2/applications/1129082/deployments.json"
+    assert request["headers"]["api-key"] == "NRAK-TEST"
+    assert request["headers"]["content-type"] == "application/json"
+    assert body_json(request) == {"deployment": {
+        "revision": "v1.10.1", "description": "Nimbus API v1.10.1 deployed to staging: success (by ci-bot)", "user": "ci-bot",
+    }}
+
+
 def test_only_successful_deployments_are_forwarded_and_retried(server, receiver):
     receiver.answer(503, 200)
     add(server, "sentry", {"token": "t", "org": "acme", "base_url": receiver.url})
@@ -115,8 +130,14 @@ def test_only_successful_deployments_are_forwarded_and_retried(server, receiver)
         ({"format": "bugsnag", "settings": {}}, {"settings.api_key"}),
         ({"format": "newrelic", "settings": {"api_key": "k"}}, {"settings.entity_guid"}),
         ({"format": "newrelic", "settings": {"api_key": "k", "entity_guid": "g", "region": "mars"}}, {"settings.region"}),
+        ({"format": "newrelic", "settings": {"api_key": "k", "entity_guid": "g", "app_id": "12"}}, {"settings.app_id"}),
+        ({"format": "newrelic", "settings": {"api_key": "k", "app_id": "my-app"}}, {"settings.app_id"}),
+        ({"format": "newrelic"}, {"settings.api_key", "settings.entity_guid"}),
         ({"format": "bugsnag", "settings": {"api_key": "k", "provider": "cvs"}}, {"settings.provider"}),
         ({"format": "sentry", "settings": {"token": "t", "org": "o", "base_url": "ftp://x"}}, {"settings.base_url"}),
+        # The API path is appended to base_url: a query or fragment there would swallow it.
+        ({"format": "sentry", "settings": {"token": "t", "org": "o", "base_url": "http://127.0.0.1/s?x=1"}}, {"settings.base_url"}),
+        ({"format": "newrelic", "settings": {"api_key": "k", "entity_guid": "g", "base_url": "http://127.0.0.1/#nr"}}, {"settings.base_url"}),
         ({"format": "sentry", "settings": {"token": 1, "org": "o", "colour": "red"}}, {"settings.token", "settings.colour"}),
         ({"format": "sentry", "settings": "token"}, {"settings"}),
         ({"format": "sentry", "url": "http://127.0.0.1/x", "settings": {"token": "t", "org": "o"}}, {"url"}),

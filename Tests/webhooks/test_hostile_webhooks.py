@@ -167,3 +167,42 @@ def test_a_name_that_resolves_to_loopback_is_refused_at_registration(guarded):
     response = guarded.request("POST", f"{API}/webhooks", json={"url": f"http://{host}:9/", "secret": SECRET})
     assert response.status_code == 400, response.text
     assert response.json()["causes"][0]["error"].startswith(f"{host} resolves to 127."), response.text
+
+
+def test_a_redirect_is_not_followed_but_retried(store):
+    """A 3xx is no delivery: the Location (here a loopback path that would accept) is never called,
+    and the delivery is retried to the registered URL with the same delivery id."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    calls = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            calls.append((self.path, self.headers.get("X-Shiplog-Delivery")))
+            self.send_response(307 if self.path == "/hook" else 200)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    target = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=target.serve_forever, daemon=True).start()
+    server = Server(store)
+    try:
+        hook = {"url": f"http://127.0.0.1:{target.server_address[1]}/hook", "secret": SECRET, "events": ["deployment.created"]}
+        assert server.request("POST", f"{API}/webhooks", json=hook).status_code == 201
+        deployment = {"component": "api", "version": "v1.10.1", "status": "success"}
+        assert server.request("POST", f"{API}/environments/production/deployments", json=deployment).status_code == 201
+        wait_for(lambda: len(calls) >= 2, timeout=20, what="a retry after the 307")
+        assert {path for path, _ in calls} == {"/hook"}
+        assert len({delivery for _, delivery in calls}) == 1
+        (listed,) = server.request("GET", f"{API}/webhooks").json()["items"]
+        assert listed["delivered"] == 0 and "307" in listed["last_error"]
+    finally:
+        server.stop()
+        target.shutdown()
+        target.server_close()

@@ -71,6 +71,20 @@ def test_create_list_delete(server, receiver):
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
 
 
+def test_the_location_of_a_new_webhook_answers_it(server, receiver):
+    response = server.request("POST", f"{API}/webhooks", json={"url": receiver.url + "/one", "secret": SECRET, "format": "slack"})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert response.headers["Location"] == f"{API}/webhooks/{created['id']}"
+    shown = server.request("GET", response.headers["Location"])
+    assert shown.status_code == 200, shown.text
+    assert shown.json() == created and "secret" not in shown.json()
+    assert server.request("GET", response.headers["Location"], key="write").status_code == 403
+    assert server.request("GET", response.headers["Location"] + "?limit=2").status_code == 400
+    assert server.request("DELETE", response.headers["Location"]).status_code == 204
+    assert server.request("GET", response.headers["Location"]).json()["error"] == "not_found"
+
+
 def test_webhooks_need_an_admin_key(server, receiver):
     body = {"url": receiver.url, "secret": SECRET}
     assert server.request("POST", f"{API}/webhooks", key=None, json=body).status_code == 401

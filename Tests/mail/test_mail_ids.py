@@ -1,0 +1,77 @@
+"""Message-IDs and the links base of mail (SPEC §6): what a mail expert checks in the headers.
+
+- Each mail's Message-ID is valid RFC 5322 (`id-left "@" id-right`), also when `--public-url`
+  names an IPv6 address (the domain literal `[::1]`).
+- Message-IDs stay unique after `shiplog prune` removed sent mail (SQLite may then give a removed
+  mail's row id to a new one; a receiver that drops duplicates by Message-ID would drop the news).
+- A `--public-url` that cannot go into a header (non-ASCII host, spaces) is a usage error at
+  start, rather than every mail failing for good later.
+
+    python3 -m pytest -q Tests/mail/test_mail_ids.py
+"""
+import re
+import subprocess
+import time
+
+import pytest
+
+from test_mail import BINARY, MAIL_FROM, Server, cli, confirm, free_port, server, servers, sink, store  # noqa: F401  (fixtures)
+
+# RFC 5322 §3.6.4, without obsolete forms: dot-atom-text "@" (dot-atom-text / "[" dtext "]").
+ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]"
+DOT_ATOM = rf"{ATEXT}+(?:\.{ATEXT}+)*"
+MESSAGE_ID = re.compile(rf"<{DOT_ATOM}@(?:{DOT_ATOM}|\[[!-Z^-~]*\])>")
+
+
+def message_id(mail):
+    """The raw Message-ID header of a recorded mail (raw: the parser may choke on a bad one)."""
+    (value,) = re.findall(rb"^Message-ID: (.*?)\r$", mail["raw"], flags=re.MULTILINE | re.IGNORECASE)
+    return value.decode("ascii")
+
+
+def test_a_message_id_under_an_ipv6_public_url_is_a_domain_literal(store, sink, servers):
+    port = free_port()
+    server = Server(store, sink.url, port=port, extra=("--public-url", f"http://[::1]:{port}/"))
+    servers.append(server)
+    assert server.subscribe("six@example.com").status == 202
+    (mail,) = sink.wait_to("six@example.com")
+    value = message_id(mail)
+    assert MESSAGE_ID.fullmatch(value), value
+    assert value.endswith("@[::1]>"), value
+    assert not mail["message"]["Message-ID"].defects
+    assert f"http://[::1]:{port}/v1/pages/nimbus/unsubscribe?token=" in str(mail["message"]["List-Unsubscribe"])
+
+
+def test_message_ids_stay_unique_after_pruning(store, sink, server):
+    confirm(server, sink, "once@example.com", ["patch"])
+    server.create_release("api", "v1.10.3")
+    server.drained()
+    time.sleep(2.1)
+    pruned = cli("prune", "--db", store.db, "--keep-delivered", "1s").stdout
+    assert "Removed 2 sent mails" in pruned, pruned
+    assert store.outbox() == {}
+    server.create_release("api", "v1.10.4")
+    server.drained()
+    mails = sink.to("once@example.com")
+    assert len(mails) == 3
+    ids = [message_id(mail) for mail in mails]
+    assert all(MESSAGE_ID.fullmatch(value) for value in ids), ids
+    assert len(set(ids)) == 3, ids
+
+
+@pytest.mark.parametrize("url, message", [
+    ("https://releases.bücher.example/", "--public-url must be printable ASCII"),
+    ("https://releases.example/a b/", "--public-url must be printable ASCII"),
+    ("https://releases.example/?x=1", "--public-url must have no query or fragment"),
+    ("https://:8080/", "--public-url needs a host"),
+    ("ftp://releases.example/", "--public-url must be an http:// or https:// URL"),
+])
+def test_a_public_url_mail_cannot_carry_is_a_usage_error(tmp_path, url, message):
+    result = subprocess.run(
+        [str(BINARY), "serve", "--db", str(tmp_path / "never.db"), "--port", "0", "--smtp", "smtp://127.0.0.1:2525",
+         "--mail-from", MAIL_FROM, "--public-url", url],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 64, result.stderr
+    assert message in result.stderr, result.stderr
+    assert not (tmp_path / "never.db").exists()

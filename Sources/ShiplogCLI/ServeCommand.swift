@@ -50,7 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var smtp: String?
 
-    @Option(name: .customLong("mail-from"), help: ArgumentHelp("The From address of subscription and release mail.", valueName: "address"))
+    @Option(
+        name: .customLong("mail-from"),
+        help: ArgumentHelp(
+            "The From address of subscription and release mail, with a display name if wanted: 'Acme Releases <releases@acme.example>'.",
+            valueName: "address"
+        )
+    )
     var mailFrom: String?
 
     @Option(
@@ -168,7 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         if let mailFrom {
-            do { _ = try MailAddress(mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
+            do { _ = try MailAddress(mailbox: mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
         }
     }
 

@@ -101,7 +101,7 @@ public enum MIMERenderer {
             let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(escaped)\" <\(address.address)>"
         }
-        return MIMEEncoding.encodedWords(name).joined(separator: " ") + " <\(address.address)>"
+        return MIMEEncoding.phrase(name) + " <\(address.address)>"
     }
 
     private static func messageID(_ message: MailMessage) throws(SMTPError) -> String {

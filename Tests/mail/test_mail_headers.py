@@ -1,4 +1,8 @@
-"""Message-IDs and the links base of mail (SPEC §6): what a mail expert checks in the headers.
+"""Headers of mail (SPEC §6): what a mail expert checks in them.
+
+- `--mail-from` takes a display name (`Acme Releases <releases@acme.example>`), which the From
+  header carries (RFC 2047 encoded words when it is not plain ASCII); the envelope sender is the
+  address alone.
 
 - Each mail's Message-ID is valid RFC 5322 (`id-left "@" id-right`), also when `--public-url`
   names an IPv6 address (the domain literal `[::1]`).
@@ -7,7 +11,7 @@
 - A `--public-url` that cannot go into a header (non-ASCII host, spaces) is a usage error at
   start, rather than every mail failing for good later.
 
-    python3 -m pytest -q Tests/mail/test_mail_ids.py
+    python3 -m pytest -q Tests/mail/test_mail_headers.py
 """
 import re
 import subprocess
@@ -27,6 +31,19 @@ def message_id(mail):
     """The raw Message-ID header of a recorded mail (raw: the parser may choke on a bad one)."""
     (value,) = re.findall(rb"^Message-ID: (.*?)\r$", mail["raw"], flags=re.MULTILINE | re.IGNORECASE)
     return value.decode("ascii")
+
+
+@pytest.mark.parametrize("name", ["Nimbus Releases", 'Nimbus "Ünïcode" 😀 日本語 עברית, Releases'])
+def test_the_from_header_carries_the_display_name_of_mail_from(store, sink, servers, name):
+    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    server = Server(store, sink.url, extra=("--mail-from", f"{quoted} <{MAIL_FROM}>"))
+    servers.append(server)
+    assert server.subscribe("named@example.com").status == 202
+    (mail,) = sink.wait_to("named@example.com")
+    (sender,) = mail["message"]["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (name, MAIL_FROM)
+    assert mail["sender"] == MAIL_FROM
+    assert all(byte < 0x80 for byte in mail["raw"]), "a 7-bit message"
 
 
 def test_a_message_id_under_an_ipv6_public_url_is_a_domain_literal(store, sink, servers):

@@ -33,7 +33,7 @@ public enum MIMERenderer {
         output.reserveCapacity(1024 + message.text.utf8.count * 2 + (message.html?.utf8.count ?? 0) * 2)
         try header("From", mailbox(message.from), into: &output)
         try header("To", try message.to.map(mailbox).joined(separator: ", "), into: &output)
-        try header("Subject", try unstructured(message.subject, field: "Subject"), into: &output)
+        try header("Subject", try subject(message.subject), into: &output)
         try header("Date", MIMEEncoding.date(message.date), into: &output)
         try header("Message-ID", "<\(try messageID(message))>", into: &output)
         try header("MIME-Version", "1.0", into: &output)
@@ -89,6 +89,15 @@ public enum MIMERenderer {
     private static func unstructured(_ value: String, field: String) throws(SMTPError) -> String {
         try checkNoControl(value, field)
         return MIMEEncoding.isPlainHeaderText(value) ? value : MIMEEncoding.encodedWords(value).joined(separator: " ")
+    }
+
+    /// The subject as ``unstructured(_:field:)`` writes it, but as encoded words also when a word
+    /// of plain text is too long for a line of 998 characters, which folding cannot split.
+    private static func subject(_ value: String) throws(SMTPError) -> String {
+        let longest = value.split(separator: " ").map(\.utf8.count).max() ?? 0
+        guard longest > 998 - "Subject: ".count else { return try unstructured(value, field: "Subject") }
+        try checkNoControl(value, "Subject")
+        return MIMEEncoding.encodedWords(value).joined(separator: " ")
     }
 
     private static func mailbox(_ address: MailAddress) throws(SMTPError) -> String {

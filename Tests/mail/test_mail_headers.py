@@ -8,18 +8,21 @@
   names an IPv6 address (the domain literal `[::1]`).
 - Message-IDs stay unique after `shiplog prune` removed sent mail (SQLite may then give a removed
   mail's row id to a new one; a receiver that drops duplicates by Message-ID would drop the news).
+- A subject with a word too long for a line of 998 characters (a page title without spaces) goes
+  out as encoded words, rather than the mail failing for good.
 - A `--public-url` that cannot go into a header (non-ASCII host, spaces) is a usage error at
   start, rather than every mail failing for good later.
 
     python3 -m pytest -q Tests/mail/test_mail_headers.py
 """
+import json
 import re
 import subprocess
 import time
 
 import pytest
 
-from test_mail import BINARY, MAIL_FROM, Server, cli, confirm, free_port, server, servers, sink, store  # noqa: F401  (fixtures)
+from test_mail import BINARY, DATA, MAIL_FROM, Server, cli, confirm, free_port, server, servers, sink, store  # noqa: F401  (fixtures)
 
 # RFC 5322 §3.6.4, without obsolete forms: dot-atom-text "@" (dot-atom-text / "[" dtext "]").
 ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]"
@@ -74,6 +77,22 @@ def test_message_ids_stay_unique_after_pruning(store, sink, server):
     ids = [message_id(mail) for mail in mails]
     assert all(MESSAGE_ID.fullmatch(value) for value in ids), ids
     assert len(set(ids)) == 3, ids
+
+
+def test_a_subject_with_a_word_longer_than_a_line_is_sent_encoded(store, sink, servers):
+    data = json.loads(json.dumps(DATA))
+    data["page"]["title"] = "Nimbus" + "-x" * 600
+    path = store.directory / "long-title.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    cli("import", "--db", store.db, path)
+    server = Server(store, sink.url)
+    servers.append(server)
+    assert server.subscribe("long@example.com").status == 202
+    server.drained()
+    assert store.outbox() == {"sent": 1}, store.sql("SELECT last_error FROM outbox")
+    (mail,) = sink.to("long@example.com")
+    assert str(mail["message"]["Subject"]) == "Confirm your subscription to " + data["page"]["title"]
+    assert all(len(line) <= 998 for line in mail["raw"].split(b"\r\n"))
 
 
 @pytest.mark.parametrize("url, message", [

@@ -10,6 +10,8 @@
   mail's row id to a new one; a receiver that drops duplicates by Message-ID would drop the news).
 - A subject with a word too long for a line of 998 characters (a page title without spaces) goes
   out as encoded words, rather than the mail failing for good.
+- Links in the HTML part are absolute: the notes' relative links and images are resolved against
+  the release's page, as the site resolves them (a mail client has no page to resolve them on).
 - A `--public-url` that cannot go into a header (non-ASCII host, spaces) is a usage error at
   start, rather than every mail failing for good later.
 
@@ -22,7 +24,7 @@ import time
 
 import pytest
 
-from test_mail import BINARY, DATA, MAIL_FROM, Server, cli, confirm, free_port, server, servers, sink, store  # noqa: F401  (fixtures)
+from test_mail import BINARY, DATA, MAIL_FROM, Server, cli, confirm, parts, free_port, server, servers, sink, store  # noqa: F401  (fixtures)
 
 # RFC 5322 §3.6.4, without obsolete forms: dot-atom-text "@" (dot-atom-text / "[" dtext "]").
 ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]"
@@ -93,6 +95,22 @@ def test_a_subject_with_a_word_longer_than_a_line_is_sent_encoded(store, sink, s
     (mail,) = sink.to("long@example.com")
     assert str(mail["message"]["Subject"]) == "Confirm your subscription to " + data["page"]["title"]
     assert all(len(line) <= 998 for line in mail["raw"].split(b"\r\n"))
+
+
+def test_links_in_the_html_part_are_absolute(store, sink, server):
+    store.import_subscribers(["links@example.com,patch"])
+    notes = ("See [the guide](/docs/guide?a=1&b=2), [the last one](../v1.10.2/), [fixed](#fixed), "
+             "![a shot](img/shot.png), [elsewhere](https://x.example/a) and [mail](mailto:a@x.example).\n")
+    server.create_release("api", "v1.10.3", notes=notes)
+    server.drained()
+    (mail,) = sink.to("links@example.com")
+    _, html = parts(mail["message"])
+    page = "https://releases.nimbus.example/components/api/v1.10.3/"
+    links = re.findall(r'(?:href|src)="([^"]*)"', html.replace("&amp;", "&"))
+    for expected in ("https://releases.nimbus.example/docs/guide?a=1&b=2", "https://releases.nimbus.example/components/api/v1.10.2/",
+                     page + "#fixed", page + "img/shot.png", "https://x.example/a", "mailto:a@x.example"):
+        assert expected in links, (expected, links)
+    assert all(re.match(r"(https?|mailto):", link) for link in links), links
 
 
 @pytest.mark.parametrize("url, message", [

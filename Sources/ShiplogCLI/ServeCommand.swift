@@ -50,7 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var smtp: String?
 
-    @Option(name: .customLong("mail-from"), help: ArgumentHelp("The From address of subscription and release mail.", valueName: "address"))
+    @Option(
+        name: .customLong("mail-from"),
+        help: ArgumentHelp(
+            "The From address of subscription and release mail, with a display name if wanted: 'Acme Releases <releases@acme.example>'.",
+            valueName: "address"
+        )
+    )
     var mailFrom: String?
 
     @Option(
@@ -137,10 +143,22 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if smtp != nil && mailFrom == nil { throw ValidationError("--smtp needs --mail-from ADDRESS") }
         try validateMail()
-        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
-            throw ValidationError("--public-url must be an http:// or https:// URL")
-        }
+        if let publicURL, let problem = Self.publicURLProblem(publicURL) { throw ValidationError("--public-url \(problem)") }
         _ = try givenMetricsToken()
+    }
+
+    /// What is wrong with a `--public-url`, which every mail link and each Message-ID are made of:
+    /// it must be an http(s) URL with a host, in printable ASCII (a header cannot carry more), with
+    /// no query or fragment (links append their own).
+    static func publicURLProblem(_ url: String) -> String? {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return "must be an http:// or https:// URL" }
+        guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return "must be printable ASCII without spaces (an internationalised domain in its xn-- form, other characters percent-encoded)"
+        }
+        guard !url.contains("?"), !url.contains("#") else { return "must have no query or fragment" }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
+        guard !authority.isEmpty, !authority.hasPrefix(":"), !authority.hasPrefix("@") else { return "needs a host" }
+        return nil
     }
 
     /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the
@@ -156,7 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         if let mailFrom {
-            do { _ = try MailAddress(mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
+            do { _ = try MailAddress(mailbox: mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
         }
     }
 

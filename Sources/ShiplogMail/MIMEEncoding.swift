@@ -102,6 +102,36 @@ enum MIMEEncoding {
         return words
     }
 
+    /// A display name that is not plain text as an RFC 5322 phrase: its words of atom characters
+    /// as they are, each run of other words as encoded words. Runs stay whole where they fit in
+    /// one encoded word, since some decoders keep the space between two encoded words of a phrase.
+    static func phrase(_ text: String) -> String {
+        var output: [String] = []
+        var run: [Substring] = []
+        func flush() {
+            if !run.isEmpty { output += encodedWords(run.joined(separator: " ")) }
+            run = []
+        }
+        for word in text.split(separator: " ") {
+            if word.utf8.allSatisfy(isAtext), !word.contains("=?") {
+                flush()
+                output.append(String(word))
+            } else {
+                run.append(word)
+            }
+        }
+        flush()
+        return output.joined(separator: " ")
+    }
+
+    /// RFC 5322 `atext`: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+    private static func isAtext(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || atextSymbols.contains(byte)
+    }
+
+    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+
     /// Whether text can go into a header as it is: printable ASCII and spaces, no `=?`.
     static func isPlainHeaderText(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && !text.contains("=?")

@@ -33,7 +33,7 @@ public enum MIMERenderer {
         output.reserveCapacity(1024 + message.text.utf8.count * 2 + (message.html?.utf8.count ?? 0) * 2)
         try header("From", mailbox(message.from), into: &output)
         try header("To", try message.to.map(mailbox).joined(separator: ", "), into: &output)
-        try header("Subject", try unstructured(message.subject, field: "Subject"), into: &output)
+        try header("Subject", try subject(message.subject), into: &output)
         try header("Date", MIMEEncoding.date(message.date), into: &output)
         try header("Message-ID", "<\(try messageID(message))>", into: &output)
         try header("MIME-Version", "1.0", into: &output)
@@ -91,6 +91,15 @@ public enum MIMERenderer {
         return MIMEEncoding.isPlainHeaderText(value) ? value : MIMEEncoding.encodedWords(value).joined(separator: " ")
     }
 
+    /// The subject as ``unstructured(_:field:)`` writes it, but as encoded words also when a word
+    /// of plain text is too long for a line of 998 characters, which folding cannot split.
+    private static func subject(_ value: String) throws(SMTPError) -> String {
+        let longest = value.split(separator: " ").map(\.utf8.count).max() ?? 0
+        guard longest > 998 - "Subject: ".count else { return try unstructured(value, field: "Subject") }
+        try checkNoControl(value, "Subject")
+        return MIMEEncoding.encodedWords(value).joined(separator: " ")
+    }
+
     private static func mailbox(_ address: MailAddress) throws(SMTPError) -> String {
         if let problem = MailAddress.validate(address.address) {
             throw invalid("invalid address \(MailAddress.quoted(address.address)): \(problem)")
@@ -101,7 +110,7 @@ public enum MIMERenderer {
             let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(escaped)\" <\(address.address)>"
         }
-        return MIMEEncoding.encodedWords(name).joined(separator: " ") + " <\(address.address)>"
+        return MIMEEncoding.phrase(name) + " <\(address.address)>"
     }
 
     private static func messageID(_ message: MailMessage) throws(SMTPError) -> String {

@@ -27,6 +27,34 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         self.name = name?.isEmpty == true ? nil : name
     }
 
+    /// Reads a mailbox as a command line or a `From` header gives it: `ada@example.com`,
+    /// `Ada Lovelace <ada@example.com>` or `"Lovelace, Ada" <ada@example.com>`; the address is
+    /// checked as ``init(_:name:)`` does.
+    public init(mailbox text: String) throws(SMTPError) {
+        guard text.hasSuffix(">"), let open = text.lastIndex(of: "<") else {
+            try self.init(text)
+            return
+        }
+        var name = Substring(text[..<open])
+        while name.first == " " { name = name.dropFirst() }
+        while name.last == " " { name = name.dropLast() }
+        var unquoted = ""
+        if name.count >= 2, name.first == "\"", name.last == "\"" {
+            var escaped = false
+            for character in name.dropFirst().dropLast() {
+                if !escaped, character == "\\" {
+                    escaped = true
+                    continue
+                }
+                unquoted.append(character)
+                escaped = false
+            }
+        } else {
+            unquoted = String(name)
+        }
+        try self.init(String(text[text.index(after: open)..<text.index(before: text.endIndex)]), name: unquoted)
+    }
+
     /// Checks an address with a pragmatic subset of RFC 5321's `Mailbox`: returns what is wrong
     /// with it, or nil when it is acceptable.
     ///

@@ -12,7 +12,7 @@ final class SMTPTransport: MailTransport {
                 configuration: try SMTPConfiguration(url: configuration.smtpURL, password: configuration.smtpPassword),
                 logger: logger
             )
-            from = try MailAddress(configuration.from)
+            from = try MailAddress(mailbox: configuration.from)
         } catch {
             let source = configuration.smtpPassword == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
             throw ConfigurationError(description: "--smtp/--mail-from: \(error)\(source)")

@@ -1,3 +1,4 @@
+import Foundation
 import ShiplogEmbedded
 import ShiplogMarkdown
 public import ShiplogModel
@@ -64,7 +65,7 @@ public struct MessageRenderer: Sendable {
         context["prerelease"] = .bool(release.isPrerelease)
         context[string: "date"] = release.publishedAt?.humanDate
         context[string: "author"] = release.author
-        context["notes_html"] = .string(release.notes.map { MarkdownRenderer(links: links).html($0) } ?? "")
+        context["notes_html"] = .string(release.notes.map { Self.absoluteLinks(MarkdownRenderer(links: links).html($0), base: releaseURL) } ?? "")
         context["notes_text"] = .string(release.notes ?? "")
         context["release_url"] = .string(releaseURL)
         context["unsubscribe_url"] = .string(unsubscribeURL)
@@ -115,6 +116,31 @@ public struct MessageRenderer: Sendable {
 }
 
 extension MessageRenderer {
+    /// The notes' relative links and image sources (`/docs/`, `../v1.1/`, `img/a.png`, `#fixed`)
+    /// made absolute against the release's page, which is where the site resolves them: a mail
+    /// client has no page to resolve them against.
+    static func absoluteLinks(_ html: String, base: String) -> String {
+        guard let baseURL = URL(string: base), baseURL.scheme != nil else { return html }
+        var output = ""
+        var rest = Substring(html)
+        while let match = rest.firstMatch(of: #/ (href|src)="([^"]*)"/#) {
+            output += rest[..<match.range.lowerBound]
+            output += " \(match.output.1)=\"\(absolute(String(match.output.2), baseURL))\""
+            rest = rest[match.range.upperBound...]
+        }
+        return output + rest
+    }
+
+    /// An attribute value (HTML-escaped) resolved against `base`; as it was when it has a scheme.
+    private static func absolute(_ escaped: String, _ base: URL) -> String {
+        let value = escaped.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#x27;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+        guard value.firstMatch(of: #/^[A-Za-z][A-Za-z0-9+.\-]*:/#) == nil,
+            let resolved = URL(string: value, relativeTo: base)?.absoluteString
+        else { return escaped }
+        return resolved.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     /// The site path of a release's page (`components/api/v1.2.0/`), for links in mail.
     public static func releasePath(_ release: Release) -> String { SitePaths.release(release) }
 }

@@ -35,7 +35,7 @@ extension SQLStore {
     /// Outbox mails (`o`) with their subscribers, as ``OutboxMailRecord`` reads them.
     static var outboxMailSelect: String {
         """
-        SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, s.*
+        SELECT o.id AS mail_id, o.kind, o.component, o.version, o.bump, o.payload, o.attempts, o.created_at AS mail_created_at, s.*
         FROM outbox o JOIN subscribers s ON s.id = o.subscriber_id
         """
     }

@@ -51,6 +51,9 @@ public struct OutboxMail: Sendable, Hashable {
     public var confirmationToken: String?
     /// How many deliveries failed before.
     public var attempts: Int
+    /// When it was queued (Unix seconds); with ``id`` it makes the mail's Message-ID unique, also
+    /// after pruning lets SQLite give a removed mail's id to a new one.
+    public var createdAt: Int64 = 0
 }
 
 /// Mail counts by outbox state.

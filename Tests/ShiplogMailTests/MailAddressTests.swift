@@ -49,4 +49,13 @@ import Testing
         #expect(try MailAddress("ada@example.com", name: "Ada Lovelace").description == "Ada Lovelace <ada@example.com>")
         #expect(try MailAddress("ada@example.com", name: "").name == nil)
     }
+
+    @Test func mailboxesAsACommandLineGivesThem() async throws {
+        #expect(try MailAddress(mailbox: "ada@example.com") == MailAddress("ada@example.com"))
+        #expect(try MailAddress(mailbox: "Ada Lovelace <ada@example.com>") == MailAddress("ada@example.com", name: "Ada Lovelace"))
+        #expect(try MailAddress(mailbox: #""Lovelace, \"Ada\" \\" <ada@example.com>"#) == MailAddress("ada@example.com", name: #"Lovelace, "Ada" \"#))
+        #expect(try MailAddress(mailbox: "<ada@example.com>") == MailAddress("ada@example.com"))
+        await expectSMTPError(.invalidMessage) { try MailAddress(mailbox: "Ada <not an address>") }
+        await expectSMTPError(.invalidMessage) { try MailAddress(mailbox: "Ada <>") }
+    }
 }

@@ -99,10 +99,15 @@ def publish(server):
 
 
 def expected_ids(store, count=MAILS):
-    """The Message-ID of each release mail of the outbox (`shiplog.PAGE.ROW@HOST`)."""
-    rows = store.sql("SELECT id FROM outbox WHERE kind = 'release' ORDER BY id")
+    """The Message-ID of each release mail of the outbox (`shiplog.PAGE.ROW.QUEUED@HOST`)."""
+    rows = store.sql("SELECT id, created_at FROM outbox WHERE kind = 'release' ORDER BY id")
     assert len(rows) == count, f"{len(rows)} release mails queued, {count} expected"
-    return {f"shiplog.{PAGE}.{row[0]}@127.0.0.1" for row in rows}
+    return {message_id(row) for row in rows}
+
+
+def message_id(row):
+    """The Message-ID of the outbox row (id, created_at)."""
+    return f"shiplog.{PAGE}.{row[0]}.{row[1]}@127.0.0.1"
 
 
 def test_two_replicas_deliver_each_queued_mail_exactly_once(setup):
@@ -147,7 +152,7 @@ def test_a_replica_killed_halfway_is_taken_over_after_its_lease(setup):
     # was marked `sending` just before its content went out, and the kill may have come before
     # the SMTP server had all of it. That one is never sent again, and is listed, not lost
     # silently (docs/server.md).
-    handed_over = {f"shiplog.{PAGE}.{row[0]}@127.0.0.1" for row in store.sql("SELECT id FROM outbox WHERE state IN ('sending', 'failed')")}
+    handed_over = {message_id(row) for row in store.sql("SELECT id, created_at FROM outbox WHERE state IN ('sending', 'failed')")}
     missing = expected_ids(store) - set(counts)
     assert set(counts) <= expected_ids(store)
     assert missing <= handed_over and len(missing) <= 1, (sorted(missing), sorted(handed_over))

@@ -59,7 +59,8 @@ struct OutboxMailRecord: FetchableRecord {
             release: component.flatMap { component in version.map { ReleaseReference(component: component, version: $0) } },
             bump: bump.flatMap(BumpKind.init(rawValue:)),
             confirmationToken: token,
-            attempts: row["attempts"]
+            attempts: row["attempts"],
+            createdAt: row["mail_created_at"] ?? 0
         )
     }
 }

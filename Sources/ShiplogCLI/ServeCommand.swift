@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ShiplogMail
+import ShiplogModel
 import ShiplogServer
 import ShiplogSite
 import ShiplogStore
@@ -158,7 +159,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard !url.contains("?"), !url.contains("#") else { return "must have no query or fragment" }
         let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
         guard !authority.isEmpty, !authority.hasPrefix(":"), !authority.hasPrefix("@") else { return "needs a host" }
-        return nil
+        // A port above 65535 or an unclosed IPv6 bracket: the rule of every other URL shiplog takes.
+        return Rules.urlProblem(url).map { "must be a URL links can point to: \($0)" }
     }
 
     /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the

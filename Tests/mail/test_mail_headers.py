@@ -119,6 +119,8 @@ def test_links_in_the_html_part_are_absolute(store, sink, server):
     ("https://releases.example/?x=1", "--public-url must have no query or fragment"),
     ("https://:8080/", "--public-url needs a host"),
     ("ftp://releases.example/", "--public-url must be an http:// or https:// URL"),
+    ("https://releases.example:99999/", "--public-url must be a URL links can point to: "),
+    ("https://[::1/", "--public-url must be a URL links can point to: "),
 ])
 def test_a_public_url_mail_cannot_carry_is_a_usage_error(tmp_path, url, message):
     result = subprocess.run(

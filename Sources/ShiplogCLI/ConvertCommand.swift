@@ -111,7 +111,7 @@ struct ConvertChangelogCommand: AsyncParsableCommand {
 struct ConvertGitHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "github",
-        abstract: "Convert GitHub's \"list releases\" JSON (one page, or the pages `gh api --paginate` prints)."
+        abstract: "Convert GitHub's \"list releases\" JSON (one page, the pages `gh api --paginate` prints, or release objects one after another)."
     )
 
     @Argument(help: ArgumentHelp("The JSON file ('-' for stdin).", valueName: "file"))

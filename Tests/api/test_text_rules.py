@@ -4,10 +4,13 @@ stored) are refused with a 400 naming the field. Servers and helpers are those o
 
     python3 -m pytest -q Tests/api/test_text_rules.py
 """
+import re
+
 import pytest
 
 from test_api import (  # noqa: F401  (fixtures are used by name)
     API,
+    ROOT,
     assert_error,
     server,
     store,
@@ -75,3 +78,14 @@ def test_other_text_is_kept(server):
     response = server.admin("POST", f"{API}/releases", json=release(title=title, notes="U+FFFE \ufffe is notes' business"))
     assert response.status_code == 201, response.text
     assert response.json()["title"] == title
+
+
+@pytest.mark.parametrize("name", ["index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml",
+                                  "badge.svg", "badge.json"])
+def test_a_version_named_as_a_site_file_is_refused_and_openapi_says_so(server, name):
+    # A version folder beside the component's own files (SPEC §9): the server refuses it, so the
+    # OpenAPI pattern must not promise it (schemathesis sends what the pattern allows).
+    yaml = pytest.importorskip("yaml")
+    assert_error(server.admin("POST", f"{API}/releases", json=release(version=name)), 400, "invalid_request", "version")
+    document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    assert not re.match(document["components"]["schemas"]["Version"]["pattern"], name), name

@@ -37,6 +37,7 @@ struct ServerOptions: ParsableArguments {
         guard let retries = retries.value, (0...100).contains(retries) else { throw ValidationError("--retries must be from 0 to 100") }
         guard let timeout = timeout.value, timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
         if let server, !Self.isHTTP(server) { throw ValidationError("--server must be an http:// or https:// URL") }
+        if let server, let problem = Rules.baseURLProblem(server) { throw ValidationError("--server: \(problem)") }
         guard let page else { throw ValidationError("Missing expected argument '--page <id>'") }
         if Rules.slugProblem(page) != nil { throw ValidationError("--page must be a page id such as acme") }
     }
@@ -55,6 +56,12 @@ struct ServerOptions: ParsableArguments {
         }
         guard Self.isHTTP(server) else {
             Console.error("shiplog: SHIPLOG_SERVER must be an http:// or https:// URL")
+            throw ExitStatus.usage
+        }
+        // The API's paths are appended to it: a query, a fragment or a port out of range would
+        // send every request somewhere else ("no such route") instead of naming the mistake.
+        if let problem = Rules.baseURLProblem(server) {
+            Console.error("shiplog: SHIPLOG_SERVER: \(problem)")
             throw ExitStatus.usage
         }
         guard let key = key ?? environment["SHIPLOG_KEY"].flatMap({ $0.isEmpty ? nil : $0 }) else {

@@ -177,6 +177,23 @@ def test_no_server_exits_64():
     assert result.returncode == 64 and "--server" in result.stderr
 
 
+@pytest.mark.parametrize("suffix, problem", [("/?tenant=1", "no query"), ("/#top", "fragment"), (":99999", "port")])
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_a_server_url_the_api_paths_cannot_follow_exits_64(server, suffix, problem, how):
+    # The paths are appended to the URL: after a query or fragment every request would go to
+    # another route (a 404 "no such route", exit 1) instead of the mistake being named.
+    url = "http://127.0.0.1" + suffix if suffix.startswith(":") else server.base + suffix
+    env = {k: v for k, v in os.environ.items() if k not in ("SHIPLOG_KEY", "SHIPLOG_SERVER")}
+    arguments = ["release", "--page", PAGE, "--component", "api", "--version", new_version(), "--key", "k"]
+    if how == "flag":
+        arguments += ["--server", url]
+    else:
+        env["SHIPLOG_SERVER"] = url
+    result = cli(*arguments, check=False, env=env)
+    assert result.returncode == 64, f"exit {result.returncode}: {result.stderr}"
+    assert problem in result.stderr and ("--server" if how == "flag" else "SHIPLOG_SERVER") in result.stderr, result.stderr
+
+
 # MARK: - shiplog deploy
 
 

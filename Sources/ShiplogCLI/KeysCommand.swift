@@ -84,7 +84,7 @@ struct KeysCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "revoke",
-            abstract: "Revoke a key by its id (as `keys list` shows it); it stops working at once."
+            abstract: "Revoke a key by its id (as `keys list` shows it); a running server refuses it within a second or two."
         )
 
         @OptionGroup var store: StoreOptions

@@ -44,6 +44,13 @@ import Testing
             #expect(result.status == 64)
             #expect(result.stderr.contains("--component: \"Bad Slug\" is not a valid slug"))
             #expect(result.stderr.contains("--repo: \"nope\" is not OWNER/NAME"))
+            let query = try run(
+                ["convert", "changelog", "CHANGELOG.md", "--component", "api", "--url", "https://git.example/acme/api?tab=1"],
+                cwd: tmp
+            )
+            #expect(query.status == 64)
+            #expect(query.stdout == "")
+            #expect(query.stderr.contains("--url: \"https://git.example/acme/api?tab=1\" has a query or fragment"))
             let missing = try run(["convert", "changelog", "missing.md", "--component", "api"], cwd: tmp)
             #expect(missing.status == 74)
             #expect(missing.stderr.contains("missing.md: cannot read the file (no such file)"))

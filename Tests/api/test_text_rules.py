@@ -75,3 +75,20 @@ def test_other_text_is_kept(server):
     response = server.admin("POST", f"{API}/releases", json=release(title=title, notes="U+FFFE \ufffe is notes' business"))
     assert response.status_code == 201, response.text
     assert response.json()["title"] == title
+
+
+@pytest.mark.parametrize("first,second", [
+    ("caf\u00e9", "cafe\u0301"),  # é as one scalar, then as e + combining acute
+    ("cafe\u0301", "caf\u00e9"),
+    ("\u212a", "K"),  # KELVIN SIGN is canonically K
+])
+def test_a_canonically_equivalent_version_is_the_same_version(server, first, second):
+    """Two spellings of one version (Unicode canonical equivalence) are one version: the second is the
+    conflict a repeated version is, so each release stays reachable at its own URL."""
+    n = unique()
+    created = server.admin("POST", f"{API}/releases", json={"component": "cli", "version": f"0.0.{n}-{first}", "status": "draft"})
+    assert created.status_code == 201, created.text
+    again = server.admin("POST", f"{API}/releases", json={"component": "cli", "version": f"0.0.{n}-{second}", "status": "draft"})
+    assert_error(again, 409, "conflict")
+    found = server.admin("GET", f"{API}/components/cli/releases/0.0.{n}-{first}")
+    assert found.status_code == 200 and found.json()["id"] == created.json()["id"], found.text

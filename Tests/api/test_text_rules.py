@@ -92,3 +92,11 @@ def test_a_canonically_equivalent_version_is_the_same_version(server, first, sec
     assert_error(again, 409, "conflict")
     found = server.admin("GET", f"{API}/components/cli/releases/0.0.{n}-{first}")
     assert found.status_code == 200 and found.json()["id"] == created.json()["id"], found.text
+
+
+def test_a_canonically_equivalent_group_version_is_the_same_group(server):
+    n = unique()
+    group = {"title": "t", "published_at": "2026-01-01T00:00:00Z", "members": {}}
+    created = server.admin("POST", f"{API}/groups", json={**group, "version": f"g{n}-caf\u00e9"})
+    assert created.status_code == 201, created.text
+    assert_error(server.admin("POST", f"{API}/groups", json={**group, "version": f"g{n}-cafe\u0301"}), 409, "conflict")

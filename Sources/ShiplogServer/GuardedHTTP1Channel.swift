@@ -7,7 +7,7 @@ import NIOHTTP1
 /// Hummingbird's HTTP/1 channel with the connection timeouts of SPEC §6.2: ``ConnectionGuard``
 /// after the HTTP/1 decoder, ``ByteTap`` in front of everything. (Hummingbird's own `idleTimeout` is
 /// one timer for everything and sees no bytes before a head is complete, so a trickled head would
-/// get the idle time.) ``ExpectContinue`` follows the guard.
+/// get the idle time.) ``HostHeaderCheck`` then ``ExpectContinue`` follow the guard.
 struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = HTTP1Channel.Value
 
@@ -27,7 +27,9 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try pipeline.addHandler(connectionGuard, position: .after(decoder))
             try pipeline.addHandler(ByteTap(connectionGuard), position: .first)
-            try pipeline.addHandler(ExpectContinue(), position: .after(connectionGuard))
+            let hostCheck = HostHeaderCheck()
+            try pipeline.addHandler(hostCheck, position: .after(connectionGuard))
+            try pipeline.addHandler(ExpectContinue(), position: .after(hostCheck))
             if let fastPath {
                 // Last before the router's side, so connection handling sees its answers like any other.
                 let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)

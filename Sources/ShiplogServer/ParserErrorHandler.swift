@@ -18,6 +18,7 @@ final class ParserErrorHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// What is wrong with the request, in words, for the errors of NIO's HTTP/1 parser and codec.
     static func message(for error: any Error) -> String? {
+        if let error = error as? HostHeaderCheck.Refused { return error.message }
         if let error = error as? HTTP1TypeConversionError {
             return error == .invalidMethod
                 ? "the request method is not valid (a method is a token such as GET or POST)"

@@ -184,7 +184,11 @@ public struct ShiplogServer: Sendable {
                 ),
                 additionalChannelHandlers: [ParserErrorHandler()]
             ),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: nil,
+                availableConnectionsDelegate: .maximum(ConnectionLimit.current(), logger: logger)
+            ),
             services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -5,8 +5,8 @@ import Logging
 import NIOCore
 import ShiplogModel
 
-/// Serves the static site for every path outside the API (`/v1/`, `/api/`, `/health`, `/metrics`, `/openapi.json`),
-/// so API requests never touch the file system and static files are not rate-limited.
+/// Serves the static site for every path outside the API (`/v1/`, `/api/`, the dialects of SPEC §7, `/health`,
+/// `/metrics`, `/openapi.json`), so API requests never touch the file system and static files are not rate-limited.
 ///
 /// A private page's site is served like its API (SPEC §6.2): only to a request with a key of that page
 /// (401 without one, 404 with another page's key). A path that finds no file answers the theme's
@@ -21,8 +21,12 @@ struct SiteFilesMiddleware: RouterMiddleware {
     let keys: KeyRing
     let logger: Logger
 
+    /// The dialects' base paths (SPEC §7; ReleasePage's is under `/v1/`): their `GET`s are routes, not files.
+    static let dialectPrefixes = ["/releasepilot/", "/aviator/", "/releasebits/", "/apps/"]
+
     static func isAPI(_ path: String) -> Bool {
         path.hasPrefix("/v1/") || path.hasPrefix("/api/") || path == "/health" || path == "/metrics" || path == "/openapi.json"
+            || dialectPrefixes.contains { path.hasPrefix($0) }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

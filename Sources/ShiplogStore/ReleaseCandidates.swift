@@ -46,7 +46,14 @@ extension Rows {
     static func createRelease(_ db: any SQLSession, _ release: Release, page: String, creation: Creation) throws -> Release {
         try requirePage(db, page)
         try requireComponent(db, release.component, page: page)
-        if try releaseSeq(db, release.reference, page: page) != nil {
+        // A version canonically equivalent to a stored one ("é" as one scalar or as "e" + U+0301) is
+        // the same version: the pages look releases up by Swift's `==`, which could not tell them apart.
+        let versions = try String.fetchAll(
+            db,
+            sql: "SELECT version FROM releases WHERE page_id = ? AND component = ?",
+            arguments: [page, release.component]
+        )
+        if versions.contains(release.version.text) {
             throw StoreError.conflict(
                 "release \(JSONWriter.quoted(release.version.text)) of component \(JSONWriter.quoted(release.component)) already exists"
             )

@@ -109,12 +109,9 @@ extension SQLStore {
     public func createGroup(_ group: ReleaseGroup, page: String) async throws(StoreError) {
         try await write { db in
             try Rows.requirePage(db, page)
-            let exists = try Bool.fetchOne(
-                db,
-                sql: "SELECT 1 FROM release_groups WHERE page_id = ? AND version = ?",
-                arguments: [page, group.version.text]
-            )
-            if exists == true {
+            // Canonically equivalent versions are one version (as for releases: ``Rows/createRelease``).
+            let versions = try String.fetchAll(db, sql: "SELECT version FROM release_groups WHERE page_id = ?", arguments: [page])
+            if versions.contains(group.version.text) {
                 throw StoreError.conflict("group \(JSONWriter.quoted(group.version.text)) already exists")
             }
             for member in group.members where try Rows.releaseSeq(db, member, page: page) == nil {

@@ -291,6 +291,9 @@ def test_ipv6_clients_are_served_and_limited(tmp_path):
     (b"GET /health HTTP/1.1\r\nHost: x\r\n" + b"X-Long: " + b"a" * 100_000 + b"\r\n\r\n", "too large"),
     (b"GET /h\xffalth HTTP/1.1\r\nHost: x\r\n\r\n", "ASCII"),
     (b"POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n", "Content-Length"),
+    (b"GET /health HTTP/1.1\r\n\r\n", "Host"),
+    (b"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "Host"),
+    (b"GET /health HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", "Host"),
 ])
 def test_parser_errors_name_the_problem(default, request_bytes, words):
     status, head, body = raw_request(default, request_bytes, timeout=5)
@@ -298,6 +301,11 @@ def test_parser_errors_name_the_problem(default, request_bytes, words):
     error = json.loads(body)
     assert error["error"] == "malformed_http" and error["status"] == 400
     assert words in error["message"], error["message"]
+
+
+def test_http_1_0_needs_no_host(default):
+    status, _, body = raw_request(default, b"GET /health HTTP/1.0\r\n\r\n", timeout=5)
+    assert status == 200 and json.loads(body) == {"status": "ok"}
 
 
 def test_answers_to_head_carry_no_body(default):

@@ -177,3 +177,19 @@ def test_a_site_folder_that_cannot_be_built_stops_serve_as_build_would(store, tm
         assert result.returncode == status, (arguments, result.returncode, result.stderr)
         assert message in result.stderr, result.stderr
     assert a_file.read_text() == "not a folder"
+
+
+# MARK: - The dialects beside the site
+
+
+@pytest.mark.parametrize("path", [
+    "/releasepilot/api/v1/projects/nimbus/products/cli/releases",
+    "/aviator/api/releases/api/environments/production/deployments",
+    "/releasebits/components/cli/deployments/",
+    f"/apps/v1/orgs/acme/workspaces/{PAGE}/apps/cli/releases",
+])
+def test_the_dialects_gets_are_answered_beside_the_site(public_site, store, path):
+    """`serve --site` answers the site's files, but a dialect's GET (SPEC §7) is its route, not a missing file."""
+    response = public_site.get(path, store.keys["read"])
+    assert response.status_code == 200, (path, response.status_code, response.text[:200])
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers

@@ -89,3 +89,28 @@ def test_a_version_named_as_a_site_file_is_refused_and_openapi_says_so(server, n
     assert_error(server.admin("POST", f"{API}/releases", json=release(version=name)), 400, "invalid_request", "version")
     document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
     assert not re.match(document["components"]["schemas"]["Version"]["pattern"], name), name
+
+
+@pytest.mark.parametrize("first,second", [
+    ("caf\u00e9", "cafe\u0301"),  # é as one scalar, then as e + combining acute
+    ("cafe\u0301", "caf\u00e9"),
+    ("\u212a", "K"),  # KELVIN SIGN is canonically K
+])
+def test_a_canonically_equivalent_version_is_the_same_version(server, first, second):
+    """Two spellings of one version (Unicode canonical equivalence) are one version: the second is the
+    conflict a repeated version is, so each release stays reachable at its own URL."""
+    n = unique()
+    created = server.admin("POST", f"{API}/releases", json={"component": "cli", "version": f"0.0.{n}-{first}", "status": "draft"})
+    assert created.status_code == 201, created.text
+    again = server.admin("POST", f"{API}/releases", json={"component": "cli", "version": f"0.0.{n}-{second}", "status": "draft"})
+    assert_error(again, 409, "conflict")
+    found = server.admin("GET", f"{API}/components/cli/releases/0.0.{n}-{first}")
+    assert found.status_code == 200 and found.json()["id"] == created.json()["id"], found.text
+
+
+def test_a_canonically_equivalent_group_version_is_the_same_group(server):
+    n = unique()
+    group = {"title": "t", "published_at": "2026-01-01T00:00:00Z", "members": {}}
+    created = server.admin("POST", f"{API}/groups", json={**group, "version": f"g{n}-caf\u00e9"})
+    assert created.status_code == 201, created.text
+    assert_error(server.admin("POST", f"{API}/groups", json={**group, "version": f"g{n}-cafe\u0301"}), 409, "conflict")

@@ -163,14 +163,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            // An interim answer (100 Continue) comes before the request's own.
+            // An interim answer (100 Continue) comes before the request's own and is sent as it is.
             if head.status.code >= 200 {
                 answeringHead = heads.isEmpty ? false : heads.removeFirst()
                 answering = true
+                if closeWhenAnswered && unanswered <= 1 { head.headers.replaceOrAdd(name: "connection", value: "close") }
+                // Without a length the encoder would frame the (absent) body as chunked and end it with a chunk.
+                if answeringHead && !head.headers.contains(name: "content-length") { head.headers.add(name: "content-length", value: "0") }
             }
-            if closeWhenAnswered && unanswered <= 1 && head.status.code >= 200 { head.headers.replaceOrAdd(name: "connection", value: "close") }
-            // Without a length the encoder would frame the (absent) body as chunked and end it with a chunk.
-            if answeringHead && !head.headers.contains(name: "content-length") { head.headers.add(name: "content-length", value: "0") }
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .body where answeringHead:
             promise?.succeed()

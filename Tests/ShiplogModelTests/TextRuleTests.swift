@@ -68,6 +68,9 @@ struct NameField: Sendable, CustomTestStringConvertible {
 
     @Test func theWriterEscapesBidiAndC1Controls() {
         #expect(JSONWriter.quoted("a\u{202E}b\u{2066}c\u{85}d\u{7F}e\u{2028}é©") == #""a\u202eb\u2066c\u0085d\u007fe\u2028é©""#)
+        // Other characters that start with the byte C2 are written as they are.
+        #expect(JSONWriter.quoted("\u{A0}©°«\u{9F}") == "\"\u{A0}©°«\\u009f\"")
+        #expect(JSONWriter.quoted("\u{A0}©°«") == "\"\u{A0}©°«\"")
     }
 
     @Test(arguments: NameField.all)

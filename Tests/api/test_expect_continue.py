@@ -157,3 +157,20 @@ def test_curl_posting_a_large_release_does_not_wait_for_the_continue(served, sto
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["version"] == json.loads(body)["version"]
     assert time.monotonic() - start < 10
+
+
+def test_the_continue_after_a_head_answer_carries_no_length(served, store):
+    """A 1xx has no content (RFC 9110 §8.6): the Content-Length a HEAD answer gets is not added to
+    the 100 of the next request on the connection."""
+    body = release_body()
+    with connect(served) as connection:
+        reader = Reader(connection)
+        connection.sendall(b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers = reader.head()
+        assert status == 200 and "content-length" in headers
+        connection.sendall(post(store, body))
+        assert reader.wait(5), "no 100 Continue within 5 s"
+        status, headers = reader.head()
+        assert status == 100 and headers == {}, headers
+        connection.sendall(body)
+        assert reader.answer()[0] == 201

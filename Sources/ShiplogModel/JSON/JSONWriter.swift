@@ -68,8 +68,7 @@ public enum JSONWriter {
     private static func appendString(_ string: String, to output: inout String) {
         output += "\""
         let utf8 = string.utf8
-        // 0x7F is DEL, 0xC2 leads C1 controls, 0xE2 the line separators and bidi controls.
-        guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else {
+        guard utf8.withContiguousStorageIfAvailable(needsEscaping) ?? Array(utf8).withUnsafeBufferPointer(needsEscaping) else {
             output += string
             output += "\""
             return
@@ -97,6 +96,18 @@ public enum JSONWriter {
         }
         output += string[start..<string.endIndex]
         output += "\""
+    }
+
+    /// Whether UTF-8 `bytes` hold a character to escape: a byte below 0x20, `"`, `\`, DEL, a C1
+    /// control (C2 80–C2 9F; other characters that start with C2, such as a no-break space, need
+    /// nothing), or a character starting with E2, as the line separators and bidi controls do.
+    private static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 || (previous == 0xC2 && byte <= 0x9F) { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Written as `\uXXXX`: C0 and C1 controls and DEL, which a terminal may act on; the line

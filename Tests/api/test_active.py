@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     PAGE,
     VERSION,
@@ -17,11 +17,8 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     Store,
     assert_error,
     cli,
-    fresh,
     new_db,
     release_path,
-    server,
-    store,
     unique,
     wait_for,
 )

@@ -12,16 +12,13 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     DATA,
     DATA_FILE,
     PAGE,
     assert_page_error,
     cli,
-    fresh,
-    server,
-    store,
 )
 from test_deployments import deploy
 

@@ -4,7 +4,7 @@
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     CALLERS,
     DATA,
@@ -12,10 +12,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     admin_op,
     assert_error,
     listing,
-    pristine,
     scratch_release,
-    server,
-    store,
     write_op,
 )
 from test_ids import DEPLOYMENTS, TIMESTAMP, assert_created, by_id, deploy, new_environment

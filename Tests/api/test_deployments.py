@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     BAD_LISTING_QUERIES,
     STORE_FIELDS,
@@ -23,17 +23,12 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     assert_auth_error,
     assert_error,
     assert_json_error_bytes,
-    fresh,
-    healthy,
     listing,
-    pristine,
     raw_request,
     release_path,
     request_as,
     scratch_release,
     send_bytes,
-    server,
-    store,
     unique,
     walk_pages,
     write_op,

@@ -10,13 +10,10 @@ import re
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     PAGE,
     VERSION,
-    fresh,
-    server,
-    store,
     unique,
 )
 

@@ -11,13 +11,10 @@ import http.client
 import pytest
 
 import test_subscriptions as subscriptions
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     VERSION,
     assert_page_error,
-    limited,
-    server,
-    store,
 )
 
 MEDIA = "releasepage.v1"

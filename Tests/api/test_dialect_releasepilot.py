@@ -9,12 +9,9 @@ import itertools
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     CALLERS,
-    limited,
-    server,
-    store,
 )
 
 BASE = "/releasepilot/api/v1/projects/nimbus"

@@ -8,18 +8,15 @@ import urllib.parse
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     CALLERS,
     DATA,
     DRAFT_GET,
     PUBLIC_GET,
     assert_error,
-    pristine,
     release_path,
     scratch_release,
-    server,
-    store,
     unique,
     write_op,
 )

@@ -7,17 +7,13 @@ keys, servers and helpers are those of `test_api.py` (the fixtures are re-export
 """
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     plain,
     DATA,
     assert_error,
-    fresh,
-    pristine,
     release_path,
     scratch_release,
-    server,
-    store,
     unique,
 )
 

@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     DATA,
     PAGE,
@@ -20,9 +20,7 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     assert_error,
     cli,
     release_path,
-    server,
     stop_after,
-    store,
 )
 from prometheus_text import TOKEN, Metrics, eventually, scrape
 

@@ -7,14 +7,12 @@ The lists are checked in test_lists_sites.py. Stores, keys and servers are those
 """
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     assert_auth_error,
     assert_error,
     release_path,
     scratch_release,
-    server,
-    store,
     unique,
 )
 

@@ -25,7 +25,7 @@ import pytest
 import requests
 import requests.adapters
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     CALLERS,
     PAGE,
@@ -33,11 +33,8 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     Store,
     assert_error,
     assert_page_error,
-    healthy,
     raw_request,
     send_bytes,
-    server,
-    store,
     unique,
     wait_for,
 )

@@ -8,12 +8,10 @@ import re
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     ROOT,
     assert_error,
-    server,
-    store,
     unique,
 )
 

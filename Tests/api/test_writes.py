@@ -11,7 +11,7 @@ import uuid
 
 import requests
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
+from test_api import (
     API,
     VERSION,
     Server,
@@ -20,8 +20,6 @@ from test_api import (  # noqa: F401  (fixtures are used by name)
     cli,
     release_path,
     scratch_release,
-    server,
-    store,
     unique,
 )
 

@@ -1,7 +1,7 @@
 """Environments, deployments, rollbacks and customer sites through the real `shiplog serve`
 (SPEC §6): every route, status and error shape, the auth matrix, the rollback rules and hostile
 inputs. Stores, keys, servers and helpers are those of `test_api.py`; this module gets servers
-of its own (the fixtures are re-exported here), so its changes never meet that module's.
+of its own (conftest.py's fixtures are a module's own), so its changes never meet that module's.
 
     python3 -m pytest -q Tests/api/test_deployments.py
 """

@@ -1,7 +1,7 @@
 """Lists and customer sites through the real `shiplog serve` (SPEC §6.1): every list answers
 `{items, next_cursor, has_more, total}`, refuses query parameters it does not know and takes
 `limit` 1–200 (default 50); customer sites can be created, read, renamed and deleted. Stores,
-keys, servers and helpers are those of `test_api.py` (the fixtures are re-exported here).
+keys, servers and helpers are those of `test_api.py` (the fixtures, of conftest.py).
 
     python3 -m pytest -q Tests/api/test_lists_sites.py
 """

@@ -10,17 +10,7 @@ import json
 import pytest
 
 from test_api import (
-    API,
-    PAGE,
-    VERSION,
-    Server,
-    Store,
-    assert_error,
-    cli,
-    new_db,
-    release_path,
-    unique,
-    wait_for,
+    API, PAGE, VERSION, Server, Store, assert_error, cli, new_db, release_path, unique, wait_for,
 )
 
 

@@ -5,15 +5,7 @@
 import pytest
 
 from test_api import (
-    API,
-    CALLERS,
-    DATA,
-    PUBLIC_GET,
-    admin_op,
-    assert_error,
-    listing,
-    scratch_release,
-    write_op,
+    API, CALLERS, DATA, PUBLIC_GET, admin_op, assert_error, listing, scratch_release, write_op,
 )
 from test_ids import DEPLOYMENTS, TIMESTAMP, assert_created, by_id, deploy, new_environment
 

@@ -11,27 +11,9 @@ import urllib.parse
 import pytest
 
 from test_api import (
-    API,
-    BAD_LISTING_QUERIES,
-    STORE_FIELDS,
-    plain,
-    CALLERS,
-    DATA,
-    ERROR_CODES,
-    PUBLIC_GET,
-    admin_op,
-    assert_auth_error,
-    assert_error,
-    assert_json_error_bytes,
-    listing,
-    raw_request,
-    release_path,
-    request_as,
-    scratch_release,
-    send_bytes,
-    unique,
-    walk_pages,
-    write_op,
+    API, BAD_LISTING_QUERIES, STORE_FIELDS, plain, CALLERS, DATA, ERROR_CODES, PUBLIC_GET, admin_op,
+    assert_auth_error, assert_error, assert_json_error_bytes, listing, raw_request, release_path,
+    request_as, scratch_release, send_bytes, unique, walk_pages, write_op,
 )
 
 ENVIRONMENTS = f"{API}/environments"

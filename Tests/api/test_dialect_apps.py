@@ -10,12 +10,7 @@ import re
 
 import pytest
 
-from test_api import (
-    API,
-    PAGE,
-    VERSION,
-    unique,
-)
+from test_api import API, PAGE, VERSION, unique
 
 ORG = "acme"
 BASE = f"/apps/v1/orgs/{ORG}/workspaces/{PAGE}/apps"

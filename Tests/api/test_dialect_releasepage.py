@@ -11,11 +11,7 @@ import http.client
 import pytest
 
 import test_subscriptions as subscriptions
-from test_api import (
-    API,
-    VERSION,
-    assert_page_error,
-)
+from test_api import API, VERSION, assert_page_error
 
 MEDIA = "releasepage.v1"
 KEY_INVALID = {

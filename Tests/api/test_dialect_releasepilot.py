@@ -9,10 +9,7 @@ import itertools
 
 import pytest
 
-from test_api import (
-    API,
-    CALLERS,
-)
+from test_api import API, CALLERS
 
 BASE = "/releasepilot/api/v1/projects/nimbus"
 SECRET = "/releasepilot/api/v1/projects/secret"

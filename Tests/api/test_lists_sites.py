@@ -7,15 +7,7 @@ keys, servers and helpers are those of `test_api.py` (the fixtures, of conftest.
 """
 import pytest
 
-from test_api import (
-    API,
-    plain,
-    DATA,
-    assert_error,
-    release_path,
-    scratch_release,
-    unique,
-)
+from test_api import API, plain, DATA, assert_error, release_path, scratch_release, unique
 
 SITES = f"{API}/sites"
 

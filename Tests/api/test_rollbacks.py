@@ -7,7 +7,10 @@ the next read (the server puts them into its in-memory page in place, without a 
 import pytest
 
 from test_api import assert_error, unique
-from test_deployments import ENVIRONMENTS, deploy, deployments, deployments_path, environment_path, environment_with, new_environment, rollback
+from test_deployments import (
+    ENVIRONMENTS, deploy, deployments, deployments_path, environment_path, environment_with,
+    new_environment, rollback,
+)
 
 
 def statuses(server, name):

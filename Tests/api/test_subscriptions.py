@@ -26,16 +26,7 @@ import requests
 import requests.adapters
 
 from test_api import (
-    API,
-    CALLERS,
-    PAGE,
-    Server,
-    Store,
-    assert_error,
-    assert_page_error,
-    raw_request,
-    send_bytes,
-    unique,
+    API, CALLERS, PAGE, Server, Store, assert_error, assert_page_error, raw_request, send_bytes, unique,
     wait_for,
 )
 

@@ -245,13 +245,7 @@ final class MailDelivery: Service, Sendable {
     /// The host of a link base, as the right side of a Message-ID: a name, an IPv4 address, or an
     /// IPv6 address as the domain literal `[::1]` (RFC 5322 §3.6.4), brackets and all.
     static func host(_ url: String) -> String {
-        guard let start = url.range(of: "://") else { return "localhost" }
-        let authority = url[start.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let afterUser = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
-        if afterUser.hasPrefix("["), let end = afterUser.firstIndex(of: "]") {
-            return String(afterUser[...end])
-        }
-        let host = afterUser.prefix { $0 != ":" }
-        return host.isEmpty ? "localhost" : String(host)
+        guard let host = URLAuthority(url: url)?.host, !host.isEmpty else { return "localhost" }
+        return String(host)
     }
 }

@@ -101,10 +101,9 @@ public enum Rules {
         } else {
             return message()
         }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostname = host.split(separator: "@").last ?? ""
-        guard !hostname.isEmpty, !hostname.hasPrefix(":") else { return message() }
-        if let problem = hostAndPortProblem(hostname) { return message() + " (\(problem))" }
+        let authority = URLAuthority(afterScheme: rest)
+        guard !authority.host.isEmpty, !authority.host.hasPrefix(":") else { return message() }
+        if let problem = hostAndPortProblem(authority) { return message() + " (\(problem))" }
         let refused = { (scalar: Unicode.Scalar) in
             scalar.value <= 0x20 || scalar.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains(scalar)
                 || (scalar.value >= 0x80 && scalar.properties.isWhitespace)
@@ -122,23 +121,17 @@ public enum Rules {
 
     /// What is wrong with the `host[:port]` of a URL: a port that is not a number up to 65535, or an
     /// IPv6 literal that is not closed or holds more than hex digits, `:` and `.`. Nil when fine.
-    private static func hostAndPortProblem(_ authority: Substring) -> String? {
-        let port: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return "its IPv6 address has no closing ]" }
-            let address = authority[authority.index(after: authority.startIndex)..<close]
+    private static func hostAndPortProblem(_ authority: URLAuthority) -> String? {
+        if authority.host.hasPrefix("[") {
+            guard authority.host.hasSuffix("]") else { return "its IPv6 address has no closing ]" }
+            let address = authority.host.dropFirst().dropLast()
             guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
                 return "\(address) is not an IPv6 address"
             }
-            let rest = authority[authority.index(after: close)...]
-            if rest.isEmpty { return nil }
-            guard rest.hasPrefix(":") else { return "only a :port may follow the IPv6 address" }
-            port = rest.dropFirst()
-        } else if let colon = authority.lastIndex(of: ":") {
-            port = authority[authority.index(after: colon)...]
-        } else {
-            return nil
         }
+        if authority.afterHost.isEmpty { return nil }
+        guard authority.afterHost.hasPrefix(":") else { return "only a :port may follow the IPv6 address" }
+        let port = authority.afterHost.dropFirst()
         guard port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), Int(port).map({ $0 <= 65535 }) ?? port.isEmpty else {
             return "the port \(JSONWriter.quoted(String(port))) is not a number from 0 to 65535"
         }

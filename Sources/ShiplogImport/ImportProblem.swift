@@ -16,6 +16,12 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A problem `shiplog check` finds in what an importer made: a fault of the importer, placed as
+    /// `check` places it (`FILE: JSON.PATH: message`, SPEC §1).
+    init(fault problem: DataProblem) {
+        self.init(location: problem.place, message: problem.explanation + " (an importer fault)")
+    }
+
     public var description: String { "\(location): \(message)" }
 }
 
@@ -57,7 +63,7 @@ public struct ImportResult: Sendable {
             _ = try DataLoader.load([DataSource(name: "converted data", bytes: Array(text.utf8))])
         } catch {
             throw ImportError(
-                problems: error.problems.map { ImportProblem(location: "\($0.file): \($0.location)", message: $0.message + " (an importer fault)") },
+                problems: error.problems.map(ImportProblem.init(fault:)),
                 warnings: warnings
             )
         }

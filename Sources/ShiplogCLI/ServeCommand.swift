@@ -166,17 +166,23 @@ struct ServeCommand: AsyncParsableCommand {
     /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the
     /// store is opened, like every other bad option.
     private func validateMail() throws {
-        if let smtp {
-            let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-            do {
-                _ = try SMTPConfiguration(url: smtp, password: password)
-            } catch {
-                let source = password == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
-                throw ValidationError("--smtp: \(error.message)\(source)")
-            }
-        }
+        _ = try mailConfiguration()
         if let mailFrom {
             do { _ = try MailAddress(mailbox: mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
+        }
+    }
+
+    /// Where mail goes (`--smtp`, its password from SHIPLOG_SMTP_PASSWORD), who it comes from and where
+    /// its links point; nil without `--smtp`. The password may stay out of the command line (and so
+    /// out of `ps`); only this layer reads the environment.
+    func mailConfiguration() throws -> MailConfiguration? {
+        guard let smtp else { return nil }
+        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            return MailConfiguration(smtp: try SMTPConfiguration(url: smtp, password: password), from: mailFrom ?? "", publicURL: publicURL)
+        } catch {
+            let source = password == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
+            throw ValidationError("--smtp: \(error.message)\(source)")
         }
     }
 
@@ -214,9 +220,7 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
-        // The password may stay out of the command line (and so out of `ps`); only this layer reads the environment.
-        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        let mail = smtp.map { MailConfiguration(smtpURL: $0, password: password, from: mailFrom ?? "", publicURL: publicURL) }
+        let mail = try mailConfiguration()
         let configuration = ServerConfiguration(
             host: host,
             port: port,

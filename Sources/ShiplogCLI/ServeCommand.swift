@@ -144,23 +144,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if smtp != nil && mailFrom == nil { throw ValidationError("--smtp needs --mail-from ADDRESS") }
         try validateMail()
-        if let publicURL, let problem = Self.publicURLProblem(publicURL) { throw ValidationError("--public-url \(problem)") }
+        if let publicURL, let problem = Self.publicURLProblem(publicURL) { throw ValidationError("--public-url: \(problem)") }
         _ = try givenMetricsToken()
     }
 
     /// What is wrong with a `--public-url`, which every mail link and each Message-ID are made of:
-    /// it must be an http(s) URL with a host, in printable ASCII (a header cannot carry more), with
-    /// no query or fragment (links append their own).
+    /// a base URL as every other one shiplog takes (links append their paths), in printable ASCII
+    /// (a header cannot carry more).
     static func publicURLProblem(_ url: String) -> String? {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return "must be an http:// or https:// URL" }
+        if let problem = Rules.baseURLProblem(url, appended: "the paths of mail links") { return problem }
         guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return "must be printable ASCII without spaces (an internationalised domain in its xn-- form, other characters percent-encoded)"
+            return "\(JSONWriter.quoted(url)) is not printable ASCII, which mail headers need: "
+                + "write an internationalised domain in its xn-- form, other characters percent-encoded"
         }
-        guard !url.contains("?"), !url.contains("#") else { return "must have no query or fragment" }
-        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
-        guard !authority.isEmpty, !authority.hasPrefix(":"), !authority.hasPrefix("@") else { return "needs a host" }
-        // A port above 65535 or an unclosed IPv6 bracket: the rule of every other URL shiplog takes.
-        return Rules.urlProblem(url).map { "must be a URL links can point to: \($0)" }
+        return nil
     }
 
     /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the

@@ -93,7 +93,9 @@ public struct ImportTarget: Sendable {
         if let repo, !isRepository(repo) {
             problems.append(ImportProblem(location: "--repo", message: "\(JSONWriter.quoted(repo)) is not OWNER/NAME"))
         }
-        if let url, let problem = Rules.urlProblem(url) ?? Self.baseProblem(url) {
+        // Relative links are made absolute by appending `/blob/HEAD/…` to the URL: after a query or
+        // fragment that would point every link at the repository's own page.
+        if let url, let problem = Rules.baseURLProblem(url, appended: "relative links") {
             problems.append(ImportProblem(location: "--url", message: problem))
         }
         let id = pageID ?? slug
@@ -111,14 +113,6 @@ public struct ImportTarget: Sendable {
                 component: Component(slug: slug, name: repo == nil ? nil : name, repo: repo, url: componentURL)
             )
         )
-    }
-
-    /// Relative links are made absolute by appending `/blob/HEAD/…` to the URL: after a query or
-    /// fragment that would point every link at the repository's own page.
-    static func baseProblem(_ url: String) -> String? {
-        guard url.contains("?") || url.contains("#") else { return nil }
-        let quoted = JSONWriter.quoted(url)
-        return "\(quoted) has a query or fragment, but relative links are appended to it; give the repository's address alone"
     }
 
     /// `OWNER/NAME` with GitHub's characters.

@@ -163,7 +163,7 @@ struct WebhookRoutes: Sendable {
                 causes.append(.init(field: field, error: "must not be empty"))
             } else if let choices = setting.choices, !choices.contains(text) {
                 causes.append(.init(field: field, error: "expected one of \(choices.joined(separator: ", "))"))
-            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) ?? Self.baseURLProblem(text) {
+            } else if setting.name == "base_url", let problem = Rules.baseURLProblem(text, appended: "the service's API paths") {
                 causes.append(.init(field: field, error: problem))
             } else {
                 settings[setting.name] = text
@@ -176,12 +176,6 @@ struct WebhookRoutes: Sendable {
             causes.append(.init(field: problem.field, error: problem.error))
         }
         return settings
-    }
-
-    /// Why `base_url` (a valid URL) cannot take the service's API path after it: a query or fragment would hold the path.
-    static func baseURLProblem(_ text: String) -> String? {
-        guard text.contains("?") || text.contains("#") else { return nil }
-        return "must be the service's address without a query or fragment (its API path is appended to it)"
     }
 
     /// The URL as answers show it: a password it holds (sent as basic authentication) is a secret, shown as `***`.

@@ -76,13 +76,14 @@ public enum Rules {
         "index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml", "badge.svg", "badge.json",
     ]
 
-    /// The address the site's (or the server's) paths are appended to (`page.base_url`,
-    /// `page.server_url`): a URL of ``urlProblem(_:)`` without a query or fragment, which would end
-    /// up in the middle of every link (`https://x.example/?a=1/feed.json`).
-    public static func baseURLProblem(_ url: String) -> String? {
+    /// An address that `paths` are appended to (the site's paths to `page.base_url`, the API's to
+    /// `--server`, mail links' to `serve --public-url` …): a URL of ``urlProblem(_:)`` without a query
+    /// or fragment, which would end up in the middle of every link (`https://x.example/?a=1/feed.json`).
+    /// The message names what is appended; callers add which flag or field holds the URL.
+    public static func baseURLProblem(_ url: String, appended paths: String) -> String? {
         if let problem = urlProblem(url) { return problem }
         guard url.contains("?") || url.contains("#") else { return nil }
-        return "\(JSONWriter.quoted(url)) is not a base URL: the site's paths are appended to it, so it has no query (?…) or fragment (#…)"
+        return "\(JSONWriter.quoted(url)) is not a base URL: \(paths) are appended to it, so it has no query (?…) or fragment (#…)"
     }
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.

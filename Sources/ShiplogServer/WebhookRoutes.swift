@@ -5,15 +5,13 @@ import ShiplogModel
 import ShiplogStore
 
 /// Webhooks under `/api/v1/pages/{page}/webhooks` (SPEC §6): admin keys only; secrets are taken, never shown.
-struct WebhookRoutes: Sendable {
+struct WebhookRoutes: PageGroupRoutes {
     let snapshots: Snapshots
     /// `serve --allow-private-webhooks`: URLs of loopback, private and metadata addresses are taken too.
     let allowPrivateAddresses: Bool
 
-    var store: any Store { snapshots.store }
-
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: WriteQueryMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
         pages.get("webhooks/:webhook") { request, context in try await show(request, context) }
@@ -21,9 +19,7 @@ struct WebhookRoutes: Sendable {
     }
 
     private func admin(_ context: ShiplogContext) throws(APIError) -> String {
-        let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
-        try access.require(.admin)
-        return access.page.data.page.id
+        try access(context, requiring: .admin).page.data.page.id
     }
 
     private func call<T>(_ body: () async throws(StoreError) -> T) async throws(APIError) -> T {

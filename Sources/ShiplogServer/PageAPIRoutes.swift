@@ -1,4 +1,5 @@
 import Hummingbird
+import ShiplogModel
 import ShiplogStore
 
 /// What every route group under `/api/v1/pages/{page}` shares: the snapshots, the group itself and
@@ -42,6 +43,14 @@ extension PageGroupRoutes {
 }
 
 extension PageAPIRoutes {
+    /// A `GET` of one thing of the page (the page, a release, a deployment …): no query parameter is
+    /// known, and the answer is `thing` as this caller may see it.
+    func show(_ request: Request, _ context: ShiplogContext, _ thing: (Access) throws -> JSONValue) throws -> Response {
+        let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
+        return JSONResponse.make(try thing(access))
+    }
+
     /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is
     /// answered as committed whatever happens to the in-memory copy (SPEC §6.1).
     @discardableResult

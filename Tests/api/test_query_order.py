@@ -1,13 +1,13 @@
 """On an admin-only write, the key is judged for the route's own scope before its query parameters:
 a `write` key sending an unknown query parameter gets the route's 403, as without the parameter,
 not the query's 400 (SPEC §6: a key of too small a scope → 403; §6.1: unknown parameters → 400).
-Stores, keys and servers are those of `test_api.py`.
+Stores, keys and servers are the fixtures of conftest.py.
 
     python3 -m pytest -q Tests/api/test_query_order.py
 """
 import pytest
 
-from test_api import API, assert_auth_error, assert_error, server, store  # noqa: F401  (fixtures are used by name)
+from test_api import API, assert_auth_error, assert_error
 
 # Writes only an admin key may make: name → (method, path, body).
 ADMIN_WRITES = {

@@ -49,7 +49,9 @@ struct BuildCommand: AsyncParsableCommand {
         if db != nil && !input.data.isEmpty { throw ValidationError("Give either --data files or --db, not both.") }
         if db == nil && input.data.isEmpty { throw ValidationError("Give at least one --data FILE, or --db.") }
         if db == nil && page != nil { throw ValidationError("--page goes with --db.") }
-        if let serverURL, let problem = Rules.baseURLProblem(serverURL) { throw ValidationError("--server-url: \(problem)") }
+        if let serverURL, let problem = Rules.baseURLProblem(serverURL, appended: "the server's paths") {
+            throw ValidationError("--server-url: \(problem)")
+        }
     }
 
     func run() async throws {

@@ -144,39 +144,42 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if smtp != nil && mailFrom == nil { throw ValidationError("--smtp needs --mail-from ADDRESS") }
         try validateMail()
-        if let publicURL, let problem = Self.publicURLProblem(publicURL) { throw ValidationError("--public-url \(problem)") }
+        if let publicURL, let problem = Self.publicURLProblem(publicURL) { throw ValidationError("--public-url: \(problem)") }
         _ = try givenMetricsToken()
     }
 
     /// What is wrong with a `--public-url`, which every mail link and each Message-ID are made of:
-    /// it must be an http(s) URL with a host, in printable ASCII (a header cannot carry more), with
-    /// no query or fragment (links append their own).
+    /// a base URL as every other one shiplog takes (links append their paths), in printable ASCII
+    /// (a header cannot carry more).
     static func publicURLProblem(_ url: String) -> String? {
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return "must be an http:// or https:// URL" }
+        if let problem = Rules.baseURLProblem(url, appended: "the paths of mail links") { return problem }
         guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return "must be printable ASCII without spaces (an internationalised domain in its xn-- form, other characters percent-encoded)"
+            return "\(JSONWriter.quoted(url)) is not printable ASCII, which mail headers need: "
+                + "write an internationalised domain in its xn-- form, other characters percent-encoded"
         }
-        guard !url.contains("?"), !url.contains("#") else { return "must have no query or fragment" }
-        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
-        guard !authority.isEmpty, !authority.hasPrefix(":"), !authority.hasPrefix("@") else { return "needs a host" }
-        // A port above 65535 or an unclosed IPv6 bracket: the rule of every other URL shiplog takes.
-        return Rules.urlProblem(url).map { "must be a URL links can point to: \($0)" }
+        return nil
     }
 
     /// A mail setup that cannot work is a usage error (exit 64) naming its flag, found before the
     /// store is opened, like every other bad option.
     private func validateMail() throws {
-        if let smtp {
-            let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-            do {
-                _ = try SMTPConfiguration(url: smtp, password: password)
-            } catch {
-                let source = password == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
-                throw ValidationError("--smtp: \(error.message)\(source)")
-            }
-        }
+        _ = try mailConfiguration()
         if let mailFrom {
             do { _ = try MailAddress(mailbox: mailFrom) } catch { throw ValidationError("--mail-from: \(error.message)") }
+        }
+    }
+
+    /// Where mail goes (`--smtp`, its password from SHIPLOG_SMTP_PASSWORD), who it comes from and where
+    /// its links point; nil without `--smtp`. The password may stay out of the command line (and so
+    /// out of `ps`); only this layer reads the environment.
+    func mailConfiguration() throws -> MailConfiguration? {
+        guard let smtp else { return nil }
+        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            return MailConfiguration(smtp: try SMTPConfiguration(url: smtp, password: password), from: mailFrom ?? "", publicURL: publicURL)
+        } catch {
+            let source = password == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
+            throw ValidationError("--smtp: \(error.message)\(source)")
         }
     }
 
@@ -214,9 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
                 options: SiteOptions(output: site, templates: try SharedFiles.templates(), templateOverrides: templates)
             )
         }
-        // The password may stay out of the command line (and so out of `ps`); only this layer reads the environment.
-        let password = ProcessInfo.processInfo.environment["SHIPLOG_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        let mail = smtp.map { MailConfiguration(smtpURL: $0, password: password, from: mailFrom ?? "", publicURL: publicURL) }
+        let mail = try mailConfiguration()
         let configuration = ServerConfiguration(
             host: host,
             port: port,

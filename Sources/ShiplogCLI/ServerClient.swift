@@ -37,10 +37,13 @@ struct ServerOptions: ParsableArguments {
         guard let retries = retries.value, (0...100).contains(retries) else { throw ValidationError("--retries must be from 0 to 100") }
         guard let timeout = timeout.value, timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
         if let server, !Self.isHTTP(server) { throw ValidationError("--server must be an http:// or https:// URL") }
-        if let server, let problem = Rules.baseURLProblem(server) { throw ValidationError("--server: \(problem)") }
+        if let server, let problem = Rules.baseURLProblem(server, appended: Self.appended) { throw ValidationError("--server: \(problem)") }
         guard let page else { throw ValidationError("Missing expected argument '--page <id>'") }
         if Rules.slugProblem(page) != nil { throw ValidationError("--page must be a page id such as acme") }
     }
+
+    /// What the client appends to the server's address, for the base URL rule's message.
+    static let appended = "the API's paths"
 
     static func isHTTP(_ url: String) -> Bool {
         let lower = url.lowercased()
@@ -60,7 +63,7 @@ struct ServerOptions: ParsableArguments {
         }
         // The API's paths are appended to it: a query, a fragment or a port out of range would
         // send every request somewhere else ("no such route") instead of naming the mistake.
-        if let problem = Rules.baseURLProblem(server) {
+        if let problem = Rules.baseURLProblem(server, appended: Self.appended) {
             Console.error("shiplog: SHIPLOG_SERVER: \(problem)")
             throw ExitStatus.usage
         }

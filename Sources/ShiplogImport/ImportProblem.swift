@@ -16,6 +16,12 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A problem `shiplog check` finds in what an importer made: a fault of the importer, placed as
+    /// `check` places it (`FILE: JSON.PATH: message`, SPEC §1).
+    init(fault problem: DataProblem) {
+        self.init(location: problem.place, message: problem.explanation + " (an importer fault)")
+    }
+
     public var description: String { "\(location): \(message)" }
 }
 
@@ -57,7 +63,7 @@ public struct ImportResult: Sendable {
             _ = try DataLoader.load([DataSource(name: "converted data", bytes: Array(text.utf8))])
         } catch {
             throw ImportError(
-                problems: error.problems.map { ImportProblem(location: "\($0.file): \($0.location)", message: $0.message + " (an importer fault)") },
+                problems: error.problems.map(ImportProblem.init(fault:)),
                 warnings: warnings
             )
         }
@@ -87,7 +93,9 @@ public struct ImportTarget: Sendable {
         if let repo, !isRepository(repo) {
             problems.append(ImportProblem(location: "--repo", message: "\(JSONWriter.quoted(repo)) is not OWNER/NAME"))
         }
-        if let url, let problem = Rules.urlProblem(url) ?? Self.baseProblem(url) {
+        // Relative links are made absolute by appending `/blob/HEAD/…` to the URL: after a query or
+        // fragment that would point every link at the repository's own page.
+        if let url, let problem = Rules.baseURLProblem(url, appended: "relative links") {
             problems.append(ImportProblem(location: "--url", message: problem))
         }
         let id = pageID ?? slug
@@ -105,14 +113,6 @@ public struct ImportTarget: Sendable {
                 component: Component(slug: slug, name: repo == nil ? nil : name, repo: repo, url: componentURL)
             )
         )
-    }
-
-    /// Relative links are made absolute by appending `/blob/HEAD/…` to the URL: after a query or
-    /// fragment that would point every link at the repository's own page.
-    static func baseProblem(_ url: String) -> String? {
-        guard url.contains("?") || url.contains("#") else { return nil }
-        let quoted = JSONWriter.quoted(url)
-        return "\(quoted) has a query or fragment, but relative links are appended to it; give the repository's address alone"
     }
 
     /// `OWNER/NAME` with GitHub's characters.

@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogModel
 
 extension SMTPConfiguration {
     /// The query parameters ``init(url:)`` understands.
@@ -80,24 +81,17 @@ extension SMTPConfiguration {
     }
 
     private static func hostAndPort(_ text: Substring, _ invalid: (String) -> SMTPError) throws(SMTPError) -> (String, Int?) {
-        var host = text
-        var portText: Substring?
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw invalid("an IPv6 address lacks its closing ]") }
-            host = text[text.index(after: text.startIndex)..<close]
-            let after = text[text.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw invalid("expected :PORT after the IPv6 address") }
-                portText = after.dropFirst()
-            }
+        let authority = URLAuthority(afterScheme: text)
+        var host = authority.host
+        if !authority.afterHost.isEmpty, !authority.afterHost.hasPrefix(":") { throw invalid("expected :PORT after the IPv6 address") }
+        let portText = authority.afterHost.isEmpty ? nil : authority.afterHost.dropFirst()
+        if host.hasPrefix("[") {
+            guard host.hasSuffix("]") else { throw invalid("an IPv6 address lacks its closing ]") }
+            host = host.dropFirst().dropLast()
             guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
                 throw invalid("\(MailAddress.quoted(String(host))) is not an IPv6 address")
             }
         } else {
-            if let colon = text.firstIndex(of: ":") {
-                host = text[..<colon]
-                portText = text[text.index(after: colon)...]
-            }
             guard !host.isEmpty else { throw invalid("the host is missing") }
             guard host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }) else {
                 throw invalid("the host \(MailAddress.quoted(String(host))) may only hold letters, digits, '-', '_' and '.'")

@@ -46,7 +46,7 @@ final class ExpectContinue: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Whether `head` asks for `100 Continue`: HTTP/1.1 or later, with the `100-continue` expectation.
     static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
-        guard head.version.major == 1 ? head.version.minor >= 1 : head.version.major > 1 else { return false }
+        guard head.isHTTP11OrLater else { return false }
         return head.headers["expect"].contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "100-continue" }
     }
 }

@@ -29,7 +29,13 @@ final class HostHeaderCheck: ChannelInboundHandler, RemovableChannelHandler {
     static func problem(_ head: HTTPRequestHead) -> String? {
         let count = head.headers["host"].count
         if count > 1 { return "the request has more than one Host header" }
-        if count == 0, head.version.major == 1, head.version.minor >= 1 { return "an HTTP/1.1 request needs a Host header" }
+        if count == 0, head.isHTTP11OrLater { return "an HTTP/1.1 request needs a Host header" }
         return nil
     }
+}
+
+extension HTTPRequestHead {
+    /// Whether the request speaks HTTP/1.1 or later: the versions that need a `Host` (RFC 9112 §3.2)
+    /// and may expect `100 Continue` (RFC 9110 §10.1.1), which HTTP/1.0 does not.
+    var isHTTP11OrLater: Bool { version.major == 1 ? version.minor >= 1 : version.major > 1 }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import ShiplogMail
+public import ShiplogMail
 import ShiplogModel
 import ShiplogSite
 import ShiplogStore
@@ -36,20 +36,17 @@ protocol MailTransport: Sendable {
     func close() async
 }
 
-/// Where links in mail point and who mail comes from.
+/// Where mail goes, where links in mail point and who mail comes from.
 public struct MailConfiguration: Sendable {
-    /// The SMTP server, as `smtp://USER:PASS@HOST:PORT` or `smtps://…`.
-    public var smtpURL: String
-    /// The SMTP password when it is not in ``smtpURL`` (which then names only the user).
-    public var smtpPassword: String?
+    /// The SMTP server, read once from `smtp://USER:PASS@HOST:PORT` or `smtps://…` (``SMTPConfiguration/init(url:password:)``).
+    public var smtp: SMTPConfiguration
     /// The `From` address.
     public var from: String
     /// The server's own address as mail links show it (`https://api.acme.example/`); nil: the address it listens on.
     public var publicURL: String?
 
-    public init(smtpURL: String, password: String? = nil, from: String, publicURL: String?) {
-        self.smtpURL = smtpURL
-        self.smtpPassword = password
+    public init(smtp: SMTPConfiguration, from: String, publicURL: String?) {
+        self.smtp = smtp
         self.from = from
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
@@ -245,13 +242,7 @@ final class MailDelivery: Service, Sendable {
     /// The host of a link base, as the right side of a Message-ID: a name, an IPv4 address, or an
     /// IPv6 address as the domain literal `[::1]` (RFC 5322 §3.6.4), brackets and all.
     static func host(_ url: String) -> String {
-        guard let start = url.range(of: "://") else { return "localhost" }
-        let authority = url[start.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let afterUser = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
-        if afterUser.hasPrefix("["), let end = afterUser.firstIndex(of: "]") {
-            return String(afterUser[...end])
-        }
-        let host = afterUser.prefix { $0 != ":" }
-        return host.isEmpty ? "localhost" : String(host)
+        guard let host = URLAuthority(url: url)?.host, !host.isEmpty else { return "localhost" }
+        return String(host)
     }
 }

@@ -2,23 +2,28 @@ import Hummingbird
 import ShiplogModel
 import ShiplogStore
 
-/// What the route groups under `/api/v1/pages/{page}` share: the snapshots, the hook called after
-/// every committed change, the caller's access to the path's page, and writes answered as committed.
-protocol PageAPIRoutes: Sendable {
+/// What every route group under `/api/v1/pages/{page}` shares: the snapshots, the group itself and
+/// the caller's access to the path's page.
+protocol PageGroupRoutes: Sendable {
     var snapshots: Snapshots { get }
+}
+
+/// The route groups that change the page itself: the hook called after every committed change, and
+/// writes answered as committed.
+protocol PageAPIRoutes: PageGroupRoutes {
     /// Called after every committed change of a page (reload, site rebuild …); it never fails the write.
     var changed: @Sendable (String) async -> Void { get }
 }
 
-extension PageAPIRoutes {
+extension PageGroupRoutes {
     var store: any Store { snapshots.store }
 
     /// The routes under `/api/v1/pages/{page}`, each read from a fresh snapshot of the page; their
-    /// writes take no query parameter.
+    /// writes take no query parameter (``WriteQueryMiddleware``).
     func pageGroup(on router: Router<ShiplogContext>) -> RouterGroup<ShiplogContext> {
         router.group("api/v1/pages/:page")
             .add(middleware: FreshSnapshotMiddleware(snapshots: snapshots))
-            .add(middleware: WriteQueryMiddleware(snapshots: snapshots))
+            .add(middleware: WriteQueryMiddleware())
     }
 
     /// The caller's access to the page the path names.
@@ -27,13 +32,17 @@ extension PageAPIRoutes {
     }
 
     /// The caller's access to the page the path names, with a key of at least `scope` (401 without
-    /// one, 403 when it is too small).
+    /// one, 403 when it is too small); then a write's query parameters are refused (400), so that the
+    /// route's own answer to the key comes first (every write asks for its scope here).
     func access(_ context: ShiplogContext, requiring scope: KeyScope) throws(APIError) -> Access {
         let access = try access(context)
         try access.require(scope)
+        if let refused = context.refusedQuery { throw refused }
         return access
     }
+}
 
+extension PageAPIRoutes {
     /// A `GET` of one thing of the page (the page, a release, a deployment …): no query parameter is
     /// known, and the answer is `thing` as this caller may see it.
     func show(_ request: Request, _ context: ShiplogContext, _ thing: (Access) throws -> JSONValue) throws -> Response {

@@ -7,15 +7,11 @@ final class SMTPTransport: MailTransport {
     let from: MailAddress
 
     init(configuration: MailConfiguration, logger: Logger) throws {
+        sender = SMTPSender(configuration: configuration.smtp, logger: logger)
         do {
-            sender = SMTPSender(
-                configuration: try SMTPConfiguration(url: configuration.smtpURL, password: configuration.smtpPassword),
-                logger: logger
-            )
             from = try MailAddress(mailbox: configuration.from)
         } catch {
-            let source = configuration.smtpPassword == nil ? "" : " (the password given apart from the URL, by SHIPLOG_SMTP_PASSWORD)"
-            throw ConfigurationError(description: "--smtp/--mail-from: \(error)\(source)")
+            throw ConfigurationError(description: "--mail-from: \(error)")
         }
     }
 

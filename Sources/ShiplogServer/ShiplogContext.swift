@@ -8,6 +8,8 @@ struct ShiplogContext: RequestContext {
     /// IPv6 address (``ClientAddress/rateLimitKey(_:)``).
     let clientAddress: String
     var caller: Caller = .anonymous
+    /// The 400 a write's query parameters earn (``WriteQueryMiddleware``), thrown once the route judged the key.
+    var refusedQuery: APIError?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -5,15 +5,13 @@ import ShiplogModel
 import ShiplogStore
 
 /// Webhooks under `/api/v1/pages/{page}/webhooks` (SPEC §6): admin keys only; secrets are taken, never shown.
-struct WebhookRoutes: Sendable {
+struct WebhookRoutes: PageGroupRoutes {
     let snapshots: Snapshots
     /// `serve --allow-private-webhooks`: URLs of loopback, private and metadata addresses are taken too.
     let allowPrivateAddresses: Bool
 
-    var store: any Store { snapshots.store }
-
     func register(on router: Router<ShiplogContext>) {
-        let pages = router.group("api/v1/pages/:page").add(middleware: WriteQueryMiddleware(snapshots: snapshots))
+        let pages = pageGroup(on: router)
         pages.get("webhooks") { request, context in try await list(request, context) }
         pages.post("webhooks") { request, context in try await create(request, context) }
         pages.get("webhooks/:webhook") { request, context in try await show(request, context) }
@@ -21,9 +19,7 @@ struct WebhookRoutes: Sendable {
     }
 
     private func admin(_ context: ShiplogContext) throws(APIError) -> String {
-        let access = try context.caller.access(try RequestInput.page(context), in: snapshots)
-        try access.require(.admin)
-        return access.page.data.page.id
+        try access(context, requiring: .admin).page.data.page.id
     }
 
     private func call<T>(_ body: () async throws(StoreError) -> T) async throws(APIError) -> T {
@@ -163,7 +159,7 @@ struct WebhookRoutes: Sendable {
                 causes.append(.init(field: field, error: "must not be empty"))
             } else if let choices = setting.choices, !choices.contains(text) {
                 causes.append(.init(field: field, error: "expected one of \(choices.joined(separator: ", "))"))
-            } else if setting.name == "base_url", let problem = Rules.urlProblem(text) ?? Self.baseURLProblem(text) {
+            } else if setting.name == "base_url", let problem = Rules.baseURLProblem(text, appended: "the service's API paths") {
                 causes.append(.init(field: field, error: problem))
             } else {
                 settings[setting.name] = text
@@ -176,12 +172,6 @@ struct WebhookRoutes: Sendable {
             causes.append(.init(field: problem.field, error: problem.error))
         }
         return settings
-    }
-
-    /// Why `base_url` (a valid URL) cannot take the service's API path after it: a query or fragment would hold the path.
-    static func baseURLProblem(_ text: String) -> String? {
-        guard text.contains("?") || text.contains("#") else { return nil }
-        return "must be the service's address without a query or fragment (its API path is appended to it)"
     }
 
     /// The URL as answers show it: a password it holds (sent as basic authentication) is a secret, shown as `***`.

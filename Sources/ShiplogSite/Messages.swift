@@ -123,21 +123,43 @@ extension MessageRenderer {
         guard let baseURL = URL(string: base), baseURL.scheme != nil else { return html }
         var output = ""
         var rest = Substring(html)
-        while let match = rest.firstMatch(of: #/ (href|src)="([^"]*)"/#) {
-            output += rest[..<match.range.lowerBound]
-            output += " \(match.output.1)=\"\(absolute(String(match.output.2), baseURL))\""
-            rest = rest[match.range.upperBound...]
+        while let link = nextLink(in: rest) {
+            output += rest[..<link.range.lowerBound]
+            output += " \(link.name)=\"\(absolute(String(link.value), baseURL))\""
+            rest = rest[link.range.upperBound...]
         }
         return output + rest
+    }
+
+    /// The first ` href="…"` or ` src="…"` attribute of `html` that is closed: its range, name and value.
+    /// Read by hand (a regex literal would be compiled again for every mail).
+    private static func nextLink(in html: Substring) -> (range: Range<Substring.Index>, name: Substring, value: Substring)? {
+        var start = html.startIndex
+        while let space = html[start...].firstIndex(of: " ") {
+            let attribute = html[html.index(after: space)...]
+            for name in ["href", "src"] where attribute.hasPrefix(name + "=\"") {
+                let valueStart = attribute.index(attribute.startIndex, offsetBy: name.count + 2)
+                if let close = attribute[valueStart...].firstIndex(of: "\"") {
+                    return (space..<attribute.index(after: close), attribute.prefix(name.count), attribute[valueStart..<close])
+                }
+            }
+            start = attribute.startIndex
+        }
+        return nil
+    }
+
+    /// Whether `value` starts with a URL scheme (`https:`, `mailto:`): `ALPHA *(ALPHA / DIGIT / "+" / "-" / ".") ":"`.
+    private static func hasScheme(_ value: String) -> Bool {
+        guard let first = value.first, first.isASCII, first.isLetter else { return false }
+        let rest = value.dropFirst().prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+        return value.dropFirst(1 + rest.count).first == ":"
     }
 
     /// An attribute value (HTML-escaped) resolved against `base`; as it was when it has a scheme.
     private static func absolute(_ escaped: String, _ base: URL) -> String {
         let value = escaped.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#x27;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")
-        guard value.firstMatch(of: #/^[A-Za-z][A-Za-z0-9+.\-]*:/#) == nil,
-            let resolved = URL(string: value, relativeTo: base)?.absoluteString
-        else { return escaped }
+        guard !hasScheme(value), let resolved = URL(string: value, relativeTo: base)?.absoluteString else { return escaped }
         return resolved.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 

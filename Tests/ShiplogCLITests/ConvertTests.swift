@@ -50,7 +50,7 @@ import Testing
             )
             #expect(query.status == 64)
             #expect(query.stdout == "")
-            #expect(query.stderr.contains("--url: \"https://git.example/acme/api?tab=1\" has a query or fragment"))
+            #expect(query.stderr.contains("--url: \"https://git.example/acme/api?tab=1\" is not a base URL: relative links are appended"))
             let missing = try run(["convert", "changelog", "missing.md", "--component", "api"], cwd: tmp)
             #expect(missing.status == 74)
             #expect(missing.stderr.contains("missing.md: cannot read the file (no such file)"))

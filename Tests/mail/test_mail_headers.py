@@ -114,13 +114,13 @@ def test_links_in_the_html_part_are_absolute(store, sink, server):
 
 
 @pytest.mark.parametrize("url, message", [
-    ("https://releases.bücher.example/", "--public-url must be printable ASCII"),
-    ("https://releases.example/a b/", "--public-url must be printable ASCII"),
-    ("https://releases.example/?x=1", "--public-url must have no query or fragment"),
-    ("https://:8080/", "--public-url needs a host"),
-    ("ftp://releases.example/", "--public-url must be an http:// or https:// URL"),
-    ("https://releases.example:99999/", "--public-url must be a URL links can point to: "),
-    ("https://[::1/", "--public-url must be a URL links can point to: "),
+    ("https://releases.bücher.example/", '--public-url: "https://releases.bücher.example/" is not printable ASCII'),
+    ("https://releases.example/a b/", "is not an absolute http or https URL (it contains a space"),
+    ("https://releases.example/?x=1", '--public-url: "https://releases.example/?x=1" is not a base URL: the paths of mail links'),
+    ("https://:8080/", '--public-url: "https://:8080/" is not an absolute http or https URL'),
+    ("ftp://releases.example/", '--public-url: "ftp://releases.example/" is not an absolute http or https URL'),
+    ("https://releases.example:99999/", "is not an absolute http or https URL (the port"),
+    ("https://[::1/", "is not an absolute http or https URL (its IPv6 address has no closing ])"),
 ])
 def test_a_public_url_mail_cannot_carry_is_a_usage_error(tmp_path, url, message):
     result = subprocess.run(

@@ -107,11 +107,11 @@ struct DataDecoder {
             id: id ?? "",
             title: title ?? "",
             description: f.string("description"),
-            baseURL: f.string("base_url", rule: Rules.baseURLProblem),
+            baseURL: f.string("base_url", rule: { Rules.baseURLProblem($0, appended: "the site's paths") }),
             grouping: f.choice("grouping", Page.Grouping.self) ?? .none,
             isPublic: f.bool("public") ?? true,
             feedLimit: f.integer("feed_limit", in: 1...100_000) ?? 50,
-            serverURL: f.string("server_url", rule: Rules.baseURLProblem)
+            serverURL: f.string("server_url", rule: { Rules.baseURLProblem($0, appended: "the server's paths") })
         )
         return id == nil || title == nil ? nil : page
     }

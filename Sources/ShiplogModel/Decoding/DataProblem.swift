@@ -35,9 +35,13 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
 
     /// `FILE: JSON.PATH: message`, the path a plain JSON path (a check can match it) and the release
     /// named after the message: `releases[370].published_at: … (release grdb 7.0.0-beta.3)`.
-    public var description: String {
-        "\(file): \(path.description): \(message)" + (subject.map { " (release \($0.text))" } ?? "")
-    }
+    public var description: String { "\(place): \(explanation)" }
+
+    /// `FILE: JSON.PATH`: where ``description`` places the problem.
+    public var place: String { "\(file): \(path.description)" }
+
+    /// What ``description`` says after the place: the message, then the release it is about.
+    public var explanation: String { message + (subject.map { " (release \($0.text))" } ?? "") }
 }
 
 /// Where a decoded value came from, for problems found after decoding (cross references).

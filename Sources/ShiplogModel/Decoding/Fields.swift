@@ -129,11 +129,16 @@ struct Fields {
             wrongType(key, "a whole number", value)
             return nil
         }
-        guard let number = Self.wholeNumber(text) else {
+        let number: Int
+        switch Self.reading(text) {
+        case .whole(let value):
+            number = value
+        case .tooLarge:
             // A whole number too large for an `Int` (`1e19`) is out of range rather than not whole.
-            let tooLarge = Double(text).map { $0 == $0.rounded() && abs($0) >= 9.2e18 } ?? false
-            let problem = tooLarge ? "out of range (\(range.lowerBound)…\(range.upperBound))" : "expected a whole number"
-            sink.problem(path.appending(key), tooLarge ? "\(text.prefix(40)) is \(problem)" : "\(problem), found \(text.prefix(40))")
+            sink.problem(path.appending(key), "\(text.prefix(40)) is out of range (\(range.lowerBound)…\(range.upperBound))")
+            return nil
+        case .fraction:
+            sink.problem(path.appending(key), "expected a whole number, found \(text.prefix(40))")
             return nil
         }
         guard range.contains(number) else {
@@ -143,11 +148,24 @@ struct Fields {
         return number
     }
 
+    /// What a JSON number is as an integer: a whole number that fits an `Int`, one too large for it, or not whole.
+    enum Reading: Equatable {
+        case whole(Int)
+        case tooLarge
+        case fraction
+    }
+
     /// The value of JSON number `text` when it is a whole number that fits an `Int`, however it is
     /// written: `100`, `-0`, `100.0` and `1e2` are all 100 or 0 (JSON has one number type, and JSON
     /// Schema's `integer` is any number without a fraction); `1.5` and `1e-1` are nil.
     static func wholeNumber(_ text: String) -> Int? {
-        if let number = Int(text) { return number }
+        if case .whole(let number) = reading(text) { return number }
+        return nil
+    }
+
+    /// Reads JSON number `text` (which the parser checked) in one pass, as ``wholeNumber(_:)`` describes.
+    static func reading(_ text: String) -> Reading {
+        if let number = Int(text) { return .whole(number) }
         let bytes = Array(text.utf8)
         var index = 0
         let negative = bytes.first == UInt8(ascii: "-")
@@ -164,28 +182,31 @@ struct Fields {
             }
             index += 1
         }
-        if digits.allSatisfy({ $0 == 0 }) { return 0 }
+        if digits.allSatisfy({ $0 == 0 }) { return .whole(0) }
         if index < bytes.count {
             // The parser checked the form: an exponent of digits with an optional sign.
-            guard let exponent = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self).replacing("+", with: "")),
-                abs(exponent) < 10_000
-            else { return nil }
-            scale += exponent
+            let exponent = bytes[(index + 1)...]
+            guard let value = Int(String(decoding: exponent, as: UTF8.self).replacing("+", with: "")), abs(value) < 10_000 else {
+                // Beyond any digits written: a fraction below 1, or a number far too large.
+                return exponent.first == UInt8(ascii: "-") ? .fraction : .tooLarge
+            }
+            scale += value
         }
         while let last = digits.last, last == 0, digits.count > 1 {
             digits.removeLast()
             scale += 1
         }
         while digits.first == 0 { digits.removeFirst() }
-        guard scale >= 0, digits.count + scale <= 19 else { return nil }
+        guard scale >= 0 else { return .fraction }
+        guard digits.count + scale <= 19 else { return .tooLarge }
         var magnitude = 0
         for digit in digits + Array(repeating: 0, count: scale) {
             let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times.addingReportingOverflow(Int(digit))
-            guard !overflow, !overflow2 else { return nil }
+            guard !overflow, !overflow2 else { return .tooLarge }
             magnitude = sum
         }
-        return negative ? -magnitude : magnitude
+        return .whole(negative ? -magnitude : magnitude)
     }
 
     func timestamp(_ key: String, required: Bool = false) -> Timestamp? {

@@ -76,13 +76,14 @@ public enum Rules {
         "index.html", "latest.json", "feed.json", "atom.xml", "search.json", "appcast.xml", "badge.svg", "badge.json",
     ]
 
-    /// The address the site's (or the server's) paths are appended to (`page.base_url`,
-    /// `page.server_url`): a URL of ``urlProblem(_:)`` without a query or fragment, which would end
-    /// up in the middle of every link (`https://x.example/?a=1/feed.json`).
-    public static func baseURLProblem(_ url: String) -> String? {
+    /// An address that `paths` are appended to (the site's paths to `page.base_url`, the API's to
+    /// `--server`, mail links' to `serve --public-url` …): a URL of ``urlProblem(_:)`` without a query
+    /// or fragment, which would end up in the middle of every link (`https://x.example/?a=1/feed.json`).
+    /// The message names what is appended; callers add which flag or field holds the URL.
+    public static func baseURLProblem(_ url: String, appended paths: String) -> String? {
         if let problem = urlProblem(url) { return problem }
         guard url.contains("?") || url.contains("#") else { return nil }
-        return "\(JSONWriter.quoted(url)) is not a base URL: the site's paths are appended to it, so it has no query (?…) or fragment (#…)"
+        return "\(JSONWriter.quoted(url)) is not a base URL: \(paths) are appended to it, so it has no query (?…) or fragment (#…)"
     }
 
     /// URLs: absolute `http` or `https` with a host, no whitespace or control characters.
@@ -101,10 +102,9 @@ public enum Rules {
         } else {
             return message()
         }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostname = host.split(separator: "@").last ?? ""
-        guard !hostname.isEmpty, !hostname.hasPrefix(":") else { return message() }
-        if let problem = hostAndPortProblem(hostname) { return message() + " (\(problem))" }
+        let authority = URLAuthority(afterScheme: rest)
+        guard !authority.host.isEmpty, !authority.host.hasPrefix(":") else { return message() }
+        if let problem = hostAndPortProblem(authority) { return message() + " (\(problem))" }
         let refused = { (scalar: Unicode.Scalar) in
             scalar.value <= 0x20 || scalar.value == 0x7F || "<>\"`{}|^".unicodeScalars.contains(scalar)
                 || (scalar.value >= 0x80 && scalar.properties.isWhitespace)
@@ -122,23 +122,17 @@ public enum Rules {
 
     /// What is wrong with the `host[:port]` of a URL: a port that is not a number up to 65535, or an
     /// IPv6 literal that is not closed or holds more than hex digits, `:` and `.`. Nil when fine.
-    private static func hostAndPortProblem(_ authority: Substring) -> String? {
-        let port: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return "its IPv6 address has no closing ]" }
-            let address = authority[authority.index(after: authority.startIndex)..<close]
+    private static func hostAndPortProblem(_ authority: URLAuthority) -> String? {
+        if authority.host.hasPrefix("[") {
+            guard authority.host.hasSuffix("]") else { return "its IPv6 address has no closing ]" }
+            let address = authority.host.dropFirst().dropLast()
             guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
                 return "\(address) is not an IPv6 address"
             }
-            let rest = authority[authority.index(after: close)...]
-            if rest.isEmpty { return nil }
-            guard rest.hasPrefix(":") else { return "only a :port may follow the IPv6 address" }
-            port = rest.dropFirst()
-        } else if let colon = authority.lastIndex(of: ":") {
-            port = authority[authority.index(after: colon)...]
-        } else {
-            return nil
         }
+        if authority.afterHost.isEmpty { return nil }
+        guard authority.afterHost.hasPrefix(":") else { return "only a :port may follow the IPv6 address" }
+        let port = authority.afterHost.dropFirst()
         guard port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }), Int(port).map({ $0 <= 65535 }) ?? port.isEmpty else {
             return "the port \(JSONWriter.quoted(String(port))) is not a number from 0 to 65535"
         }

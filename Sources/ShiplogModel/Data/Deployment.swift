@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// A deployment of a release to an environment (`deployments[]`).
+@MemberwiseInit
 public struct Deployment: Sendable, Hashable {
     /// Where a deployment stands.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -14,65 +17,30 @@ public struct Deployment: Sendable, Hashable {
     /// The environment's name.
     public var environment: String
     /// Where it stands.
-    public var status: Status
+    public var status: Status = .success
     /// When it started.
-    public var startedAt: Timestamp?
+    public var startedAt: Timestamp? = nil
     /// When it finished.
-    public var finishedAt: Timestamp?
+    public var finishedAt: Timestamp? = nil
     /// The host it went to.
-    public var host: String?
+    public var host: String? = nil
     /// Who or what deployed it.
-    public var actor: String?
+    public var actor: String? = nil
     /// The commit deployed.
-    public var commit: String?
+    public var commit: String? = nil
     /// Free-form data from CI.
-    public var meta: JSONValue?
+    public var meta: JSONValue? = nil
     /// The stable id the store gave it (kept by export and import); nil until it is stored.
-    public var id: String?
+    public var id: String? = nil
     /// When the store recorded it.
-    public var createdAt: Timestamp?
+    public var createdAt: Timestamp? = nil
     /// The id of the key that recorded it, or `import`; set by the store.
-    public var createdBy: String?
+    public var createdBy: String? = nil
     /// The version the environment ran for the component before this deployment (its newest earlier
     /// successful deployment), set by the store; nil when there was none.
-    public var fromVersion: String?
+    public var fromVersion: String? = nil
     /// Why the deployment failed, as CI reports it.
-    public var errorMessage: String?
-
-    /// Creates a deployment.
-    public init(
-        component: String,
-        version: String,
-        environment: String,
-        status: Status = .success,
-        startedAt: Timestamp? = nil,
-        finishedAt: Timestamp? = nil,
-        host: String? = nil,
-        actor: String? = nil,
-        commit: String? = nil,
-        meta: JSONValue? = nil,
-        id: String? = nil,
-        createdAt: Timestamp? = nil,
-        createdBy: String? = nil,
-        fromVersion: String? = nil,
-        errorMessage: String? = nil
-    ) {
-        self.component = component
-        self.version = version
-        self.environment = environment
-        self.status = status
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.host = host
-        self.actor = actor
-        self.commit = commit
-        self.meta = meta
-        self.id = id
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-        self.fromVersion = fromVersion
-        self.errorMessage = errorMessage
-    }
+    public var errorMessage: String? = nil
 
     /// The finish time, else the start time: when this deployment last changed.
     public var time: Timestamp? { finishedAt ?? startedAt }

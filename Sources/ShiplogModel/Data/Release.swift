@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// One release of one component (`releases[]`).
+@MemberwiseInit
 public struct Release: Sendable, Hashable {
     /// Whether a release is public.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -15,80 +18,39 @@ public struct Release: Sendable, Hashable {
     /// The version.
     public var version: Version
     /// A title for the release.
-    public var title: String?
+    public var title: String? = nil
     /// When it was published; required for published releases.
-    public var publishedAt: Timestamp?
+    public var publishedAt: Timestamp? = nil
     /// Who published it.
-    public var author: String?
+    public var author: String? = nil
     /// Release notes, CommonMark.
-    public var notes: String?
+    public var notes: String? = nil
     /// Published, draft or yanked.
-    public var status: Status
+    public var status: Status = .published
     /// The `prerelease` flag as given; see ``isPrerelease`` for the effective value.
-    public var prereleaseFlag: Bool?
+    public var prereleaseFlag: Bool? = nil
     /// The commit the release was built from.
-    public var commit: String?
+    public var commit: String? = nil
     /// The git tag.
-    public var tag: String?
+    public var tag: String? = nil
     /// A link to the release elsewhere (GitHub release, download page).
-    public var url: String?
+    public var url: String? = nil
     /// A code name.
-    public var codeName: String?
+    public var codeName: String? = nil
     /// Downloadable files.
-    public var assets: [Asset]
+    public var assets: [Asset] = []
     /// The stable id the store gave it (kept by export and import); nil until it is stored.
-    public var id: String?
+    public var id: String? = nil
     /// When the store created it; nil for data that never was in a store (or predates ids).
-    public var createdAt: Timestamp?
+    public var createdAt: Timestamp? = nil
     /// The id of the key that created it, or `import`; set by the store.
-    public var createdBy: String?
+    public var createdBy: String? = nil
     /// The update channel as given (`stable`, `beta` …); see ``resolvedChannel`` for the effective one.
-    public var channel: String?
+    public var channel: String? = nil
     /// The build number app updaters compare (Sparkle's `sparkle:version`), e.g. `"4213"`.
-    public var build: String?
+    public var build: String? = nil
     /// For a release read only in summary (see ``ReleaseMemo``), the update feeds its assets serve.
     var summaryFormats: UpdateFormats? = nil
-
-    /// Creates a release.
-    public init(
-        component: String,
-        version: Version,
-        title: String? = nil,
-        publishedAt: Timestamp? = nil,
-        author: String? = nil,
-        notes: String? = nil,
-        status: Status = .published,
-        prereleaseFlag: Bool? = nil,
-        commit: String? = nil,
-        tag: String? = nil,
-        url: String? = nil,
-        codeName: String? = nil,
-        assets: [Asset] = [],
-        id: String? = nil,
-        createdAt: Timestamp? = nil,
-        createdBy: String? = nil,
-        channel: String? = nil,
-        build: String? = nil
-    ) {
-        self.component = component
-        self.version = version
-        self.title = title
-        self.publishedAt = publishedAt
-        self.author = author
-        self.notes = notes
-        self.status = status
-        self.prereleaseFlag = prereleaseFlag
-        self.commit = commit
-        self.tag = tag
-        self.url = url
-        self.codeName = codeName
-        self.assets = assets
-        self.id = id
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-        self.channel = channel
-        self.build = build
-    }
 
     /// The flag when given, else whether the version is numeric with a pre-release part.
     public var isPrerelease: Bool { prereleaseFlag ?? version.hasPrereleasePart }
@@ -108,100 +70,52 @@ public struct Release: Sendable, Hashable {
     public var reference: ReleaseReference { ReleaseReference(component: component, version: version.text) }
 
     /// A downloadable file of a release (`assets[]`), as app update feeds list them.
+    @MemberwiseInit
     public struct Asset: Sendable, Hashable {
         /// The file name.
-        public var name: String?
+        public var name: String? = nil
         /// Where to download it.
-        public var url: String?
+        public var url: String? = nil
         /// The platform, e.g. `darwin-aarch64`.
-        public var platform: String?
+        public var platform: String? = nil
         /// A signature of the file (e.g. an EdDSA signature for Sparkle).
-        public var signature: String?
+        public var signature: String? = nil
         /// The size in bytes.
-        public var size: Int?
+        public var size: Int? = nil
         /// SHA-512 of the file, base64 (64 bytes).
-        public var sha512: String?
+        public var sha512: String? = nil
         /// SHA-256 of the file, hex.
-        public var sha256: String?
+        public var sha256: String? = nil
         /// SHA-1 of the file, hex (Squirrel.Windows needs it).
-        public var sha1: String?
+        public var sha1: String? = nil
         /// The oldest operating system version the file runs on (Sparkle's `sparkle:minimumSystemVersion`).
-        public var minimumSystemVersion: String?
-
-        /// Creates an asset.
-        public init(
-            name: String? = nil,
-            url: String? = nil,
-            platform: String? = nil,
-            signature: String? = nil,
-            size: Int? = nil,
-            sha512: String? = nil,
-            sha256: String? = nil,
-            sha1: String? = nil,
-            minimumSystemVersion: String? = nil
-        ) {
-            self.name = name
-            self.url = url
-            self.platform = platform
-            self.signature = signature
-            self.size = size
-            self.sha512 = sha512
-            self.sha256 = sha256
-            self.sha1 = sha1
-            self.minimumSystemVersion = minimumSystemVersion
-        }
+        public var minimumSystemVersion: String? = nil
     }
 }
 
 /// A product version that bundles one release of several components (`groups[]`).
+@MemberwiseInit
 public struct ReleaseGroup: Sendable, Hashable {
     /// The product version.
     public var version: Version
     /// A title.
-    public var title: String?
+    public var title: String? = nil
     /// When it was published; else its latest member's date.
-    public var publishedAt: Timestamp?
+    public var publishedAt: Timestamp? = nil
     /// Notes about the product version, CommonMark.
-    public var notes: String?
+    public var notes: String? = nil
     /// Component slug → version, in the order given.
-    public var members: [ReleaseReference]
-
-    /// Creates a group.
-    public init(version: Version, title: String? = nil, publishedAt: Timestamp? = nil, notes: String? = nil, members: [ReleaseReference] = []) {
-        self.version = version
-        self.title = title
-        self.publishedAt = publishedAt
-        self.notes = notes
-        self.members = members
-    }
+    public var members: [ReleaseReference] = []
 }
 
 /// Everything one release page is made of: the whole data format of SPEC §1.
+@MemberwiseInit
 public struct ReleaseData: Sendable, Hashable {
     public var page: Page
-    public var components: [Component]
-    public var releases: [Release]
-    public var groups: [ReleaseGroup]
-    public var environments: [Environment]
-    public var deployments: [Deployment]
-    public var sites: [CustomerSite]
-
-    /// Creates the data of a page.
-    public init(
-        page: Page,
-        components: [Component] = [],
-        releases: [Release] = [],
-        groups: [ReleaseGroup] = [],
-        environments: [Environment] = [],
-        deployments: [Deployment] = [],
-        sites: [CustomerSite] = []
-    ) {
-        self.page = page
-        self.components = components
-        self.releases = releases
-        self.groups = groups
-        self.environments = environments
-        self.deployments = deployments
-        self.sites = sites
-    }
+    public var components: [Component] = []
+    public var releases: [Release] = []
+    public var groups: [ReleaseGroup] = []
+    public var environments: [Environment] = []
+    public var deployments: [Deployment] = []
+    public var sites: [CustomerSite] = []
 }

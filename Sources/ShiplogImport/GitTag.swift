@@ -11,9 +11,9 @@ public struct GitTag: Sendable, Hashable {
     /// The tagger's date for an annotated tag, else the commit's date.
     public var date: Timestamp?
     /// The tagger's name for an annotated tag, else the commit's author.
-    public var author: String? = nil
+    public var author: String?
     /// The annotated tag's message (signature left out), nil for a lightweight tag.
-    public var message: String? = nil
+    public var message: String?
 
     /// The arguments after `git -C DIR` that list the tags matching `patterns` (`refs/tags/v*`) for ``parse(_:)``.
     public static func forEachRefArguments(patterns: [String] = ["refs/tags"]) -> [String] {

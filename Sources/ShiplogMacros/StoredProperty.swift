@@ -28,9 +28,9 @@ struct StoredProperty {
             guard let type = annotation?.type.trimmed else {
                 throw MemberwiseInitError("@MemberwiseInit needs the type of '\(identifier.identifier.text)' written out")
             }
-            // Unlike Swift's own memberwise init, an Optional `var` without a value gets no nil default:
-            // a default is there only when written, so an init that requires an Optional can say so.
-            let defaultValue = binding.initializer?.value.trimmedDescription
+            // An Optional `var` without a value starts as nil, so its parameter defaults to nil, as in
+            // Swift's own memberwise init.
+            let defaultValue = binding.initializer?.value.trimmedDescription ?? (!isLet && isOptional(type) ? "nil" : nil)
             properties.append(StoredProperty(name: identifier.identifier.text, type: type, defaultValue: defaultValue))
         }
         return properties
@@ -40,6 +40,11 @@ struct StoredProperty {
     func parameter(labelled: Bool) -> String {
         let escaping = Self.isClosure(type) ? "@escaping " : ""
         return "\(labelled ? "" : "_ ")\(name): \(escaping)\(type)" + (defaultValue.map { " = \($0)" } ?? "")
+    }
+
+    /// `T?` or `T!`: the spellings that Swift initialises to nil when no value is written.
+    private static func isOptional(_ type: TypeSyntax) -> Bool {
+        type.is(OptionalTypeSyntax.self) || type.is(ImplicitlyUnwrappedOptionalTypeSyntax.self)
     }
 
     /// A property with a getter (not just `willSet`/`didSet` observers) stores nothing.

@@ -36,12 +36,12 @@ public struct MailMessage: Sendable, Hashable {
     /// The plain-text body; any line endings become CRLF.
     public var text: String
     /// The HTML body; when set the message is `multipart/alternative` with the text part first.
-    public var html: String? = nil
+    public var html: String?
     /// The `Date:` header.
     public var date: Date = Date()
     /// The `Message-ID:` without angle brackets, such as `1234.5678@example.com`; one is made from
     /// a UUID and the sender's domain when nil.
-    public var messageID: String? = nil
+    public var messageID: String?
     /// Further headers in order, such as `List-Unsubscribe`; they may not repeat the headers the
     /// renderer writes (From, To, Subject, Date, Message-ID, MIME-Version, Content-*), nor be `Bcc`.
     public var headers: [MailHeader] = []

@@ -74,9 +74,9 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// A sentence saying what went wrong and, where it helps, how to fix it.
     public var message: String
     /// The server's reply that caused the failure, when there was one.
-    public var reply: SMTPReply? = nil
+    public var reply: SMTPReply?
     /// The underlying error (a NIO or TLS error), when there was one.
-    public var cause: (any Error)? = nil
+    public var cause: (any Error)?
     /// Whether sending the same message again cannot succeed.
     ///
     /// True for a 5xx reply to `MAIL FROM`, `RCPT TO` or the message data, and for

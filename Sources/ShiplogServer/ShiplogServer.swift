@@ -20,12 +20,12 @@ public struct ServerConfiguration: Sendable {
     /// The OpenAPI document (YAML) served at `/openapi.json`; nil: the one built into the binary.
     public var openAPIPath: String?
     /// The static site to serve and keep built, if any.
-    public var site: SiteConfiguration? = nil
+    public var site: SiteConfiguration?
     /// The theme (mail templates and the server's own pages; nil: the built-in theme) and its overrides.
     public var templates: String?
-    public var templateOverrides: String? = nil
+    public var templateOverrides: String?
     /// Where subscription and release mail goes; without it mail stays queued.
-    public var mail: MailConfiguration? = nil
+    public var mail: MailConfiguration?
     /// Subscription requests a minute per client address.
     public var subscribeLimit: Int = 10
     /// Timeouts and backoff of webhook deliveries.
@@ -33,7 +33,7 @@ public struct ServerConfiguration: Sendable {
     /// How long a connection may wait for a head, idle or stall its body (SPEC §6.2).
     public var timeouts: ConnectionTimeouts = ConnectionTimeouts()
     /// The bearer token of `GET /metrics`; without one the route does not exist (404).
-    public var metricsToken: String? = nil
+    public var metricsToken: String?
     /// How long sent mail and delivered webhook deliveries are kept (pruned at start, then hourly);
     /// nil keeps them for ever.
     public var keepDelivered: Duration? = .seconds(30 * 86_400)

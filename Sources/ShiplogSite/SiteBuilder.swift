@@ -9,15 +9,15 @@ public struct SiteOptions: Sendable {
     /// The output directory (created if missing, replaced atomically).
     public var output: String
     /// The default theme's directory; nil: the theme built into the binary.
-    public var templates: String? = nil
+    public var templates: String?
     /// A directory whose files replace the default theme's, file by file.
-    public var templateOverrides: String? = nil
+    public var templateOverrides: String?
     /// Whether drafts are shown (`--drafts`).
     public var includeDrafts: Bool = false
     /// Whether to reuse the previous build's cache (on by default).
     public var incremental: Bool = true
     /// Where to report how long each phase of the build took (nil: nowhere).
-    public var timings: (@Sendable (String, Duration) -> Void)? = nil
+    public var timings: (@Sendable (String, Duration) -> Void)?
 }
 
 /// What a build did.

@@ -40,9 +40,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is missing (`page "acme"`), or a sentence saying what went wrong.
     public var message: String
     /// The field an ``Code-swift.struct/invalid`` value was given in.
-    public var field: String? = nil
+    public var field: String?
     /// The underlying error (the database driver's), when there was one.
-    public var cause: (any Error)? = nil
+    public var cause: (any Error)?
 
     /// The named thing does not exist.
     public static func notFound(_ what: String) -> StoreError { StoreError(.notFound, what) }

@@ -13,7 +13,7 @@ final class MemberwiseInitTests: XCTestCase {
             of: """
                 public struct Page {
                     public let id: String
-                    public var description: String? = nil
+                    public var description: String?
                     public var feedLimit: Int = 50
                     public let kind = "page"
                     public internal(set) var isStale = false
@@ -22,10 +22,10 @@ final class MemberwiseInitTests: XCTestCase {
         )
     }
 
-    func testOptionalsWithoutAValueHaveNoDefault() {
+    func testAnOptionalVarDefaultsToNilAndAnOptionalLetHasNoDefault() {
         assertInit(
             "init",
-            ["owner: String?", "until: Int?"],
+            ["owner: String?", "until: Int? = nil"],
             of: """
                 struct Lease {
                     let owner: String?

@@ -19,28 +19,28 @@ public struct Deployment: Sendable, Hashable {
     /// Where it stands.
     public var status: Status = .success
     /// When it started.
-    public var startedAt: Timestamp? = nil
+    public var startedAt: Timestamp?
     /// When it finished.
-    public var finishedAt: Timestamp? = nil
+    public var finishedAt: Timestamp?
     /// The host it went to.
-    public var host: String? = nil
+    public var host: String?
     /// Who or what deployed it.
-    public var actor: String? = nil
+    public var actor: String?
     /// The commit deployed.
-    public var commit: String? = nil
+    public var commit: String?
     /// Free-form data from CI.
-    public var meta: JSONValue? = nil
+    public var meta: JSONValue?
     /// The stable id the store gave it (kept by export and import); nil until it is stored.
-    public var id: String? = nil
+    public var id: String?
     /// When the store recorded it.
-    public var createdAt: Timestamp? = nil
+    public var createdAt: Timestamp?
     /// The id of the key that recorded it, or `import`; set by the store.
-    public var createdBy: String? = nil
+    public var createdBy: String?
     /// The version the environment ran for the component before this deployment (its newest earlier
     /// successful deployment), set by the store; nil when there was none.
-    public var fromVersion: String? = nil
+    public var fromVersion: String?
     /// Why the deployment failed, as CI reports it.
-    public var errorMessage: String? = nil
+    public var errorMessage: String?
 
     /// The finish time, else the start time: when this deployment last changed.
     public var time: Timestamp? { finishedAt ?? startedAt }

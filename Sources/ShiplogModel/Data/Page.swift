@@ -16,9 +16,9 @@ public struct Page: Sendable, Hashable {
     /// The page title.
     public var title: String
     /// A sentence or two about the page.
-    public var description: String? = nil
+    public var description: String?
     /// Where the static site is published; feeds and the sitemap need it for absolute links.
-    public var baseURL: String? = nil
+    public var baseURL: String?
     /// How releases are bundled into product versions.
     public var grouping: Grouping = .none
     /// Whether the page is readable without a key.
@@ -26,7 +26,7 @@ public struct Page: Sendable, Hashable {
     /// How many items the feeds carry at most.
     public var feedLimit: Int = 50
     /// Where the live parts (subscription form, version endpoint) are served.
-    public var serverURL: String? = nil
+    public var serverURL: String?
 }
 
 /// A product part that is released on its own (`components[]`).
@@ -35,21 +35,21 @@ public struct Component: Sendable, Hashable {
     /// The component's slug, unique in the page.
     public var slug: String
     /// The display name; the slug when absent.
-    public var name: String? = nil
+    public var name: String?
     /// The repository as `owner/name`.
-    public var repo: String? = nil
+    public var repo: String?
     /// The repository or home page URL; GitHub and GitLab URLs turn `#123` and `@name` into links.
-    public var url: String? = nil
+    public var url: String?
     /// A sentence about the component.
-    public var description: String? = nil
+    public var description: String?
     /// The version of its **active** release, when one is set (SPEC §3): that release is the
     /// component's latest whatever else is published. It names a published release of the component.
-    public var active: String? = nil
+    public var active: String?
     /// When ``active`` was set through the store (`activate`); nil when unknown or when it is not set.
     /// Store metadata: not part of the data format, never exported.
-    public var activatedAt: Timestamp? = nil
+    public var activatedAt: Timestamp?
     /// The id of the key that set ``active``; nil when unknown.
-    public var activatedBy: String? = nil
+    public var activatedBy: String?
 
     /// The name, else the slug.
     public var displayName: String { name ?? slug }
@@ -72,13 +72,13 @@ public struct CustomerSite: Sendable, Hashable {
     /// The site's slug.
     public var slug: String
     /// The customer's name.
-    public var name: String? = nil
+    public var name: String?
     /// The releases attached to the site.
     public var releases: [ReleaseReference] = []
     /// When the store created it.
-    public var createdAt: Timestamp? = nil
+    public var createdAt: Timestamp?
     /// The id of the key that created it, or `import`; set by the store.
-    public var createdBy: String? = nil
+    public var createdBy: String?
 }
 
 /// Names one release: a component slug and a version.

@@ -18,37 +18,37 @@ public struct Release: Sendable, Hashable {
     /// The version.
     public var version: Version
     /// A title for the release.
-    public var title: String? = nil
+    public var title: String?
     /// When it was published; required for published releases.
-    public var publishedAt: Timestamp? = nil
+    public var publishedAt: Timestamp?
     /// Who published it.
-    public var author: String? = nil
+    public var author: String?
     /// Release notes, CommonMark.
-    public var notes: String? = nil
+    public var notes: String?
     /// Published, draft or yanked.
     public var status: Status = .published
     /// The `prerelease` flag as given; see ``isPrerelease`` for the effective value.
-    public var prereleaseFlag: Bool? = nil
+    public var prereleaseFlag: Bool?
     /// The commit the release was built from.
-    public var commit: String? = nil
+    public var commit: String?
     /// The git tag.
-    public var tag: String? = nil
+    public var tag: String?
     /// A link to the release elsewhere (GitHub release, download page).
-    public var url: String? = nil
+    public var url: String?
     /// A code name.
-    public var codeName: String? = nil
+    public var codeName: String?
     /// Downloadable files.
     public var assets: [Asset] = []
     /// The stable id the store gave it (kept by export and import); nil until it is stored.
-    public var id: String? = nil
+    public var id: String?
     /// When the store created it; nil for data that never was in a store (or predates ids).
-    public var createdAt: Timestamp? = nil
+    public var createdAt: Timestamp?
     /// The id of the key that created it, or `import`; set by the store.
-    public var createdBy: String? = nil
+    public var createdBy: String?
     /// The update channel as given (`stable`, `beta` …); see ``resolvedChannel`` for the effective one.
-    public var channel: String? = nil
+    public var channel: String?
     /// The build number app updaters compare (Sparkle's `sparkle:version`), e.g. `"4213"`.
-    public var build: String? = nil
+    public var build: String?
     /// For a release read only in summary (see ``ReleaseMemo``), the update feeds its assets serve.
     var summaryFormats: UpdateFormats? = nil
 
@@ -73,23 +73,23 @@ public struct Release: Sendable, Hashable {
     @MemberwiseInit
     public struct Asset: Sendable, Hashable {
         /// The file name.
-        public var name: String? = nil
+        public var name: String?
         /// Where to download it.
-        public var url: String? = nil
+        public var url: String?
         /// The platform, e.g. `darwin-aarch64`.
-        public var platform: String? = nil
+        public var platform: String?
         /// A signature of the file (e.g. an EdDSA signature for Sparkle).
-        public var signature: String? = nil
+        public var signature: String?
         /// The size in bytes.
-        public var size: Int? = nil
+        public var size: Int?
         /// SHA-512 of the file, base64 (64 bytes).
-        public var sha512: String? = nil
+        public var sha512: String?
         /// SHA-256 of the file, hex.
-        public var sha256: String? = nil
+        public var sha256: String?
         /// SHA-1 of the file, hex (Squirrel.Windows needs it).
-        public var sha1: String? = nil
+        public var sha1: String?
         /// The oldest operating system version the file runs on (Sparkle's `sparkle:minimumSystemVersion`).
-        public var minimumSystemVersion: String? = nil
+        public var minimumSystemVersion: String?
     }
 }
 
@@ -99,11 +99,11 @@ public struct ReleaseGroup: Sendable, Hashable {
     /// The product version.
     public var version: Version
     /// A title.
-    public var title: String? = nil
+    public var title: String?
     /// When it was published; else its latest member's date.
-    public var publishedAt: Timestamp? = nil
+    public var publishedAt: Timestamp?
     /// Notes about the product version, CommonMark.
-    public var notes: String? = nil
+    public var notes: String?
     /// Component slug → version, in the order given.
     public var members: [ReleaseReference] = []
 }

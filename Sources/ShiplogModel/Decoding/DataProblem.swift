@@ -11,7 +11,7 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     /// Where in that file.
     public var path: JSONPath
     /// What the value at a prefix of ``path`` is, for people; nil when unknown.
-    public var subject: Subject? = nil
+    public var subject: Subject?
     /// What is wrong, and how to fix it.
     public var message: String
 
@@ -43,7 +43,7 @@ public struct Origin: Sendable, Hashable {
     /// The path of the value in the file.
     public var path: JSONPath
     /// What the value is, for people (see ``DataProblem/Subject``).
-    public var subject: DataProblem.Subject? = nil
+    public var subject: DataProblem.Subject?
 
     /// The path with the subject, as problems print it.
     public var location: String { path.description(naming: subject) }

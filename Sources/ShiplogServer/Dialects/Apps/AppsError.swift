@@ -16,7 +16,7 @@ struct AppsError: Error, HTTPResponseError, Sendable {
     var message: String
     var details: [JSONMember] = []
     /// The items of a 422 `detail` list; when set, the answer is that list and nothing else.
-    var validation: [JSONValue]? = nil
+    var validation: [JSONValue]?
     var headers: HTTPFields = [:]
 
     /// A 422 with FastAPI's `detail` items.

@@ -8,31 +8,37 @@ let sharedSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The packages shiplog depends on, but swift-crypto: each GitHub repository and the version shiplog was
+/// built with; later versions up to the next major are taken too.
+let packages: [(repository: String, from: Version)] = [
+    ("apple/swift-argument-parser", "1.8.2"),
+    ("hummingbird-project/swift-mustache", "2.1.1"),
+    ("groue/GRDB.swift", "7.10.0"),
+    ("hummingbird-project/hummingbird", "2.28.1"),
+    ("swift-server/swift-service-lifecycle", "2.13.0"),
+    ("apple/swift-log", "1.16.2"),
+    ("jpsim/Yams", "6.2.2"),
+    ("apple/swift-nio", "2.101.3"),
+    ("apple/swift-nio-ssl", "2.37.6"),
+    ("apple/swift-nio-extras", "1.35.2"),
+    ("apple/swift-http-types", "1.8.0"),
+    ("swift-server/async-http-client", "1.37.0"),
+    ("apple/swift-metrics", "2.13.0"),
+    ("swift-server/swift-prometheus", "2.4.1"),
+    ("vapor/postgres-nio", "1.33.2"),
+    // 603.x is the swift-syntax of the Swift 6.3 compiler that builds shiplog (ShiplogMacros).
+    ("swiftlang/swift-syntax", "603.0.1"),
+]
+
 // shiplog builds and runs on Linux only: it calls Glibc directly (renameat2, mallopt, /proc).
 let package = Package(
     name: "shiplog",
     products: [
         .executable(name: "shiplog", targets: ["shiplog"])
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        // 603.x is the swift-syntax of the Swift 6.3 compiler that builds shiplog.
-        .package(url: "https://github.com/swiftlang/swift-syntax", "603.0.1"..<"604.0.0"),
+    dependencies: packages.map { .package(url: "https://github.com/\($0.repository)", from: $0.from) } + [
+        // Two majors of swift-crypto, whichever the other packages resolve with.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0")
     ],
     targets: [
         .systemLibrary(

@@ -24,6 +24,14 @@ static inline uint64_t load64(const uint8_t *p) {
     return v;  // little-endian hosts (x86-64, arm64), as the digests in caches assume
 }
 
+// The first `n` (at most 8) bytes at `p` as a little-endian number, the rest zero: a block half cut short.
+// Byte by byte, so that it reads the same on any host, as the reference's tail does.
+static inline uint64_t load_tail(const uint8_t *p, size_t n) {
+    uint64_t v = 0;
+    for (size_t i = n; i > 0; i--) v = (v << 8) | p[i - 1];
+    return v;
+}
+
 static const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
 
 // The mixing of a block's two halves, in the body and for the tail.
@@ -43,28 +51,11 @@ void shiplog_hash128(const void *bytes, size_t count, uint64_t out[2]) {
         h2 = rotl64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
     }
 
+    // The last 1 to 15 bytes: the first 8 (or fewer) go to k1, the rest to k2, zero-padded.
     const uint8_t *tail = data + blocks * 16;
-    uint64_t k1 = 0, k2 = 0;
-    switch (count & 15) {
-    case 15: k2 ^= (uint64_t)tail[14] << 48; /* fall through */
-    case 14: k2 ^= (uint64_t)tail[13] << 40; /* fall through */
-    case 13: k2 ^= (uint64_t)tail[12] << 32; /* fall through */
-    case 12: k2 ^= (uint64_t)tail[11] << 24; /* fall through */
-    case 11: k2 ^= (uint64_t)tail[10] << 16; /* fall through */
-    case 10: k2 ^= (uint64_t)tail[9] << 8; /* fall through */
-    case 9: k2 ^= (uint64_t)tail[8];
-        h2 ^= mix_k2(k2);
-        /* fall through */
-    case 8: k1 ^= (uint64_t)tail[7] << 56; /* fall through */
-    case 7: k1 ^= (uint64_t)tail[6] << 48; /* fall through */
-    case 6: k1 ^= (uint64_t)tail[5] << 40; /* fall through */
-    case 5: k1 ^= (uint64_t)tail[4] << 32; /* fall through */
-    case 4: k1 ^= (uint64_t)tail[3] << 24; /* fall through */
-    case 3: k1 ^= (uint64_t)tail[2] << 16; /* fall through */
-    case 2: k1 ^= (uint64_t)tail[1] << 8; /* fall through */
-    case 1: k1 ^= (uint64_t)tail[0];
-        h1 ^= mix_k1(k1);
-    }
+    const size_t rest = count & 15;
+    if (rest > 8) h2 ^= mix_k2(load_tail(tail + 8, rest - 8));
+    if (rest > 0) h1 ^= mix_k1(load_tail(tail, rest < 8 ? rest : 8));
 
     h1 ^= (uint64_t)count; h2 ^= (uint64_t)count;
     h1 += h2; h2 += h1;

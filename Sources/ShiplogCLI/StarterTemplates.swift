@@ -7,43 +7,36 @@ enum StarterTemplates {
 
     /// A `releases.json` valid per SPEC §1: the page, one component, one release dated `date`.
     static func releases(id: String, product: String, date: Timestamp) -> String {
-        let data: JSONValue = .object([
-            JSONMember(
-                "page",
-                .object([
-                    JSONMember("id", .string(id)),
-                    JSONMember("title", .string("\(product) releases")),
-                    JSONMember("description", .string("What changed in \(product), release by release.")),
-                    JSONMember("grouping", .string("none")),
+        let data = object([
+            "page": object([
+                "id": .string(id),
+                "title": .string("\(product) releases"),
+                "description": .string("What changed in \(product), release by release."),
+                "grouping": .string("none"),
+            ]),
+            "components": .array([
+                object([
+                    "slug": .string("app"),
+                    "name": .string(product),
+                    "description": .string("Replace with what this component is; add one object per component."),
                 ])
-            ),
-            JSONMember(
-                "components",
-                .array([
-                    .object([
-                        JSONMember("slug", .string("app")),
-                        JSONMember("name", .string(product)),
-                        JSONMember("description", .string("Replace with what this component is; add one object per component.")),
-                    ])
+            ]),
+            "releases": .array([
+                object([
+                    "component": .string("app"),
+                    "version": .string("v0.1.0"),
+                    "title": .string("First release"),
+                    "published_at": .string(date.rfc3339),
+                    "notes": .string("### Added\n- A release page, built by shiplog from `releases.json`: add a release for each version.\n"),
                 ])
-            ),
-            JSONMember(
-                "releases",
-                .array([
-                    .object([
-                        JSONMember("component", .string("app")),
-                        JSONMember("version", .string("v0.1.0")),
-                        JSONMember("title", .string("First release")),
-                        JSONMember("published_at", .string(date.rfc3339)),
-                        JSONMember(
-                            "notes",
-                            .string("### Added\n- A release page, built by shiplog from `releases.json`: add a release for each version.\n")
-                        ),
-                    ])
-                ])
-            ),
+            ]),
         ])
         return JSONWriter.write(data, pretty: true) + "\n"
+    }
+
+    /// A JSON object with these members, in this order.
+    private static func object(_ members: KeyValuePairs<String, JSONValue>) -> JSONValue {
+        .object(members.map { JSONMember($0.key, $0.value) })
     }
 
     /// A GitHub Actions workflow: builds shiplog once (cached), checks and builds the page, publishes it with GitHub Pages.

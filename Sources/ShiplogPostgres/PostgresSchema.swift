@@ -20,12 +20,20 @@ enum PostgresSchema {
         // replica's id) until `lease_until` (Unix seconds), then anyone's again.
         Migration(
             name: "outbox leases",
-            statements: [
-                "ALTER TABLE outbox ADD COLUMN lease_until BIGINT, ADD COLUMN leased_by TEXT",
-                "ALTER TABLE webhook_deliveries ADD COLUMN lease_until BIGINT, ADD COLUMN leased_by TEXT",
-            ]
+            statements: ["outbox", "webhook_deliveries"].map { "ALTER TABLE \($0) ADD COLUMN lease_until BIGINT, ADD COLUMN leased_by TEXT" }
         ),
     ]
+
+    /// A table of a page's things, one per `key` in the page, deleted with it: the numbered row,
+    /// the page, the key, then `columns` (each element a line of column definitions).
+    static func pageTable(_ name: String, key: String, _ columns: [String]) -> String {
+        """
+        CREATE TABLE \(name) (
+            seq \(id), page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, \(key) TEXT NOT NULL,
+            \(columns.joined(separator: ",\n    ")),
+            UNIQUE (page_id, \(key)))
+        """
+    }
 
     static let pages = [
         """
@@ -34,13 +42,11 @@ enum PostgresSchema {
             grouping TEXT NOT NULL DEFAULT 'none', public BIGINT NOT NULL DEFAULT 1,
             feed_limit BIGINT NOT NULL DEFAULT 50, server_url TEXT)
         """,
-        """
-        CREATE TABLE components (
-            seq \(id), page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, slug TEXT NOT NULL,
-            name TEXT, repo TEXT, url TEXT, description TEXT,
-            active_version TEXT, activated_at BIGINT, activated_by TEXT,
-            UNIQUE (page_id, slug))
-        """,
+        pageTable(
+            "components",
+            key: "slug",
+            ["name TEXT, repo TEXT, url TEXT, description TEXT", "active_version TEXT, activated_at BIGINT, activated_by TEXT"]
+        ),
         """
         CREATE TABLE releases (
             seq \(id), page_id TEXT NOT NULL, component TEXT NOT NULL, version TEXT NOT NULL, title TEXT,
@@ -51,12 +57,7 @@ enum PostgresSchema {
             FOREIGN KEY (page_id, component) REFERENCES components(page_id, slug) ON DELETE CASCADE)
         """,
         "CREATE UNIQUE INDEX releases_id ON releases(id)",
-        """
-        CREATE TABLE release_groups (
-            seq \(id), page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, version TEXT NOT NULL,
-            title TEXT, published_at BIGINT, notes TEXT,
-            UNIQUE (page_id, version))
-        """,
+        pageTable("release_groups", key: "version", ["title TEXT, published_at BIGINT, notes TEXT"]),
         """
         CREATE TABLE group_members (
             group_seq BIGINT NOT NULL REFERENCES release_groups(seq) ON DELETE CASCADE, position BIGINT NOT NULL,
@@ -65,12 +66,7 @@ enum PostgresSchema {
             FOREIGN KEY (page_id, component, version) REFERENCES releases(page_id, component, version))
         """,
         "CREATE INDEX group_members_release ON group_members(page_id, component, version)",
-        """
-        CREATE TABLE environments (
-            seq \(id), page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, name TEXT NOT NULL,
-            frozen BIGINT NOT NULL DEFAULT 0,
-            UNIQUE (page_id, name))
-        """,
+        pageTable("environments", key: "name", ["frozen BIGINT NOT NULL DEFAULT 0"]),
         """
         CREATE TABLE deployments (
             seq \(id), page_id TEXT NOT NULL, component TEXT NOT NULL, version TEXT NOT NULL,
@@ -84,12 +80,7 @@ enum PostgresSchema {
         "CREATE INDEX deployments_environment ON deployments(page_id, environment, seq)",
         "CREATE UNIQUE INDEX deployments_id ON deployments(id)",
         "CREATE INDEX deployments_history ON deployments(page_id, environment, component, seq)",
-        """
-        CREATE TABLE sites (
-            seq \(id), page_id TEXT NOT NULL REFERENCES pages(id) ON DELETE CASCADE, slug TEXT NOT NULL,
-            name TEXT, created_at BIGINT, created_by TEXT,
-            UNIQUE (page_id, slug))
-        """,
+        pageTable("sites", key: "slug", ["name TEXT, created_at BIGINT, created_by TEXT"]),
         """
         CREATE TABLE site_releases (
             seq \(id), site_seq BIGINT NOT NULL REFERENCES sites(seq) ON DELETE CASCADE,

@@ -38,17 +38,17 @@ struct ActiveReleaseRoutes: PageAPIRoutes {
 
     /// `GET …/active` → `{release, pinned}`: the component's latest, and whether it was activated.
     func showActive(_ request: Request, _ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        try Listing.requireKnownQuery(request, [])
-        let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
-        guard let offset = access.page.catalog.componentIndex[component] else {
-            throw APIError.notFound("component \(JSONWriter.quoted(component))")
+        try show(request, context) { access in
+            let component = try RequestInput.parameter("component", context, rule: Rules.slugProblem)
+            guard let offset = access.page.catalog.componentIndex[component] else {
+                throw APIError.notFound("component \(JSONWriter.quoted(component))")
+            }
+            guard let answer = Self.answer(access.page, component: offset) else {
+                // Neither an active release nor a published one that is not a pre-release (SPEC §3).
+                throw APIError.notFound("latest release of component \(JSONWriter.quoted(component))")
+            }
+            return .object(answer)
         }
-        guard let answer = Self.answer(access.page, component: offset) else {
-            // Neither an active release nor a published one that is not a pre-release (SPEC §3).
-            throw APIError.notFound("latest release of component \(JSONWriter.quoted(component))")
-        }
-        return JSONResponse.make(.object(answer))
     }
 
     /// `DELETE …/active` → `{release, pinned: false, previous_active}`: the latest is automatic again.

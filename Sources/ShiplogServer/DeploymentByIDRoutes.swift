@@ -57,9 +57,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     }
 
     func showDeployment(_ request: Request, _ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        try Listing.requireKnownQuery(request, [])
-        return JSONResponse.make(DataEncoder.deployment(try deployment(access, context), answer: true))
+        try show(request, context) { access in DataEncoder.deployment(try deployment(access, context), answer: true) }
     }
 
     /// Changes what CI may change (status, started_at, finished_at, host, actor, commit, meta,

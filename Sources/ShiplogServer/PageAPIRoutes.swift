@@ -1,4 +1,5 @@
 import Hummingbird
+import ShiplogModel
 import ShiplogStore
 
 /// What the route groups under `/api/v1/pages/{page}` share: the snapshots, the hook called after
@@ -31,6 +32,14 @@ extension PageAPIRoutes {
         let access = try access(context)
         try access.require(scope)
         return access
+    }
+
+    /// A `GET` of one thing of the page (the page, a release, a deployment …): no query parameter is
+    /// known, and the answer is `thing` as this caller may see it.
+    func show(_ request: Request, _ context: ShiplogContext, _ thing: (Access) throws -> JSONValue) throws -> Response {
+        let access = try access(context)
+        try Listing.requireKnownQuery(request, [])
+        return JSONResponse.make(try thing(access))
     }
 
     /// Runs a write and, once it committed, refreshes what depends on the page: a committed write is

@@ -37,15 +37,12 @@ struct PageRoutes: PageAPIRoutes {
     // MARK: Page and components
 
     func showPage(_ request: Request, _ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        try Listing.requireKnownQuery(request, [])
-        let data = access.page.data
-        return JSONResponse.make(
+        try show(request, context) { access in
             .object([
-                JSONMember("page", DataEncoder.page(data.page)),
-                JSONMember("components", .array(data.components.map(DataEncoder.component))),
+                JSONMember("page", DataEncoder.page(access.page.data.page)),
+                JSONMember("components", .array(access.page.data.components.map(DataEncoder.component))),
             ])
-        )
+        }
     }
 
     func putComponent(_ request: Request, _ context: ShiplogContext) async throws -> Response {
@@ -128,9 +125,7 @@ struct PageRoutes: PageAPIRoutes {
     }
 
     func showRelease(_ request: Request, _ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        try Listing.requireKnownQuery(request, [])
-        return JSONResponse.make(DataEncoder.release(try release(access, context), resolvingPrerelease: true))
+        try show(request, context) { access in DataEncoder.release(try release(access, context), resolvingPrerelease: true) }
     }
 
     func createRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {

@@ -88,9 +88,7 @@ struct SiteRoutes: PageAPIRoutes {
     }
 
     func showSite(_ request: Request, _ context: ShiplogContext) throws -> Response {
-        let access = try access(context)
-        try Listing.requireKnownQuery(request, [])
-        return JSONResponse.make(DataEncoder.site(try site(try slug(context), access)))
+        try show(request, context) { access in DataEncoder.site(try site(try slug(context), access)) }
     }
 
     /// `{slug, name?}` → 201; 409 when the page has a site of that slug.

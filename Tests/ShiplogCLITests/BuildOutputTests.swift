@@ -236,9 +236,7 @@ struct BuildOutputTests {
     )
     func versionNamedLikeAFixedFile(version: String) throws {
         try withTemporaryDirectory { tmp in
-            var fixture = DataFixture()
-            fixture.addComponent("api")
-            fixture.addRelease("api", "1.0.0", publishedAt: "2024-01-01T00:00:00Z")
+            var fixture = DataFixture.oneRelease()
             fixture.addRelease("api", version, publishedAt: "2024-01-02T00:00:00Z")
             try fixture.write(to: tmp.appendingPathComponent("data.json"))
 

@@ -20,6 +20,14 @@ struct DataFixture {
         if let feedLimit { page["feed_limit"] = feedLimit }
     }
 
+    /// Component `api` with its release 1.0.0 of 2024-01-01: the smallest site, which tests add to.
+    static func oneRelease() -> DataFixture {
+        var fixture = DataFixture()
+        fixture.addComponent("api")
+        fixture.addRelease("api", "1.0.0", publishedAt: "2024-01-01T00:00:00Z")
+        return fixture
+    }
+
     mutating func addComponent(_ slug: String, name: String? = nil, repo: String? = nil, url: String? = nil) {
         var component: [String: Any] = ["slug": slug]
         if let name { component["name"] = name }

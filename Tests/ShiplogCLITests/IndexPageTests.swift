@@ -61,9 +61,7 @@ struct IndexPageTests {
     @Test("the subscription form posts to page.server_url, or to --server-url")
     func subscriptionForm() throws {
         try withTemporaryDirectory { tmp in
-            var fixture = DataFixture()
-            fixture.addComponent("api")
-            fixture.addRelease("api", "1.0.0", publishedAt: "2024-01-01T00:00:00Z")
+            let fixture = DataFixture.oneRelease()
             try fixture.write(to: tmp.appendingPathComponent("data.json"))
             try #require(try build(cwd: tmp).status == 0)
             #expect(try !readText(tmp.appendingPathComponent("site/index.html")).contains("<form"))

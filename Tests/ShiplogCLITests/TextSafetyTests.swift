@@ -62,9 +62,7 @@ struct TextSafetyTests {
     @Test("a pre-release shows one pre-release badge, not a second 'prerelease' bump badge")
     func oneBadgeForPreReleases() throws {
         try withTemporaryDirectory { tmp in
-            var fixture = DataFixture()
-            fixture.addComponent("api")
-            fixture.addRelease("api", "1.0.0", publishedAt: "2024-01-01T00:00:00Z")
+            var fixture = DataFixture.oneRelease()
             fixture.addRelease("api", "1.1.0-rc.1", publishedAt: "2024-02-01T00:00:00Z")
             fixture.addRelease("api", "1.2.0-beta.1", publishedAt: "2023-12-01T00:00:00Z")
             let site = try buildSite(fixture, in: tmp)

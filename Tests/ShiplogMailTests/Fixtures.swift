@@ -25,6 +25,17 @@ func releaseMessage(
     )
 }
 
+/// The first headers of `releaseMessage()` rendered, with the default subject and recipient: the
+/// same in every rendering, whatever its parts.
+let releaseMessageHead = """
+    From: "Example Releases" <releases@example.com>
+    To: ada@example.org
+    Subject: Example 2.0 is out
+    Date: Wed, 18 Nov 2026 11:06:40 +0000
+    Message-ID: <release-2.0.ada@example.org>
+    MIME-Version: 1.0
+    """
+
 /// Text with LF line endings as the CRLF bytes a message holds.
 func crlf(_ text: String) -> [UInt8] {
     Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)

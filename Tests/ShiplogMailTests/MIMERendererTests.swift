@@ -8,12 +8,7 @@ import Testing
         try expectRendered(
             try releaseMessage(),
             """
-            From: "Example Releases" <releases@example.com>
-            To: ada@example.org
-            Subject: Example 2.0 is out
-            Date: Wed, 18 Nov 2026 11:06:40 +0000
-            Message-ID: <release-2.0.ada@example.org>
-            MIME-Version: 1.0
+            \(releaseMessageHead)
             List-Unsubscribe: <https://example.com/u/abc>
             List-Unsubscribe-Post: List-Unsubscribe=One-Click
             Content-Type: multipart/alternative; boundary="BOUNDARY"
@@ -41,12 +36,7 @@ import Testing
         try expectRendered(
             try releaseMessage(text: "Grüße", html: nil, headers: []),
             """
-            From: "Example Releases" <releases@example.com>
-            To: ada@example.org
-            Subject: Example 2.0 is out
-            Date: Wed, 18 Nov 2026 11:06:40 +0000
-            Message-ID: <release-2.0.ada@example.org>
-            MIME-Version: 1.0
+            \(releaseMessageHead)
             Content-Type: text/plain; charset=utf-8
             Content-Transfer-Encoding: quoted-printable
 

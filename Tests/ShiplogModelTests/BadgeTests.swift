@@ -71,37 +71,19 @@ import FoundationXML
     }
 }
 
-/// The root element of an SVG as an XML parser reads it, and its `<title>`.
-private final class SVGRoot: NSObject, XMLParserDelegate {
-    var name = ""
+/// The root element of an SVG as an XML parser reads it (one that is not well-formed throws), and
+/// its `<title>`.
+private struct SVGRoot {
+    var name: String
     var attributes: [String: String] = [:]
-    var title = ""
-    private var inTitle = false
+    var title: String
 
     init(_ svg: String) throws {
-        super.init()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.delegate = self
-        guard parser.parse() else { throw parser.parserError ?? CocoaError(.coderReadCorrupt) }
+        let root = try #require(try XMLDocument(data: Data(svg.utf8)).rootElement())
+        name = root.name ?? ""
+        for attribute in root.attributes ?? [] { attributes[attribute.name ?? ""] = attribute.stringValue ?? "" }
+        title = root.children?.first { $0.name == "title" }?.stringValue ?? ""
     }
-
-    func parser(
-        _ parser: XMLParser,
-        didStartElement elementName: String,
-        namespaceURI: String?,
-        qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        if name.isEmpty {
-            name = elementName
-            self.attributes = attributes
-        }
-        inTitle = elementName == "title"
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if inTitle { title += string } }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) { inTitle = false }
 }
 
 /// Which version a badge shows (SPEC §9): the latest; what runs in an environment.

@@ -11,8 +11,6 @@ import Testing
 /// drives it: activating an older release makes it the latest (and moves the version ETag) until
 /// it is cleared; refusals.
 @Suite struct ActiveReleaseRouterTests {
-    typealias H = RouterHarness
-
     static func apiLatest(_ client: any TestClientProtocol) async throws -> String? {
         let latest = try await client.execute(uri: H.version, method: .get).json["latest"]?.items ?? []
         return latest.first { $0["name"] == .string("Nimbus API") }?["version"]?.string

@@ -11,7 +11,6 @@ import Testing
 /// through the server's router, as Tests/api/test_dialect_apps*.py drive it: errors
 /// `{error, message, details, timestamp, status_code}` and FastAPI's 422 `{detail: [...]}`.
 @Suite struct AppsRouterTests {
-    typealias H = RouterHarness
     static let base = "/apps/v1/orgs/acme/workspaces/nimbus/apps"
 
     static func expectAppsError(

@@ -11,7 +11,6 @@ import Testing
 /// (Tests/api/test_dialect_aviator*.py: errors exactly `{"error": sentence}`) and ReleaseBits at
 /// `/releasebits` (test_dialect_releasebits.py: errors `{"error"}` alone).
 @Suite struct AviatorReleaseBitsRouterTests {
-    typealias H = RouterHarness
     static let aviator = "/aviator/api/releases/api"
     static let releaseBits = "/releasebits/components/cli/deployments"
 

@@ -10,8 +10,6 @@ import Testing
 /// Deployments through the server's router: per environment (DeploymentRoutes) and by id
 /// (DeploymentByIDRoutes), as Tests/api/test_deployments.py and test_deployment_ids.py drive them.
 @Suite struct DeploymentsRouterTests {
-    typealias H = RouterHarness
-
     @Test("an environment is created; a deployment is recorded (201) and listed newest first")
     func recordAndList() async throws {
         try await H.test { harness, client in

@@ -10,9 +10,6 @@ import Testing
 /// `/health`, `/openapi.json` (OpenAPIDocument) and `/metrics` (MetricsRoute) through the server's
 /// router, as Tests/api/test_api.py and test_metrics.py drive them; and the gate's rate limit.
 @Suite struct MetricsHealthRouterTests {
-    typealias H = RouterHarness
-    static let token = "metrics-token-0123456789abcdef"
-
     @Test("health is 200 JSON ok (HEAD too); openapi.json is the document as JSON")
     func healthAndOpenAPI() async throws {
         try await H.test { harness, client in
@@ -33,18 +30,18 @@ import Testing
     @Test("metrics: 200 text with the token; 401 with a challenge without it or with a page key")
     func metrics() async throws {
         try await H.test { harness, client in
-            let answer = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            let answer = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(H.metricsToken)"])
             #expect(answer.status == .ok)
             #expect(answer.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
             #expect(answer.headers[.cacheControl] == "no-store")
             #expect(answer.text.contains("# TYPE shiplog_mail_queued gauge"))
-            for headers: HTTPFields in [[:], harness.auth("admin"), [.authorization: "Bearer \(Self.token)x"]] {
+            for headers: HTTPFields in [[:], harness.auth("admin"), [.authorization: "Bearer \(H.metricsToken)x"]] {
                 let refused = try await client.execute(uri: "/metrics", method: .get, headers: headers)
                 refused.expectError(.unauthorized, "unauthorized")
                 #expect(refused.headers[.wwwAuthenticate] == "Bearer")
                 #expect(!refused.text.contains("shiplog_"))
             }
-            try await client.execute(uri: "/metrics?access_token=\(Self.token)", method: .get).expectError(.unauthorized, "unauthorized")
+            try await client.execute(uri: "/metrics?access_token=\(H.metricsToken)", method: .get).expectError(.unauthorized, "unauthorized")
         }
     }
 
@@ -53,14 +50,14 @@ import Testing
         let harness = try await H(configuration: ServerConfiguration(openAPIPath: nil, templates: nil))
         try await harness.test { client in
             try await client.execute(uri: "/metrics", method: .get).expectError(.notFound, "not_found")
-            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(H.metricsToken)"])
                 .expectError(.notFound, "not_found")
         }
     }
 
     @Test("the gate's rate limit: 429 rate_limited with Retry-After; /metrics is never limited")
     func rateLimit() async throws {
-        let harness = try await H(configuration: ServerConfiguration(rateLimit: 3, openAPIPath: nil, templates: nil, metricsToken: Self.token))
+        let harness = try await H(configuration: ServerConfiguration(rateLimit: 3, openAPIPath: nil, templates: nil, metricsToken: H.metricsToken))
         try await harness.test { client in
             for _ in 0..<3 {
                 let answer = try await client.execute(uri: "\(H.api)/releases", method: .get)
@@ -71,7 +68,7 @@ import Testing
             limited.expectError(.tooManyRequests, "rate_limited")
             #expect(limited.headers[.retryAfter].flatMap(Int.init) ?? 0 > 0)
             for _ in 0..<3 {
-                let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+                let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(H.metricsToken)"])
                 #expect(metrics.status == .ok)
                 #expect(metrics.headers[HTTPField.Name("X-RateLimit-Limit")!] == nil)
             }

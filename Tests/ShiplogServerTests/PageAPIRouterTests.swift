@@ -11,8 +11,6 @@ import Testing
 /// Tests/api/test_api.py drives it through the binary: a release created, read, patched and
 /// deleted, and the refusals of the auth matrix (401 with a challenge, 403, 404).
 @Suite struct PageAPIRouterTests {
-    typealias H = RouterHarness
-
     @Test("a release is created (201, Location), read, patched (merge) and deleted (204)")
     func releaseLifeCycle() async throws {
         try await H.test { harness, client in

@@ -11,7 +11,6 @@ import Testing
 /// (Tests/api/test_dialect_releasepage.py) and Release Pilot's at `/releasepilot/api/v1`
 /// (test_dialect_releasepilot.py).
 @Suite struct ReleasePagePilotRouterTests {
-    typealias H = RouterHarness
     static let mediaType = HTTPField.Name("X-ReleasePage-Media-Type")!
     static let pilot = "/releasepilot/api/v1/projects/nimbus"
 

@@ -10,6 +10,9 @@ import Testing
 
 @testable import ShiplogServer
 
+/// What the `*RouterTests` suites call the harness: they name it on most lines (`H.test`, `H.body`, `H.api`).
+typealias H = RouterHarness
+
 /// The server's own router (``ShiplogServer/makeRouter``) on a SQLite store in a temporary folder,
 /// with the stores of Tests/api: the example data (`site/data.json`, page `nimbus`), the private
 /// page `secret`, and keys of every kind. The `*RouterTests` suites drive it in process.
@@ -17,6 +20,8 @@ struct RouterHarness {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let api = "/api/v1/pages/nimbus"
     static let version = "/v1/pages/nimbus/version"
+    /// The bearer token of `/metrics` in the default configuration.
+    static let metricsToken = "metrics-token-0123456789abcdef"
 
     let directory: URL
     let store: SQLiteStore
@@ -27,7 +32,7 @@ struct RouterHarness {
     let app: Application<RouterResponder<ShiplogContext>>
 
     init(
-        configuration: ServerConfiguration = ServerConfiguration(openAPIPath: nil, templates: nil, metricsToken: "metrics-token-0123456789abcdef")
+        configuration: ServerConfiguration = ServerConfiguration(openAPIPath: nil, templates: nil, metricsToken: RouterHarness.metricsToken)
     )
         async throws
     {

@@ -10,7 +10,6 @@ import Testing
 /// Sites (SiteRoutes) and badges (BadgeRoutes) through the server's router, as
 /// Tests/api/test_lists_sites.py and test_badges.py drive them through the binary.
 @Suite struct SiteBadgeRouterTests {
-    typealias H = RouterHarness
     static let sites = "\(H.api)/sites"
     static let badges = "/v1/pages/nimbus"
 

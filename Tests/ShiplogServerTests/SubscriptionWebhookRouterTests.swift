@@ -11,7 +11,6 @@ import Testing
 /// (WebhookRoutes) through the server's router, as Tests/api/test_subscriptions.py and
 /// Tests/webhooks drive them. No mail is configured: a subscription is queued in the store.
 @Suite struct SubscriptionWebhookRouterTests {
-    typealias H = RouterHarness
     static let subscribers = "/v1/pages/nimbus/subscribers"
 
     @Test("subscribe: 202 with the accepted JSON; the subscriber is pending in the admin's list")

@@ -80,51 +80,45 @@ import Testing
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .end(nil))
     }
 
-    @Test(
-        "what it leaves to the router",
-        arguments: [
-            "/v1/pages/secret/version",  // private: the router answers 403 key-invalid
-            "/v1/pages/none/version",  // no such page
-            "/v1/pages/acme/version?access_token=x",  // a query
-            "/v1/pages/acm%65/version",  // percent-encoded
-            "/v1/pages/acme/version/",
-            "/v1/pages//version",
-            "/api/v1/pages/acme",
-            "/v1/pages/acme/components/none/update/darwin/aarch64/1.0.0",  // no such component: the router's 404
-            "/v1/pages/secret/components/api/update/darwin/aarch64/1.0.0",
-            "/v1/pages/acme/components/api/update/darwin/aarch64/1..0",  // the router's 400
-            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?access_token=x",
-            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=beta&channel=rc",
-            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=",
-            "/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0%2Bb",
-            "/v1/pages/acme/components/api/update/Darwin/aarch64/1.0.0",
-            "/v1/pages/acme/components/api/squirrel/darwin/1.0.0?bundle=zip",
-            "/v1/pages/acme/components/api/squirrel/windows/1.0.0",
-            "/v1/pages/acme/components/api/squirrel/darwin/1.0.0/",
-        ]
-    )
-    func leavesToTheRouter(path: String) async throws {
-        let channel = EmbeddedChannel(handler: VersionFastPath(try await Self.answerer()))
-        try Self.send(channel, Self.request(path))
-        #expect(try Self.passedOn(channel) == [path])
-        #expect(try Self.answered(channel).isEmpty)
-    }
+    /// Requests and who answers them: nil, the router (the request is passed on whole); a status,
+    /// the fast path itself (nothing is passed on).
+    static let routes: [(String, Int?)] = [
+        ("/v1/pages/secret/version", nil),  // private: the router answers 403 key-invalid
+        ("/v1/pages/none/version", nil),  // no such page
+        ("/v1/pages/acme/version?access_token=x", nil),  // a query
+        ("/v1/pages/acm%65/version", nil),  // percent-encoded
+        ("/v1/pages/acme/version/", nil),
+        ("/v1/pages//version", nil),
+        ("/api/v1/pages/acme", nil),
+        ("/v1/pages/acme/components/none/update/darwin/aarch64/1.0.0", nil),  // no such component: the router's 404
+        ("/v1/pages/secret/components/api/update/darwin/aarch64/1.0.0", nil),
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/1..0", nil),  // the router's 400
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?access_token=x", nil),
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=beta&channel=rc", nil),
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0?channel=", nil),
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/1.0.0%2Bb", nil),
+        ("/v1/pages/acme/components/api/update/Darwin/aarch64/1.0.0", nil),
+        ("/v1/pages/acme/components/api/squirrel/darwin/1.0.0?bundle=zip", nil),
+        ("/v1/pages/acme/components/api/squirrel/windows/1.0.0", nil),
+        ("/v1/pages/acme/components/api/squirrel/darwin/1.0.0/", nil),
+        // The plain update routes; the release has no assets: no update.
+        ("/v1/pages/acme/components/api/update/darwin/aarch64/0.1.0", 204),
+        ("/v1/pages/acme/components/api/update/linux/x86_64/0.1.0?channel=beta&bundle=deb", 204),
+        ("/v1/pages/acme/components/api/squirrel/darwin-aarch64/0.1.0?channel=rc", 204),
+        ("/v1/pages/acme/components/api/squirrel/mac/v9", 204),
+    ]
 
-    @Test(
-        "answers the plain update routes itself",
-        arguments: [
-            "/v1/pages/acme/components/api/update/darwin/aarch64/0.1.0",
-            "/v1/pages/acme/components/api/update/linux/x86_64/0.1.0?channel=beta&bundle=deb",
-            "/v1/pages/acme/components/api/squirrel/darwin-aarch64/0.1.0?channel=rc",
-            "/v1/pages/acme/components/api/squirrel/mac/v9",
-        ]
-    )
-    func answersUpdateRoutes(path: String) async throws {
+    @Test("what it leaves to the router and what it answers itself", arguments: routes)
+    func answersOrLeavesToTheRouter(path: String, answer: Int?) async throws {
         let channel = EmbeddedChannel(handler: VersionFastPath(try await Self.answerer()))
         try Self.send(channel, Self.request(path))
-        #expect(try Self.passedOn(channel).isEmpty)
-        // The release has no assets: no update.
-        #expect(try Self.answered(channel) == [204])
+        if let answer {
+            #expect(try Self.passedOn(channel).isEmpty)
+            #expect(try Self.answered(channel) == [answer])
+        } else {
+            #expect(try Self.passedOn(channel) == [path])
+            #expect(try Self.answered(channel).isEmpty)
+        }
     }
 
     @Test func readsTheUpdateQuestion() throws {

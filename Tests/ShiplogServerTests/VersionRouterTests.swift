@@ -10,7 +10,6 @@ import Testing
 /// The version endpoint (VersionRoute) through the server's router, as Tests/api/test_api.py
 /// drives it through the binary: the document's headers, ETag and 304, and its refusals.
 @Suite struct VersionRouterTests {
-    typealias H = RouterHarness
     static let mediaType = HTTPField.Name("X-ReleasePage-Media-Type")!
 
     @Test("the version document: JSON, no-cache, the media type, an ETag and CORS")

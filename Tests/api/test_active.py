@@ -9,21 +9,8 @@ import json
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    PAGE,
-    VERSION,
-    Server,
-    Store,
-    assert_error,
-    cli,
-    fresh,
-    new_db,
-    release_path,
-    server,
-    store,
-    unique,
-    wait_for,
+from test_api import (
+    API, PAGE, VERSION, Server, Store, assert_error, cli, new_db, release_path, unique, wait_for,
 )
 
 

@@ -28,7 +28,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary, stop_after  # noqa: E402,F401  (BINARY for other modules)
+from harness import API, BINARY, DATA_FILE, PAGE, ROOT, Server, cli, create_key, require_binary, stop_after  # noqa: E402,F401  (BINARY, stop_after for other modules)
 from harness import wait_for as wait_until  # noqa: E402
 from stores import new_db  # noqa: E402,F401
 
@@ -60,7 +60,7 @@ LOG_LINE = re.compile(r"\] (GET|POST|PUT|PATCH|DELETE|OPTIONS|HEAD) (\S+) (\d{3}
 require_binary()
 
 
-# MARK: - Stores, keys and servers
+# MARK: - Stores, keys and servers (the fixtures that hold them are in conftest.py)
 
 
 class Store:
@@ -84,29 +84,6 @@ class Store:
         self.keys["secret"], self.key_ids["secret"] = create_key(self.db, "secret", "read")
         self.keys["wrong"] = "sk_this_key_does_not_exist_0123456789"
         self.keys["none"] = None
-
-
-@pytest.fixture(scope="session")
-def store(tmp_path_factory):
-    return Store(tmp_path_factory.mktemp("store"))
-
-
-@pytest.fixture(scope="session")
-def server(store):
-    """The shared server: tests that change data use their own releases (see `scratch`)."""
-    yield from stop_after(Server(store, "--rate-limit", "0"))
-
-
-@pytest.fixture(scope="session")
-def pristine(tmp_path_factory):
-    """A server on the example data that no test changes, for tests that only read."""
-    yield from stop_after(Server(Store(tmp_path_factory.mktemp("pristine")), "--rate-limit", "0"))
-
-
-@pytest.fixture
-def fresh(tmp_path):
-    """A server of its own on a pristine store, for tests that depend on the exact data."""
-    yield from stop_after(Server(Store(tmp_path / "fresh"), "--rate-limit", "0"), exit_status=None)
 
 
 _unique = itertools.count(1)
@@ -1039,12 +1016,6 @@ def assert_json_error_bytes(status, headers, content, expected):
     return body
 
 
-@pytest.fixture
-def healthy(server):
-    yield server
-    assert server.alive(), "the server must survive every hostile request"
-
-
 @pytest.mark.parametrize("body", [
     b"{", b"{bad}", b'{"component": "api",}', b"[1, 2", b"nul", b"\"unterminated", b'{"a": 01}', b"{} {}",
     b'{"a": "\\x"}', b'{"a": "\\ud800"}', b"\x00", b"\xef\xbb\xbf{}", b"NaN", b"1e99999",
@@ -1215,17 +1186,6 @@ def test_many_bad_requests_then_healthy(healthy, store):
 
 def rate_limit_headers(response):
     return {name: int(response.headers[name]) for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")}
-
-
-@pytest.fixture
-def limited(tmp_path):
-    running = Server(Store(tmp_path / "limited"), "--rate-limit", "3")
-    # The limit counts in one-minute windows: do not start right before one ends.
-    seconds = time.time() % 60
-    if seconds > 54:
-        time.sleep(61 - seconds)
-    yield running
-    running.stop()
 
 
 def test_rate_limit(limited):

@@ -12,17 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    DATA,
-    DATA_FILE,
-    PAGE,
-    assert_page_error,
-    cli,
-    fresh,
-    server,
-    store,
-)
+from test_api import API, DATA, DATA_FILE, PAGE, assert_page_error, cli
 from test_deployments import deploy
 
 BADGES = f"/v1/pages/{PAGE}"

@@ -4,19 +4,8 @@
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    CALLERS,
-    DATA,
-    PUBLIC_GET,
-    admin_op,
-    assert_error,
-    listing,
-    pristine,
-    scratch_release,
-    server,
-    store,
-    write_op,
+from test_api import (
+    API, CALLERS, DATA, PUBLIC_GET, admin_op, assert_error, listing, scratch_release, write_op,
 )
 from test_ids import DEPLOYMENTS, TIMESTAMP, assert_created, by_id, deploy, new_environment
 

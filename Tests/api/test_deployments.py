@@ -1,7 +1,7 @@
 """Environments, deployments, rollbacks and customer sites through the real `shiplog serve`
 (SPEC §6): every route, status and error shape, the auth matrix, the rollback rules and hostile
 inputs. Stores, keys, servers and helpers are those of `test_api.py`; this module gets servers
-of its own (the fixtures are re-exported here), so its changes never meet that module's.
+of its own (conftest.py's fixtures are a module's own), so its changes never meet that module's.
 
     python3 -m pytest -q Tests/api/test_deployments.py
 """
@@ -10,33 +10,10 @@ import urllib.parse
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    BAD_LISTING_QUERIES,
-    STORE_FIELDS,
-    plain,
-    CALLERS,
-    DATA,
-    ERROR_CODES,
-    PUBLIC_GET,
-    admin_op,
-    assert_auth_error,
-    assert_error,
-    assert_json_error_bytes,
-    fresh,
-    healthy,
-    listing,
-    pristine,
-    raw_request,
-    release_path,
-    request_as,
-    scratch_release,
-    send_bytes,
-    server,
-    store,
-    unique,
-    walk_pages,
-    write_op,
+from test_api import (
+    API, BAD_LISTING_QUERIES, STORE_FIELDS, plain, CALLERS, DATA, ERROR_CODES, PUBLIC_GET, admin_op,
+    assert_auth_error, assert_error, assert_json_error_bytes, listing, raw_request, release_path,
+    request_as, scratch_release, send_bytes, unique, walk_pages, write_op,
 )
 
 ENVIRONMENTS = f"{API}/environments"
@@ -81,6 +58,15 @@ def deploy(server, environment, component, version, status="success", **fields):
     return response.json()
 
 
+def environment_with(server, *history):
+    """Creates an environment nobody else uses with `history` deployed in it, oldest first: each
+    (component, version) a success, or (component, version, status); returns its name."""
+    name = new_environment(server)
+    for deployment in history:
+        deploy(server, name, *deployment)
+    return name
+
+
 def deployments(server, environment, key=None, **params):
     response = server.get(deployments_path(environment), key, params=params)
     assert response.status_code == 200, response.text
@@ -111,9 +97,7 @@ def as_deployment(entry):
 
 
 def _rollback_path(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     return environment_path(name, "rollback")
 
 
@@ -527,12 +511,14 @@ def test_update_deployment_invalid(server, body, field):
 
 
 def test_rollback_after_success_goes_to_the_previous_version(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v0.9.0")
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "desktop", "1.2.1")  # another component does not count
-    deploy(server, name, "cli", "v1.1.0")
-    deploy(server, name, "cli", "v1.1.0")  # redeploys of the same version are skipped
+    name = environment_with(
+        server,
+        ("cli", "v0.9.0"),
+        ("cli", "v1.0.0"),
+        ("desktop", "1.2.1"),  # another component does not count
+        ("cli", "v1.1.0"),
+        ("cli", "v1.1.0"),  # redeploys of the same version are skipped
+    )
     response = rollback(server, name, component="cli", actor="mfrost")
     assert response.status_code == 201, response.text
     created = response.json()
@@ -545,10 +531,7 @@ def test_rollback_after_success_goes_to_the_previous_version(server):
 
 
 def test_rollback_after_failure_goes_to_the_last_success(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v0.9.0")
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0", status="failure")
+    name = environment_with(server, ("cli", "v0.9.0"), ("cli", "v1.0.0"), ("cli", "v1.1.0", "failure"))
     created = rollback(server, name, component="cli")
     assert created.status_code == 201, created.text
     assert created.json()["version"] == "v1.0.0"
@@ -558,18 +541,12 @@ def test_rollback_after_failure_goes_to_the_last_success(server):
 
 @pytest.mark.parametrize("status", ["in_progress", "pending", "error", "canceled", "unknown"])
 def test_rollback_when_the_newest_did_not_succeed(server, status):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0", status="failure")
-    deploy(server, name, "cli", "v1.1.0", status=status)
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0", "failure"), ("cli", "v1.1.0", status))
     assert rollback(server, name, component="cli").json()["version"] == "v1.0.0"
 
 
 def test_rollback_after_a_failed_redeploy_of_the_same_version(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
-    deploy(server, name, "cli", "v1.0.0", status="failure")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"), ("cli", "v1.0.0", "failure"))
     # The newest failed: back to the last successful one, whatever its version.
     assert rollback(server, name, component="cli").json()["version"] == "v1.1.0"
 
@@ -585,9 +562,7 @@ def test_rollback_of_the_example_data(fresh):
 
 
 def test_rollback_in_a_frozen_environment_needs_force(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     assert server.admin("PATCH", environment_path(name), json={"frozen": True}).status_code == 200
     for body in ({"component": "cli"}, {"component": "cli", "force": False}, {"component": "cli", "force": None}):
         assert_error(rollback(server, name, **body), 400, "invalid_request", "force")
@@ -608,9 +583,7 @@ def test_rollback_with_nothing_to_roll_back_to(server):
     assert_error(rollback(server, name, component="cli"), 404, "not_found")  # one success only
     deploy(server, name, "cli", "v1.1.0")
     assert_error(rollback(server, name, component="cli"), 404, "not_found")  # the same version only
-    failing = new_environment(server)
-    deploy(server, failing, "cli", "v1.0.0", status="failure")
-    deploy(server, failing, "cli", "v1.1.0", status="failure")
+    failing = environment_with(server, ("cli", "v1.0.0", "failure"), ("cli", "v1.1.0", "failure"))
     assert_error(rollback(server, failing, component="cli"), 404, "not_found")  # never succeeded
     assert_error(rollback(server, f"none-{unique()}", component="cli"), 404, "not_found")  # no environment
     assert_error(rollback(server, name, component="nope"), 404, "not_found")  # no such component
@@ -635,17 +608,13 @@ def test_rollback_in_a_frozen_environment_with_nothing(server):
     ([{"component": "cli"}], "body"),
 ])
 def test_rollback_invalid(server, body, field):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     assert_error(server.admin("POST", environment_path(name, "rollback"), json=body), 400, "invalid_request", field)
     assert len(deployments(server, name)["items"]) == 2
 
 
 def test_rollback_null_members_count_as_absent(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     response = rollback(server, name, component="cli", force=None, actor=None)
     assert response.status_code == 201, response.text
     assert "actor" not in response.json()

@@ -10,15 +10,7 @@ import re
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    PAGE,
-    VERSION,
-    fresh,
-    server,
-    store,
-    unique,
-)
+from test_api import API, PAGE, VERSION, unique
 
 ORG = "acme"
 BASE = f"/apps/v1/orgs/{ORG}/workspaces/{PAGE}/apps"

@@ -7,7 +7,7 @@ The routes themselves are in `test_dialect_apps.py`, whose helpers this file use
 
 import pytest
 
-from test_api import API, PAGE, Server, Store, fresh, server, store, unique  # noqa: F401  (fixtures are used by name)
+from test_api import API, PAGE, Server, Store, unique
 from test_dialect_apps import ORG, assert_apps_error, by_tag, call, releases
 
 from harness import Receiver, body_json, wait_for  # noqa: E402  (test_api puts Tests/support on the path)

@@ -6,7 +6,6 @@ checked for the documented status, members and their types.
     python3 -m pytest -q Tests/api/test_dialect_apps_seed.py
 """
 from test_api import PAGE  # noqa: F401
-from test_api import fresh  # noqa: F401  (the fixture is used by name)
 from test_dialect_apps import FULL, SUMMARY
 
 # The document's base, with org "string" as it shows it and the example's page and app.

@@ -11,14 +11,7 @@ import http.client
 import pytest
 
 import test_subscriptions as subscriptions
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    VERSION,
-    assert_page_error,
-    limited,
-    server,
-    store,
-)
+from test_api import API, VERSION, assert_page_error
 
 MEDIA = "releasepage.v1"
 KEY_INVALID = {

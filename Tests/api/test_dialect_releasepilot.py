@@ -9,13 +9,7 @@ import itertools
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    CALLERS,
-    limited,
-    server,
-    store,
-)
+from test_api import API, CALLERS
 
 BASE = "/releasepilot/api/v1/projects/nimbus"
 SECRET = "/releasepilot/api/v1/projects/secret"

@@ -7,7 +7,7 @@ and servers are those of `test_api.py`.
 """
 import pytest
 
-from test_api import API, VERSION, pristine  # noqa: F401  (fixtures are used by name)
+from test_api import API, VERSION
 
 PATHS = [
     "/health",

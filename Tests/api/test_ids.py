@@ -8,20 +8,8 @@ import urllib.parse
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    CALLERS,
-    DATA,
-    DRAFT_GET,
-    PUBLIC_GET,
-    assert_error,
-    pristine,
-    release_path,
-    scratch_release,
-    server,
-    store,
-    unique,
-    write_op,
+from test_api import (
+    API, CALLERS, DATA, DRAFT_GET, PUBLIC_GET, assert_error, release_path, scratch_release, unique, write_op,
 )
 
 UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

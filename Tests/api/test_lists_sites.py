@@ -1,25 +1,13 @@
 """Lists and customer sites through the real `shiplog serve` (SPEC §6.1): every list answers
 `{items, next_cursor, has_more, total}`, refuses query parameters it does not know and takes
 `limit` 1–200 (default 50); customer sites can be created, read, renamed and deleted. Stores,
-keys, servers and helpers are those of `test_api.py` (the fixtures are re-exported here).
+keys, servers and helpers are those of `test_api.py` (the fixtures, of conftest.py).
 
     python3 -m pytest -q Tests/api/test_lists_sites.py
 """
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    plain,
-    DATA,
-    assert_error,
-    fresh,
-    pristine,
-    release_path,
-    scratch_release,
-    server,
-    store,
-    unique,
-)
+from test_api import API, plain, DATA, assert_error, release_path, scratch_release, unique
 
 SITES = f"{API}/sites"
 

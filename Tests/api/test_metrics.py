@@ -10,20 +10,7 @@ import socket
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    DATA,
-    PAGE,
-    VERSION,
-    Server,
-    Store,
-    assert_error,
-    cli,
-    release_path,
-    server,
-    stop_after,
-    store,
-)
+from test_api import API, DATA, PAGE, VERSION, Server, Store, assert_error, cli, release_path, stop_after
 from prometheus_text import TOKEN, Metrics, eventually, scrape
 
 RELEASES_ROUTE = "/api/v1/pages/{page}/releases"

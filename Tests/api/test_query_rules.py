@@ -7,16 +7,7 @@ The lists are checked in test_lists_sites.py. Stores, keys and servers are those
 """
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    assert_auth_error,
-    assert_error,
-    release_path,
-    scratch_release,
-    server,
-    store,
-    unique,
-)
+from test_api import API, assert_auth_error, assert_error, release_path, scratch_release, unique
 
 
 def _draft(server):

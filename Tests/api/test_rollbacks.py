@@ -6,8 +6,11 @@ the next read (the server puts them into its in-memory page in place, without a 
 """
 import pytest
 
-from test_api import assert_error, server, store, unique  # noqa: F401  (fixtures are used by name)
-from test_deployments import ENVIRONMENTS, deploy, deployments, deployments_path, environment_path, new_environment, rollback
+from test_api import assert_error, unique
+from test_deployments import (
+    ENVIRONMENTS, deploy, deployments, deployments_path, environment_path, environment_with,
+    new_environment, rollback,
+)
 
 
 def statuses(server, name):
@@ -15,13 +18,15 @@ def statuses(server, name):
 
 
 def test_active_deployments_are_canceled_first(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v0.9.0")
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0", status="pending")
-    deploy(server, name, "cli", "v1.1.0", status="in_progress")
-    deploy(server, name, "cli", "v1.1.0", status="canceling")
-    deploy(server, name, "desktop", "1.2.1", status="in_progress")  # another component stays as it is
+    name = environment_with(
+        server,
+        ("cli", "v0.9.0"),
+        ("cli", "v1.0.0"),
+        ("cli", "v1.1.0", "pending"),
+        ("cli", "v1.1.0", "in_progress"),
+        ("cli", "v1.1.0", "canceling"),
+        ("desktop", "1.2.1", "in_progress"),  # another component stays as it is
+    )
     response = rollback(server, name, component="cli")
     assert response.status_code == 201, response.text
     created = response.json()
@@ -38,9 +43,7 @@ def test_active_deployments_are_canceled_first(server):
 
 def test_a_second_rollback_while_the_first_is_pending(server):
     """The first never ran: it is canceled, and the second goes from what runs, never to it."""
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     first = rollback(server, name, component="cli").json()
     assert (first["version"], first["meta"]["from"]) == ("v1.0.0", "v1.1.0")
     for force in (False, True):
@@ -54,30 +57,26 @@ def test_a_second_rollback_while_the_first_is_pending(server):
 
 
 def test_a_failed_redeploy_never_rolls_back_to_itself(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
-    deploy(server, name, "cli", "v1.1.0", status="failure")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"), ("cli", "v1.1.0", "failure"))
     created = rollback(server, name, component="cli", force=True).json()
     assert (created["version"], created["meta"]["from"], created["from_version"]) == ("v1.0.0", "v1.1.0", "v1.1.0")
-    only = new_environment(server)
-    deploy(server, only, "cli", "v1.1.0")
-    deploy(server, only, "cli", "v1.1.0", status="failure")
-    deploy(server, only, "cli", "v1.0.0", status="pending")
+    only = environment_with(server, ("cli", "v1.1.0"), ("cli", "v1.1.0", "failure"), ("cli", "v1.0.0", "pending"))
     assert_error(rollback(server, only, component="cli", force=True), 404, "not_found")
     # Refused whole: the pending deployment is not canceled either.
     assert [s for _, _, s in statuses(server, only)] == ["success", "failure", "pending"]
 
 
 def test_rolling_back_the_whole_environment(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "api", "v1.10.1")
-    deploy(server, name, "cli", "v1.1.0")
-    deploy(server, name, "web", "3.7.0")                       # one success only: nothing to go back to
-    deploy(server, name, "web", "3.7.0", status="in_progress")  # … so it is left alone
-    deploy(server, name, "api", "v1.10.2", status="failure")
-    deploy(server, name, "api", "v1.10.2", status="pending")
+    name = environment_with(
+        server,
+        ("cli", "v1.0.0"),
+        ("api", "v1.10.1"),
+        ("cli", "v1.1.0"),
+        ("web", "3.7.0"),  # one success only: nothing to go back to
+        ("web", "3.7.0", "in_progress"),  # … so it is left alone
+        ("api", "v1.10.2", "failure"),
+        ("api", "v1.10.2", "pending"),
+    )
     for body in ({}, {"component": None}):
         listed_before = statuses(server, name)
         response = rollback(server, name, actor="ops", **body)
@@ -106,9 +105,7 @@ def test_the_whole_environment_with_nothing_to_roll_back(server):
 
 
 def test_the_whole_environment_frozen(server):
-    name = new_environment(server)
-    deploy(server, name, "cli", "v1.0.0")
-    deploy(server, name, "cli", "v1.1.0")
+    name = environment_with(server, ("cli", "v1.0.0"), ("cli", "v1.1.0"))
     assert server.admin("PATCH", environment_path(name), json={"frozen": True}).status_code == 200
     assert_error(rollback(server, name), 400, "invalid_request", "force")
     forced = rollback(server, name, force=True)

@@ -25,20 +25,8 @@ import pytest
 import requests
 import requests.adapters
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    CALLERS,
-    PAGE,
-    Server,
-    Store,
-    assert_error,
-    assert_page_error,
-    healthy,
-    raw_request,
-    send_bytes,
-    server,
-    store,
-    unique,
+from test_api import (
+    API, CALLERS, PAGE, Server, Store, assert_error, assert_page_error, raw_request, send_bytes, unique,
     wait_for,
 )
 

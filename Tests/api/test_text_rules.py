@@ -8,14 +8,7 @@ import re
 
 import pytest
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    ROOT,
-    assert_error,
-    server,
-    store,
-    unique,
-)
+from test_api import API, ROOT, assert_error, unique
 
 BAD = ["\u0007", "\u001b[31m", "line\nbreak", "tab\there", "\u007f", "\u0085", "\u202a", "\u202e", "\u2066", "\u2069"]
 

@@ -8,7 +8,7 @@ registered to an address no delivery could reach. Stores, keys and servers are t
 """
 import pytest
 
-from test_api import API, assert_error, server, store, unique  # noqa: F401  (fixtures are used by name)
+from test_api import API, assert_error, unique
 
 BAD = ["https://example.com:99999/", "https://example.com:65536", "https://example.com:http/", "https://example.com:-1/",
        "http://[2001:db8::1/", "http://[2001:db8::1]8080/", "http://[example.com]/"]

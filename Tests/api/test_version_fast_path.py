@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from test_api import LOG_LINE, Server, Store, VERSION, server, store  # noqa: F401  (fixtures are used by name)
+from test_api import LOG_LINE, Server, Store, VERSION
 
 PRIVATE = "/v1/pages/secret/version"
 ROUTED = {VERSION: "/v1/pages/nimbu%73/version", PRIVATE: "/v1/pages/secre%74/version"}

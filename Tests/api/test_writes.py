@@ -11,19 +11,7 @@ import uuid
 
 import requests
 
-from test_api import (  # noqa: F401  (fixtures are used by name)
-    API,
-    VERSION,
-    Server,
-    Store,
-    assert_error,
-    cli,
-    release_path,
-    scratch_release,
-    server,
-    store,
-    unique,
-)
+from test_api import API, VERSION, Server, Store, assert_error, cli, release_path, scratch_release, unique
 
 GROUPS = f"{API}/groups"
 

@@ -19,6 +19,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("SHIPLOG_BIN") or str(ROOT / ".build" / "debug" / "shiplog")
 
 
+def acme_data(title, releases, **more):
+    """The data document of page `acme` at https://releases.acme.example/ with the components `api`
+    (with a repository and URL) and `web`, titled `title`, with `releases` and `more` (groups, …)."""
+    return {
+        "page": {"id": "acme", "title": title, "base_url": "https://releases.acme.example/"},
+        "components": [
+            {"slug": "api", "name": "Public API", "repo": "acme/api", "url": "https://github.com/acme/api"},
+            {"slug": "web", "name": "Web app"},
+        ],
+        "releases": releases,
+        **more,
+    }
+
+
 @contextlib.contextmanager
 def built_site(work, data):
     """`shiplog build` of `data` into `work/public`, served over HTTP: {"url", "out"}."""

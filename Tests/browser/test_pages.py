@@ -9,7 +9,7 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 
-from browsing import chrome, served_site
+from browsing import acme_data, chrome, served_site
 
 HOSTILE_NOTES = (
     "### Fixed\n"
@@ -19,13 +19,9 @@ HOSTILE_NOTES = (
     "- [click me](javascript:window.__pwned='link')\n"
 )
 
-DATA = {
-    "page": {"id": "acme", "title": "Acme <releases>", "base_url": "https://releases.acme.example/"},
-    "components": [
-        {"slug": "api", "name": "Public API", "repo": "acme/api", "url": "https://github.com/acme/api"},
-        {"slug": "web", "name": "Web app"},
-    ],
-    "releases": [
+DATA = acme_data(
+    "Acme <releases>",
+    [
         {"component": "api", "version": "v1.0.0", "published_at": "2024-01-02T10:00:00Z", "author": "ada",
          "notes": "### Added\n- First release"},
         {"component": "api", "version": "v1.1.0", "published_at": "2024-02-02T10:00:00Z", "author": "bob",
@@ -36,10 +32,10 @@ DATA = {
          "notes": "Try it."},
         {"component": "web", "version": "3.0.0", "published_at": "2024-02-10T10:00:00Z", "notes": "New look."},
     ],
-    "groups": [{"version": "2024.1", "members": {"api": "v1.1.0", "web": "3.0.0"}}],
-    "deployments": [{"component": "api", "version": "v1.1.0", "environment": "production", "status": "success",
-                     "started_at": "2024-02-03T10:00:00Z"}],
-}
+    groups=[{"version": "2024.1", "members": {"api": "v1.1.0", "web": "3.0.0"}}],
+    deployments=[{"component": "api", "version": "v1.1.0", "environment": "production", "status": "success",
+                  "started_at": "2024-02-03T10:00:00Z"}],
+)
 
 
 site = served_site(DATA, "browser")

@@ -9,15 +9,11 @@ works and shows no search UI at all.
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browsing import chrome, served_site
+from browsing import acme_data, chrome, served_site
 
-DATA = {
-    "page": {"id": "acme", "title": "Acme releases", "base_url": "https://releases.acme.example/"},
-    "components": [
-        {"slug": "api", "name": "Public API", "repo": "acme/api", "url": "https://github.com/acme/api"},
-        {"slug": "web", "name": "Web app"},
-    ],
-    "releases": [
+DATA = acme_data(
+    "Acme releases",
+    [
         {"component": "api", "version": "v1.0.0", "published_at": "2024-01-02T10:00:00Z",
          "notes": "### Added\n- First release of the [gateway](https://elsewhere.example/gw)"},
         {"component": "api", "version": "v1.1.0", "published_at": "2024-02-02T10:00:00Z",
@@ -27,7 +23,7 @@ DATA = {
         {"component": "web", "version": "3.1.0", "published_at": "2024-03-10T10:00:00Z", "status": "draft",
          "notes": "Secret zeppelin plans."},
     ],
-}
+)
 
 
 site = served_site(DATA, "search")

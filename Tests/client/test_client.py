@@ -19,7 +19,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webhooks"))
 
-from webhook_harness import API, BINARY, PAGE, Receiver, Server, Store, cli, free_port, require_binary  # noqa: E402
+from webhook_harness import (
+    API, BINARY, PAGE, Receiver, Server, Store, cli, free_port, require_binary  # noqa: E402,
+)
 
 require_binary()
 

@@ -8,6 +8,7 @@ import re
 import time
 
 from test_mail import (  # noqa: F401  (fixtures are used by name)
+    draft_for_a_subscriber,
     server,
     servers,
     sink,
@@ -16,10 +17,7 @@ from test_mail import (  # noqa: F401  (fixtures are used by name)
 
 
 def test_activating_a_draft_mails_once_and_a_rollback_mails_nothing(store, sink, server):
-    store.import_subscribers(["dee@example.com,major minor patch prerelease"])
-    server.create_release("api", "v1.11.0", status="draft")
-    server.drained()
-    assert sink.count() == 0
+    draft_for_a_subscriber(store, sink, server, "api", "v1.11.0")
 
     server.release_action("api", "v1.11.0", "activate")
     got = sink.wait_to("dee@example.com", 1)

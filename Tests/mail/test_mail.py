@@ -325,6 +325,15 @@ def release_mails(sink, address):
     return [m for m in sink.to(address) if "is out" in str(m["message"]["Subject"])]
 
 
+def draft_for_a_subscriber(store, sink, server, component, version):
+    """dee@example.com takes mail of every release kind, and `component` gets a draft `version`,
+    which mails nobody."""
+    store.import_subscribers(["dee@example.com,major minor patch prerelease"])
+    server.create_release(component, version, status="draft")
+    server.drained()
+    assert sink.count() == 0
+
+
 # MARK: - Double opt-in
 
 
@@ -566,11 +575,8 @@ def test_release_mail_follows_preferences_with_both_parts_links_and_headers(stor
 
 
 def test_every_way_of_publishing_mails_once(store, sink, server):
-    store.import_subscribers(["dee@example.com,major minor patch prerelease"])
     # A draft: nothing. Publishing it: one mail. Publishing again, yank + publish: nothing more.
-    server.create_release("api", "v1.10.3", status="draft")
-    server.drained()
-    assert sink.count() == 0
+    draft_for_a_subscriber(store, sink, server, "api", "v1.10.3")
     server.release_action("api", "v1.10.3", "publish")
     sink.wait_to("dee@example.com", 1)
     server.release_action("api", "v1.10.3", "publish")

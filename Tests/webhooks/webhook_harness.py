@@ -9,7 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 import harness  # noqa: E402
-from harness import API, BINARY, DATA_FILE, PAGE, Receiver, body_json, cli, free_port, receiver, require_binary, signature, stop_after, wait_for  # noqa: E402,F401
+from harness import (
+    API, BINARY, DATA_FILE, PAGE, Receiver, body_json, cli, free_port, receiver, require_binary, signature,
+    stop_after, wait_for  # noqa: E402,F401,
+)
 from stores import new_db  # noqa: E402
 
 

@@ -21,26 +21,26 @@ public enum DataEncoder {
     /// A `page` object.
     public static func page(_ page: Page) -> JSONValue {
         var o = ObjectBuilder()
-        o["id"] = .string(page.id)
-        o["title"] = .string(page.title)
-        o["description"] = page.description.map(JSONValue.string)
-        o["base_url"] = page.baseURL.map(JSONValue.string)
-        o["grouping"] = .string(page.grouping.rawValue)
-        o["public"] = .bool(page.isPublic)
-        o["feed_limit"] = .int(page.feedLimit)
-        o["server_url"] = page.serverURL.map(JSONValue.string)
+        o.add("id", .string(page.id))
+        o.add("title", .string(page.title))
+        o.add("description", page.description)
+        o.add("base_url", page.baseURL)
+        o.add("grouping", .string(page.grouping.rawValue))
+        o.add("public", .bool(page.isPublic))
+        o.add("feed_limit", .int(page.feedLimit))
+        o.add("server_url", page.serverURL)
         return o.value
     }
 
     /// A `components[]` element.
     public static func component(_ component: Component) -> JSONValue {
         var o = ObjectBuilder()
-        o["slug"] = .string(component.slug)
-        o["name"] = component.name.map(JSONValue.string)
-        o["repo"] = component.repo.map(JSONValue.string)
-        o["url"] = component.url.map(JSONValue.string)
-        o["description"] = component.description.map(JSONValue.string)
-        o["active"] = component.active.map(JSONValue.string)
+        o.add("slug", .string(component.slug))
+        o.add("name", component.name)
+        o.add("repo", component.repo)
+        o.add("url", component.url)
+        o.add("description", component.description)
+        o.add("active", component.active)
         return o.value
     }
 
@@ -49,50 +49,50 @@ public enum DataEncoder {
     /// `created_at` and `created_by` are too (null when unknown, SPEC §6.1); otherwise each only when set.
     public static func release(_ release: Release, resolvingPrerelease: Bool = false) -> JSONValue {
         var o = ObjectBuilder()
-        o.set("id", release.id.map(JSONValue.string), orNull: resolvingPrerelease)
-        o["component"] = .string(release.component)
-        o["version"] = .string(release.version.text)
-        o["title"] = release.title.map(JSONValue.string)
-        o["published_at"] = release.publishedAt.map { .string($0.rfc3339) }
-        o["author"] = release.author.map(JSONValue.string)
-        o["notes"] = release.notes.map(JSONValue.string)
-        o["status"] = .string(release.status.rawValue)
-        o["prerelease"] = resolvingPrerelease ? .bool(release.isPrerelease) : release.prereleaseFlag.map(JSONValue.bool)
-        o["commit"] = release.commit.map(JSONValue.string)
-        o["tag"] = release.tag.map(JSONValue.string)
-        o["url"] = release.url.map(JSONValue.string)
-        o["code_name"] = release.codeName.map(JSONValue.string)
-        o["channel"] = resolvingPrerelease ? .string(release.resolvedChannel) : release.channel.map(JSONValue.string)
-        o["build"] = release.build.map(JSONValue.string)
-        if !release.assets.isEmpty { o["assets"] = .array(release.assets.map(asset)) }
+        o.set("id", release.id, orNull: resolvingPrerelease)
+        o.add("component", .string(release.component))
+        o.add("version", .string(release.version.text))
+        o.add("title", release.title)
+        o.add("published_at", release.publishedAt.map { .string($0.rfc3339) })
+        o.add("author", release.author)
+        o.add("notes", release.notes)
+        o.add("status", .string(release.status.rawValue))
+        o.add("prerelease", resolvingPrerelease ? .bool(release.isPrerelease) : release.prereleaseFlag.map(JSONValue.bool))
+        o.add("commit", release.commit)
+        o.add("tag", release.tag)
+        o.add("url", release.url)
+        o.add("code_name", release.codeName)
+        o.add("channel", resolvingPrerelease ? release.resolvedChannel : release.channel)
+        o.add("build", release.build)
+        if !release.assets.isEmpty { o.add("assets", .array(release.assets.map(asset))) }
         o.set("created_at", release.createdAt.map { .string($0.rfc3339) }, orNull: resolvingPrerelease)
-        o.set("created_by", release.createdBy.map(JSONValue.string), orNull: resolvingPrerelease)
+        o.set("created_by", release.createdBy, orNull: resolvingPrerelease)
         return o.value
     }
 
     /// An `assets[]` element.
     public static func asset(_ asset: Release.Asset) -> JSONValue {
         var o = ObjectBuilder()
-        o["name"] = asset.name.map(JSONValue.string)
-        o["url"] = asset.url.map(JSONValue.string)
-        o["platform"] = asset.platform.map(JSONValue.string)
-        o["signature"] = asset.signature.map(JSONValue.string)
-        o["size"] = asset.size.map(JSONValue.int)
-        o["sha512"] = asset.sha512.map(JSONValue.string)
-        o["sha256"] = asset.sha256.map(JSONValue.string)
-        o["sha1"] = asset.sha1.map(JSONValue.string)
-        o["minimum_system_version"] = asset.minimumSystemVersion.map(JSONValue.string)
+        o.add("name", asset.name)
+        o.add("url", asset.url)
+        o.add("platform", asset.platform)
+        o.add("signature", asset.signature)
+        o.add("size", asset.size.map(JSONValue.int))
+        o.add("sha512", asset.sha512)
+        o.add("sha256", asset.sha256)
+        o.add("sha1", asset.sha1)
+        o.add("minimum_system_version", asset.minimumSystemVersion)
         return o.value
     }
 
     /// A `groups[]` element.
     public static func group(_ group: ReleaseGroup) -> JSONValue {
         var o = ObjectBuilder()
-        o["version"] = .string(group.version.text)
-        o["title"] = group.title.map(JSONValue.string)
-        o["published_at"] = group.publishedAt.map { .string($0.rfc3339) }
-        o["notes"] = group.notes.map(JSONValue.string)
-        o["members"] = .object(group.members.map { JSONMember($0.component, .string($0.version)) })
+        o.add("version", .string(group.version.text))
+        o.add("title", group.title)
+        o.add("published_at", group.publishedAt.map { .string($0.rfc3339) })
+        o.add("notes", group.notes)
+        o.add("members", .object(group.members.map { JSONMember($0.component, .string($0.version)) }))
         return o.value
     }
 
@@ -106,32 +106,32 @@ public enum DataEncoder {
     /// when unknown, SPEC §6.1); otherwise each only when set.
     public static func deployment(_ deployment: Deployment, answer: Bool = false) -> JSONValue {
         var o = ObjectBuilder()
-        o.set("id", deployment.id.map(JSONValue.string), orNull: answer)
-        o["component"] = .string(deployment.component)
-        o["version"] = .string(deployment.version)
-        o["environment"] = .string(deployment.environment)
-        o["status"] = .string(deployment.status.rawValue)
-        o["started_at"] = deployment.startedAt.map { .string($0.rfc3339) }
-        o["finished_at"] = deployment.finishedAt.map { .string($0.rfc3339) }
-        o["host"] = deployment.host.map(JSONValue.string)
-        o["actor"] = deployment.actor.map(JSONValue.string)
-        o["commit"] = deployment.commit.map(JSONValue.string)
-        o["meta"] = deployment.meta
-        o.set("from_version", deployment.fromVersion.map(JSONValue.string), orNull: answer)
-        o.set("error_message", deployment.errorMessage.map(JSONValue.string), orNull: answer)
+        o.set("id", deployment.id, orNull: answer)
+        o.add("component", .string(deployment.component))
+        o.add("version", .string(deployment.version))
+        o.add("environment", .string(deployment.environment))
+        o.add("status", .string(deployment.status.rawValue))
+        o.add("started_at", deployment.startedAt.map { .string($0.rfc3339) })
+        o.add("finished_at", deployment.finishedAt.map { .string($0.rfc3339) })
+        o.add("host", deployment.host)
+        o.add("actor", deployment.actor)
+        o.add("commit", deployment.commit)
+        o.add("meta", deployment.meta)
+        o.set("from_version", deployment.fromVersion, orNull: answer)
+        o.set("error_message", deployment.errorMessage, orNull: answer)
         o.set("created_at", deployment.createdAt.map { .string($0.rfc3339) }, orNull: answer)
-        o.set("created_by", deployment.createdBy.map(JSONValue.string), orNull: answer)
+        o.set("created_by", deployment.createdBy, orNull: answer)
         return o.value
     }
 
     /// A `sites[]` element.
     public static func site(_ site: CustomerSite) -> JSONValue {
         var o = ObjectBuilder()
-        o["slug"] = .string(site.slug)
-        o["name"] = site.name.map(JSONValue.string)
-        o["releases"] = .array(site.releases.map(reference))
-        o["created_at"] = site.createdAt.map { .string($0.rfc3339) }
-        o["created_by"] = site.createdBy.map(JSONValue.string)
+        o.add("slug", .string(site.slug))
+        o.add("name", site.name)
+        o.add("releases", .array(site.releases.map(reference)))
+        o.add("created_at", site.createdAt.map { .string($0.rfc3339) })
+        o.add("created_by", site.createdBy)
         return o.value
     }
 
@@ -145,14 +145,24 @@ public enum DataEncoder {
 struct ObjectBuilder {
     private(set) var members: [JSONMember] = []
 
-    subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
-        set { if let newValue { members.append(JSONMember(key, newValue)) } }
+    /// Adds `key` with `value`, unless it is nil.
+    mutating func add(_ key: String, _ value: JSONValue?) {
+        if let value { members.append(JSONMember(key, value)) }
+    }
+
+    /// Adds `key` with `string`, unless it is nil: most optional fields are strings.
+    mutating func add(_ key: String, _ string: String?) {
+        if let string { members.append(JSONMember(key, .string(string))) }
     }
 
     /// Sets `key` to `value`; when it is nil, to `null` if `orNull`, else leaves it out.
     mutating func set(_ key: String, _ value: JSONValue?, orNull: Bool) {
-        self[key] = value ?? (orNull ? .null : nil)
+        add(key, value ?? (orNull ? .null : nil))
+    }
+
+    /// Sets `key` to `string` as ``set(_:_:orNull:)`` does.
+    mutating func set(_ key: String, _ string: String?, orNull: Bool) {
+        set(key, string.map(JSONValue.string), orNull: orNull)
     }
 
     var value: JSONValue { .object(members) }

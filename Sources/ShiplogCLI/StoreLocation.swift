@@ -7,13 +7,13 @@ import ShiplogStore
 enum StoreLocation {
     /// Opens the store; a failure is reported, naming `option` (never a URL's password), and exits 74
     /// (64 for a malformed URL).
-    static func open(_ location: String, option: String) async throws -> any SQLStore {
+    static func open(_ location: String, option: String) async throws -> any Store {
         try await open(location, named: "\(option) \(shown(location))")
     }
 
     /// Opens the store of every command that takes one; a failure is reported after `name` and exits
     /// 74 (64 for a malformed URL).
-    static func open(_ location: String, named name: String) async throws -> any SQLStore {
+    static func open(_ location: String, named name: String) async throws -> any Store {
         do {
             if PostgresURL.isPostgres(location) {
                 return try await PostgresStore.open(location, environment: ProcessInfo.processInfo.environment)

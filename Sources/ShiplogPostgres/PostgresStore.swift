@@ -9,9 +9,9 @@ public import ShiplogStore
 /// The schema is migrated when it opens (``PostgresSchema``); a database migrated by a newer
 /// shiplog is refused. Every write runs in one transaction.
 ///
-/// Every ``Store`` method is ``SQLStore``'s, shared with the embedded store: this type only connects,
-/// migrates and runs transactions (``PostgresSession``).
-public final class PostgresStore: SQLStore {
+/// Every ``Store`` operation is the protocol extension's, shared with the embedded store: this type
+/// only connects, migrates and runs transactions (``PostgresSession``).
+public final class PostgresStore: Store {
     let url: PostgresURL
     let client: PostgresClient
     /// `client.run()`: the pool works while this task runs; ``close()`` cancels it.

@@ -1,7 +1,11 @@
 public import ShiplogModel
 
 /// The active release of a component (SPEC §3, §6.1): `components.active_version`.
-extension SQLStore {
+extension Store {
+    /// Makes a release its component's active release, its latest (SPEC §3). A draft is published
+    /// first, with publishing's effects (`published_at` set when missing, subscriber mail, the
+    /// `release.published` event); a yanked release is a conflict. Returns the release as stored.
+    /// `creator` is the id of the key that asked (recorded with the time as the activation's).
     public func activate(_ reference: ReleaseReference, page: String, by creator: String?) async throws(StoreError) -> Release {
         let now = Self.now()
         return try await write { db in
@@ -30,6 +34,7 @@ extension SQLStore {
         }
     }
 
+    /// Makes a component's latest automatic again; returns the version that was active (nil when none was).
     @discardableResult
     public func clearActive(component: String, page: String) async throws(StoreError) -> String? {
         try await write { db in

@@ -3,7 +3,7 @@ public import ShiplogModel
 /// The rows a replica reads again when another process announced a change (``StoreChange``): one
 /// release or one deployment, with whether it is the newest of its page (a row added after every
 /// other one goes last, where a reload of the page would put it).
-extension SQLStore {
+extension Store {
     public func changedRelease(_ reference: ReleaseReference, page: String) async throws(StoreError) -> ChangedRow<Release>? {
         try await read { db in
             try NewestRecord<ReleaseRecord>.fetchOne(

@@ -7,11 +7,12 @@ public struct StoredDeployment: Sendable, Hashable {
     public var deployment: Deployment
 }
 
-extension SQLStore {
+extension Store {
     static func storedDeployment(_ record: DeploymentRecord) -> StoredDeployment {
         StoredDeployment(id: record.seq ?? 0, deployment: record.deployment)
     }
 
+    /// Adds an environment (409 when it exists).
     public func createEnvironment(_ environment: Environment, page: String) async throws(StoreError) {
         try await write { db in
             try Rows.requirePage(db, page)
@@ -22,6 +23,7 @@ extension SQLStore {
         }
     }
 
+    /// Freezes or unfreezes an environment.
     public func setFrozen(_ frozen: Bool, environment: String, page: String) async throws(StoreError) {
         try await write { db in
             guard try Rows.environmentFrozen(db, environment, page: page) != nil else {
@@ -31,11 +33,14 @@ extension SQLStore {
         }
     }
 
+    /// Records a deployment event of an existing release to an existing environment (not found
+    /// otherwise). The store gives it an id, `created_at`, `created_by` (`creator`) and `from_version`.
     public func addDeployment(_ deployment: Deployment, page: String, by creator: String?) async throws(StoreError) -> StoredDeployment {
         let creation = Creation(by: creator, now: Self.now())
         return try await write { db in try Rows.addDeployment(db, deployment, page: page, creation: creation) }
     }
 
+    /// Sets the status of the newest deployment of a release to an existing environment, or records one (by `creator`).
     public func updateDeployment(
         _ reference: ReleaseReference,
         environment: String,
@@ -78,6 +83,7 @@ extension SQLStore {
         }
     }
 
+    /// Creates or renames a customer site (created by `creator`); true when created.
     @discardableResult
     public func putSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) -> Bool {
         let creation = Creation(by: creator, now: Self.now())
@@ -87,6 +93,7 @@ extension SQLStore {
         }
     }
 
+    /// Attaches a release to a site; true when it was not attached.
     @discardableResult
     public func attach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in
@@ -103,6 +110,7 @@ extension SQLStore {
         }
     }
 
+    /// Detaches a release from a site; true when it was attached.
     @discardableResult
     public func detach(_ reference: ReleaseReference, site: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in

@@ -1,7 +1,10 @@
 public import ShiplogModel
 
 /// One deployment by its stable id (SPEC §6.1): change what CI may change, or delete it.
-extension SQLStore {
+extension Store {
+    /// Replaces what may change of the deployment with the id of `deployment` (status, times, host,
+    /// actor, commit, meta, error message); its release, environment, creation and `from_version`
+    /// stay. A new status queues `deployment.updated`. Returns it as stored; not found when the page has no such id.
     @discardableResult
     public func replaceDeployment(_ deployment: Deployment, page: String) async throws(StoreError) -> Deployment {
         guard let id = deployment.id else { throw StoreError.notFound("deployment without an id") }
@@ -40,6 +43,7 @@ extension SQLStore {
         }
     }
 
+    /// Deletes the deployment of `id`; false when the page has none.
     @discardableResult
     public func deleteDeployment(id: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in

@@ -27,7 +27,8 @@ public enum IdempotencyKeys {
     public static let lifetime: Int64 = 24 * 3600
 }
 
-extension SQLStore {
+extension Store {
+    /// The answer kept for an `Idempotency-Key` of a page and caller, unless it is older than 24 hours.
     public func storedAnswer(page: String, caller: String, key: String) async throws(StoreError) -> StoredAnswer? {
         let oldest = Self.now() - IdempotencyKeys.lifetime
         return try await read { db in
@@ -39,6 +40,7 @@ extension SQLStore {
         }
     }
 
+    /// Keeps the first answer to a request with an `Idempotency-Key` (and forgets expired ones).
     public func storeAnswer(_ answer: StoredAnswer) async throws(StoreError) {
         try await write { db in
             // Expired answers go as new ones come, so the table holds about a day of POSTs.

@@ -28,7 +28,7 @@ enum Outbox {
     }
 }
 
-extension SQLStore {
+extension Store {
     /// Outbox mails (`o`) with their subscribers, as ``OutboxMailRecord`` reads them.
     static var outboxMailSelect: String {
         """
@@ -42,10 +42,13 @@ extension SQLStore {
         ClaimedQueue(table: "outbox", alias: "o", key: "id", claimable: Outbox.claimable, select: outboxMailSelect)
     }
 
+    /// Claims up to `limit` mails due now that no replica holds (their lease, if any, has ended),
+    /// oldest first: they are `lease.owner`'s until `lease.until`, and no other replica takes them before.
     public func claimMail(limit: Int, lease: OutboxLease) async throws(StoreError) -> [OutboxMail] {
         try await claim(Self.mailQueue, limit: limit, lease: lease, as: OutboxMailRecord.self).map(\.mail)
     }
 
+    /// Gives back claimed mails that were not attempted: any replica may take them at once.
     public func releaseMail(_ ids: [Int64], owner: String) async throws(StoreError) {
         guard !ids.isEmpty else { return }
         try await writeOutbox { db in
@@ -59,6 +62,7 @@ extension SQLStore {
         }
     }
 
+    /// The replicas that hold outbox mail or webhook deliveries now (leases not yet ended).
     public func leaseHolders() async throws(StoreError) -> [String] {
         let now = Self.now()
         return try await read { db in
@@ -73,6 +77,8 @@ extension SQLStore {
         }
     }
 
+    /// Ends every lease `owner` holds, a replica known to be gone: its mail and webhook
+    /// deliveries may be claimed at once. Returns how many items it held.
     @discardableResult
     public func releaseLeases(owner: String) async throws(StoreError) -> Int {
         try await writeOutbox { db in
@@ -110,6 +116,8 @@ extension SQLStore {
         ClaimedQueue(table: "webhook_deliveries", alias: "d", key: "seq", claimable: claimableDelivery, select: webhookDeliverySelect)
     }
 
+    /// Claims the deliveries due now as ``dueWebhookDeliveries(limit:)`` finds them, leaving out
+    /// webhooks whose oldest waiting delivery a replica holds: they are `lease.owner`'s until `lease.until`.
     public func claimWebhookDeliveries(limit: Int, lease: OutboxLease) async throws(StoreError) -> [WebhookDelivery] {
         try await claim(Self.webhookQueue, limit: limit, lease: lease, as: DeliveryRecord.self).map(\.delivery)
     }

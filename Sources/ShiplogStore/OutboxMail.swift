@@ -8,12 +8,14 @@ import Foundation
 /// no 250). A replica killed in between leaves it `sending`: the server most likely has it, so no
 /// replica claims it again (claims take `queued` mail only). Once its lease is over it is given up
 /// as `failed`, with a message saying it may have been delivered, so it shows in the counts.
-extension SQLStore {
+extension Store {
     /// The error recorded on a mail whose replica stopped while handing it to the SMTP server.
     static var abandonedSending: String {
         "the replica sending it stopped while the SMTP server was receiving it; it was probably delivered, and is not sent again"
     }
 
+    /// Records that a mail `owner` holds is being handed to the SMTP server (`sending`), just
+    /// before its content goes out; false when `owner` no longer holds it queued.
     public func markSending(mail id: Int64, owner: String) async throws(StoreError) -> Bool {
         try await writeOutbox { db in
             try db.execute(
@@ -23,6 +25,8 @@ extension SQLStore {
         }
     }
 
+    /// Gives up, as failed, the mails left `sending` by a replica that stopped: those `owner`
+    /// (a replica known to be gone) held, and any whose lease is over. Returns how many.
     @discardableResult
     public func giveUpAbandonedMail(owner: String?) async throws(StoreError) -> Int {
         let now = Self.now()
@@ -42,10 +46,12 @@ extension SQLStore {
         }
     }
 
+    /// Mail due for delivery now that no replica holds, oldest first (a look: nothing is claimed).
     public func dueMail(limit: Int) async throws(StoreError) -> [OutboxMail] {
         try await due(Self.mailQueue, limit: limit, as: OutboxMailRecord.self).map(\.mail)
     }
 
+    /// Records that the SMTP server accepted a mail (its lease ends).
     public func markSent(mail id: Int64) async throws(StoreError) {
         let now = Self.now()
         try await writeOutbox { db in
@@ -56,6 +62,7 @@ extension SQLStore {
         }
     }
 
+    /// Records a failed delivery: retried at `retryAt` (Unix seconds), or given up when nil.
     public func markFailed(mail id: Int64, error: String, retryAt: Int64?) async throws(StoreError) {
         try await writeOutbox { db in
             if let retryAt {
@@ -80,6 +87,7 @@ extension SQLStore {
         }
     }
 
+    /// How many mails are queued, sent and failed.
     public func outboxCounts(page: String?) async throws(StoreError) -> OutboxCounts {
         try await read { db in
             var counts = OutboxCounts()

@@ -10,10 +10,11 @@ public struct PrunedRows: Sendable, Hashable {
     public var webhookDeliveries: Int = 0
 }
 
-extension SQLStore {
+extension Store {
     /// Removes the mails sent and the webhook deliveries delivered before `cutoff` (Unix seconds);
-    /// queued and failed ones always stay. Rows go a batch per transaction, so writes never wait
-    /// long behind a large removal, and a store with nothing to remove is only read.
+    /// queued and failed ones are never removed: they always stay (`serve --keep-delivered`,
+    /// `shiplog prune`). Rows go a batch per transaction, so writes never wait long behind a large
+    /// removal, and a store with nothing to remove is only read.
     public func pruneDelivered(before cutoff: Int64) async throws(StoreError) -> PrunedRows {
         var pruned = PrunedRows()
         for target in PruneTarget.all {

@@ -10,7 +10,12 @@ public struct RecordedDeployment: Sendable, Hashable {
     public var createdEnvironment: Bool
 }
 
-extension SQLStore {
+extension Store {
+    /// Records a deployment event that may name what does not exist yet (ReleaseBits, SPEC §7), in
+    /// one transaction: its environment is created (not frozen) when the page has none of that name,
+    /// and `draft` (a release of the deployment's component and version) is created when that release
+    /// does not exist; then the deployment is recorded as ``addDeployment(_:page:by:)`` does. The
+    /// component must exist. Returns the deployment as stored and what was created for it.
     public func recordDeployment(
         _ deployment: Deployment,
         draft: Release,

@@ -10,7 +10,10 @@ public struct ReleaseCandidate: Sendable, Hashable {
     public var releaseCreated: Bool
 }
 
-extension SQLStore {
+extension Store {
+    /// Adds a release candidate (Aviator's dialect, SPEC §7): `candidate` as ``createRelease(_:page:by:)``
+    /// adds it, and `release` (the version it is a candidate of, a draft) when that version does not
+    /// exist yet; with `buildRequest`, queues the `build.requested` event with it as data. One transaction.
     public func createReleaseCandidate(
         _ candidate: Release,
         of release: Release,

@@ -66,11 +66,12 @@ public struct RollbackOutcome: Sendable, Hashable {
     public var changed: [StoredDeployment] { (canceled + created).sorted { $0.id < $1.id } }
 }
 
-extension SQLStore {
-    /// Rolls back one component (or, with nil, every component deployed there) in one transaction
-    /// (SPEC §6.1): the active deployments of each component that is rolled back are canceled, then a
-    /// `pending` deployment of its target is recorded. Components with nothing to roll back to are
-    /// left alone when others can be; when none can, nothing changes (not found).
+extension Store {
+    /// Rolls back one component (or, with nil, every component deployed there) in an environment by
+    /// the rules of ``Rollback``, in one transaction (SPEC §6.1), by `creator`: the active deployments
+    /// of each component that is rolled back are canceled first, then a `pending` deployment of its
+    /// target is recorded. Components with nothing to roll back to are left alone when others can be;
+    /// when none can, nothing changes (not found).
     public func rollback(
         component: String?,
         environment: String,

@@ -9,7 +9,7 @@ import ShiplogModel
 /// let store = try SQLiteStore(path: "shiplog.db")
 /// try await store.importData(loaded.data)
 /// ```
-public final class SQLiteStore: SQLStore {
+public final class SQLiteStore: Store {
     let pool: DatabasePool
 
     /// Opens (creating when needed) the database at `path` and migrates it to the current schema.

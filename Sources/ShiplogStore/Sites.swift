@@ -1,6 +1,7 @@
 import ShiplogModel
 
-extension SQLStore {
+extension Store {
+    /// Creates a customer site (SPEC §6.1) by `creator`; a slug the page already has is a conflict.
     public func createSite(slug: String, name: String?, page: String, by creator: String?) async throws(StoreError) {
         let creation = Creation(by: creator, now: Self.now())
         try await write { db in
@@ -12,6 +13,7 @@ extension SQLStore {
         }
     }
 
+    /// Sets the name of an existing customer site (nil clears it); not found when it does not exist.
     public func renameSite(slug: String, name: String?, page: String) async throws(StoreError) {
         try await write { db in
             guard try Rows.siteSeq(db, slug, page: page) != nil else { throw StoreError.notFound("site \(JSONWriter.quoted(slug))") }
@@ -19,6 +21,7 @@ extension SQLStore {
         }
     }
 
+    /// Deletes a customer site, detaching its releases (which stay); false when it did not exist.
     @discardableResult
     public func deleteSite(slug: String, page: String) async throws(StoreError) -> Bool {
         try await write { db in

@@ -47,14 +47,14 @@ package enum StoreCopy {
     package static let bookkeeping: Set<String> = ["grdb_migrations", "shiplog_schema", "shiplog_changes"]
 
     /// The number of rows of every table of `store`, in ``tables``' order.
-    package static func counts(_ store: any SQLStore) async throws(StoreError) -> [Count] {
+    package static func counts(_ store: any Store) async throws(StoreError) -> [Count] {
         try await store.read { db in try counts(db) }
     }
 
     /// Copies every row of `source` into `target`, which must hold no row at all; returns the number
     /// of rows of each table, the same on both (verified before the target commits).
     @discardableResult
-    package static func copy(from source: any SQLStore, to target: any SQLStore) async throws(StoreError) -> [Count] {
+    package static func copy(from source: any Store, to target: any Store) async throws(StoreError) -> [Count] {
         let snapshot = try await source.read { db in
             let counts = try counts(db)
             let rows = try tables.map { table in try SQLRow.fetchAll(db, sql: "SELECT * FROM \(table.name) ORDER BY \(table.order)") }

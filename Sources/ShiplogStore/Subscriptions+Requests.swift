@@ -1,4 +1,7 @@
-extension SQLStore {
+extension Store {
+    /// Asks to unsubscribe an address without a mail's link: a confirmed subscriber gets a mail
+    /// with the unsubscribe link queued (at most ``Subscriptions/confirmationsPerHour`` an hour);
+    /// nothing else changes (`unchanged` for an address that is not confirmed).
     public func requestUnsubscribe(page: String, email: String) async throws(StoreError) -> SubscribeOutcome {
         let now = Self.now()
         return try await write { db in
@@ -23,6 +26,8 @@ extension SQLStore {
         }
     }
 
+    /// The subscriber a confirmation token of `page` would confirm, with the preferences it would
+    /// get, without using the token; nil when the token is unknown, used or expired.
     public func confirmation(token: String, page: String) async throws(StoreError) -> Subscriber? {
         let now = Self.now()
         return try await read { db in

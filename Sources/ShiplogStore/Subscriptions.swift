@@ -84,9 +84,12 @@ public enum Subscriptions {
     }
 }
 
-extension SQLStore {
+extension Store {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
+    /// Asks for release mail: any address gets a confirmation mail queued (at most
+    /// ``Subscriptions/confirmationsPerHour`` an hour), and nothing else changes until it is
+    /// confirmed — a confirmed address keeps its preferences until the new ones are (SPEC §6.2).
     public func subscribe(page: String, email: String, preferences: [BumpKind]) async throws(StoreError) -> SubscribeOutcome {
         let now = Self.now()
         let token = Self.randomHex(bytes: 24)
@@ -131,6 +134,8 @@ extension SQLStore {
         }
     }
 
+    /// Adds addresses confirmed elsewhere (a list moved from another service) as confirmed subscribers,
+    /// updating the preferences of known ones; an address that unsubscribed stays unsubscribed. Returns how many changed.
     @discardableResult
     public func importSubscribers(page: String, _ subscribers: [(email: String, preferences: [BumpKind])]) async throws(StoreError) -> Int {
         let now = Self.now()
@@ -153,6 +158,8 @@ extension SQLStore {
         }
     }
 
+    /// Unsubscribes an address at once (for the page's owner; anonymous requests go through
+    /// ``requestUnsubscribe(page:email:)``); false when it was not subscribed.
     @discardableResult
     public func unsubscribe(page: String, email: String) async throws(StoreError) -> Bool {
         let now = Self.now()
@@ -170,6 +177,8 @@ extension SQLStore {
         }
     }
 
+    /// Confirms the subscription of a confirmation token of `page` (single use, expires after 7 days);
+    /// a token of another page is left as it was.
     public func confirm(token: String, page: String) async throws(StoreError) -> Subscriber? {
         let now = Self.now()
         let hash = Self.hash(token)
@@ -199,6 +208,7 @@ extension SQLStore {
         }
     }
 
+    /// The subscriber of an unsubscribe token.
     public func subscriber(unsubscribeToken token: String) async throws(StoreError) -> Subscriber? {
         guard token.isStorable else { return nil }
         return try await read { db in
@@ -206,6 +216,7 @@ extension SQLStore {
         }
     }
 
+    /// Unsubscribes the subscriber of an unsubscribe token at once (one-click, RFC 8058).
     public func unsubscribe(token: String) async throws(StoreError) -> Subscriber? {
         guard token.isStorable else { return nil }
         let now = Self.now()
@@ -219,6 +230,7 @@ extension SQLStore {
         }
     }
 
+    /// A page's subscribers in every state, oldest first.
     public func subscribers(page: String) async throws(StoreError) -> [Subscriber] {
         try await read { db in
             try SubscriberRecord.fetchAll(db, sql: "SELECT * FROM subscribers WHERE page_id = ? ORDER BY id", arguments: [page]).map(\.subscriber)

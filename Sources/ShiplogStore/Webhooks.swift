@@ -100,7 +100,7 @@ public enum Webhooks {
     }
 }
 
-extension SQLStore {
+extension Store {
     package static var webhookSelect: String {
         """
         SELECT w.*,
@@ -112,6 +112,7 @@ extension SQLStore {
         """
     }
 
+    /// Adds a webhook to a page; its deliveries are queued from the next event on.
     public func createWebhook(_ registration: WebhookRegistration, page: String) async throws(StoreError) -> Webhook {
         let id = Self.randomHex(bytes: 8)
         let now = Self.now()
@@ -131,12 +132,14 @@ extension SQLStore {
         }
     }
 
+    /// The webhooks of a page, oldest first, with their delivery counts (never their secrets).
     public func webhooks(page: String) async throws(StoreError) -> [Webhook] {
         try await read { db in
             try WebhookRecord.fetchAll(db, sql: Self.webhookSelect + " WHERE w.page_id = ? ORDER BY w.seq", arguments: [page]).map(\.webhook)
         }
     }
 
+    /// Deletes a webhook and its waiting deliveries; false when the page has no such webhook.
     @discardableResult
     public func deleteWebhook(id: String, page: String) async throws(StoreError) -> Bool {
         guard id.isStorable else { return false }
@@ -145,11 +148,14 @@ extension SQLStore {
         }
     }
 
+    /// The deliveries due now: at most one per webhook (its oldest waiting one, unless a replica holds
+    /// it), so each webhook gets its events in order (a look: nothing is claimed).
     public func dueWebhookDeliveries(limit: Int) async throws(StoreError) -> [WebhookDelivery] {
         // Only the oldest waiting delivery of each webhook may go: order per webhook is kept.
         try await due(Self.webhookQueue, limit: limit, as: DeliveryRecord.self).map(\.delivery)
     }
 
+    /// Records that the receiver answered a delivery with a 2xx `status`.
     public func markWebhookDelivered(_ seq: Int64, status: Int) async throws(StoreError) {
         let now = Self.now()
         try await writeOutbox { db in
@@ -163,6 +169,7 @@ extension SQLStore {
         }
     }
 
+    /// How many deliveries of every page wait, and how many of those failed at least once.
     public func webhookQueueCounts() async throws(StoreError) -> WebhookQueueCounts {
         try await read { db in
             let row = try SQLRow.fetchOne(
@@ -174,6 +181,7 @@ extension SQLStore {
         }
     }
 
+    /// Records a failed attempt (`status` when the receiver answered): retried at `retryAt` (Unix seconds).
     public func markWebhookFailed(_ seq: Int64, status: Int?, error: String, retryAt: Int64) async throws(StoreError) {
         try await writeOutbox { db in
             try db.execute(

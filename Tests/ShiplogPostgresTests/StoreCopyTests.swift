@@ -40,7 +40,7 @@ import Testing
     }
 
     /// Every row of every table, by column name.
-    static func rows(_ store: any SQLStore) async throws -> [String: [[String: SQLValue]]] {
+    static func rows(_ store: any Store) async throws -> [String: [[String: SQLValue]]] {
         try await store.read { db in
             var all: [String: [[String: SQLValue]]] = [:]
             for table in StoreCopy.tables {

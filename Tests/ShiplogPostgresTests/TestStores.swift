@@ -46,7 +46,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     static var tested: [StoreKind] { TestPostgres.skipped ? [.sqlite] : allCases }
 
     /// A new, empty store of this kind (and its location, to open it again).
-    func make() async throws -> (store: any SQLStore, location: String) {
+    func make() async throws -> (store: any Store, location: String) {
         switch self {
         case .sqlite:
             let directory = Self.sqliteFolder.appendingPathComponent(UUID().uuidString)

@@ -42,6 +42,7 @@ import Testing
     func subscribeRefusals() async throws {
         let harness = try await H(configuration: ServerConfiguration(openAPIPath: nil, templates: nil, subscribeLimit: 4))
         try await harness.test { client in
+            try await H.startOfRateWindow()
             let bad = try await client.execute(
                 uri: Self.subscribers,
                 method: .patch,

@@ -100,7 +100,7 @@ import Testing
         try await temporary.store.createEnvironment(Environment(name: "canary"), page: page)
     }
 
-    var store: any SQLStore { temporary.store }
+    var store: any Store { temporary.store }
 
     @discardableResult
     func deploy(_ component: String, _ version: String, _ status: Deployment.Status = .success) async throws -> StoredDeployment {

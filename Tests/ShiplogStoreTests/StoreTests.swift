@@ -15,7 +15,7 @@ final class TemporaryStore {
     let directory: URL
     /// The SQLite file's path, or the PostgreSQL database's URL.
     let location: String
-    let store: any SQLStore
+    let store: any Store
 
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiplog-store-\(UUID().uuidString)")
@@ -30,7 +30,7 @@ final class TemporaryStore {
     }
 
     /// The same store opened again: another connection, as another process would.
-    func reopen() async throws -> any SQLStore {
+    func reopen() async throws -> any Store {
         Self.onSQLite ? try SQLiteStore(path: location) : try await PostgresStore.open(location)
     }
 

@@ -41,7 +41,7 @@ struct SubscriberRecord: StoreRecord {
     }
 }
 
-/// A row of `outbox` joined with its subscriber (``SQLStore/outboxMailSelect``).
+/// A row of `outbox` joined with its subscriber (``Store/outboxMailSelect``).
 struct OutboxMailRecord: FetchableRecord {
     var mail: OutboxMail
 

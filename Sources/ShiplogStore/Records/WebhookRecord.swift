@@ -1,7 +1,7 @@
 import GRDB
 import ShiplogModel
 
-/// A row of `webhooks` with what its deliveries say of it (``SQLStore/webhookSelect``).
+/// A row of `webhooks` with what its deliveries say of it (``Store/webhookSelect``).
 struct WebhookRecord: StoreRecord {
     static let databaseTableName = "webhooks"
 
@@ -41,7 +41,7 @@ struct WebhookRecord: StoreRecord {
     }
 }
 
-/// A row of `webhook_deliveries` joined with its webhook (``SQLStore/webhookDeliverySelect``).
+/// A row of `webhook_deliveries` joined with its webhook (``Store/webhookDeliverySelect``).
 struct DeliveryRecord: StoreRecord {
     static let databaseTableName = "webhook_deliveries"
 

@@ -2,55 +2,36 @@ import Crypto
 package import Foundation
 public import ShiplogModel
 
-/// A store whose rows live in a SQL database: every ``Store`` method is written once, here and in
-/// the files that extend `SQLStore`, in the SQL both databases accept (``SQLSession``). A store only
-/// opens its database, migrates it and runs transactions: ``SQLiteStore`` and the PostgreSQL store.
-public protocol SQLStore: Store {
-    /// Runs `body` on a snapshot of the database.
-    @discardableResult
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T
-    /// Runs `body` in one transaction, alone: writes are serialized, as SQLite's are, so a rule that
-    /// reads and then writes sees no other write in between. A thrown error rolls everything back.
-    @discardableResult
-    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T
-    /// A write of the delivery queues alone (claims, marks, leases given back): one transaction, but
-    /// not serialized with the writes of the data, which it never touches. On PostgreSQL the claims'
-    /// `FOR UPDATE SKIP LOCKED` keeps replicas apart, and a mark commits without waiting for another
-    /// replica's write: the time between an SMTP server's acceptance and the mark, when a replica
-    /// killed would leave its mail to be sent again, stays one statement long. On SQLite: ``write(_:)``.
-    @discardableResult
-    func writeOutbox<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T
-}
-
-extension SQLStore {
-    @discardableResult
-    public func writeOutbox<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws(StoreError) -> T {
-        try await write(body)
-    }
-}
-
-extension SQLStore {
+extension Store {
     // MARK: Pages and their data
 
+    /// The ids of every page, in creation order.
     public func pageIDs() async throws(StoreError) -> [String] {
         try await read { db in try String.fetchAll(db, sql: "SELECT id FROM pages ORDER BY seq") }
     }
 
+    /// A page's data in the data format's model, or nil when there is no such page.
     public func load(page: String) async throws(StoreError) -> ReleaseData? {
         try await read { db in try PageRows.load(db, page: page) }
     }
 
+    /// Merges valid data into the store (SPEC §5 `import`): the page is created or updated; components,
+    /// releases, groups, environments and sites are created or updated by their identity; a deployment
+    /// with an id the page has updates it, any other is added unless the same one is there. Given ids
+    /// and `created_*` are kept; what lacks them gets a new id and `created_by` `import`. Returns what changed.
     @discardableResult
     public func importData(_ data: ReleaseData) async throws(StoreError) -> ImportSummary {
         let now = Self.now()
         return try await write { db in try Rows.importData(db, data, now: now) }
     }
 
+    /// Creates a page with just an id and title, unless it exists. Returns whether it was created.
     @discardableResult
     public func ensurePage(id: String) async throws(StoreError) -> Bool {
         try await write { db in try Rows.ensurePage(db, id: id) }
     }
 
+    /// Creates or updates a component. Returns whether it was created.
     @discardableResult
     public func putComponent(_ component: Component, page: String) async throws(StoreError) -> Bool {
         try await write { db in
@@ -59,12 +40,15 @@ extension SQLStore {
         }
     }
 
+    /// Adds a release; its component must exist and its version be new. The store gives it an id,
+    /// `created_at` and `created_by` (`creator`: the id of the key that asked). Returns it as stored.
     @discardableResult
     public func createRelease(_ release: Release, page: String, by creator: String?) async throws(StoreError) -> Release {
         let creation = Creation(by: creator, now: Self.now())
         return try await write { db in try Rows.createRelease(db, release, page: page, creation: creation) }
     }
 
+    /// Replaces the release with the same component and version; its id and creation stay. Returns it as stored.
     @discardableResult
     public func updateRelease(_ release: Release, page: String) async throws(StoreError) -> Release {
         let creation = Creation(by: nil, now: Self.now())
@@ -91,6 +75,7 @@ extension SQLStore {
         }
     }
 
+    /// Deletes a release nothing refers to; false when there was none.
     @discardableResult
     public func deleteRelease(_ reference: ReleaseReference, page: String) async throws(StoreError) -> Bool {
         try await write { db in
@@ -106,6 +91,7 @@ extension SQLStore {
         }
     }
 
+    /// Adds a group whose members exist.
     public func createGroup(_ group: ReleaseGroup, page: String) async throws(StoreError) {
         try await write { db in
             try Rows.requirePage(db, page)
@@ -126,6 +112,7 @@ extension SQLStore {
 
     // MARK: Keys
 
+    /// Creates a key for `page` (creating the page when needed) and returns it; only its hash is kept.
     public func createKey(page: String, scope: KeyScope) async throws(StoreError) -> NewKey {
         let (key, hash) = Self.makeKey(page: page, scope: scope, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
         try await write { db in
@@ -135,6 +122,7 @@ extension SQLStore {
         return key
     }
 
+    /// The keys of `page` (all pages when nil), newest last.
     public func keys(page: String?) async throws(StoreError) -> [KeyInfo] {
         try await read { db in
             try KeyRecord.fetchAll(
@@ -145,6 +133,7 @@ extension SQLStore {
         }
     }
 
+    /// Revokes a key by its id; false when there is no such key.
     @discardableResult
     public func revokeKey(id: String) async throws(StoreError) -> Bool {
         let now = Int64(Date().timeIntervalSince1970)
@@ -153,6 +142,7 @@ extension SQLStore {
         }
     }
 
+    /// The live (not revoked) key whose secret is `secret`, if any.
     public func key(secret: String) async throws(StoreError) -> KeyInfo? {
         let hash = Self.hash(secret)
         return try await read { db in

@@ -1,7 +1,9 @@
 import ArgumentParser
+import ShiplogMacroSupport
 
 /// How long delivered mail and webhook deliveries are kept (`--keep-delivered`): a whole number and
 /// a unit, `30d`, `12h`, `90m` or `45s`; `0` (or `0d` …) keeps them for ever.
+@MemberwiseInit
 struct KeepDelivered: ExpressibleByArgument, Sendable, Hashable, CustomStringConvertible {
     /// The period in seconds; 0: for ever.
     var seconds: Int64
@@ -15,11 +17,6 @@ struct KeepDelivered: ExpressibleByArgument, Sendable, Hashable, CustomStringCon
     static let longest: Int64 = 36_500 * 86_400
 
     static let units: [Character: Int64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
-
-    init(seconds: Int64, description: String) {
-        self.seconds = seconds
-        self.description = description
-    }
 
     init?(argument: String) {
         if argument == "0" {

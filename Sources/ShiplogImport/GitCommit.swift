@@ -1,18 +1,14 @@
+import ShiplogMacroSupport
+
 /// One commit as `git log` lists it, read as a Conventional Commit where it is one.
+@MemberwiseInit
 public struct GitCommit: Sendable, Hashable {
     /// The full hash.
     public var hash: String
     /// The first line of the message.
     public var subject: String
     /// The rest of the message.
-    public var body: String
-
-    /// Creates a commit.
-    public init(hash: String, subject: String, body: String = "") {
-        self.hash = hash
-        self.subject = subject
-        self.body = body
-    }
+    public var body: String = ""
 
     /// The arguments after `git -C DIR` that list the commits of `range` for ``parse(_:)`` (merges left out).
     public static func logArguments(range: String) -> [String] {

@@ -1,14 +1,11 @@
+import ShiplogMacroSupport
 import ShiplogModel
 
 /// Why running git failed: what git said.
+@MemberwiseInit
 public struct GitFailure: Error, Sendable {
     /// git's message (its stderr).
     public var message: String
-
-    /// Creates a failure.
-    public init(message: String) {
-        self.message = message
-    }
 }
 
 /// Turns the version tags of a git repository into releases.
@@ -17,6 +14,7 @@ public struct GitFailure: Error, Sendable {
 /// tag, with its commit; its notes are the annotated tag's message, else the Conventional Commits
 /// since the previous version tag, grouped. When those commits ask for a larger bump than the
 /// version made (a `feat` in a patch release), a warning says so: the data has no bump of its own.
+@MemberwiseInit
 public struct GitConverter: Sendable {
     /// The repository, as problems name it.
     public var directory: String
@@ -24,14 +22,7 @@ public struct GitConverter: Sendable {
     public var target: ImportTarget
     /// Whether a tag may name its version after a component's prefix (`api/v1.2.0`): when `--tags`
     /// chose the component's tags; else such tags (another component's, perhaps) are left out.
-    public var takesPrefixedTags: Bool
-
-    /// Creates a converter.
-    public init(directory: String, target: ImportTarget, takesPrefixedTags: Bool = false) {
-        self.directory = directory
-        self.target = target
-        self.takesPrefixedTags = takesPrefixedTags
-    }
+    public var takesPrefixedTags: Bool = false
 
     /// Converts `tags`; `commits(from, to)` lists the commits in `to` and not in `from`.
     public func convert(

@@ -1,3 +1,4 @@
+import ShiplogMacroSupport
 internal import ShiplogMarkdown
 import ShiplogModel
 
@@ -8,17 +9,12 @@ import ShiplogModel
 /// `tag_name` → version and tag, `name` → title, `body` → notes, `draft` → a draft,
 /// `prerelease`, `published_at`, `html_url` → url, `author.login` → author, `target_commitish`
 /// → commit when it is a full hash, assets with `name`, `browser_download_url`, `size`.
+@MemberwiseInit
 public struct GitHubReleases: Sendable {
     /// The file name used in problems (`releases.json: [3].tag_name: …`).
     public var file: String
     /// The page and component.
     public var target: ImportTarget
-
-    /// Creates a converter.
-    public init(file: String, target: ImportTarget) {
-        self.file = file
-        self.target = target
-    }
 
     /// `OWNER/NAME` taken from the first release's `html_url`, for a component given no `--repo`.
     public static func repository(in text: String) -> String? {

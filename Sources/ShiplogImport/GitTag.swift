@@ -1,6 +1,8 @@
+import ShiplogMacroSupport
 public import ShiplogModel
 
 /// One tag of a git repository, as `git for-each-ref` lists it (see ``GitTag/forEachRefArguments``).
+@MemberwiseInit
 public struct GitTag: Sendable, Hashable {
     /// The tag's name (`v1.2.0`).
     public var name: String
@@ -12,15 +14,6 @@ public struct GitTag: Sendable, Hashable {
     public var author: String?
     /// The annotated tag's message (signature left out), nil for a lightweight tag.
     public var message: String?
-
-    /// Creates a tag.
-    public init(name: String, commit: String, date: Timestamp?, author: String? = nil, message: String? = nil) {
-        self.name = name
-        self.commit = commit
-        self.date = date
-        self.author = author
-        self.message = message
-    }
 
     /// The arguments after `git -C DIR` that list the tags matching `patterns` (`refs/tags/v*`) for ``parse(_:)``.
     public static func forEachRefArguments(patterns: [String] = ["refs/tags"]) -> [String] {

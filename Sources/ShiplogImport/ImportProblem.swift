@@ -1,20 +1,16 @@
+import ShiplogMacroSupport
 public import ShiplogModel
 
 /// One problem with an import's input, placed where its author can find it.
 ///
 /// Printed as `CHANGELOG.md:12: release 1.2.0 has no date …`, `releases.json: [3].tag_name: …`
 /// or `repo: tag v1.2.0: …`.
+@MemberwiseInit
 public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
     /// Where: `FILE:LINE`, `FILE: [3].tag_name` or `DIR: tag v1.2.0`.
     public var location: String
     /// What is wrong, and how to fix it.
     public var message: String
-
-    /// Creates a problem.
-    public init(location: String, message: String) {
-        self.location = location
-        self.message = message
-    }
 
     /// A problem `shiplog check` finds in what an importer made: a fault of the importer, placed as
     /// `check` places it (`FILE: JSON.PATH: message`, SPEC §1).
@@ -26,33 +22,23 @@ public struct ImportProblem: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// An import failed: every problem at once, and the warnings found on the way.
+@MemberwiseInit
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     /// What stopped the import.
     public var problems: [ImportProblem]
     /// What did not, but should be looked at.
-    public var warnings: [ImportProblem]
-
-    /// Creates an error.
-    public init(problems: [ImportProblem], warnings: [ImportProblem] = []) {
-        self.problems = problems
-        self.warnings = warnings
-    }
+    public var warnings: [ImportProblem] = []
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 /// What an import made: the data of one component, and warnings.
+@MemberwiseInit
 public struct ImportResult: Sendable {
     /// A whole data file (SPEC §1): the page, the component, its releases.
     public var data: ReleaseData
     /// What the importer noticed but did not refuse.
-    public var warnings: [ImportProblem]
-
-    /// Creates a result.
-    public init(data: ReleaseData, warnings: [ImportProblem] = []) {
-        self.data = data
-        self.warnings = warnings
-    }
+    public var warnings: [ImportProblem] = []
 
     /// The data as a JSON data file, checked to load as `shiplog check` loads it.
     ///

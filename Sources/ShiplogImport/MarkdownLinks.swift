@@ -1,11 +1,14 @@
+import ShiplogMacroSupport
+
 /// A link reference definition: `[label]: destination "title"`.
+@MemberwiseInit
 public struct LinkDefinition: Sendable, Hashable {
     /// The label as written.
     public var label: String
     /// The destination (without angle brackets).
     public var destination: String
     /// The title with its quotes, as written, or empty.
-    public var title: String
+    public var title: String = ""
 
     /// Parses one line that holds a whole definition; nil when it is none.
     ///
@@ -49,13 +52,6 @@ public struct LinkDefinition: Sendable, Hashable {
         self.label = String(label)
         self.destination = String(destination)
         self.title = String(title)
-    }
-
-    /// Creates a definition.
-    public init(label: String, destination: String, title: String = "") {
-        self.label = label
-        self.destination = destination
-        self.title = title
     }
 
     /// The definition as a Markdown line.

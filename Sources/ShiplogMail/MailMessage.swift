@@ -1,4 +1,5 @@
 public import Foundation
+import ShiplogMacroSupport
 
 /// An e-mail to send: addresses, subject, a plain-text body and an optional HTML alternative.
 ///
@@ -16,6 +17,7 @@ public import Foundation
 ///     headers: [MailHeader("List-Unsubscribe", "<https://example.com/u/abc>")]
 /// )
 /// ```
+@MemberwiseInit
 public struct MailMessage: Sendable, Hashable {
     /// How the body parts are encoded for transfer; both keep every line within 76 characters.
     public enum TransferEncoding: Sendable, Hashable {
@@ -36,50 +38,22 @@ public struct MailMessage: Sendable, Hashable {
     /// The HTML body; when set the message is `multipart/alternative` with the text part first.
     public var html: String?
     /// The `Date:` header.
-    public var date: Date
+    public var date: Date = Date()
     /// The `Message-ID:` without angle brackets, such as `1234.5678@example.com`; one is made from
     /// a UUID and the sender's domain when nil.
     public var messageID: String?
     /// Further headers in order, such as `List-Unsubscribe`; they may not repeat the headers the
     /// renderer writes (From, To, Subject, Date, Message-ID, MIME-Version, Content-*), nor be `Bcc`.
-    public var headers: [MailHeader]
+    public var headers: [MailHeader] = []
     /// How the body parts are encoded.
-    public var transferEncoding: TransferEncoding
-
-    /// Creates a message.
-    public init(
-        from: MailAddress,
-        to: [MailAddress],
-        subject: String,
-        text: String,
-        html: String? = nil,
-        date: Date = Date(),
-        messageID: String? = nil,
-        headers: [MailHeader] = [],
-        transferEncoding: TransferEncoding = .quotedPrintable
-    ) {
-        self.from = from
-        self.to = to
-        self.subject = subject
-        self.text = text
-        self.html = html
-        self.date = date
-        self.messageID = messageID
-        self.headers = headers
-        self.transferEncoding = transferEncoding
-    }
+    public var transferEncoding: TransferEncoding = .quotedPrintable
 }
 
 /// One header line of a message: a field name and an unstructured value.
+@MemberwiseInit(unlabeled: 2)
 public struct MailHeader: Sendable, Hashable {
     /// The field name, such as `List-Unsubscribe`: printable ASCII without a colon.
     public var name: String
     /// The value, without line breaks; non-ASCII text is sent as RFC 2047 encoded words.
     public var value: String
-
-    /// Creates a header.
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
 }

@@ -1,3 +1,5 @@
+import ShiplogMacroSupport
+
 /// Why a mail could not be sent, and whether trying again later can help.
 ///
 /// Every error thrown by this module is an `SMTPError`. An outbox decides from ``isPermanent``:
@@ -13,6 +15,7 @@
 ///     // give up on this message
 /// }
 /// ```
+@MemberwiseInit(unlabeled: 2)
 public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// A broad classification of the failure; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -80,7 +83,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// ``Code-swift.struct/invalidMessage``. False for everything about the connection or the
     /// session, even with a 5xx code (an authentication failure is fixed by configuration,
     /// not by dropping mail).
-    public var isPermanent: Bool
+    public var isPermanent: Bool = false
     /// Whether a later attempt may succeed; the opposite of ``isPermanent``.
     public var isTransient: Bool { !isPermanent }
 
@@ -88,15 +91,6 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// broke or timed out after the whole message was sent, before the server's reply to it came.
     /// A retry may then deliver it twice; SMTP offers no way to know.
     public internal(set) var mayHaveBeenDelivered = false
-
-    /// Creates an error.
-    public init(_ code: Code, _ message: String, reply: SMTPReply? = nil, cause: (any Error)? = nil, isPermanent: Bool = false) {
-        self.code = code
-        self.message = message
-        self.reply = reply
-        self.cause = cause
-        self.isPermanent = isPermanent
-    }
 
     /// An error for an unexpected reply: permanent for a 5xx code when `permanentIf5xx`.
     /// 552 to RCPT TO is transient (RFC 5321 §4.5.3.1.10). Replies about authentication (530 required, 534 too weak, 538 encryption required) are

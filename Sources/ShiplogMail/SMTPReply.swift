@@ -1,18 +1,15 @@
+import ShiplogMacroSupport
+
 /// A reply from an SMTP server: a three-digit code and one or more lines of text.
 ///
 /// Multi-line replies (`250-first`, `250-second`, `250 last`) are joined into one reply whose
 /// ``lines`` hold the text after each code.
+@MemberwiseInit
 public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
     /// The reply code, such as 250 or 550.
     public var code: Int
     /// The text of each line, without the code and separator.
     public var lines: [String]
-
-    /// Creates a reply.
-    public init(code: Int, lines: [String]) {
-        self.code = code
-        self.lines = lines
-    }
 
     /// Whether the code is 2xx.
     public var isSuccess: Bool { (200..<300).contains(code) }

@@ -1,4 +1,5 @@
 internal import CShiplogSupport
+import ShiplogMacroSupport
 
 /// A stable hash of a page's inputs or a file's bytes, the same in every process and on every run.
 ///
@@ -67,14 +68,10 @@ public struct Fingerprint: Sendable {
 }
 
 /// A finished fingerprint: 128 bits.
+@MemberwiseInit
 public struct Digest: Sendable, Hashable {
     /// The 128 bits.
     public var words: (UInt64, UInt64)
-
-    /// A digest of the given bits.
-    public init(words: (UInt64, UInt64)) {
-        self.words = words
-    }
 
     /// The hash of `bytes`.
     init(hashing bytes: UnsafeRawBufferPointer) {

@@ -1,12 +1,10 @@
+import ShiplogMacroSupport
+
 /// A moment in time, read from RFC 3339 and always written as UTC `YYYY-MM-DDTHH:MM:SSZ`.
+@MemberwiseInit
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z (fractions of a second are dropped).
     public let seconds: Int64
-
-    /// Creates a timestamp from seconds since the Unix epoch.
-    public init(seconds: Int64) {
-        self.seconds = seconds
-    }
 
     /// Parses RFC 3339 (`2017-04-12T11:20:10Z`, `2017-04-12T13:20:10.5+02:00`); nil if it is not.
     public init?(rfc3339 text: String) {

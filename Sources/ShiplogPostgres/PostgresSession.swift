@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import ShiplogMacroSupport
 import ShiplogStore
 
 /// The shared SQL (``SQLSession``) on one PostgreSQL connection, inside one of ``PostgresStore``'s
@@ -10,16 +11,12 @@ import ShiplogStore
 ///
 /// Statements come in the form both stores accept: their `?` (and `?1`…) become `$1`…, outside
 /// quoted text.
+@MemberwiseInit
 final class PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
     /// What runs once the transaction has committed.
     private(set) var committed: [@Sendable () -> Void] = []
-
-    init(connection: PostgresConnection, logger: Logger) {
-        self.connection = connection
-        self.logger = logger
-    }
 
     func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
         try run(sql, arguments).rows.map(Self.row)

@@ -1,10 +1,12 @@
 import HTTPTypes
 import Hummingbird
+import ShiplogMacroSupport
 import ShiplogModel
 import ShiplogStore
 
 /// An error answer of the API in the shape of SPEC §6:
 /// `{"error": "machine_code", "message": "…", "status": 400, "causes": [{"field": "…", "error": "…"}]}`.
+@MemberwiseInit(unlabeled: 3)
 struct APIError: Error, HTTPResponseError, Sendable {
     /// One thing wrong with the request: the field (a JSON path, or a parameter) and what is wrong with it.
     struct Cause: Error, Sendable, Hashable {
@@ -15,16 +17,8 @@ struct APIError: Error, HTTPResponseError, Sendable {
     var status: HTTPResponse.Status
     var code: String
     var message: String
-    var causes: [Cause]
-    var headers: HTTPFields
-
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, causes: [Cause] = [], headers: HTTPFields = [:]) {
-        self.status = status
-        self.code = code
-        self.message = message
-        self.causes = causes
-        self.headers = headers
-    }
+    var causes: [Cause] = []
+    var headers: HTTPFields = [:]
 
     var body: JSONValue {
         var members = [

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ShiplogMacroSupport
 import ShiplogModel
 import ShiplogStore
 import Synchronization
@@ -15,6 +16,7 @@ import Synchronization
 /// nothing; the same key with another request is refused with 422. Answers other than 2xx are not
 /// kept, so a request that failed may be sent again with its key. Two requests with one key never run
 /// at the same time: the second waits for the first, then gets its answer.
+@MemberwiseInit
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = ShiplogContext
     static let header = HTTPField.Name("Idempotency-Key")!
@@ -23,11 +25,6 @@ struct IdempotencyMiddleware: RouterMiddleware {
     let store: any Store
     let logger: Logger
     private let locks = KeyLocks()
-
-    init(store: any Store, logger: Logger) {
-        self.store = store
-        self.logger = logger
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, let key = request.headers[Self.header], request.uri.path.hasPrefix("/api/") else {

@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
+import ShiplogMacroSupport
 import Synchronization
 
 /// A fixed one-minute window per identity: `limit` requests, then 429 until the window ends.
+@MemberwiseInit
 final class RateLimiter: Sendable {
     struct Decision {
         var allowed: Bool
@@ -18,10 +20,6 @@ final class RateLimiter: Sendable {
 
     let limit: Int
     private let windows = Mutex<[String: Window]>([:])
-
-    init(limit: Int) {
-        self.limit = limit
-    }
 
     func take(_ identity: String, now: Int = Int(Date().timeIntervalSince1970)) -> Decision {
         let minute = now - now % 60

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShiplogMacroSupport
 import ShiplogStore
 
 #if canImport(Glibc)
@@ -12,6 +13,7 @@ import Darwin
 /// it claims: `HOST:BOOT:PIDNS:PID:NONCE`. The host, the kernel's boot id and the PID namespace
 /// (Linux) say where the process runs, so a replica starting on the same machine (and in the same
 /// container) can tell that a lease holder there is gone.
+@MemberwiseInit
 struct Replica: Sendable, Hashable, CustomStringConvertible {
     var host: String
     /// `/proc/sys/kernel/random/boot_id`: one kernel, since it booted (host names can repeat).
@@ -43,14 +45,6 @@ struct Replica: Sendable, Hashable, CustomStringConvertible {
             nonce: nonce
         )
     }()
-
-    init(host: String, boot: String, namespace: String, pid: Int32, nonce: String) {
-        self.host = host
-        self.boot = boot
-        self.namespace = namespace
-        self.pid = pid
-        self.nonce = nonce
-    }
 
     /// The replica a lease names; nil for a name of another form.
     init?(_ text: String) {

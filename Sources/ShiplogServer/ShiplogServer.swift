@@ -4,17 +4,19 @@ public import Logging
 import NIOCore
 import ServiceLifecycle
 import ShiplogEmbedded
+import ShiplogMacroSupport
 import ShiplogModel
 import ShiplogSite
 public import ShiplogStore
 import UnixSignals
 
 /// How `shiplog serve` runs.
+@MemberwiseInit
 public struct ServerConfiguration: Sendable {
-    public var host: String
-    public var port: Int
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
     /// Requests a minute per key (anonymous: per client address); 0 turns limits off.
-    public var rateLimit: Int
+    public var rateLimit: Int = 60
     /// The OpenAPI document (YAML) served at `/openapi.json`; nil: the one built into the binary.
     public var openAPIPath: String?
     /// The static site to serve and keep built, if any.
@@ -25,54 +27,22 @@ public struct ServerConfiguration: Sendable {
     /// Where subscription and release mail goes; without it mail stays queued.
     public var mail: MailConfiguration?
     /// Subscription requests a minute per client address.
-    public var subscribeLimit: Int
+    public var subscribeLimit: Int = 10
     /// Timeouts and backoff of webhook deliveries.
-    public var webhooks: WebhookConfiguration
+    public var webhooks: WebhookConfiguration = WebhookConfiguration()
     /// How long a connection may wait for a head, idle or stall its body (SPEC §6.2).
-    public var timeouts: ConnectionTimeouts
+    public var timeouts: ConnectionTimeouts = ConnectionTimeouts()
     /// The bearer token of `GET /metrics`; without one the route does not exist (404).
     public var metricsToken: String?
     /// How long sent mail and delivered webhook deliveries are kept (pruned at start, then hourly);
     /// nil keeps them for ever.
-    public var keepDelivered: Duration?
+    public var keepDelivered: Duration? = .seconds(30 * 86_400)
     /// Seconds a replica holds the outbox mail and webhook deliveries it claimed; a replica that
     /// died leaves them to the others when this ends (SPEC §8).
-    public var outboxLease: Int64
+    public var outboxLease: Int64 = ServerConfiguration.defaultOutboxLease
 
     /// Two minutes: a delivery starts only with half of it left, one SMTP reply's timeout.
     public static let defaultOutboxLease: Int64 = 120
-
-    public init(
-        host: String = "127.0.0.1",
-        port: Int = 8080,
-        rateLimit: Int = 60,
-        openAPIPath: String?,
-        site: SiteConfiguration? = nil,
-        templates: String?,
-        templateOverrides: String? = nil,
-        mail: MailConfiguration? = nil,
-        subscribeLimit: Int = 10,
-        webhooks: WebhookConfiguration = WebhookConfiguration(),
-        timeouts: ConnectionTimeouts = ConnectionTimeouts(),
-        metricsToken: String? = nil,
-        keepDelivered: Duration? = .seconds(30 * 86_400),
-        outboxLease: Int64 = ServerConfiguration.defaultOutboxLease
-    ) {
-        self.host = host
-        self.port = port
-        self.rateLimit = rateLimit
-        self.openAPIPath = openAPIPath
-        self.site = site
-        self.templates = templates
-        self.templateOverrides = templateOverrides
-        self.mail = mail
-        self.subscribeLimit = subscribeLimit
-        self.webhooks = webhooks
-        self.timeouts = timeouts
-        self.metricsToken = metricsToken
-        self.keepDelivered = keepDelivered
-        self.outboxLease = outboxLease
-    }
 }
 
 /// The server of SPEC §6 on Hummingbird, run in a service group that shuts down gracefully on
@@ -81,16 +51,11 @@ public struct ServerConfiguration: Sendable {
 /// ```swift
 /// try await ShiplogServer(store: store, configuration: configuration, logger: logger).run()
 /// ```
+@MemberwiseInit
 public struct ShiplogServer: Sendable {
     let store: any Store
     let configuration: ServerConfiguration
     let logger: Logger
-
-    public init(store: any Store, configuration: ServerConfiguration, logger: Logger) {
-        self.store = store
-        self.configuration = configuration
-        self.logger = logger
-    }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {

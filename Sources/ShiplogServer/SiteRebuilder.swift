@@ -1,10 +1,12 @@
 import Logging
 import ServiceLifecycle
+import ShiplogMacroSupport
 import ShiplogModel
 public import ShiplogSite
 import Synchronization
 
 /// The static site `serve --site DIR` keeps: which page, and how to build it.
+@MemberwiseInit
 public struct SiteConfiguration: Sendable {
     /// The page the site shows.
     public var page: String
@@ -12,11 +14,6 @@ public struct SiteConfiguration: Sendable {
     public var options: SiteOptions
 
     public var output: String { options.output }
-
-    public init(page: String, options: SiteOptions) {
-        self.page = page
-        self.options = options
-    }
 }
 
 /// Rebuilds the static site after changes: debounced (a burst of API calls makes one build),

@@ -5,39 +5,25 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import ShiplogMacroSupport
 import ShiplogStore
 
 /// How webhook deliveries go out.
+@MemberwiseInit
 public struct WebhookConfiguration: Sendable {
     /// How long a receiver may take to accept a connection.
-    public var connectTimeout: Duration
+    public var connectTimeout: Duration = .seconds(5)
     /// How long a whole request may take, answer included.
-    public var requestTimeout: Duration
+    public var requestTimeout: Duration = .seconds(15)
     /// The first retry delay (seconds); each failure doubles it, up to ``maximumBackoff``.
-    public var initialBackoff: Int64
+    public var initialBackoff: Int64 = 2
     /// The longest wait between two attempts (seconds).
-    public var maximumBackoff: Int64
+    public var maximumBackoff: Int64 = 3600
     /// Deliveries in flight at once (each to a different webhook).
-    public var concurrency: Int
+    public var concurrency: Int = 8
     /// Whether webhooks may call loopback, private, link-local and metadata addresses
     /// (`serve --allow-private-webhooks`, for local setups and tests); false by default (SPEC §6.2).
-    public var allowPrivateAddresses: Bool
-
-    public init(
-        connectTimeout: Duration = .seconds(5),
-        requestTimeout: Duration = .seconds(15),
-        initialBackoff: Int64 = 2,
-        maximumBackoff: Int64 = 3600,
-        concurrency: Int = 8,
-        allowPrivateAddresses: Bool = false
-    ) {
-        self.connectTimeout = connectTimeout
-        self.requestTimeout = requestTimeout
-        self.initialBackoff = initialBackoff
-        self.maximumBackoff = maximumBackoff
-        self.concurrency = concurrency
-        self.allowPrivateAddresses = allowPrivateAddresses
-    }
+    public var allowPrivateAddresses: Bool = false
 }
 
 /// Delivers the webhook queue: POSTs each webhook's oldest waiting delivery, signed (and, for a forwarding

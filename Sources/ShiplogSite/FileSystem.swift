@@ -1,5 +1,6 @@
 import CShiplogSupport
 import Foundation
+import ShiplogMacroSupport
 import ShiplogModel
 
 #if canImport(Glibc)
@@ -211,14 +212,10 @@ enum FileSystem {
 }
 
 /// A file's size and modification time (nanoseconds since the epoch).
+@MemberwiseInit
 struct FileStamp: Sendable, Hashable {
     var size: Int64
     var modified: Int64
-
-    init(size: Int64, modified: Int64) {
-        self.size = size
-        self.modified = modified
-    }
 
     init(_ info: stat) {
         self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))

@@ -1,8 +1,10 @@
 import Foundation
+import ShiplogMacroSupport
 import ShiplogMarkdown
 public import ShiplogModel
 
 /// What to build and where.
+@MemberwiseInit
 public struct SiteOptions: Sendable {
     /// The output directory (created if missing, replaced atomically).
     public var output: String
@@ -11,28 +13,11 @@ public struct SiteOptions: Sendable {
     /// A directory whose files replace the default theme's, file by file.
     public var templateOverrides: String?
     /// Whether drafts are shown (`--drafts`).
-    public var includeDrafts: Bool
+    public var includeDrafts: Bool = false
     /// Whether to reuse the previous build's cache (on by default).
-    public var incremental: Bool
+    public var incremental: Bool = true
     /// Where to report how long each phase of the build took (nil: nowhere).
     public var timings: (@Sendable (String, Duration) -> Void)?
-
-    /// Creates options; only the output and the default theme are required.
-    public init(
-        output: String,
-        templates: String? = nil,
-        templateOverrides: String? = nil,
-        includeDrafts: Bool = false,
-        incremental: Bool = true,
-        timings: (@Sendable (String, Duration) -> Void)? = nil
-    ) {
-        self.output = output
-        self.templates = templates
-        self.templateOverrides = templateOverrides
-        self.includeDrafts = includeDrafts
-        self.incremental = incremental
-        self.timings = timings
-    }
 }
 
 /// What a build did.
@@ -53,16 +38,12 @@ public struct BuildReport: Sendable, Equatable {
 /// let loaded = try DataLoader.load(sources)
 /// let report = try await SiteBuilder(options: SiteOptions(output: "public", templates: "templates")).build(loaded.data)
 /// ```
+@MemberwiseInit
 public struct SiteBuilder: Sendable {
     /// Where and how to build.
     public let options: SiteOptions
     /// The generator name, part of every page's fingerprint.
     public static let generator = "shiplog 0.1"
-
-    /// Creates a builder.
-    public init(options: SiteOptions) {
-        self.options = options
-    }
 
     /// Builds the site of `data`. On any error the previous site stays as it was.
     public func build(_ data: ReleaseData) async throws(SiteError) -> BuildReport {
@@ -261,13 +242,10 @@ public struct SiteBuilder: Sendable {
 }
 
 /// Measures the phases of a build for ``SiteOptions/timings``.
+@MemberwiseInit
 struct Trace {
     let report: (@Sendable (String, Duration) -> Void)?
     private var last = ContinuousClock.now
-
-    init(report: (@Sendable (String, Duration) -> Void)?) {
-        self.report = report
-    }
 
     mutating func mark(_ phase: String) {
         guard let report else { return }

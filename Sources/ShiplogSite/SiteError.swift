@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// Why a site could not be built: a template problem or an I/O failure, with the path involved.
+@MemberwiseInit(unlabeled: 2)
 public struct SiteError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is, for the exit status.
     public enum Kind: Sendable {
@@ -12,12 +15,6 @@ public struct SiteError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// A sentence naming the file and what went wrong.
     public var message: String
-
-    /// Creates an error.
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
 
     public var description: String { message }
 }

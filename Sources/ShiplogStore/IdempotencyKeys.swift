@@ -1,7 +1,9 @@
 import Foundation
+import ShiplogMacroSupport
 
 /// The first answer to a `POST` that carried an `Idempotency-Key` (SPEC §6.1), kept so that the same
 /// request sent again within ``IdempotencyKeys/lifetime`` gets it again instead of acting twice.
+@MemberwiseInit
 public struct StoredAnswer: Sendable, Hashable {
     /// Who sent it: the page and the caller (a key id, or `anonymous`); keys of one scope never meet another's.
     public var page: String
@@ -17,28 +19,6 @@ public struct StoredAnswer: Sendable, Hashable {
     public var body: [UInt8]
     /// Unix seconds.
     public var createdAt: Int64
-
-    public init(
-        page: String,
-        caller: String,
-        key: String,
-        fingerprint: String,
-        status: Int,
-        contentType: String?,
-        location: String?,
-        body: [UInt8],
-        createdAt: Int64
-    ) {
-        self.page = page
-        self.caller = caller
-        self.key = key
-        self.fingerprint = fingerprint
-        self.status = status
-        self.contentType = contentType
-        self.location = location
-        self.body = body
-        self.createdAt = createdAt
-    }
 }
 
 /// How long answers to idempotent requests are kept.

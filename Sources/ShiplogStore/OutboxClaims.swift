@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ShiplogMacroSupport
 import ShiplogModel
 
 /// Who holds claimed outbox items (mail, webhook deliveries) and until when (SPEC §8).
@@ -8,16 +9,12 @@ import ShiplogModel
 /// while its lease lasts. A replica that dies (`kill -9`) leaves its items leased: once the lease
 /// ends, another replica claims them again, so nothing is lost. Marking an item sent, failed or
 /// delivered ends its lease.
+@MemberwiseInit
 public struct OutboxLease: Sendable, Hashable {
     /// The replica's id (unique per process).
     public var owner: String
     /// Unix seconds: from then on, any replica may claim the items again.
     public var until: Int64
-
-    public init(owner: String, until: Int64) {
-        self.owner = owner
-        self.until = until
-    }
 }
 
 /// The SQL of outbox claims, shared by both stores.

@@ -1,16 +1,13 @@
 import Foundation
+import ShiplogMacroSupport
 
 /// What ``Store/pruneDelivered(before:)`` removed.
+@MemberwiseInit
 public struct PrunedRows: Sendable, Hashable {
     /// Mails the SMTP server accepted (`sent`).
-    public var mails: Int
+    public var mails: Int = 0
     /// Webhook deliveries the receiver accepted (`delivered`).
-    public var webhookDeliveries: Int
-
-    public init(mails: Int = 0, webhookDeliveries: Int = 0) {
-        self.mails = mails
-        self.webhookDeliveries = webhookDeliveries
-    }
+    public var webhookDeliveries: Int = 0
 }
 
 extension Store {

@@ -1,4 +1,5 @@
 public import Foundation
+import ShiplogMacroSupport
 
 /// One value of a store's column or of a bound argument. Both stores keep the same four kinds:
 /// flags are 0/1 integers and times Unix seconds, on SQLite as on PostgreSQL.
@@ -84,14 +85,10 @@ extension Data: SQLColumnValue {
 }
 
 /// One row of a result, read by column name (case-insensitive, as SQL names are).
+@MemberwiseInit
 public struct SQLRow: Sendable, Hashable {
     public var columns: [String]
     public var values: [SQLValue]
-
-    public init(columns: [String], values: [SQLValue]) {
-        self.columns = columns
-        self.values = values
-    }
 
     /// The value of `column`; `.null` when the row has no such column.
     public func value(_ column: String) -> SQLValue {

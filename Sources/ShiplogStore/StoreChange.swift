@@ -1,9 +1,11 @@
+import ShiplogMacroSupport
 public import ShiplogModel
 
 /// A committed change that one process of a shared store (a replica of `shiplog serve`, or a
 /// command such as `keys revoke`) tells the others about, so that they update their in-memory copy
 /// in place from it (SPEC §8): what changed, not the change itself. A replica that hears of it
 /// reads again from the store what the change names.
+@MemberwiseInit
 public struct StoreChange: Sendable, Hashable {
     /// What changed.
     public enum Subject: Sendable, Hashable {
@@ -20,11 +22,6 @@ public struct StoreChange: Sendable, Hashable {
     /// The page changed (nil for keys).
     public var page: String?
     public var subject: Subject
-
-    public init(page: String?, subject: Subject) {
-        self.page = page
-        self.subject = subject
-    }
 
     /// Keys were created or revoked.
     public static let keys = StoreChange(page: nil, subject: .keys)
@@ -60,14 +57,10 @@ public protocol ReplicatedStore: Store {
 }
 
 /// A row read again after a change another process announced.
+@MemberwiseInit
 public struct ChangedRow<Value: Sendable>: Sendable {
     public var value: Value
     /// Whether no row of the same page and table was added after it: a row the reader does not
     /// hold yet may then be put after the others, where a reload would put it.
     public var isNewest: Bool
-
-    public init(value: Value, isNewest: Bool) {
-        self.value = value
-        self.isNewest = isNewest
-    }
 }

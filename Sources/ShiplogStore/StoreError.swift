@@ -1,3 +1,5 @@
+import ShiplogMacroSupport
+
 /// Why the store refused or failed: a ``Code-swift.struct`` to decide on, a sentence that names
 /// the thing or the field, and the underlying error when there was one (a GRDB or PostgresNIO
 /// error), kept for logs rather than flattened into the sentence. Shaped like swift-nio's
@@ -10,6 +12,7 @@
 ///     // the version exists
 /// }
 /// ```
+@MemberwiseInit(unlabeled: 2)
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A broad classification; new codes may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -40,13 +43,6 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String?
     /// The underlying error (the database driver's), when there was one.
     public var cause: (any Error)?
-
-    public init(_ code: Code, _ message: String, field: String? = nil, cause: (any Error)? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
-        self.cause = cause
-    }
 
     /// The named thing does not exist.
     public static func notFound(_ what: String) -> StoreError { StoreError(.notFound, what) }

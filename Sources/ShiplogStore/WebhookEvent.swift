@@ -1,3 +1,4 @@
+import ShiplogMacroSupport
 public import ShiplogModel
 
 /// An event as webhooks receive it, rendered in each ``WebhookFormat``.
@@ -6,6 +7,7 @@ public import ShiplogModel
 /// let event = WebhookEvent(kind: .releasePublished, page: "nimbus", data: release, componentName: "Nimbus API", now: now)
 /// event.body(.slack)  // {"text":"Nimbus API v1.11.0 released: Shared notebooks"}
 /// ```
+@MemberwiseInit
 public struct WebhookEvent: Sendable, Hashable {
     public var kind: EventKind
     public var page: String
@@ -15,14 +17,6 @@ public struct WebhookEvent: Sendable, Hashable {
     public var componentName: String?
     /// When the event was queued (Unix seconds): the annotation time when the data has none.
     public var now: Int64
-
-    public init(kind: EventKind, page: String, data: JSONValue, componentName: String?, now: Int64) {
-        self.kind = kind
-        self.page = page
-        self.data = data
-        self.componentName = componentName
-        self.now = now
-    }
 
     /// The body of a delivery in `format`, compact JSON.
     public func body(_ format: WebhookFormat) -> String {

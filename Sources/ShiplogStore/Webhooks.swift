@@ -1,4 +1,5 @@
 import Foundation
+import ShiplogMacroSupport
 public import ShiplogModel
 
 /// How a webhook's deliveries are shaped (SPEC §6).
@@ -20,26 +21,13 @@ public enum WebhookFormat: String, Sendable, Hashable, CaseIterable {
 /// What a new webhook asks for; the secret signs every delivery and is never shown again.
 /// Forwarding formats carry their service's settings (tokens among them, never shown either),
 /// and their URL is the endpoint derived from them (``WebhookForwarding/endpoint(_:_:)``).
+@MemberwiseInit
 public struct WebhookRegistration: Sendable, Hashable {
     public var url: String
     public var secret: String
-    public var events: [EventKind]
-    public var format: WebhookFormat
-    public var settings: [String: String]
-
-    public init(
-        url: String,
-        secret: String,
-        events: [EventKind] = EventKind.allCases,
-        format: WebhookFormat = .json,
-        settings: [String: String] = [:]
-    ) {
-        self.url = url
-        self.secret = secret
-        self.events = events
-        self.format = format
-        self.settings = settings
-    }
+    public var events: [EventKind] = EventKind.allCases
+    public var format: WebhookFormat = .json
+    public var settings: [String: String] = [:]
 }
 
 /// A webhook as the API lists it: never its secret.
@@ -60,16 +48,12 @@ public struct Webhook: Sendable, Hashable {
 }
 
 /// The webhook deliveries waiting, as `/metrics` shows them.
+@MemberwiseInit
 public struct WebhookQueueCounts: Sendable, Hashable {
     /// Deliveries not yet delivered (retries included).
-    public var queued = 0
+    public var queued: Int = 0
     /// Queued deliveries whose last attempt failed (they are retried until a 2xx).
-    public var failing = 0
-
-    public init(queued: Int = 0, failing: Int = 0) {
-        self.queued = queued
-        self.failing = failing
-    }
+    public var failing: Int = 0
 }
 
 /// One event on its way to one webhook, as the delivery service takes it.

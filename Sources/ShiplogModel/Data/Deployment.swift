@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// A deployment of a release to an environment (`deployments[]`).
+@MemberwiseInit
 public struct Deployment: Sendable, Hashable {
     /// Where a deployment stands.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -14,7 +17,7 @@ public struct Deployment: Sendable, Hashable {
     /// The environment's name.
     public var environment: String
     /// Where it stands.
-    public var status: Status
+    public var status: Status = .success
     /// When it started.
     public var startedAt: Timestamp?
     /// When it finished.
@@ -38,41 +41,6 @@ public struct Deployment: Sendable, Hashable {
     public var fromVersion: String?
     /// Why the deployment failed, as CI reports it.
     public var errorMessage: String?
-
-    /// Creates a deployment.
-    public init(
-        component: String,
-        version: String,
-        environment: String,
-        status: Status = .success,
-        startedAt: Timestamp? = nil,
-        finishedAt: Timestamp? = nil,
-        host: String? = nil,
-        actor: String? = nil,
-        commit: String? = nil,
-        meta: JSONValue? = nil,
-        id: String? = nil,
-        createdAt: Timestamp? = nil,
-        createdBy: String? = nil,
-        fromVersion: String? = nil,
-        errorMessage: String? = nil
-    ) {
-        self.component = component
-        self.version = version
-        self.environment = environment
-        self.status = status
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.host = host
-        self.actor = actor
-        self.commit = commit
-        self.meta = meta
-        self.id = id
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-        self.fromVersion = fromVersion
-        self.errorMessage = errorMessage
-    }
 
     /// The finish time, else the start time: when this deployment last changed.
     public var time: Timestamp? { finishedAt ?? startedAt }

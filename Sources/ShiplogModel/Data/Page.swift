@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// The release page itself: its identity, title and how it is published (`page` in the data).
+@MemberwiseInit
 public struct Page: Sendable, Hashable {
     /// How releases of different components are bundled into product versions.
     public enum Grouping: String, Sendable, Hashable, CaseIterable {
@@ -17,37 +20,17 @@ public struct Page: Sendable, Hashable {
     /// Where the static site is published; feeds and the sitemap need it for absolute links.
     public var baseURL: String?
     /// How releases are bundled into product versions.
-    public var grouping: Grouping
+    public var grouping: Grouping = .none
     /// Whether the page is readable without a key.
-    public var isPublic: Bool
+    public var isPublic: Bool = true
     /// How many items the feeds carry at most.
-    public var feedLimit: Int
+    public var feedLimit: Int = 50
     /// Where the live parts (subscription form, version endpoint) are served.
     public var serverURL: String?
-
-    /// Creates a page; everything but `id` and `title` has a default.
-    public init(
-        id: String,
-        title: String,
-        description: String? = nil,
-        baseURL: String? = nil,
-        grouping: Grouping = .none,
-        isPublic: Bool = true,
-        feedLimit: Int = 50,
-        serverURL: String? = nil
-    ) {
-        self.id = id
-        self.title = title
-        self.description = description
-        self.baseURL = baseURL
-        self.grouping = grouping
-        self.isPublic = isPublic
-        self.feedLimit = feedLimit
-        self.serverURL = serverURL
-    }
 }
 
 /// A product part that is released on its own (`components[]`).
+@MemberwiseInit
 public struct Component: Sendable, Hashable {
     /// The component's slug, unique in the page.
     public var slug: String
@@ -68,27 +51,6 @@ public struct Component: Sendable, Hashable {
     /// The id of the key that set ``active``; nil when unknown.
     public var activatedBy: String?
 
-    /// Creates a component.
-    public init(
-        slug: String,
-        name: String? = nil,
-        repo: String? = nil,
-        url: String? = nil,
-        description: String? = nil,
-        active: String? = nil,
-        activatedAt: Timestamp? = nil,
-        activatedBy: String? = nil
-    ) {
-        self.slug = slug
-        self.name = name
-        self.repo = repo
-        self.url = url
-        self.description = description
-        self.active = active
-        self.activatedAt = activatedAt
-        self.activatedBy = activatedBy
-    }
-
     /// The name, else the slug.
     public var displayName: String { name ?? slug }
     /// The repo, else the slug (as `version.json` reports it).
@@ -96,52 +58,34 @@ public struct Component: Sendable, Hashable {
 }
 
 /// A place releases are deployed to (`environments[]`).
+@MemberwiseInit
 public struct Environment: Sendable, Hashable {
     /// The environment's name (`production`).
     public var name: String
     /// A frozen environment refuses rollbacks unless forced.
-    public var frozen: Bool
-
-    /// Creates an environment.
-    public init(name: String, frozen: Bool = false) {
-        self.name = name
-        self.frozen = frozen
-    }
+    public var frozen: Bool = false
 }
 
 /// A customer site and the releases it runs (`sites[]`).
+@MemberwiseInit
 public struct CustomerSite: Sendable, Hashable {
     /// The site's slug.
     public var slug: String
     /// The customer's name.
     public var name: String?
     /// The releases attached to the site.
-    public var releases: [ReleaseReference]
+    public var releases: [ReleaseReference] = []
     /// When the store created it.
     public var createdAt: Timestamp?
     /// The id of the key that created it, or `import`; set by the store.
     public var createdBy: String?
-
-    /// Creates a site.
-    public init(slug: String, name: String? = nil, releases: [ReleaseReference] = [], createdAt: Timestamp? = nil, createdBy: String? = nil) {
-        self.slug = slug
-        self.name = name
-        self.releases = releases
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-    }
 }
 
 /// Names one release: a component slug and a version.
+@MemberwiseInit
 public struct ReleaseReference: Sendable, Hashable {
     /// The component's slug.
     public var component: String
     /// The version string.
     public var version: String
-
-    /// Creates a reference.
-    public init(component: String, version: String) {
-        self.component = component
-        self.version = version
-    }
 }

@@ -1,4 +1,7 @@
+import ShiplogMacroSupport
+
 /// One release of one component (`releases[]`).
+@MemberwiseInit
 public struct Release: Sendable, Hashable {
     /// Whether a release is public.
     public enum Status: String, Sendable, Hashable, CaseIterable {
@@ -23,7 +26,7 @@ public struct Release: Sendable, Hashable {
     /// Release notes, CommonMark.
     public var notes: String?
     /// Published, draft or yanked.
-    public var status: Status
+    public var status: Status = .published
     /// The `prerelease` flag as given; see ``isPrerelease`` for the effective value.
     public var prereleaseFlag: Bool?
     /// The commit the release was built from.
@@ -35,7 +38,7 @@ public struct Release: Sendable, Hashable {
     /// A code name.
     public var codeName: String?
     /// Downloadable files.
-    public var assets: [Asset]
+    public var assets: [Asset] = []
     /// The stable id the store gave it (kept by export and import); nil until it is stored.
     public var id: String?
     /// When the store created it; nil for data that never was in a store (or predates ids).
@@ -48,47 +51,6 @@ public struct Release: Sendable, Hashable {
     public var build: String?
     /// For a release read only in summary (see ``ReleaseMemo``), the update feeds its assets serve.
     var summaryFormats: UpdateFormats? = nil
-
-    /// Creates a release.
-    public init(
-        component: String,
-        version: Version,
-        title: String? = nil,
-        publishedAt: Timestamp? = nil,
-        author: String? = nil,
-        notes: String? = nil,
-        status: Status = .published,
-        prereleaseFlag: Bool? = nil,
-        commit: String? = nil,
-        tag: String? = nil,
-        url: String? = nil,
-        codeName: String? = nil,
-        assets: [Asset] = [],
-        id: String? = nil,
-        createdAt: Timestamp? = nil,
-        createdBy: String? = nil,
-        channel: String? = nil,
-        build: String? = nil
-    ) {
-        self.component = component
-        self.version = version
-        self.title = title
-        self.publishedAt = publishedAt
-        self.author = author
-        self.notes = notes
-        self.status = status
-        self.prereleaseFlag = prereleaseFlag
-        self.commit = commit
-        self.tag = tag
-        self.url = url
-        self.codeName = codeName
-        self.assets = assets
-        self.id = id
-        self.createdAt = createdAt
-        self.createdBy = createdBy
-        self.channel = channel
-        self.build = build
-    }
 
     /// The flag when given, else whether the version is numeric with a pre-release part.
     public var isPrerelease: Bool { prereleaseFlag ?? version.hasPrereleasePart }
@@ -108,6 +70,7 @@ public struct Release: Sendable, Hashable {
     public var reference: ReleaseReference { ReleaseReference(component: component, version: version.text) }
 
     /// A downloadable file of a release (`assets[]`), as app update feeds list them.
+    @MemberwiseInit
     public struct Asset: Sendable, Hashable {
         /// The file name.
         public var name: String?
@@ -127,33 +90,11 @@ public struct Release: Sendable, Hashable {
         public var sha1: String?
         /// The oldest operating system version the file runs on (Sparkle's `sparkle:minimumSystemVersion`).
         public var minimumSystemVersion: String?
-
-        /// Creates an asset.
-        public init(
-            name: String? = nil,
-            url: String? = nil,
-            platform: String? = nil,
-            signature: String? = nil,
-            size: Int? = nil,
-            sha512: String? = nil,
-            sha256: String? = nil,
-            sha1: String? = nil,
-            minimumSystemVersion: String? = nil
-        ) {
-            self.name = name
-            self.url = url
-            self.platform = platform
-            self.signature = signature
-            self.size = size
-            self.sha512 = sha512
-            self.sha256 = sha256
-            self.sha1 = sha1
-            self.minimumSystemVersion = minimumSystemVersion
-        }
     }
 }
 
 /// A product version that bundles one release of several components (`groups[]`).
+@MemberwiseInit
 public struct ReleaseGroup: Sendable, Hashable {
     /// The product version.
     public var version: Version
@@ -164,44 +105,17 @@ public struct ReleaseGroup: Sendable, Hashable {
     /// Notes about the product version, CommonMark.
     public var notes: String?
     /// Component slug → version, in the order given.
-    public var members: [ReleaseReference]
-
-    /// Creates a group.
-    public init(version: Version, title: String? = nil, publishedAt: Timestamp? = nil, notes: String? = nil, members: [ReleaseReference] = []) {
-        self.version = version
-        self.title = title
-        self.publishedAt = publishedAt
-        self.notes = notes
-        self.members = members
-    }
+    public var members: [ReleaseReference] = []
 }
 
 /// Everything one release page is made of: the whole data format of SPEC §1.
+@MemberwiseInit
 public struct ReleaseData: Sendable, Hashable {
     public var page: Page
-    public var components: [Component]
-    public var releases: [Release]
-    public var groups: [ReleaseGroup]
-    public var environments: [Environment]
-    public var deployments: [Deployment]
-    public var sites: [CustomerSite]
-
-    /// Creates the data of a page.
-    public init(
-        page: Page,
-        components: [Component] = [],
-        releases: [Release] = [],
-        groups: [ReleaseGroup] = [],
-        environments: [Environment] = [],
-        deployments: [Deployment] = [],
-        sites: [CustomerSite] = []
-    ) {
-        self.page = page
-        self.components = components
-        self.releases = releases
-        self.groups = groups
-        self.environments = environments
-        self.deployments = deployments
-        self.sites = sites
-    }
+    public var components: [Component] = []
+    public var releases: [Release] = []
+    public var groups: [ReleaseGroup] = []
+    public var environments: [Environment] = []
+    public var deployments: [Deployment] = []
+    public var sites: [CustomerSite] = []
 }

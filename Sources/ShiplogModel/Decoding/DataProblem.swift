@@ -1,7 +1,10 @@
+import ShiplogMacroSupport
+
 /// One problem with input data: the file, the JSON path of the value, and what is wrong.
 ///
 /// Printed as `FILE: JSON.PATH: message` (SPEC §1), the release named after the message:
 /// `data.json: releases[3].published_at: missing required field "published_at" (release api 1.2)`.
+@MemberwiseInit
 public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
     /// The file the value came from (as the user named it), or a label such as `request body`.
     public var file: String
@@ -22,14 +25,6 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
         public var text: String
     }
 
-    /// Creates a problem.
-    public init(file: String, path: JSONPath, subject: Subject? = nil, message: String) {
-        self.file = file
-        self.path = path
-        self.subject = subject
-        self.message = message
-    }
-
     /// The path with the subject: `releases[370] (grdb 7.0.0-beta.3).published_at`.
     public var location: String { path.description(naming: subject) }
 
@@ -45,6 +40,7 @@ public struct DataProblem: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where a decoded value came from, for problems found after decoding (cross references).
+@MemberwiseInit
 public struct Origin: Sendable, Hashable {
     /// The file.
     public var file: String
@@ -52,13 +48,6 @@ public struct Origin: Sendable, Hashable {
     public var path: JSONPath
     /// What the value is, for people (see ``DataProblem/Subject``).
     public var subject: DataProblem.Subject?
-
-    /// Creates an origin.
-    public init(file: String, path: JSONPath, subject: DataProblem.Subject? = nil) {
-        self.file = file
-        self.path = path
-        self.subject = subject
-    }
 
     /// The path with the subject, as problems print it.
     public var location: String { path.description(naming: subject) }

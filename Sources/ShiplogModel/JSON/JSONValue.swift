@@ -1,3 +1,5 @@
+import ShiplogMacroSupport
+
 /// A parsed JSON document, keeping object members in their source order.
 ///
 /// shiplog reads its data files into this tree first, then walks it with ``JSONPath``s so that
@@ -31,20 +33,16 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// One `"key": value` pair of a JSON object.
+@MemberwiseInit(unlabeled: 2)
 public struct JSONMember: Sendable, Hashable {
     /// The member's name.
     public var key: String
     /// The member's value.
     public var value: JSONValue
-
-    /// Creates a member.
-    public init(_ key: String, _ value: JSONValue) {
-        self.key = key
-        self.value = value
-    }
 }
 
 /// Where a value sits in a JSON document, printed as `releases[3].version`.
+@MemberwiseInit
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// One step of a path.
     public enum Component: Sendable, Hashable {
@@ -57,11 +55,6 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The document root.
     public static let root = JSONPath(components: [])
-
-    /// Creates a path from its steps.
-    public init(components: [Component]) {
-        self.components = components
-    }
 
     /// This path extended by an object key.
     public func appending(_ key: String) -> JSONPath {

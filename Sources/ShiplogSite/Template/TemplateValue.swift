@@ -1,3 +1,4 @@
+import ShiplogMacroSupport
 import Synchronization
 
 /// A value a template can show: typed, so that rendering needs no dynamic casts.
@@ -32,13 +33,10 @@ enum TemplateValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLi
 
 /// Text made the first time it is needed, then kept: the rendered notes of a release, which a
 /// page that lists the release may not show.
+@MemberwiseInit(unlabeled: 1)
 final class LazyText: Sendable {
     private let make: @Sendable () -> String
     private let made = Mutex<String?>(nil)
-
-    init(_ make: @escaping @Sendable () -> String) {
-        self.make = make
-    }
 
     var value: String {
         made.withLock { text in

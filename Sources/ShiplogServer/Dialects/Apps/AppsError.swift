@@ -2,35 +2,26 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ShiplogMacroSupport
 import ShiplogModel
 import ShiplogStore
 
 /// An error answer of the app-releases dialect (SPEC §7, seed `004_…`):
 /// `{"error": "RESOURCE_NOT_FOUND", "message": …, "details": {…}, "timestamp": …, "status_code": 404}`,
 /// or, for a request that does not validate, FastAPI's 422 `{"detail": [{"loc", "msg", "type", "input", "ctx"}]}`.
+@MemberwiseInit(unlabeled: 3)
 struct AppsError: Error, HTTPResponseError, Sendable {
     var status: HTTPResponse.Status
     var code: String
     var message: String
-    var details: [JSONMember]
+    var details: [JSONMember] = []
     /// The items of a 422 `detail` list; when set, the answer is that list and nothing else.
     var validation: [JSONValue]?
-    var headers: HTTPFields
-
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [JSONMember] = [], headers: HTTPFields = [:]) {
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-        self.validation = nil
-        self.headers = headers
-    }
+    var headers: HTTPFields = [:]
 
     /// A 422 with FastAPI's `detail` items.
     static func unprocessable(_ items: [JSONValue]) -> AppsError {
-        var error = AppsError(.unprocessableContent, "VALIDATION_ERROR", "Validation error")
-        error.validation = items
-        return error
+        AppsError(.unprocessableContent, "VALIDATION_ERROR", "Validation error", validation: items)
     }
 
     /// One FastAPI `detail` item: where (`["query", "limit"]`), what is wrong, its type and the input.

@@ -1,7 +1,7 @@
 import GRDB
 
 /// The tables of the embedded store and their migrations. Each migration runs once, in a
-/// transaction; never edit one that has shipped, add the next.
+/// transaction; never change the SQL a shipped migration runs (how its text is written may change), add the next.
 enum Schema {
     /// A table of a page's things, one per `key` in the page, deleted with it: the numbered row, the
     /// page, the key, then `columns` (each element a line of column definitions).

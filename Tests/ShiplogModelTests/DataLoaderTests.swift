@@ -71,10 +71,10 @@ func loadProblems(_ text: String, sourceLocation: SourceLocation = #_sourceLocat
         let loaded = try DataLoader.load([source(text)])
         #expect(loaded.data.page.feedLimit == value)
         #expect(loaded.data.releases[0].assets.map(\.size) == [value, 0, 0])
-        #expect(Fields.wholeNumber("-12.50e1") == -125)
-        #expect(Fields.wholeNumber("9223372036854775807") == Int.max)
-        #expect(Fields.wholeNumber("9.223372036854775808e18") == nil)
-        #expect(Fields.wholeNumber("1.25e1") == nil)
+        #expect(Fields.reading("-12.50e1") == .whole(-125))
+        #expect(Fields.reading("9223372036854775807") == .whole(Int.max))
+        #expect(Fields.reading("9.223372036854775808e18") == .tooLarge)
+        #expect(Fields.reading("1.25e1") == .fraction)
     }
 
     @Test func loadsEveryPartOfTheFormat() throws {

@@ -155,15 +155,10 @@ struct Fields {
         case fraction
     }
 
-    /// The value of JSON number `text` when it is a whole number that fits an `Int`, however it is
-    /// written: `100`, `-0`, `100.0` and `1e2` are all 100 or 0 (JSON has one number type, and JSON
-    /// Schema's `integer` is any number without a fraction); `1.5` and `1e-1` are nil.
-    static func wholeNumber(_ text: String) -> Int? {
-        if case .whole(let number) = reading(text) { return number }
-        return nil
-    }
-
-    /// Reads JSON number `text` (which the parser checked) in one pass, as ``wholeNumber(_:)`` describes.
+    /// Reads JSON number `text` (which the parser checked) in one pass: a whole number that fits an
+    /// `Int` however it is written (`100`, `-0`, `100.0` and `1e2` are all 100 or 0: JSON has one
+    /// number type, and JSON Schema's `integer` is any number without a fraction), one too large for
+    /// it, or a fraction (`1.5`, `1e-1`).
     static func reading(_ text: String) -> Reading {
         if let number = Int(text) { return .whole(number) }
         let bytes = Array(text.utf8)

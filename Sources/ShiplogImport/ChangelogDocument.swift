@@ -20,9 +20,8 @@ struct ChangelogDocument {
         var headingLine: Int
         /// The heading's level (1–3).
         var level = 2
-        /// The body's lines, `start..<end` (1-based).
-        var start: Int
-        var end: Int
+        /// The body's lines (1-based).
+        var body: Range<Int>
     }
 
     /// A heading candidate: an ATX or setext heading, or a paragraph that starts `###4.0.0`.
@@ -161,12 +160,11 @@ struct ChangelogDocument {
                 heading: heading,
                 headingLine: candidate.line,
                 level: candidate.level,
-                start: candidate.bodyStart,
-                end: max(candidate.bodyStart, end)
+                body: candidate.bodyStart..<max(candidate.bodyStart, end)
             )
             // `## 0.7.2` straight followed by `## Enhancements`: a section of that release, one level too high.
             if heading == nil, let previous = sections.last, previous.heading != nil, !hasContent(previous) {
-                sections[sections.count - 1].end = section.end
+                sections[sections.count - 1].body = previous.body.lowerBound..<section.body.upperBound
                 continue
             }
             sections.append(section)
@@ -174,8 +172,8 @@ struct ChangelogDocument {
         return sections
     }
 
-    /// The top-level blocks that start on lines `start..<end` (found by binary search: a changelog has thousands).
-    private func blocks(from start: Int, to end: Int) -> ArraySlice<MarkdownOutline.Block> {
+    /// The top-level blocks that start on `lines` (found by binary search: a changelog has thousands).
+    private func blocks(startingOn lines: Range<Int>) -> ArraySlice<MarkdownOutline.Block> {
         func firstIndex(startingAtOrAfter line: Int) -> Int {
             var low = 0
             var high = outline.blocks.count
@@ -185,7 +183,8 @@ struct ChangelogDocument {
             }
             return low
         }
-        return outline.blocks[firstIndex(startingAtOrAfter: start)..<max(firstIndex(startingAtOrAfter: start), firstIndex(startingAtOrAfter: end))]
+        let first = firstIndex(startingAtOrAfter: lines.lowerBound)
+        return outline.blocks[first..<max(first, firstIndex(startingAtOrAfter: lines.upperBound))]
     }
 
     /// A line of spaces and tabs only.
@@ -195,7 +194,7 @@ struct ChangelogDocument {
 
     /// Whether a section has anything but blank lines.
     func hasContent(_ section: Section) -> Bool {
-        (section.start..<section.end).contains { !isBlank(line($0)) }
+        section.body.contains { !isBlank(line($0)) }
     }
 
     /// A release's notes and what was found on the way.
@@ -211,8 +210,8 @@ struct ChangelogDocument {
     /// `Released …` line and trailing rules or comments, with the definitions it uses appended.
     func notes(of section: Section, base: LinkBase?) -> Notes {
         var notes = Notes(text: "")
-        var end = section.end
-        let blocks = blocks(from: section.start, to: section.end)
+        var end = section.body.upperBound
+        let blocks = blocks(startingOn: section.body)
         // Trailing rules, HTML comments and anchors (the next release's `<a name="1.2.0"></a>`) belong to no release.
         for block in blocks.reversed() {
             guard belongsToNoRelease(block) else { break }
@@ -225,8 +224,8 @@ struct ChangelogDocument {
         }
         let shift = 3 - (headings.values.map(\.level).min() ?? 3)
         var out: [Substring] = []
-        var number = section.start
-        if let first = (section.start..<end).first(where: { !isBlank(line($0)) }), let found = Self.releasedLine(line(first)) {
+        var number = section.body.lowerBound
+        if let first = (section.body.lowerBound..<end).first(where: { !isBlank(line($0)) }), let found = Self.releasedLine(line(first)) {
             notes.date = found.date
             if !found.rest.isEmpty { out.append(found.rest) }
             number = first + 1

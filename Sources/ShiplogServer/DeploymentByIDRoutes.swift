@@ -16,6 +16,16 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by", "from_version"]
     /// The fields that name what was deployed where: fixed once recorded.
     static let identityFields: Set<String> = ["component", "version", "environment"]
+    /// What a `PATCH` of a deployment may change: what CI may, and `status` never to null.
+    static var deploymentPatch: MergePatch.Rules<Deployment> {
+        MergePatch.Rules(
+            encode: DataEncoder.deployment(_:answer:),
+            decode: ValueDecoding.deployment(_:source:),
+            required: ["status"],
+            invalid: "the change is not valid",
+            locked: MergePatch.Locked(identity: identityFields, instead: "record a new deployment", storeSet: storeSetFields)
+        )
+    }
 
     func register(on router: Router<ShiplogContext>) {
         let pages = pageGroup(on: router)
@@ -65,16 +75,7 @@ struct DeploymentByIDRoutes: PageAPIRoutes {
     func updateDeployment(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context, requiring: .write)
         let current = try deployment(access, context)
-        var updated = try await MergePatch.decode(
-            request,
-            context,
-            current,
-            encode: DataEncoder.deployment(_:answer:),
-            required: ["status"],
-            invalid: "the change is not valid",
-            locked: MergePatch.Locked(identity: Self.identityFields, instead: "record a new deployment", storeSet: Self.storeSetFields),
-            as: ValueDecoding.deployment(_:source:)
-        )
+        var updated = try await MergePatch.decode(request, context, current, by: Self.deploymentPatch)
         updated.id = current.id
         let page = access.page.data.page.id
         let change = updated

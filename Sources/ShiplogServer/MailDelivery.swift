@@ -7,19 +7,6 @@ import ShiplogSite
 import ShiplogStore
 import Synchronization
 
-/// A mail ready for the wire.
-struct OutgoingMail: Sendable {
-    var from: String
-    var to: String
-    var subject: String
-    var html: String
-    var text: String
-    /// Extra headers, in order (`List-Unsubscribe` …).
-    var headers: [(String, String)]
-    /// A stable id (the same on every attempt), so a receiver can drop a duplicate.
-    var messageID: String
-}
-
 /// Why a delivery failed: `transient` is retried later, `permanent` is not (a rejected address),
 /// `cancelled` when `beforeContent` gave the mail up (another replica holds it now).
 enum DeliveryError: Error, Sendable {
@@ -32,7 +19,7 @@ enum DeliveryError: Error, Sendable {
 protocol MailTransport: Sendable {
     /// Sends a mail; `beforeContent` is asked just before the content goes out (after the
     /// server accepted the envelope), and false gives the mail up.
-    func deliver(_ mail: OutgoingMail, beforeContent: @escaping @Sendable () async -> Bool) async throws(DeliveryError)
+    func deliver(_ message: MailMessage, beforeContent: @escaping @Sendable () async -> Bool) async throws(DeliveryError)
     func close() async
 }
 
@@ -61,6 +48,8 @@ final class MailDelivery: Service, Sendable {
     let messages: MessageRenderer
     let transport: any MailTransport
     let configuration: MailConfiguration
+    /// The configured `From`, read once.
+    let from: MailAddress
     let logger: Logger
     /// Where links point: the configured public URL, else the address the server listens on (known once it runs).
     private let ownURL: Mutex<String>
@@ -70,6 +59,10 @@ final class MailDelivery: Service, Sendable {
 
     var store: any Store { snapshots.store }
 
+    struct ConfigurationError: Error, CustomStringConvertible {
+        var description: String
+    }
+
     init(
         snapshots: Snapshots,
         messages: MessageRenderer,
@@ -77,7 +70,12 @@ final class MailDelivery: Service, Sendable {
         configuration: MailConfiguration,
         lease: Int64 = ServerConfiguration.defaultOutboxLease,
         logger: Logger
-    ) {
+    ) throws(ConfigurationError) {
+        do {
+            from = try MailAddress(mailbox: configuration.from)
+        } catch {
+            throw ConfigurationError(description: "--mail-from: \(error)")
+        }
         self.snapshots = snapshots
         self.messages = messages
         self.transport = transport
@@ -130,20 +128,20 @@ final class MailDelivery: Service, Sendable {
                 try? await store.releaseMail(due[index...].map(\.id), owner: lease.owner)
                 return !Task.isShuttingDownGracefully
             }
-            var rendered = render(mail)
-            if rendered == nil, reloaded.insert(mail.subscriber.page).inserted {
-                try? await snapshots.reload(mail.subscriber.page)
-                rendered = render(mail)
-            }
-            guard let outgoing = rendered else {
-                ServerMetrics.mailFailed("gone")
-                try? await store.markFailed(mail: mail.id, error: "the release no longer exists", retryAt: nil)
-                continue
-            }
             do {
+                var rendered = try render(mail)
+                if rendered == nil, reloaded.insert(mail.subscriber.page).inserted {
+                    try? await snapshots.reload(mail.subscriber.page)
+                    rendered = try render(mail)
+                }
+                guard let message = rendered else {
+                    ServerMetrics.mailFailed("gone")
+                    try? await store.markFailed(mail: mail.id, error: "the release no longer exists", retryAt: nil)
+                    continue
+                }
                 // Recorded as `sending` (committed) before the content goes out: a replica killed
                 // after the server accepted it leaves it `sending`, which no replica sends again.
-                try await transport.deliver(outgoing) { [store] in
+                try await transport.deliver(message) { [store] in
                     (try? await store.markSending(mail: mail.id, owner: lease.owner)) == true
                 }
                 try await store.markSent(mail: mail.id)
@@ -195,7 +193,9 @@ final class MailDelivery: Service, Sendable {
     }
 
     /// The mail as it goes out; nil when what it is about is gone.
-    func render(_ mail: OutboxMail) -> OutgoingMail? {
+    ///
+    /// - Throws: `permanent` when the subscriber's address cannot be sent to.
+    func render(_ mail: OutboxMail) throws(DeliveryError) -> MailMessage? {
         guard let snapshot = snapshots[mail.subscriber.page] else { return nil }
         let page = snapshot.data.page
         let base = publicURL + "v1/pages/\(page.id)/"
@@ -228,14 +228,19 @@ final class MailDelivery: Service, Sendable {
                 unsubscribeURL: unsubscribeURL
             )
         }
-        return OutgoingMail(
-            from: configuration.from,
-            to: mail.subscriber.email,
+        let to: MailAddress
+        do { to = try MailAddress(mail.subscriber.email) } catch { throw .permanent("\(error)") }
+        return MailMessage(
+            from: from,
+            to: [to],
             subject: rendered.subject,
-            html: rendered.html,
             text: rendered.text,
-            headers: [("List-Unsubscribe", "<\(unsubscribeURL)>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")],
-            messageID: "shiplog.\(page.id).\(mail.id).\(mail.createdAt)@\(Self.host(publicURL))"
+            html: rendered.html,
+            // Stable (the same on every attempt), so a receiver can drop a duplicate.
+            messageID: "shiplog.\(page.id).\(mail.id).\(mail.createdAt)@\(Self.host(publicURL))",
+            headers: [
+                MailHeader("List-Unsubscribe", "<\(unsubscribeURL)>"), MailHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ]
         )
     }
 

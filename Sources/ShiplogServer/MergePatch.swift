@@ -46,23 +46,27 @@ enum MergePatch {
         return causes
     }
 
-    /// The request's patch applied to `current` and decoded again; a 400 with `invalid` and a cause
-    /// per field that may not change as asked. `encode(value, false)` is a value as stored, a JSON
-    /// object; `encode(value, true)` as answered.
-    static func decode<Value>(
-        _ request: Request,
-        _ context: ShiplogContext,
-        _ current: Value,
-        encode: (Value, _ answer: Bool) -> JSONValue,
-        required: Set<String> = [],
-        invalid: String,
-        locked: Locked,
-        as decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
-    ) async throws -> Value {
+    /// How one kind of object is patched: how it is written as JSON and read back, and what of it
+    /// may not change.
+    struct Rules<Value> {
+        /// `encode(value, false)` is a value as stored, a JSON object; `encode(value, true)` as answered.
+        var encode: (Value, _ answer: Bool) -> JSONValue
+        /// Reads the patched object back.
+        var decode: (JSONValue, _ source: String) throws(DataLoadError) -> Value
+        /// The fields that may not be null.
+        var required: Set<String> = []
+        /// The 400's message when the patch is refused.
+        var invalid: String
+        var locked: Locked
+    }
+
+    /// The request's patch applied to `current` and decoded again; a 400 with the rules' `invalid`
+    /// message and a cause per field that may not change as asked.
+    static func decode<Value>(_ request: Request, _ context: ShiplogContext, _ current: Value, by rules: Rules<Value>) async throws -> Value {
         let patch = try await RequestInput.object(request, context)
-        guard case .object(var members) = encode(current, false) else { throw APIError.invalid(invalid, causes: []) }
-        let causes = apply(patch, to: &members, answer: encode(current, true), required: required, locked: locked)
-        if !causes.isEmpty { throw APIError.invalid(invalid, causes: causes) }
-        do { return try decode(.object(members), "request body") } catch { throw APIError.invalid(error) }
+        guard case .object(var members) = rules.encode(current, false) else { throw APIError.invalid(rules.invalid, causes: []) }
+        let causes = apply(patch, to: &members, answer: rules.encode(current, true), required: rules.required, locked: rules.locked)
+        if !causes.isEmpty { throw APIError.invalid(rules.invalid, causes: causes) }
+        do { return try rules.decode(.object(members), "request body") } catch { throw APIError.invalid(error) }
     }
 }

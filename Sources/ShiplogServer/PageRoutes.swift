@@ -149,15 +149,7 @@ struct PageRoutes: PageAPIRoutes {
     func updateRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context, requiring: .write)
         let current = try release(access, context)
-        let updated = try await MergePatch.decode(
-            request,
-            context,
-            current,
-            encode: DataEncoder.release(_:resolvingPrerelease:),
-            invalid: "the release's identity cannot change",
-            locked: MergePatch.Locked(identity: ["component", "version"], instead: "create a new release", storeSet: Self.storeSetFields),
-            as: ValueDecoding.release(_:source:)
-        )
+        let updated = try await MergePatch.decode(request, context, current, by: Self.releasePatch)
         let id = access.page.data.page.id
         let stored = try await writeRelease(id) { () async throws(StoreError) in
             let stored = try await store.updateRelease(updated, page: id)
@@ -168,6 +160,15 @@ struct PageRoutes: PageAPIRoutes {
 
     /// The fields of a release that the store sets, never the client (SPEC §1).
     static let storeSetFields: Set<String> = ["id", "created_at", "created_by"]
+    /// What a `PATCH` of a release may change: all but its identity and what the store set.
+    static var releasePatch: MergePatch.Rules<Release> {
+        MergePatch.Rules(
+            encode: DataEncoder.release(_:resolvingPrerelease:),
+            decode: ValueDecoding.release(_:source:),
+            invalid: "the release's identity cannot change",
+            locked: MergePatch.Locked(identity: ["component", "version"], instead: "create a new release", storeSet: storeSetFields)
+        )
+    }
 
     func deleteRelease(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let access = try access(context, requiring: .write)

@@ -72,10 +72,10 @@ public struct ShiplogServer: Sendable {
             ?? OpenAPIDocument.json(fromYAML: EmbeddedTheme.openAPIDocument, source: "the built-in openapi.yaml")
         let messages = try MessageRenderer(directory: configuration.templates, overrides: configuration.templateOverrides)
         let delivery: MailDelivery? = try configuration.mail.map { mail in
-            MailDelivery(
+            try MailDelivery(
                 snapshots: snapshots,
                 messages: messages,
-                transport: try SMTPTransport(configuration: mail, logger: logger),
+                transport: SMTPTransport(configuration: mail, logger: logger),
                 configuration: mail,
                 lease: configuration.outboxLease,
                 logger: logger

@@ -41,10 +41,8 @@ enum FastQuestion: Sendable {
         let (page, component, current) = (parts[0], parts[2], parts[parts.count - 1])
         guard Rules.slugProblem(page) == nil, Rules.slugProblem(component) == nil, Rules.versionProblem(current) == nil else { return nil }
         let updater: UpdateRoutes.Question.Updater
-        var known: Set<String> = ["channel"]
         if parts.count == 7, parts[3] == "update", UpdateAnswer.isPlatformPart(parts[4]), UpdateAnswer.isPlatformPart(parts[5]) {
             updater = .tauri(target: parts[4], arch: parts[5], bundle: nil)
-            known.insert("bundle")
         } else if parts.count == 6, parts[3] == "squirrel", UpdateAnswer.isSquirrelPlatform(parts[4]) {
             updater = .squirrel(platform: parts[4])
         } else {
@@ -56,7 +54,9 @@ enum FastQuestion: Sendable {
                 guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { return nil }
                 let name = String(Substring(item[..<equals]))
                 let value = String(Substring(item[item.index(after: equals)...]))
-                guard known.contains(name), values[name] == nil, !value.isEmpty else { return nil }
+                // `bundle` is Tauri's alone.
+                let known = name == "channel" || (name == "bundle" && parts.count == 7)
+                guard known, values[name] == nil, !value.isEmpty else { return nil }
                 values[name] = value
             }
         }

@@ -4,9 +4,10 @@
 public enum Rules {
     /// Page ids, component and site slugs: `^[a-z0-9][a-z0-9._-]{0,63}$`, never `.` or `..`.
     public static func slugProblem(_ slug: String) -> String? {
-        let bytes = Array(slug.utf8)
+        // On the UTF-8 view in place: the update endpoint checks two slugs a request.
+        let bytes = slug.utf8
         let valid =
-            !bytes.isEmpty && bytes.count <= 64 && isLowerAlnum(bytes[0])
+            bytes.first.map(isLowerAlnum) == true && bytes.count <= 64
             && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
         return valid
             ? nil
@@ -15,7 +16,8 @@ public enum Rules {
 
     /// Versions: 1–100 characters, no `/`, `\`, whitespace, control or bidi control characters, not `.`/`..`, no `..` inside.
     public static func versionProblem(_ version: String) -> String? {
-        let quoted = JSONWriter.quoted(version)
+        // Quoted only for a message: a valid version (every update request has one) needs no copy.
+        var quoted: String { JSONWriter.quoted(version) }
         if version.isEmpty { return "the version is empty" }
         if version.utf8.count > 100, version.count > 100 { return "\(quoted) is not a valid version: at most 100 characters" }
         let plainASCII = version.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") }
@@ -29,7 +31,8 @@ public enum Rules {
         if !plainASCII, let bidi = version.unicodeScalars.first(where: isBidiControl) {
             return "\(quoted) is not a valid version: no bidi control characters (\(codePoint(bidi)))"
         }
-        if version.hasPrefix(".") || version.contains("..") {
+        // Bytes suffice: a '.' never stands inside a multi-byte UTF-8 sequence.
+        if version.utf8.first == UInt8(ascii: ".") || zip(version.utf8, version.utf8.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == $0 }) {
             return "\(quoted) is not a valid version: it must not start with '.' nor contain '..'"
         }
         if reservedNames.contains(version) {

@@ -32,7 +32,8 @@ public enum Rules {
             return "\(quoted) is not a valid version: no bidi control characters (\(codePoint(bidi)))"
         }
         // Bytes suffice: a '.' never stands inside a multi-byte UTF-8 sequence.
-        if version.utf8.first == UInt8(ascii: ".") || zip(version.utf8, version.utf8.dropFirst()).contains(where: { $0 == UInt8(ascii: ".") && $1 == $0 }) {
+        let dot = UInt8(ascii: ".")
+        if version.utf8.first == dot || zip(version.utf8, version.utf8.dropFirst()).contains(where: { $0 == dot && $1 == dot }) {
             return "\(quoted) is not a valid version: it must not start with '.' nor contain '..'"
         }
         if reservedNames.contains(version) {

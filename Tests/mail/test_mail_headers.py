@@ -12,6 +12,8 @@
   out as encoded words, rather than the mail failing for good.
 - Links in the HTML part are absolute: the notes' relative links and images are resolved against
   the release's page, as the site resolves them (a mail client has no page to resolve them on).
+- An address that no envelope can carry (a store written by hand or by an older version may
+  hold one) fails for good with why, and holds up no other mail.
 - A `--public-url` that cannot go into a header (non-ASCII host, spaces) is a usage error at
   start, rather than every mail failing for good later.
 
@@ -131,3 +133,17 @@ def test_a_public_url_mail_cannot_carry_is_a_usage_error(tmp_path, url, message)
     assert result.returncode == 64, result.stderr
     assert message in result.stderr, result.stderr
     assert not (tmp_path / "never.db").exists()
+
+
+def test_an_address_no_envelope_can_carry_fails_for_good_and_holds_up_no_other_mail(store, sink, server):
+    # Every way in (the API, the form, `subscribers import`) checks the address; a store written by
+    # hand, or by an older version with looser rules, may still hold one.
+    store.import_subscribers(["good@example.com,patch"])
+    store.sql("INSERT INTO subscribers (page_id, email, email_key, state, preferences, unsubscribe_token, created_at, confirmed_at) "
+              "VALUES ('nimbus', 'no at sign', 'no at sign', 'confirmed', ',patch,', 'a-token-no-mail-can-use', 1, 1)")
+    server.create_release("api", "v1.10.3", title="Fix")  # a patch release: mail for both
+    server.drained()
+    assert [mail["recipients"] for mail in sink.all()] == [["good@example.com"]]
+    assert store.outbox() == {"sent": 1, "failed": 1}
+    ((error,),) = store.sql("SELECT last_error FROM outbox WHERE state = 'failed'")
+    assert error == 'invalidMessage: invalid address "no at sign": the address contains a space'

@@ -167,8 +167,13 @@ private struct MemoReader {
             let component = string(), let component, let version = string(), let version,
             let author = string(), let id = string(), let channel = string()
         else { return nil }
-        let parsed = versions[version] ?? Version(version)
-        versions[version] = parsed
+        let parsed: Version
+        if let known = versions[version] {
+            parsed = known
+        } else {
+            parsed = Version(version)
+            versions[version] = parsed
+        }
         var summary = Release(
             component: component,
             version: parsed,

@@ -56,6 +56,13 @@ public struct Fingerprint: Sendable {
     /// Adds raw bytes, as they are.
     public mutating func add(bytes: UnsafeRawBufferPointer) { feed(bytes) }
 
+    /// How many bytes were added so far (see ``withBytes(_:)``).
+    public var byteCount: Int { pending.count }
+
+    /// Calls `body` with the bytes added so far: parts of them can be added to other fingerprints
+    /// as they are (``add(bytes:)``), as if their values were added there one by one.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R { pending.withUnsafeBytes(body) }
+
     /// The digest of everything added.
     public consuming func finalize() -> Digest {
         pending.withUnsafeBytes { Digest(hashing: $0) }

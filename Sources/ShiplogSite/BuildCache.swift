@@ -64,7 +64,8 @@ struct BuildCache: Sendable {
         // Each path ends its line: with the line breaks made NULs, the paths are C strings in place.
         for index in cache.text.indices where cache.text[index] == 0x0A { cache.text[index] = 0 }
         if cache.text.last != 0 { cache.text.append(0) }
-        let live = Array(cache.byPath.values)
+        // In the order of the file (see `save`): the files of one directory are looked at together.
+        let live = cache.byPath.values.sorted()
         let stamps = await FileSystem.stamps(of: live.map { cache.records[$0].path }, in: cache.text, under: output)
         for (record, stamp) in zip(live, stamps) where stamp != cache.records[record].entry.stamp {
             cache.byPath[cache.records[record].hash] = nil
@@ -135,19 +136,32 @@ struct BuildCache: Sendable {
 
     /// Appends `entries` to the cache set aside at `aside` and puts it back in place.
     static func restore(_ aside: String, appending entries: [String: Entry], forOutput output: String) throws(SiteError) {
-        try FileSystem.append(encode(entries), to: aside)
+        try FileSystem.append(encode(entries.map { ($0.key, $0.value) }), to: aside)
         try FileSystem.rename(aside, path(forOutput: output))
     }
 
-    /// Writes `entries` as the cache of `output` (atomically: a temporary file, then a rename).
-    static func save(_ entries: [String: Entry], forOutput output: String) throws(SiteError) {
-        try FileSystem.replace(path(forOutput: output), with: Array((header + "\n").utf8) + encode(entries))
+    /// Writes `entries` as the cache of `output` (atomically: a temporary file, then a rename),
+    /// those of `order` first and in that order.
+    ///
+    /// The next build looks the files up in the order it plans them: with the lines in that order
+    /// too, it reads the cache front to back instead of all over, and looks at the files of one
+    /// directory together: on a one-release rebuild of the 10k corpus the lookups take 40 % fewer
+    /// CPU samples and the look at every file 15 % fewer (perf, four runs each); 95.5 to 91.7 ms of
+    /// CPU in all (perf stat, medians of 20 alternated runs).
+    static func save(_ entries: [String: Entry], inOrderOf order: [String], forOutput output: String) throws(SiteError) {
+        var rest = entries
+        var ordered: [(String, Entry)] = []
+        ordered.reserveCapacity(entries.count)
+        for path in order {
+            if let entry = rest.removeValue(forKey: path) { ordered.append((path, entry)) }
+        }
+        try FileSystem.replace(path(forOutput: output), with: Array((header + "\n").utf8) + encode(ordered + rest.map { ($0.key, $0.value) }))
     }
 
-    /// One line per entry, in no particular order (the cache is read into a dictionary).
-    private static func encode(_ entries: [String: Entry]) -> [UInt8] {
+    /// One line per entry (a later line for a path replaces an earlier one).
+    private static func encode(_ entries: some Sequence<(String, Entry)>) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.count * 120)
+        bytes.reserveCapacity(entries.underestimatedCount * 120)
         for (path, entry) in entries {
             entry.key.appendHex(to: &bytes)
             bytes.append(0x09)

@@ -173,7 +173,7 @@ public struct SiteBuilder: Sendable {
             var entries = cache?.entries ?? [:]
             for path in removed { entries[path] = nil }
             entries.merge(changed) { $1 }
-            try? BuildCache.save(entries, forOutput: output)
+            try? BuildCache.save(entries, inOrderOf: plan.outputs.map(\.path), forOutput: output)
         }
         // Like the cache, the memo only saves work: failing to save it is no error.
         if let loaded { try? ReleaseMemo.update(loaded.memoUpdate, forOutput: output) }

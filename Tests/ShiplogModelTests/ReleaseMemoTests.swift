@@ -139,4 +139,24 @@ import Testing
             #expect(ReleaseMemo(decoding: Array(bytes.prefix(length))) == nil)
         }
     }
+
+    @Test func aMemoReadFromBytesKeepsItsReleasesAndTakesNewOnes() throws {
+        let read = try Self.memo(of: Self.text())
+        let fresh = try DataLoader.load([source(Self.text())])
+        var versions: [String: Version] = [:]
+        let digests = fresh.releaseSources.map(\.digest)
+        #expect(digests.allSatisfy { read.entry(for: $0, versions: &versions) != nil })
+        // One release known again under its own digest, one under a new digest: one more in all.
+        var memo = read
+        let entry = try #require(read.entry(for: digests[0], versions: &versions))
+        memo.insert(entry, for: digests[0])
+        memo.insert(entry, for: Digest(words: (1, 2)))
+        #expect(memo.count == 4)
+        let again = try #require(ReleaseMemo(decoding: memo.encoded()))
+        #expect(again.count == 4)
+        for digest in digests {
+            #expect(again.entry(for: digest, versions: &versions)?.fingerprint == read.entry(for: digest, versions: &versions)?.fingerprint)
+        }
+        #expect(again.entry(for: Digest(words: (1, 2)), versions: &versions)?.fingerprint == entry.fingerprint)
+    }
 }

@@ -26,39 +26,34 @@ public struct ReleaseMemo: Sendable {
         var fingerprint: Digest
     }
 
-    /// What is known of one release: decoded, or where its record is in ``encodedRecords``.
-    enum Record: Sendable {
-        case decoded(Entry)
-        case encoded(Range<Int>)
-    }
-
-    /// Digest of a release's bytes → what is known of it.
-    private var records: [Digest: Record] = [:]
+    /// Digest of a release's bytes → where its record starts in ``encodedRecords`` (the releases read from bytes).
+    private var encodedEntries = DigestTable()
+    /// Digest of a release's bytes → what is known of it (the releases inserted since).
+    private var decodedEntries: [Digest: Entry] = [:]
+    /// How many digests are in both tables (an inserted entry replaces an encoded one).
+    private var replaced = 0
     /// The bytes the memo was read from.
     private var encodedRecords: [UInt8] = []
 
     /// How many releases it knows.
-    public var count: Int { records.count }
+    public var count: Int { encodedEntries.count + decodedEntries.count - replaced }
 
     /// What is known of the release whose bytes have `digest`; nil when nothing is (or its record is damaged).
     ///
     /// `versions` keeps the versions read so far by their text: many releases share one (a product
     /// version across components), and each is parsed once.
     func entry(for digest: Digest, versions: inout [String: Version]) -> Entry? {
-        switch records[digest] {
-        case nil: return nil
-        case .decoded(let entry): return entry
-        case .encoded(let range):
-            return encodedRecords.withUnsafeBufferPointer { bytes in
-                var reader = MemoReader(bytes: bytes, position: range.lowerBound + 16)
-                return reader.entry(versions: &versions)
-            }
+        if !decodedEntries.isEmpty, let entry = decodedEntries[digest] { return entry }
+        guard let start = encodedEntries[digest] else { return nil }
+        return encodedRecords.withUnsafeBufferPointer { bytes in
+            var reader = MemoReader(bytes: bytes, position: start + 16)
+            return reader.entry(versions: &versions)
         }
     }
 
     /// Remembers `entry` for the release whose bytes have `digest`.
     mutating func insert(_ entry: Entry, for digest: Digest) {
-        records[digest] = .decoded(entry)
+        if decodedEntries.updateValue(entry, forKey: digest) == nil, encodedEntries[digest] != nil { replaced += 1 }
     }
 
     /// How a load brings the memo it was given up to date.
@@ -91,18 +86,23 @@ public struct ReleaseMemo: Sendable {
     /// date and strings. Without the header, the releases can be appended to an encoded memo.
     public func encoded(withHeader: Bool = true) -> [UInt8] {
         var bytes = withHeader ? Self.header : []
-        bytes.reserveCapacity(records.count * 80)
+        bytes.reserveCapacity(count * 80)
         func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         func append(_ string: String?) {
             guard let string else { return append(UInt32.max) }
             append(UInt32(string.utf8.count))
             bytes += string.utf8
         }
-        for (digest, record) in records {
-            guard case .decoded(let entry) = record else {
-                if case .encoded(let range) = record { bytes += encodedRecords[range] }
-                continue
+        for (digest, start) in encodedEntries.pairs where decodedEntries[digest] == nil {
+            // The record as read (it was checked then): from its digest to its last string.
+            let end = encodedRecords.withUnsafeBufferPointer { buffer in
+                var reader = MemoReader(bytes: buffer, position: start + 16)
+                _ = reader.skipEntry()
+                return reader.position
             }
+            bytes += encodedRecords[start..<end]
+        }
+        for (digest, entry) in decodedEntries {
             let release = entry.summary
             for word in [digest.words.0, digest.words.1, entry.fingerprint.words.0, entry.fingerprint.words.1] { append(word) }
             append(UInt8(Release.Status.allCases.firstIndex(of: release.status)!))
@@ -126,19 +126,18 @@ public struct ReleaseMemo: Sendable {
     /// shiplog. Only the digests are read now, each release when it is looked up.
     public init?(decoding bytes: [UInt8]) {
         guard bytes.starts(with: Self.header) else { return nil }
-        let records = bytes.withUnsafeBufferPointer { buffer -> [Digest: Record]? in
+        let entries = bytes.withUnsafeBufferPointer { buffer -> DigestTable? in
             var reader = MemoReader(bytes: buffer, position: Self.header.count)
-            var records: [Digest: Record] = [:]
-            records.reserveCapacity(buffer.count / 80)
+            var entries = DigestTable(capacity: buffer.count / 80)
             while !reader.isAtEnd {
                 let start = reader.position
                 guard let high = reader.integer(UInt64.self), let low = reader.integer(UInt64.self), reader.skipEntry() else { return nil }
-                records[Digest(words: (high, low))] = .encoded(start..<reader.position)
+                entries.insert(start, for: Digest(words: (high, low)))
             }
-            return records
+            return entries
         }
-        guard let records else { return nil }
-        self.records = records
+        guard let entries else { return nil }
+        encodedEntries = entries
         encodedRecords = bytes
     }
 }
@@ -168,8 +167,13 @@ private struct MemoReader {
             let component = string(), let component, let version = string(), let version,
             let author = string(), let id = string(), let channel = string()
         else { return nil }
-        let parsed = versions[version] ?? Version(version)
-        versions[version] = parsed
+        let parsed: Version
+        if let known = versions[version] {
+            parsed = known
+        } else {
+            parsed = Version(version)
+            versions[version] = parsed
+        }
         var summary = Release(
             component: component,
             version: parsed,

@@ -71,24 +71,12 @@ enum SearchIndex {
             var previous = 0
             for (number, position) in postings[id].enumerated() {
                 if number > 0 { bytes.append(UInt8(ascii: ",")) }
-                appendDecimal(position - previous, to: &bytes)
+                bytes += String(position - previous).utf8
                 previous = position
             }
             bytes.append(UInt8(ascii: "]"))
         }
         bytes += "}}".utf8
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends the decimal digits of `number` (≥ 0).
-    private static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-        var divisor = 1
-        while divisor <= number / 10 { divisor *= 10 }
-        var rest = number
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 }

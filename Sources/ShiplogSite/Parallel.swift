@@ -52,17 +52,20 @@ enum Parallel {
     }
 
     /// Calls `body` with every offset below `count`, on every core, until one call returns false.
+    ///
+    /// Each worker starts on a stretch of the list of its own and claims chunks from it, then
+    /// helps with the others' stretches. Taking chunks from one shared counter kept the two
+    /// workers of a full build in the same component's folder, where every `mkdir` of one waited
+    /// for the other's lock on the folder (4.5 % of an ext4 build's CPU spun there).
     private static func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> Bool) async {
-        let claims = Claims()
         let chunk = chunk(of: count)
         let workers = min(ProcessInfoCores.count, (count + chunk - 1) / chunk)
+        let claims = Claims(count: count, stretches: workers)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
+            for worker in 0..<workers {
                 group.addTask {
-                    while !claims.stopped.load(ordering: .relaxed) {
-                        let start = claims.next.wrappingAdd(chunk, ordering: .relaxed).oldValue
-                        guard start < count else { return }
-                        for offset in start..<min(start + chunk, count) where !body(offset) {
+                    while !claims.stopped.load(ordering: .relaxed), let range = claims.claim(chunk, startingWith: worker) {
+                        for offset in range where !body(offset) {
                             claims.stopped.store(true, ordering: .relaxed)
                             return
                         }
@@ -72,10 +75,36 @@ enum Parallel {
         }
     }
 
-    /// The next unclaimed offset, and whether a worker failed.
-    private final class Claims: Sendable {
-        let next = Atomic<Int>(0)
+    /// The unclaimed offsets, as stretches of neighbours, and whether a worker failed.
+    final class Claims: Sendable {
+        /// One contiguous stretch of the offsets and the next unclaimed one in it.
+        final class Stretch: Sendable {
+            let next: Atomic<Int>
+            let end: Int
+
+            init(_ range: Range<Int>) {
+                next = Atomic(range.lowerBound)
+                end = range.upperBound
+            }
+        }
+
+        let stretches: [Stretch]
         let stopped = Atomic<Bool>(false)
+
+        init(count: Int, stretches: Int) {
+            self.stretches = (0..<max(1, stretches)).map { Stretch(count * $0 / max(1, stretches)..<count * ($0 + 1) / max(1, stretches)) }
+        }
+
+        /// Up to `chunk` neighbouring offsets from the stretch `first`, or else from the next
+        /// stretch that has any left; nil when none has.
+        func claim(_ chunk: Int, startingWith first: Int) -> Range<Int>? {
+            for step in stretches.indices {
+                let stretch = stretches[(first + step) % stretches.count]
+                let start = stretch.next.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                if start < stretch.end { return start..<min(start + chunk, stretch.end) }
+            }
+            return nil
+        }
     }
 
     /// Results written by the workers, each slot by exactly one of them.

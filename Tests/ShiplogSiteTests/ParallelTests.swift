@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import Testing
 
@@ -25,26 +24,20 @@ import Testing
         #expect(Parallel.chunk(of: 10_245) == Parallel.chunk)
     }
 
-    /// A one-release rebuild renders a handful of pages: with more than one core they must not
-    /// all wait for one worker. Each item here waits until another item has started, so the
-    /// list only finishes quickly when two items run at once.
-    @Test(.enabled(if: ProcessInfoCores.count > 1)) func fewSlowItemsRunAtOnce() async throws {
-        let started = Atomic<Int>(0)
-        let overlapped = Atomic<Bool>(false)
-        _ = try await Parallel.mapThrowing(0..<8) { index in
-            let mine = started.wrappingAdd(1, ordering: .relaxed).newValue
-            let deadline = Date().addingTimeInterval(0.5)
-            // Another item started after this one, while this one still runs.
-            while Date() < deadline {
-                if started.load(ordering: .relaxed) > mine {
-                    overlapped.store(true, ordering: .relaxed)
-                    break
-                }
-                usleep(200)
-            }
-            return index
-        }
-        let didOverlap = overlapped.load(ordering: .relaxed)
-        #expect(didOverlap)
+    /// Two workers start far apart (in different folders of the site), each keeps to its own
+    /// stretch, and one whose stretch is done takes from the other's: every offset once.
+    @Test func workersStartOnStretchesOfTheirOwnAndHelpEachOther() {
+        let claims = Parallel.Claims(count: 100, stretches: 2)
+        #expect(claims.claim(16, startingWith: 0) == 0..<16)
+        #expect(claims.claim(16, startingWith: 1) == 50..<66)
+        #expect(claims.claim(16, startingWith: 1) == 66..<82)
+        #expect(claims.claim(16, startingWith: 1) == 82..<98)
+        #expect(claims.claim(16, startingWith: 1) == 98..<100)
+        // Worker 1's stretch is done: it helps with worker 0's.
+        #expect(claims.claim(16, startingWith: 1) == 16..<32)
+        var rest: [Range<Int>] = []
+        while let range = claims.claim(16, startingWith: 0) { rest.append(range) }
+        #expect(rest == [32..<48, 48..<50])
+        #expect(claims.claim(16, startingWith: 1) == nil)
     }
 }

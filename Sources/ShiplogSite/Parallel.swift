@@ -92,7 +92,8 @@ enum Parallel {
         let stopped = Atomic<Bool>(false)
 
         init(count: Int, stretches: Int) {
-            self.stretches = (0..<max(1, stretches)).map { Stretch(count * $0 / max(1, stretches)..<count * ($0 + 1) / max(1, stretches)) }
+            let parts = max(1, stretches)
+            self.stretches = (0..<parts).map { Stretch(count * $0 / parts..<count * ($0 + 1) / parts) }
         }
 
         /// Up to `chunk` neighbouring offsets from the stretch `first`, or else from the next

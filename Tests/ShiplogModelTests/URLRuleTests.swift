@@ -15,6 +15,9 @@ import Testing
             ("https://example.com:65536/", false), ("https://example.com:99999/", false), ("https://example.com:abc/", false),
             ("https://example.com:-1/", false), ("https://example.com:+80/", false), ("http://[::1/", false), ("http://[::1]x/", false),
             ("http://[]/", false), ("http://[::g]/", false), ("https://u:p@example.com:123456", false),
+            ("http://a]b/", false), ("http://a[b/", false), ("http://a[b]c/", false), ("http://u[@host/", false), ("http://u]@[::1]/", false),
+            ("http://[::1]]/", false), ("https://example.com/a[1]?b[]=2#[x]", true),
+            ("http://[1:2:3]/", false), ("http://[1::2::3]/", false), ("http://[1.2.3.4]/", false), ("http://[2001:db8::7]:443/", true),
         ]
     )
     func form(url: String, valid: Bool) {
@@ -24,5 +27,6 @@ import Testing
     @Test func aRefusedByteIsNamedInTheMessage() {
         #expect(Rules.urlProblem("https://exa mple.com")?.hasSuffix("(it contains a space, a control character or one of <>\"`{}|^)") == true)
         #expect(Rules.urlProblem("mailto:x@example.com") == "\"mailto:x@example.com\" is not an absolute http or https URL")
+        #expect(Rules.urlProblem("http://a]b/") == "\"http://a]b/\" is not an absolute http or https URL ([ and ] may only enclose an IPv6 address)")
     }
 }

@@ -124,16 +124,19 @@ public enum Rules {
         return nil
     }
 
-    /// What is wrong with the `host[:port]` of a URL: a port that is not a number up to 65535, or an
-    /// IPv6 literal that is not closed or holds more than hex digits, `:` and `.`. Nil when fine.
+    /// What is wrong with the `host[:port]` of a URL: a port that is not a number up to 65535, an
+    /// IPv6 literal that is not closed or is no IPv6 address (`[1:2:3]`, `[1.2.3.4]`), or a `[` or `]`
+    /// anywhere else in the authority (RFC 3986 §3.2.2: they only enclose an IPv6 address, and
+    /// clients such as Python's `urlsplit` refuse the URL). Nil when fine.
     private static func hostAndPortProblem(_ authority: URLAuthority) -> String? {
         if authority.host.hasPrefix("[") {
             guard authority.host.hasSuffix("]") else { return "its IPv6 address has no closing ]" }
             let address = authority.host.dropFirst().dropLast()
-            guard !address.isEmpty, address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
-                return "\(address) is not an IPv6 address"
-            }
+            guard address.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), address.contains(":"), IPAddress(String(address)) != nil
+            else { return "\(address) is not an IPv6 address" }
         }
+        let brackets = authority.text.utf8.count { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") }
+        if brackets != (authority.host.hasPrefix("[") ? 2 : 0) { return "[ and ] may only enclose an IPv6 address" }
         if authority.afterHost.isEmpty { return nil }
         guard authority.afterHost.hasPrefix(":") else { return "only a :port may follow the IPv6 address" }
         let port = authority.afterHost.dropFirst()

@@ -6,6 +6,8 @@
 /// URLAuthority(afterScheme: "mail.example:587").afterHost   // ":587"
 /// ```
 public struct URLAuthority: Sendable, Hashable {
+    /// The whole authority: user information, host and port.
+    public let text: Substring
     /// The host: a name, an IPv4 address, or an IPv6 address in its brackets (without its `]` when the
     /// URL does not close it); empty when the URL names none.
     public let host: Substring
@@ -16,6 +18,7 @@ public struct URLAuthority: Sendable, Hashable {
     /// information (the last `@`).
     public init(afterScheme rest: Substring) {
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        text = authority
         let hostAndPort = authority.split(separator: "@").last ?? ""
         if hostAndPort.hasPrefix("["), let close = hostAndPort.firstIndex(of: "]") {
             host = hostAndPort[...close]

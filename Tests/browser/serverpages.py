@@ -107,8 +107,22 @@ def submit(driver, action):
 
     old = driver.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda d: left(expected_conditions.staleness_of(old), d))
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def left(is_stale, driver):
+    """Whether the page an element belonged to is gone. While the next page replaces it,
+    chromedriver may also answer that the element's node "does not belong to the document"
+    (an "unhandled inspector error" rather than a stale element): that says the same."""
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        return is_stale(driver)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def press(driver, selector):

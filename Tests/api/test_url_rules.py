@@ -1,8 +1,8 @@
 """URLs the API takes (SPEC §1: "Every url … is an absolute http or https URL"; §6 webhook URLs),
-through the real `shiplog serve`: a port must be a number up to 65535 and an IPv6 literal must
-close its bracket (and brackets stand nowhere else in the host), or the URL is refused with a 400 naming its field, so a webhook can never be
-registered to an address no delivery could reach. Stores, keys and servers are those of
-`test_api.py`.
+through the real `shiplog serve`: a port must be a number up to 65535, an IPv6 literal must
+close its bracket and hold an IPv6 address, and brackets stand nowhere else in the authority,
+or the URL is refused with a 400 naming its field, so a webhook can never be registered to an
+address no delivery could reach. Stores, keys and servers are those of `test_api.py`.
 
     python3 -m pytest -q Tests/api/test_url_rules.py
 """

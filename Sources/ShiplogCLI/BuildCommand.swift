@@ -86,10 +86,10 @@ struct BuildCommand: AsyncParsableCommand {
                 let elapsed = (ContinuousClock.now - start).components
                 let hundredths = elapsed.seconds * 100 + elapsed.attoseconds / 10_000_000_000_000_000
                 let seconds = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
-                Console.output(
+                let line =
                     "Built \(report.files) files into \(out) in \(seconds) s (rendered \(report.rendered), wrote \(report.written), removed \(report.removed)). Open \(out)/index.html."
-                )
                 // The work is done: the process ends here rather than free what the build holds piece by piece.
+                do { try Console.output(line) } catch { Foundation.exit(ExitStatus.io.rawValue) }
                 Foundation.exit(0)
             }
         } catch let error as SiteError {

@@ -34,7 +34,7 @@ struct CheckCommand: AsyncParsableCommand {
                 "warning: \(file): releases[\(position)].assets[\(finding.asset)]: \(finding.message) (release \(release.component) \(release.version.text))"
             )
         }
-        Console.output(
+        try Console.output(
             "\(input.data.joined(separator: ", ")): valid — \(data.components.count) components, \(data.releases.count) releases, \(data.groups.count) groups, \(data.deployments.count) deployments"
         )
     }

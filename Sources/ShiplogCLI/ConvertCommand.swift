@@ -63,7 +63,7 @@ func emit(_ body: () throws(ImportError) -> ImportResult) throws {
     }
     for warning in result.warnings { Console.error("warning: \(warning)") }
     for warning in VersionWarnings.check(result.data) { Console.error("warning: \(warning)") }
-    FileHandle.standardOutput.write(Data(json.utf8))
+    try Console.write(Data(json.utf8))
 }
 
 /// A progress line on stderr for long inputs, only when stderr is a terminal.

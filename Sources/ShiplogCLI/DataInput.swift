@@ -41,8 +41,20 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    static func output(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    /// Writes `line` and a newline to standard output.
+    static func output(_ line: String) throws(ExitCode) {
+        try write(Data((line + "\n").utf8))
+    }
+
+    /// Writes `data` to standard output. A write that fails (a full disk, a closed descriptor) is
+    /// said on stderr and is an I/O error (74), not a crash.
+    static func write(_ data: Data) throws(ExitCode) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch let failure {
+            error("cannot write to standard output: \(failure.localizedDescription)")
+            throw ExitStatus.io
+        }
     }
 
     /// All of standard input, as UTF-8 text (a file named `-`).

@@ -110,7 +110,7 @@ struct DeployCommand: AsyncParsableCommand {
             if update {
                 let answer = try await client.send(.PATCH, path, .object(fields))
                 guard answer.isSuccess else { throw unknownEnvironment(answer, "updating the deployment of \(name)") }
-                Console.output("deployment of \(name): \(status)")
+                try Console.output("deployment of \(name): \(status)")
                 return
             }
             let finished = Deployment.Status(rawValue: status).map { [.success, .failure, .canceled, .error].contains($0) } ?? false
@@ -121,7 +121,7 @@ struct DeployCommand: AsyncParsableCommand {
             fields.append("actor", actor)
             let answer = try await client.send(.POST, path, .object(fields))
             guard answer.isSuccess else { throw unknownEnvironment(answer, "recording the deployment of \(name)") }
-            Console.output("deployment of \(name): \(status)")
+            try Console.output("deployment of \(name): \(status)")
         }
     }
 

@@ -51,10 +51,12 @@ struct InitCommand: ParsableCommand {
         let now = Timestamp.now()
         try StarterFiles.write(Array(StarterTemplates.releases(id: pageID, product: product, date: now).utf8), to: data)
         try StarterFiles.write(Array(StarterTemplates.workflow(source: source, ref: ref).utf8), to: workflow)
-        Console.output("Wrote \(data.path) and \(workflow.path).")
-        Console.output("Build the page: shiplog build --data \(Self.relative(data)) --out public")
+        try Console.output("Wrote \(data.path) and \(workflow.path).")
+        try Console.output("Build the page: shiplog build --data \(Self.relative(data)) --out public")
         if source == StarterTemplates.placeholderSource {
-            Console.output("Before pushing, set SHIPLOG_SOURCE in the workflow to the git URL you install shiplog from (or run init with --source).")
+            try Console.output(
+                "Before pushing, set SHIPLOG_SOURCE in the workflow to the git URL you install shiplog from (or run init with --source)."
+            )
         }
     }
 

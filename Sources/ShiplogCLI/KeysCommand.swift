@@ -55,7 +55,15 @@ struct KeysCommand: AsyncParsableCommand {
             }
             let key = try await storeCall { () async throws(StoreError) in try await opened.createKey(page: page, scope: scope) }
             if !pages.contains(page) { await announce(StoreChange(page: page, subject: .page), to: opened) }
-            Console.output(key.secret)
+            do {
+                try Console.output(key.secret)
+            } catch {
+                // A key nobody saw must not stay live.
+                _ = try? await opened.revokeKey(id: key.info.id)
+                await announce(.keys, to: opened)
+                Console.error("The new key \(key.info.id) could not be shown, so it was revoked again.")
+                throw error
+            }
             Console.error("Created \(scope.rawValue) key \(key.info.id) for page \(JSONWriter.quoted(page)); keep it secret, it is not shown again.")
         }
     }
@@ -74,9 +82,9 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let opened = try await store.open()
             let keys = try await storeCall { () async throws(StoreError) in try await opened.keys(page: page) }
-            Console.output("id\tpage\tscope\tcreated\trevoked")
+            try Console.output("id\tpage\tscope\tcreated\trevoked")
             for key in keys {
-                Console.output("\(key.id)\t\(key.page)\t\(key.scope.rawValue)\t\(key.createdAt.rfc3339)\t\(key.revokedAt?.rfc3339 ?? "-")")
+                try Console.output("\(key.id)\t\(key.page)\t\(key.scope.rawValue)\t\(key.createdAt.rfc3339)\t\(key.revokedAt?.rfc3339 ?? "-")")
             }
         }
     }
@@ -99,7 +107,7 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             await announce(.keys, to: opened)
-            Console.output("Revoked key \(id).")
+            try Console.output("Revoked key \(id).")
         }
     }
 }

@@ -70,9 +70,9 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let total = counts.reduce(0) { $0 + $1.rows }
         let width = counts.map(\.table.count).max() ?? 0
-        Console.output("Copied \(total) rows from \(shownFrom) to \(shownTo); every table's count matches:")
+        try Console.output("Copied \(total) rows from \(shownFrom) to \(shownTo); every table's count matches:")
         for count in counts {
-            Console.output("  \(count.table):\(String(repeating: " ", count: width - count.table.count)) \(count.rows)")
+            try Console.output("  \(count.table):\(String(repeating: " ", count: width - count.table.count)) \(count.rows)")
         }
     }
 }

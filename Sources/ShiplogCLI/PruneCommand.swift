@@ -32,7 +32,7 @@ struct PruneCommand: AsyncParsableCommand {
         let opened = try await store.open()
         let cutoff = Timestamp.now().seconds - keepDelivered.seconds
         let pruned = try await storeCall { () async throws(StoreError) in try await opened.pruneDelivered(before: cutoff) }
-        Console.output(
+        try Console.output(
             "Removed \(pruned.mails) sent mails and \(pruned.webhookDeliveries) delivered webhook deliveries "
                 + "older than \(keepDelivered) from \(StoreLocation.shown(store.db))."
         )

@@ -106,7 +106,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             if case .string(let previous)? = answer.body["previous_active"]?["version"], previous != version {
                 line += " (the latest was \(previous))"
             }
-            Console.output(line)
+            try Console.output(line)
         }
     }
 
@@ -116,7 +116,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             let identity = [JSONMember("component", .string(component)), JSONMember("version", .string(version))]
             let created = try await client.send(.POST, "/releases", .object(identity + fields))
             if created.isSuccess {
-                Console.output("created release \(name) (\(draft ? "draft" : "published"))")
+                try Console.output("created release \(name) (\(draft ? "draft" : "published"))")
                 return
             }
             guard created.status == 409 else { throw created.fail("creating release \(name)") }
@@ -134,7 +134,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             }
             let updated = try await client.send(.PATCH, path, .object(patch))
             guard updated.isSuccess else { throw updated.fail("updating release \(name)") }
-            Console.output("updated release \(name) (\(status))")
+            try Console.output("updated release \(name) (\(status))")
         }
     }
 }

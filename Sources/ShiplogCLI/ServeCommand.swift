@@ -242,7 +242,8 @@ struct ServeCommand: AsyncParsableCommand {
         let host = self.host.contains(":") ? "[\(self.host)]" : self.host
         do {
             try await ShiplogServer(store: opened, configuration: configuration, logger: logger).run { port in
-                Console.output("shiplog serving on http://\(host):\(port)")
+                // A server whose stdout is gone keeps serving.
+                try? Console.output("shiplog serving on http://\(host):\(port)")
             }
         } catch let error as SiteError {
             // The first build of --site failed (later ones are logged and retried): exit as `build` would.

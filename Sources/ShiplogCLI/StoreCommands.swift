@@ -105,7 +105,7 @@ struct ImportCommand: AsyncParsableCommand {
         let opened = try await store.open()
         let summary = try await storeCall { () async throws(StoreError) in try await opened.importData(loaded.data) }
         await announce(StoreChange(page: loaded.data.page.id, subject: .page), to: opened)
-        Console.output("Imported page \(JSONWriter.quoted(loaded.data.page.id)) into \(store.db): \(summary.description).")
+        try Console.output("Imported page \(JSONWriter.quoted(loaded.data.page.id)) into \(store.db): \(summary.description).")
     }
 }
 
@@ -132,9 +132,12 @@ struct ExportCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let document = Data((JSONWriter.write(DataEncoder.document(data)) + "\n").utf8)
-        guard let output else { return FileHandle.standardOutput.write(document) }
+        guard let output else { return try Console.write(document) }
         do {
-            try document.write(to: URL(fileURLWithPath: output), options: .atomic)
+            // Through a link to the file it names; a device or a pipe is written to, not replaced.
+            let target = URL(fileURLWithPath: output).resolvingSymlinksInPath()
+            let type = (try? FileManager.default.attributesOfItem(atPath: target.path)[.type]) as? FileAttributeType
+            try document.write(to: target, options: type == nil || type == .typeRegular ? .atomic : [])
         } catch {
             Console.error("cannot write \(output): \(error.localizedDescription)")
             throw ExitStatus.io

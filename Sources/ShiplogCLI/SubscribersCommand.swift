@@ -60,7 +60,7 @@ struct SubscribersCommand: AsyncParsableCommand {
             }
             let opened = try await store.open()
             let changed = try await storeCall { () async throws(StoreError) in try await opened.importSubscribers(page: page, list) }
-            Console.output("Imported \(changed) of \(list.count) subscribers into page \(JSONWriter.quoted(page)).")
+            try Console.output("Imported \(changed) of \(list.count) subscribers into page \(JSONWriter.quoted(page)).")
         }
     }
 
@@ -83,7 +83,7 @@ struct SubscribersCommand: AsyncParsableCommand {
                 ]
                 lines.append(fields.map(Self.csvField).joined(separator: ","))
             }
-            FileHandle.standardOutput.write(Data((lines.joined(separator: "\r\n") + "\r\n").utf8))
+            try Console.write(Data((lines.joined(separator: "\r\n") + "\r\n").utf8))
         }
 
         /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so spreadsheets do not run it.

@@ -40,7 +40,7 @@ struct ThemeExportCommand: ParsableCommand {
         for name in files.keys.sorted() {
             try StarterFiles.write(files[name]!, to: target.appendingPathComponent(name))
         }
-        Console.output("Wrote the default theme (\(files.count) files) into \(directory). Use it with: shiplog build --templates \(directory) …")
+        try Console.output("Wrote the default theme (\(files.count) files) into \(directory). Use it with: shiplog build --templates \(directory) …")
     }
 }
 

@@ -69,6 +69,15 @@ import FoundationXML
         #expect(root.title == "R&D <tools> 'x\": 1.0")
         #expect(badge.svg.contains("R&amp;D &lt;tools&gt;"))
     }
+
+    /// Text XML cannot carry (U+FFFE, U+FFFF, C0 controls) is left out, as in the feeds (SPEC §6.2):
+    /// a badge with it is still an SVG a browser draws.
+    @Test func textXMLCannotCarryIsLeftOut() throws {
+        let badge = Badge(label: "Core\u{FFFF}\u{1}", message: "2.0.0-x\u{FFFE}", color: .orange)
+        let root = try SVGRoot(badge.svg)
+        #expect(root.attributes["aria-label"] == "Core: 2.0.0-x")
+        #expect(root.title == "Core: 2.0.0-x")
+    }
 }
 
 /// The root element of an SVG as an XML parser reads it (one that is not well-formed throws), and

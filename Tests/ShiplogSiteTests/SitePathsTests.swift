@@ -1,3 +1,4 @@
+import ShiplogModel
 import Testing
 
 @testable import ShiplogSite

@@ -58,7 +58,7 @@ public struct Badge: Sendable, Hashable {
         let labelWidth = label.isEmpty ? 0 : Self.textWidth(label) + 2 * Self.padding
         let messageWidth = Self.textWidth(message) + 2 * Self.padding
         let width = labelWidth + messageWidth
-        let title = Self.escape(label.isEmpty ? message : "\(label): \(message)")
+        let title = escapeXML(label.isEmpty ? message : "\(label): \(message)")
         var svg =
             ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="20" role="img" aria-label="\##(title)">"##
             + "<title>\(title)</title>"
@@ -79,32 +79,9 @@ public struct Badge: Sendable, Hashable {
     /// squeezed or stretched to the measured width so no font can make it overflow.
     private static func text(_ text: String, centre: Int) -> String {
         let length = VerdanaWidths.width(of: text)
-        let escaped = escape(text)
+        let escaped = escapeXML(text)
         let shadow = ##"<text aria-hidden="true" x="\##(centre)" y="150" fill="#010101" fill-opacity=".3" transform="scale(.1)""##
         return shadow + ##" textLength="\##(length)">\##(escaped)</text>"##
             + ##"<text x="\##(centre)" y="140" transform="scale(.1)" fill="#fff" textLength="\##(length)">\##(escaped)</text>"##
-    }
-
-    /// `text` safe in XML character data and in a double- or single-quoted attribute.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default:
-                // XML 1.0 forbids most control characters, even escaped.
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 32 {
-                    escaped += " "
-                } else {
-                    escaped.append(character)
-                }
-            }
-        }
-        return escaped
     }
 }

@@ -38,7 +38,8 @@ struct UpdateFeeds: Sendable {
             <title>\(escapeXML(data.components[component].displayName))</title>
 
             """
-        if let base { xml += "<link>\(escapeXML(SitePaths.absolute(SitePaths.component(slug), base: base)))</link>\n" }
+        // Without a base URL, links are relative to the appcast (Sparkle resolves them against its URL).
+        xml += "<link>\(escapeXML(base.map { SitePaths.absolute(SitePaths.component(slug), base: $0) } ?? "./"))</link>\n"
         xml += "<description>\(escapeXML(data.components[component].description ?? data.page.title))</description>\n<language>en</language>\n"
         for index in releases {
             let release = data.releases[index]
@@ -53,10 +54,8 @@ struct UpdateFeeds: Sendable {
             if let minimum = darwin.lazy.compactMap(\.minimumSystemVersion).first {
                 xml += "<sparkle:minimumSystemVersion>\(escapeXML(minimum))</sparkle:minimumSystemVersion>\n"
             }
-            if let base {
-                xml +=
-                    "<sparkle:releaseNotesLink>\(escapeXML(SitePaths.absolute(SitePaths.release(release), base: base)))</sparkle:releaseNotesLink>\n"
-            }
+            let notesLink = base.map { SitePaths.absolute(SitePaths.release(release), base: $0) } ?? SitePaths.encode(release.version.text) + "/"
+            xml += "<sparkle:releaseNotesLink>\(escapeXML(notesLink))</sparkle:releaseNotesLink>\n"
             if let notes = views.notes[index]?.value, !notes.isEmpty { xml += "<description>\(cdata(notes))</description>\n" }
             for asset in darwin {
                 xml += "<enclosure url=\"\(escapeXML(asset.url ?? ""))\" length=\"\(asset.size ?? 0)\" type=\"\(Self.mediaType(asset))\""

@@ -38,7 +38,7 @@ import Testing
          ]}
         """
 
-    static func site() async throws -> (SitePlan, PageRenderer) {
+    static func site(_ data: String = data) async throws -> (SitePlan, PageRenderer) {
         let loaded = try DataLoader.load([DataSource(name: "data.json", bytes: Array(data.utf8))])
         return try await TemplateEngineTests.builder().prepare(loaded.data)
     }
@@ -90,6 +90,16 @@ import Testing
         #expect(xml.contains(#"type="application/octet-stream" sparkle:edSignature="t-1.2.0-beta.1"/>"#))
         #expect(xml.contains("<sparkle:minimumSystemVersion>13.0</sparkle:minimumSystemVersion>"))
         #expect(xml.contains("<description><![CDATA[<p>Fixed: a #1 ]]&gt; bug</p>\n]]></description>"), "\(xml)")
+    }
+
+    /// Without `page.base_url`, the links are relative to the appcast, which Sparkle resolves
+    /// against the feed's URL (`SUAppcastItem`'s `relativeToURL:`).
+    @Test func withoutABaseURLTheAppcastLinksAreRelative() async throws {
+        let (plan, renderer) = try await Self.site(Self.data.replacingOccurrences(of: #""base_url": "https://releases.acme.example/", "#, with: ""))
+        let xml = try Self.text("components/app/appcast.xml", plan, renderer)
+        #expect(xml.contains("<link>./</link>"), "\(xml)")
+        #expect(xml.contains("<sparkle:releaseNotesLink>v1.2.0-beta.1/</sparkle:releaseNotesLink>"), "\(xml)")
+        #expect(xml.components(separatedBy: "<sparkle:releaseNotesLink>").count == 4)
     }
 
     @Test func tauriGetsTheHighestReleaseOfEachChannelWithSignedAssets() async throws {

@@ -109,6 +109,16 @@ import Testing
             "\"\(String(repeating: "a", count: 64))\" is not a SHA-1 digest"
         ),
         RuleCase(
+            dataFile(releasesMember(releaseJSON("1.0.0", #""assets": [{"minimum_system_version": "13.0 & <x>"}]"#))),
+            "releases[0].assets[0].minimum_system_version",
+            #""13.0 & <x>" is not a system version"#
+        ),
+        RuleCase(
+            dataFile(releasesMember(releaseJSON("1.0.0", #""assets": [{"minimum_system_version": "1.2.3.4.5"}]"#))),
+            "releases[0].assets[0].minimum_system_version",
+            #""1.2.3.4.5" is not a system version"#
+        ),
+        RuleCase(
             dataFile(
                 releasesMember(releaseJSON()),
                 #""deployments": [{"component": "api", "version": "1.0.0", "environment": "prod", "from_version": "a/b"}]"#

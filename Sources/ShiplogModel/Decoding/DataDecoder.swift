@@ -183,7 +183,7 @@ struct DataDecoder {
             sha512: f.string("sha512", rule: Rules.sha512Problem),
             sha256: f.string("sha256", rule: Rules.sha256Problem),
             sha1: f.string("sha1", rule: Rules.sha1Problem),
-            minimumSystemVersion: f.nonEmptyName("minimum_system_version")
+            minimumSystemVersion: f.string("minimum_system_version", rule: Rules.systemVersionProblem)
         )
     }
 

@@ -43,6 +43,14 @@ extension Rules {
         hexProblem(text, digits: 40, name: "SHA-1")
     }
 
+    /// An asset's `minimum_system_version`: one to four numbers joined by dots (`13.0`, `10.15.7`),
+    /// as Sparkle compares them with the running system's.
+    public static func systemVersionProblem(_ text: String) -> String? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let valid = (1...4).contains(parts.count) && parts.allSatisfy { (1...9).contains($0.utf8.count) && $0.utf8.allSatisfy(isDigit) }
+        return valid ? nil : "\(JSONWriter.quoted(text)) is not a system version: use one to four numbers joined by dots, such as 13.0 or 10.15.7"
+    }
+
     private static func hexProblem(_ text: String, digits: Int, name: String) -> String? {
         let valid = text.utf8.count == digits && text.utf8.allSatisfy { isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) }
         return valid ? nil : "\(JSONWriter.quoted(text)) is not a \(name) digest: expected \(digits) hex digits"

@@ -145,10 +145,9 @@ struct VersionAnswerer: Sendable {
             guard decision.allowed else { return nil }
             headers.append(contentsOf: limiter.headers(decision))
         }
-        if head.headerFields[.origin] != nil {
-            headers[.accessControlExposeHeaders] = ExposeHeadersMiddleware.exposed
-            headers[.accessControlAllowOrigin] = "*"
-        }
+        // As ``ExposeHeadersMiddleware`` sends them: on every answer, Origin or not.
+        headers[.accessControlExposeHeaders] = ExposeHeadersMiddleware.exposed
+        headers[.accessControlAllowOrigin] = "*"
         headers[.date] = date
         counter?.count(status, route: asked.route)
         if let start {

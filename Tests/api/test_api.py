@@ -331,6 +331,19 @@ def test_version_cors(server):
     assert error.status_code == 404 and error.headers["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("path", [VERSION, f"{API}/releases", "/health"])
+def test_cors_without_origin(server, path):
+    """The CORS headers do not depend on the request: an answer a shared cache kept from a request
+    without Origin (and revalidates with a 304) still lets a browser read it."""
+    response = server.get(path)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "etag" in response.headers["Access-Control-Expose-Headers"].lower()
+    if "ETag" in response.headers:
+        again = server.get(path, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304 and again.headers["Access-Control-Allow-Origin"] == "*"
+
+
 def test_version_cors_exposes_etag(server):
     response = server.get(VERSION, headers={"Origin": "https://app.example"})
     assert "etag" in response.headers.get("Access-Control-Expose-Headers", "").lower()

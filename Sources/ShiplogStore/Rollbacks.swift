@@ -69,9 +69,9 @@ public struct RollbackOutcome: Sendable, Hashable {
 extension Store {
     /// Rolls back one component (or, with nil, every component deployed there) in an environment by
     /// the rules of ``Rollback``, in one transaction (SPEC §6.1), by `creator`: the active deployments
-    /// of each component that is rolled back are canceled first, then a `pending` deployment of its
-    /// target is recorded. Components with nothing to roll back to are left alone when others can be;
-    /// when none can, nothing changes (not found).
+    /// of every affected component are canceled first (also of one with nothing to roll back to),
+    /// then a `pending` deployment of each target is recorded. When no component can be rolled
+    /// back, nothing changes (not found).
     public func rollback(
         component: String?,
         environment: String,
@@ -111,14 +111,16 @@ extension Store {
                     sql: "SELECT * FROM deployments WHERE page_id = ? AND environment = ? AND component = ? ORDER BY seq DESC",
                     arguments: [page, environment, slug]
                 ).map(Self.storedDeployment)
-                guard case .success(let plan) = Rollback.plan(newestFirst: history.map(\.deployment), frozen: frozen, force: force) else {
-                    continue
-                }
+                // Every affected component's active deployments end first, whether or not it has a
+                // version to go back to (SPEC §6.1); canceled ones never count for the rule.
                 for var active in history.reversed() where Rollback.isActive(active.deployment.status) {
                     active.deployment.status = .canceled
                     active.deployment.finishedAt = Timestamp(seconds: now)
                     try Rows.setStatus(db, active, now: now, page: page)
                     outcome.canceled.append(active)
+                }
+                guard case .success(let plan) = Rollback.plan(newestFirst: history.map(\.deployment), frozen: frozen, force: force) else {
+                    continue
                 }
                 let deployment = Deployment(
                     component: slug,

@@ -173,13 +173,15 @@ import Testing
         #expect(outcome.created.map(\.deployment.version) == [api[0], cli[0]])
         #expect(outcome.created.allSatisfy { $0.deployment.actor == "ops" && $0.deployment.status == .pending })
         #expect(outcome.canceled.map(\.deployment.version) == [api[1]])
-        // Now cli has a rollback pending and api too; a component with nothing is left alone.
+        // Now cli has a rollback pending and api too; a component with nothing to go back to gets no
+        // new deployment, but its active one ends like every other (SPEC §6.1).
         try await store.createEnvironment(Environment(name: "edge"), page: page)
         _ = try await store.addDeployment(Deployment(component: "api", version: api[0], environment: "edge"), page: page)
         _ = try await store.addDeployment(Deployment(component: "api", version: api[1], environment: "edge"), page: page)
         _ = try await store.addDeployment(Deployment(component: "cli", version: cli[0], environment: "edge", status: .pending), page: page)
         let edge = try await store.rollback(component: nil, environment: "edge", force: false, actor: nil, page: page)
-        #expect(edge.created.map(\.deployment.version) == [api[0]] && edge.canceled.isEmpty)
+        #expect(edge.created.map(\.deployment.version) == [api[0]])
+        #expect(edge.canceled.map(\.deployment.component) == ["cli"] && edge.canceled.allSatisfy { $0.deployment.status == .canceled })
     }
 
     @Test func nothingToRollBackAnywhereChangesNothing() async throws {

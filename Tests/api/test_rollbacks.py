@@ -72,8 +72,8 @@ def test_rolling_back_the_whole_environment(server):
         ("cli", "v1.0.0"),
         ("api", "v1.10.1"),
         ("cli", "v1.1.0"),
-        ("web", "3.7.0"),  # one success only: nothing to go back to
-        ("web", "3.7.0", "in_progress"),  # … so it is left alone
+        ("web", "3.7.0"),  # one success only: nothing to go back to …
+        ("web", "3.7.0", "in_progress"),  # … but it is deployed there: its active deployment ends
         ("api", "v1.10.2", "failure"),
         ("api", "v1.10.2", "pending"),
     )
@@ -87,7 +87,8 @@ def test_rolling_back_the_whole_environment(server):
         assert [(d["component"], d["version"], d["status"], d["actor"]) for d in items] == [
             ("api", "v1.10.1", "pending", "ops"), ("cli", "v1.0.0", "pending", "ops")]
         assert deployments(server, name, limit=2)["items"] == items[::-1]
-        assert ("web", "3.7.0", "in_progress") in statuses(server, name)
+        assert ("web", "3.7.0", "in_progress") not in statuses(server, name)
+        assert ("web", "3.7.0", "canceled") in statuses(server, name)
         assert len(statuses(server, name)) == len(listed_before) + 2
     # Every earlier rollback of the run was canceled by the next one.
     assert [s for c, _, s in statuses(server, name) if c in ("api", "cli")][-4:] == ["canceled", "canceled", "pending", "pending"]

@@ -174,7 +174,8 @@ def test_create_is_a_draft_seen_through_the_native_api(server, store):
     assert response.status_code == 201, response.text
     body = assert_release(response.json(), full=True, app="cli")
     assert body["status"] == "draft" and body["release_tag"] == tag
-    assert body["description"] == "Short" and body["change_log"] == "Long notes"
+    # SPEC §7: description and change_log are both the notes; the short text is kept as the title.
+    assert body["description"] == "Long notes" and body["change_log"] == "Long notes"
     assert body["created_by"] == store.key_ids["write"]
     listed = call(server, "GET", releases("cli"), "read", params={"include_archived": "true", "limit": 200}).json()
     assert body["release_number"] == listed["total"]
@@ -326,7 +327,7 @@ def test_every_release_says_what_the_native_api_says(fresh):
             mirrored = native(fresh, f"/releases/{item['release_id']}")
             assert (full["app_id"], full["release_tag"]) == (mirrored["component"], mirrored["version"])
             assert full["change_log"] == mirrored.get("notes")
-            assert full["description"] == (mirrored.get("title") or mirrored.get("notes"))
+            assert full["description"] == mirrored.get("notes")
             assert full["created_by"] == mirrored["created_by"]
             assert full["created_at"] == mirrored["created_at"].replace("Z", ".000000Z")
             expected = {"draft": "draft", "yanked": "archived"}.get(mirrored["status"])

@@ -84,7 +84,8 @@ struct AppReleaseView {
             JSONMember("release_tag", .string(release.version.text)),
             JSONMember("release_number", .int(number)),
             JSONMember("status", .string(status)),
-            JSONMember("description", (release.title ?? release.notes).map(JSONValue.string) ?? .null),
+            // SPEC §7: `description` and `change_log` are both the notes.
+            JSONMember("description", release.notes.map(JSONValue.string) ?? .null),
             // shiplog has no endpoints or augmentations: a release carries none.
             JSONMember("endpoint_count", .int(0)),
             JSONMember("augmentation_count", .int(0)),

@@ -54,13 +54,25 @@ struct Replica: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether this replica is certainly gone: it ran on this machine since its last boot, in this
-    /// PID namespace, and no process has its PID any more. (A PID another process has taken since
-    /// makes it look alive: its leases then end with time.)
+    /// PID namespace, and no process has its PID any more, or only a zombie (killed, not yet reaped
+    /// by its parent, as when a supervisor restarts it at once). (A PID another process has taken
+    /// since makes it look alive: its leases then end with time.)
     var isGoneFromHere: Bool {
         let here = Replica.current
         guard self != here, host == here.host, !boot.isEmpty, boot == here.boot, !namespace.isEmpty, namespace == here.namespace, pid > 0
         else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
+        if kill(pid, 0) != 0 { return errno == ESRCH }
+        return Self.isZombie(pid)
+    }
+
+    /// Whether process `pid` has ended and only waits to be reaped: state `Z` (or `X`) in
+    /// `/proc/PID/stat`, after the command name's closing parenthesis.
+    static func isZombie(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") else {
+            return false
+        }
+        let state = stat[stat.index(after: end)...].first { $0 != " " }
+        return state == "Z" || state == "X"
     }
 
     /// Ends the leases of replicas that ran on this machine and are gone (a server killed with

@@ -36,4 +36,28 @@ import Testing
         replica.pid = 1
         #expect(!replica.isGoneFromHere)
     }
+
+    /// A replica killed and restarted at once: its process has ended but its parent has not reaped
+    /// it yet. Its PID still answers `kill(pid, 0)`, but it is gone.
+    @Test func aReplicaWhoseProcessIsAZombieIsGone() throws {
+        var pid: pid_t = 0
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { for argument in arguments { free(argument) } }
+        #expect(posix_spawn(&pid, "/bin/true", nil, nil, arguments, nil) == 0)
+        // Not reaped: wait until it has ended (a zombie) without waiting for it.
+        var tries = 0
+        while !Replica.isZombie(pid) && tries < 500 {
+            usleep(10_000)
+            tries += 1
+        }
+        #expect(Replica.isZombie(pid))
+        #expect(kill(pid, 0) == 0, "a zombie still answers kill(pid, 0)")
+        var replica = Replica.current
+        replica.pid = pid
+        replica.nonce = "00000000"
+        #expect(replica.isGoneFromHere == !(replica.namespace.isEmpty || replica.boot.isEmpty))
+        var status: Int32 = 0
+        #expect(waitpid(pid, &status, 0) == pid)
+        #expect(!Replica.isZombie(ProcessInfo.processInfo.processIdentifier))
+    }
 }

@@ -80,7 +80,7 @@ extension ShiplogServer {
         SubscriptionRoutes(
             snapshots: snapshots,
             messages: messages,
-            limiter: RateLimiter(limit: configuration.subscribeLimit),
+            limiter: configuration.rateLimit > 0 ? RateLimiter(limit: configuration.subscribeLimit) : nil,
             mailQueued: mailQueued
         ).register(on: router)
         WebhookRoutes(snapshots: snapshots, allowPrivateAddresses: configuration.webhooks.allowPrivateAddresses).register(on: router)

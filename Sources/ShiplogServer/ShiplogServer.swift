@@ -26,7 +26,7 @@ public struct ServerConfiguration: Sendable {
     public var templateOverrides: String?
     /// Where subscription and release mail goes; without it mail stays queued.
     public var mail: MailConfiguration?
-    /// Subscription requests a minute per client address.
+    /// Subscription requests a minute per client address (none limited when `rateLimit` is 0).
     public var subscribeLimit: Int = 10
     /// Timeouts and backoff of webhook deliveries.
     public var webhooks: WebhookConfiguration = WebhookConfiguration()

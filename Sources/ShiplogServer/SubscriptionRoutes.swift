@@ -12,8 +12,8 @@ import ShiplogStore
 struct SubscriptionRoutes: Sendable {
     let snapshots: Snapshots
     let messages: MessageRenderer
-    /// Per client address: how many subscription requests a minute.
-    let limiter: RateLimiter
+    /// Subscription requests a minute per client address; nil when `serve --rate-limit 0` turns limits off.
+    let limiter: RateLimiter?
     /// Wakes the mail delivery when something was queued.
     let mailQueued: @Sendable () -> Void
 
@@ -241,6 +241,7 @@ struct SubscriptionRoutes: Sendable {
     }
 
     private func throttle(_ context: ShiplogContext) throws(APIError) {
+        guard let limiter else { return }
         let decision = limiter.take("subscribe " + context.clientAddress)
         guard decision.allowed else {
             throw APIError(

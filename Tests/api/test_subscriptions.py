@@ -4,8 +4,9 @@
 hostile inputs. What happens to the mail itself is tested in `Tests/mail`; here an SMTP sink
 (aiosmtpd) only catches the links.
 
-Subscription requests are limited to 10 a minute per client address, so each test sends them
-from a loopback source address of its own (127.0.x.y); only the rate-limit test shares one.
+Subscription requests are limited to 10 a minute per client address unless `--rate-limit 0`
+turns limits off, as it does for the shared server; each test still sends them from a loopback
+source address of its own (127.0.x.y).
 Stores, keys, servers and helpers are those of `test_api.py`.
 
     python3 -m pytest -q Tests/api/test_subscriptions.py
@@ -243,8 +244,17 @@ def test_unknown_page(server):
         assert_page_error(client(server).request("POST", f"/v1/pages/{page}/subscribers/form", data={"email": address()}), 404, "not-found")
 
 
-def test_subscription_rate_limit(server):
+@pytest.fixture
+def subscribe_limited(tmp_path):
+    """A server with request limits on, high enough that only the subscriptions' own one counts."""
+    running = Server(Store(tmp_path / "subscribe-limited"), "--rate-limit", "1000")
+    yield running
+    running.stop()
+
+
+def test_subscription_rate_limit(subscribe_limited):
     """10 subscription requests a minute per client address, PATCH and form together; then 429."""
+    server = subscribe_limited
     if time.time() % 60 > 50:
         time.sleep(61 - time.time() % 60)
     same = client(server)
@@ -258,8 +268,16 @@ def test_subscription_rate_limit(server):
     assert_page_error(same.request("POST", FORM, data={"email": address()}), 429, "rate-limited")
     # Other client addresses do not share the budget.
     assert subscribe(server, add(address())).status_code == 202
-    # Other routes are not limited by it (the server runs with --rate-limit 0).
+    # Other routes are not limited by it.
     assert same.get(f"{API}/environments").status_code == 200
+
+
+def test_no_subscription_limit_when_limits_are_off(server):
+    """`serve --rate-limit 0` turns every request limit off (SPEC §6), the subscriptions' one too."""
+    same = client(server)
+    answers = [same.request("PATCH", SUBSCRIBERS, json=add(address())).status_code for _ in range(12)]
+    answers += [same.request("POST", FORM, data={"email": address()}).status_code for _ in range(3)]
+    assert answers == [202] * 12 + [200] * 3
 
 
 # MARK: - The form

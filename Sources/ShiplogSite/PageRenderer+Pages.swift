@@ -5,16 +5,15 @@ extension PageRenderer {
     /// How many of the newest releases the home page leads with, each with the first lines of its notes.
     static let latestReleasesOnIndex = 5
 
-    /// The component page: its latest version first, the newest releases in full, then every
-    /// other release as a link, grouped by major version (one page, no JavaScript; SPEC §4).
+    /// The component page: every release newest first (SPEC §4, in version order), the newest in
+    /// full, then the others as links, grouped by major version (one page, no JavaScript). The
+    /// latest is marked where it stands, also below a pre-release or a yanked release above it.
     func componentContext(_ offset: Int) -> TemplateObject {
         let visible = plan.visibleReleases[offset]
         let latest = catalog.latest[offset].flatMap { plan.positionOfRelease[$0] }
-        // Positions in `visible`; the latest release leads, even when a pre-release or a yanked release orders above it.
-        var recent = latest.map { [$0] } ?? []
-        for position in visible.indices where recent.count < Self.fullReleasesPerComponentPage && position != latest { recent.append(position) }
-        let inFull = Set(recent)
-        let earlier = visible.indices.filter { !inFull.contains($0) }
+        // Positions in `visible`.
+        let recent = Array(visible.indices.prefix(Self.fullReleasesPerComponentPage))
+        let earlier = Array(visible.indices.dropFirst(Self.fullReleasesPerComponentPage))
         // Each release's view is made once and shared by the lists that show it.
         let releases = visible.map(views.release)
         var context: TemplateObject = [

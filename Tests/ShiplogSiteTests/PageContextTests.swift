@@ -37,13 +37,18 @@ import Testing
 
     static func versions(_ value: TemplateValue?) -> [String] { list(value).compactMap { $0[string: "version"] } }
 
-    @Test func componentPageLeadsWithTheLatestVersionAndGroupsTheRestByMajor() async throws {
+    @Test func componentPageListsNewestFirstAndGroupsTheRestByMajor() async throws {
         let data = try Self.data(count: 315)
         let (plan, renderer) = try await Self.renderer(data)
         let context = try #require(renderer.htmlPage(.component(0))?.1)
         #expect(context["latest"].map { Self.versions(.list([$0])) } == ["5.1.4"])
         let recent = Self.versions(context["recent_releases"])
-        #expect(recent.prefix(3) == ["5.1.4", "99.0.0-rc.1", "5.1.3"])
+        // Newest first in version order (SPEC §4): the pre-release above the latest stays above it.
+        #expect(recent.prefix(3) == ["99.0.0-rc.1", "5.1.4", "5.1.3"])
+        let marked = Self.list(context["recent_releases"]).map { release in
+            if case .bool(true)? = release["is_latest"] { true } else { false }
+        }
+        #expect(marked.prefix(3) == [false, true, false])
         #expect(recent.count == PageRenderer.fullReleasesPerComponentPage)
         let majors = Self.list(context["earlier_majors"])
         #expect(majors.compactMap { $0[string: "label"] } == ["5.x", "4.x", "3.x", "2.x", "1.x", "0.x", "Other versions"])

@@ -114,12 +114,13 @@ def test_a_release_s_notes_are_on_a_phone_s_first_screen(which, request, browser
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_component_page_states_the_latest_version_first(site, browser):
+def test_component_page_states_the_latest_version_and_lists_newest_first(site, browser):
     browser.get(site["url"] + "components/sync/")
     head = browser.find_element(By.CSS_SELECTOR, ".page-head").text
     assert "Latest version: 5.1.4" in head and "Pre-release: 6.0.0-rc.1" in head
+    # SPEC §4: every release newest first; the pre-release above the latest stays above it.
     cards = browser.find_elements(By.CSS_SELECTOR, ".stack > .release .card__title a")
-    assert [card.text for card in cards[:2]] == ["Sync service 5.1.4", "Sync service 6.0.0-rc.1"]
+    assert [card.text for card in cards[:2]] == ["Sync service 6.0.0-rc.1", "Sync service 5.1.4"]
 
 
 def test_every_release_of_a_long_component_is_a_link_away(site, browser):

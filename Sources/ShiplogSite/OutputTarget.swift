@@ -78,11 +78,7 @@ struct OutputTarget: Sendable {
             for path in written { try FileSystem.rename(root + "/" + path + Self.newSuffix, root + "/" + path) }
             for path in removed {
                 FileSystem.remove(root + "/" + path)
-                var directory = (path as NSString).deletingLastPathComponent
-                while !directory.isEmpty {
-                    FileSystem.removeDirectoryIfEmpty(root + "/" + directory)
-                    directory = (directory as NSString).deletingLastPathComponent
-                }
+                removeEmptyFolders(above: path)
             }
         } else if FileSystem.exists(output) {
             try FileSystem.exchange(root, output)
@@ -92,12 +88,25 @@ struct OutputTarget: Sendable {
         }
     }
 
-    /// Undoes a build that failed: the staging directory or the half-written new files go.
+    /// Undoes a build that failed: the staging directory goes, or the half-written new files and
+    /// the folders made for them (a new release's), so the output is as it was.
     func rollback(written: [String]) {
         if inPlace {
-            for path in written { FileSystem.remove(root + "/" + path + Self.newSuffix) }
+            for path in written {
+                FileSystem.remove(root + "/" + path + Self.newSuffix)
+                removeEmptyFolders(above: path)
+            }
         } else {
             FileSystem.removeTree(root)
+        }
+    }
+
+    /// Removes the folders of `path` that are empty, innermost first (a built site has none).
+    private func removeEmptyFolders(above path: String) {
+        var directory = (path as NSString).deletingLastPathComponent
+        while !directory.isEmpty {
+            FileSystem.removeDirectoryIfEmpty(root + "/" + directory)
+            directory = (directory as NSString).deletingLastPathComponent
         }
     }
 }

@@ -40,4 +40,29 @@ struct WriteFailureTests {
             #expect(try regularFiles(under: site).allSatisfy { !$0.hasSuffix(".shiplog-new") })
         }
     }
+
+    @Test("a failed rebuild that added a release leaves no folder of it behind")
+    func failedRebuildRemovesNewFolders() throws {
+        try withTemporaryDirectory { tmp in
+            let dataURL = tmp.appendingPathComponent("data.json")
+            var data = try writeExampleObject(to: dataURL)
+            try requireBuild(cwd: tmp)
+            let site = tmp.appendingPathComponent("site")
+
+            var releases = try #require(data["releases"] as? [[String: Any]])
+            releases.append(["component": "web", "version": "9.9.9", "published_at": "2030-01-01T00:00:00Z", "notes": "- New"])
+            data["releases"] = releases
+            try writeJSON(data, to: dataURL)
+            let blocker = site.appendingPathComponent("components/web/index.html.shiplog-new")
+            try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false)
+            let before = try FileSnapshot(of: site)
+
+            let failed = try build(cwd: tmp)
+            #expect(failed.status == 74, "stderr: \(failed.stderr)")
+            let after = try FileSnapshot(of: site)
+            #expect(!directoryExists(site.appendingPathComponent("components/web/9.9.9")))
+            #expect(Set(after.entries.keys) == Set(before.entries.keys), "\(Set(after.entries.keys).symmetricDifference(before.entries.keys))")
+            #expect(after.touchedFiles(since: before) == [])
+        }
+    }
 }

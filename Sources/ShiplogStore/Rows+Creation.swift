@@ -49,20 +49,23 @@ extension Rows {
         )?.release
     }
 
-    /// Refuses an id that another row of `table` (any page: ids are unique in the store) has.
+    /// Refuses an id that another release or deployment (any page: ids are unique in the store)
+    /// has; `seq` is the row of `table` that may keep it.
     static func requireFreeID(_ db: any SQLSession, _ id: String, table: String, seq: Int64?, for subject: String) throws {
-        guard
-            let row = try SQLRow.fetchOne(
-                db,
-                sql: "SELECT page_id, component, version FROM \(table) WHERE id = ? AND seq IS DISTINCT FROM ?",
-                arguments: [id, seq]
+        for other in ["releases", "deployments"] {
+            guard
+                let row = try SQLRow.fetchOne(
+                    db,
+                    sql: "SELECT page_id, component, version FROM \(other) WHERE id = ? AND seq IS DISTINCT FROM ?",
+                    arguments: [id, other == table ? seq : nil]
+                )
+            else { continue }
+            let owner =
+                "\(other == "releases" ? "release" : "a deployment of") \(describe(ReleaseReference(component: row["component"], version: row["version"])))"
+            throw StoreError.conflict(
+                "id \(JSONWriter.quoted(id)) of \(subject) is already the id of \(owner) on page \(JSONWriter.quoted(row["page_id"] as String)); ids are unique in the store"
             )
-        else { return }
-        let owner =
-            "\(table == "releases" ? "release" : "a deployment of") \(describe(ReleaseReference(component: row["component"], version: row["version"])))"
-        throw StoreError.conflict(
-            "id \(JSONWriter.quoted(id)) of \(subject) is already the id of \(owner) on page \(JSONWriter.quoted(row["page_id"] as String)); ids are unique in the store"
-        )
+        }
     }
 
     /// `"v1.0.2" of component "api"`.

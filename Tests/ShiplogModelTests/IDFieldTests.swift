@@ -135,6 +135,14 @@ import Testing
             "expected a string"
         ),
         RuleCase(
+            dataFile(
+                releasesMember(releaseJSON("1.0.0", #""id": "x""#)),
+                #""deployments": [{"component": "api", "version": "1.0.0", "environment": "prod", "id": "x"}]"#
+            ),
+            "deployments[0].id",
+            #"id "x" is already a release's (at data.json: releases[0]"#
+        ),
+        RuleCase(
             dataFile(releasesMember(releaseJSON("1.0.0", #""id": "x""#), releaseJSON("2.0.0", #""id": "x""#))),
             "releases[1].id",
             #"duplicate release id "x" (first at data.json: releases[0])"#

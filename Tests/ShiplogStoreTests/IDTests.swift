@@ -85,6 +85,19 @@ import Testing
         #expect(try await temporary.store.load(page: "other") == nil)
     }
 
+    /// Ids are unique in the store across kinds: a deployment may not take a release's id.
+    @Test func aReleasesIdIsRefusedForADeployment() async throws {
+        let (temporary, data) = try await TemporaryStore.example()
+        let store = temporary.store
+        let taken = try #require(try await store.load(page: data.page.id)?.releases[0].id)
+        let release = try #require(data.releases.first { $0.status == .published })
+        var deployment = Deployment(component: release.component, version: release.version.text, environment: "production")
+        deployment.id = taken
+        await #expect(throws: StoreError.self) { try await store.addDeployment(deployment, page: data.page.id, by: "k") }
+        deployment.id = "free-id"
+        #expect(try await store.addDeployment(deployment, page: data.page.id, by: "k").deployment.id == "free-id")
+    }
+
     @Test func fromVersionIsWhatTheEnvironmentRanBefore() async throws {
         let (temporary, data) = try await TemporaryStore.example()
         let store = temporary.store

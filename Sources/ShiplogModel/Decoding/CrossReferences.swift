@@ -73,7 +73,17 @@ enum CrossReferences {
         }
         var deploymentIDs = FirstOrigins()
         for (deployment, origin) in d.deployments {
-            if let id = deployment.id { deploymentIDs.note(id, at: origin, field: "id", "deployment id", into: &problems) }
+            if let id = deployment.id {
+                deploymentIDs.note(id, at: origin, field: "id", "deployment id", into: &problems)
+                // Ids are unique in the store (SPEC §1), across releases and deployments.
+                if let position = releaseIDs[id] {
+                    let reference = ReleaseReference(component: d.releases[position].component, version: d.releases[position].version.text)
+                    let release = Self.named(d.releaseOrigins[position], reference)
+                    problems.append(
+                        origin.problem("id", "id \(JSONWriter.quoted(id)) is already a release's (at \(release.file): \(release.path.description))")
+                    )
+                }
+            }
             checkReference(ReleaseReference(component: deployment.component, version: deployment.version)) {
                 origin.problem(!components.has(deployment.component) ? "component" : "version", $0)
             }

@@ -27,6 +27,27 @@ import Testing
         #expect(VersionWarnings.check(data(releases)) == [])
     }
 
+    /// Node.js and Django keep older majors alive: 1.9.0 after 2.0.0 is a maintenance release.
+    @Test func aMinorOfAnOlderMajorIsNoContradiction() {
+        let releases = [
+            ("1.8.0", "2023-01-01T00:00:00Z"), ("2.0.0", "2024-01-01T00:00:00Z"), ("1.9.0", "2024-02-01T00:00:00Z"),
+            ("2.1.0", "2024-03-01T00:00:00Z"), ("1.10.0", "2024-04-01T00:00:00Z"), ("1.10.1", "2024-05-01T00:00:00Z"),
+            ("0.9.0", "2022-01-01T00:00:00Z"), ("0.10.0", "2022-03-01T00:00:00Z"), ("0.9.1", "2022-06-01T00:00:00Z"),
+        ]
+        #expect(VersionWarnings.check(data(releases)) == [])
+    }
+
+    @Test func aMajorDatedBeforeTheOneBelowItIsOne() {
+        let releases = [("1.0.0", "2023-01-01T00:00:00Z"), ("1.1.0", "2023-06-01T00:00:00Z"), ("2.0.0", "2019-01-01T00:00:00Z")]
+        #expect(
+            VersionWarnings.check(data(releases)) == [
+                "api: 2.0.0 is dated 2019-01-01T00:00:00Z, before 1.0.0 (2023-01-01T00:00:00Z), which orders below it; is a date wrong?"
+            ]
+        )
+        // Within a major, minors still come out in order.
+        #expect(VersionWarnings.check(data([("1.1.0", "2023-06-01T00:00:00Z"), ("1.2.0", "2023-02-01T00:00:00Z")])).count == 1)
+    }
+
     @Test func aPatchDatedBeforeItsLineIsOne() {
         let warnings = VersionWarnings.check(data([("1.2.0", "2020-03-01T00:00:00Z"), ("1.2.1", "2020-02-01T00:00:00Z")]))
         #expect(warnings.count == 1)

@@ -62,19 +62,31 @@ public enum VersionWarnings {
         return warnings
     }
 
-    /// A release dated after a higher version, unless it is a patch of an older line (a backport).
+    /// A release dated before one that orders below it, where releases come out in order: within a
+    /// line (`1.2.x`), among the minor releases of a major (`1.x`), and the first release of a major
+    /// after the first of each lower one. A patch of an older line (a backport) and any release of
+    /// an older major (a maintenance line, as Node.js's or Django's LTS releases) may come later.
+    /// Below 1.0.0 each minor counts as a major, as SemVer has it.
     static func dates(_ slug: String, _ sorted: [Release]) -> [String] {
         var warnings: [String] = []
-        var latestOfLines: Release? = nil
+        var line = ""
+        var major = ""
+        // The latest-dated release of this line, and of this major but its patches; the first-dated
+        // release of this major, and the latest-dated of the first releases of the lower majors.
         var latestInLine: Release? = nil
-        var line: (Version.Number, Version.Number)? = nil
+        var latestInMajor: Release? = nil
+        var firstOfMajor: Release? = nil
+        var startOfLowerMajors: Release? = nil
         for release in sorted where release.status != .draft {
-            guard let date = release.publishedAt, let (major, minor, patch) = release.version.majorMinorPatch else { continue }
-            if line.map({ $0.0 != major || $0.1 != minor }) ?? true {
-                line = (major, minor)
-                latestInLine = nil
+            guard let date = release.publishedAt, let (releaseMajor, minor, patch) = release.version.majorMinorPatch else { continue }
+            let majorKey = releaseMajor.description == "0" ? "0.\(minor)" : releaseMajor.description
+            if majorKey != major {
+                if let first = firstOfMajor, Self.dated(first, after: startOfLowerMajors) { startOfLowerMajors = first }
+                (major, latestInMajor, firstOfMajor) = (majorKey, nil, nil)
             }
-            let candidates = [latestOfLines, latestInLine].compactMap { $0 }
+            let lineKey = "\(releaseMajor).\(minor)"
+            if lineKey != line { (line, latestInLine) = (lineKey, nil) }
+            let candidates = [latestInLine, latestInMajor, startOfLowerMajors].compactMap { $0 }
             if let earlier = candidates.filter({ ($0.publishedAt ?? date) > date && $0.version.compare(release.version) != 0 }).max(by: {
                 $0.publishedAt! < $1.publishedAt!
             }) {
@@ -82,11 +94,17 @@ public enum VersionWarnings {
                     "\(slug): \(release.version.text) is dated \(date.rfc3339), before \(earlier.version.text) (\(earlier.publishedAt!.rfc3339)), which orders below it; is a date wrong?"
                 )
             }
-            if latestInLine.map({ ($0.publishedAt ?? date) < date }) ?? true { latestInLine = release }
-            // A patch of an older line may come out after newer lines (a backport): only the rest count across lines.
+            if Self.dated(release, after: latestInLine) { latestInLine = release }
             let isPatch = patch.description != "0" && !release.version.hasPrereleasePart
-            if !isPatch, latestOfLines.map({ ($0.publishedAt ?? date) < date }) ?? true { latestOfLines = release }
+            if !isPatch, Self.dated(release, after: latestInMajor) { latestInMajor = release }
+            if firstOfMajor.map({ date < ($0.publishedAt ?? date) }) ?? true { firstOfMajor = release }
         }
         return warnings
+    }
+
+    /// Whether `release` is dated after `other` (or there is no other).
+    private static func dated(_ release: Release, after other: Release?) -> Bool {
+        guard let other, let theirs = other.publishedAt, let ours = release.publishedAt else { return true }
+        return ours > theirs
     }
 }

@@ -21,20 +21,18 @@ struct APIError: Error, HTTPResponseError, Sendable {
     var headers: HTTPFields = [:]
 
     var body: JSONValue {
-        var members = [
+        // `causes` is always there, empty when no field is to blame, so every error has one shape.
+        .object([
             JSONMember("error", .string(code)),
             JSONMember("message", .string(message)),
             JSONMember("status", .int(status.code)),
-        ]
-        if !causes.isEmpty {
-            members.append(
-                JSONMember(
-                    "causes",
-                    .array(causes.map { .object([JSONMember("field", .string($0.field)), JSONMember("error", .string($0.error))]) })
-                )
-            )
-        }
-        return .object(members)
+            JSONMember("causes", Self.causesJSON(causes)),
+        ])
+    }
+
+    /// Causes as `[{"field", "error"}]`.
+    static func causesJSON(_ causes: [Cause]) -> JSONValue {
+        .array(causes.map { .object([JSONMember("field", .string($0.field)), JSONMember("error", .string($0.error))]) })
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

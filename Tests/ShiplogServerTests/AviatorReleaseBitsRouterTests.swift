@@ -89,7 +89,7 @@ import Testing
 
     // MARK: ReleaseBits
 
-    @Test("ReleaseBits: a deployment event from JSON and from a form (201), listed newest first")
+    @Test("ReleaseBits: a deployment event from JSON and from a form (201), listed oldest first")
     func releaseBitsSuccess() async throws {
         try await H.test { harness, client in
             let json = try await client.execute(
@@ -108,9 +108,10 @@ import Testing
             #expect(form.status == .created, "\(form.text)")
             let listed = try await client.execute(uri: Self.releaseBits, method: .get, headers: harness.auth("read"))
             #expect(listed.status == .ok)
-            let first = listed.json.items.first
-            #expect(first?["id"] == form.json["id"] && first?["version"] == .string("v0.9.2"))
-            #expect(first?["meta_data"] == .object([JSONMember("who", .string("ci bot"))]) && first?["host"] == .null)
+            // Oldest first, as the seed's example answer: the newest is last.
+            let newest = listed.json.items.last
+            #expect(newest?["id"] == form.json["id"] && newest?["version"] == .string("v0.9.2"))
+            #expect(newest?["meta_data"] == .object([JSONMember("who", .string("ci bot"))]) && newest?["host"] == .null)
             #expect(listed.json.items.contains { $0["id"] == json.json["id"] && $0["result"] == .string("success") })
             // An unknown version became a draft release.
             let draft = try await client.execute(uri: "\(H.api)/components/cli/releases/v0.9.1", method: .get, headers: harness.auth("read"))

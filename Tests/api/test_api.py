@@ -109,11 +109,11 @@ def release_path(component, version):
 
 
 def assert_error(response, status, code=None, field=None):
-    """An error answer of SPEC §6: JSON {error, message, status, causes?}."""
+    """An error answer of SPEC §6: JSON {error, message, status, causes} (causes may be empty)."""
     assert response.status_code == status, f"{response.status_code} {response.text[:500]}"
     assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers
     body = response.json()
-    assert set(body) <= {"error", "message", "status", "causes"}, body
+    assert set(body) == {"error", "message", "status", "causes"}, body
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z_]+", body["error"]), body
     assert isinstance(body["message"], str) and body["message"], body
     assert body["status"] == status, body
@@ -124,7 +124,7 @@ def assert_causes(body, causes, code, field):
     """An error answer's causes (under the key `causes`, if any) are {field, error} objects; its
     error is `code` and a cause names `field`, where given. Returns the body."""
     if causes in body:
-        assert isinstance(body[causes], list) and body[causes], body
+        assert isinstance(body[causes], list), body
         for cause in body[causes]:
             assert set(cause) == {"field", "error"}, cause
             assert isinstance(cause["field"], str) and isinstance(cause["error"], str)
@@ -138,13 +138,12 @@ def assert_causes(body, causes, code, field):
 
 def assert_page_error(response, status, code=None, field=None):
     """An error answer of ReleasePage's dialect on /v1/pages/… (SPEC §7):
-    JSON {error: kebab-code, error_description, error_uri: "", error_causes?} and the media-type header."""
+    JSON {error: kebab-code, error_description, error_uri: "", error_causes} and the media-type header."""
     assert response.status_code == status, f"{response.status_code} {response.text[:500]}"
     assert response.headers.get("Content-Type", "").startswith("application/json"), response.headers
     assert response.headers.get("X-ReleasePage-Media-Type") == "releasepage.v1", response.headers
     body = response.json()
-    assert set(body) <= {"error", "error_description", "error_uri", "error_causes"}, body
-    assert {"error", "error_description", "error_uri"} <= set(body), body
+    assert set(body) == {"error", "error_description", "error_uri", "error_causes"}, body
     assert isinstance(body["error"], str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", body["error"]), body
     assert isinstance(body["error_description"], str) and body["error_description"], body
     assert body["error_uri"] == "", body

@@ -137,6 +137,14 @@ def test_list_pages_with_cursor_and_limit(fresh):
     assert pages == 3 and seen == [7, 6, 5, 4, 3, 2, 1]
 
 
+def test_a_cursor_of_another_app_is_refused(fresh):
+    """A cursor names its app: given to another app's list, it is a 422, not a position there."""
+    first = call(fresh, "GET", releases(), "read", params={"include_archived": "true", "limit": 2}).json()
+    assert first["next_cursor"]
+    other = call(fresh, "GET", releases("web"), "read", params={"include_archived": "true", "limit": 2, "cursor": first["next_cursor"]})
+    assert assert_422(other, ["query", "cursor"])[0]["type"] == "value_error"
+
+
 def test_list_hides_drafts_from_anonymous_callers(fresh):
     tag = "3.9.0"
     assert call(fresh, "POST", releases("web"), json={"release_tag": tag}).status_code == 201

@@ -180,14 +180,17 @@ def test_finished_at_defaults_to_now(shiplog):
     assert item["started_at"] is None
 
 
-def test_list_is_newest_first_across_stages_and_limit(shiplog):
+def test_list_is_the_newest_oldest_first_across_stages_and_limit(shiplog):
+    """As the seed's example answer lists them: v1.2.3, then v1.2.4 deployed after it."""
     a = post(shiplog, path="/components/desktop/deployments", json={"version": version(), "stage": "staging"}).json()["id"]
     b = post(shiplog, path="/components/desktop/deployments", json={"version": version(), "stage": "production"}).json()["id"]
     items = listed(shiplog, "desktop")
     ids = [item["id"] for item in items]
-    assert ids.index(b) < ids.index(a)
+    assert ids.index(a) < ids.index(b) and ids[-1] == b
     assert all(list(item) == ITEM_FIELDS for item in items)
+    # A limit keeps the newest ones.
     assert [item["id"] for item in listed(shiplog, "desktop", params={"limit": 1})] == [b]
+    assert [item["id"] for item in listed(shiplog, "desktop", params={"limit": 2})] == [a, b]
     response = shiplog.request("GET", f"{BASE}/components/desktop/deployments/", shiplog.store.keys["read"], params={"page": 2})
     assert response.status_code == 400 and "page" in response.json()["error"]
 
@@ -264,7 +267,8 @@ def test_list_says_what_the_native_api_says(shiplog):
     native = shiplog.request("GET", f"{API}/deployments", shiplog.store.keys["read"], params={"component": "web", "limit": 200}).json()
     dialect = listed(shiplog, "web")
     assert len(native["items"]) == len(dialect) > 0
-    for n, d in zip(native["items"], dialect):
+    # The native list is newest first, the dialect's oldest first (as the seed's example).
+    for n, d in zip(reversed(native["items"]), dialect):
         assert (d["id"], d["version"], d["stage"], d["host"], d["commit_sha"], d["started_at"], d["finished_at"]) == (
             n["id"], n["version"], n["environment"], n.get("host"), n.get("commit"), n.get("started_at"), n.get("finished_at"))
         assert d["result"] == n["status"] or d["result"].lower() in ("ok", "succeeded", "failed", "cancelled", "running")

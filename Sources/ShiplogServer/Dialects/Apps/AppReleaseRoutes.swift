@@ -199,11 +199,13 @@ struct AppReleaseRoutes: PageAPIRoutes {
         return index
     }
 
-    /// The cursor after `index`: its id, and its number should it be deleted before the next page is asked.
+    /// The cursor after `index`: its app, its id, and its number should it be deleted before the
+    /// next page is asked.
     static func cursor(after index: Int, _ view: AppReleaseView) -> String {
         Cursor.encode(
             .object([
-                JSONMember("id", .string(view.page.data.releases[index].id ?? "")), JSONMember("n", .int(view.numbers[index] ?? 0)),
+                JSONMember("app", .string(view.slug)), JSONMember("id", .string(view.page.data.releases[index].id ?? "")),
+                JSONMember("n", .int(view.numbers[index] ?? 0)),
             ])
         )
     }
@@ -212,8 +214,9 @@ struct AppReleaseRoutes: PageAPIRoutes {
         let bad = AppsError.unprocessable([
             AppsError.item(["query", "cursor"], "Not a cursor this server gave out", type: "value_error", input: .string(cursor))
         ])
-        guard let value = try? Cursor.decode(cursor), case .string(let id)? = value["id"], case .number(let text)? = value["n"],
-            let number = Int(text)
+        // A cursor of another app's list is refused, not read as a position in this one.
+        guard let value = try? Cursor.decode(cursor), value["app"] == .string(view.slug), case .string(let id)? = value["id"],
+            case .number(let text)? = value["n"], let number = Int(text)
         else { throw bad }
         if let found = list.firstIndex(where: { view.page.data.releases[$0].id == id }) { return found + 1 }
         return list.firstIndex { (view.numbers[$0] ?? 0) < number } ?? list.count

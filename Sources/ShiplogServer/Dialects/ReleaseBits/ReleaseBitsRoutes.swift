@@ -52,7 +52,8 @@ struct ReleaseBitsRoutes: PageAPIRoutes {
     }
 
     /// `GET /components/{slug}/deployments/` → a bare array of the component's deployments in every
-    /// stage, newest first: the newest ``listCap``, or `?limit=` (1 to ``listCap``).
+    /// stage: the newest ``listCap`` (or `?limit=`, 1 to ``listCap``), oldest first, in the order
+    /// of the seed's example answer.
     func list(_ request: Request, _ context: ShiplogContext) async throws -> Response {
         let (access, slug) = try await open(context)
         var limit = Self.listCap
@@ -81,6 +82,6 @@ struct ReleaseBitsRoutes: PageAPIRoutes {
             items.append(ReleaseBitsItem.encode(deployment, release: release))
             if items.count == limit { break }
         }
-        return JSONResponse.make(.array(items))
+        return JSONResponse.make(.array(items.reversed()))
     }
 }

@@ -33,19 +33,14 @@ enum ReleasePageDialect {
     static func response(_ error: APIError) -> Response {
         let keyInvalid = error.status == .unauthorized
         let causes = keyInvalid ? [APIError.Cause(field: "apiKey", error: "invalid")] : error.causes
-        var members = [
+        // SPEC §7: every error there has the shape of the key-invalid one, `error_causes` included
+        // (empty when no field is to blame).
+        let members = [
             JSONMember("error", .string(code(error))),
             JSONMember("error_description", .string(keyInvalid ? "The client API key is invalid" : error.sentence)),
             JSONMember("error_uri", .string("")),
+            JSONMember("error_causes", APIError.causesJSON(causes)),
         ]
-        if !causes.isEmpty {
-            members.append(
-                JSONMember(
-                    "error_causes",
-                    .array(causes.map { .object([JSONMember("field", .string($0.field)), JSONMember("error", .string($0.error))]) })
-                )
-            )
-        }
         var headers = error.headers
         // The seed asks for no scheme: a 403 is not a challenge.
         headers[.wwwAuthenticate] = nil

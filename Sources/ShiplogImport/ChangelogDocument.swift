@@ -283,14 +283,15 @@ struct ChangelogDocument {
         let isReleased = ["released", "release date", "date:", "published"].contains { lower.hasPrefix($0) }
         guard let found = DateText.find(in: trimmed) else { return nil }
         if !isReleased {
-            // Only a date, in emphasis or brackets at most.
-            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration), trimmed[found.range.upperBound...].allSatisfy(decoration) else {
-                return nil
-            }
+            // Only a date, in emphasis or brackets at most, perhaps with the period of a sentence.
+            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration),
+                trimmed[found.range.upperBound...].allSatisfy({ decoration($0) || $0 == "." })
+            else { return nil }
             return (found.date, "")
         }
         guard trimmed[..<found.range.lowerBound].count <= 20 else { return nil }
-        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,-–—".contains($0) }
+        // `Released on January 2, 2024.`: the sentence's period goes with the date.
+        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,.;:-–—".contains($0) }
         var rest = trimmed[found.range.upperBound...].drop(while: separators)
         if rest.hasPrefix("&bull;") { rest = rest.dropFirst(6).drop(while: separators) }
         return (found.date, rest)

@@ -145,20 +145,14 @@ struct ChangelogDocument {
             if !found.rest.isEmpty { out.append(found.rest) }
             number = first + 1
         }
-        var replacements: [String: String] = [:]
+        var links: [MarkdownOutline.Link] = []
         while number < end {
             let text = line(number)
             if definitionLines.contains(number) {
                 number += 1
                 continue
             }
-            for link in linksByLine[number] ?? [] {
-                if let base, let absolute = base.absolute(link.destination, isImage: link.isImage) {
-                    replacements[link.destination] = absolute
-                } else if base == nil {
-                    notes.unresolvedRelativeLinks.append(link)
-                }
-            }
+            if let found = linksByLine[number] { links += found }
             if let heading = headings[number], shift != 0 {
                 let level = max(1, min(6, heading.level + shift))
                 let trimmed = text.drop { $0 == " " }
@@ -178,11 +172,16 @@ struct ChangelogDocument {
         while let last = out.last, isBlank(last) { out.removeLast() }
         while let first = out.first, isBlank(first) { out.removeFirst() }
         var body = out.joined(separator: "\n")
+        let replacements = base?.replacements(for: links) ?? [:]
+        if base == nil { notes.unresolvedRelativeLinks = links }
         body = MarkdownLinks.replacingDestinations(in: body, replacements)
         var used: [String] = []
         for label in MarkdownLinks.bracketedLabels(in: body) {
             guard var definition = definitions[label] else { continue }
-            if let base, let absolute = base.absolute(definition.destination, isImage: false) { definition.destination = absolute }
+            // The links that use it resolved its destination (`![shot][img]` under raw/HEAD, as an image).
+            if let base, let absolute = replacements[definition.destination] ?? base.absolute(definition.destination, isImage: false) {
+                definition.destination = absolute
+            }
             used.append(definition.markdown)
         }
         notes.text = used.isEmpty ? body : body + "\n\n" + used.joined(separator: "\n")

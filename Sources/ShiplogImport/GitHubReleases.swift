@@ -250,10 +250,6 @@ public struct GitHubReleases: Sendable {
 
     /// `body` with its relative links made absolute against `base`.
     static func absoluteLinks(in body: String, base: LinkBase) -> String {
-        var replacements: [String: String] = [:]
-        for link in MarkdownOutline(body).links {
-            if let absolute = base.absolute(link.destination, isImage: link.isImage) { replacements[link.destination] = absolute }
-        }
-        return MarkdownLinks.replacingDestinations(in: body, replacements)
+        MarkdownLinks.replacingDestinations(in: body, base.replacements(for: MarkdownOutline(body).links))
     }
 }

@@ -71,14 +71,7 @@ public struct ChangelogConverter: Sendable {
             }
             sawRelease = true
             let notes = document.notes(of: section, base: base)
-            for link in notes.unresolvedRelativeLinks {
-                warnings.append(
-                    ImportProblem(
-                        location: at(link.line),
-                        message: "relative link \(JSONWriter.quoted(link.destination)) left as it is: give --repo or --url"
-                    )
-                )
-            }
+            for link in notes.unresolvedRelativeLinks { warnings.append(.relativeLinkLeft(link.destination, at: at(link.line))) }
             let version = heading.version ?? Self.unreleasedVersion
             // An empty `## 2.0.0 (Unreleased)`, like an empty `## [Unreleased]`, announces nothing yet.
             if heading.isUnreleased, notes.text.isEmpty { continue }

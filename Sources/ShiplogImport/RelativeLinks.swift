@@ -1,7 +1,8 @@
 internal import ShiplogMarkdown
+import ShiplogModel
 
 /// The relative links of imported notes, the same for every importer (SPEC §10): made absolute
-/// against the component's URL.
+/// against the component's URL, or left as they are, with a warning, when it has none.
 extension LinkBase {
     /// The absolute form of each relative destination of `links`, to replace in their text.
     ///
@@ -17,5 +18,20 @@ extension LinkBase {
             if link.isImage { images.insert(link.destination) }
         }
         return result
+    }
+
+    /// `notes` (a release's body, a tag's message, commit subjects) with their relative links made
+    /// absolute against `base`; without a base, the notes as they are and the relative destinations left.
+    static func resolvingLinks(in notes: String, base: LinkBase?) -> (text: String, left: [String]) {
+        let links = MarkdownOutline(notes).links
+        guard let base else { return (notes, links.map(\.destination).filter(isRelative)) }
+        return (MarkdownLinks.replacingDestinations(in: notes, base.replacements(for: links)), [])
+    }
+}
+
+extension ImportProblem {
+    /// The warning for a relative link that stays relative: the component has no URL to resolve it against.
+    static func relativeLinkLeft(_ destination: String, at location: String) -> ImportProblem {
+        ImportProblem(location: location, message: "relative link \(JSONWriter.quoted(destination)) left as it is: give --repo or --url")
     }
 }

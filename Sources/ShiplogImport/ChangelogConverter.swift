@@ -18,8 +18,8 @@ public struct ChangelogConverter: Sendable {
     public var file: String
     /// The page and component.
     public var target: ImportTarget
-    /// Tags (from `--git`) by version without `v`: they date undated releases and give `tag` and `commit`.
-    public var tags: [String: GitTag]
+    /// Tags (from `--git`) by version: they date undated releases and give `tag` and `commit`.
+    public var tags: GitTagsByVersion
     /// The changelog's path in the repository, for `#anchor` links (defaults to the file's name).
     public var documentPath: String
 
@@ -27,7 +27,7 @@ public struct ChangelogConverter: Sendable {
     public init(file: String, target: ImportTarget, tags: [GitTag] = [], documentPath: String? = nil) {
         self.file = file
         self.target = target
-        self.tags = GitTag.byVersion(tags)
+        self.tags = GitTagsByVersion(tags)
         self.documentPath = documentPath ?? String(file.split(separator: "/").last ?? Substring(file))
     }
 
@@ -95,7 +95,7 @@ public struct ChangelogConverter: Sendable {
                 continue
             }
             firstLine[version] = section.headingLine
-            let tag = heading.version.flatMap { tags[Version($0).withoutPrefix] }
+            let tag = heading.version.flatMap { tags.tag(for: Version($0)) }
             let date = heading.date ?? notes.date ?? tag?.date
             let status: Release.Status =
                 heading.version == nil || heading.isUnreleased ? .draft : (heading.isYanked ? .yanked : .published)

@@ -100,7 +100,7 @@ struct ConvertChangelogCommand: AsyncParsableCommand {
     func run() async throws {
         let target = try target.target()
         let text = try readInput(file)
-        let tags = try git.map { try Git(directory: $0).tags() } ?? []
+        let tags = try git.map { try Git(directory: $0).tags() }
         // Relative links resolve from the changelog's folder in its repository (SPEC §10).
         let converter = ChangelogConverter(file: file, target: target, tags: tags, documentPath: Git.pathInWorkTree(file))
         try emit { () throws(ImportError) in try converter.convert(text, progress: ProgressLine.reporter("releases")) }

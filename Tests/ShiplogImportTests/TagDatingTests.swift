@@ -31,4 +31,18 @@ import Testing
         #expect(try releases("## v1.1.0\n\n- a\n", tags.reversed()).map(\.tag) == ["v1.1.0"])
         #expect(try releases("## v1.1\n\n- a\n", [tag("v1.1.0", "2024-01-01T00:00:00Z"), tag("1.1", "2024-01-03T00:00:00Z")]).map(\.tag) == ["1.1"])
     }
+
+    /// With --git, the advice no longer says to give it: it says what the repository lacked.
+    @Test func whatAnUndatedReleaseIsToldWithGit() throws {
+        let error = try #require(throws: ImportError.self) {
+            try releases("## 2.0.0\n\n- a\n\n## 1.0.0\n\n- b\n", [tag("v1.0.0", nil), tag("v0.9.0", "2024-01-01T00:00:00Z")])
+        }
+        let advice = "or on a \"Released …\" line below it"
+        #expect(
+            error.problems.map(\.description) == [
+                "CHANGELOG.md:1: release 2.0.0 has no date: write one in the heading (## 2.0.0 - 2024-05-01) \(advice); the --git repository has no tag of this version",
+                "CHANGELOG.md:5: release 1.0.0 has no date: write one in the heading (## 1.0.0 - 2024-05-01) \(advice); its tag v1.0.0 has no date",
+            ]
+        )
+    }
 }

@@ -205,7 +205,7 @@ struct ChangelogDocument {
         }
         guard trimmed[..<found.range.lowerBound].count <= 20 else { return nil }
         // `Released on January 2, 2024.`: the sentence's period goes with the date.
-        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,.;:-–—".contains($0) }
+        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,.-–—".contains($0) }
         var rest = trimmed[found.range.upperBound...].drop(while: separators)
         if rest.hasPrefix("&bull;") { rest = rest.dropFirst(6).drop(while: separators) }
         return (found.date, rest)

@@ -95,6 +95,7 @@ import Testing
         ("Released on January 2, 2024.", "2024-01-02T00:00:00Z", ""),
         ("Released 2024-01-02. [diff](https://x.example/d)", "2024-01-02T00:00:00Z", "[diff](https://x.example/d)"),
         ("_January 2, 2024._", "2024-01-02T00:00:00Z", ""),
+        ("Released June 20, 2017 :tada:", "2017-06-20T00:00:00Z", ":tada:"),
     ])
     func releasedLines(line: String, date: String, rest: String) throws {
         let found = try #require(ChangelogDocument.releasedLine(Substring(line)))

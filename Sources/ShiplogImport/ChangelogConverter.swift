@@ -116,6 +116,7 @@ public struct ChangelogConverter: Sendable {
                     version: Version(version),
                     title: heading.version == nil ? "Unreleased" : heading.title,
                     publishedAt: status == .draft ? nil : date,
+                    author: heading.author.flatMap { Rules.nameProblem($0) == nil ? $0 : nil },
                     notes: notes.text.isEmpty ? nil : notes.text,
                     status: status,
                     commit: tag?.commit,

@@ -57,7 +57,12 @@ extension ChangelogDocument {
     /// one (to 3) with a version and a date too (conventional-changelog's `### [1.0.1](…) (2024-01-01)`).
     func sections() -> [Section] {
         let all = candidates().filter { $0.level <= 3 }
-        let parsed = all.map { ReleaseHeading.parse($0.text) }
+        var parsed = all.map { ReleaseHeading.parse($0.text) }
+        // `## Rails 7.0.8` without a date is a release once a dated heading shows the name (`## Rails 7.1.0 (…)`).
+        let names = Set(parsed.compactMap { $0?.name?.lowercased() })
+        if !names.isEmpty {
+            for index in parsed.indices where parsed[index] == nil { parsed[index] = ReleaseHeading.parse(all[index].text, names: names) }
+        }
         guard let level = zip(all, parsed).filter({ $0.1 != nil }).map(\.0.level).min() else { return [] }
         var bounds: [(Candidate, ReleaseHeading?)] = []
         for (candidate, heading) in zip(all, parsed) {

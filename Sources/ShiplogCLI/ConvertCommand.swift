@@ -45,10 +45,21 @@ struct ConvertTargetOptions: ParsableArguments {
     }
 }
 
-/// Reads the file at `path`, or exits 74 naming it.
-func readInput(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else { throw Console.unreadable(path) }
-    return String(decoding: data, as: UTF8.self)
+/// What a `convert` source reads: the file at a path, or standard input for `-`.
+struct ConvertInput {
+    /// The input's text.
+    var text: String
+    /// The name problems give it: the path, or `stdin`.
+    var name: String
+    /// Whether it was read from standard input.
+    var isStandardInput: Bool
+
+    /// Reads the file at `path`, or standard input for `-`; exits 74 naming a file that cannot be read.
+    static func read(_ path: String) throws -> ConvertInput {
+        if path == "-" { return ConvertInput(text: Console.input(), name: "stdin", isStandardInput: true) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw Console.unreadable(path) }
+        return ConvertInput(text: String(decoding: data, as: UTF8.self), name: path, isStandardInput: false)
+    }
 }
 
 /// Prints the warnings and the data, or the problems (and exits 65).
@@ -89,7 +100,7 @@ struct ConvertChangelogCommand: AsyncParsableCommand {
         abstract: "Convert a CHANGELOG.md (Keep a Changelog and the variants real projects use)."
     )
 
-    @Argument(help: ArgumentHelp("The changelog.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The changelog ('-' for stdin).", valueName: "file"))
     var file: String
 
     @OptionGroup var target: ConvertTargetOptions
@@ -99,11 +110,13 @@ struct ConvertChangelogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let target = try target.target()
-        let text = try readInput(file)
-        let tags = try git.map { try Git(directory: $0).tags() } ?? []
-        // Relative links resolve from the changelog's folder in its repository (SPEC §10).
-        let converter = ChangelogConverter(file: file, target: target, tags: tags, documentPath: Git.pathInWorkTree(file))
-        try emit { () throws(ImportError) in try converter.convert(text, progress: ProgressLine.reporter("releases")) }
+        let input = try ConvertInput.read(file)
+        let tags = try git.map { try Git(directory: $0).tags() }
+        // Relative links resolve from the changelog's folder in its repository (SPEC §10); read from
+        // stdin, it counts as the CHANGELOG.md at the repository's root.
+        let path = input.isStandardInput ? "CHANGELOG.md" : Git.pathInWorkTree(file)
+        let converter = ChangelogConverter(file: input.name, target: target, tags: tags, documentPath: path)
+        try emit { () throws(ImportError) in try converter.convert(input.text, progress: ProgressLine.reporter("releases")) }
     }
 }
 
@@ -120,11 +133,10 @@ struct ConvertGitHubCommand: AsyncParsableCommand {
     @OptionGroup var target: ConvertTargetOptions
 
     func run() async throws {
-        let text = file == "-" ? Console.input() : try readInput(file)
-        let name = file == "-" ? "stdin" : file
-        let target = try target.target(repo: GitHubReleases.repository(in: text))
-        try emit { () throws(ImportError) in try GitHubReleases(file: name, target: target).convert(text, progress: ProgressLine.reporter("releases"))
-        }
+        let input = try ConvertInput.read(file)
+        let target = try target.target(repo: GitHubReleases.repository(in: input.text))
+        let converter = GitHubReleases(file: input.name, target: target)
+        try emit { () throws(ImportError) in try converter.convert(input.text, progress: ProgressLine.reporter("releases")) }
     }
 }
 

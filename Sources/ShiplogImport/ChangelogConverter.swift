@@ -18,16 +18,17 @@ public struct ChangelogConverter: Sendable {
     public var file: String
     /// The page and component.
     public var target: ImportTarget
-    /// Tags (from `--git`) by version without `v`: they date undated releases and give `tag` and `commit`.
-    public var tags: [String: GitTag]
+    /// Tags (from `--git`) by version: they date undated releases and give `tag` and `commit`;
+    /// nil when no repository was given.
+    public var tags: GitTagsByVersion?
     /// The changelog's path in the repository, for `#anchor` links (defaults to the file's name).
     public var documentPath: String
 
     /// Creates a converter.
-    public init(file: String, target: ImportTarget, tags: [GitTag] = [], documentPath: String? = nil) {
+    public init(file: String, target: ImportTarget, tags: [GitTag]? = nil, documentPath: String? = nil) {
         self.file = file
         self.target = target
-        self.tags = GitTag.byVersion(tags)
+        self.tags = tags.map(GitTagsByVersion.init)
         self.documentPath = documentPath ?? String(file.split(separator: "/").last ?? Substring(file))
     }
 
@@ -71,14 +72,7 @@ public struct ChangelogConverter: Sendable {
             }
             sawRelease = true
             let notes = document.notes(of: section, base: base)
-            for link in notes.unresolvedRelativeLinks {
-                warnings.append(
-                    ImportProblem(
-                        location: at(link.line),
-                        message: "relative link \(JSONWriter.quoted(link.destination)) left as it is: give --repo or --url"
-                    )
-                )
-            }
+            for link in notes.unresolvedRelativeLinks { warnings.append(.relativeLinkLeft(link.destination, at: at(link.line))) }
             let version = heading.version ?? Self.unreleasedVersion
             // An empty `## 2.0.0 (Unreleased)`, like an empty `## [Unreleased]`, announces nothing yet.
             if heading.isUnreleased, notes.text.isEmpty { continue }
@@ -102,18 +96,12 @@ public struct ChangelogConverter: Sendable {
                 continue
             }
             firstLine[version] = section.headingLine
-            let tag = heading.version.flatMap { tags[Version($0).withoutPrefix] }
+            let tag = heading.version.flatMap { tags?.tag(for: Version($0)) }
             let date = heading.date ?? notes.date ?? tag?.date
             let status: Release.Status =
                 heading.version == nil || heading.isUnreleased ? .draft : (heading.isYanked ? .yanked : .published)
             if status == .published, date == nil {
-                problems.append(
-                    ImportProblem(
-                        location: at(section.headingLine),
-                        message:
-                            "release \(version) has no date: write one in the heading (\(String(repeating: "#", count: section.level)) \(version) - 2024-05-01) or on a \"Released …\" line below it, or give --git DIR to take its tag's date"
-                    )
-                )
+                problems.append(ImportProblem(location: at(section.headingLine), message: undated(version, level: section.level, tag: tag)))
             }
             var url: String? = nil
             if let link = heading.link
@@ -128,6 +116,7 @@ public struct ChangelogConverter: Sendable {
                     version: Version(version),
                     title: heading.version == nil ? "Unreleased" : heading.title,
                     publishedAt: status == .draft ? nil : date,
+                    author: heading.author.flatMap { Rules.nameProblem($0) == nil ? $0 : nil },
                     notes: notes.text.isEmpty ? nil : notes.text,
                     status: status,
                     commit: tag?.commit,
@@ -139,5 +128,14 @@ public struct ChangelogConverter: Sendable {
         progress?(total, total)
         guard problems.isEmpty else { throw ImportError(problems: problems, warnings: warnings) }
         return ImportResult(data: ReleaseData(page: target.page, components: [target.component], releases: releases), warnings: warnings)
+    }
+
+    /// What a published release without a date is told: where to write one, and what `--git` did
+    /// (or that it could be given).
+    private func undated(_ version: String, level: Int, tag: GitTag?) -> String {
+        let advice = "write one in the heading (\(String(repeating: "#", count: level)) \(version) - 2024-05-01) or on a \"Released …\" line below it"
+        guard tags != nil else { return "release \(version) has no date: \(advice), or give --git DIR to take its tag's date" }
+        let git = tag.map { "its tag \($0.name) has no date" } ?? "the --git repository has no tag of this version"
+        return "release \(version) has no date: \(advice); \(git)"
     }
 }

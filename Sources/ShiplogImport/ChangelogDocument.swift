@@ -24,15 +24,6 @@ struct ChangelogDocument {
         var body: Range<Int>
     }
 
-    /// A heading candidate: an ATX or setext heading, or a paragraph that starts `###4.0.0`.
-    private struct Candidate {
-        var level: Int
-        var line: Int
-        var bodyStart: Int
-        var text: Substring
-        var isParagraph: Bool
-    }
-
     init(_ text: String) {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -94,83 +85,7 @@ struct ChangelogDocument {
         return taken
     }
 
-    private func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }
-
-    private func candidates() -> [Candidate] {
-        var result: [Candidate] = []
-        for block in outline.blocks where block.startLine > 0 {
-            let first = line(block.startLine)
-            switch block.kind {
-            case .heading(let level):
-                let trimmed = first.drop { $0 == " " }
-                if trimmed.first == "#" {
-                    var text = trimmed.drop { $0 == "#" }.trimmingWhitespace()
-                    // An optional closing sequence: `## 1.0.0 ##`.
-                    let closing = text.reversed().prefix { $0 == "#" }.count
-                    if closing > 0, closing < text.count, text.dropLast(closing).last == " " { text = text.dropLast(closing).trimmingWhitespace() }
-                    result.append(Candidate(level: level, line: block.startLine, bodyStart: block.startLine + 1, text: text, isParagraph: false))
-                } else {
-                    let underline = setextUnderline(of: block)
-                    let text = (block.startLine..<underline).map { line($0).trimmingWhitespace() }.joined(separator: " ")
-                    result.append(
-                        Candidate(level: level, line: block.startLine, bodyStart: underline + 1, text: Substring(text), isParagraph: false)
-                    )
-                }
-            case .paragraph:
-                // `###4.0.0`: not a heading to CommonMark, but one to its author.
-                let trimmed = first.drop { $0 == " " }
-                let hashes = trimmed.prefix { $0 == "#" }.count
-                guard first.count - trimmed.count <= 3, (1...3).contains(hashes), let next = trimmed.dropFirst(hashes).first,
-                    next.isNumber || next == "[" || next == "v"
-                else { continue }
-                result.append(
-                    Candidate(
-                        level: hashes,
-                        line: block.startLine,
-                        bodyStart: block.startLine + 1,
-                        text: trimmed.dropFirst(hashes).trimmingWhitespace(),
-                        isParagraph: true
-                    )
-                )
-            default: continue
-            }
-        }
-        return result
-    }
-
-    /// The sections of the release level: the shallowest level (1–3) with a release heading; a deeper
-    /// one (to 3) with a version and a date too (conventional-changelog's `### [1.0.1](…) (2024-01-01)`).
-    func sections() -> [Section] {
-        let all = candidates().filter { $0.level <= 3 }
-        let parsed = all.map { ReleaseHeading.parse($0.text) }
-        guard let level = zip(all, parsed).filter({ $0.1 != nil }).map(\.0.level).min() else { return [] }
-        var bounds: [(Candidate, ReleaseHeading?)] = []
-        for (candidate, heading) in zip(all, parsed) {
-            if candidate.level > level {
-                if let heading, heading.version != nil, heading.date != nil { bounds.append((candidate, heading)) }
-                continue
-            }
-            if candidate.isParagraph && heading == nil { continue }
-            bounds.append((candidate, candidate.level == level ? heading : nil))
-        }
-        var sections: [Section] = []
-        for (index, (candidate, heading)) in bounds.enumerated() {
-            let end = index + 1 < bounds.count ? bounds[index + 1].0.line : lines.count + 1
-            let section = Section(
-                heading: heading,
-                headingLine: candidate.line,
-                level: candidate.level,
-                body: candidate.bodyStart..<max(candidate.bodyStart, end)
-            )
-            // `## 0.7.2` straight followed by `## Enhancements`: a section of that release, one level too high.
-            if heading == nil, let previous = sections.last, previous.heading != nil, !hasContent(previous) {
-                sections[sections.count - 1].body = previous.body.lowerBound..<section.body.upperBound
-                continue
-            }
-            sections.append(section)
-        }
-        return sections
-    }
+    func line(_ number: Int) -> Substring { number >= 1 && number <= lines.count ? lines[number - 1] : "" }
 
     /// The top-level blocks that start on `lines` (found by binary search: a changelog has thousands).
     private func blocks(startingOn lines: Range<Int>) -> ArraySlice<MarkdownOutline.Block> {
@@ -230,20 +145,14 @@ struct ChangelogDocument {
             if !found.rest.isEmpty { out.append(found.rest) }
             number = first + 1
         }
-        var replacements: [String: String] = [:]
+        var links: [MarkdownOutline.Link] = []
         while number < end {
             let text = line(number)
             if definitionLines.contains(number) {
                 number += 1
                 continue
             }
-            for link in linksByLine[number] ?? [] {
-                if let base, let absolute = base.absolute(link.destination, isImage: link.isImage) {
-                    replacements[link.destination] = absolute
-                } else if base == nil {
-                    notes.unresolvedRelativeLinks.append(link)
-                }
-            }
+            if let found = linksByLine[number] { links += found }
             if let heading = headings[number], shift != 0 {
                 let level = max(1, min(6, heading.level + shift))
                 let trimmed = text.drop { $0 == " " }
@@ -263,11 +172,16 @@ struct ChangelogDocument {
         while let last = out.last, isBlank(last) { out.removeLast() }
         while let first = out.first, isBlank(first) { out.removeFirst() }
         var body = out.joined(separator: "\n")
+        let replacements = base?.replacements(for: links) ?? [:]
+        if base == nil { notes.unresolvedRelativeLinks = links }
         body = MarkdownLinks.replacingDestinations(in: body, replacements)
         var used: [String] = []
         for label in MarkdownLinks.bracketedLabels(in: body) {
             guard var definition = definitions[label] else { continue }
-            if let base, let absolute = base.absolute(definition.destination, isImage: false) { definition.destination = absolute }
+            // The links that use it resolved its destination (`![shot][img]` under raw/HEAD, as an image).
+            if let base, let absolute = replacements[definition.destination] ?? base.absolute(definition.destination, isImage: false) {
+                definition.destination = absolute
+            }
             used.append(definition.markdown)
         }
         notes.text = used.isEmpty ? body : body + "\n\n" + used.joined(separator: "\n")
@@ -283,14 +197,15 @@ struct ChangelogDocument {
         let isReleased = ["released", "release date", "date:", "published"].contains { lower.hasPrefix($0) }
         guard let found = DateText.find(in: trimmed) else { return nil }
         if !isReleased {
-            // Only a date, in emphasis or brackets at most.
-            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration), trimmed[found.range.upperBound...].allSatisfy(decoration) else {
-                return nil
-            }
+            // Only a date, in emphasis or brackets at most, perhaps with the period of a sentence.
+            guard trimmed[..<found.range.lowerBound].allSatisfy(decoration),
+                trimmed[found.range.upperBound...].allSatisfy({ decoration($0) || $0 == "." })
+            else { return nil }
             return (found.date, "")
         }
         guard trimmed[..<found.range.lowerBound].count <= 20 else { return nil }
-        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,-–—".contains($0) }
+        // `Released on January 2, 2024.`: the sentence's period goes with the date.
+        let separators: (Character) -> Bool = { $0.isWhitespace || "_*)•·|,.-–—".contains($0) }
         var rest = trimmed[found.range.upperBound...].drop(while: separators)
         if rest.hasPrefix("&bull;") { rest = rest.dropFirst(6).drop(while: separators) }
         return (found.date, rest)

@@ -9,8 +9,20 @@ public import ShiplogModel
 public enum DateText {
     /// The first date in `text`: its time and where it stands in `text`.
     public static func find(in text: Substring) -> (date: Timestamp, range: Range<String.Index>)? {
+        find(in: text, startingWithin: .max)
+    }
+
+    /// The date that `text` starts with, a weekday perhaps before it (Node.js's `2023-05-03, Version 20.1.0`).
+    public static func leading(in text: Substring) -> (date: Timestamp, range: Range<String.Index>)? {
+        // `Tuesday, March 5, 2024`: the date itself starts at the third token.
+        guard let found = find(in: text, startingWithin: 3), found.range.lowerBound == text.startIndex else { return nil }
+        return found
+    }
+
+    /// The first date that starts within the first `limit` tokens of `text`.
+    private static func find(in text: Substring, startingWithin limit: Int) -> (date: Timestamp, range: Range<String.Index>)? {
         let tokens = tokenize(text)
-        for start in tokens.indices {
+        for start in tokens.indices.prefix(limit) {
             guard let found = match(tokens, at: start, in: text) else { continue }
             // A weekday before the date belongs to it: `Tuesday, March 5, 2024`.
             var before = start - 1

@@ -93,9 +93,10 @@ public struct GitConverter: Sendable {
             let message = entry.tag.message.flatMap {
                 Self.isTrivial($0, version: entry.version) || Self.isTrivial($0, version: Version(entry.tag.name)) ? nil : $0
             }
-            var notes = message ?? GitCommit.notes(listed)
             // Relative links (`docs/x.md` in a tag message or a commit subject) point into the repository (SPEC §10).
-            if let base { notes = GitHubReleases.absoluteLinks(in: notes, base: base) }
+            let resolved = LinkBase.resolvingLinks(in: message ?? GitCommit.notes(listed), base: base)
+            for destination in resolved.left { warnings.append(.relativeLinkLeft(destination, at: at(entry.tag))) }
+            let notes = resolved.text
             releases.append(
                 Release(
                     component: target.component.slug,

@@ -1,5 +1,4 @@
 import ShiplogMacroSupport
-internal import ShiplogMarkdown
 import ShiplogModel
 
 /// Turns GitHub's "list releases" JSON into releases: one page (an array), or several pages one
@@ -30,6 +29,7 @@ public struct GitHubReleases: Sendable {
     /// Converts the JSON `text`.
     public func convert(_ text: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(ImportError) -> ImportResult {
         var problems: [ImportProblem] = []
+        var warnings: [ImportProblem] = []
         let elements = values(in: text, problems: &problems)
         let base = target.component.url.map { LinkBase(componentURL: $0) }
         var releases: [Release] = []
@@ -83,7 +83,11 @@ public struct GitHubReleases: Sendable {
             }
             let title = string("name", rule: Rules.nameProblem)
             var notes = string("body").map(Self.normalizedLineBreaks)
-            if let body = notes, let base { notes = Self.absoluteLinks(in: body, base: base) }
+            if let body = notes {
+                let resolved = LinkBase.resolvingLinks(in: body, base: base)
+                notes = resolved.text
+                for destination in resolved.left { warnings.append(.relativeLinkLeft(destination, at: "\(file): \(path.appending("body"))")) }
+            }
             let commit = string("target_commitish").flatMap { Self.isFullHash($0) ? $0 : nil }
             var author: String? = nil
             if let login = element["author"]?["login"], case .string(let name) = login, Rules.nameProblem(name) == nil { author = name }
@@ -105,8 +109,8 @@ public struct GitHubReleases: Sendable {
             )
         }
         progress?(elements.count, elements.count)
-        guard problems.isEmpty else { throw ImportError(problems: problems) }
-        return ImportResult(data: ReleaseData(page: target.page, components: [target.component], releases: releases))
+        guard problems.isEmpty else { throw ImportError(problems: problems, warnings: warnings) }
+        return ImportResult(data: ReleaseData(page: target.page, components: [target.component], releases: releases), warnings: warnings)
     }
 
     private func assets(_ value: JSONValue?, at path: JSONPath, problems: inout [ImportProblem]) -> [Release.Asset] {
@@ -246,14 +250,5 @@ public struct GitHubReleases: Sendable {
     static func isFullHash(_ text: String) -> Bool {
         text.utf8.count == 40
             && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
-    }
-
-    /// `body` with its relative links made absolute against `base`.
-    static func absoluteLinks(in body: String, base: LinkBase) -> String {
-        var replacements: [String: String] = [:]
-        for link in MarkdownOutline(body).links {
-            if let absolute = base.absolute(link.destination, isImage: link.isImage) { replacements[link.destination] = absolute }
-        }
-        return MarkdownLinks.replacingDestinations(in: body, replacements)
     }
 }

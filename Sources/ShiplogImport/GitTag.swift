@@ -59,15 +59,36 @@ public struct GitTag: Sendable, Hashable {
         }
         return String(text.trimmingWhitespace())
     }
+}
 
-    /// The tag of each version (without a `v` prefix), for matching changelog versions to tags.
-    /// When both `1.2.0` and `v1.2.0` exist, the first listed wins.
-    public static func byVersion(_ tags: [GitTag]) -> [String: GitTag] {
-        var result: [String: GitTag] = [:]
-        for tag in tags where Version(tag.name).isNumeric {
-            let key = Version(tag.name).withoutPrefix
-            if result[key] == nil { result[key] = tag }
+/// The tags of a repository by version, to date a changelog's releases (`--git`).
+public struct GitTagsByVersion: Sendable {
+    private var byName: [String: GitTag] = [:]
+    private var byText: [String: GitTag] = [:]
+    private var byNumbers: [String: [GitTag]] = [:]
+
+    /// Indexes the tags that are versions; of two tags that match alike, the first listed wins.
+    public init(_ tags: [GitTag]) {
+        for tag in tags {
+            let version = Version(tag.name)
+            guard version.isNumeric else { continue }
+            if byName[tag.name] == nil { byName[tag.name] = tag }
+            if byText[version.withoutPrefix] == nil { byText[version.withoutPrefix] = tag }
+            byNumbers[Self.numbers(of: version), default: []].append(tag)
         }
-        return result
+    }
+
+    /// The tag of `version`: the one spelled the same (`v1.1.0`), else the same but for a `v`
+    /// (`1.1.0`), else one of the same version in shiplog's order (`v1.1.0` for `1.1`, SPEC §2).
+    public func tag(for version: Version) -> GitTag? {
+        byName[version.text] ?? byText[version.withoutPrefix]
+            ?? byNumbers[Self.numbers(of: version)]?.first { Version($0.name).compare(version) == 0 }
+    }
+
+    /// The numbers of a version without trailing zeros (`1.1` for `v1.1.0`): versions of one rank share them.
+    private static func numbers(of version: Version) -> String {
+        var numbers = version.numbers?.map(\.description) ?? []
+        while numbers.count > 1, numbers.last == "0" { numbers.removeLast() }
+        return numbers.joined(separator: ".")
     }
 }

@@ -26,9 +26,10 @@ let exampleData = packageRoot.appendingPathComponent("site/data.json")
 /// What one run of the executable did.
 typealias RunResult = (status: Int32, stdout: String, stderr: String)
 
-/// Runs `shiplog ARGS…` in `cwd` and waits for it. Output goes through files kept outside `cwd`;
-/// `stdout`, when given, takes the standard output instead (and `stdout` of the result is empty).
-func run(_ args: [String], cwd: URL, stdout given: FileHandle? = nil) throws -> RunResult {
+/// Runs `shiplog ARGS…` in `cwd` and waits for it, with `input` (else nothing) on its stdin.
+/// Input and output go through files kept outside `cwd`; `stdout`, when given, takes the standard
+/// output instead (and `stdout` of the result is empty).
+func run(_ args: [String], cwd: URL, input: String? = nil, stdout given: FileHandle? = nil) throws -> RunResult {
     try #require(
         FileManager.default.isExecutableFile(atPath: shiplogBinary.path),
         "no shiplog executable at \(shiplogBinary.path); run `swift build --build-tests` or set SHIPLOG_BIN"
@@ -46,7 +47,13 @@ func run(_ args: [String], cwd: URL, stdout given: FileHandle? = nil) throws -> 
     process.executableURL = shiplogBinary
     process.arguments = args
     process.currentDirectoryURL = cwd
-    process.standardInput = FileHandle.nullDevice
+    if let input {
+        let inURL = io.appendingPathComponent("stdin")
+        try input.write(to: inURL, atomically: true, encoding: .utf8)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     process.standardOutput = given ?? out
     process.standardError = err
     try process.run()

@@ -37,6 +37,21 @@ import Testing
         }
     }
 
+    /// `-` reads the changelog from stdin, as `convert github -` does; problems name it `stdin`.
+    @Test func changelogFromStandardInput() throws {
+        try withTemporaryDirectory { tmp in
+            let arguments = ["convert", "changelog", "-", "--component", "api", "--repo", "acme/api"]
+            let result = try run(arguments, cwd: tmp, input: "## [1.0.0] - 2020-01-01\n\n- [Guide](docs/guide.md), [this](#100---2020-01-01)\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            // Read from stdin, the changelog counts as the repository's CHANGELOG.md.
+            let tree = "https://github.com/acme/api/blob/HEAD/"
+            #expect(result.stdout.contains("[Guide](\(tree)docs/guide.md), [this](\(tree)CHANGELOG.md#100---2020-01-01)"), "\(result.stdout)")
+            let bad = try run(arguments, cwd: tmp, input: "## 1.0.0\n\n- a\n")
+            #expect(bad.status == 65)
+            #expect(bad.stderr.hasPrefix("stdin:1: release 1.0.0 has no date"), "\(bad.stderr)")
+        }
+    }
+
     @Test func badOptionsAreUsageErrors() throws {
         try withTemporaryDirectory { tmp in
             try "## 1.0.0 - 2020-01-01\n".write(to: tmp.appendingPathComponent("CHANGELOG.md"), atomically: true, encoding: .utf8)

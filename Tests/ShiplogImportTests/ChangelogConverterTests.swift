@@ -8,7 +8,7 @@ import Testing
 @Suite struct ChangelogConverterTests {
     let target = try! ImportTarget.make(component: "api", repo: "acme/api").get()
 
-    func convert(_ text: String, tags: [GitTag] = [], target: ImportTarget? = nil) throws -> [Release] {
+    func convert(_ text: String, tags: [GitTag]? = nil, target: ImportTarget? = nil) throws -> [Release] {
         try ChangelogConverter(file: "CHANGELOG.md", target: target ?? self.target, tags: tags).convert(text).data.releases
     }
 

@@ -125,6 +125,21 @@ import Testing
         )
     }
 
+    /// Without --repo or --url those links stay as they are, and each is named in a warning, as for a changelog.
+    @Test func relativeLinksWithoutABaseAreWarnedAbout() throws {
+        let tags = [tag("v1.0.0", 100, message: "See [the guide](docs/guide.md)"), tag("v1.1.0", 200)]
+        let result = try GitConverter(directory: "repo", target: target).convert(tags: tags) { _, _ in
+            .success([GitCommit(hash: "1234567abc", subject: "fix: a ![logo](img/logo.png)")])
+        }
+        #expect(result.data.releases.map(\.notes) == ["### Fixes\n\n- a ![logo](img/logo.png) (1234567)", "See [the guide](docs/guide.md)"])
+        #expect(
+            result.warnings.map(\.description) == [
+                "repo: tag v1.0.0: relative link \"docs/guide.md\" left as it is: give --repo or --url",
+                "repo: tag v1.1.0: relative link \"img/logo.png\" left as it is: give --repo or --url",
+            ]
+        )
+    }
+
     /// Monorepo tags (`api/v1.2.0`, `web-v1.2.0`, `@acme/cli@1.2.0`) name their version after a prefix.
     @Test func versionsAfterAComponentsPrefix() throws {
         let tags = [tag("api/v1.0.0", 100, message: "api/v1.0.0"), tag("api/v1.1.0-rc.1", 200), tag("api/latest", 300)]

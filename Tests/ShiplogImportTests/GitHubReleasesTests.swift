@@ -57,6 +57,15 @@ import Testing
         #expect(GitHubReleases.repository(in: "[]") == nil)
     }
 
+    /// A body's relative links without a repository to resolve them against: left as they are, with a warning.
+    @Test func relativeLinksWithoutABaseAreWarnedAbout() throws {
+        let bare = try ImportTarget.make(component: "api").get()
+        let text = #"[{"tag_name": "v1.0.0", "published_at": "2021-01-01T10:00:00Z", "body": "See [docs](docs/a.md)"}]"#
+        let result = try GitHubReleases(file: "r.json", target: bare).convert(text)
+        #expect(result.data.releases.first?.notes == "See [docs](docs/a.md)")
+        #expect(result.warnings.map(\.description) == [#"r.json: [0].body: relative link "docs/a.md" left as it is: give --repo or --url"#])
+    }
+
     @Test func everyProblemWithItsPath() throws {
         let text = try String(contentsOfFile: fixture("bad-releases.json"), encoding: .utf8)
         let error = try #require(throws: ImportError.self) { try GitHubReleases(file: "bad.json", target: target).convert(text) }

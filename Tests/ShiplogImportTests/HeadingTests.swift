@@ -92,11 +92,24 @@ import Testing
         ("*2019-01-02*", "2019-01-02T00:00:00Z", ""),
         ("<sub>2019-01-02</sub>", "2019-01-02T00:00:00Z", ""),
         ("Published 2019-01-02 by @ada", "2019-01-02T00:00:00Z", "by @ada"),
+        ("Released on January 2, 2024.", "2024-01-02T00:00:00Z", ""),
+        ("Released 2024-01-02. [diff](https://x.example/d)", "2024-01-02T00:00:00Z", "[diff](https://x.example/d)"),
+        ("_January 2, 2024._", "2024-01-02T00:00:00Z", ""),
+        ("Released June 20, 2017 :tada:", "2017-06-20T00:00:00Z", ":tada:"),
     ])
     func releasedLines(line: String, date: String, rest: String) throws {
         let found = try #require(ChangelogDocument.releasedLine(Substring(line)))
         #expect(found.date.rfc3339 == date)
         #expect(found.rest == Substring(rest))
+    }
+
+    /// The dating line leaves the notes whole, with the period that ends its sentence.
+    @Test func aReleasedSentenceLeavesTheNotes() throws {
+        let target = try ImportTarget.make(component: "api").get()
+        let text = "## 1.0.0\nReleased on January 2, 2024.\n\n- First\n"
+        let release = try #require(try ChangelogConverter(file: "CHANGELOG.md", target: target).convert(text).data.releases.first)
+        #expect(release.publishedAt?.rfc3339 == "2024-01-02T00:00:00Z")
+        #expect(release.notes == "- First")
     }
 
     @Test(arguments: ["- Fixed the 2019-01-02 crash", "Some text"])

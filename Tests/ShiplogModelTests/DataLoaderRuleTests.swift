@@ -156,6 +156,19 @@ private func url(_ text: String) -> RuleCase {
     ])
     func slugRules(_ rule: RuleCase) { check(rule) }
 
+    @Test(arguments: [
+        RuleCase(withRelease(#""environments": [{"name": "Bad Name"}]"#), "environments[0].name", #""Bad Name" is not a valid environment name"#),
+        RuleCase(withRelease(#""environments": [{"name": "-prod"}]"#), "environments[0].name", #""-prod" is not a valid environment name"#),
+        RuleCase(withRelease(#""environments": [{"name": ".."}]"#), "environments[0].name", #"".." is not a valid environment name"#),
+    ])
+    func environmentNameRules(_ rule: RuleCase) { check(rule) }
+
+    /// Environment names are slugs that may hold capitals (`Production`), compared exactly.
+    @Test func acceptsEnvironmentNamesWithCapitals() throws {
+        let file = withRelease(#""environments": [{"name": "Production"}, {"name": "production"}, {"name": "EU-west.1"}]"#)
+        #expect(try DataLoader.load([source(file)]).data.environments.map(\.name) == ["Production", "production", "EU-west.1"])
+    }
+
     @Test func acceptsValidSlugs() throws {
         let slugs = [String(repeating: "a", count: 64), "0", "a.b_c-d", "9lives", "a..b"]
         let components = "[" + slugs.map { #"{"slug": \#(JSONWriter.quoted($0))}"# }.joined(separator: ", ") + "]"

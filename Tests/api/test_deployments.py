@@ -200,7 +200,7 @@ def test_create_environment_conflict(server):
     ({}, "name"),
     ({"name": None}, "name"),
     ({"name": "Bad Name"}, "name"),
-    ({"name": "UPPER"}, "name"),
+    ({"name": "_upper"}, "name"),
     ({"name": "x" * 65}, "name"),
     ({"name": ".."}, "name"),
     ({"name": "a/b"}, "name"),
@@ -348,7 +348,19 @@ def test_list_deployments_bad_query(server, params, field):
 
 
 def test_list_deployments_bad_environment_name(server):
-    assert_error(server.get(deployments_path("Not_A_Name")), 400, "invalid_request", "environment")
+    assert_error(server.get(deployments_path("Not A Name")), 400, "invalid_request", "environment")
+
+
+def test_environment_names_may_have_upper_case_and_are_exact(server):
+    """`Production`, as teams coming from the seed systems name their stages; not `production`."""
+    name = f"Prod-{unique()}"
+    response = server.admin("POST", ENVIRONMENTS, json={"name": name})
+    assert response.status_code == 201, response.text
+    assert name in [e["name"] for e in environments(server)]
+    created = server.admin("POST", deployments_path(name), json={"component": "cli", "version": "v1.1.0", "status": "success"})
+    assert created.status_code == 201 and created.json()["environment"] == name, created.text
+    assert [d["environment"] for d in server.get(deployments_path(name)).json()["items"]] == [name]
+    assert_error(server.admin("POST", deployments_path(name.lower()), json={"component": "cli", "version": "v1.1.0"}), 404, "not_found")
 
 
 # MARK: - Deployments: create and update

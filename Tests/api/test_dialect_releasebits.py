@@ -152,6 +152,11 @@ def test_new_stage_is_created_and_default_stage(shiplog):
     assert response.status_code == 201, response.text
     assert find(shiplog, response.json()["id"])["stage"] == "production"
     assert post(shiplog, json={"version": version(), "stage": "Bad Stage"}).status_code == 400
+    # A stage named with capitals, as many teams do, is an environment of that exact name.
+    capital = f"QA-{unique()}"
+    response = post(shiplog, data={"version": version(), "stage": capital})
+    assert response.status_code == 201, response.text
+    assert find(shiplog, response.json()["id"])["stage"] == capital
 
 
 @pytest.mark.parametrize("result, status", [

@@ -5,11 +5,7 @@ public enum Rules {
     /// Page ids, component and site slugs: `^[a-z0-9][a-z0-9._-]{0,63}$`, never `.` or `..`.
     public static func slugProblem(_ slug: String) -> String? {
         // On the UTF-8 view in place: the update endpoint checks two slugs a request.
-        let bytes = slug.utf8
-        let valid =
-            bytes.first.map(isLowerAlnum) == true && bytes.count <= 64
-            && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
-        return valid
+        isNameLike(slug.utf8, isLowerAlnum)
             ? nil
             : "\(JSONWriter.quoted(slug)) is not a valid slug: use 1–64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"
     }
@@ -161,11 +157,22 @@ public enum Rules {
         Timestamp(rfc3339: text) == nil ? "\(JSONWriter.quoted(text)) is not an RFC 3339 timestamp such as 2024-05-01T12:00:00Z" : nil
     }
 
-    /// Environment names: like slugs.
+    /// Environment names: like slugs, upper-case letters allowed (`Production`, as the seed
+    /// systems' stages and environments are named); names are compared exactly.
     public static func environmentProblem(_ name: String) -> String? {
-        slugProblem(name) == nil
-            ? nil : "\(JSONWriter.quoted(name)) is not a valid environment name: use 1–64 lowercase letters, digits, '.', '_' or '-'"
+        isNameLike(name.utf8, isAlnum)
+            ? nil
+            : "\(JSONWriter.quoted(name)) is not a valid environment name: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"
     }
+
+    /// 1–64 bytes, each a letter or digit by `isLetterOrDigit` or one of `.`, `_`, `-`, the first a
+    /// letter or digit (so never `.` or `..`).
+    private static func isNameLike(_ bytes: String.UTF8View, _ isLetterOrDigit: (UInt8) -> Bool) -> Bool {
+        bytes.first.map(isLetterOrDigit) == true && bytes.count <= 64
+            && bytes.allSatisfy { isLetterOrDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    static func isAlnum(_ byte: UInt8) -> Bool { isLowerAlnum(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
 
     static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)

@@ -174,11 +174,7 @@ struct PageRenderer: Sendable {
             context["latest_group"] = .object(group)
         }
         let environments = data.environments.map { environment -> TemplateObject in
-            let history = data.deployments.enumerated().filter { $0.element.environment == environment.name && plan.isShown($0.element) }
-                .sorted { a, b in
-                    let (x, y) = (a.element.time?.seconds ?? .min, b.element.time?.seconds ?? .min)
-                    return x != y ? x > y : a.offset > b.offset
-                }.map(\.element)
+            let history = Deployment.oldestFirst(data.deployments.filter { $0.environment == environment.name && plan.isShown($0) }).reversed()
             var current: [Deployment] = []
             for component in data.components {
                 if let newest = history.first(where: { $0.component == component.slug }) { current.append(newest) }

@@ -216,7 +216,9 @@ extension Rows {
         for group in data.groups { count("groups", try upsert(db, group, page: page)) }
         for environment in data.environments { count("environments", try upsert(db, environment, page: page)) }
         var matched: Set<Int64> = []
-        for deployment in data.deployments {
+        // Oldest first by their times, whatever order the file lists them in: the store's order
+        // of deployments is the order they were recorded in.
+        for deployment in Deployment.oldestFirst(data.deployments) {
             switch try importDeployment(db, deployment, page: page, creation: creation, matched: &matched) {
             case .created: summary.created["deployments", default: 0] += 1
             case .updated: summary.updated["deployments", default: 0] += 1

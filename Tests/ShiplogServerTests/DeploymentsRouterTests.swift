@@ -57,7 +57,7 @@ import Testing
             }
             try await client.execute(uri: "\(path)?limit=0", method: .get).expectError(.badRequest, "invalid_request", field: "limit")
             try await client.execute(uri: "\(path)?cursor=garbage", method: .get).expectError(.badRequest, "invalid_request", field: "cursor")
-            try await client.execute(uri: "\(H.api)/environments/Not_A_Name/deployments", method: .get)
+            try await client.execute(uri: "\(H.api)/environments/_not-a-name/deployments", method: .get)
                 .expectError(.badRequest, "invalid_request", field: "environment")
             try await client.execute(uri: path, method: .post, headers: harness.auth("read"), body: deploy).expectError(.forbidden, "forbidden")
             let anonymous = try await client.execute(uri: path, method: .post, body: deploy)

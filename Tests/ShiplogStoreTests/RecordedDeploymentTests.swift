@@ -58,3 +58,36 @@ import Testing
         }
     }
 }
+
+/// `import` records deployments oldest first by their times, whatever order the file lists them
+/// in, so the store's newest-first lists, `from_version` and rollbacks agree with the site.
+@Suite struct ImportedDeploymentOrderTests {
+    @Test func aNewestFirstHistoryIsRecordedOldestFirst() async throws {
+        let temporary = try await TemporaryStore()
+        let store = temporary.store
+        var data = ReleaseData(
+            page: Page(id: "ord", title: "O"),
+            components: [Component(slug: "a")],
+            releases: ["1.0.0", "1.1.0", "1.2.0"].enumerated().map { month, version in
+                Release(component: "a", version: Version(version), publishedAt: Timestamp(rfc3339: "2024-0\(month + 1)-01T00:00:00Z"))
+            }
+        )
+        data.environments = [Environment(name: "p")]
+        data.deployments = [("1.2.0", "03"), ("1.1.0", "02"), ("1.0.0", "01")].map { version, month in
+            Deployment(
+                component: "a",
+                version: version,
+                environment: "p",
+                status: .success,
+                startedAt: Timestamp(rfc3339: "2024-\(month)-02T00:00:00Z"),
+                finishedAt: Timestamp(rfc3339: "2024-\(month)-02T00:10:00Z")
+            )
+        }
+        try await store.importData(data)
+        let loaded = try #require(try await store.load(page: "ord"))
+        #expect(loaded.deployments.map(\.version) == ["1.0.0", "1.1.0", "1.2.0"])
+        #expect(loaded.deployments.map(\.fromVersion) == [nil, "1.0.0", "1.1.0"])
+        let rollback = try await store.rollback(component: "a", environment: "p", force: false, actor: nil, page: "ord")
+        #expect(rollback.created.map(\.deployment.version) == ["1.1.0"])
+    }
+}

@@ -44,4 +44,15 @@ public struct Deployment: Sendable, Hashable {
 
     /// The finish time, else the start time: when this deployment last changed.
     public var time: Timestamp? { finishedAt ?? startedAt }
+
+    /// `deployments` from oldest to newest: by ``time``, an undated one before every dated one,
+    /// and in the order given where that does not decide. The site's "what runs where" takes the
+    /// newest of this order, and `import` records deployments in it, so that the store's order
+    /// (its newest-first lists, `from_version`, rollbacks) agrees with the site.
+    public static func oldestFirst(_ deployments: [Deployment]) -> [Deployment] {
+        deployments.enumerated().sorted { a, b in
+            let (x, y) = (a.element.time?.seconds ?? .min, b.element.time?.seconds ?? .min)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import ShiplogMail
 import ShiplogModel
 import ShiplogServer
@@ -249,6 +250,10 @@ struct ServeCommand: AsyncParsableCommand {
             // The first build of --site failed (later ones are logged and retried): exit as `build` would.
             Console.error(error.message)
             throw error.kind == .template ? ExitStatus.badData : ExitStatus.io
+        } catch let error as IOError {
+            // The port is taken, or not ours to take: one line, as for any file that cannot be opened.
+            Console.error("cannot listen on \(host):\(port): \(ServerClient.describe(error))")
+            throw ExitStatus.io
         }
     }
 }

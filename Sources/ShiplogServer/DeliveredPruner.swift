@@ -31,7 +31,8 @@ struct DeliveredPruner: Service {
                 )
             }
         } catch {
-            logger.error("cannot prune delivered mail and webhook deliveries: \(error)")
+            // A store call cut short because the server stops is no error worth a line.
+            if !Task.isCancelled { logger.error("cannot prune delivered mail and webhook deliveries: \(error)") }
         }
     }
 }

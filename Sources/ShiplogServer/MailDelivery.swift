@@ -117,6 +117,8 @@ final class MailDelivery: Service, Sendable {
         do {
             due = try await store.claimMail(limit: Self.batch, lease: lease)
         } catch {
+            // A store call cut short because the server stops is no error worth a line.
+            if Task.isCancelled { return false }
             logger.error("mail: cannot read the outbox: \(error)")
             return false
         }
@@ -188,7 +190,8 @@ final class MailDelivery: Service, Sendable {
                 logger.warning("\(abandoned) mail(s) were being handed to the SMTP server when their replica stopped: marked failed, not sent again")
             }
         } catch {
-            logger.error("mail: cannot look for mail left by stopped replicas: \(error)")
+            // A store call cut short because the server stops is no error worth a line.
+            if !Task.isCancelled { logger.error("mail: cannot look for mail left by stopped replicas: \(error)") }
         }
     }
 

@@ -102,6 +102,8 @@ final class WebhookSender: Service, Sendable {
         do {
             due = try await store.claimWebhookDeliveries(limit: configuration.concurrency, lease: loop.newLease())
         } catch {
+            // A store call cut short because the server stops is no error worth a line.
+            if Task.isCancelled { return false }
             logger.error("webhooks: cannot read the queue: \(error)")
             return false
         }

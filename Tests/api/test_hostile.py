@@ -231,6 +231,18 @@ def test_timeouts_must_be_positive(store, flag):
     assert result.returncode == 64 and flag in result.stderr
 
 
+def test_a_port_in_use_is_one_line_and_exit_74(store):
+    """A port another process holds: one line naming it, exit 74 (I/O), no log of work cut short."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = cli("serve", "--db", store.db, "--port", port, check=False, timeout=60)
+    assert result.returncode == 74, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: address already in use" in result.stderr
+    assert "CancellationError" not in result.stderr and "errno" not in result.stderr, result.stderr
+
+
 # MARK: - Health and rate limits
 
 

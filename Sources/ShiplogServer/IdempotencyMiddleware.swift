@@ -104,11 +104,27 @@ struct IdempotencyMiddleware: RouterMiddleware {
         return ""
     }
 
+    /// The request as the key compares it: method, path and body. A JSON body counts with its
+    /// members sorted and without white space, so a retry that spaces or orders them otherwise is the
+    /// same request; any other body counts as sent.
     static func fingerprint(_ method: String, _ path: String, _ body: ByteBuffer) -> String {
         var hasher = SHA256()
         hasher.update(data: Data("\(method) \(path)\n".utf8))
-        body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        if let json = body.withUnsafeReadableBytes({ try? JSONParser.parse($0) }) {
+            hasher.update(data: Data(JSONWriter.write(Self.sorted(json), pretty: false).utf8))
+        } else {
+            body.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `value` with the members of every object sorted by name.
+    static func sorted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members): .object(members.map { JSONMember($0.key, sorted($0.value)) }.sorted { $0.key < $1.key })
+        case .array(let items): .array(items.map(sorted))
+        default: value
+        }
     }
 }
 

@@ -136,6 +136,12 @@ def test_a_repeated_post_gets_the_first_answer_and_changes_nothing(server, store
     assert again.status_code == 201 and again.content == first.content
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert len(deployments(server, environment, "api")) == 1
+    # The same JSON spaced and ordered otherwise (another client library's retry) is the same request.
+    respaced = '{ "host" : "api-1",\n  "status": "success", "version": "v1.10.2", "component": "api" }'
+    replayed = post(server, path, None, store.keys["write"], key, raw=respaced)
+    assert replayed.status_code == 201 and replayed.content == first.content, replayed.text
+    assert replayed.headers.get("Idempotent-Replayed") == "true"
+    assert len(deployments(server, environment, "api")) == 1
 
     # The same key with another body is refused, naming the header; nothing is recorded.
     other = post(server, path, {**body, "host": "api-2"}, store.keys["write"], key)

@@ -76,12 +76,22 @@ public struct GitConverter: Sendable {
         for (index, entry) in versions.enumerated() {
             if let progress, index % 64 == 0 { progress(index, versions.count) }
             let previous = index > 0 ? versions[index - 1] : nil
-            let listed: [GitCommit]
+            var listed: [GitCommit]
             switch commits(previous.map { "refs/tags/" + $0.tag.name }, "refs/tags/" + entry.tag.name) {
             case .success(let found): listed = found
             case .failure(let failure):
                 problems.append(ImportProblem(location: at(entry.tag), message: "git log failed: \(failure.message)"))
                 continue
+            }
+            // A final release tagged on its last pre-release's commit has no commit of its own: its
+            // notes are the commits since the previous final release, which its pre-releases shipped.
+            if listed.isEmpty, !entry.version.hasPrereleasePart, previous?.version.hasPrereleasePart == true,
+                case .success(let found) = commits(
+                    versions[..<index].last { !$0.version.hasPrereleasePart }.map { "refs/tags/" + $0.tag.name },
+                    "refs/tags/" + entry.tag.name
+                )
+            {
+                listed = found
             }
             if let previous, let warning = bumpWarning(entry, previous, listed) {
                 warnings.append(ImportProblem(location: at(entry.tag), message: warning))

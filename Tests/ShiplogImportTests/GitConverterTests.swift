@@ -98,6 +98,25 @@ import Testing
         )
     }
 
+    /// `v1.0.0` tagged on the commit of `v1.0.0-rc.2`: no commit of its own, so its notes are the
+    /// commits since the previous final release, which its release candidates shipped.
+    @Test func aFinalReleaseOnItsLastCandidatesCommitHasTheCandidatesNotes() throws {
+        let tags = [tag("v0.9.0", 100), tag("v1.0.0-rc.1", 200), tag("v1.0.0-rc.2", 300), tag("v1.0.0", 400)]
+        var asked: [String] = []
+        let result = try GitConverter(directory: "repo", target: target).convert(tags: tags) { from, to in
+            asked.append("\(from ?? "-")..\(to)")
+            switch (from, to) {
+            case ("refs/tags/v0.9.0", "refs/tags/v1.0.0"):
+                return .success([GitCommit(hash: "c2", subject: "fix: second"), GitCommit(hash: "c1", subject: "feat: first")])
+            case (_, "refs/tags/v1.0.0"): return .success([])
+            default: return .success([GitCommit(hash: "x", subject: "chore: work")])
+            }
+        }
+        #expect(asked.suffix(2) == ["refs/tags/v1.0.0-rc.2..refs/tags/v1.0.0", "refs/tags/v0.9.0..refs/tags/v1.0.0"])
+        let final = try #require(result.data.releases.first { $0.version.text == "v1.0.0" })
+        #expect(final.notes?.contains("first (c1)") == true && final.notes?.contains("second (c2)") == true, "\(final.notes ?? "")")
+    }
+
     @Test func breakingChangesBefore1_0AskForAMinorRelease() throws {
         let tags = [tag("0.1.0", 100), tag("0.2.0", 200), tag("0.2.1", 300)]
         let result = try GitConverter(directory: "repo", target: target).convert(tags: tags) { _, _ in

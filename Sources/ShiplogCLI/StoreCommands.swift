@@ -38,11 +38,11 @@ struct StorePageOptions: ParsableArguments {
 }
 
 /// Runs a store call, reporting its failure with the right exit status.
-func storeCall<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
+func storeCall<T>(describe: (StoreError) -> String = \.description, _ body: () async throws(StoreError) -> T) async throws -> T {
     do {
         return try await body()
     } catch {
-        Console.error(error.description)
+        Console.error(describe(error))
         switch error.code {
         case .invalid, .conflict: throw ExitStatus.badData
         case .notFound: throw ExitCode.failure
@@ -103,9 +103,22 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try DataOptions.load(files)
         let opened = try await store.open()
-        let summary = try await storeCall { () async throws(StoreError) in try await opened.importData(loaded.data) }
+        let locate = { (error: StoreError) in located(error, loaded) }
+        let summary = try await storeCall(describe: locate) { () async throws(StoreError) in try await opened.importData(loaded.data) }
         await announce(StoreChange(page: loaded.data.page.id, subject: .page), to: opened)
         try Console.output("Imported page \(JSONWriter.quoted(loaded.data.page.id)) into \(store.db): \(summary.description).")
+    }
+}
+
+extension ImportCommand {
+    /// A store error about a release of the data (`releases[3].id`) as `FILE: JSON.PATH: message`
+    /// (SPEC §1), the path that of the file the release came from; any other as it is.
+    func located(_ error: StoreError, _ loaded: LoadedData) -> String {
+        guard let field = error.field, field.hasPrefix("releases["), let close = field.firstIndex(of: "]"),
+            let index = Int(field[field.index(field.startIndex, offsetBy: 9)..<close]), let (source, position) = loaded.releasePosition(index),
+            files.indices.contains(source)
+        else { return error.description }
+        return "\(files[source]): releases[\(position)]\(field[field.index(after: close)...]): \(error.message)"
     }
 }
 

@@ -62,9 +62,11 @@ extension Rows {
             else { continue }
             let owner =
                 "\(other == "releases" ? "release" : "a deployment of") \(describe(ReleaseReference(component: row["component"], version: row["version"])))"
-            throw StoreError.conflict(
+            var taken = StoreError.conflict(
                 "id \(JSONWriter.quoted(id)) of \(subject) is already the id of \(owner) on page \(JSONWriter.quoted(row["page_id"] as String)); ids are unique in the store"
             )
+            taken.field = "id"
+            throw taken
         }
     }
 
@@ -208,9 +210,16 @@ extension Rows {
         count("pages", try upsert(db, data.page))
         for component in data.components { count("components", try upsert(db, component, page: page)) }
         var published: [ReleaseReference] = []
-        for release in data.releases {
+        for (position, release) in data.releases.enumerated() {
             let previous = try status(db, release.reference, page: page)
-            count("releases", try upsert(db, release, page: page, creation: creation))
+            do {
+                count("releases", try upsert(db, release, page: page, creation: creation))
+            } catch let error as StoreError where error.field == "id" {
+                // Which release of the data: `import` names the file and the JSON path (SPEC §1).
+                var located = error
+                located.field = "releases[\(position)].id"
+                throw located
+            }
             if release.status == .published && previous != .published { published.append(release.reference) }
         }
         for group in data.groups { count("groups", try upsert(db, group, page: page)) }

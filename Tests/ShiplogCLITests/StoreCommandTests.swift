@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    /// An id another page's release holds: refused (ids are unique in the store), named as every
+    /// problem of a data file is, by the file and the JSON path of the release (SPEC §1).
+    @Test func anIdTakenInTheStoreIsNamedByFileAndPath() throws {
+        try withTemporaryDirectory { tmp in
+            func page(_ id: String, _ releases: [[String: Any]]) -> [String: Any] {
+                ["page": ["id": id, "title": id], "components": [["slug": "api"]], "releases": releases]
+            }
+            let release = ["component": "api", "published_at": "2024-01-01T00:00:00Z"]
+            try writeJSON(page("pa", [release.merging(["version": "1.0.0", "id": "same"]) { $1 }]), to: tmp.appendingPathComponent("a.json"))
+            let second = [release.merging(["version": "0.9.0"]) { $1 }, release.merging(["version": "2.0.0", "id": "same"]) { $1 }]
+            try writeJSON(page("pb", second), to: tmp.appendingPathComponent("b.json"))
+            #expect(try run(["import", "--db", "s.db", "a.json"], cwd: tmp).status == 0)
+            let refused = try run(["import", "--db", "s.db", "b.json"], cwd: tmp)
+            #expect(refused.status == 65)
+            #expect(refused.stderr.hasPrefix("b.json: releases[1].id: id \"same\""), "\(refused.stderr)")
+            #expect(try run(["export", "--db", "s.db", "--page", "pb"], cwd: tmp).status != 0, "nothing of b.json is stored")
+        }
+    }
+
     @Test func aPageTheStoreDoesNotHoldIsAUsageError() throws {
         try withTemporaryDirectory { tmp in
             try FileManager.default.copyItem(at: exampleData, to: tmp.appendingPathComponent("data.json"))

@@ -132,10 +132,18 @@ struct ConvertGitHubCommand: AsyncParsableCommand {
 
     @OptionGroup var target: ConvertTargetOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Only releases whose tag matches this pattern (fnmatch, e.g. 'api/v*'); the version follows the prefix.",
+            valueName: "glob"
+        )
+    )
+    var tags: String?
+
     func run() async throws {
         let input = try ConvertInput.read(file)
         let target = try target.target(repo: GitHubReleases.repository(in: input.text))
-        let converter = GitHubReleases(file: input.name, target: target)
+        let converter = GitHubReleases(file: input.name, target: target, tags: tags)
         try emit { () throws(ImportError) in try converter.convert(input.text, progress: ProgressLine.reporter("releases")) }
     }
 }

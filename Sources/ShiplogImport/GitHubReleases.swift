@@ -1,6 +1,12 @@
 import ShiplogMacroSupport
 import ShiplogModel
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns GitHub's "list releases" JSON into releases: one page (an array), or several pages one
 /// after another as `gh api --paginate` prints them (`][` between arrays, or white space), or
 /// in one array of pages (`--slurp`).
@@ -14,6 +20,10 @@ public struct GitHubReleases: Sendable {
     public var file: String
     /// The page and component.
     public var target: ImportTarget
+    /// Only releases whose tag matches this pattern (fnmatch, as `git tag -l`: `api/v*`), their
+    /// versions the part after the component's prefix (`api/v1.2.0` → `v1.2.0`): a monorepo's
+    /// releases of one component. Nil takes every release, its tag the version.
+    public var tags: String? = nil
 
     /// `OWNER/NAME` taken from the first release's `html_url`, for a component given no `--repo`.
     public static func repository(in text: String) -> String? {
@@ -34,6 +44,7 @@ public struct GitHubReleases: Sendable {
         let base = target.component.url.map { LinkBase(componentURL: $0) }
         var releases: [Release] = []
         var seen: [String: Int] = [:]
+        var skipped = 0
         for (index, element) in elements.enumerated() {
             if let progress, index % 256 == 0 { progress(index, elements.count) }
             let path = JSONPath.root.appending(index)
@@ -67,15 +78,41 @@ public struct GitHubReleases: Sendable {
                     return nil
                 }
             }
-            guard let tag = string("tag_name", rule: Rules.versionProblem) else {
+            // With --tags, the rule of versions applies to the version part, below.
+            let tagRule: ((String) -> String?)? =
+                tags != nil
+                ? nil
+                : { tag in
+                    guard let problem = Rules.versionProblem(tag) else { return nil }
+                    // A monorepo's tag: say how to take it.
+                    let hint = "; a component's tags such as api/v1.2.0 count with --tags 'api/v*'"
+                    return GitConverter.versionPart(of: tag) == nil ? problem : problem + hint
+                }
+            guard let tag = string("tag_name", rule: tagRule) else {
                 if element["tag_name"] == nil || element["tag_name"] == .null { problem("tag_name", "missing: every release needs its tag") }
                 continue
             }
-            if let first = seen[tag] {
+            var versionText = tag
+            if let tags {
+                guard fnmatch(tags, tag, 0) == 0 else {
+                    skipped += 1
+                    continue
+                }
+                guard let part = GitConverter.versionPart(of: tag) else {
+                    problem("tag_name", "\(JSONWriter.quoted(tag)) matches --tags but holds no version (such as api/v1.2.0)")
+                    continue
+                }
+                if let message = Rules.versionProblem(part) {
+                    problem("tag_name", message)
+                    continue
+                }
+                versionText = part
+            }
+            if let first = seen[versionText] {
                 problem("tag_name", "\(JSONWriter.quoted(tag)) is given twice (first at [\(first)])")
                 continue
             }
-            seen[tag] = index
+            seen[versionText] = index
             let draft = bool("draft") ?? false
             let published = string("published_at", rule: Rules.timestampProblem).flatMap(Timestamp.init(rfc3339:))
             if !draft, published == nil, element["published_at"].map({ $0 == .null }) ?? true {
@@ -94,7 +131,7 @@ public struct GitHubReleases: Sendable {
             releases.append(
                 Release(
                     component: target.component.slug,
-                    version: Version(tag),
+                    version: Version(versionText),
                     title: title.flatMap { $0.isEmpty ? nil : $0 },
                     publishedAt: published,
                     author: author,
@@ -109,6 +146,10 @@ public struct GitHubReleases: Sendable {
             )
         }
         progress?(elements.count, elements.count)
+        if let tags, skipped > 0 {
+            let message = "\(skipped) release(s) whose tag does not match \(JSONWriter.quoted(tags)) left out"
+            warnings.append(ImportProblem(location: file, message: message))
+        }
         guard problems.isEmpty else { throw ImportError(problems: problems, warnings: warnings) }
         return ImportResult(data: ReleaseData(page: target.page, components: [target.component], releases: releases), warnings: warnings)
     }

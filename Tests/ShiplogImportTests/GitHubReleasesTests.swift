@@ -111,6 +111,25 @@ import Testing
         )
     }
 
+    /// A monorepo's releases: `--tags 'api/v*'` takes one component's, the version after its prefix.
+    @Test func tagsSelectAComponentsReleasesOfAMonorepo() throws {
+        let text = """
+            [{"tag_name": "api/v1.2.0", "published_at": "2024-02-01T00:00:00Z"},
+             {"tag_name": "web/v3.0.0", "published_at": "2024-02-02T00:00:00Z"},
+             {"tag_name": "api/v1.1.0", "published_at": "2024-01-01T00:00:00Z"},
+             {"tag_name": "@acme/cli@2.0.0", "published_at": "2024-01-01T00:00:00Z"}]
+            """
+        let result = try GitHubReleases(file: "r.json", target: target, tags: "api/v*").convert(text)
+        #expect(result.data.releases.map(\.version.text) == ["v1.2.0", "v1.1.0"])
+        #expect(result.data.releases.map(\.tag) == ["api/v1.2.0", "api/v1.1.0"])
+        #expect(result.warnings.map(\.description) == [#"r.json: 2 release(s) whose tag does not match "api/v*" left out"#])
+        let scoped = try GitHubReleases(file: "r.json", target: target, tags: "@acme/cli@*").convert(text)
+        #expect(scoped.data.releases.map(\.version.text) == ["2.0.0"])
+        // Without --tags such a tag is no version, and the problem says how to take it.
+        let error = try #require(throws: ImportError.self) { try GitHubReleases(file: "r.json", target: target).convert(text) }
+        #expect(error.problems[0].description.hasSuffix("count with --tags 'api/v*'"))
+    }
+
     @Test func invalidJSONNamesTheLine() throws {
         let error = try #require(throws: ImportError.self) {
             try GitHubReleases(file: "r.json", target: target).convert("[]\n[\n{\"tag_name\": }]")

@@ -60,7 +60,7 @@ struct BuildCommand: AsyncParsableCommand {
         if let db {
             var options = StoreOptions()
             options.db = db
-            let store = try await options.open()
+            let store = try await options.open(creating: false)
             let id = try await selectPage(store, page)
             stored = try await storeCall { () async throws(StoreError) in try await store.load(page: id) }
         }

@@ -80,7 +80,7 @@ struct KeysCommand: AsyncParsableCommand {
         var page: String?
 
         func run() async throws {
-            let opened = try await store.open()
+            let opened = try await store.open(creating: false)
             let keys = try await storeCall { () async throws(StoreError) in try await opened.keys(page: page) }
             try Console.output("id\tpage\tscope\tcreated\trevoked")
             for key in keys {
@@ -101,7 +101,7 @@ struct KeysCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let opened = try await store.open()
+            let opened = try await store.open(creating: false)
             guard try await storeCall({ () async throws(StoreError) in try await opened.revokeKey(id: id) }) else {
                 Console.error("no live key with id \(JSONWriter.quoted(id))")
                 throw ExitCode.failure

@@ -29,7 +29,7 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened = try await store.open()
+        let opened = try await store.open(creating: false)
         let cutoff = Timestamp.now().seconds - keepDelivered.seconds
         let pruned = try await storeCall { () async throws(StoreError) in try await opened.pruneDelivered(before: cutoff) }
         try Console.output(

@@ -10,16 +10,22 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store: a SQLite file (created when missing) or a postgres://USER@HOST:PORT/DB URL.",
+            "The store: a SQLite file (commands that write create it) or a postgres://USER@HOST:PORT/DB URL.",
             valueName: "path-or-url"
         )
     )
     var db: String
 
-    /// Opens the store; a failure is reported and exits 74 (64 for a malformed URL).
-    func open() async throws -> any Store {
+    /// Opens the store; a failure is reported and exits 74 (64 for a malformed URL). A command that
+    /// only reads passes `creating: false`: a SQLite file that does not exist is then an error (74)
+    /// instead of a new empty store left behind by a typo.
+    func open(creating: Bool = true) async throws -> any Store {
+        if !creating, !db.contains("://"), !FileManager.default.fileExists(atPath: db) {
+            Console.error("\(db): no such store file (import data into it first, or check the path)")
+            throw ExitStatus.io
+        }
         // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
-        try await StoreLocation.open(db, named: PostgresURL.isPostgres(db) ? "--db" : db)
+        return try await StoreLocation.open(db, named: PostgresURL.isPostgres(db) ? "--db" : db)
     }
 }
 
@@ -30,9 +36,10 @@ struct StorePageOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The page; needed when the store has several.", valueName: "id"))
     var page: String?
 
-    /// The opened store and the page to work on.
+    /// The opened store and the page to work on (the commands that name a page read it: the store
+    /// must exist).
     func open() async throws -> (store: any Store, page: String) {
-        let opened = try await store.open()
+        let opened = try await store.open(creating: false)
         return (opened, try await selectPage(opened, page))
     }
 }

@@ -14,6 +14,14 @@ enum StoreLocation {
     /// Opens the store of every command that takes one; a failure is reported after `name` and exits
     /// 74 (64 for a malformed URL).
     static func open(_ location: String, named name: String) async throws -> any Store {
+        // Another scheme (`mysql://`, `sqlite://`) is no file path: say so rather than create one.
+        if !PostgresURL.isPostgres(location), let scheme = location.firstRange(of: "://"),
+            location[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }),
+            location.first?.isLetter == true
+        {
+            Console.error("\(name): not a store shiplog knows: give a SQLite file path or a postgres:// (postgresql://) URL")
+            throw ExitStatus.usage
+        }
         do {
             if PostgresURL.isPostgres(location) {
                 return try await PostgresStore.open(location, environment: ProcessInfo.processInfo.environment)

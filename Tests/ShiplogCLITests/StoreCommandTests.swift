@@ -47,9 +47,11 @@ import Testing
             let result = try run(["import", "--db", "s.db", "bad.json"], cwd: tmp)
             #expect(result.status == 65)
             #expect(result.stderr.contains("bad.json: releases[2].version: \"1..2\""))
+            // Refused before the store was opened: there is none, and export does not make one.
             let export = try run(["export", "--db", "s.db"], cwd: tmp)
-            #expect(export.status != 0)
-            #expect(export.stderr.contains("no page"))
+            #expect(export.status == 74)
+            #expect(export.stderr.contains("s.db: no such store file"), "\(export.stderr)")
+            #expect(!fileExists(tmp.appendingPathComponent("s.db")))
         }
     }
 
@@ -69,6 +71,25 @@ import Testing
             #expect(refused.status == 65)
             #expect(refused.stderr.hasPrefix("b.json: releases[1].id: id \"same\""), "\(refused.stderr)")
             #expect(try run(["export", "--db", "s.db", "--page", "pb"], cwd: tmp).status != 0, "nothing of b.json is stored")
+        }
+    }
+
+    /// Commands that only read refuse a store file that does not exist (74) rather than leave an
+    /// empty one behind; a --db of another scheme is a usage error (64), never a file path.
+    @Test func readingCommandsNeedAStoreAndOtherSchemesAreRefused() throws {
+        try withTemporaryDirectory { tmp in
+            for args in [["export", "--db", "typo.db"], ["build", "--db", "typo.db", "--out", "site"], ["keys", "list", "--db", "typo.db"]] {
+                let result = try run(args, cwd: tmp)
+                #expect(result.status == 74, "\(args): \(result.stderr)")
+                #expect(result.stderr.contains("typo.db: no such store file"), "\(args): \(result.stderr)")
+            }
+            #expect(!fileExists(tmp.appendingPathComponent("typo.db")))
+            for url in ["mysql://u@h/db", "sqlite:///tmp/x.db"] {
+                let result = try run(["keys", "create", "--db", url, "--page", "p", "--scope", "read", "--create-page"], cwd: tmp)
+                #expect(result.status == 64, "\(url): \(result.stderr)")
+                #expect(result.stderr.contains("not a store shiplog knows"), "\(result.stderr)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
         }
     }
 

@@ -131,8 +131,9 @@ def test_a_missing_source_is_an_error_and_creates_nothing(tmp_path):
 @pytest.mark.parametrize("location", [":memory:", "file:typo.db?mode=ro"])
 def test_a_store_that_cannot_open_leaves_no_file_behind(tmp_path, location):
     # SQLite cannot open these; the empty file made for a new store (0600) must not stay behind.
-    result = subprocess.run([str(BINARY), "export", "--db", location], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=60)
+    # (A command that only reads, such as export, refuses a store file that does not exist before.)
+    result = subprocess.run([str(BINARY), "keys", "create", "--db", location, "--page", "p", "--scope", "read",
+                             "--create-page"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 74, result.stderr
     assert f"{location}: database error: cannot open" in result.stderr
     assert list(tmp_path.iterdir()) == []

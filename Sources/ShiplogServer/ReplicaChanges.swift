@@ -50,14 +50,27 @@ struct ReplicaChanges: Service {
 
     func resynchronise(first: Bool) async {
         ServerMetrics.replicaChange("resynchronise")
-        keys.forget()
-        if first, let loadedAt, let counter = try? await store.changeCounter(), counter == loadedAt { return }
-        do {
-            try await snapshots.reloadAll()
-            onChange(nil)
-        } catch {
-            // The pages are marked stale: each is read again before it is next read.
-            logger.error("cannot read the store again after the change feed reconnected: \(error)")
+        if first, let loadedAt, let counter = try? await store.changeCounter(), counter == loadedAt {
+            keys.forget()
+            return
+        }
+        // Until the pages are read again, the ones held (and the keys known) stay in use: after an
+        // outage the store's pool may refuse connections a while longer, and reads answer from
+        // memory meanwhile rather than 503. Tried again every 250 ms until it succeeds.
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await snapshots.reloadAll(markingStale: false)
+                keys.forget()
+                onChange(nil)
+                return
+            } catch {
+                failures += 1
+                if failures & (failures - 1) == 0 {
+                    logger.error("cannot read the store again after the change feed reconnected (\(error)); trying again (attempt \(failures))")
+                }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
         }
     }
 

@@ -201,8 +201,9 @@ final class Snapshots: Sendable {
         try await reload(id)
     }
 
-    /// Reads every page again.
-    func reloadAll() async throws(StoreError) {
+    /// Reads every page again. When that fails, the pages held are marked stale (each is read again
+    /// before it is next read), unless `markingStale` is false: then they stay in use as they are.
+    func reloadAll(markingStale: Bool = true) async throws(StoreError) {
         ServerMetrics.snapshotReloaded("all")
         let ticket = takeTicket()
         var fresh: [String: PageSnapshot] = [:]
@@ -213,6 +214,7 @@ final class Snapshots: Sendable {
         } catch {
             state.withLock { state in
                 state.reloading -= 1
+                guard markingStale else { return }
                 for (id, entry) in state.entries where entry.snapshot != nil {
                     update(id, in: &state) { $0.failed = max($0.failed, ticket) }
                 }

@@ -43,12 +43,8 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if !PostgresURL.isPostgres(from), !FileManager.default.fileExists(atPath: from) {
-            Console.error("--from \(from): no such store file")
-            throw ExitStatus.io
-        }
+        let source = try await StoreLocation.open(from, option: "--from", creating: false)
         let createdTarget = !PostgresURL.isPostgres(to) && !FileManager.default.fileExists(atPath: to)
-        let source = try await StoreLocation.open(from, option: "--from")
         let target = try await StoreLocation.open(to, option: "--to")
         let (shownFrom, shownTo) = (StoreLocation.shown(from), StoreLocation.shown(to))
         let held = try await storeCall { () async throws(StoreError) in try await StoreCopy.counts(target) }.filter { $0.rows > 0 }

@@ -20,12 +20,8 @@ struct StoreOptions: ParsableArguments {
     /// only reads passes `creating: false`: a SQLite file that does not exist is then an error (74)
     /// instead of a new empty store left behind by a typo.
     func open(creating: Bool = true) async throws -> any Store {
-        if !creating, !db.contains("://"), !FileManager.default.fileExists(atPath: db) {
-            Console.error("\(db): no such store file (import data into it first, or check the path)")
-            throw ExitStatus.io
-        }
         // A PostgreSQL store's errors name its URL without the password; never print the URL as given.
-        return try await StoreLocation.open(db, named: PostgresURL.isPostgres(db) ? "--db" : db)
+        try await StoreLocation.open(db, named: PostgresURL.isPostgres(db) ? "--db" : db, creating: creating)
     }
 }
 

@@ -7,13 +7,14 @@ import ShiplogStore
 enum StoreLocation {
     /// Opens the store; a failure is reported, naming `option` (never a URL's password), and exits 74
     /// (64 for a malformed URL).
-    static func open(_ location: String, option: String) async throws -> any Store {
-        try await open(location, named: "\(option) \(shown(location))")
+    static func open(_ location: String, option: String, creating: Bool = true) async throws -> any Store {
+        try await open(location, named: "\(option) \(shown(location))", creating: creating)
     }
 
     /// Opens the store of every command that takes one; a failure is reported after `name` and exits
-    /// 74 (64 for a malformed URL).
-    static func open(_ location: String, named name: String) async throws -> any Store {
+    /// 74 (64 for a malformed URL). Unless `creating` (a command that only reads, or the source of a
+    /// copy), a SQLite file that does not exist is an error (74), not a new empty store left behind.
+    static func open(_ location: String, named name: String, creating: Bool = true) async throws -> any Store {
         // Another scheme (`mysql://`, `sqlite://`) is no file path: say so rather than create one.
         if !PostgresURL.isPostgres(location), let scheme = location.firstRange(of: "://"),
             location[..<scheme.lowerBound].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }),
@@ -21,6 +22,10 @@ enum StoreLocation {
         {
             Console.error("\(name): not a store shiplog knows: give a SQLite file path or a postgres:// (postgresql://) URL")
             throw ExitStatus.usage
+        }
+        if !creating, !PostgresURL.isPostgres(location), !FileManager.default.fileExists(atPath: location) {
+            Console.error("\(name): no such store file (import data into it first, or check the path)")
+            throw ExitStatus.io
         }
         do {
             if PostgresURL.isPostgres(location) {
